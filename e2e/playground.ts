@@ -1,0 +1,70 @@
+/** Page object and fixture for the playground: e2e specs speak in user actions, not selectors. */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+export class Playground {
+  readonly trainToggle: Locator;
+  readonly reset: Locator;
+  readonly status: Locator;
+  readonly backend: Locator;
+  readonly datasetSelect: Locator;
+  readonly presetSelect: Locator;
+  readonly step: Locator;
+  readonly epoch: Locator;
+  readonly loss: Locator;
+  readonly validationAccuracy: Locator;
+  readonly testAccuracy: Locator;
+  readonly lossChart: Locator;
+  readonly errorBanner: Locator;
+
+  constructor(readonly page: Page) {
+    this.trainToggle = page.getByTestId('train-toggle');
+    this.reset = page.getByTestId('reset');
+    this.status = page.getByTestId('status');
+    this.backend = page.getByTestId('backend');
+    this.datasetSelect = page.getByTestId('dataset-select');
+    this.presetSelect = page.getByTestId('preset-select');
+    this.step = page.getByTestId('metric-step');
+    this.epoch = page.getByTestId('metric-epoch');
+    this.loss = page.getByTestId('metric-loss');
+    this.validationAccuracy = page.getByTestId('metric-val-acc');
+    this.testAccuracy = page.getByTestId('metric-test-acc');
+    this.lossChart = page.getByTestId('loss-chart');
+    this.errorBanner = page.getByTestId('error-banner');
+  }
+
+  /** Opens the page and waits until a backend runs and the embedded data is loaded. */
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
+    await expect(this.backend).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
+    await expect(this.page.getByTestId('dataset-summary')).toContainText('9,000 train', { timeout: 60_000 });
+    await expect(this.status).toHaveText('idle');
+  }
+
+  async stepCount(): Promise<number> {
+    return Number(await this.step.textContent());
+  }
+
+  /** Validation accuracy in percent, or NaN before the first evaluation. */
+  async validationPercent(): Promise<number> {
+    return Number.parseFloat((await this.validationAccuracy.textContent()) ?? '');
+  }
+
+  async startTraining(): Promise<void> {
+    await expect(this.trainToggle).toHaveText('Train');
+    await this.trainToggle.click();
+    await expect(this.status).toHaveText('training');
+  }
+
+  async pause(): Promise<void> {
+    await this.trainToggle.click();
+    await expect(this.status).toHaveText('paused');
+  }
+}
+
+export const test = base.extend<{ playground: Playground }>({
+  playground: async ({ page }, use) => {
+    await use(new Playground(page));
+  },
+});
+
+export { expect };

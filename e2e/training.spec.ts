@@ -1,0 +1,62 @@
+import { expect, test } from './playground';
+
+test('the page loads on WebGPU with the embedded data and the seed preset', async ({ playground, page }) => {
+  await playground.open();
+  await expect(playground.backend).toHaveText('webgpu');
+  await expect(playground.datasetSelect).toHaveValue('mnist-10k');
+  await expect(playground.datasetSelect.locator('option[value="mnist-10k"]')).toHaveText('MNIST 10k subset, offline');
+  await expect(playground.presetSelect).toHaveValue('seed');
+  await expect(playground.presetSelect.locator('option')).toHaveText([/^seed/, /^b158-mlp/]);
+  await expect(playground.step).toHaveText('0');
+  await expect(page.getByRole('heading', { name: 'BitNet Playground' })).toBeVisible();
+});
+
+test('?backend= forces a backend and the page says which one runs', async ({ playground }) => {
+  await playground.open('?backend=cpu');
+  await expect(playground.backend).toHaveText('cpu');
+});
+
+test('training on WebGPU passes 90 % validation accuracy on the embedded data', async ({ playground }) => {
+  test.setTimeout(6 * 60_000);
+  await playground.open();
+  await playground.startTraining();
+  const started = Date.now();
+  await expect
+    .poll(() => playground.validationPercent(), { timeout: 5 * 60_000, intervals: [1000] })
+    .toBeGreaterThan(90);
+  const seconds = (Date.now() - started) / 1000;
+  const steps = await playground.stepCount();
+  console.log(`validation > 90 % after ${seconds.toFixed(0)} s, ${steps} steps on webgpu`);
+  await expect(playground.loss).not.toHaveText('—');
+  expect(Number(await playground.lossChart.getAttribute('data-points'))).toBeGreaterThan(3);
+  await playground.pause();
+});
+
+test('Pause stops the step counter within a second, Resume continues, Reset clears', async ({ playground }) => {
+  await playground.open();
+  await playground.startTraining();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(5);
+  await playground.trainToggle.click();
+  await expect(playground.status).toHaveText('paused', { timeout: 1000 });
+  await playground.page.waitForTimeout(1000);
+  const stepsAfterPause = await playground.stepCount();
+  await playground.page.waitForTimeout(2000);
+  expect(await playground.stepCount()).toBe(stepsAfterPause);
+  await expect(playground.trainToggle).toHaveText('Resume');
+
+  await playground.trainToggle.click();
+  await expect.poll(() => playground.stepCount(), { timeout: 30_000 }).toBeGreaterThan(stepsAfterPause);
+  await playground.pause();
+
+  await playground.reset.click();
+  await expect(playground.step).toHaveText('0');
+  await expect(playground.status).toHaveText('idle');
+});
+
+test('invalid hyperparameters get a clear message and do not start training', async ({ playground, page }) => {
+  await playground.open();
+  await page.getByTestId('config-learningRate').fill('');
+  await playground.trainToggle.click();
+  await expect(playground.errorBanner).toContainText('learning rate must be a number');
+  await expect(playground.status).toHaveText('idle');
+});

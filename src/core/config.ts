@@ -1,0 +1,144 @@
+/**
+ * Training configuration: the presets, defaults and validation. Every field a preset sets can be changed in the
+ * UI; validateConfig is the one gate that untrusted values (form fields, URL, model files) pass through.
+ */
+import type { ActivationQuantizer, WeightQuantizer } from './ternary';
+
+export type PresetId = 'seed' | 'b158-mlp';
+export type NormKind = 'none' | 'batchnorm';
+export type HiddenActivation = 'identity' | 'relu';
+export type LrSchedule = 'constant' | 'cosine';
+
+export interface ModelConfig {
+  /** Widths of the hidden layers; input 784 and output 10 are implied by the data. */
+  hidden: number[];
+  /** 'none' is the float twin: same network, latent weights used as they are. */
+  weightQuantizer: WeightQuantizer | 'none';
+  /** Threshold factor t (see core/ternary.ts). */
+  threshold: number;
+  /**
+   * Quantizer of each hidden layer's input. The network input (pixels) is quantized to 8 bits whenever this is
+   * not 'none', which is lossless for 8-bit images and keeps the first layer integer too.
+   */
+  activationQuantizer: ActivationQuantizer;
+  /** Batch norm after each hidden layer's matmul, i.e. before the next layer's quantizers. */
+  norm: NormKind;
+  /** Non-linearity of hidden layers; 'identity' when binary activations already are the non-linearity. */
+  hiddenActivation: HiddenActivation;
+  /** Straight-through estimator clip: no gradient reaches latent weights with |w| > steClip. */
+  steClip: number;
+}
+
+export interface TrainConfig extends ModelConfig {
+  learningRate: number;
+  lrSchedule: LrSchedule;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+}
+
+export const PRESETS: Record<PresetId, TrainConfig> = {
+  seed: {
+    hidden: [128],
+    weightQuantizer: 'twn',
+    threshold: 0.7,
+    activationQuantizer: 'sign',
+    norm: 'batchnorm',
+    hiddenActivation: 'identity',
+    steClip: 1,
+    learningRate: 0.005,
+    lrSchedule: 'cosine',
+    batchSize: 64,
+    epochs: 5,
+    seed: 42,
+  },
+  'b158-mlp': {
+    hidden: [512, 512],
+    weightQuantizer: 'absmean',
+    threshold: 0.5,
+    activationQuantizer: 'absmax8',
+    norm: 'batchnorm',
+    hiddenActivation: 'relu',
+    steClip: 1,
+    learningRate: 0.003,
+    lrSchedule: 'cosine',
+    batchSize: 128,
+    epochs: 5,
+    seed: 42,
+  },
+};
+
+export const PRESET_LABELS: Record<PresetId, string> = {
+  seed: 'seed — 784-128-10, ternary weights, binary activations',
+  'b158-mlp': 'b158-mlp — BitNet b1.58 MLP 784-512-512-10, 8-bit activations',
+};
+
+export const WEIGHT_QUANTIZERS = ['twn', 'absmean', 'fixed', 'none'] as const;
+export const ACTIVATION_QUANTIZERS = ['none', 'absmax8', 'sign'] as const;
+export const NORM_KINDS = ['none', 'batchnorm'] as const;
+export const HIDDEN_ACTIVATIONS = ['identity', 'relu'] as const;
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+
+export const THRESHOLD_RANGE = { min: 0, max: 2 } as const;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function finiteInRange(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(`${name} must be a number.`);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}.`);
+  return value;
+}
+
+function integerInRange(name: string, value: unknown, min: number, max: number): number {
+  const n = finiteInRange(name, value, min, max);
+  if (!Number.isInteger(n)) throw new ConfigError(`${name} must be a whole number, got ${n}.`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
+
+/** Checks every field and returns a clean copy; throws ConfigError with a message fit for the UI. */
+export function validateConfig(input: unknown): TrainConfig {
+  if (typeof input !== 'object' || input === null) throw new ConfigError('The configuration is not an object.');
+  const c = input as Record<string, unknown>;
+  if (!Array.isArray(c.hidden) || c.hidden.length > 4) {
+    throw new ConfigError('hidden layers must be a list of at most 4 widths.');
+  }
+  return {
+    hidden: c.hidden.map((width, i) => integerInRange(`hidden layer ${i + 1} width`, width, 1, 2048)),
+    weightQuantizer: oneOf('weight quantizer', c.weightQuantizer, WEIGHT_QUANTIZERS),
+    threshold: finiteInRange('threshold t', c.threshold, THRESHOLD_RANGE.min, THRESHOLD_RANGE.max),
+    activationQuantizer: oneOf('activation quantizer', c.activationQuantizer, ACTIVATION_QUANTIZERS),
+    norm: oneOf('normalization', c.norm, NORM_KINDS),
+    hiddenActivation: oneOf('hidden activation', c.hiddenActivation, HIDDEN_ACTIVATIONS),
+    steClip: finiteInRange('STE clip', c.steClip, 0.001, 100),
+    learningRate: finiteInRange('learning rate', c.learningRate, 1e-6, 1),
+    lrSchedule: oneOf('learning-rate schedule', c.lrSchedule, LR_SCHEDULES),
+    batchSize: integerInRange('batch size', c.batchSize, 1, 4096),
+    epochs: integerInRange('epochs', c.epochs, 1, 1000),
+    seed: integerInRange('seed', c.seed, 0, 2 ** 32 - 1),
+  };
+}
+
+/** Learning rate at `step` of `totalSteps` (cosine decays to 5 % of the base rate). */
+export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSchedule'>, step: number, totalSteps: number): number {
+  if (config.lrSchedule === 'constant' || totalSteps <= 1) return config.learningRate;
+  const progress = Math.min(1, step / (totalSteps - 1));
+  const floor = 0.05;
+  return config.learningRate * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
+/** Layer sizes [input, ...hidden, output]. */
+export function layerSizes(config: Pick<ModelConfig, 'hidden'>, inputSize: number, outputSize: number): number[] {
+  return [inputSize, ...config.hidden, outputSize];
+}

@@ -1,0 +1,117 @@
+/**
+ * In-memory image classification datasets (MNIST-shaped: N images of rows×cols uint8 pixels, labels 0..9),
+ * built from IDX files, and the deterministic train/validation split.
+ */
+import { IdxError, parseIdx } from './idx';
+import { createRng, permutation } from './rng';
+
+export type DatasetId = 'mnist-10k' | 'mnist' | 'fashion-mnist';
+
+export const DATASET_LABELS: Record<DatasetId, string> = {
+  'mnist-10k': 'MNIST 10k subset, offline',
+  mnist: 'MNIST (60k train / 10k test)',
+  'fashion-mnist': 'Fashion-MNIST (60k train / 10k test)',
+};
+
+export const FASHION_CLASS_NAMES = [
+  'T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+] as const;
+
+export const CLASS_COUNT = 10;
+
+export interface ImageSet {
+  count: number;
+  rows: number;
+  cols: number;
+  /** count × rows × cols, row-major, 0 = background. */
+  pixels: Uint8Array;
+  /** count labels in [0, CLASS_COUNT). */
+  labels: Uint8Array;
+}
+
+export interface SplitDataset {
+  train: ImageSet;
+  validation: ImageSet;
+  /** The separate test set where the dataset has one (full MNIST), else null. */
+  test: ImageSet | null;
+}
+
+/** The four standard file names of an MNIST-style dataset, in the order the loaders take them. */
+export const IDX_FILE_NAMES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+export function imageSetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, name: string): ImageSet {
+  const images = parseIdx(imageBytes, `${name} images`);
+  const labels = parseIdx(labelBytes, `${name} labels`);
+  if (images.dims.length !== 3) {
+    throw new IdxError(`${name} images: expected 3 dimensions (count×rows×cols), found ${images.dims.length}.`);
+  }
+  if (labels.dims.length !== 1) {
+    throw new IdxError(`${name} labels: expected 1 dimension, found ${labels.dims.length}.`);
+  }
+  const [count, rows, cols] = images.dims as [number, number, number];
+  if (labels.dims[0] !== count) {
+    throw new IdxError(`${name}: ${count} images but ${labels.dims[0]} labels; the files do not belong together.`);
+  }
+  if (count === 0) throw new IdxError(`${name}: the files hold no images.`);
+  for (let i = 0; i < count; i++) {
+    if (labels.data[i]! >= CLASS_COUNT) {
+      throw new IdxError(`${name} labels: label ${labels.data[i]} at index ${i} is out of range 0..9.`);
+    }
+  }
+  return { count, rows, cols, pixels: images.data, labels: labels.data };
+}
+
+/** Copies the listed examples into a new ImageSet (indices into `set`). */
+export function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
+  const size = set.rows * set.cols;
+  const pixels = new Uint8Array(indices.length * size);
+  const labels = new Uint8Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const source = indices[i]!;
+    pixels.set(set.pixels.subarray(source * size, (source + 1) * size), i * size);
+    labels[i] = set.labels[source]!;
+  }
+  return { count: indices.length, rows: set.rows, cols: set.cols, pixels, labels };
+}
+
+/**
+ * Holds out `validationCount` examples of `set` for validation, chosen by a seeded permutation, so the split is
+ * the same on every machine and every load. The train part keeps the permuted order.
+ */
+export function splitTrainValidation(
+  set: ImageSet,
+  validationCount: number,
+  seed: number,
+): { train: ImageSet; validation: ImageSet } {
+  if (validationCount <= 0 || validationCount >= set.count) {
+    throw new RangeError(`validation count ${validationCount} must be between 1 and ${set.count - 1}`);
+  }
+  const order = permutation(set.count, createRng(seed));
+  return {
+    train: selectExamples(set, order.subarray(0, set.count - validationCount)),
+    validation: selectExamples(set, order.subarray(set.count - validationCount)),
+  };
+}
+
+/** Seed of the dataset split; fixed so that validation figures are comparable between runs and sessions. */
+export const SPLIT_SEED = 1234;
+
+/** The embedded 10k subset: 9,000 train / 1,000 validation, no test set. */
+export function splitEmbedded(all: ImageSet): SplitDataset {
+  return { ...splitTrainValidation(all, 1000, SPLIT_SEED), test: null };
+}
+
+/** A full dataset: 5,000 of the 60,000 training images held out for validation; the 10,000 test images apart. */
+export function splitFull(trainAll: ImageSet, test: ImageSet): SplitDataset {
+  if (trainAll.rows !== test.rows || trainAll.cols !== test.cols) {
+    throw new IdxError(
+      `train images are ${trainAll.rows}×${trainAll.cols} but test images ${test.rows}×${test.cols}.`,
+    );
+  }
+  return { ...splitTrainValidation(trainAll, 5000, SPLIT_SEED), test };
+}

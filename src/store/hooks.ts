@@ -1,0 +1,37 @@
+/** Small selector hooks: components subscribe to the fields they show, never to the whole store. */
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from './store';
+
+export const useStatus = () => useAppStore(useShallow((s) => ({ status: s.status, detail: s.statusDetail })));
+export const useBackend = () => useAppStore(useShallow((s) => ({ backend: s.backend, note: s.backendNote })));
+export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
+export const useDataProgress = () => useAppStore((s) => s.dataProgress);
+export const useDatasetChoice = () =>
+  useAppStore(useShallow((s) => ({ datasetId: s.datasetId, serverDatasets: s.serverDatasets, summary: s.datasetSummary })));
+export const useConfig = () => useAppStore(useShallow((s) => ({ presetId: s.presetId, config: s.config })));
+export const useProgress = () =>
+  useAppStore(
+    useShallow((s) => ({
+      epoch: s.epoch,
+      stepInEpoch: s.stepInEpoch,
+      stepsPerEpoch: s.stepsPerEpoch,
+      globalStep: s.globalStep,
+      totalSteps: s.totalSteps,
+      learningRate: s.learningRate,
+      lastLoss: s.lastLoss,
+      validationAccuracy: s.validationAccuracy,
+      testAccuracy: s.testAccuracy,
+      epochs: s.config.epochs,
+    })),
+  );
+export const useLossSeries = () => useAppStore((s) => s.lossSeries);
+export const useAccuracySeries = () =>
+  useAppStore(useShallow((s) => ({ validation: s.validationSeries, epochs: s.epochSeries })));
+export const useStoreActions = () =>
+  useAppStore(
+    useShallow((s) => ({
+      userChosePreset: s.userChosePreset,
+      userEditedConfig: s.userEditedConfig,
+      userDismissedError: s.userDismissedError,
+    })),
+  );

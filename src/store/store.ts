@@ -1,0 +1,161 @@
+/**
+ * The app's one zustand store, built from typed slices. Actions are named for the events they record
+ * ("workerReportedProgress", "userChoseDataset"); components read through the selector hooks in hooks.ts.
+ * The store never talks to the worker itself: workerBridge.ts owns the Worker and calls these actions.
+ */
+import { create, type StateCreator } from 'zustand';
+import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
+import type { DatasetId } from '../core/dataset';
+import { appendBounded, mean, type SeriesPoint } from '../core/series';
+import type { DatasetSummary, ProgressEvent, TrainStatus } from '../protocol/messages';
+import type { BackendName } from '../train/backend';
+
+const SERIES_LIMIT = 600;
+
+export interface SessionSlice {
+  status: TrainStatus;
+  statusDetail: string;
+  backend: BackendName | null;
+  backendNote: string;
+  errorMessage: string | null;
+  dataProgress: { stage: string; loadedBytes: number; totalBytes: number | null } | null;
+  workerReportedStatus: (status: TrainStatus, detail: string) => void;
+  workerReportedBackend: (backend: BackendName, note: string) => void;
+  workerReportedDataProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void;
+  errorOccurred: (message: string) => void;
+  userDismissedError: () => void;
+}
+
+export interface ServerDataset {
+  id: DatasetId;
+  fileNames: string[];
+}
+
+export interface DatasetSlice {
+  /** The dataset the worker holds now (changes only when a load succeeds). */
+  datasetId: DatasetId;
+  serverDatasets: ServerDataset[];
+  datasetSummary: DatasetSummary | null;
+  serverListedDatasets: (datasets: ServerDataset[]) => void;
+  workerLoadedDataset: (summary: DatasetSummary) => void;
+}
+
+export interface ConfigSlice {
+  presetId: PresetId;
+  config: TrainConfig;
+  userChosePreset: (id: PresetId) => void;
+  userEditedConfig: (patch: Partial<TrainConfig>) => void;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  globalStep: number;
+  validationAccuracy: number;
+  testAccuracy: number | null;
+}
+
+export interface MetricsSlice {
+  epoch: number;
+  stepInEpoch: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  totalSteps: number;
+  learningRate: number;
+  lastLoss: number | null;
+  validationAccuracy: number | null;
+  testAccuracy: number | null;
+  lossSeries: SeriesPoint[];
+  validationSeries: SeriesPoint[];
+  epochSeries: EpochPoint[];
+  workerReportedProgress: (event: ProgressEvent) => void;
+  workerReportedValidation: (globalStep: number, accuracy: number) => void;
+  workerReportedEpochEnd: (point: EpochPoint) => void;
+  metricsCleared: () => void;
+}
+
+export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice;
+
+const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
+  status: 'idle',
+  statusDetail: 'starting',
+  backend: null,
+  backendNote: '',
+  errorMessage: null,
+  dataProgress: null,
+  workerReportedStatus: (status, detail) =>
+    set((state) => ({ status, statusDetail: detail, dataProgress: status === 'loading' ? state.dataProgress : null })),
+  workerReportedBackend: (backend, backendNote) => set({ backend, backendNote }),
+  workerReportedDataProgress: (stage, loadedBytes, totalBytes) => set({ dataProgress: { stage, loadedBytes, totalBytes } }),
+  errorOccurred: (message) => set({ errorMessage: message }),
+  userDismissedError: () => set({ errorMessage: null }),
+});
+
+const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) => ({
+  datasetId: 'mnist-10k',
+  serverDatasets: [],
+  datasetSummary: null,
+  serverListedDatasets: (serverDatasets) => set({ serverDatasets }),
+  workerLoadedDataset: (datasetSummary) => set({ datasetSummary, datasetId: datasetSummary.id }),
+});
+
+const createConfigSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({
+  presetId: 'seed',
+  config: { ...PRESETS.seed },
+  userChosePreset: (presetId) => set({ presetId, config: { ...PRESETS[presetId] } }),
+  userEditedConfig: (patch) => set((state) => ({ config: { ...state.config, ...patch } })),
+});
+
+const emptyMetrics = {
+  epoch: 0,
+  stepInEpoch: 0,
+  stepsPerEpoch: 0,
+  globalStep: 0,
+  totalSteps: 0,
+  learningRate: 0,
+  lastLoss: null,
+  validationAccuracy: null,
+  testAccuracy: null,
+  lossSeries: [],
+  validationSeries: [],
+  epochSeries: [],
+};
+
+const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) => ({
+  ...emptyMetrics,
+  workerReportedProgress: (event) =>
+    set((state) => {
+      const blockLoss = mean(event.losses);
+      const lastStep = event.lossSteps[event.lossSteps.length - 1];
+      return {
+        epoch: event.epoch,
+        stepInEpoch: event.stepInEpoch,
+        stepsPerEpoch: event.stepsPerEpoch,
+        globalStep: event.globalStep,
+        totalSteps: event.totalSteps,
+        learningRate: event.learningRate || state.learningRate,
+        lastLoss: event.losses.length > 0 ? event.losses[event.losses.length - 1]! : state.lastLoss,
+        lossSeries:
+          lastStep === undefined
+            ? state.lossSeries
+            : appendBounded(state.lossSeries, [{ step: lastStep, value: blockLoss }], SERIES_LIMIT),
+      };
+    }),
+  workerReportedValidation: (globalStep, accuracy) =>
+    set((state) => ({
+      validationAccuracy: accuracy,
+      validationSeries: appendBounded(state.validationSeries, [{ step: globalStep, value: accuracy }], SERIES_LIMIT),
+    })),
+  workerReportedEpochEnd: (point) =>
+    set((state) => ({
+      testAccuracy: point.testAccuracy ?? state.testAccuracy,
+      epochSeries: [...state.epochSeries, point],
+    })),
+  metricsCleared: () => set({ ...emptyMetrics }),
+});
+
+export const useAppStore = create<AppState>()((...args) => ({
+  ...createSessionSlice(...args),
+  ...createDatasetSlice(...args),
+  ...createConfigSlice(...args),
+  ...createMetricsSlice(...args),
+}));

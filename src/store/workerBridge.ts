@@ -1,0 +1,140 @@
+/**
+ * The one module that owns the training Worker: it turns user intents into typed requests and worker events
+ * into store actions. Components call the functions exported here; nothing else posts to the worker.
+ */
+import { validateConfig, ConfigError } from '../core/config';
+import type { DatasetId } from '../core/dataset';
+import type { DatasetSource, NamedFile, WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { isBackendName } from '../train/backend';
+import { useAppStore, type ServerDataset } from './store';
+
+let worker: Worker | null = null;
+
+function send(request: WorkerRequest, transfer: Transferable[] = []): void {
+  if (!worker) throw new Error('The training worker has not started.');
+  worker.postMessage(request, transfer);
+}
+
+function onWorkerEvent(event: WorkerEvent): void {
+  const store = useAppStore.getState();
+  switch (event.type) {
+    case 'backend':
+      store.workerReportedBackend(event.backend, event.note);
+      return;
+    case 'status':
+      store.workerReportedStatus(event.status, event.detail);
+      return;
+    case 'data-progress':
+      store.workerReportedDataProgress(event.stage, event.loadedBytes, event.totalBytes);
+      return;
+    case 'dataset-ready':
+      // The model was reset for the new data; the curves belong to the old run.
+      store.metricsCleared();
+      store.workerLoadedDataset(event.summary);
+      return;
+    case 'progress':
+      store.workerReportedProgress(event);
+      return;
+    case 'validation':
+      store.workerReportedValidation(event.globalStep, event.accuracy);
+      return;
+    case 'epoch-end':
+      store.workerReportedEpochEnd({
+        epoch: event.epoch,
+        globalStep: event.globalStep,
+        validationAccuracy: event.validationAccuracy,
+        testAccuracy: event.testAccuracy,
+      });
+      return;
+    case 'error':
+      store.errorOccurred(event.message);
+      return;
+  }
+}
+
+const BASE = import.meta.env.BASE_URL;
+
+/** Starts the worker, picks the backend (honouring ?backend=NAME), lists server datasets, loads the default. */
+export async function startPlayground(search: string): Promise<void> {
+  if (worker) return;
+  worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  worker.onmessage = (message: MessageEvent<WorkerEvent>) => onWorkerEvent(message.data);
+  worker.onerror = (event) => useAppStore.getState().errorOccurred(`The training worker crashed: ${event.message}`);
+  const forced = new URLSearchParams(search).get('backend');
+  if (forced !== null && !isBackendName(forced)) {
+    useAppStore.getState().errorOccurred(`Unknown backend "${forced}" in the URL; choosing automatically.`);
+  }
+  send({ type: 'init', forcedBackend: isBackendName(forced) ? forced : null });
+  void listServerDatasets();
+  loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
+}
+
+async function listServerDatasets(): Promise<void> {
+  try {
+    const response = await fetch(`${BASE}datasets/index.json`);
+    if (!response.ok) return;
+    const body = (await response.json()) as { datasets?: ServerDataset[] };
+    useAppStore.getState().serverListedDatasets(body.datasets ?? []);
+  } catch {
+    // A static host without the dataset server: only the embedded data and user files are offered.
+  }
+}
+
+function loadDataset(source: DatasetSource, transfer: Transferable[] = []): void {
+  useAppStore.getState().userDismissedError();
+  send({ type: 'load-dataset', source }, transfer);
+  sendConfig();
+}
+
+export function chooseDataset(id: DatasetId): void {
+  const store = useAppStore.getState();
+  if (id === 'mnist-10k') {
+    loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
+    return;
+  }
+  const served = store.serverDatasets.find((d) => d.id === id);
+  if (served) loadDataset({ kind: 'server', id, baseUrl: `${BASE}datasets/${id}/`, fileNames: served.fileNames });
+}
+
+export async function loadUserFiles(id: DatasetId, files: readonly File[]): Promise<void> {
+  const named: NamedFile[] = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+  loadDataset({ kind: 'files', id, files: named }, named.map((file) => file.bytes));
+}
+
+export function loadFromUrl(id: DatasetId, baseUrl: string): void {
+  loadDataset({ kind: 'url', id, baseUrl });
+}
+
+/** Validates the store's config; on a bad value shows the message and keeps the previous worker config. */
+export function sendConfig(): boolean {
+  const store = useAppStore.getState();
+  try {
+    send({ type: 'configure', config: validateConfig(store.config) });
+    return true;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      store.errorOccurred(`Invalid setting: ${error.message}`);
+      return false;
+    }
+    throw error;
+  }
+}
+
+export function toggleTraining(): void {
+  const { status } = useAppStore.getState();
+  if (status === 'training') {
+    send({ type: 'pause' });
+    return;
+  }
+  if (!sendConfig()) return;
+  send({ type: 'start' });
+}
+
+export function stepOnce(): void {
+  if (sendConfig()) send({ type: 'step' });
+}
+
+export function resetTraining(): void {
+  useAppStore.getState().metricsCleared();
+  send({ type: 'reset' });
+}

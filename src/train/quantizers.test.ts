@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng';
+import { quantizeAbsmax8, ternarize, type WeightQuantizer } from '../core/ternary';
+import { absmax8Ste, signSte, ternaryParts, ternaryWeightSte } from './quantizers';
+import * as tf from './tf';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const rng = createRng(11);
+const latent = Float32Array.from({ length: 64 * 32 }, () => rng.normal() * 0.05);
+
+describe('tfjs ternary quantizers match core', () => {
+  it.each<[WeightQuantizer, number]>([
+    ['twn', 0.7],
+    ['twn', 1.3],
+    ['absmean', 0.5],
+    ['fixed', 1],
+  ])('%s at t = %f: same trits and scale as core/ternary.ts', async (quantizer, t) => {
+    const reference = ternarize(latent, quantizer, t);
+    const { trits, scale } = ternaryParts(tf.tensor2d(latent, [64, 32]), quantizer, tf.scalar(t));
+    const tfTrits = await trits.data();
+    let disagreements = 0;
+    tfTrits.forEach((trit, i) => {
+      if (trit !== reference.trits[i]) disagreements++;
+    });
+    // float32 (tfjs) vs float64 (core) sums may differ for a weight within ~1e-7 of Δ; none should here.
+    expect(disagreements).toBe(0);
+    expect((await scale.data())[0]).toBeCloseTo(reference.scale, 5);
+  });
+});
+
+describe('straight-through estimators', () => {
+  it('weights: forward is scale·trits, gradient is identity within the clip and zero beyond', async () => {
+    const w = tf.tensor1d([0.5, -0.02, 3, -0.3]);
+    const t = tf.scalar(0.7);
+    const value = await ternaryWeightSte(w, t, 'twn', 1).data();
+    const reference = ternarize([0.5, -0.02, 3, -0.3], 'twn', 0.7);
+    // "+ 0" folds -0 (sign(-w)·0) into 0.
+    expect(Array.from(value, (v) => v + 0)).toEqual(Array.from(reference.trits, (trit) => Math.fround(trit * reference.scale) + 0));
+    const upstream = tf.tensor1d([1, 2, 3, 4]);
+    const [gradW, gradT] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(ternaryWeightSte(a, b as tf.Scalar, 'twn', 1), upstream)),
+    )([w, t]);
+    // |3| > clip 1: no gradient there; the zeroed weight -0.02 still gets one (that is how it can come back).
+    expect(Array.from(await gradW!.data())).toEqual([1, 2, 0, 4]);
+    expect((await gradT!.data())[0]).toBe(0);
+  });
+
+  it('latent weights inside a model receive gradients through the quantizer (not silently zero)', async () => {
+    const w = tf.variable(tf.tensor2d(latent, [64, 32]));
+    const x = tf.randomNormal([8, 64], 0, 1, 'float32', 5);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.matMul(x, ternaryWeightSte(w, tf.scalar(0.7), 'twn', 1) as tf.Tensor2D))), [w]);
+    const gradient = await grads[w.name]!.data();
+    expect(gradient.some((g) => g !== 0)).toBe(true);
+    w.dispose();
+  });
+
+  it('absmax8: per-sample fake quantization equal to core, identity gradient', async () => {
+    const rows = [
+      [0.2, -1.5, 0.7, 0.01],
+      [3, 2.5, -0.1, 0],
+    ];
+    const x = tf.tensor2d(rows);
+    const value = await absmax8Ste(x).data();
+    rows.forEach((row, r) => {
+      const codes = new Int32Array(row.length);
+      const step = quantizeAbsmax8(row, codes);
+      codes.forEach((code, i) => expect(value[r * 4 + i]).toBeCloseTo(code * step, 6));
+    });
+    const gradient = await tf.grad((a: tf.Tensor) => tf.sum(absmax8Ste(a as tf.Tensor2D)))(x).data();
+    expect(Array.from(gradient)).toEqual(new Array(8).fill(1));
+  });
+
+  it('sign: ±1 (never 0), hard-tanh gradient', async () => {
+    const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
+    expect(Array.from(await signSte(x).data())).toEqual([-1, -1, 1, 1, 1]);
+    const gradient = await tf.grad((a: tf.Tensor) => tf.sum(signSte(a)))(x).data();
+    expect(Array.from(gradient)).toEqual([0, 1, 1, 1, 0]);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Straight-through-estimator quantizers for quantization-aware training in TensorFlow.js.
+ *
+ * The forward values follow src/core/ternary.ts exactly (same formulas, float32 arithmetic); tests compare them.
+ * The backward pass is the straight-through estimator: the gradient of the quantized value is passed to the
+ * latent float input unchanged, except where the input lies beyond a clip (there the quantizer is flat, so the
+ * gradient is zeroed, as in BinaryConnect and Larq's ste_sign).
+ *
+ * tf.customGrad only gives gradients to its explicit inputs: every tensor the forward pass reads (the latent
+ * weights and the threshold t) is passed in as an input, never captured from a closure.
+ */
+import * as tf from './tf';
+import { ABSMAX_LEVELS, FIXED_THRESHOLD_UNIT, type WeightQuantizer } from '../core/ternary';
+
+interface GradientRule {
+  value: tf.Tensor;
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+}
+
+/** tf.customGrad with the inputs as an array: tfjs passes them variadically with the save function last. */
+function customOp(rule: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => GradientRule): (...inputs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
+    rule(args.slice(0, -1) as tf.Tensor[], args[args.length - 1] as tf.GradSaveFunc),
+  );
+}
+
+/** Ternary values as tensors: trits in {-1,0,1} (same shape as w) and the scalar scale; W ≈ scale·trits. */
+export function ternaryParts(
+  w: tf.Tensor,
+  quantizer: WeightQuantizer,
+  t: tf.Scalar,
+): { trits: tf.Tensor; scale: tf.Scalar } {
+  return tf.tidy(() => {
+    const absW = tf.abs(w);
+    const meanAbsW = tf.mean(absW);
+    const threshold = quantizer === 'fixed' ? tf.mul(t, FIXED_THRESHOLD_UNIT) : tf.mul(t, meanAbsW);
+    const keep = tf.cast(tf.greater(absW, threshold), 'float32');
+    const trits = tf.mul(tf.sign(w), keep);
+    const scale =
+      quantizer === 'absmean'
+        ? meanAbsW
+        : tf.div(tf.sum(tf.mul(absW, keep)), tf.maximum(tf.sum(keep), 1));
+    return { trits, scale: scale as tf.Scalar };
+  });
+}
+
+/**
+ * w: latent weights (any shape); t: threshold factor (scalar). Forward: scale·trits. Backward: dy where
+ * |w| ≤ clip, else 0; no gradient to t (the threshold is a setting, not learned).
+ */
+export function ternaryWeightSte(w: tf.Tensor, t: tf.Scalar, quantizer: WeightQuantizer, clip: number): tf.Tensor {
+  const op = customOp(([latent, threshold], save) => {
+    const { trits, scale } = ternaryParts(latent!, quantizer, threshold as tf.Scalar);
+    save([latent!]);
+    return {
+      value: tf.mul(trits, scale),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const inRange = tf.cast(tf.lessEqual(tf.abs(saved[0]!), clip), 'float32');
+        return [tf.mul(dy, inRange), tf.zerosLike(threshold!)];
+      },
+    };
+  });
+  return op(w, t);
+}
+
+/**
+ * x: (batch, features). BitNet's per-sample 8-bit absmax fake quantization: γ = max|x| per row,
+ * value = round(127·x/γ)·γ/127. Backward: identity (the rounding error is treated as noise).
+ */
+export function absmax8Ste(x: tf.Tensor2D): tf.Tensor2D {
+  const op = customOp(([input]) => {
+    const gamma = tf.maximum(tf.max(tf.abs(input!), 1, true), 1e-12);
+    const codes = tf.clipByValue(tf.round(tf.mul(input!, tf.div(ABSMAX_LEVELS, gamma))), -ABSMAX_LEVELS, ABSMAX_LEVELS);
+    return {
+      value: tf.mul(codes, tf.div(gamma, ABSMAX_LEVELS)),
+      gradFunc: (dy: tf.Tensor) => [dy],
+    };
+  });
+  return op(x) as tf.Tensor2D;
+}
+
+/**
+ * x: any shape. Binary activation: +1 where x ≥ 0, else -1 (never 0). Backward: dy where |x| ≤ 1, else 0
+ * (the hard-tanh STE). Without it sign() has zero gradient and layers below it never learn.
+ */
+export function signSte(x: tf.Tensor): tf.Tensor {
+  const op = customOp(([input], save) => {
+    save([input!]);
+    return {
+      value: tf.where(tf.greaterEqual(input!, 0), tf.onesLike(input!), tf.neg(tf.onesLike(input!))),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.mul(dy, tf.cast(tf.lessEqual(tf.abs(saved[0]!), 1), 'float32')),
+      ],
+    };
+  });
+  return op(x);
+}

@@ -1,0 +1,143 @@
+/**
+ * The training loop, one mini-batch at a time, so the worker can interleave steps with messages (pause, threshold
+ * changes) and Node can drive it in tests and benchmarks. No DOM.
+ */
+import * as tf from './tf';
+import { learningRateAt, type TrainConfig } from '../core/config';
+import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
+import { createRng, permutation, type Rng } from '../core/rng';
+import { Adam } from './adam';
+import { TernaryMlp } from './model';
+
+export interface StepResult {
+  epoch: number;
+  /** Steps done in the current epoch, 1-based after the step. */
+  stepInEpoch: number;
+  globalStep: number;
+  loss: number;
+  learningRate: number;
+  /** True when this step finished an epoch. */
+  epochEnded: boolean;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  loss: number;
+  count: number;
+}
+
+const EVAL_CHUNK = 1000;
+
+/** (count, rows·cols) float32 in [0, 1] from uint8 pixels of the listed examples. */
+export function pixelsToTensor(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+  const size = set.rows * set.cols;
+  const values = new Float32Array(indices.length * size);
+  for (let i = 0; i < indices.length; i++) {
+    const offset = indices[i]! * size;
+    for (let p = 0; p < size; p++) values[i * size + p] = set.pixels[offset + p]! / 255;
+  }
+  return tf.tensor2d(values, [indices.length, size]);
+}
+
+function labelsToOneHot(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+  const labels = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) labels[i] = set.labels[indices[i]!]!;
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), CLASS_COUNT), 'float32') as tf.Tensor2D);
+}
+
+function range(start: number, end: number): Uint32Array {
+  const out = new Uint32Array(end - start);
+  for (let i = 0; i < out.length; i++) out[i] = start + i;
+  return out;
+}
+
+export class Trainer {
+  readonly model: TernaryMlp;
+  readonly stepsPerEpoch: number;
+  private readonly optimizer: Adam;
+  private readonly rng: Rng;
+  private epochOrder: Uint32Array;
+  epoch = 0;
+  stepInEpoch = 0;
+  globalStep = 0;
+
+  constructor(
+    readonly config: TrainConfig,
+    readonly data: SplitDataset,
+  ) {
+    this.rng = createRng(config.seed);
+    const train = data.train;
+    this.model = new TernaryMlp(config, train.rows * train.cols, CLASS_COUNT, this.rng);
+    this.optimizer = new Adam(this.model.trainableVariables());
+    this.stepsPerEpoch = Math.ceil(train.count / config.batchSize);
+    this.epochOrder = permutation(train.count, this.rng);
+  }
+
+  get totalSteps(): number {
+    return this.stepsPerEpoch * this.config.epochs;
+  }
+
+  get finished(): boolean {
+    return this.epoch >= this.config.epochs;
+  }
+
+  async step(): Promise<StepResult> {
+    if (this.finished) throw new Error('training has finished; reset to train again');
+    const train = this.data.train;
+    const start = this.stepInEpoch * this.config.batchSize;
+    const batchIndices = this.epochOrder.subarray(start, Math.min(start + this.config.batchSize, train.count));
+    const learningRate = learningRateAt(this.config, this.globalStep, this.totalSteps);
+    const x = pixelsToTensor(train, batchIndices);
+    const y = labelsToOneHot(train, batchIndices);
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, this.model.forward(x, true)) as tf.Scalar,
+      this.model.trainableVariables(),
+    );
+    this.optimizer.apply(grads, learningRate);
+    tf.dispose([x, y, grads]);
+    const loss = (await value.data())[0]!;
+    value.dispose();
+
+    this.globalStep++;
+    this.stepInEpoch++;
+    const result: StepResult = {
+      epoch: this.epoch,
+      stepInEpoch: this.stepInEpoch,
+      globalStep: this.globalStep,
+      loss,
+      learningRate,
+      epochEnded: false,
+    };
+    if (this.stepInEpoch >= this.stepsPerEpoch) {
+      this.epoch++;
+      this.stepInEpoch = 0;
+      this.epochOrder = permutation(train.count, this.rng);
+      result.epochEnded = true;
+    }
+    return result;
+  }
+
+  /** Accuracy and mean loss of the model (at its current threshold) on `set`, in chunks. */
+  async evaluate(set: ImageSet): Promise<Evaluation> {
+    let correct = 0;
+    let lossSum = 0;
+    for (let start = 0; start < set.count; start += EVAL_CHUNK) {
+      const indices = range(start, Math.min(start + EVAL_CHUNK, set.count));
+      const [predicted, loss] = tf.tidy(() => {
+        const logits = this.model.forward(pixelsToTensor(set, indices), false);
+        const chunkLoss = tf.mul(tf.losses.softmaxCrossEntropy(labelsToOneHot(set, indices), logits), indices.length);
+        return [tf.argMax(logits, 1), chunkLoss];
+      });
+      const predictions = await predicted.data();
+      lossSum += (await loss.data())[0]!;
+      tf.dispose([predicted, loss]);
+      for (let i = 0; i < indices.length; i++) if (predictions[i] === set.labels[indices[i]!]) correct++;
+    }
+    return { accuracy: correct / set.count, loss: lossSum / set.count, count: set.count };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import { startPlayground } from '../store/workerBridge';
+import { AccuracyChart, LossChart } from './Charts';
+import { ConfigPanel } from './ConfigPanel';
+import { Controls } from './Controls';
+import { DatasetPanel } from './DatasetPanel';
+import { ErrorBanner } from './ErrorBanner';
+import { Metrics } from './Metrics';
+import { StatusBar } from './StatusBar';
+
+export function App() {
+  useEffect(() => {
+    void startPlayground(window.location.search);
+  }, []);
+  return (
+    <div className="app">
+      <header>
+        <h1>BitNet Playground</h1>
+        <p className="tagline">
+          Train a ternary network (weights in {'{'}−1, 0, +1{'}'}, 1.58 bits each) on MNIST, live in your browser.
+        </p>
+        <StatusBar />
+      </header>
+      <ErrorBanner />
+      <main>
+        <aside>
+          <Controls />
+          <DatasetPanel />
+          <ConfigPanel />
+        </aside>
+        <section className="views">
+          <Metrics />
+          <div className="chart-row">
+            <LossChart />
+            <AccuracyChart />
+          </div>
+        </section>
+      </main>
+    </div>
+  );
+}

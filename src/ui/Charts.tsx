@@ -1,0 +1,71 @@
+/**
+ * Live curves. Animation is off and series are bounded (core/series.ts), so recharts redraws in a few ms even
+ * after hours of training.
+ */
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useAccuracySeries, useLossSeries } from '../store/hooks';
+
+export function LossChart() {
+  const series = useLossSeries();
+  return (
+    <figure className="chart" data-testid="loss-chart" data-points={series.length}>
+      <figcaption>Training loss</figcaption>
+      <ResponsiveContainer width="100%" height={220}>
+        <LineChart data={series} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
+          <YAxis domain={[0, 'auto']} width={50} />
+          <Tooltip formatter={(value) => Number(value).toFixed(4)} />
+          <Line dataKey="value" name="train loss" stroke="#1f77b4" dot={false} isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+export function AccuracyChart() {
+  const { validation, epochs } = useAccuracySeries();
+  // One row per step; test accuracy exists only at epoch ends, so its line connects across the gaps.
+  const rows = new Map<number, { step: number; validation?: number; test?: number }>();
+  for (const p of validation) rows.set(p.step, { step: p.step, validation: p.value * 100 });
+  for (const e of epochs) {
+    if (e.testAccuracy !== null) rows.set(e.globalStep, { ...rows.get(e.globalStep), step: e.globalStep, test: e.testAccuracy * 100 });
+  }
+  const points = [...rows.values()].sort((a, b) => a.step - b.step);
+  return (
+    <figure className="chart" data-testid="accuracy-chart">
+      <figcaption>Accuracy (%): validation during training, test at each epoch end</figcaption>
+      <ResponsiveContainer width="100%" height={220}>
+        <LineChart data={points} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
+          <YAxis domain={['auto', 100]} width={50} />
+          <Tooltip formatter={(value) => `${Number(value).toFixed(2)} %`} />
+          <Legend />
+          <Line dataKey="validation" name="validation" stroke="#2ca02c" dot={false} connectNulls isAnimationActive={false} />
+          <Line dataKey="test" name="test (epoch end)" stroke="#d62728" connectNulls isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+      {epochs.length > 0 && (
+        <table className="epoch-table">
+          <thead>
+            <tr>
+              <th>Epoch</th>
+              <th>Validation</th>
+              <th>Test</th>
+            </tr>
+          </thead>
+          <tbody>
+            {epochs.map((e) => (
+              <tr key={e.epoch}>
+                <td>{e.epoch}</td>
+                <td>{(e.validationAccuracy * 100).toFixed(2)} %</td>
+                <td>{e.testAccuracy === null ? '—' : `${(e.testAccuracy * 100).toFixed(2)} %`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import {
+  ACTIVATION_QUANTIZERS,
+  HIDDEN_ACTIVATIONS,
+  LR_SCHEDULES,
+  NORM_KINDS,
+  PRESET_LABELS,
+  WEIGHT_QUANTIZERS,
+  type PresetId,
+  type TrainConfig,
+} from '../core/config';
+import { useConfig, useStatus, useStoreActions } from '../store/hooks';
+
+type NumericKey = 'threshold' | 'steClip' | 'learningRate' | 'batchSize' | 'epochs' | 'seed';
+
+const NUMERIC_FIELDS: { key: NumericKey; label: string; step: string }[] = [
+  { key: 'threshold', label: 'Threshold t', step: '0.05' },
+  { key: 'steClip', label: 'STE clip', step: '0.1' },
+  { key: 'learningRate', label: 'Learning rate', step: '0.0005' },
+  { key: 'batchSize', label: 'Batch size', step: '1' },
+  { key: 'epochs', label: 'Epochs', step: '1' },
+  { key: 'seed', label: 'Seed', step: '1' },
+];
+
+function SelectField<K extends keyof TrainConfig>(props: { label: string; field: K; options: readonly string[]; disabled: boolean }) {
+  const { config } = useConfig();
+  const { userEditedConfig } = useStoreActions();
+  return (
+    <label>
+      {props.label}
+      <select
+        disabled={props.disabled}
+        value={String(config[props.field])}
+        onChange={(e) => userEditedConfig({ [props.field]: e.target.value } as Partial<TrainConfig>)}
+      >
+        {props.options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * Hidden widths as typed text, e.g. "512, 512"; invalid text is kept visible and rejected on Train.
+ * Remounted (by key) when the preset changes, which resets the text.
+ */
+function HiddenField({ disabled }: { disabled: boolean }) {
+  const { config } = useConfig();
+  const { userEditedConfig } = useStoreActions();
+  const [text, setText] = useState(config.hidden.join(', '));
+  return (
+    <label>
+      Hidden widths
+      <input
+        disabled={disabled}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const widths = e.target.value.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
+          userEditedConfig({ hidden: widths });
+        }}
+      />
+    </label>
+  );
+}
+
+export function ConfigPanel() {
+  const { presetId, config } = useConfig();
+  const { status } = useStatus();
+  const { userChosePreset, userEditedConfig } = useStoreActions();
+  const locked = status === 'training' || status === 'loading';
+  return (
+    <fieldset className="panel">
+      <legend>Model and training</legend>
+      <label>
+        Preset
+        <select
+          data-testid="preset-select"
+          disabled={locked}
+          value={presetId}
+          onChange={(e) => userChosePreset(e.target.value as PresetId)}
+        >
+          {(Object.keys(PRESET_LABELS) as PresetId[]).map((id) => (
+            <option key={id} value={id}>
+              {PRESET_LABELS[id]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <HiddenField key={presetId} disabled={locked} />
+      <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />
+      <SelectField label="Activation quantizer" field="activationQuantizer" options={ACTIVATION_QUANTIZERS} disabled={locked} />
+      <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />
+      <SelectField label="Hidden activation" field="hiddenActivation" options={HIDDEN_ACTIVATIONS} disabled={locked} />
+      <SelectField label="LR schedule" field="lrSchedule" options={LR_SCHEDULES} disabled={locked} />
+      {NUMERIC_FIELDS.map(({ key, label, step }) => (
+        <label key={key}>
+          {label}
+          <input
+            type="number"
+            data-testid={`config-${key}`}
+            step={step}
+            disabled={locked}
+            value={Number.isNaN(config[key]) ? '' : config[key]}
+            onChange={(e) => userEditedConfig({ [key]: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+          />
+        </label>
+      ))}
+      <p className="muted">Changing a setting restarts training from scratch.</p>
+    </fieldset>
+  );
+}

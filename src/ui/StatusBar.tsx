@@ -1,0 +1,31 @@
+import { useBackend, useDataProgress, useStatus } from '../store/hooks';
+import { bytes } from './format';
+
+export function StatusBar() {
+  const { status, detail } = useStatus();
+  const { backend, note } = useBackend();
+  const progress = useDataProgress();
+  return (
+    <div className="status-bar">
+      <span>
+        Status: <strong data-testid="status" data-status={status}>{status}</strong>
+        {detail && <span className="muted"> — {detail}</span>}
+      </span>
+      <span title={note}>
+        Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>
+        {note && <span className="muted"> ({note})</span>}
+      </span>
+      {status === 'loading' && progress && (
+        <span className="data-progress">
+          {progress.stage}: {bytes(progress.loadedBytes)}
+          {progress.totalBytes ? ` / ${bytes(progress.totalBytes)}` : ''}
+          <progress
+            data-testid="data-progress"
+            max={progress.totalBytes ?? undefined}
+            value={progress.totalBytes ? progress.loadedBytes : undefined}
+          />
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,285 @@
+/**
+ * The training worker. Lifecycle: init (pick backend, self-test) -> load dataset -> configure -> ready (idle)
+ * -> training <-> paused -> done; any failure -> error, with the trained state kept where it can be.
+ * The loop runs one step at a time and yields to the event loop between steps, so 'pause' takes effect within
+ * one step; progress is throttled to about ten events a second.
+ */
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { validateConfig, type TrainConfig } from '../core/config';
+import type { DatasetId, SplitDataset } from '../core/dataset';
+import type { DatasetSource, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
+import { gradientSelfTest } from '../train/selfTest';
+import { Trainer } from '../train/trainer';
+import { loadDataset } from './datasetLoader';
+
+const PROGRESS_INTERVAL_MS = 100;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function post(event: WorkerEvent, transfer: Transferable[] = []): void {
+  scope.postMessage(event, transfer);
+}
+
+let status: TrainStatus = 'idle';
+let dataset: SplitDataset | null = null;
+let datasetId: DatasetId = 'mnist-10k';
+let config: TrainConfig | null = null;
+let trainer: Trainer | null = null;
+let loopRunning = false;
+let pauseRequested = false;
+/** Resolves when the running loop has exited (already resolved when none runs). */
+let loopExited: Promise<void> = Promise.resolve();
+/** Loss values since the last progress event. */
+let pendingLossSteps: number[] = [];
+let pendingLosses: number[] = [];
+let lastProgressAt = 0;
+
+function setStatus(next: TrainStatus, detail = ''): void {
+  status = next;
+  post({ type: 'status', status: next, detail });
+}
+
+function fail(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  setStatus('error', message);
+  post({ type: 'error', message });
+}
+
+async function wasmPaths(): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlainUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+  });
+}
+
+async function init(forced: BackendName | null): Promise<void> {
+  await import('@tensorflow/tfjs-backend-webgpu').catch(() => undefined);
+  await wasmPaths().catch(() => undefined);
+  let order = forced ? [forced] : [...BACKEND_ORDER];
+  for (;;) {
+    const chosen = await initBackend(order);
+    if (chosen !== 'webgpu') {
+      post({ type: 'backend', backend: chosen, note: forced ? 'forced by ?backend=' : '' });
+      return;
+    }
+    const check = await gradientSelfTest('webgpu');
+    if (check.ok || forced) {
+      const agreement = `gradient self-test vs CPU: max difference ${check.maxDifference.toExponential(1)}`;
+      post({ type: 'backend', backend: chosen, note: check.ok ? agreement : `${agreement} (failed, forced)` });
+      return;
+    }
+    order = order.slice(order.indexOf('webgpu') + 1);
+    post({
+      type: 'error',
+      message: `WebGPU disagreed with the CPU on the gradient self-test (max difference ${check.maxDifference}); falling back.`,
+    });
+  }
+}
+
+function resetTrainer(): void {
+  trainer?.dispose();
+  trainer = null;
+  pendingLossSteps = [];
+  pendingLosses = [];
+}
+
+function ensureTrainer(): Trainer {
+  if (!dataset) throw new Error('No dataset is loaded yet.');
+  if (!config) throw new Error('No configuration has been set.');
+  trainer ??= new Trainer(config, dataset);
+  return trainer;
+}
+
+function flushProgress(active: Trainer, learningRate: number): void {
+  const lossSteps = Uint32Array.from(pendingLossSteps);
+  const losses = Float32Array.from(pendingLosses);
+  pendingLossSteps = [];
+  pendingLosses = [];
+  lastProgressAt = performance.now();
+  post(
+    {
+      type: 'progress',
+      epoch: active.epoch,
+      stepInEpoch: active.stepInEpoch,
+      stepsPerEpoch: active.stepsPerEpoch,
+      globalStep: active.globalStep,
+      totalSteps: active.totalSteps,
+      learningRate,
+      lossSteps,
+      losses,
+    },
+    [lossSteps.buffer, losses.buffer],
+  );
+}
+
+/** Validation every ~1/8 epoch (at least every 20 steps), so short runs on the 10k subset still show a curve. */
+function validationInterval(active: Trainer): number {
+  return Math.max(20, Math.round(active.stepsPerEpoch / 8));
+}
+
+async function runOneStep(active: Trainer): Promise<void> {
+  const result = await active.step();
+  if (!Number.isFinite(result.loss)) {
+    throw new Error(`The loss became ${result.loss} at step ${result.globalStep}; lower the learning rate and reset.`);
+  }
+  pendingLossSteps.push(result.globalStep);
+  pendingLosses.push(result.loss);
+  const validate = result.epochEnded || result.globalStep % validationInterval(active) === 0;
+  if (validate || performance.now() - lastProgressAt >= PROGRESS_INTERVAL_MS) flushProgress(active, result.learningRate);
+  if (validate && dataset) {
+    const validation = await active.evaluate(dataset.validation);
+    post({ type: 'validation', globalStep: result.globalStep, accuracy: validation.accuracy, loss: validation.loss });
+    if (result.epochEnded) {
+      const test = dataset.test ? await active.evaluate(dataset.test) : null;
+      post({
+        type: 'epoch-end',
+        epoch: result.epoch + 1,
+        globalStep: result.globalStep,
+        validationAccuracy: validation.accuracy,
+        testAccuracy: test ? test.accuracy : null,
+      });
+    }
+  }
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function trainLoop(): Promise<void> {
+  if (loopRunning) return;
+  loopRunning = true;
+  let markExited = (): void => undefined;
+  loopExited = new Promise((resolve) => (markExited = resolve));
+  try {
+    const active = ensureTrainer();
+    while (status === 'training' && trainer === active) {
+      if (active.finished) {
+        setStatus('done', `finished ${active.config.epochs} epochs`);
+        break;
+      }
+      await runOneStep(active);
+      await yieldToEvents();
+    }
+    if (pauseRequested && trainer === active) {
+      // Report the last step before saying 'paused', so a paused page shows the final step count.
+      if (pendingLosses.length > 0) flushProgress(active, 0);
+      pauseRequested = false;
+      setStatus('paused');
+    }
+  } catch (error) {
+    fail(error);
+  } finally {
+    loopRunning = false;
+    markExited();
+  }
+}
+
+/** Pauses a running loop and waits until its current step is done, before anything replaces the trainer. */
+async function pauseAndWait(detail: string): Promise<void> {
+  if (status === 'training') setStatus('paused', detail);
+  await loopExited;
+}
+
+/**
+ * Loads and parses the new dataset before touching the current one: if the files are bad, the error is shown and
+ * the dataset and model the user already has stay as they were.
+ */
+async function loadData(source: DatasetSource): Promise<void> {
+  await pauseAndWait('paused to load a dataset');
+  const previousStatus = status;
+  setStatus('loading', 'loading dataset');
+  let lastPost = 0;
+  let loaded: SplitDataset;
+  try {
+    loaded = await loadDataset(source, (stage, loadedBytes, totalBytes) => {
+      const now = performance.now();
+      if (now - lastPost < PROGRESS_INTERVAL_MS && totalBytes !== loadedBytes) return;
+      lastPost = now;
+      post({ type: 'data-progress', stage, loadedBytes, totalBytes });
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    post({ type: 'error', message: `Could not load the dataset: ${message}` });
+    setStatus(dataset ? previousStatus : 'error', dataset ? `kept ${datasetId}` : 'no dataset loaded');
+    return;
+  }
+  resetTrainer();
+  dataset = loaded;
+  datasetId = source.kind === 'embedded' ? 'mnist-10k' : source.id;
+  post({
+    type: 'dataset-ready',
+    summary: {
+      id: source.kind === 'embedded' ? 'mnist-10k' : source.id,
+      trainCount: loaded.train.count,
+      validationCount: loaded.validation.count,
+      testCount: loaded.test?.count ?? 0,
+    },
+  });
+  setStatus('idle', `${datasetId} ready`);
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.type) {
+    case 'init':
+      await init(request.forcedBackend);
+      return;
+    case 'load-dataset':
+      await loadData(request.source);
+      return;
+    case 'configure': {
+      const next = validateConfig(request.config);
+      const changed = JSON.stringify(next) !== JSON.stringify(config);
+      config = next;
+      if (changed && trainer) {
+        await pauseAndWait('paused for a new configuration');
+        resetTrainer();
+        if (status !== 'loading') setStatus('idle', 'configuration changed; training restarts from scratch');
+      }
+      return;
+    }
+    case 'start':
+      if (status === 'training') return;
+      ensureTrainer();
+      setStatus('training');
+      void trainLoop();
+      return;
+    case 'pause':
+      if (status !== 'training') return;
+      // The loop notices, finishes its current step and posts 'paused' itself (see trainLoop).
+      status = 'paused';
+      pauseRequested = loopRunning;
+      if (!loopRunning) setStatus('paused');
+      return;
+    case 'step': {
+      if (status === 'training' || loopRunning) return;
+      const active = ensureTrainer();
+      if (active.finished) return;
+      await runOneStep(active);
+      flushProgress(active, 0);
+      setStatus(active.finished ? 'done' : 'paused', 'single step');
+      return;
+    }
+    case 'reset':
+      await pauseAndWait('reset');
+      resetTrainer();
+      setStatus(dataset ? 'idle' : status === 'loading' ? 'loading' : 'idle', 'reset');
+      return;
+  }
+}
+
+// Messages are handled one at a time, in order, so a 'configure' never interleaves with a 'load-dataset'.
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
+  const request = message.data;
+  // Pause must not wait behind a long queue item.
+  if (request.type === 'pause') {
+    void handle(request);
+    return;
+  }
+  queue = queue.then(() => handle(request)).catch(fail);
+};
+
