@@ -51,7 +51,7 @@ export default tseslint.config(
     files: ['src/ui/**/*.{ts,tsx}', 'src/store/**/*.ts'],
     rules: restrict([
       {
-        group: ['@tensorflow/*', '../train/tf', '../train/trainer', '../train/model', '../train/quantizers'],
+        group: ['@tensorflow/*', '../train/*'],
         message: 'The UI talks to training through the worker protocol only.',
         allowTypeImports: true,
       },

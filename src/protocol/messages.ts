@@ -4,7 +4,8 @@
  */
 import type { TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
-import type { BackendName } from '../train/backend';
+import type { LayerWeightStats } from '../core/weightStats';
+import type { BackendName } from './backends';
 
 export type TrainStatus = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
 
@@ -30,7 +31,31 @@ export type WorkerRequest =
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'step' }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** Re-quantize the current latent weights at threshold factor t; training (if running) continues with it. */
+  | { type: 'set-threshold'; threshold: number }
+  /** Post-training re-quantization sweep of t over the validation split (only while not training). */
+  | { type: 'sweep-threshold' };
+
+/** The ternary view of the current latent weights, sent a few times a second and after every threshold change. */
+export interface WeightReport {
+  globalStep: number;
+  /** Threshold factor t the trits were computed at. */
+  threshold: number;
+  /** The quantizer the views use ('twn' stands in for the float twin, which has none). */
+  quantizer: string;
+  layers: LayerWeightStats[];
+  /** Share of zero trits over all layers. */
+  sparsity: number;
+  /** Share of trits that changed since the previous report (null for the first one after a reset). */
+  flipRatio: number | null;
+}
+
+export interface SweepPoint {
+  threshold: number;
+  sparsity: number;
+  accuracy: number;
+}
 
 export interface DatasetSummary {
   id: DatasetId;
@@ -60,4 +85,8 @@ export type WorkerEvent =
   | ProgressEvent
   | { type: 'validation'; globalStep: number; accuracy: number; loss: number }
   | { type: 'epoch-end'; epoch: number; globalStep: number; validationAccuracy: number; testAccuracy: number | null }
+  | { type: 'weights'; report: WeightReport }
+  /** Validation accuracy re-evaluated after a threshold change while not training. */
+  | { type: 'threshold-evaluation'; threshold: number; accuracy: number; milliseconds: number }
+  | { type: 'sweep'; points: SweepPoint[]; currentThreshold: number }
   | { type: 'error'; message: string };

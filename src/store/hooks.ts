@@ -35,3 +35,8 @@ export const useStoreActions = () =>
       userDismissedError: s.userDismissedError,
     })),
   );
+export const useWeightReport = () => useAppStore((s) => s.weightReport);
+export const useSparsitySeries = () => useAppStore((s) => s.sparsitySeries);
+export const useSweep = () => useAppStore((s) => s.sweep);
+export const useThresholdEvaluation = () => useAppStore((s) => s.thresholdEvaluation);
+export const useThreshold = () => useAppStore((s) => s.config.threshold);

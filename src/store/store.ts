@@ -7,10 +7,11 @@ import { create, type StateCreator } from 'zustand';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
 import { appendBounded, mean, type SeriesPoint } from '../core/series';
-import type { DatasetSummary, ProgressEvent, TrainStatus } from '../protocol/messages';
-import type { BackendName } from '../train/backend';
+import type { DatasetSummary, ProgressEvent, SweepPoint, TrainStatus, WeightReport } from '../protocol/messages';
+import type { BackendName } from '../protocol/backends';
 
-const SERIES_LIMIT = 600;
+/** Points per live series: enough for a smooth curve, few enough for recharts to redraw in a few ms. */
+const SERIES_LIMIT = 300;
 
 export interface SessionSlice {
   status: TrainStatus;
@@ -73,7 +74,27 @@ export interface MetricsSlice {
   metricsCleared: () => void;
 }
 
-export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice;
+/** One point of the sparsity-over-steps chart: overall and per-layer share of zeros. */
+export interface SparsityPoint {
+  step: number;
+  overall: number;
+  layers: number[];
+}
+
+export interface WeightsSlice {
+  /** Latest ternary view of the weights. High-frequency: canvases subscribe to it rather than re-render. */
+  weightReport: WeightReport | null;
+  sparsitySeries: SparsityPoint[];
+  /** Validation accuracy re-measured after the last threshold move while not training. */
+  thresholdEvaluation: { threshold: number; accuracy: number; milliseconds: number } | null;
+  sweep: { points: SweepPoint[]; currentThreshold: number } | null;
+  workerReportedWeights: (report: WeightReport) => void;
+  workerReportedThresholdEvaluation: (threshold: number, accuracy: number, milliseconds: number) => void;
+  workerReportedSweep: (points: SweepPoint[], currentThreshold: number) => void;
+  userMovedThreshold: (threshold: number) => void;
+}
+
+export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice;
 
 const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
   status: 'idle',
@@ -150,7 +171,29 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) =
       testAccuracy: point.testAccuracy ?? state.testAccuracy,
       epochSeries: [...state.epochSeries, point],
     })),
-  metricsCleared: () => set({ ...emptyMetrics }),
+  metricsCleared: () => set({ ...emptyMetrics, sparsitySeries: [], thresholdEvaluation: null, sweep: null }),
+});
+
+const createWeightsSlice: StateCreator<AppState, [], [], WeightsSlice> = (set) => ({
+  weightReport: null,
+  sparsitySeries: [],
+  thresholdEvaluation: null,
+  sweep: null,
+  workerReportedWeights: (report) =>
+    set((state) => {
+      const point = {
+        step: report.globalStep,
+        overall: report.sparsity,
+        layers: report.layers.map((layer) => layer.counts.zero / layer.trits.length),
+      };
+      // One point per step: a later report for the same step (threshold moved) replaces the earlier one.
+      const kept = state.sparsitySeries.filter((p) => p.step !== report.globalStep);
+      return { weightReport: report, sparsitySeries: appendBounded(kept, [point], SERIES_LIMIT) };
+    }),
+  workerReportedThresholdEvaluation: (threshold, accuracy, milliseconds) =>
+    set({ thresholdEvaluation: { threshold, accuracy, milliseconds }, validationAccuracy: accuracy }),
+  workerReportedSweep: (points, currentThreshold) => set({ sweep: { points, currentThreshold } }),
+  userMovedThreshold: (threshold) => set((state) => ({ config: { ...state.config, threshold } })),
 });
 
 export const useAppStore = create<AppState>()((...args) => ({
@@ -158,4 +201,5 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createDatasetSlice(...args),
   ...createConfigSlice(...args),
   ...createMetricsSlice(...args),
+  ...createWeightsSlice(...args),
 }));

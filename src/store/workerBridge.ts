@@ -4,8 +4,15 @@
  */
 import { validateConfig, ConfigError } from '../core/config';
 import type { DatasetId } from '../core/dataset';
-import type { DatasetSource, NamedFile, WorkerEvent, WorkerRequest } from '../protocol/messages';
-import { isBackendName } from '../train/backend';
+import type {
+  DatasetSource,
+  NamedFile,
+  ProgressEvent,
+  WeightReport,
+  WorkerEvent,
+  WorkerRequest,
+} from '../protocol/messages';
+import { isBackendName } from '../protocol/backends';
 import { useAppStore, type ServerDataset } from './store';
 
 let worker: Worker | null = null;
@@ -15,7 +22,77 @@ function send(request: WorkerRequest, transfer: Transferable[] = []): void {
   worker.postMessage(request, transfer);
 }
 
+/**
+ * Progress and weight reports arrive up to ten times a second; the store (and so React and recharts) takes them
+ * at most every VIEW_INTERVAL_MS, merged, so the main thread stays free. Everything else passes at once.
+ */
+const VIEW_INTERVAL_MS = 250;
+let pendingProgress: ProgressEvent[] = [];
+let pendingWeights: WeightReport | null = null;
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** zustand renders subscribers synchronously: progress and weights go in separate tasks to keep each short. */
+function flushViews(): void {
+  flushTimer = null;
+  const store = useAppStore.getState();
+  if (pendingProgress.length > 0) {
+    const merged = mergeProgress(pendingProgress);
+    pendingProgress = [];
+    store.workerReportedProgress(merged);
+    if (pendingWeights) {
+      flushTimer = setTimeout(flushViews, 0);
+      return;
+    }
+  }
+  if (pendingWeights) store.workerReportedWeights(pendingWeights);
+  pendingWeights = null;
+}
+
+function scheduleViews(): void {
+  flushTimer ??= setTimeout(flushViews, VIEW_INTERVAL_MS);
+}
+
+/** Applies everything pending now (before an event that must not overtake it). */
+function flushViewsNow(): void {
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushTimer = null;
+  const store = useAppStore.getState();
+  if (pendingProgress.length > 0) store.workerReportedProgress(mergeProgress(pendingProgress));
+  if (pendingWeights) store.workerReportedWeights(pendingWeights);
+  pendingProgress = [];
+  pendingWeights = null;
+}
+
+/** The newest progress, carrying the losses of all merged events. */
+function mergeProgress(events: ProgressEvent[]): ProgressEvent {
+  const last = events[events.length - 1]!;
+  if (events.length === 1) return last;
+  const lossSteps = new Uint32Array(events.reduce((n, e) => n + e.lossSteps.length, 0));
+  const losses = new Float32Array(lossSteps.length);
+  let offset = 0;
+  for (const e of events) {
+    lossSteps.set(e.lossSteps, offset);
+    losses.set(e.losses, offset);
+    offset += e.lossSteps.length;
+  }
+  return { ...last, lossSteps, losses };
+}
+
 function onWorkerEvent(event: WorkerEvent): void {
+  if (event.type === 'progress') {
+    pendingProgress.push(event);
+    scheduleViews();
+    return;
+  }
+  if (event.type === 'weights') {
+    pendingWeights = event.report;
+    // Not training: this is an answer to the user (threshold moved, single step), so show it at once.
+    if (useAppStore.getState().status === 'training') scheduleViews();
+    else flushViewsNow();
+    return;
+  }
+  // Anything that follows progress (a status change, an evaluation) must not overtake it.
+  if (flushTimer !== null) flushViewsNow();
   const store = useAppStore.getState();
   switch (event.type) {
     case 'backend':
@@ -32,9 +109,6 @@ function onWorkerEvent(event: WorkerEvent): void {
       store.metricsCleared();
       store.workerLoadedDataset(event.summary);
       return;
-    case 'progress':
-      store.workerReportedProgress(event);
-      return;
     case 'validation':
       store.workerReportedValidation(event.globalStep, event.accuracy);
       return;
@@ -45,6 +119,12 @@ function onWorkerEvent(event: WorkerEvent): void {
         validationAccuracy: event.validationAccuracy,
         testAccuracy: event.testAccuracy,
       });
+      return;
+    case 'threshold-evaluation':
+      store.workerReportedThresholdEvaluation(event.threshold, event.accuracy, event.milliseconds);
+      return;
+    case 'sweep':
+      store.workerReportedSweep(event.points, event.currentThreshold);
       return;
     case 'error':
       store.errorOccurred(event.message);
@@ -137,4 +217,14 @@ export function stepOnce(): void {
 export function resetTraining(): void {
   useAppStore.getState().metricsCleared();
   send({ type: 'reset' });
+}
+
+/** The slider: the store keeps the value for the form, the worker re-quantizes at once (training goes on). */
+export function moveThreshold(threshold: number): void {
+  useAppStore.getState().userMovedThreshold(threshold);
+  send({ type: 'set-threshold', threshold });
+}
+
+export function sweepThreshold(): void {
+  send({ type: 'sweep-threshold' });
 }

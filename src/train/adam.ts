@@ -15,8 +15,9 @@ export class Adam {
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-7,
   ) {
-    this.firstMoments = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.secondMoments = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    // tidy disposes the zerosLike initial values; the variables keep their data.
+    this.firstMoments = tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+    this.secondMoments = tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
   }
 
   /** grads: keyed by variable name, as tf.variableGrads returns them. */

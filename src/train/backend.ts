@@ -1,14 +1,10 @@
 /**
  * Choosing and initialising a TensorFlow.js backend, in the worker or in Node. No DOM.
  */
+import type { BackendName } from '../protocol/backends';
 import * as tf from './tf';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_ORDER as readonly string[]).includes(value);
-}
+export { BACKEND_ORDER, isBackendName, type BackendName } from '../protocol/backends';
 
 /**
  * Registers the optional backends (WebGPU, WASM) by dynamic import so that a failure to load one, e.g. in an

@@ -41,6 +41,11 @@ export interface LayerSnapshot {
   batchNorm: { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array } | null;
 }
 
+/** A variable whose initial-value tensor is disposed (tidy never disposes variables; they keep the data). */
+function variable(initialValue: () => tf.Tensor, trainable: boolean): tf.Variable {
+  return tf.tidy(() => tf.variable(initialValue(), trainable));
+}
+
 export class TernaryMlp {
   readonly sizes: number[];
   private readonly layers: LayerParams[];
@@ -65,15 +70,15 @@ export class TernaryMlp {
       for (let k = 0; k < init.length; k++) init[k] = rng.normal() * std;
       const isHidden = i + 2 < this.sizes.length;
       this.layers.push({
-        weight: tf.variable(tf.tensor2d(init, [fanIn, fanOut]), true, `w${i}`),
-        bias: tf.variable(tf.zeros([fanOut]), true, `b${i}`),
+        weight: variable(() => tf.tensor2d(init, [fanIn, fanOut]), true),
+        bias: variable(() => tf.zeros([fanOut]), true),
         batchNorm:
           isHidden && config.norm === 'batchnorm'
             ? {
-                gamma: tf.variable(tf.ones([fanOut]), true, `bn${i}_gamma`),
-                beta: tf.variable(tf.zeros([fanOut]), true, `bn${i}_beta`),
-                movingMean: tf.variable(tf.zeros([fanOut]), false, `bn${i}_mean`),
-                movingVariance: tf.variable(tf.ones([fanOut]), false, `bn${i}_var`),
+                gamma: variable(() => tf.ones([fanOut]), true),
+                beta: variable(() => tf.zeros([fanOut]), true),
+                movingMean: variable(() => tf.zeros([fanOut]), false),
+                movingVariance: variable(() => tf.ones([fanOut]), false),
               }
             : null,
       });

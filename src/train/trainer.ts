@@ -117,26 +117,49 @@ export class Trainer {
     return result;
   }
 
-  /** Accuracy and mean loss of the model (at its current threshold) on `set`, in chunks. */
-  async evaluate(set: ImageSet): Promise<Evaluation> {
-    let correct = 0;
-    let lossSum = 0;
-    for (let start = 0; start < set.count; start += EVAL_CHUNK) {
-      const indices = range(start, Math.min(start + EVAL_CHUNK, set.count));
-      const [predicted, loss] = tf.tidy(() => {
-        const logits = this.model.forward(pixelsToTensor(set, indices), false);
-        const chunkLoss = tf.mul(tf.losses.softmaxCrossEntropy(labelsToOneHot(set, indices), logits), indices.length);
-        return [tf.argMax(logits, 1), chunkLoss];
-      });
-      const predictions = await predicted.data();
-      lossSum += (await loss.data())[0]!;
-      tf.dispose([predicted, loss]);
-      for (let i = 0; i < indices.length; i++) if (predictions[i] === set.labels[indices[i]!]) correct++;
+  /**
+   * Evaluation inputs stay on the device between calls: the threshold slider re-evaluates the validation split
+   * many times, and re-uploading it each time would dominate. Chunks: x (n, 784), one-hot y (n, 10), labels (n).
+   */
+  private readonly evaluationChunks = new Map<ImageSet, { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D }[]>();
+
+  private chunksOf(set: ImageSet): { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D }[] {
+    let chunks = this.evaluationChunks.get(set);
+    if (!chunks) {
+      chunks = [];
+      for (let start = 0; start < set.count; start += EVAL_CHUNK) {
+        const indices = range(start, Math.min(start + EVAL_CHUNK, set.count));
+        const y = labelsToOneHot(set, indices);
+        chunks.push({ x: pixelsToTensor(set, indices), y, labels: tf.tidy(() => tf.argMax(y, 1) as tf.Tensor1D) });
+      }
+      this.evaluationChunks.set(set, chunks);
     }
-    return { accuracy: correct / set.count, loss: lossSum / set.count, count: set.count };
+    return chunks;
+  }
+
+  /** Accuracy and mean loss of the model (at its current threshold) on `set`: one device readback. */
+  async evaluate(set: ImageSet): Promise<Evaluation> {
+    const chunks = this.chunksOf(set); // outside tidy, which would dispose the cache
+    const totals = tf.tidy(() => {
+      let correct: tf.Tensor = tf.scalar(0);
+      let lossSum: tf.Tensor = tf.scalar(0);
+      for (const chunk of chunks) {
+        const logits = this.model.forward(chunk.x, false);
+        correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), chunk.labels), 'float32')));
+        lossSum = tf.add(lossSum, tf.mul(tf.losses.softmaxCrossEntropy(chunk.y, logits), chunk.x.shape[0]));
+      }
+      return tf.stack([correct, lossSum]);
+    });
+    const [correct, lossSum] = await totals.data();
+    totals.dispose();
+    return { accuracy: correct! / set.count, loss: lossSum! / set.count, count: set.count };
   }
 
   dispose(): void {
+    for (const chunks of this.evaluationChunks.values()) {
+      for (const chunk of chunks) tf.dispose([chunk.x, chunk.y, chunk.labels]);
+    }
+    this.evaluationChunks.clear();
     this.model.dispose();
     this.optimizer.dispose();
   }

@@ -6,6 +6,11 @@ import { Controls } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { Metrics } from './Metrics';
+import { ModelSizeCard } from './ModelSizeCard';
+import { AccuracySparsityCurve, SparsityChart } from './SparsityCharts';
+import { SparsityPanel } from './SparsityPanel';
+import { ThresholdSlider } from './ThresholdSlider';
+import { WeightHeatmap } from './WeightHeatmap';
 import { StatusBar } from './StatusBar';
 
 export function App() {
@@ -34,6 +39,16 @@ export function App() {
             <LossChart />
             <AccuracyChart />
           </div>
+          <ThresholdSlider />
+          <div className="chart-row">
+            <WeightHeatmap />
+            <SparsityPanel />
+          </div>
+          <div className="chart-row">
+            <SparsityChart />
+            <AccuracySparsityCurve />
+          </div>
+          <ModelSizeCard />
         </section>
       </main>
     </div>

@@ -14,8 +14,11 @@ import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
 import { gradientSelfTest } from '../train/selfTest';
 import { Trainer } from '../train/trainer';
 import { loadDataset } from './datasetLoader';
+import { sweepThreshold, WeightReporter } from './weightReports';
 
 const PROGRESS_INTERVAL_MS = 100;
+/** Weight views (trits, histograms) cost a GPU readback of every weight: a few per second is plenty to watch. */
+const WEIGHT_REPORT_INTERVAL_MS = 400;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -36,6 +39,12 @@ let loopExited: Promise<void> = Promise.resolve();
 let pendingLossSteps: number[] = [];
 let pendingLosses: number[] = [];
 let lastProgressAt = 0;
+let lastWeightReportAt = 0;
+const weightReporter = new WeightReporter();
+/** The threshold factor t in force: set by the configuration, then moved live by the slider. */
+let threshold = 0.7;
+/** The newest slider value not yet applied; older ones are skipped while a re-evaluation runs. */
+let pendingThreshold: number | null = null;
 
 function setStatus(next: TrainStatus, detail = ''): void {
   status = next;
@@ -84,6 +93,7 @@ async function init(forced: BackendName | null): Promise<void> {
 function resetTrainer(): void {
   trainer?.dispose();
   trainer = null;
+  weightReporter.forget();
   pendingLossSteps = [];
   pendingLosses = [];
 }
@@ -91,7 +101,9 @@ function resetTrainer(): void {
 function ensureTrainer(): Trainer {
   if (!dataset) throw new Error('No dataset is loaded yet.');
   if (!config) throw new Error('No configuration has been set.');
-  trainer ??= new Trainer(config, dataset);
+  if (!trainer) {
+    trainer = new Trainer({ ...config, threshold }, dataset);
+  }
   return trainer;
 }
 
@@ -147,6 +159,42 @@ async function runOneStep(active: Trainer): Promise<void> {
   }
 }
 
+async function postWeights(active: Trainer): Promise<void> {
+  lastWeightReportAt = performance.now();
+  const { report, transfer } = await weightReporter.report(active, threshold);
+  post({ type: 'weights', report }, transfer);
+}
+
+/** Applies the newest requested threshold; while not training, re-evaluates validation accuracy at once. */
+async function applyThreshold(): Promise<void> {
+  if (pendingThreshold === null) return;
+  threshold = pendingThreshold;
+  pendingThreshold = null;
+  if (config) config = { ...config, threshold };
+  if (!trainer) return;
+  const active = trainer;
+  active.model.setThreshold(threshold);
+  await postWeights(active);
+  if (status !== 'training' && dataset) {
+    const started = performance.now();
+    const validation = await active.evaluate(dataset.validation);
+    post({
+      type: 'threshold-evaluation',
+      threshold,
+      accuracy: validation.accuracy,
+      milliseconds: performance.now() - started,
+    });
+  }
+}
+
+async function runSweep(): Promise<void> {
+  if (!trainer || !dataset || status === 'training') return;
+  const active = trainer;
+  const validation = dataset.validation;
+  const points = await sweepThreshold(active, async () => (await active.evaluate(validation)).accuracy, threshold);
+  post({ type: 'sweep', points, currentThreshold: threshold });
+}
+
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function trainLoop(): Promise<void> {
@@ -162,7 +210,12 @@ async function trainLoop(): Promise<void> {
         break;
       }
       await runOneStep(active);
+      if (performance.now() - lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await postWeights(active);
       await yieldToEvents();
+    }
+    if (active.finished && trainer === active) {
+      await postWeights(active);
+      await runSweep();
     }
     if (pauseRequested && trainer === active) {
       // Report the last step before saying 'paused', so a paused page shows the final step count.
@@ -220,6 +273,7 @@ async function loadData(source: DatasetSource): Promise<void> {
     },
   });
   setStatus('idle', `${datasetId} ready`);
+  if (config) await postWeights(ensureTrainer());
 }
 
 async function handle(request: WorkerRequest): Promise<void> {
@@ -232,13 +286,20 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     case 'configure': {
       const next = validateConfig(request.config);
-      const changed = JSON.stringify(next) !== JSON.stringify(config);
-      config = next;
+      // The threshold is live (the slider moves it without a restart); any other change restarts training.
+      const changed = JSON.stringify({ ...next, threshold: 0 }) !== JSON.stringify(config && { ...config, threshold: 0 });
       if (changed && trainer) {
         await pauseAndWait('paused for a new configuration');
         resetTrainer();
         if (status !== 'loading') setStatus('idle', 'configuration changed; training restarts from scratch');
       }
+      config = next;
+      if (next.threshold !== threshold) {
+        pendingThreshold = next.threshold;
+        await applyThreshold();
+      }
+      // Show the freshly initialised weights before the first step.
+      if (!trainer && dataset) await postWeights(ensureTrainer());
       return;
     }
     case 'start':
@@ -260,12 +321,21 @@ async function handle(request: WorkerRequest): Promise<void> {
       if (active.finished) return;
       await runOneStep(active);
       flushProgress(active, 0);
+      await postWeights(active);
       setStatus(active.finished ? 'done' : 'paused', 'single step');
       return;
     }
+    case 'set-threshold':
+      // Coalesced: only the newest value queued behind a running re-evaluation is applied.
+      await applyThreshold();
+      return;
+    case 'sweep-threshold':
+      await runSweep();
+      return;
     case 'reset':
       await pauseAndWait('reset');
       resetTrainer();
+      if (dataset && config) await postWeights(ensureTrainer());
       setStatus(dataset ? 'idle' : status === 'loading' ? 'loading' : 'idle', 'reset');
       return;
   }
@@ -279,6 +349,13 @@ scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   if (request.type === 'pause') {
     void handle(request);
     return;
+  }
+  if (request.type === 'set-threshold') {
+    if (!Number.isFinite(request.threshold) || request.threshold < 0 || request.threshold > 2) {
+      post({ type: 'error', message: `Threshold ${request.threshold} is outside 0..2.` });
+      return;
+    }
+    pendingThreshold = request.threshold;
   }
   queue = queue.then(() => handle(request)).catch(fail);
 };

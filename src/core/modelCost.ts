@@ -1,0 +1,61 @@
+/**
+ * Size and cost of one inference of a ternary MLP, from its layer shapes and zero counts: what storing the
+ * weights costs in each format, and how many operations a forward pass needs as float multiply-accumulates
+ * versus ternary additions/subtractions (zeros skipped). Weights only: biases and folded scales stay float32
+ * and are listed apart.
+ */
+export interface LayerShape {
+  inputSize: number;
+  outputSize: number;
+  /** Number of zero trits in the layer. */
+  zeros: number;
+}
+
+export interface ModelCost {
+  weights: number;
+  /** Float32 values besides the weights: a bias and a scale per output unit. */
+  otherParameters: number;
+  zeros: number;
+  sparsity: number;
+  bytesFloat32: number;
+  /** 2 bits per trit, 16 trits per u32 word, each output row padded to whole words (the GPU layout). */
+  bytesPacked2Bit: number;
+  /** 5 trits per byte (3^5 = 243 ≤ 256), 1.6 bits per trit. */
+  bytesPacked5PerByte: number;
+  /** log2(3) ≈ 1.585 bits per trit: the information-theoretic floor for uniform trits. */
+  bytesIdeal: number;
+  /** Float multiply-accumulates of a dense float layer, per example. */
+  floatMacs: number;
+  /** Additions/subtractions of the ternary layer with zeros skipped, per example. */
+  ternaryAddSubs: number;
+}
+
+export const TRITS_PER_WORD = 16;
+
+export function modelCost(layers: readonly LayerShape[]): ModelCost {
+  let weights = 0;
+  let zeros = 0;
+  let otherParameters = 0;
+  let bytesPacked2Bit = 0;
+  let bytesPacked5PerByte = 0;
+  for (const layer of layers) {
+    const count = layer.inputSize * layer.outputSize;
+    weights += count;
+    zeros += layer.zeros;
+    otherParameters += 2 * layer.outputSize;
+    bytesPacked2Bit += layer.outputSize * Math.ceil(layer.inputSize / TRITS_PER_WORD) * 4;
+    bytesPacked5PerByte += Math.ceil(count / 5);
+  }
+  return {
+    weights,
+    otherParameters,
+    zeros,
+    sparsity: weights === 0 ? 0 : zeros / weights,
+    bytesFloat32: weights * 4,
+    bytesPacked2Bit,
+    bytesPacked5PerByte,
+    bytesIdeal: (weights * Math.log2(3)) / 8,
+    floatMacs: weights,
+    ternaryAddSubs: weights - zeros,
+  };
+}

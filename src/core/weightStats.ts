@@ -1,0 +1,107 @@
+/**
+ * What the views show about a layer's weights, computed once in the worker from the latent weights and sent to
+ * the UI: the ternary weights at the current threshold, trit counts, a histogram of the latent weights, and the
+ * share of trits that flipped since the previous report. Pure functions; no tensors.
+ */
+import { countTrits, flipRatio, sparsity, ternarize, type TritCounts, type WeightQuantizer } from './ternary';
+
+export interface Histogram {
+  /** Left edge of the first bin. */
+  min: number;
+  /** Right edge of the last bin. */
+  max: number;
+  counts: Uint32Array;
+}
+
+/**
+ * Equal-width bins over [min, max]; values outside are counted in the end bins (so the counts always add up to
+ * values.length), NaN values are skipped.
+ */
+export function histogram(values: ArrayLike<number>, binCount: number, min: number, max: number): Histogram {
+  if (!(binCount >= 1) || !(max > min)) throw new RangeError(`histogram needs bins ≥ 1 and max > min (${min}, ${max})`);
+  const counts = new Uint32Array(binCount);
+  const width = (max - min) / binCount;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (Number.isNaN(value)) continue;
+    const bin = Math.min(binCount - 1, Math.max(0, Math.floor((value - min) / width)));
+    counts[bin]!++;
+  }
+  return { min, max, counts };
+}
+
+/** A symmetric range that covers the weights and both thresholds, so ±Δ always shows on the axis. */
+export function symmetricRange(values: ArrayLike<number>, threshold: number): number {
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(values[i]!));
+  return Math.max(largest, threshold * 1.25, 1e-6);
+}
+
+export interface LayerWeightStats {
+  inputSize: number;
+  outputSize: number;
+  /** (in, out) row-major, like the latent weights. */
+  trits: Int8Array;
+  scale: number;
+  threshold: number;
+  counts: TritCounts;
+  histogram: Histogram;
+}
+
+export const HISTOGRAM_BINS = 60;
+
+/** weights: (in, out) row-major latent weights of one layer. */
+export function layerWeightStats(
+  weights: Float32Array,
+  inputSize: number,
+  outputSize: number,
+  quantizer: WeightQuantizer,
+  t: number,
+): LayerWeightStats {
+  const { trits, scale, threshold } = ternarize(weights, quantizer, t);
+  const range = symmetricRange(weights, threshold);
+  return {
+    inputSize,
+    outputSize,
+    trits,
+    scale,
+    threshold,
+    counts: countTrits(trits),
+    histogram: histogram(weights, HISTOGRAM_BINS, -range, range),
+  };
+}
+
+export function totalCounts(layers: readonly { counts: TritCounts }[]): TritCounts {
+  return layers.reduce(
+    (sum, layer) => ({
+      minus: sum.minus + layer.counts.minus,
+      zero: sum.zero + layer.counts.zero,
+      plus: sum.plus + layer.counts.plus,
+    }),
+    { minus: 0, zero: 0, plus: 0 },
+  );
+}
+
+export function overallSparsity(layers: readonly { counts: TritCounts }[]): number {
+  return sparsity(totalCounts(layers));
+}
+
+/** Flip ratio over all layers, or null when there is no comparable previous snapshot. */
+export function overallFlipRatio(previous: readonly Int8Array[] | null, current: readonly Int8Array[]): number | null {
+  if (!previous || previous.length !== current.length) return null;
+  let flipped = 0;
+  let total = 0;
+  for (let i = 0; i < current.length; i++) {
+    if (previous[i]!.length !== current[i]!.length) return null;
+    flipped += flipRatio(previous[i]!, current[i]!) * current[i]!.length;
+    total += current[i]!.length;
+  }
+  return total === 0 ? 0 : flipped / total;
+}
+
+/** Which region of the ternary map a latent weight falls in: -1, 0 or +1. */
+export function regionOf(value: number, threshold: number): -1 | 0 | 1 {
+  if (value > threshold) return 1;
+  if (value < -threshold) return -1;
+  return 0;
+}

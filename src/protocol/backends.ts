@@ -1,0 +1,7 @@
+/** Backend names, shared by the worker and the UI without pulling TensorFlow.js into the UI bundle. */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_ORDER as readonly string[]).includes(value);
+}

@@ -1,0 +1,100 @@
+/** Sparsity per layer over training steps, and the accuracy-versus-sparsity sweep. */
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceDot,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { useConfig, useSparsitySeries, useStatus, useSweep } from '../store/hooks';
+import { sweepThreshold } from '../store/workerBridge';
+
+const LAYER_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
+
+export function SparsityChart() {
+  const series = useSparsitySeries();
+  const layerCount = series[series.length - 1]?.layers.length ?? 0;
+  const rows = series.map((p) => ({
+    step: p.step,
+    overall: p.overall * 100,
+    ...Object.fromEntries(p.layers.map((s, i) => [`layer${i + 1}`, s * 100])),
+  }));
+  return (
+    <figure className="chart" data-testid="sparsity-chart" data-points={series.length}>
+      <figcaption>Sparsity per layer (%) over training steps</figcaption>
+      <ResponsiveContainer width="100%" height={200}>
+        <LineChart data={rows} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
+          <YAxis domain={[0, 100]} width={40} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
+          <Legend />
+          <Line dataKey="overall" stroke="#222" dot={false} isAnimationActive={false} />
+          {Array.from({ length: layerCount }, (_, i) => (
+            <Line
+              key={i}
+              dataKey={`layer${i + 1}`}
+              stroke={LAYER_COLOURS[i % LAYER_COLOURS.length]}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+export function AccuracySparsityCurve() {
+  const sweep = useSweep();
+  const { status } = useStatus();
+  const { config } = useConfig();
+  const points = (sweep?.points ?? []).map((p) => ({ sparsity: p.sparsity * 100, accuracy: p.accuracy * 100, t: p.threshold }));
+  const current = sweep?.points.reduce((best, p) =>
+    Math.abs(p.threshold - sweep.currentThreshold) < Math.abs(best.threshold - sweep.currentThreshold) ? p : best,
+  );
+  const isFloat = config.weightQuantizer === 'none';
+  return (
+    <figure className="chart" data-testid="acc-sparsity-curve" data-points={points.length}>
+      <figcaption>
+        Accuracy vs sparsity: post-training re-quantization of the trained latent weights at t = 0 … 2 (validation
+        split){' '}
+        <button
+          type="button"
+          data-testid="sweep-threshold"
+          disabled={status === 'training' || status === 'loading' || isFloat}
+          onClick={sweepThreshold}
+        >
+          Sweep t
+        </button>
+      </figcaption>
+      {isFloat && <p className="muted">The float twin does not quantize its weights, so a sweep would be flat.</p>}
+      <ResponsiveContainer width="100%" height={200}>
+        <ScatterChart margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="sparsity" type="number" domain={[0, 100]} name="sparsity" unit=" %" />
+          <YAxis dataKey="accuracy" type="number" domain={[0, 100]} name="accuracy" unit=" %" width={50} />
+          <Tooltip formatter={(v) => Number(v).toFixed(2)} />
+          <Scatter data={points} line fill="#0072B2" isAnimationActive={false} />
+          {current && (
+            <ReferenceDot
+              x={current.sparsity * 100}
+              y={current.accuracy * 100}
+              r={7}
+              fill="none"
+              stroke="#D55E00"
+              strokeWidth={2}
+              label={{ value: `t = ${sweep!.currentThreshold.toFixed(2)}`, position: 'top', fontSize: 11 }}
+            />
+          )}
+        </ScatterChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

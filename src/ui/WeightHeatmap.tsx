@@ -1,0 +1,106 @@
+/**
+ * Ternary weight heatmap on one canvas. Repainted from the store by subscription (a few times a second while
+ * training), never by React re-rendering; React only handles the layer choice and the hover read-out.
+ */
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useAppStore } from '../store/store';
+import { heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
+
+interface Hover {
+  unit: number;
+  input: number;
+  trit: number;
+  value: number;
+}
+
+const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
+
+export function WeightHeatmap() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const layoutRef = useRef<HeatmapLayout | null>(null);
+  const [layerIndex, setLayerIndex] = useState(0);
+  // A string, so React re-renders only when the layer shapes change, not on every report.
+  const shapes = useAppStore((s) => s.weightReport?.layers.map((l) => `${l.inputSize}x${l.outputSize}`).join(',') ?? '');
+  const layerShapes = shapes ? shapes.split(',').map((shape) => shape.split('x').map(Number) as [number, number]) : [];
+  const [hover, setHover] = useState<Hover | null>(null);
+
+  useEffect(() => {
+    const paint = () => {
+      const canvas = canvasRef.current;
+      const layer = useAppStore.getState().weightReport?.layers[layerIndex];
+      if (!canvas || !layer) return;
+      const layout = heatmapLayout(layer.inputSize, layer.outputSize);
+      layoutRef.current = layout;
+      if (canvas.width !== layout.width || canvas.height !== layout.height) {
+        canvas.width = layout.width;
+        canvas.height = layout.height;
+      }
+      const image = new ImageData(paintTrits(layer.trits, layout), layout.width, layout.height);
+      canvas.getContext('2d')?.putImageData(image, 0, 0);
+      canvas.dataset.step = String(useAppStore.getState().weightReport?.globalStep ?? 0);
+      canvas.dataset.zeros = String(layer.counts.zero);
+    };
+    paint();
+    return useAppStore.subscribe((state, previous) => {
+      if (state.weightReport !== previous.weightReport) paint();
+    });
+  }, [layerIndex]);
+
+  const onMove = (event: MouseEvent<HTMLCanvasElement>) => {
+    const canvas = canvasRef.current;
+    const layout = layoutRef.current;
+    const layer = useAppStore.getState().weightReport?.layers[layerIndex];
+    if (!canvas || !layout || !layer) return;
+    const box = canvas.getBoundingClientRect();
+    const hit = hitTest(
+      layout,
+      ((event.clientX - box.left) / box.width) * layout.width,
+      ((event.clientY - box.top) / box.height) * layout.height,
+    );
+    if (!hit) {
+      setHover(null);
+      return;
+    }
+    const trit = layer.trits[hit.input * layer.outputSize + hit.unit]!;
+    setHover({ ...hit, trit, value: trit * layer.scale });
+  };
+
+  const shape = layerShapes[layerIndex];
+  const isImageLayer = shape ? heatmapLayout(shape[0], shape[1]).kind === 'tiles' : false;
+  return (
+    <figure className="chart heatmap">
+      <figcaption>
+        Ternary weights{' '}
+        <select value={layerIndex} onChange={(e) => setLayerIndex(Number(e.target.value))} aria-label="Layer">
+          {layerShapes.map(([inputs, units], i) => (
+            <option key={i} value={i}>
+              layer {i + 1} ({inputs}→{units})
+            </option>
+          ))}
+        </select>{' '}
+        <span className="legend">
+          <span style={{ background: rgb(TRIT_RGB[-1]) }} /> −1 <span style={{ background: rgb(TRIT_RGB[0]) }} /> 0{' '}
+          <span style={{ background: rgb(TRIT_RGB[1]) }} /> +1
+        </span>
+      </figcaption>
+      <p className="muted">
+        {isImageLayer
+          ? 'One 28×28 receptive field per hidden unit: what each unit adds (+1) or subtracts (−1) from the image.'
+          : 'One row per unit, one column per input.'}
+      </p>
+      <canvas
+        ref={canvasRef}
+        data-testid="weight-heatmap"
+        className="heatmap-canvas"
+        onMouseMove={onMove}
+        onMouseLeave={() => setHover(null)}
+      />
+      <div className="hover-readout" data-testid="heatmap-hover">
+        {hover
+          ? `unit ${hover.unit}, input ${hover.input}${isImageLayer ? ` (row ${Math.floor(hover.input / 28)}, col ${hover.input % 28})` : ''}: ` +
+            `trit ${hover.trit > 0 ? '+1' : hover.trit < 0 ? '−1' : '0'}, value ${hover.value.toFixed(4)}`
+          : 'Hover over the map to read a weight.'}
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Pure pixel work for the ternary weight heatmaps: layout, trits -> RGBA, and hit testing. No DOM, so it is
+ * unit-tested in Node; the component only copies the pixels into one ImageData and lets CSS scale it up.
+ *
+ * Weights arrive as (in, out) row-major trits: the weight from input i to unit j is trits[i·out + j].
+ * A first layer with 784 inputs is drawn as one 28×28 tile per hidden unit (its receptive field), tiles in a
+ * near-square grid with 1-pixel gaps; any other layer as a matrix with one row per unit and one column per input.
+ */
+
+/** Okabe–Ito colours, distinct for the common colour-vision deficiencies: -1 vermillion, 0 pale grey, +1 blue. */
+export const TRIT_RGB: Record<-1 | 0 | 1, readonly [number, number, number]> = {
+  [-1]: [213, 94, 0],
+  0: [238, 238, 238],
+  1: [0, 114, 178],
+};
+const GAP_RGB = [255, 255, 255] as const;
+
+export type HeatmapLayout =
+  | { kind: 'tiles'; width: number; height: number; side: number; columns: number; units: number; inputs: number }
+  | { kind: 'matrix'; width: number; height: number; units: number; inputs: number };
+
+export function heatmapLayout(inputSize: number, outputSize: number): HeatmapLayout {
+  const side = Math.round(Math.sqrt(inputSize));
+  if (side * side === inputSize && side >= 8) {
+    const columns = Math.ceil(Math.sqrt(outputSize));
+    const rows = Math.ceil(outputSize / columns);
+    return {
+      kind: 'tiles',
+      side,
+      columns,
+      units: outputSize,
+      inputs: inputSize,
+      width: columns * (side + 1) - 1,
+      height: rows * (side + 1) - 1,
+    };
+  }
+  return { kind: 'matrix', width: inputSize, height: outputSize, units: outputSize, inputs: inputSize };
+}
+
+/** Where the weight (input, unit) is drawn. */
+function pixelOf(layout: HeatmapLayout, input: number, unit: number): [number, number] {
+  if (layout.kind === 'matrix') return [input, unit];
+  const tileX = (unit % layout.columns) * (layout.side + 1);
+  const tileY = Math.floor(unit / layout.columns) * (layout.side + 1);
+  return [tileX + (input % layout.side), tileY + Math.floor(input / layout.side)];
+}
+
+/** trits: (in, out) row-major -> RGBA pixels of layout.width × layout.height. */
+export function paintTrits(trits: Int8Array, layout: HeatmapLayout): Uint8ClampedArray<ArrayBuffer> {
+  if (trits.length !== layout.inputs * layout.units) {
+    throw new RangeError(`paintTrits: ${trits.length} trits for a ${layout.inputs}×${layout.units} layer`);
+  }
+  const pixels = new Uint8ClampedArray(layout.width * layout.height * 4);
+  for (let p = 0; p < pixels.length; p += 4) {
+    pixels[p] = GAP_RGB[0];
+    pixels[p + 1] = GAP_RGB[1];
+    pixels[p + 2] = GAP_RGB[2];
+    pixels[p + 3] = 255;
+  }
+  for (let input = 0; input < layout.inputs; input++) {
+    for (let unit = 0; unit < layout.units; unit++) {
+      const trit = trits[input * layout.units + unit]!;
+      const rgb = TRIT_RGB[(trit > 0 ? 1 : trit < 0 ? -1 : 0) as -1 | 0 | 1];
+      const [x, y] = pixelOf(layout, input, unit);
+      const offset = (y * layout.width + x) * 4;
+      pixels[offset] = rgb[0];
+      pixels[offset + 1] = rgb[1];
+      pixels[offset + 2] = rgb[2];
+    }
+  }
+  return pixels;
+}
+
+/** The weight under pixel (x, y), or null over a gap or outside. */
+export function hitTest(layout: HeatmapLayout, x: number, y: number): { unit: number; input: number } | null {
+  const px = Math.floor(x);
+  const py = Math.floor(y);
+  if (px < 0 || py < 0 || px >= layout.width || py >= layout.height) return null;
+  if (layout.kind === 'matrix') return { unit: py, input: px };
+  const stride = layout.side + 1;
+  const inTileX = px % stride;
+  const inTileY = py % stride;
+  if (inTileX === layout.side || inTileY === layout.side) return null;
+  const unit = Math.floor(py / stride) * layout.columns + Math.floor(px / stride);
+  if (unit >= layout.units) return null;
+  return { unit, input: inTileY * layout.side + inTileX };
+}
+
+export interface HistogramBar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Which trit the bin's centre maps to at the current threshold. */
+  region: -1 | 0 | 1;
+}
+
+/**
+ * Bars of a latent-weight histogram in a width × height box (y grows downwards, tallest bin full height), each
+ * coloured by the region its centre falls in; plus the x positions of -Δ and +Δ.
+ */
+export function histogramGeometry(
+  histogram: { min: number; max: number; counts: ArrayLike<number> },
+  threshold: number,
+  width: number,
+  height: number,
+): { bars: HistogramBar[]; thresholdX: [number, number] } {
+  const { min, max, counts } = histogram;
+  let tallest = 0;
+  for (let i = 0; i < counts.length; i++) tallest = Math.max(tallest, counts[i]!);
+  const binWidth = width / counts.length;
+  const valueToX = (value: number) => ((value - min) / (max - min)) * width;
+  const bars: HistogramBar[] = [];
+  for (let i = 0; i < counts.length; i++) {
+    const barHeight = tallest === 0 ? 0 : (counts[i]! / tallest) * height;
+    const centre = min + ((i + 0.5) * (max - min)) / counts.length;
+    const region = centre > threshold ? 1 : centre < -threshold ? -1 : 0;
+    bars.push({ x: i * binWidth, y: height - barHeight, width: binWidth, height: barHeight, region });
+  }
+  return { bars, thresholdX: [valueToX(-threshold), valueToX(threshold)] };
+}

@@ -1,0 +1,74 @@
+/**
+ * Builds the ternary views of a trainer's latent weights (core/weightStats.ts does the math) and the
+ * accuracy-versus-sparsity sweep. Runs in the worker, so the UI thread only paints.
+ */
+import { countTrits, sparsity, ternarize, type WeightQuantizer } from '../core/ternary';
+import { layerWeightStats, overallFlipRatio, overallSparsity } from '../core/weightStats';
+import type { SweepPoint, WeightReport } from '../protocol/messages';
+import type { Trainer } from '../train/trainer';
+
+/** The quantizer the views show; the float twin has none, so they show what TWN would make of its weights. */
+export function viewQuantizer(trainer: Trainer): WeightQuantizer {
+  return trainer.config.weightQuantizer === 'none' ? 'twn' : trainer.config.weightQuantizer;
+}
+
+export class WeightReporter {
+  private previousTrits: Int8Array[] | null = null;
+
+  forget(): void {
+    this.previousTrits = null;
+  }
+
+  /** The report plus the buffers to transfer (copies: the reporter keeps its own trits for the flip ratio). */
+  async report(trainer: Trainer, threshold: number): Promise<{ report: WeightReport; transfer: ArrayBuffer[] }> {
+    const snapshot = await trainer.model.snapshot();
+    const quantizer = viewQuantizer(trainer);
+    const layers = snapshot.map((layer) =>
+      layerWeightStats(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold),
+    );
+    const trits = layers.map((layer) => layer.trits);
+    const flipRatio = overallFlipRatio(this.previousTrits, trits);
+    this.previousTrits = trits.map((t) => t.slice());
+    const report: WeightReport = {
+      globalStep: trainer.globalStep,
+      threshold,
+      quantizer,
+      layers,
+      sparsity: overallSparsity(layers),
+      flipRatio,
+    };
+    return {
+      report,
+      transfer: layers.flatMap((layer) => [layer.trits.buffer as ArrayBuffer, layer.histogram.counts.buffer as ArrayBuffer]),
+    };
+  }
+}
+
+/** t = 0, 0.1, …, 2.0 */
+export const SWEEP_THRESHOLDS = Array.from({ length: 21 }, (_, i) => i / 10);
+
+/**
+ * Post-training re-quantization: for each t, quantize the trained latent weights, measure sparsity and validation
+ * accuracy; restores `currentThreshold` afterwards. Thresholds span 0..2 in steps of 0.1.
+ */
+export async function sweepThreshold(
+  trainer: Trainer,
+  evaluate: () => Promise<number>,
+  currentThreshold: number,
+): Promise<SweepPoint[]> {
+  const snapshot = await trainer.model.snapshot();
+  const quantizer = viewQuantizer(trainer);
+  const points: SweepPoint[] = [];
+  try {
+    for (const threshold of SWEEP_THRESHOLDS) {
+      trainer.model.setThreshold(threshold);
+      const counts = snapshot
+        .map((layer) => countTrits(ternarize(layer.weight, quantizer, threshold).trits))
+        .reduce((a, b) => ({ minus: a.minus + b.minus, zero: a.zero + b.zero, plus: a.plus + b.plus }));
+      points.push({ threshold, sparsity: sparsity(counts), accuracy: await evaluate() });
+    }
+  } finally {
+    trainer.model.setThreshold(currentThreshold);
+  }
+  return points;
+}
