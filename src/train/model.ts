@@ -10,11 +10,12 @@
  */
 import * as tf from './tf';
 import { layerSizes, type ModelConfig } from '../core/config';
+import { BATCH_NORM_EPSILON, type LayerSnapshot } from '../core/inference';
 import type { Rng } from '../core/rng';
 import { absmax8Ste, signSte, ternaryWeightSte } from './quantizers';
 
 const BN_MOMENTUM = 0.9;
-const BN_EPSILON = 1e-5;
+const BN_EPSILON = BATCH_NORM_EPSILON;
 
 interface BatchNormParams {
   gamma: tf.Variable;
@@ -29,16 +30,6 @@ interface LayerParams {
   /** (out) */
   bias: tf.Variable;
   batchNorm: BatchNormParams | null;
-}
-
-/** Plain-array copy of one layer, for views, packing and model files. */
-export interface LayerSnapshot {
-  inputSize: number;
-  outputSize: number;
-  /** (in, out) row-major latent weights. */
-  weight: Float32Array;
-  bias: Float32Array;
-  batchNorm: { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array } | null;
 }
 
 /** A variable whose initial-value tensor is disposed (tidy never disposes variables; they keep the data). */

@@ -1,0 +1,184 @@
+/**
+ * The trained network as an inference model (packed ternary weights with per-unit scale and bias), and the
+ * slow, obvious reference forward pass: the oracle that the WGSL kernels and the TensorFlow.js evaluation are
+ * checked against.
+ *
+ * Folding. Training computes, per hidden unit j of a layer with ternary scale s:
+ *   z_j = s·Σ_k t_jk·q_k·inScale + b_j,   then batch norm  y_j = γ_j·(z_j − μ_j)/√(σ²_j + ε) + β_j.
+ * Both are affine in the integer-or-float accumulator acc_j = Σ_k t_jk·q_k, so inference keeps one
+ *   y_j = scale_j·(acc_j·inScale) + bias_j,  scale_j = s·g_j,  bias_j = (b_j − μ_j)·g_j + β_j,  g_j = γ_j/√(σ²_j + ε)
+ * (g_j = 1, μ_j = β_j = 0 without batch norm), followed by ReLU or nothing.
+ *
+ * Input quantization of each layer (as in src/train/model.ts): layer 0 gets 8-bit absmax codes of pixel/255
+ * unless activations are float; hidden layers get the configured quantizer. With 'absmax8' or 'sign' every
+ * accumulator is an exact integer; the float epilogue is computed in float32 (Math.fround), as the GPU does.
+ */
+import type { HiddenActivation, ModelConfig } from './config';
+import { packTernary, packedTrit, type PackedTernary } from './packing';
+import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarize, type ActivationQuantizer, type WeightQuantizer } from './ternary';
+
+/** Plain-array copy of one trained layer (what src/train/model.ts snapshot() returns). */
+export interface LayerSnapshot {
+  inputSize: number;
+  outputSize: number;
+  /** (in, out) row-major latent weights. */
+  weight: Float32Array;
+  bias: Float32Array;
+  batchNorm: { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array } | null;
+}
+
+export const BATCH_NORM_EPSILON = 1e-5;
+
+export interface InferenceLayer {
+  packed: PackedTernary;
+  /** (N) folded per-unit scale. */
+  scale: Float32Array;
+  /** (N) folded per-unit bias. */
+  bias: Float32Array;
+  /** How this layer's input is quantized. */
+  inputQuantizer: ActivationQuantizer;
+  /** Applied to this layer's output; the last layer always has 'identity'. */
+  activation: HiddenActivation;
+}
+
+export interface InferenceModel {
+  layers: InferenceLayer[];
+  inputSize: number;
+  classCount: number;
+  threshold: number;
+  quantizer: WeightQuantizer;
+}
+
+export function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, layerIndex: number): ActivationQuantizer {
+  if (config.activationQuantizer === 'none') return 'none';
+  return layerIndex === 0 ? 'absmax8' : config.activationQuantizer;
+}
+
+/** Quantizes the snapshot at threshold t and folds scales and batch norm (see the header). */
+export function foldModel(
+  snapshot: readonly LayerSnapshot[],
+  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'>,
+  quantizer: WeightQuantizer,
+  threshold: number,
+): InferenceModel {
+  const layers = snapshot.map((layer, i): InferenceLayer => {
+    const { trits, scale: ternaryScale } = ternarize(layer.weight, quantizer, threshold);
+    const scale = new Float32Array(layer.outputSize);
+    const bias = new Float32Array(layer.outputSize);
+    for (let j = 0; j < layer.outputSize; j++) {
+      const bn = layer.batchNorm;
+      const gain = bn ? bn.gamma[j]! / Math.sqrt(bn.variance[j]! + BATCH_NORM_EPSILON) : 1;
+      scale[j] = ternaryScale * gain;
+      bias[j] = bn ? (layer.bias[j]! - bn.mean[j]!) * gain + bn.beta[j]! : layer.bias[j]!;
+    }
+    const isLast = i === snapshot.length - 1;
+    return {
+      packed: packTernary(trits, layer.inputSize, layer.outputSize),
+      scale,
+      bias,
+      inputQuantizer: inputQuantizerOf(config, i),
+      activation: isLast ? 'identity' : config.hiddenActivation,
+    };
+  });
+  return {
+    layers,
+    inputSize: snapshot[0]?.inputSize ?? 0,
+    classCount: snapshot[snapshot.length - 1]?.outputSize ?? 0,
+    threshold,
+    quantizer,
+  };
+}
+
+export interface QuantizedInput {
+  /** (K) activations as the kernel sees them: integer codes, ±1, or floats. */
+  values: Float32Array;
+  /** Multiplies the accumulator: γ/127 for absmax8, 1 otherwise. */
+  inScale: number;
+}
+
+/** x: (K) one sample. Mirrors the GPU's float32 arithmetic (factor = 127/γ rounded to f32, round half to even). */
+export function quantizeInput(x: ArrayLike<number>, quantizer: ActivationQuantizer): QuantizedInput {
+  const values = new Float32Array(x.length);
+  if (quantizer === 'none') {
+    values.set(Array.from(x));
+    return { values, inScale: 1 };
+  }
+  if (quantizer === 'sign') {
+    for (let k = 0; k < x.length; k++) values[k] = binarySign(x[k]!);
+    return { values, inScale: 1 };
+  }
+  let gamma = 0;
+  for (let k = 0; k < x.length; k++) gamma = Math.max(gamma, Math.abs(x[k]!));
+  if (gamma === 0) return { values, inScale: 0 };
+  const factor = Math.fround(ABSMAX_LEVELS / gamma);
+  for (let k = 0; k < x.length; k++) {
+    values[k] = Math.max(-ABSMAX_LEVELS, Math.min(ABSMAX_LEVELS, roundHalfEven(Math.fround(x[k]! * factor))));
+  }
+  return { values, inScale: Math.fround(gamma / ABSMAX_LEVELS) };
+}
+
+/** acc (N) = Σ_k t_jk·a_k for one sample; exact integers when `a` holds integers. */
+export function ternaryAccumulate(layer: InferenceLayer, a: Float32Array): Float64Array {
+  const { packed } = layer;
+  const acc = new Float64Array(packed.outputSize);
+  for (let j = 0; j < packed.outputSize; j++) {
+    let sum = 0;
+    for (let k = 0; k < packed.inputSize; k++) {
+      const trit = packedTrit(packed, k, j);
+      if (trit === 1) sum += a[k]!;
+      else if (trit === -1) sum -= a[k]!;
+    }
+    acc[j] = sum;
+  }
+  return acc;
+}
+
+/** y_j = act(scale_j·(acc_j·inScale) + bias_j) in float32. */
+export function epilogue(layer: InferenceLayer, acc: Float64Array, inScale: number): Float32Array {
+  const y = new Float32Array(acc.length);
+  for (let j = 0; j < acc.length; j++) {
+    const value = Math.fround(Math.fround(layer.scale[j]! * Math.fround(Math.fround(acc[j]!) * inScale)) + layer.bias[j]!);
+    y[j] = layer.activation === 'relu' ? Math.max(0, value) : value;
+  }
+  return y;
+}
+
+/** pixels: (B, K0) uint8 -> logits (B, classes). */
+export function referenceForward(model: InferenceModel, pixels: Uint8Array, batch: number): Float32Array {
+  const logits = new Float32Array(batch * model.classCount);
+  for (let b = 0; b < batch; b++) {
+    let activation: Float32Array = new Float32Array(model.inputSize);
+    for (let k = 0; k < model.inputSize; k++) activation[k] = Math.fround(pixels[b * model.inputSize + k]! / 255);
+    for (const layer of model.layers) {
+      const { values, inScale } = quantizeInput(activation, layer.inputQuantizer);
+      activation = epilogue(layer, ternaryAccumulate(layer, values), inScale);
+    }
+    logits.set(activation, b * model.classCount);
+  }
+  return logits;
+}
+
+/** Index of the largest value in each row of a (B, C) matrix (first one on ties). */
+export function argmaxRows(values: Float32Array, rows: number, columns: number): Uint8Array {
+  const result = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < columns; c++) if (values[r * columns + c]! > values[r * columns + best]!) best = c;
+    result[r] = best;
+  }
+  return result;
+}
+
+/** Softmax of one row of logits. */
+export function softmax(logits: ArrayLike<number>): Float32Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
+  const out = new Float32Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp(logits[i]! - max);
+    sum += out[i]!;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}

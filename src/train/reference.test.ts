@@ -1,0 +1,47 @@
+/**
+ * The tfjs QAT forward pass checked against core's reference on packed weights: after some training, both must
+ * predict the same digits (tolerance: float rounding can move a logit across an absmax rounding step or a sign
+ * boundary, so a handful of disagreements in a thousand are allowed, no more).
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS, type PresetId } from '../core/config';
+import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import { argmaxRows, foldModel, referenceForward } from '../core/inference';
+import * as tf from './tf';
+import { pixelsToTensor, Trainer } from './trainer';
+
+let data: SplitDataset;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
+  data = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+});
+
+describe.each<[PresetId, number[]]>([
+  ['seed', [128]],
+  ['b158-mlp', [96, 64]],
+])('%s: tfjs forward = core reference on packed weights', (preset, hidden) => {
+  it('agrees on predictions for 500 validation images, at two thresholds', async () => {
+    const config = { ...PRESETS[preset], hidden, epochs: 1 };
+    const trainer = new Trainer(config, data);
+    for (let i = 0; i < 40; i++) await trainer.step();
+    const count = 500;
+    const indices = Uint32Array.from({ length: count }, (_, i) => i);
+    for (const threshold of [config.threshold, 1.1]) {
+      trainer.model.setThreshold(threshold);
+      const tfjsPredictions = tf.tidy(() => tf.argMax(trainer.model.forward(pixelsToTensor(data.validation, indices), false), 1));
+      const fromTfjs = await tfjsPredictions.data();
+      tfjsPredictions.dispose();
+      const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
+      const model = foldModel(await trainer.model.snapshot(), config, quantizer, threshold);
+      const pixels = data.validation.pixels.subarray(0, count * 784);
+      const fromReference = argmaxRows(referenceForward(model, pixels, count), count, 10);
+      let agree = 0;
+      for (let i = 0; i < count; i++) if (fromReference[i] === fromTfjs[i]) agree++;
+      expect(agree / count).toBeGreaterThanOrEqual(0.99);
+    }
+    trainer.dispose();
+  });
+});
