@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = 5199;
+/** The GPU kernel specs import source modules, which only the dev server serves. */
+const DEV_PORT = 5198;
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
@@ -28,14 +30,27 @@ export default defineConfig({
   },
   // The app is tested as users get it from `npm run build`: the production bundle. (Development React is several
   // times slower, which would make the main-thread long-task figures meaningless.) E2E_SERVER=dev tests `vite`.
-  webServer: {
-    command:
-      process.env.E2E_SERVER === 'dev'
-        ? `npx vite --port ${PORT} --strictPort`
-        : `npx vite build && npx vite preview --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: 'ignore',
-  },
+  webServer: [
+    {
+      command:
+        process.env.E2E_SERVER === 'dev'
+          ? `npx vite --port ${PORT} --strictPort`
+          : `npx vite build && npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      stdout: 'ignore',
+    },
+    {
+      command: `npx vite --port ${DEV_PORT} --strictPort`,
+      url: `http://localhost:${DEV_PORT}/e2e/gpu/harness.html`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      stdout: 'ignore',
+    },
+  ],
+  projects: [
+    { name: 'app', testIgnore: /gpu\// },
+    { name: 'gpu', testMatch: /gpu\/.*\.spec\.ts/, use: { baseURL: `http://localhost:${DEV_PORT}` } },
+  ],
 });

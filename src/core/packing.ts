@@ -106,3 +106,15 @@ export function packSignBits(values: ArrayLike<number>, batch: number, inputSize
   }
   return bits;
 }
+
+/** 8-bit codes (B, K) as four i8 per u32, lane i in bits 8i..8i+7 (dot4I8Packed's order): (B, ⌈K/4⌉). */
+export function packI8x4(codes: ArrayLike<number>, batch: number, inputSize: number): Uint32Array {
+  const perRow = Math.ceil(inputSize / 4);
+  const words = new Uint32Array(batch * perRow);
+  for (let b = 0; b < batch; b++) {
+    for (let k = 0; k < inputSize; k++) {
+      words[b * perRow + Math.floor(k / 4)]! |= (codes[b * inputSize + k]! & 0xff) << (8 * (k % 4));
+    }
+  }
+  return words;
+}

@@ -5,7 +5,9 @@
  * Layer i maps a (batch, in_i) activation to (batch, out_i):
  *   q = actQuant_i(a)                      input: 8-bit absmax unless activations are float; hidden: the config's
  *   z = q · Wq_i + b_i                     Wq_i = scale_i·trits(W_i), W_i latent (in_i, out_i)
- *   hidden layers only: z = BN(z); a = act(z)   batch norm: batch statistics while training, moving ones after
+ *   hidden layers: z = BN(z); a = act(z)      batch norm: batch statistics while training, moving ones after
+ *   output layer: logits = BN(z) when outputNorm (a per-class scale and shift, which a ternary output layer
+ *                 with one shared scale cannot learn otherwise)
  * The float twin (weightQuantizer 'none') is the same network with Wq_i = W_i.
  */
 import * as tf from './tf';
@@ -64,7 +66,7 @@ export class TernaryMlp {
         weight: variable(() => tf.tensor2d(init, [fanIn, fanOut]), true),
         bias: variable(() => tf.zeros([fanOut]), true),
         batchNorm:
-          isHidden && config.norm === 'batchnorm'
+          (isHidden ? config.norm === 'batchnorm' : config.outputNorm)
             ? {
                 gamma: variable(() => tf.ones([fanOut]), true),
                 beta: variable(() => tf.zeros([fanOut]), true),
@@ -107,7 +109,7 @@ export class TernaryMlp {
       const quantizedInput = this.quantizeInput(activation, i);
       let z = tf.add(tf.matMul(quantizedInput, this.effectiveWeight(i)), layer.bias) as tf.Tensor2D;
       if (!isHidden) {
-        activation = z;
+        activation = layer.batchNorm ? this.batchNorm(z, layer.batchNorm, training) : z;
         return;
       }
       if (layer.batchNorm) z = this.batchNorm(z, layer.batchNorm, training);

@@ -29,7 +29,7 @@ export function ternaryParts(
   w: tf.Tensor,
   quantizer: WeightQuantizer,
   t: tf.Scalar,
-): { trits: tf.Tensor; scale: tf.Scalar } {
+): { trits: tf.Tensor; scale: tf.Scalar; absW: tf.Tensor } {
   return tf.tidy(() => {
     const absW = tf.abs(w);
     const meanAbsW = tf.mean(absW);
@@ -40,7 +40,7 @@ export function ternaryParts(
       quantizer === 'absmean'
         ? meanAbsW
         : tf.div(tf.sum(tf.mul(absW, keep)), tf.maximum(tf.sum(keep), 1));
-    return { trits, scale: scale as tf.Scalar };
+    return { trits, scale: scale as tf.Scalar, absW };
   });
 }
 
@@ -50,12 +50,13 @@ export function ternaryParts(
  */
 export function ternaryWeightSte(w: tf.Tensor, t: tf.Scalar, quantizer: WeightQuantizer, clip: number): tf.Tensor {
   const op = customOp(([latent, threshold], save) => {
-    const { trits, scale } = ternaryParts(latent!, quantizer, threshold as tf.Scalar);
-    save([latent!]);
+    // |W| is kept for the backward pass's clip mask rather than recomputed there.
+    const { trits, scale, absW } = ternaryParts(latent!, quantizer, threshold as tf.Scalar);
+    save([absW]);
     return {
       value: tf.mul(trits, scale),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const inRange = tf.cast(tf.lessEqual(tf.abs(saved[0]!), clip), 'float32');
+        const inRange = tf.cast(tf.lessEqual(saved[0]!, clip), 'float32');
         return [tf.mul(dy, inRange), tf.zerosLike(threshold!)];
       },
     };

@@ -1,0 +1,174 @@
+/**
+ * The WGSL ternary kernels against core's reference forward pass, in real Chromium WebGPU (SwiftShader here).
+ * Every case runs inside a validation error scope and fails on any WebGPU validation error; buffers are
+ * destroyed afterwards. Integer paths must match exactly; float paths within a stated tolerance.
+ */
+import { expect, test } from '@playwright/test';
+import type * as InferenceModule from '../../src/core/inference';
+import type * as RngModule from '../../src/core/rng';
+import type * as DeviceModule from '../../src/gpu/device';
+import type * as NetworkModule from '../../src/gpu/ternaryNetwork';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/e2e/gpu/harness.html');
+});
+
+interface CaseResult {
+  kernels: string[];
+  maxAbsDiff: number;
+  maxRelDiff: number;
+  exactMismatches: number;
+  predictionAgreement: number;
+  validationError: string | null;
+  hasDot4: boolean;
+}
+
+/** Runs one randomly generated network on GPU and CPU inside the page and compares. */
+async function runCase(
+  page: import('@playwright/test').Page,
+  spec: {
+    sizes: number[];
+    batch: number;
+    activation: 'none' | 'absmax8' | 'sign';
+    hidden: 'relu' | 'identity';
+    seed: number;
+    unitAffine: boolean;
+    preferDot4: boolean;
+    /** Run the first layer's matrix kernel alone on CPU-quantized input (exactness of the kernel itself). */
+    layerOnly?: boolean;
+  },
+): Promise<CaseResult> {
+  return page.evaluate(async (s) => {
+    // Modules come from the dev server; the casts give them their real types.
+    const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
+    const { createGpuContext } = (await load('/src/gpu/device.ts')) as typeof DeviceModule;
+    const { GpuTernaryNetwork } = (await load('/src/gpu/ternaryNetwork.ts')) as typeof NetworkModule;
+    const inference = (await load('/src/core/inference.ts')) as typeof InferenceModule;
+    const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+    const gpu = await createGpuContext('kernel test');
+    if (!gpu) throw new Error('no WebGPU adapter');
+    const rng = createRng(s.seed);
+    const snapshot = s.sizes.slice(0, -1).map((inputs, i) => {
+      const units = s.sizes[i + 1]!;
+      const vector = (scale: number, offset: number) => Float32Array.from({ length: units }, () => offset + rng.normal() * scale);
+      return {
+        inputSize: inputs,
+        outputSize: units,
+        weight: Float32Array.from({ length: inputs * units }, () => rng.normal() * 0.1),
+        bias: s.unitAffine ? new Float32Array(units) : vector(0.1, 0),
+        batchNorm: null,
+      };
+    });
+    const model = inference.foldModel(snapshot, { activationQuantizer: s.activation, hiddenActivation: s.hidden }, 'twn', 0.7);
+    if (s.unitAffine) for (const layer of model.layers) layer.scale.fill(1);
+    if (s.layerOnly) model.layers[0]!.inputQuantizer = s.activation;
+    const pixels = Uint8Array.from({ length: s.batch * s.sizes[0]! }, () => rng.int(256));
+    gpu.device.pushErrorScope('validation');
+    const network = new GpuTernaryNetwork(gpu, model, s.preferDot4);
+    let fromGpu: Float32Array;
+    let fromCpu: Float32Array;
+    if (s.layerOnly) {
+      // The matrix kernel alone, on exactly the quantized input the reference uses.
+      const layer = model.layers[0]!;
+      const inputs = s.sizes[0]!;
+      const values = new Float32Array(s.batch * inputs);
+      const inScale = new Float32Array(s.batch);
+      fromCpu = new Float32Array(s.batch * layer.packed.outputSize);
+      for (let b = 0; b < s.batch; b++) {
+        const x = Float32Array.from(pixels.subarray(b * inputs, (b + 1) * inputs), (p) => Math.fround(p / 255) - 0.3);
+        const q = inference.quantizeInput(x, s.activation);
+        values.set(q.values, b * inputs);
+        inScale[b] = q.inScale;
+        fromCpu.set(inference.epilogue(layer, inference.ternaryAccumulate(layer, q.values), q.inScale), b * layer.packed.outputSize);
+      }
+      // The layer's kernel is chosen by its input quantizer; a single-layer model's first layer is 8-bit unless
+      // activations are float, so for 'sign' the layer is re-labelled to exercise kernel 2.
+      fromGpu = await network.layerOnly(0, values, inScale, s.batch);
+    } else {
+      fromGpu = await network.forward(pixels, s.batch);
+      fromCpu = inference.referenceForward(model, pixels, s.batch);
+    }
+    network.destroy();
+    const error = await gpu.device.popErrorScope();
+    let maxAbsDiff = 0;
+    let maxRelDiff = 0;
+    let exactMismatches = 0;
+    for (let i = 0; i < fromCpu.length; i++) {
+      const diff = Math.abs(fromGpu[i]! - fromCpu[i]!);
+      if (fromGpu[i] !== fromCpu[i]) exactMismatches++;
+      maxAbsDiff = Math.max(maxAbsDiff, diff);
+      maxRelDiff = Math.max(maxRelDiff, diff / Math.max(1e-3, Math.abs(fromCpu[i]!)));
+    }
+    const classes = fromCpu.length / s.batch;
+    const a = inference.argmaxRows(fromGpu, s.batch, classes);
+    const b = inference.argmaxRows(fromCpu, s.batch, classes);
+    let agree = 0;
+    for (let i = 0; i < s.batch; i++) if (a[i] === b[i]) agree++;
+    gpu.device.destroy();
+    return {
+      kernels: network.kernels,
+      maxAbsDiff,
+      maxRelDiff,
+      exactMismatches,
+      predictionAgreement: agree / s.batch,
+      validationError: error ? error.message : null,
+      hasDot4: gpu.hasDot4,
+    };
+  }, spec);
+}
+
+test.describe('each matrix kernel alone, on the reference quantized input: exact', () => {
+  for (const [inputs, units, batch] of [
+    [784, 128, 7],
+    [33, 10, 1],
+    [1, 1, 3],
+    [17, 65, 64],
+    [100, 3, 130],
+  ] as const) {
+    test(`kernel 2 (binary, countOneBits) is exact: ${inputs}→${units}, batch ${batch}`, async ({ page }) => {
+      const result = await runCase(page, { sizes: [inputs, units], batch, activation: 'sign', hidden: 'identity', seed: inputs + units, unitAffine: false, preferDot4: true, layerOnly: true });
+      expect(result.validationError).toBeNull();
+      expect(result.kernels).toEqual(['binary']);
+      expect(result.exactMismatches).toBe(0);
+    });
+
+    test(`kernel 1 (add/sub) on 8-bit codes is exact: ${inputs}→${units}, batch ${batch}`, async ({ page }) => {
+      const result = await runCase(page, { sizes: [inputs, units], batch, activation: 'absmax8', hidden: 'identity', seed: 3 * inputs + units, unitAffine: false, preferDot4: false, layerOnly: true });
+      expect(result.validationError).toBeNull();
+      expect(result.kernels).toEqual(['addsub']);
+      expect(result.exactMismatches).toBe(0);
+    });
+
+    test(`kernel 3 (dot4I8Packed) is exact where available: ${inputs}→${units}, batch ${batch}`, async ({ page }) => {
+      const result = await runCase(page, { sizes: [inputs, units], batch, activation: 'absmax8', hidden: 'identity', seed: 5 * inputs + units, unitAffine: false, preferDot4: true, layerOnly: true });
+      expect(result.validationError).toBeNull();
+      expect(result.kernels).toEqual([result.hasDot4 ? 'dot4' : 'addsub']);
+      expect(result.exactMismatches).toBe(0);
+    });
+  }
+});
+
+test.describe('whole networks with folded scales and biases', () => {
+  test('kernel 1 on float activations: logits within 1e-4 relative, same predictions', async ({ page }) => {
+    const result = await runCase(page, { sizes: [784, 96, 10], batch: 50, activation: 'none', hidden: 'relu', seed: 1, unitAffine: false, preferDot4: false });
+    expect(result.validationError).toBeNull();
+    expect(result.maxRelDiff).toBeLessThan(1e-4);
+    expect(result.predictionAgreement).toBe(1);
+  });
+
+  for (const preferDot4 of [false, true]) {
+    test(`b158-style (absmax8, ReLU, 3 layers), dot4 ${preferDot4 ? 'preferred' : 'off'}: same predictions`, async ({ page }) => {
+      const result = await runCase(page, { sizes: [784, 70, 45, 10], batch: 200, activation: 'absmax8', hidden: 'relu', seed: 9, unitAffine: false, preferDot4 });
+      expect(result.validationError).toBeNull();
+      expect(result.maxRelDiff).toBeLessThan(1e-3);
+      expect(result.predictionAgreement).toBeGreaterThanOrEqual(0.99);
+    });
+  }
+
+  test('seed-style (8-bit input, binary hidden, batch 1): same predictions', async ({ page }) => {
+    const result = await runCase(page, { sizes: [784, 128, 10], batch: 1, activation: 'sign', hidden: 'identity', seed: 4, unitAffine: false, preferDot4: true });
+    expect(result.validationError).toBeNull();
+    expect(result.kernels[1]).toBe('binary');
+    expect(result.predictionAgreement).toBe(1);
+  });
+});

@@ -1,0 +1,67 @@
+// BitNet 8-bit absmax quantization of each sample's activations, the input side of a ternary layer.
+// x: (B, K) f32  ->  codes: (B, K) f32 integers in [-127, 127]   (PACKED = false)
+//                 or packed: (B, ⌈K/4⌉) u32, four i8 codes each   (PACKED = true, for dot4I8Packed)
+//                 inScale: (B) f32 = γ/127, γ = max_k |x[b, k]|
+// One workgroup per sample: a tree reduction finds γ, then every thread quantizes a strided slice.
+// Arithmetic mirrors core/inference.ts quantizeInput: factor = 127/γ in f32, round half to even.
+
+override WORKGROUP_SIZE: u32 = 64u;
+override PACKED: bool = false;
+
+struct Dims {
+  batch: u32,
+  features: u32,
+  packedPerRow: u32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> codes: array<f32>;
+@group(0) @binding(3) var<storage, read_write> packed: array<u32>;
+@group(0) @binding(4) var<storage, read_write> inScale: array<f32>;
+
+var<workgroup> partialMax: array<f32, WORKGROUP_SIZE>;
+
+fn code(value: f32, factor: f32) -> f32 {
+  return clamp(round(value * factor), -127.0, 127.0);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let b = group.x;
+  let base = b * dims.features;
+  var largest = 0.0;
+  for (var k = lane; k < dims.features; k += WORKGROUP_SIZE) {
+    largest = max(largest, abs(x[base + k]));
+  }
+  partialMax[lane] = largest;
+  workgroupBarrier();
+  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
+    if (lane < stride) {
+      partialMax[lane] = max(partialMax[lane], partialMax[lane + stride]);
+    }
+    workgroupBarrier();
+  }
+  let gamma = partialMax[0];
+  let factor = select(0.0, 127.0 / gamma, gamma > 0.0);
+  if (lane == 0u) {
+    inScale[b] = gamma / 127.0;
+  }
+  if (PACKED) {
+    for (var w = lane; w < dims.packedPerRow; w += WORKGROUP_SIZE) {
+      var word = vec4i(0);
+      for (var i = 0u; i < 4u; i++) {
+        let k = w * 4u + i;
+        if (k < dims.features) {
+          word[i] = i32(code(x[base + k], factor));
+        }
+      }
+      packed[b * dims.packedPerRow + w] = pack4xI8(word);
+    }
+  } else {
+    for (var k = lane; k < dims.features; k += WORKGROUP_SIZE) {
+      codes[base + k] = code(x[base + k], factor);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Runs a folded ternary network (core/inference.ts) on the GPU with the kernels in ./kernels: every layer,
+ * quantization included, without reading back between layers; one readback of the logits at the end.
+ * The CPU reference (core/inference.ts referenceForward) is the oracle these results are tested against.
+ *
+ * Per layer: input quantizer 'sign' -> quantize_sign + kernel 2 (bit planes, countOneBits);
+ * 'absmax8' -> quantize_absmax8 + kernel 3 (dot4I8Packed) where the adapter has it and it is chosen, else kernel 1;
+ * 'none' -> kernel 1 on the float activations.
+ */
+import type { InferenceLayer, InferenceModel } from '../core/inference';
+import { packI8x4, packSignBits, toBitPlanes } from '../core/packing';
+import type { GpuContext } from './device';
+import quantizeAbsmaxSource from './kernels/quantize_absmax8.wgsl?raw';
+import quantizeSignSource from './kernels/quantize_sign.wgsl?raw';
+import addSubSource from './kernels/ternary_addsub.wgsl?raw';
+import binarySource from './kernels/ternary_binary.wgsl?raw';
+import dot4Source from './kernels/ternary_dot4.wgsl?raw';
+
+export type KernelChoice = 'addsub' | 'binary' | 'dot4';
+const WORKGROUP_SIZE = 64;
+
+const usage = GPUBufferUsage;
+type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
+
+interface LayerBuffers {
+  layer: InferenceLayer;
+  kernel: KernelChoice;
+  /** packed2 words (kernels 1 and 3) or plus and minus planes (kernel 2). */
+  weights: GPUBuffer[];
+  scale: GPUBuffer;
+  bias: GPUBuffer;
+  weightBytes: number;
+}
+
+/** Which kernel runs a layer, given its input quantizer. */
+export function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: boolean): KernelChoice {
+  if (layer.inputQuantizer === 'sign') return 'binary';
+  if (layer.inputQuantizer === 'absmax8' && preferDot4 && hasDot4) return 'dot4';
+  return 'addsub';
+}
+
+export class GpuTernaryNetwork {
+  private readonly device: GPUDevice;
+  private readonly layers: LayerBuffers[];
+  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
+  private readonly created: GPUBuffer[] = [];
+
+  constructor(
+    private readonly gpu: GpuContext,
+    readonly model: InferenceModel,
+    preferDot4 = true,
+  ) {
+    this.device = gpu.device;
+    this.layers = model.layers.map((layer, i) => {
+      const kernel = kernelFor(layer, preferDot4, gpu.hasDot4);
+      const weights =
+        kernel === 'binary'
+          ? (() => {
+              const planes = toBitPlanes(layer.packed);
+              return [this.upload(planes.plus, `layer${i} plus plane`), this.upload(planes.minus, `layer${i} minus plane`)];
+            })()
+          : [this.upload(layer.packed.words, `layer${i} packed2 weights`)];
+      return {
+        layer,
+        kernel,
+        weights,
+        scale: this.upload(layer.scale, `layer${i} scale`),
+        bias: this.upload(layer.bias, `layer${i} bias`),
+        weightBytes: weights.reduce((sum, buffer) => sum + buffer.size, 0),
+      };
+    });
+  }
+
+  /** Kernel per layer, e.g. ['dot4', 'addsub', ...]. */
+  get kernels(): KernelChoice[] {
+    return this.layers.map((l) => l.kernel);
+  }
+
+  /** Bytes of ternary weights resident on the GPU. */
+  get weightBytes(): number {
+    return this.layers.reduce((sum, l) => sum + l.weightBytes, 0);
+  }
+
+  private upload(data: Uint32Array | Float32Array, label: string): GPUBuffer {
+    const buffer = this.device.createBuffer({
+      label,
+      size: Math.max(16, Math.ceil(data.byteLength / 4) * 4),
+      usage: usage.STORAGE | usage.COPY_DST,
+    });
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    this.created.push(buffer);
+    return buffer;
+  }
+
+  private pipeline(name: string, source: string, constants: Record<string, number>, kinds: BindingKind[]) {
+    const key = `${name}:${JSON.stringify(constants)}`;
+    let cached = this.pipelines.get(key);
+    if (!cached) {
+      const layout = this.device.createBindGroupLayout({
+        label: `${name} layout`,
+        entries: kinds.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+      });
+      const pipeline = this.device.createComputePipeline({
+        label: key,
+        layout: this.device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }),
+        compute: { module: this.device.createShaderModule({ label: name, code: source }), entryPoint: 'main', constants },
+      });
+      cached = { pipeline, layout };
+      this.pipelines.set(key, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * pixels: (B, K0) uint8 -> logits (B, classes). Buffers for activations are created for this call and
+   * destroyed after it.
+   */
+  async forward(pixels: Uint8Array, batch: number): Promise<Float32Array> {
+    if (this.gpu.lostReason) throw new Error(`The GPU device was lost (${this.gpu.lostReason}).`);
+    const scratch: GPUBuffer[] = [];
+    const buffer = (bytes: number, label: string, extra = 0): GPUBuffer => {
+      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: usage.STORAGE | extra });
+      scratch.push(b);
+      return b;
+    };
+    const uniform = (values: number[], label: string): GPUBuffer => {
+      const b = this.device.createBuffer({ label, size: 16, usage: usage.UNIFORM | usage.COPY_DST });
+      this.device.queue.writeBuffer(b, 0, Uint32Array.from(values));
+      scratch.push(b);
+      return b;
+    };
+    const inputSize = this.model.inputSize;
+    const input = Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
+    let activation = buffer(input.byteLength, 'input activations', usage.COPY_DST);
+    this.device.queue.writeBuffer(activation, 0, input);
+    const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });
+    const pass = encoder.beginComputePass({ label: 'ternary layers' });
+    const bind = (name: string, pipelineInfo: ReturnType<GpuTernaryNetwork['pipeline']>, buffers: GPUBuffer[]) =>
+      this.device.createBindGroup({
+        label: `${name} bind group`,
+        layout: pipelineInfo.layout,
+        entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })),
+      });
+
+    this.layers.forEach((entry, i) => {
+      const { layer, kernel } = entry;
+      const K = layer.packed.inputSize;
+      const N = layer.packed.outputSize;
+      const relu = layer.activation === 'relu' ? 1 : 0;
+      const output = buffer(batch * N * 4, `layer${i} output`, i === this.layers.length - 1 ? usage.COPY_SRC : 0);
+      const unitGroups = Math.ceil(N / WORKGROUP_SIZE);
+      if (kernel === 'binary') {
+        const wordsPerRow = Math.ceil(K / 32);
+        const bits = buffer(batch * wordsPerRow * 4, `layer${i} sign bits`);
+        const quantize = this.pipeline('quantize_sign', quantizeSignSource, { WORKGROUP_SIZE }, ['uniform', 'read-only-storage', 'storage']);
+        pass.setPipeline(quantize.pipeline);
+        pass.setBindGroup(0, bind('quantize_sign', quantize, [uniform([batch, K, wordsPerRow, 0], 'sign dims'), activation, bits]));
+        pass.dispatchWorkgroups(Math.ceil(wordsPerRow / WORKGROUP_SIZE), batch);
+        const matmul = this.pipeline('ternary_binary', binarySource, { WORKGROUP_SIZE, RELU: relu }, [
+          'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
+        ]);
+        pass.setPipeline(matmul.pipeline);
+        pass.setBindGroup(
+          0,
+          bind('ternary_binary', matmul, [uniform([batch, K, N, wordsPerRow], 'binary dims'), entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, bits, output]),
+        );
+        pass.dispatchWorkgroups(unitGroups, batch);
+      } else {
+        let x = activation;
+        let inScale: GPUBuffer;
+        const packedPerRow = Math.ceil(K / 4);
+        if (layer.inputQuantizer === 'absmax8') {
+          const packedOutput = kernel === 'dot4';
+          const codes = buffer(packedOutput ? 16 : batch * K * 4, `layer${i} codes`);
+          const packed = buffer(packedOutput ? batch * packedPerRow * 4 : 16, `layer${i} packed codes`);
+          inScale = buffer(batch * 4, `layer${i} input scale`);
+          const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0 }, [
+            'uniform', 'read-only-storage', 'storage', 'storage', 'storage',
+          ]);
+          pass.setPipeline(quantize.pipeline);
+          pass.setBindGroup(0, bind('quantize_absmax8', quantize, [uniform([batch, K, packedPerRow, 0], 'absmax dims'), activation, codes, packed, inScale]));
+          pass.dispatchWorkgroups(batch);
+          x = packedOutput ? packed : codes;
+        } else {
+          inScale = buffer(batch * 4, `layer${i} unit input scale`, usage.COPY_DST);
+          this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
+        }
+        const source = kernel === 'dot4' ? dot4Source : addSubSource;
+        const matmul = this.pipeline(`ternary_${kernel}`, source, { WORKGROUP_SIZE, RELU: relu }, [
+          'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
+        ]);
+        pass.setPipeline(matmul.pipeline);
+        pass.setBindGroup(
+          0,
+          bind(`ternary_${kernel}`, matmul, [uniform([batch, K, N, layer.packed.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
+        );
+        pass.dispatchWorkgroups(unitGroups, batch);
+      }
+      activation = output;
+    });
+    pass.end();
+    const classes = this.model.classCount;
+    const readback = this.device.createBuffer({ label: 'logits readback', size: batch * classes * 4, usage: usage.MAP_READ | usage.COPY_DST });
+    scratch.push(readback);
+    encoder.copyBufferToBuffer(activation, 0, readback, 0, batch * classes * 4);
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      await readback.mapAsync(GPUMapMode.READ);
+      return new Float32Array(readback.getMappedRange().slice(0));
+    } finally {
+      scratch.forEach((b) => b.destroy());
+    }
+  }
+
+  /**
+   * Runs only layer `index`'s matrix kernel on an input that is already quantized (as core's quantizeInput
+   * gives it: values (B, K) and inScale (B)), so tests compare the kernel's arithmetic alone with the reference.
+   * Returns y (B, N).
+   */
+  async layerOnly(index: number, values: Float32Array, inScale: Float32Array, batch: number): Promise<Float32Array> {
+    const entry = this.layers[index]!;
+    const { layer, kernel } = entry;
+    const K = layer.packed.inputSize;
+    const N = layer.packed.outputSize;
+    const scratch: GPUBuffer[] = [];
+    const make = (data: ArrayBufferView, label: string, kind: number) => {
+      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(data.byteLength / 4) * 4), usage: kind | usage.COPY_DST });
+      this.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+      scratch.push(b);
+      return b;
+    };
+    let input: Uint32Array | Float32Array = values;
+    if (kernel === 'binary') input = packSignBits(values, batch, K);
+    if (kernel === 'dot4') input = packI8x4(values, batch, K);
+    const x = make(input, 'layer-only input', usage.STORAGE);
+    const output = this.device.createBuffer({ label: 'layer-only output', size: Math.max(16, batch * N * 4), usage: usage.STORAGE | usage.COPY_SRC });
+    scratch.push(output);
+    const readback = this.device.createBuffer({ label: 'layer-only readback', size: batch * N * 4, usage: usage.MAP_READ | usage.COPY_DST });
+    scratch.push(readback);
+    const relu = layer.activation === 'relu' ? 1 : 0;
+    const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
+    const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : addSubSource;
+    const info = this.pipeline(`ternary_${kernel}`, source, { WORKGROUP_SIZE, RELU: relu }, kinds);
+    const wordsPerRow = kernel === 'binary' ? Math.ceil(K / 32) : layer.packed.wordsPerRow;
+    const dims = make(Uint32Array.of(batch, K, N, wordsPerRow), 'layer-only dims', usage.UNIFORM);
+    const buffers =
+      kernel === 'binary'
+        ? [dims, entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, x, output]
+        : [dims, entry.weights[0]!, entry.scale, entry.bias, x, make(inScale, 'layer-only inScale', usage.STORAGE), output];
+    const encoder = this.device.createCommandEncoder({ label: 'layer-only' });
+    const pass = encoder.beginComputePass({ label: 'layer-only pass' });
+    pass.setPipeline(info.pipeline);
+    pass.setBindGroup(0, this.device.createBindGroup({ label: 'layer-only bind group', layout: info.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })) }));
+    pass.dispatchWorkgroups(Math.ceil(N / WORKGROUP_SIZE), batch);
+    pass.end();
+    encoder.copyBufferToBuffer(output, 0, readback, 0, batch * N * 4);
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      await readback.mapAsync(GPUMapMode.READ);
+      return new Float32Array(readback.getMappedRange().slice(0));
+    } finally {
+      scratch.forEach((b) => b.destroy());
+    }
+  }
+
+  destroy(): void {
+    this.created.forEach((b) => b.destroy());
+  }
+}
