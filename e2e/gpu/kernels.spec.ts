@@ -3,7 +3,7 @@
  * Every case runs inside a validation error scope and fails on any WebGPU validation error; buffers are
  * destroyed afterwards. Integer paths must match exactly; float paths within a stated tolerance.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type * as InferenceModule from '../../src/core/inference';
 import type * as RngModule from '../../src/core/rng';
 import type * as DeviceModule from '../../src/gpu/device';
@@ -25,7 +25,7 @@ interface CaseResult {
 
 /** Runs one randomly generated network on GPU and CPU inside the page and compares. */
 async function runCase(
-  page: import('@playwright/test').Page,
+  page: Page,
   spec: {
     sizes: number[];
     batch: number;

@@ -155,3 +155,10 @@ export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSch
 export function layerSizes(config: Pick<ModelConfig, 'hidden'>, inputSize: number, outputSize: number): number[] {
   return [inputSize, ...config.hidden, outputSize];
 }
+
+/** True when two configs differ at most in the threshold (which moves live, without restarting training). */
+export function sameExceptThreshold(a: TrainConfig, b: TrainConfig): boolean {
+  return (Object.keys(a) as (keyof TrainConfig)[]).every(
+    (key) => key === 'threshold' || JSON.stringify(a[key]) === JSON.stringify(b[key]),
+  );
+}

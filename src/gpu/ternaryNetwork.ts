@@ -18,6 +18,21 @@ import dot4Source from './kernels/ternary_dot4.wgsl?raw';
 
 export type KernelChoice = 'addsub' | 'binary' | 'dot4';
 const WORKGROUP_SIZE = 64;
+/** Samples per thread in the three matrix kernels (SAMPLES in their .wgsl files). */
+const SAMPLES_PER_THREAD = 4;
+
+/** Units per thread in the dot4 kernel (UNITS in ternary_dot4.wgsl). */
+const DOT4_UNITS_PER_THREAD = 4;
+
+/** Workgroups along the unit axis. */
+function unitGroupsFor(kernel: KernelChoice, units: number): number {
+  return Math.ceil(units / (WORKGROUP_SIZE * (kernel === 'dot4' ? DOT4_UNITS_PER_THREAD : 1)));
+}
+
+/** Workgroups along the batch axis. */
+function batchGroups(batch: number): number {
+  return Math.ceil(batch / SAMPLES_PER_THREAD);
+}
 
 const usage = GPUBufferUsage;
 type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
@@ -69,6 +84,11 @@ export class GpuTernaryNetwork {
         weightBytes: weights.reduce((sum, buffer) => sum + buffer.size, 0),
       };
     });
+  }
+
+  /** The same model on the add/sub kernel instead of dot4I8Packed (for side-by-side timing). */
+  withoutDot4(): GpuTernaryNetwork {
+    return new GpuTernaryNetwork(this.gpu, this.model, false);
   }
 
   /** Kernel per layer, e.g. ['dot4', 'addsub', ...]. */
@@ -148,7 +168,7 @@ export class GpuTernaryNetwork {
       const N = layer.packed.outputSize;
       const relu = layer.activation === 'relu' ? 1 : 0;
       const output = buffer(batch * N * 4, `layer${i} output`, i === this.layers.length - 1 ? usage.COPY_SRC : 0);
-      const unitGroups = Math.ceil(N / WORKGROUP_SIZE);
+      const unitGroups = unitGroupsFor(kernel, N);
       if (kernel === 'binary') {
         const wordsPerRow = Math.ceil(K / 32);
         const bits = buffer(batch * wordsPerRow * 4, `layer${i} sign bits`);
@@ -164,7 +184,7 @@ export class GpuTernaryNetwork {
           0,
           bind('ternary_binary', matmul, [uniform([batch, K, N, wordsPerRow], 'binary dims'), entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, bits, output]),
         );
-        pass.dispatchWorkgroups(unitGroups, batch);
+        pass.dispatchWorkgroups(unitGroups, batchGroups(batch));
       } else {
         let x = activation;
         let inScale: GPUBuffer;
@@ -194,7 +214,7 @@ export class GpuTernaryNetwork {
           0,
           bind(`ternary_${kernel}`, matmul, [uniform([batch, K, N, layer.packed.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
         );
-        pass.dispatchWorkgroups(unitGroups, batch);
+        pass.dispatchWorkgroups(unitGroups, batchGroups(batch));
       }
       activation = output;
     });
@@ -251,7 +271,7 @@ export class GpuTernaryNetwork {
     const pass = encoder.beginComputePass({ label: 'layer-only pass' });
     pass.setPipeline(info.pipeline);
     pass.setBindGroup(0, this.device.createBindGroup({ label: 'layer-only bind group', layout: info.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })) }));
-    pass.dispatchWorkgroups(Math.ceil(N / WORKGROUP_SIZE), batch);
+    pass.dispatchWorkgroups(unitGroupsFor(kernel, N), batchGroups(batch));
     pass.end();
     encoder.copyBufferToBuffer(output, 0, readback, 0, batch * N * 4);
     this.device.queue.submit([encoder.finish()]);

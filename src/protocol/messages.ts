@@ -27,7 +27,8 @@ export type DatasetSource =
 export type WorkerRequest =
   | { type: 'init'; forcedBackend: BackendName | null }
   | { type: 'load-dataset'; source: DatasetSource }
-  | { type: 'configure'; config: TrainConfig }
+  /** preset: the preset the config started from (named in benchmark output), or 'custom'. */
+  | { type: 'configure'; config: TrainConfig; preset: string }
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -35,7 +36,48 @@ export type WorkerRequest =
   /** Re-quantize the current latent weights at threshold factor t; training (if running) continues with it. */
   | { type: 'set-threshold'; threshold: number }
   /** Post-training re-quantization sweep of t over the validation split (only while not training). */
-  | { type: 'sweep-threshold' };
+  | { type: 'sweep-threshold' }
+  /** Accuracy of the ternary kernels vs the tfjs evaluation of the same quantized model on the held-out split. */
+  | { type: 'kernel-evaluate' }
+  /** Forward-pass timings of the kernels, tfjs float matMul and the CPU reference at several batch sizes. */
+  | { type: 'kernel-benchmark'; batches: number[] }
+  /** One 28×28 image (row-major uint8, 0 = background) to classify with the current weights. */
+  | { type: 'classify'; requestId: number; pixels: Uint8Array };
+
+export type InferencePath = 'webgpu' | 'cpu';
+
+export interface KernelEvaluation {
+  path: InferencePath;
+  split: 'test' | 'validation';
+  count: number;
+  kernels: string[];
+  kernelAccuracy: number;
+  kernelMs: number;
+  tfjsAccuracy: number;
+  tfjsMs: number;
+  /** Share of examples on which kernel and tfjs predict the same class. */
+  agreement: number;
+}
+
+/** One line of `npm run bench:kernel` and of the in-page benchmark. */
+export interface KernelBenchRow {
+  kernel: string;
+  preset: string;
+  batch: number;
+  /** Median forward time of our kernels (upload, all layers, readback), ms. */
+  ms: number;
+  /** Median forward time of the same network as float32 tfjs matMul on its backend, ms. */
+  tfjsMs: number;
+  /** tfjsMs / ms */
+  speedup: number;
+  /** Median time of the CPU reference (only for batches up to 1024), ms. */
+  cpuMs: number | null;
+  predictionsAgree: boolean;
+  /** Share of identical predictions between the kernels and tfjs's quantized model. */
+  agreement: number;
+  weightBytes: number;
+  tfjsWeightBytes: number;
+}
 
 /** The ternary view of the current latent weights, sent a few times a second and after every threshold change. */
 export interface WeightReport {
@@ -89,4 +131,8 @@ export type WorkerEvent =
   /** Validation accuracy re-evaluated after a threshold change while not training. */
   | { type: 'threshold-evaluation'; threshold: number; accuracy: number; milliseconds: number }
   | { type: 'sweep'; points: SweepPoint[]; currentThreshold: number }
+  | { type: 'inference-path'; path: InferencePath; adapter: string; hasDot4: boolean }
+  | { type: 'kernel-evaluation'; result: KernelEvaluation }
+  | { type: 'kernel-benchmark'; rows: KernelBenchRow[]; path: InferencePath; backend: string }
+  | { type: 'classification'; requestId: number; probabilities: Float32Array; path: InferencePath; milliseconds: number }
   | { type: 'error'; message: string };

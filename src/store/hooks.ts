@@ -40,3 +40,7 @@ export const useSparsitySeries = () => useAppStore((s) => s.sparsitySeries);
 export const useSweep = () => useAppStore((s) => s.sweep);
 export const useThresholdEvaluation = () => useAppStore((s) => s.thresholdEvaluation);
 export const useThreshold = () => useAppStore((s) => s.config.threshold);
+export const useInferencePath = () => useAppStore((s) => s.inferencePath);
+export const useKernelResults = () =>
+  useAppStore(useShallow((s) => ({ evaluation: s.kernelEvaluation, bench: s.kernelBench, task: s.kernelTask })));
+export const usePrediction = () => useAppStore((s) => s.prediction);

@@ -7,7 +7,16 @@ import { create, type StateCreator } from 'zustand';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
 import { appendBounded, mean, type SeriesPoint } from '../core/series';
-import type { DatasetSummary, ProgressEvent, SweepPoint, TrainStatus, WeightReport } from '../protocol/messages';
+import type {
+  DatasetSummary,
+  InferencePath,
+  KernelBenchRow,
+  KernelEvaluation,
+  ProgressEvent,
+  SweepPoint,
+  TrainStatus,
+  WeightReport,
+} from '../protocol/messages';
 import type { BackendName } from '../protocol/backends';
 
 /** Points per live series: enough for a smooth curve, few enough for recharts to redraw in a few ms. */
@@ -94,7 +103,23 @@ export interface WeightsSlice {
   userMovedThreshold: (threshold: number) => void;
 }
 
-export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice;
+export interface InferenceSlice {
+  inferencePath: { path: InferencePath; adapter: string; hasDot4: boolean } | null;
+  kernelEvaluation: KernelEvaluation | null;
+  kernelBench: { rows: KernelBenchRow[]; path: InferencePath; backend: string } | null;
+  /** Which kernel task runs now, if any. */
+  kernelTask: 'evaluate' | 'benchmark' | null;
+  prediction: { probabilities: Float32Array; path: InferencePath; milliseconds: number } | null;
+  workerReportedInferencePath: (path: InferencePath, adapter: string, hasDot4: boolean) => void;
+  userStartedKernelTask: (task: 'evaluate' | 'benchmark') => void;
+  workerReportedKernelEvaluation: (result: KernelEvaluation) => void;
+  workerReportedKernelBench: (rows: KernelBenchRow[], path: InferencePath, backend: string) => void;
+  workerClassified: (probabilities: Float32Array, path: InferencePath, milliseconds: number) => void;
+  predictionCleared: () => void;
+  kernelTaskFailed: () => void;
+}
+
+export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice & InferenceSlice;
 
 const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
   status: 'idle',
@@ -196,10 +221,26 @@ const createWeightsSlice: StateCreator<AppState, [], [], WeightsSlice> = (set) =
   userMovedThreshold: (threshold) => set((state) => ({ config: { ...state.config, threshold } })),
 });
 
+const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (set) => ({
+  inferencePath: null,
+  kernelEvaluation: null,
+  kernelBench: null,
+  kernelTask: null,
+  prediction: null,
+  workerReportedInferencePath: (path, adapter, hasDot4) => set({ inferencePath: { path, adapter, hasDot4 } }),
+  userStartedKernelTask: (kernelTask) => set({ kernelTask }),
+  workerReportedKernelEvaluation: (kernelEvaluation) => set({ kernelEvaluation, kernelTask: null }),
+  workerReportedKernelBench: (rows, path, backend) => set({ kernelBench: { rows, path, backend }, kernelTask: null }),
+  workerClassified: (probabilities, path, milliseconds) => set({ prediction: { probabilities, path, milliseconds } }),
+  predictionCleared: () => set({ prediction: null }),
+  kernelTaskFailed: () => set({ kernelTask: null }),
+});
+
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createDatasetSlice(...args),
   ...createConfigSlice(...args),
   ...createMetricsSlice(...args),
   ...createWeightsSlice(...args),
+  ...createInferenceSlice(...args),
 }));

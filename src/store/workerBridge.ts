@@ -2,7 +2,7 @@
  * The one module that owns the training Worker: it turns user intents into typed requests and worker events
  * into store actions. Components call the functions exported here; nothing else posts to the worker.
  */
-import { validateConfig, ConfigError } from '../core/config';
+import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
 import type {
   DatasetSource,
@@ -126,7 +126,21 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'sweep':
       store.workerReportedSweep(event.points, event.currentThreshold);
       return;
+    case 'inference-path':
+      store.workerReportedInferencePath(event.path, event.adapter, event.hasDot4);
+      return;
+    case 'kernel-evaluation':
+      store.workerReportedKernelEvaluation(event.result);
+      return;
+    case 'kernel-benchmark':
+      store.workerReportedKernelBench(event.rows, event.path, event.backend);
+      return;
+    case 'classification':
+      // Only the answer to the newest drawing counts; older ones arrive late and are dropped.
+      if (event.requestId === latestClassifyRequest) store.workerClassified(event.probabilities, event.path, event.milliseconds);
+      return;
     case 'error':
+      store.kernelTaskFailed();
       store.errorOccurred(event.message);
       return;
   }
@@ -189,7 +203,9 @@ export function loadFromUrl(id: DatasetId, baseUrl: string): void {
 export function sendConfig(): boolean {
   const store = useAppStore.getState();
   try {
-    send({ type: 'configure', config: validateConfig(store.config) });
+    const config = validateConfig(store.config);
+    const preset = sameExceptThreshold(PRESETS[store.presetId], config) ? store.presetId : 'custom';
+    send({ type: 'configure', config, preset });
     return true;
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -227,4 +243,29 @@ export function moveThreshold(threshold: number): void {
 
 export function sweepThreshold(): void {
   send({ type: 'sweep-threshold' });
+}
+
+export function evaluateWithKernel(): void {
+  useAppStore.getState().userStartedKernelTask('evaluate');
+  send({ type: 'kernel-evaluate' });
+}
+
+export const BENCH_BATCHES = [1, 64, 1024, 10_000];
+
+export function benchmarkKernels(): void {
+  useAppStore.getState().userStartedKernelTask('benchmark');
+  send({ type: 'kernel-benchmark', batches: BENCH_BATCHES });
+}
+
+let latestClassifyRequest = 0;
+
+/** pixels: the 28×28 model input, or null for an empty canvas (no prediction, not a guess). */
+export function classifyDrawing(pixels: Uint8Array | null): void {
+  latestClassifyRequest++;
+  if (!pixels) {
+    useAppStore.getState().predictionCleared();
+    return;
+  }
+  const copy = pixels.slice();
+  send({ type: 'classify', requestId: latestClassifyRequest, pixels: copy }, [copy.buffer]);
 }

@@ -155,6 +155,15 @@ export class Trainer {
     return { accuracy: correct! / set.count, loss: lossSum! / set.count, count: set.count };
   }
 
+  /** Predicted class of every example of `set` (argmax of the logits), read back once. */
+  async predict(set: ImageSet): Promise<Uint8Array> {
+    const chunks = this.chunksOf(set);
+    const predictions = tf.tidy(() => tf.concat(chunks.map((chunk) => tf.argMax(this.model.forward(chunk.x, false), 1))));
+    const values = await predictions.data();
+    predictions.dispose();
+    return Uint8Array.from(values);
+  }
+
   dispose(): void {
     for (const chunks of this.evaluationChunks.values()) {
       for (const chunk of chunks) tf.dispose([chunk.x, chunk.y, chunk.labels]);

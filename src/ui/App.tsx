@@ -5,6 +5,7 @@ import { ConfigPanel } from './ConfigPanel';
 import { Controls } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
 import { ErrorBanner } from './ErrorBanner';
+import { KernelPanel } from './KernelPanel';
 import { Metrics } from './Metrics';
 import { ModelSizeCard } from './ModelSizeCard';
 import { AccuracySparsityCurve, SparsityChart } from './SparsityCharts';
@@ -49,6 +50,7 @@ export function App() {
             <AccuracySparsityCurve />
           </div>
           <ModelSizeCard />
+          <KernelPanel />
         </section>
       </main>
     </div>

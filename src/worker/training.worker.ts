@@ -7,13 +7,16 @@
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { validateConfig, type TrainConfig } from '../core/config';
+import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/config';
 import type { DatasetId, SplitDataset } from '../core/dataset';
 import type { DatasetSource, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
 import { gradientSelfTest } from '../train/selfTest';
 import { Trainer } from '../train/trainer';
+import * as tf from '../train/tf';
 import { loadDataset } from './datasetLoader';
+import { InferenceService } from './inference';
+import { benchmarkKernels, evaluateKernel } from './kernelTasks';
 import { sweepThreshold, WeightReporter } from './weightReports';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -41,6 +44,10 @@ let pendingLosses: number[] = [];
 let lastProgressAt = 0;
 let lastWeightReportAt = 0;
 const weightReporter = new WeightReporter();
+const inference = new InferenceService();
+/** Bumped for every new trainer, so cached inference models never outlive the weights they were built from. */
+let trainerGeneration = 0;
+let presetName = 'custom';
 /** The threshold factor t in force: set by the configuration, then moved live by the slider. */
 let threshold = 0.7;
 /** The newest slider value not yet applied; older ones are skipped while a re-evaluation runs. */
@@ -103,6 +110,7 @@ function ensureTrainer(): Trainer {
   if (!config) throw new Error('No configuration has been set.');
   if (!trainer) {
     trainer = new Trainer({ ...config, threshold }, dataset);
+    trainerGeneration++;
   }
   return trainer;
 }
@@ -195,6 +203,47 @@ async function runSweep(): Promise<void> {
   post({ type: 'sweep', points, currentThreshold: threshold });
 }
 
+/** The folded model of the current weights at the current threshold (rebuilt when either changed). */
+async function inferenceModel(active: Trainer) {
+  if (active.config.weightQuantizer === 'none') {
+    throw new Error('The float twin has no ternary weights to run on the kernels; choose a weight quantizer.');
+  }
+  return inference.model(active, threshold, trainerGeneration * 1e9 + active.globalStep);
+}
+
+async function runKernelTask(request: Extract<WorkerRequest, { type: 'kernel-evaluate' | 'kernel-benchmark' }>): Promise<void> {
+  if (!dataset) throw new Error('No dataset is loaded yet.');
+  await pauseAndWait('paused for the kernel ' + (request.type === 'kernel-evaluate' ? 'evaluation' : 'benchmark'));
+  const active = ensureTrainer();
+  const built = await inferenceModel(active);
+  if (request.type === 'kernel-evaluate') {
+    post({ type: 'kernel-evaluation', result: await evaluateKernel(inference, active, dataset, built) });
+    return;
+  }
+  const variants = [built];
+  // Where dot4I8Packed is used, also time the add/sub kernel on the same layers.
+  if (built.network?.kernels.includes('dot4')) {
+    variants.push({ model: built.model, network: built.network.withoutDot4() });
+  }
+  try {
+    const rows = await benchmarkKernels(inference, active, dataset, variants, presetName, request.batches);
+    post({ type: 'kernel-benchmark', rows, path: inference.path, backend: tf.getBackend() });
+  } finally {
+    variants.slice(1).forEach((v) => v.network?.destroy());
+  }
+}
+
+async function classify(requestId: number, pixels: Uint8Array): Promise<void> {
+  if (!trainer) throw new Error('There is no model yet: load data and train first.');
+  const started = performance.now();
+  const built = await inferenceModel(trainer);
+  const probabilities = await inference.classify(built.model, built.network, pixels);
+  post(
+    { type: 'classification', requestId, probabilities, path: built.network ? 'webgpu' : 'cpu', milliseconds: performance.now() - started },
+    [probabilities.buffer],
+  );
+}
+
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function trainLoop(): Promise<void> {
@@ -278,16 +327,20 @@ async function loadData(source: DatasetSource): Promise<void> {
 
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
-    case 'init':
+    case 'init': {
       await init(request.forcedBackend);
+      const probe = await inference.probe();
+      post({ type: 'inference-path', ...probe });
       return;
+    }
     case 'load-dataset':
       await loadData(request.source);
       return;
     case 'configure': {
       const next = validateConfig(request.config);
+      presetName = request.preset;
       // The threshold is live (the slider moves it without a restart); any other change restarts training.
-      const changed = JSON.stringify({ ...next, threshold: 0 }) !== JSON.stringify(config && { ...config, threshold: 0 });
+      const changed = !config || !sameExceptThreshold(next, config);
       if (changed && trainer) {
         await pauseAndWait('paused for a new configuration');
         resetTrainer();
@@ -331,6 +384,13 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     case 'sweep-threshold':
       await runSweep();
+      return;
+    case 'kernel-evaluate':
+    case 'kernel-benchmark':
+      await runKernelTask(request);
+      return;
+    case 'classify':
+      await classify(request.requestId, request.pixels);
       return;
     case 'reset':
       await pauseAndWait('reset');

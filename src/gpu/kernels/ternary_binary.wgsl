@@ -23,23 +23,33 @@ struct Dims {
 @group(0) @binding(5) var<storage, read> bits: array<u32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
+// Each thread computes one unit j for SAMPLES consecutive samples, loading each weight word pair once.
+// Dispatch: (⌈N/WORKGROUP_SIZE⌉, ⌈B/SAMPLES⌉) workgroups.
+const SAMPLES: u32 = 4u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let j = id.x;
-  let b = id.y;
-  if (j >= dims.units || b >= dims.batch) {
+  let firstSample = id.y * SAMPLES;
+  if (j >= dims.units || firstSample >= dims.batch) {
     return;
   }
-  var acc = 0i;
+  let samples = min(SAMPLES, dims.batch - firstSample);
+  var acc = vec4i(0);
   for (var w = 0u; w < dims.wordsPerRow; w++) {
-    let a = bits[b * dims.wordsPerRow + w];
     let p = plus[j * dims.wordsPerRow + w];
     let m = minus[j * dims.wordsPerRow + w];
-    acc += i32(countOneBits(p & a) + countOneBits(m & ~a)) - i32(countOneBits(p & ~a) + countOneBits(m & a));
+    for (var s = 0u; s < samples; s++) {
+      let a = bits[(firstSample + s) * dims.wordsPerRow + w];
+      acc[s] += i32(countOneBits(p & a) + countOneBits(m & ~a)) - i32(countOneBits(p & ~a) + countOneBits(m & a));
+    }
   }
-  var value = scale[j] * f32(acc) + bias[j];
-  if (RELU) {
-    value = max(value, 0.0);
+  for (var s = 0u; s < samples; s++) {
+    let b = firstSample + s;
+    var value = scale[j] * f32(acc[s]) + bias[j];
+    if (RELU) {
+      value = max(value, 0.0);
+    }
+    y[b * dims.units + j] = value;
   }
-  y[b * dims.units + j] = value;
 }

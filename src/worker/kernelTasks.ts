@@ -1,0 +1,152 @@
+/**
+ * The kernel-side tasks of the worker: evaluation against tfjs, the side-by-side benchmark and classification
+ * of a drawn digit. Every figure compares like with like, measured in the same run.
+ */
+import type { ImageSet, SplitDataset } from '../core/dataset';
+import { referenceForward, type InferenceModel } from '../core/inference';
+import type { KernelBenchRow, KernelEvaluation } from '../protocol/messages';
+import * as tf from '../train/tf';
+import type { Trainer } from '../train/trainer';
+import type { InferenceService } from './inference';
+import type { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
+
+/** The held-out split: the test set where the dataset has one, else validation. */
+export function heldOut(dataset: SplitDataset): { set: ImageSet; split: 'test' | 'validation' } {
+  return dataset.test ? { set: dataset.test, split: 'test' } : { set: dataset.validation, split: 'validation' };
+}
+
+function agreementOf(a: Uint8Array, b: Uint8Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return a.length === 0 ? 1 : same / a.length;
+}
+
+function accuracyOf(predictions: Uint8Array, labels: Uint8Array): number {
+  return agreementOf(predictions, labels.subarray(0, predictions.length));
+}
+
+export async function evaluateKernel(
+  service: InferenceService,
+  trainer: Trainer,
+  dataset: SplitDataset,
+  built: { model: InferenceModel; network: GpuTernaryNetwork | null },
+): Promise<KernelEvaluation> {
+  const { set, split } = heldOut(dataset);
+  // Warm-up: the first run compiles pipelines; the comparison is about steady state.
+  await service.logits(built.model, built.network, set.pixels.subarray(0, 784), 1);
+  let started = performance.now();
+  const kernelPredictions = await service.predict(built.model, built.network, set);
+  const kernelMs = performance.now() - started;
+  started = performance.now();
+  const tfjsPredictions = await trainer.predict(set);
+  const tfjsMs = performance.now() - started;
+  return {
+    path: built.network ? 'webgpu' : 'cpu',
+    split,
+    count: set.count,
+    kernels: built.network?.kernels ?? ['cpu-reference'],
+    kernelAccuracy: accuracyOf(kernelPredictions, set.labels),
+    kernelMs,
+    tfjsAccuracy: accuracyOf(tfjsPredictions, set.labels),
+    tfjsMs,
+    agreement: agreementOf(kernelPredictions, tfjsPredictions),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * The same network as plain float32 tfjs matMuls (weights dequantized: scale_j·t_jk), with the same hidden
+ * non-linearity: the baseline a float model would pay. Returns a forward function (upload, layers, readback).
+ */
+function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array, batch: number) => Promise<Float32Array>; dispose: () => void; bytes: number } {
+  const weights = model.layers.map((layer) => {
+    const { inputSize: K, outputSize: N } = layer.packed;
+    const dense = new Float32Array(K * N);
+    for (let j = 0; j < N; j++) {
+      for (let k = 0; k < K; k++) {
+        const word = layer.packed.words[j * layer.packed.wordsPerRow + Math.floor(k / 16)]!;
+        const code = (word >>> (2 * (k % 16))) & 3;
+        dense[k * N + j] = code === 1 ? layer.scale[j]! : code === 2 ? -layer.scale[j]! : 0;
+      }
+    }
+    return { w: tf.tensor2d(dense, [K, N]), b: tf.tensor1d(layer.bias), relu: layer.activation === 'relu' };
+  });
+  return {
+    bytes: weights.reduce((sum, l) => sum + l.w.size * 4, 0),
+    forward: async (pixels, batch) => {
+      const out = tf.tidy(() => {
+        let x: tf.Tensor2D = tf.div(tf.tensor2d(pixels.subarray(0, batch * model.inputSize), [batch, model.inputSize], 'int32'), 255);
+        for (const l of weights) {
+          x = tf.add(tf.matMul(x, l.w as tf.Tensor2D), l.b) as tf.Tensor2D;
+          if (l.relu) x = tf.relu(x);
+        }
+        return x;
+      });
+      const values = (await out.data()) as Float32Array;
+      out.dispose();
+      return values;
+    },
+    dispose: () => weights.forEach((l) => tf.dispose([l.w, l.b])),
+  };
+}
+
+async function timeRuns(runs: number, run: () => Promise<unknown>): Promise<number> {
+  await run(); // warm-up: pipeline compilation and buffer creation are not what we compare
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+/**
+ * For each kernel variant (with and without dot4I8Packed where the adapter has it) and each batch size: median
+ * forward time of our kernels, of tfjs float matMul and of the CPU reference, with the predictions checked.
+ */
+export async function benchmarkKernels(
+  service: InferenceService,
+  trainer: Trainer,
+  dataset: SplitDataset,
+  variants: { model: InferenceModel; network: GpuTernaryNetwork | null }[],
+  preset: string,
+  batches: number[],
+): Promise<KernelBenchRow[]> {
+  const { set } = heldOut(dataset);
+  const float = tfjsFloatNetwork(variants[0]!.model);
+  const tfjsPredictions = await trainer.predict(set);
+  const rows: KernelBenchRow[] = [];
+  try {
+    for (const built of variants) for (const requested of batches) {
+      const batch = Math.min(requested, set.count);
+      const pixels = set.pixels.subarray(0, batch * 784);
+      const runs = batch <= 64 ? 9 : batch <= 1024 ? 5 : 3;
+      const ms = await timeRuns(runs, () => service.logits(built.model, built.network, pixels, batch));
+      const tfjsMs = await timeRuns(runs, () => float.forward(pixels, batch));
+      const cpuMs = batch <= 1024 ? await timeRuns(1, async () => referenceForward(built.model, pixels, batch)) : null;
+      const kernelPredictions = await service.predict(built.model, built.network, { ...set, count: batch, pixels, labels: set.labels.subarray(0, batch) });
+      const agreement = agreementOf(kernelPredictions, tfjsPredictions.subarray(0, batch));
+      rows.push({
+        kernel: built.network ? built.network.kernels.join('+') : 'cpu-reference',
+        preset,
+        batch,
+        ms,
+        tfjsMs,
+        speedup: tfjsMs / ms,
+        cpuMs,
+        predictionsAgree: agreement >= 0.99,
+        agreement,
+        weightBytes: built.network?.weightBytes ?? built.model.layers.reduce((s, l) => s + l.packed.words.byteLength, 0),
+        tfjsWeightBytes: float.bytes,
+      });
+    }
+  } finally {
+    float.dispose();
+  }
+  return rows;
+}
