@@ -4,6 +4,7 @@ import { AccuracyChart, LossChart } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { Controls } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
+import { DrawDigit } from './DrawDigit';
 import { ErrorBanner } from './ErrorBanner';
 import { KernelPanel } from './KernelPanel';
 import { Metrics } from './Metrics';
@@ -40,6 +41,7 @@ export function App() {
             <LossChart />
             <AccuracyChart />
           </div>
+          <DrawDigit />
           <ThresholdSlider />
           <div className="chart-row">
             <WeightHeatmap />

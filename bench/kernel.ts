@@ -1,0 +1,73 @@
+/**
+ * `npm run bench:kernel`: headless Chromium with WebGPU runs the production build, trains each preset briefly
+ * on full MNIST (MNIST_DIR; the embedded 10k subset without it), then presses the page's kernel benchmark:
+ * forward passes over the held-out images at batch 1, 64, 1024 and 10,000 on our WGSL kernels, on TensorFlow.js
+ * float matMul (same adapter) and on the CPU reference. Prints one JSON line per measurement. Asserts nothing.
+ * BENCH_STEPS (default 150) sets the training steps before measuring; BENCH_PRESETS=seed limits the presets.
+ */
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const PORT = 5197;
+const steps = Number(process.env.BENCH_STEPS ?? 150);
+const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp').split(',');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', env: process.env });
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  await waitForServer(`http://localhost:${PORT}/`, 60_000);
+  for (const preset of presets) {
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${PORT}/`);
+    await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
+    if (process.env.MNIST_DIR) {
+      await page.getByTestId('dataset-select').selectOption('mnist');
+      await page.getByTestId('dataset-summary').filter({ hasText: '10,000 test' }).waitFor({ timeout: 120_000 });
+    }
+    await page.getByTestId('preset-select').selectOption(preset);
+    await page.getByTestId('train-toggle').click();
+    await page.waitForFunction(
+      (target) => Number(document.querySelector('[data-testid="metric-step"]')?.textContent) >= target,
+      steps,
+      { timeout: 30 * 60_000, polling: 1000 },
+    );
+    await page.getByTestId('train-toggle').click();
+    await page.getByTestId('status').filter({ hasText: 'paused' }).waitFor();
+    const validation = await page.getByTestId('metric-val-acc').textContent();
+    await page.getByTestId('kernel-bench').click();
+    const result = page.getByTestId('kernel-bench-result');
+    await page.waitForFunction(() => !!document.querySelector('[data-testid="kernel-bench-result"]')?.getAttribute('data-json'), null, {
+      timeout: 30 * 60_000,
+      polling: 1000,
+    });
+    const rows = JSON.parse((await result.getAttribute('data-json')) ?? '[]') as Record<string, unknown>[];
+    const backend = await page.getByTestId('backend').textContent();
+    console.error(`# ${preset}: trained ${steps} steps on ${backend}, validation ${validation}`);
+    for (const row of rows) {
+      const { kernel, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement } = row;
+      console.log(JSON.stringify({ kernel, preset, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement }));
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}

@@ -1,0 +1,189 @@
+/**
+ * Draw a digit and see the ternary network's answer while drawing. Pointer events cover mouse, touch and pen;
+ * strokes are kept as point lists so the last one can be undone. Preprocessing is core/drawing.ts; inference
+ * runs in the worker (WGSL kernels, or the CPU reference without WebGPU).
+ */
+import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { MNIST_SIDE, toMnistInput } from '../core/drawing';
+import { usePrediction } from '../store/hooks';
+import { useAppStore } from '../store/store';
+import { classifyDrawing } from '../store/workerBridge';
+
+const CANVAS_SIDE = 280;
+/** A digit drawn to fill most of the 280-pixel canvas shrinks about 10×: this width ends near MNIST's ~2.5 px pen. */
+const PEN_WIDTH = 22;
+const DEBOUNCE_MS = 80;
+
+type Point = [number, number];
+
+function paintStrokes(canvas: HTMLCanvasElement, strokes: readonly Point[][]): void {
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return;
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.strokeStyle = '#fff';
+  context.fillStyle = '#fff';
+  context.lineWidth = PEN_WIDTH;
+  context.lineCap = 'round';
+  context.lineJoin = 'round';
+  for (const stroke of strokes) {
+    if (stroke.length === 1) {
+      context.beginPath();
+      context.arc(stroke[0]![0], stroke[0]![1], PEN_WIDTH / 2, 0, 2 * Math.PI);
+      context.fill();
+      continue;
+    }
+    context.beginPath();
+    stroke.forEach(([x, y], i) => (i === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+    context.stroke();
+  }
+}
+
+/** The canvas's ink as grey levels (the red channel of white-on-black). */
+function readInk(canvas: HTMLCanvasElement): Uint8Array {
+  const data = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const ink = new Uint8Array(canvas.width * canvas.height);
+  for (let i = 0; i < ink.length; i++) ink[i] = data[i * 4]!;
+  return ink;
+}
+
+function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  const pixels = new ImageData(MNIST_SIDE, MNIST_SIDE);
+  for (let i = 0; i < MNIST_SIDE * MNIST_SIDE; i++) {
+    const value = image ? image[i]! : 0;
+    pixels.data.set([value, value, value, 255], i * 4);
+  }
+  context.putImageData(pixels, 0, 0);
+}
+
+export function DrawDigit() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const previewRef = useRef<HTMLCanvasElement>(null);
+  const strokesRef = useRef<Point[][]>([]);
+  const drawingRef = useRef(false);
+  const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const inputRef = useRef<Uint8Array | null>(null);
+  const [strokeCount, setStrokeCount] = useState(0);
+  const prediction = usePrediction();
+
+  const refresh = () => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    paintStrokes(canvas, strokesRef.current);
+    const image = strokesRef.current.length > 0 ? toMnistInput(readInk(canvas), canvas.width, canvas.height) : null;
+    inputRef.current = image;
+    if (previewRef.current) paintPreview(previewRef.current, image);
+    classifyDrawing(image);
+  };
+
+  const scheduleRefresh = () => {
+    if (timerRef.current) clearTimeout(timerRef.current);
+    timerRef.current = setTimeout(refresh, DEBOUNCE_MS);
+  };
+
+  useEffect(() => {
+    refresh();
+    // New weights (training goes on, threshold moved): classify the same drawing again.
+    const unsubscribe = useAppStore.subscribe((state, previous) => {
+      if (state.weightReport !== previous.weightReport && inputRef.current) classifyDrawing(inputRef.current);
+    });
+    return () => {
+      unsubscribe();
+      if (timerRef.current) clearTimeout(timerRef.current);
+    };
+  }, []);
+
+  const pointOf = (event: PointerEvent<HTMLCanvasElement>): Point => {
+    const box = event.currentTarget.getBoundingClientRect();
+    return [((event.clientX - box.left) / box.width) * CANVAS_SIDE, ((event.clientY - box.top) / box.height) * CANVAS_SIDE];
+  };
+
+  const onDown = (event: PointerEvent<HTMLCanvasElement>) => {
+    event.preventDefault();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    drawingRef.current = true;
+    strokesRef.current = [...strokesRef.current, [pointOf(event)]];
+    setStrokeCount(strokesRef.current.length);
+    scheduleRefresh();
+  };
+  const onMove = (event: PointerEvent<HTMLCanvasElement>) => {
+    if (!drawingRef.current) return;
+    strokesRef.current[strokesRef.current.length - 1]!.push(pointOf(event));
+    if (canvasRef.current) paintStrokes(canvasRef.current, strokesRef.current);
+    scheduleRefresh();
+  };
+  const onUp = () => {
+    if (!drawingRef.current) return;
+    drawingRef.current = false;
+    if (timerRef.current) clearTimeout(timerRef.current);
+    refresh();
+  };
+
+  const clear = () => {
+    strokesRef.current = [];
+    setStrokeCount(0);
+    refresh();
+  };
+  const undo = () => {
+    strokesRef.current = strokesRef.current.slice(0, -1);
+    setStrokeCount(strokesRef.current.length);
+    refresh();
+  };
+
+  const probabilities = strokeCount > 0 && prediction ? Array.from(prediction.probabilities) : null;
+  const predicted = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : null;
+  return (
+    <figure className="chart draw-digit">
+      <figcaption>Draw a digit (0–9): the ternary network answers while you draw</figcaption>
+      <div className="draw-row">
+        <canvas
+          ref={canvasRef}
+          data-testid="draw-canvas"
+          className="draw-canvas"
+          width={CANVAS_SIDE}
+          height={CANVAS_SIDE}
+          onPointerDown={onDown}
+          onPointerMove={onMove}
+          onPointerUp={onUp}
+          onPointerCancel={onUp}
+        />
+        <div className="draw-side">
+          <div className="muted">What the network sees (28×28, MNIST-style: 20-pixel box, centred by mass)</div>
+          <canvas ref={previewRef} data-testid="model-input" className="model-input" width={MNIST_SIDE} height={MNIST_SIDE} />
+          <div className="prediction-line">
+            Prediction: <strong data-testid="prediction" className="prediction">{predicted ?? ''}</strong>
+          </div>
+          <div className="muted" data-testid="prediction-path">
+            {prediction && probabilities
+              ? `${prediction.path === 'webgpu' ? 'WGSL ternary kernels' : 'CPU reference'} · ${prediction.milliseconds.toFixed(1)} ms`
+              : strokeCount > 0
+                ? 'classifying…'
+                : 'Nothing drawn yet.'}
+          </div>
+          <div className="draw-buttons">
+            <button type="button" data-testid="clear-canvas" onClick={clear}>
+              Clear
+            </button>
+            <button type="button" data-testid="undo-stroke" onClick={undo} disabled={strokeCount === 0}>
+              Undo stroke
+            </button>
+          </div>
+        </div>
+        <div className="probabilities" data-testid="probabilities">
+          {Array.from({ length: 10 }, (_, digit) => {
+            const p = probabilities?.[digit] ?? 0;
+            return (
+              <div key={digit} className="probability-row" data-digit={digit} data-probability={probabilities ? p.toFixed(4) : ''}>
+                <span className="digit">{digit}</span>
+                <span className="bar" style={{ width: `${p * 100}%`, background: digit === predicted ? '#0072B2' : '#9ab' }} />
+                <span className="value">{probabilities ? `${(p * 100).toFixed(1)} %` : ''}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </figure>
+  );
+}
