@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+/** Full MNIST for the dataset specs: MNIST_DIR, else the shared copy beside the project when there is one. */
+const sharedMnist = resolve(import.meta.dirname, '../shared/data/mnist');
+const mnistDir = process.env.MNIST_DIR ?? (existsSync(sharedMnist) ? sharedMnist : undefined);
 
 const PORT = 5199;
 /** The GPU kernel specs import source modules, which only the dev server serves. */
@@ -37,6 +43,7 @@ export default defineConfig({
           ? `npx vite --port ${PORT} --strictPort`
           : `npx vite build && npx vite preview --port ${PORT} --strictPort`,
       url: `http://localhost:${PORT}`,
+      env: mnistDir ? { MNIST_DIR: mnistDir } : {},
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
       stdout: 'ignore',

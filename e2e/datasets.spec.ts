@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from './playground';
 
@@ -64,4 +66,25 @@ test('valid user-chosen IDX files load as a full dataset with a test split', asy
   ]);
   await expect(page.getByTestId('dataset-summary')).toContainText('1,000 train / 5,000 validation / 10 test');
   await expect(playground.datasetSelect).toHaveValue('mnist');
+});
+
+test.describe('full MNIST from MNIST_DIR', () => {
+  // playwright.config.ts hands the server MNIST_DIR, or the shared copy beside the project.
+  test.skip(!process.env.MNIST_DIR && !existsSync(resolve(import.meta.dirname, '../../shared/data/mnist')), 'no full MNIST here');
+
+  test('the server offers it, it loads with a test split, and the URL loader fetches the same files', async ({ playground, page }) => {
+    test.setTimeout(180_000);
+    await playground.open();
+    await expect(playground.datasetSelect.locator('option[value="mnist"]')).toHaveCount(1);
+    await playground.datasetSelect.selectOption('mnist');
+    await expect(page.getByTestId('dataset-summary')).toContainText('55,000 train / 5,000 validation / 10,000 test', { timeout: 120_000 });
+
+    // The URL loader (meant for the web) pointed at this server's copy: progress, parsing, same split.
+    await playground.datasetSelect.selectOption('mnist-10k');
+    await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train');
+    await page.getByText('Load full MNIST or Fashion-MNIST').click();
+    await page.getByPlaceholder('https://…/mnist/').fill(`${new URL(page.url()).origin}/datasets/mnist/`);
+    await page.getByRole('button', { name: 'Download' }).click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('55,000 train / 5,000 validation / 10,000 test', { timeout: 120_000 });
+  });
 });

@@ -86,4 +86,9 @@ test('the accuracy-versus-sparsity sweep and the size card describe the trained 
   const curve = page.getByTestId('acc-sparsity-curve');
   await expect(curve).toHaveAttribute('data-points', '21', { timeout: 60_000 });
   await expect(curve.locator('.recharts-scatter-symbol')).toHaveCount(21);
+  const points = JSON.parse((await curve.getAttribute('data-curve')) ?? '[]') as { threshold: number; sparsity: number; accuracy: number }[];
+  console.log(`accuracy vs sparsity: ${points.map((p) => `t=${p.threshold.toFixed(1)}: ${(p.sparsity * 100).toFixed(0)}% zeros, ${(p.accuracy * 100).toFixed(1)}%`).join('; ')}`);
+  // More threshold, more zeros; at t = 0 nothing is zero.
+  expect(points[0]!.sparsity).toBe(0);
+  for (let i = 1; i < points.length; i++) expect(points[i]!.sparsity).toBeGreaterThanOrEqual(points[i - 1]!.sparsity);
 });

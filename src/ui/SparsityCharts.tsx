@@ -61,7 +61,7 @@ export function AccuracySparsityCurve() {
   );
   const isFloat = config.weightQuantizer === 'none';
   return (
-    <figure className="chart" data-testid="acc-sparsity-curve" data-points={points.length}>
+    <figure className="chart" data-testid="acc-sparsity-curve" data-points={points.length} data-curve={JSON.stringify(sweep?.points ?? [])}>
       <figcaption>
         Accuracy vs sparsity: post-training re-quantization of the trained latent weights at t = 0 … 2 (validation
         split){' '}
