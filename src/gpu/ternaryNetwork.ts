@@ -219,10 +219,14 @@ export class GpuTernaryNetwork {
       activation = output;
     });
     pass.end();
-    const classes = this.model.classCount;
-    const readback = this.device.createBuffer({ label: 'logits readback', size: batch * classes * 4, usage: usage.MAP_READ | usage.COPY_DST });
+    return this.submitAndRead(encoder, activation, batch * this.model.classCount * 4, scratch);
+  }
+
+  /** Copies `bytes` of `source` out, submits, waits for the result, then destroys the call's scratch buffers. */
+  private async submitAndRead(encoder: GPUCommandEncoder, source: GPUBuffer, bytes: number, scratch: GPUBuffer[]): Promise<Float32Array> {
+    const readback = this.device.createBuffer({ label: 'readback', size: bytes, usage: usage.MAP_READ | usage.COPY_DST });
     scratch.push(readback);
-    encoder.copyBufferToBuffer(activation, 0, readback, 0, batch * classes * 4);
+    encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     try {
       await readback.mapAsync(GPUMapMode.READ);
@@ -255,8 +259,6 @@ export class GpuTernaryNetwork {
     const x = make(input, 'layer-only input', usage.STORAGE);
     const output = this.device.createBuffer({ label: 'layer-only output', size: Math.max(16, batch * N * 4), usage: usage.STORAGE | usage.COPY_SRC });
     scratch.push(output);
-    const readback = this.device.createBuffer({ label: 'layer-only readback', size: batch * N * 4, usage: usage.MAP_READ | usage.COPY_DST });
-    scratch.push(readback);
     const relu = layer.activation === 'relu' ? 1 : 0;
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
     const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : addSubSource;
@@ -273,14 +275,7 @@ export class GpuTernaryNetwork {
     pass.setBindGroup(0, this.device.createBindGroup({ label: 'layer-only bind group', layout: info.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })) }));
     pass.dispatchWorkgroups(unitGroupsFor(kernel, N), batchGroups(batch));
     pass.end();
-    encoder.copyBufferToBuffer(output, 0, readback, 0, batch * N * 4);
-    this.device.queue.submit([encoder.finish()]);
-    try {
-      await readback.mapAsync(GPUMapMode.READ);
-      return new Float32Array(readback.getMappedRange().slice(0));
-    } finally {
-      scratch.forEach((b) => b.destroy());
-    }
+    return this.submitAndRead(encoder, output, batch * N * 4, scratch);
   }
 
   destroy(): void {
