@@ -89,3 +89,16 @@ test('drawn digits are recognised after a short training run; Clear and Undo wor
   await expect(page.getByTestId('probabilities').locator('[data-probability=""]')).toHaveCount(10);
   expect(await inkInPreview()).toBe(0);
 });
+
+test('without WebGPU for inference the CPU reference answers, and the page says so', async ({ playground, page }) => {
+  await playground.open('?inference=cpu');
+  await expect(page.getByTestId('inference-backend')).toContainText('cpu');
+  await draw(page, DIGITS[1]!);
+  await expect(page.getByTestId('prediction')).toHaveText(/^\d$/);
+  await expect(page.getByTestId('prediction-path')).toContainText('CPU reference');
+  await page.getByTestId('kernel-eval').click();
+  await expect(page.getByTestId('kernel-eval-result')).toContainText('cpu-reference', { timeout: 60_000 });
+  // An untrained model's logits nearly tie, so float rounding may flip a few argmaxes: most must still agree.
+  const agreement = Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '');
+  expect(agreement).toBeGreaterThan(95);
+});

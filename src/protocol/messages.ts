@@ -25,7 +25,8 @@ export type DatasetSource =
   | { kind: 'files'; id: DatasetId; files: NamedFile[] };
 
 export type WorkerRequest =
-  | { type: 'init'; forcedBackend: BackendName | null }
+  /** forcedBackend: ?backend=NAME; cpuInference: ?inference=cpu runs inference on the CPU reference. */
+  | { type: 'init'; forcedBackend: BackendName | null; cpuInference: boolean }
   | { type: 'load-dataset'; source: DatasetSource }
   /** preset: the preset the config started from (named in benchmark output), or 'custom'. */
   | { type: 'configure'; config: TrainConfig; preset: string }

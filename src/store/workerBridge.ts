@@ -158,7 +158,8 @@ export async function startPlayground(search: string): Promise<void> {
   if (forced !== null && !isBackendName(forced)) {
     useAppStore.getState().errorOccurred(`Unknown backend "${forced}" in the URL; choosing automatically.`);
   }
-  send({ type: 'init', forcedBackend: isBackendName(forced) ? forced : null });
+  const cpuInference = new URLSearchParams(search).get('inference') === 'cpu';
+  send({ type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference });
   void listServerDatasets();
   loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
 }

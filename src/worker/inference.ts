@@ -31,6 +31,12 @@ export class InferenceService {
     return this.cached;
   }
 
+  /** Never use WebGPU for inference (?inference=cpu): the CPU reference answers instead. */
+  useCpuOnly(): void {
+    this.gpuTried = true;
+    this.gpu = null;
+  }
+
   private async gpuContext(): Promise<GpuContext | null> {
     if (this.gpu && !this.gpu.lostReason) return this.gpu;
     if (this.gpuTried && !this.gpu) return null;

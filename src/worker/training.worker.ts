@@ -329,6 +329,7 @@ async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'init': {
       await init(request.forcedBackend);
+      if (request.cpuInference) inference.useCpuOnly();
       const probe = await inference.probe();
       post({ type: 'inference-path', ...probe });
       return;
