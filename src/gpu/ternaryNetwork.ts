@@ -54,11 +54,22 @@ export function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: b
   return 'addsub';
 }
 
+/** uint8 pixels (B, K) as rows of ⌈K/4⌉ u32 words, pixel k in bits 8·(k mod 4); rows of K % 4 = 0 need no copy. */
+function packPixelRows(pixels: Uint8Array, batch: number, inputSize: number): Uint8Array {
+  const rowBytes = Math.ceil(inputSize / 4) * 4;
+  if (rowBytes === inputSize) return pixels.subarray(0, batch * inputSize);
+  const out = new Uint8Array(batch * rowBytes);
+  for (let b = 0; b < batch; b++) out.set(pixels.subarray(b * inputSize, (b + 1) * inputSize), b * rowBytes);
+  return out;
+}
+
 export class GpuTernaryNetwork {
   private readonly device: GPUDevice;
   private readonly layers: LayerBuffers[];
   private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
   private readonly created: GPUBuffer[] = [];
+  /** pixel value p -> p/255 rounded to f32 in JS, exactly as core's reference computes it. */
+  private readonly pixelValues: GPUBuffer;
 
   constructor(
     private readonly gpu: GpuContext,
@@ -66,6 +77,7 @@ export class GpuTernaryNetwork {
     preferDot4 = true,
   ) {
     this.device = gpu.device;
+    this.pixelValues = this.upload(Float32Array.from({ length: 256 }, (_, p) => p / 255), 'pixel values');
     this.layers = model.layers.map((layer, i) => {
       const kernel = kernelFor(layer, preferDot4, gpu.hasDot4);
       const weights =
@@ -150,9 +162,12 @@ export class GpuTernaryNetwork {
       return b;
     };
     const inputSize = this.model.inputSize;
-    const input = Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
+    // An 8-bit first layer reads the uint8 pixels themselves, four to a word (see quantize_absmax8.wgsl); a float
+    // first layer needs them as f32.
+    const pixelInput = this.layers[0]?.layer.inputQuantizer === 'absmax8';
+    const input = pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
     let activation = buffer(input.byteLength, 'input activations', usage.COPY_DST);
-    this.device.queue.writeBuffer(activation, 0, input);
+    this.device.queue.writeBuffer(activation, 0, input.buffer, input.byteOffset, input.byteLength);
     const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });
     const pass = encoder.beginComputePass({ label: 'ternary layers' });
     const bind = (name: string, pipelineInfo: ReturnType<GpuTernaryNetwork['pipeline']>, buffers: GPUBuffer[]) =>
@@ -194,11 +209,15 @@ export class GpuTernaryNetwork {
           const codes = buffer(packedOutput ? 16 : batch * K * 4, `layer${i} codes`);
           const packed = buffer(packedOutput ? batch * packedPerRow * 4 : 16, `layer${i} packed codes`);
           inScale = buffer(batch * 4, `layer${i} input scale`);
-          const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0 }, [
-            'uniform', 'read-only-storage', 'storage', 'storage', 'storage',
+          const u8 = i === 0 && pixelInput ? 1 : 0;
+          const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0, U8_INPUT: u8 }, [
+            'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
           ]);
           pass.setPipeline(quantize.pipeline);
-          pass.setBindGroup(0, bind('quantize_absmax8', quantize, [uniform([batch, K, packedPerRow, 0], 'absmax dims'), activation, codes, packed, inScale]));
+          pass.setBindGroup(
+            0,
+            bind('quantize_absmax8', quantize, [uniform([batch, K, packedPerRow, 0], 'absmax dims'), activation, codes, packed, inScale, this.pixelValues]),
+          );
           pass.dispatchWorkgroups(batch);
           x = packedOutput ? packed : codes;
         } else {

@@ -1,5 +1,8 @@
 // BitNet 8-bit absmax quantization of each sample's activations, the input side of a ternary layer.
-// x: (B, K) f32  ->  codes: (B, K) f32 integers in [-127, 127]   (PACKED = false)
+// x: (B, K) f32 bit patterns (U8_INPUT = false), or (B, ⌈K/4⌉) u32 of four uint8 pixels each (U8_INPUT = true,
+//    the network input: a quarter of the upload; pixel p reads pixelValue[p] = p/255 rounded to f32 by the host,
+//    so the values equal core's reference exactly)
+//                ->  codes: (B, K) f32 integers in [-127, 127]   (PACKED = false)
 //                 or packed: (B, ⌈K/4⌉) u32, four i8 codes each   (PACKED = true, for dot4I8Packed)
 //                 inScale: (B) f32 = γ/127, γ = max_k |x[b, k]|
 // One workgroup per sample: a tree reduction finds γ, then every thread quantizes a strided slice.
@@ -7,6 +10,7 @@
 
 override WORKGROUP_SIZE: u32 = 64u;
 override PACKED: bool = false;
+override U8_INPUT: bool = false;
 
 struct Dims {
   batch: u32,
@@ -16,10 +20,20 @@ struct Dims {
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> codes: array<f32>;
 @group(0) @binding(3) var<storage, read_write> packed: array<u32>;
 @group(0) @binding(4) var<storage, read_write> inScale: array<f32>;
+@group(0) @binding(5) var<storage, read> pixelValue: array<f32, 256>;
+
+/** Activation k of sample b. */
+fn load(b: u32, k: u32) -> f32 {
+  if (U8_INPUT) {
+    let word = x[b * ((dims.features + 3u) / 4u) + k / 4u];
+    return pixelValue[(word >> (8u * (k % 4u))) & 0xFFu];
+  }
+  return bitcast<f32>(x[b * dims.features + k]);
+}
 
 var<workgroup> partialMax: array<f32, WORKGROUP_SIZE>;
 
@@ -33,7 +47,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   let base = b * dims.features;
   var largest = 0.0;
   for (var k = lane; k < dims.features; k += WORKGROUP_SIZE) {
-    largest = max(largest, abs(x[base + k]));
+    largest = max(largest, abs(load(b, k)));
   }
   partialMax[lane] = largest;
   workgroupBarrier();
@@ -54,14 +68,14 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
       for (var i = 0u; i < 4u; i++) {
         let k = w * 4u + i;
         if (k < dims.features) {
-          word[i] = i32(code(x[base + k], factor));
+          word[i] = i32(code(load(b, k), factor));
         }
       }
       packed[b * dims.packedPerRow + w] = pack4xI8(word);
     }
   } else {
     for (var k = lane; k < dims.features; k += WORKGROUP_SIZE) {
-      codes[base + k] = code(x[base + k], factor);
+      codes[base + k] = code(load(b, k), factor);
     }
   }
 }
