@@ -4,14 +4,12 @@
 //   y[b, j] = act(scale[j] · (Σ_k t_jk · x[b, k]) · inScale[b] + bias[j])
 // The inner loop adds x, subtracts it or skips it per trit; the only multiply is the epilogue's, once per output.
 // With integer codes (|x| ≤ 127, K ≤ 2048) every partial sum is an integer below 2^24, so f32 is exact.
-// Register tiling: each thread computes UNITS consecutive units for SAMPLES consecutive samples; each trit is
-// decoded once and applied to SAMPLES activations, each activation load serves UNITS units.
-// Dispatch: (⌈N/(WORKGROUP_SIZE·UNITS)⌉, ⌈B/SAMPLES⌉) workgroups.
+// Each thread computes one unit j for SAMPLES consecutive samples: every trit is decoded once and applied to
+// SAMPLES activations. Dispatch: (⌈N/WORKGROUP_SIZE⌉, ⌈B/SAMPLES⌉) workgroups.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override RELU: bool = false;
 const SAMPLES: u32 = 4u;
-const UNITS: u32 = 4u;
 
 struct Dims {
   batch: u32,
@@ -30,53 +28,45 @@ struct Dims {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
-  let firstUnit = id.x * UNITS;
+  let j = id.x;
   let firstSample = id.y * SAMPLES;
-  if (firstUnit >= dims.units || firstSample >= dims.batch) {
+  if (j >= dims.units || firstSample >= dims.batch) {
     return;
   }
   let samples = min(SAMPLES, dims.batch - firstSample);
-  let units = min(UNITS, dims.units - firstUnit);
-  // Absent samples and units (past the ends) re-read the first one; their sums are never written.
+  // Rows of absent samples (past the batch end) read sample firstSample's row instead; their sums are dropped.
   var rows = vec4u(firstSample * dims.inputs);
   for (var s = 1u; s < samples; s++) {
     rows[s] = (firstSample + s) * dims.inputs;
   }
-  var wRow = vec4u(firstUnit * dims.wordsPerRow);
-  for (var u = 1u; u < units; u++) {
-    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
-  }
-  var acc: array<vec4f, 4>; // acc[u][s]
+  var acc = vec4f(0.0);
   for (var w = 0u; w < dims.wordsPerRow; w++) {
-    let words = vec4u(weights[wRow[0] + w], weights[wRow[1] + w], weights[wRow[2] + w], weights[wRow[3] + w]);
-    if (all(words == vec4u(0u))) {
-      continue; // 16 zero weights in each of the units: nothing to add
+    let word = weights[j * dims.wordsPerRow + w];
+    if (word == 0u) {
+      continue; // 16 zero weights: nothing to add
     }
     let first = w * 16u;
     let count = min(16u, dims.inputs - first);
     for (var i = 0u; i < count; i++) {
-      let codes = (words >> vec4u(2u * i)) & vec4u(3u);
-      if (all(codes == vec4u(0u))) {
+      let code = (word >> (2u * i)) & 3u;
+      if (code == 0u) {
         continue;
       }
       let k = first + i;
       let a = vec4f(x[rows[0] + k], x[rows[1] + k], x[rows[2] + k], x[rows[3] + k]);
-      for (var u = 0u; u < UNITS; u++) {
-        // +a, -a or nothing: additions and subtractions only.
-        acc[u] = select(acc[u], acc[u] + a, codes[u] == 1u);
-        acc[u] = select(acc[u], acc[u] - a, codes[u] == 2u);
+      if (code == 1u) {
+        acc += a;
+      } else {
+        acc -= a;
       }
     }
   }
-  for (var u = 0u; u < units; u++) {
-    let j = firstUnit + u;
-    for (var s = 0u; s < samples; s++) {
-      let b = firstSample + s;
-      var value = scale[j] * (acc[u][s] * inScale[b]) + bias[j];
-      if (RELU) {
-        value = max(value, 0.0);
-      }
-      y[b * dims.units + j] = value;
+  for (var s = 0u; s < samples; s++) {
+    let b = firstSample + s;
+    var value = scale[j] * (acc[s] * inScale[b]) + bias[j];
+    if (RELU) {
+      value = max(value, 0.0);
     }
+    y[b * dims.units + j] = value;
   }
 }
