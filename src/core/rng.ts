@@ -1,7 +1,7 @@
 /**
  * Seeded pseudo-random numbers (mulberry32). Everything random in the project (weight init, batch order,
  * dataset splits, test shapes) draws from one of these, so a seed and a config reproduce a run exactly.
- * Not cryptographic; not Math.random.
+ * Not cryptographic, and never the global random function: a seed must reproduce a run.
  */
 export interface Rng {
   /** Uniform in [0, 1). */

@@ -31,21 +31,29 @@ let pendingProgress: ProgressEvent[] = [];
 let pendingWeights: WeightReport | null = null;
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
+function applyPendingProgress(): void {
+  if (pendingProgress.length === 0) return;
+  const merged = mergeProgress(pendingProgress);
+  pendingProgress = [];
+  useAppStore.getState().workerReportedProgress(merged);
+}
+
+function applyPendingWeights(): void {
+  if (!pendingWeights) return;
+  const report = pendingWeights;
+  pendingWeights = null;
+  useAppStore.getState().workerReportedWeights(report);
+}
+
 /** zustand renders subscribers synchronously: progress and weights go in separate tasks to keep each short. */
 function flushViews(): void {
   flushTimer = null;
-  const store = useAppStore.getState();
   if (pendingProgress.length > 0) {
-    const merged = mergeProgress(pendingProgress);
-    pendingProgress = [];
-    store.workerReportedProgress(merged);
-    if (pendingWeights) {
-      flushTimer = setTimeout(flushViews, 0);
-      return;
-    }
+    applyPendingProgress();
+    if (pendingWeights) flushTimer = setTimeout(flushViews, 0);
+    return;
   }
-  if (pendingWeights) store.workerReportedWeights(pendingWeights);
-  pendingWeights = null;
+  applyPendingWeights();
 }
 
 function scheduleViews(): void {
@@ -56,11 +64,8 @@ function scheduleViews(): void {
 function flushViewsNow(): void {
   if (flushTimer !== null) clearTimeout(flushTimer);
   flushTimer = null;
-  const store = useAppStore.getState();
-  if (pendingProgress.length > 0) store.workerReportedProgress(mergeProgress(pendingProgress));
-  if (pendingWeights) store.workerReportedWeights(pendingWeights);
-  pendingProgress = [];
-  pendingWeights = null;
+  applyPendingProgress();
+  applyPendingWeights();
 }
 
 /** The newest progress, carrying the losses of all merged events. */
