@@ -66,10 +66,11 @@ function packPixelRows(pixels: Uint8Array, batch: number, inputSize: number): Ui
   return out;
 }
 
+const pipelineCache = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
+
 export class GpuTernaryNetwork {
   private readonly device: GPUDevice;
   private readonly layers: LayerBuffers[];
-  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
   private readonly created: GPUBuffer[] = [];
   /** pixel value p -> p/255 rounded to f32 in JS, exactly as core's reference computes it. */
   private readonly pixelValues: GPUBuffer;
@@ -129,7 +130,14 @@ export class GpuTernaryNetwork {
 
   private pipeline(name: string, source: string, constants: Record<string, number>, kinds: BindingKind[]) {
     const key = `${name}:${JSON.stringify(constants)}`;
-    let cached = this.pipelines.get(key);
+    // Cached per device, not per network: a new network is built for every new set of weights (e.g. while the
+    // user draws during training), and recompiling the shaders each time would cost far more than the upload.
+    let pipelines = pipelineCache.get(this.device);
+    if (!pipelines) {
+      pipelines = new Map();
+      pipelineCache.set(this.device, pipelines);
+    }
+    let cached = pipelines.get(key);
     if (!cached) {
       const layout = this.device.createBindGroupLayout({
         label: `${name} layout`,
@@ -141,7 +149,7 @@ export class GpuTernaryNetwork {
         compute: { module: this.device.createShaderModule({ label: name, code: source }), entryPoint: 'main', constants },
       });
       cached = { pipeline, layout };
-      this.pipelines.set(key, cached);
+      pipelines.set(key, cached);
     }
     return cached;
   }

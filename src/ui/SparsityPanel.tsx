@@ -8,10 +8,9 @@ import { sparsity } from '../core/ternary';
 import type { LayerWeightStats } from '../core/weightStats';
 import { useWeightReport } from '../store/hooks';
 import { percent } from './format';
-import { histogramGeometry, TRIT_RGB } from './paint';
+import { cssRgb, histogramGeometry, TRIT_RGB } from './paint';
 
-const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
-const REGION_FILL = { [-1]: rgb(TRIT_RGB[-1]), 0: '#9a9a9a', 1: rgb(TRIT_RGB[1]) } as const;
+const REGION_FILL = { [-1]: cssRgb(TRIT_RGB[-1]), 0: '#9a9a9a', 1: cssRgb(TRIT_RGB[1]) } as const;
 const CANVAS_WIDTH = 480;
 const CANVAS_HEIGHT = 110;
 const AXIS_HEIGHT = 14;

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useAppStore } from '../store/store';
-import { heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
+import { cssRgb, heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
 
 interface Hover {
   unit: number;
@@ -13,7 +13,6 @@ interface Hover {
   value: number;
 }
 
-const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
 
 export function WeightHeatmap() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -79,8 +78,8 @@ export function WeightHeatmap() {
           ))}
         </select>{' '}
         <span className="legend">
-          <span style={{ background: rgb(TRIT_RGB[-1]) }} /> −1 <span style={{ background: rgb(TRIT_RGB[0]) }} /> 0{' '}
-          <span style={{ background: rgb(TRIT_RGB[1]) }} /> +1
+          <span style={{ background: cssRgb(TRIT_RGB[-1]) }} /> −1 <span style={{ background: cssRgb(TRIT_RGB[0]) }} /> 0{' '}
+          <span style={{ background: cssRgb(TRIT_RGB[1]) }} /> +1
         </span>
       </figcaption>
       <p className="muted">

@@ -15,6 +15,11 @@ export const TRIT_RGB: Record<-1 | 0 | 1, readonly [number, number, number]> = {
 };
 const GAP_RGB = [255, 255, 255] as const;
 
+/** [r, g, b] -> a CSS colour. */
+export function cssRgb(rgb: readonly number[]): string {
+  return `rgb(${rgb.join(',')})`;
+}
+
 export type HeatmapLayout =
   | { kind: 'tiles'; width: number; height: number; side: number; columns: number; units: number; inputs: number }
   | { kind: 'matrix'; width: number; height: number; units: number; inputs: number };

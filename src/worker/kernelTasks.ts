@@ -4,6 +4,7 @@
  */
 import type { ImageSet, SplitDataset } from '../core/dataset';
 import { referenceForward, type InferenceModel } from '../core/inference';
+import { unpackTernary } from '../core/packing';
 import type { KernelBenchRow, KernelEvaluation } from '../protocol/messages';
 import * as tf from '../train/tf';
 import type { Trainer } from '../train/trainer';
@@ -65,14 +66,9 @@ function median(values: number[]): number {
 function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array, batch: number) => Promise<Float32Array>; dispose: () => void; bytes: number } {
   const weights = model.layers.map((layer) => {
     const { inputSize: K, outputSize: N } = layer.packed;
-    const dense = new Float32Array(K * N);
-    for (let j = 0; j < N; j++) {
-      for (let k = 0; k < K; k++) {
-        const word = layer.packed.words[j * layer.packed.wordsPerRow + Math.floor(k / 16)]!;
-        const code = (word >>> (2 * (k % 16))) & 3;
-        dense[k * N + j] = code === 1 ? layer.scale[j]! : code === 2 ? -layer.scale[j]! : 0;
-      }
-    }
+    // (K, N) row-major, like the trits: w_kj = scale_j·t_kj
+    const trits = unpackTernary(layer.packed);
+    const dense = Float32Array.from(trits, (trit, i) => trit * layer.scale[i % N]!);
     return { w: tf.tensor2d(dense, [K, N]), b: tf.tensor1d(layer.bias), relu: layer.activation === 'relu' };
   });
   return {
