@@ -9,12 +9,15 @@
  *   y_j = scale_j·(acc_j·inScale) + bias_j,  scale_j = s·g_j,  bias_j = (b_j − μ_j)·g_j + β_j,  g_j = γ_j/√(σ²_j + ε)
  * (g_j = 1, μ_j = β_j = 0 without batch norm), followed by ReLU or nothing.
  *
+ * The float twin (weight quantizer 'none') folds the same way with its latent weights kept as they are
+ * (floatWeights, scale_j = g_j): the reference and the ONNX export run it; the kernels and the C export need trits.
+ *
  * Input quantization of each layer (as in src/train/model.ts): layer 0 gets 8-bit absmax codes of pixel/255
  * unless activations are float; hidden layers get the configured quantizer. With 'absmax8' or 'sign' every
  * accumulator is an exact integer; the float epilogue is computed in float32 (Math.fround), as the GPU does.
  */
 import type { HiddenActivation, ModelConfig } from './config';
-import { packTernary, packedTrit, type PackedTernary } from './packing';
+import { packTernary, unpackTernary, type PackedTernary } from './packing';
 import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarize, type ActivationQuantizer, type WeightQuantizer } from './ternary';
 
 /** Plain-array copy of one trained layer (what src/train/model.ts snapshot() returns). */
@@ -30,7 +33,10 @@ export interface LayerSnapshot {
 export const BATCH_NORM_EPSILON = 1e-5;
 
 export interface InferenceLayer {
+  /** The trits (for the float twin: their TWN view at the same threshold, which the weight views show). */
   packed: PackedTernary;
+  /** (K, N) row-major: the float twin's weights, multiplied instead of the trits; null for a ternary layer. */
+  floatWeights: Float32Array | null;
   /** (N) folded per-unit scale. */
   scale: Float32Array;
   /** (N) folded per-unit bias. */
@@ -46,7 +52,9 @@ export interface InferenceModel {
   inputSize: number;
   classCount: number;
   threshold: number;
-  quantizer: WeightQuantizer;
+  quantizer: WeightQuantizer | 'none';
+  /** True for the float twin: layers multiply with floatWeights. */
+  float: boolean;
 }
 
 export function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, layerIndex: number): ActivationQuantizer {
@@ -58,11 +66,14 @@ export function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'
 export function foldModel(
   snapshot: readonly LayerSnapshot[],
   config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'>,
-  quantizer: WeightQuantizer,
+  quantizer: WeightQuantizer | 'none',
   threshold: number,
 ): InferenceModel {
+  const float = quantizer === 'none';
   const layers = snapshot.map((layer, i): InferenceLayer => {
-    const { trits, scale: ternaryScale } = ternarize(layer.weight, quantizer, threshold);
+    const ternary = ternarize(layer.weight, float ? 'twn' : quantizer, threshold);
+    const { trits } = ternary;
+    const ternaryScale = float ? 1 : ternary.scale;
     const scale = new Float32Array(layer.outputSize);
     const bias = new Float32Array(layer.outputSize);
     for (let j = 0; j < layer.outputSize; j++) {
@@ -74,6 +85,7 @@ export function foldModel(
     const isLast = i === snapshot.length - 1;
     return {
       packed: packTernary(trits, layer.inputSize, layer.outputSize),
+      floatWeights: float ? Float32Array.from(layer.weight) : null,
       scale,
       bias,
       inputQuantizer: inputQuantizerOf(config, i),
@@ -86,6 +98,7 @@ export function foldModel(
     classCount: snapshot[snapshot.length - 1]?.outputSize ?? 0,
     threshold,
     quantizer,
+    float,
   };
 }
 
@@ -117,20 +130,24 @@ export function quantizeInput(x: ArrayLike<number>, quantizer: ActivationQuantiz
   return { values, inScale: Math.fround(gamma / ABSMAX_LEVELS) };
 }
 
-/** acc (N) = Σ_k t_jk·a_k for one sample; exact integers when `a` holds integers. */
-export function ternaryAccumulate(layer: InferenceLayer, a: Float32Array): Float64Array {
-  const { packed } = layer;
-  const acc = new Float64Array(packed.outputSize);
-  for (let j = 0; j < packed.outputSize; j++) {
-    let sum = 0;
-    for (let k = 0; k < packed.inputSize; k++) {
-      const trit = packedTrit(packed, k, j);
-      if (trit === 1) sum += a[k]!;
-      else if (trit === -1) sum -= a[k]!;
-    }
-    acc[j] = sum;
+/**
+ * acc (N) = Σ_k w_kj·a_k for one sample, w the trits (or the float twin's weights); exact integers when `a` holds
+ * integers. weights: (K, N) row-major, as layerWeights returns them.
+ */
+export function ternaryAccumulate(layer: InferenceLayer, a: Float32Array, weights: ArrayLike<number> = layerWeights(layer)): Float64Array {
+  const { inputSize: K, outputSize: N } = layer.packed;
+  const acc = new Float64Array(N);
+  for (let k = 0; k < K; k++) {
+    const x = a[k]!;
+    if (x === 0) continue;
+    for (let j = 0; j < N; j++) acc[j]! += weights[k * N + j]! * x;
   }
   return acc;
+}
+
+/** (K, N) row-major weights the layer multiplies with: the unpacked trits, or the float twin's weights. */
+export function layerWeights(layer: InferenceLayer): Int8Array | Float32Array {
+  return layer.floatWeights ?? unpackTernary(layer.packed);
 }
 
 /** y_j = act(scale_j·(acc_j·inScale) + bias_j) in float32. */
@@ -146,13 +163,14 @@ export function epilogue(layer: InferenceLayer, acc: Float64Array, inScale: numb
 /** pixels: (B, K0) uint8 -> logits (B, classes). */
 export function referenceForward(model: InferenceModel, pixels: Uint8Array, batch: number): Float32Array {
   const logits = new Float32Array(batch * model.classCount);
+  const weights = model.layers.map(layerWeights);
   for (let b = 0; b < batch; b++) {
     let activation: Float32Array = new Float32Array(model.inputSize);
     for (let k = 0; k < model.inputSize; k++) activation[k] = Math.fround(pixels[b * model.inputSize + k]! / 255);
-    for (const layer of model.layers) {
+    model.layers.forEach((layer, i) => {
       const { values, inScale } = quantizeInput(activation, layer.inputQuantizer);
-      activation = epilogue(layer, ternaryAccumulate(layer, values), inScale);
-    }
+      activation = epilogue(layer, ternaryAccumulate(layer, values, weights[i]), inScale);
+    });
     logits.set(activation, b * model.classCount);
   }
   return logits;

@@ -4,6 +4,7 @@
  */
 import type { TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
+import type { TritPacking } from '../core/tritBytes';
 import type { LayerWeightStats } from '../core/weightStats';
 import type { BackendName } from './backends';
 
@@ -43,7 +44,11 @@ export type WorkerRequest =
   /** Forward-pass timings of the kernels, tfjs float matMul and the CPU reference at several batch sizes. */
   | { type: 'kernel-benchmark'; batches: number[] }
   /** One 28×28 image (row-major uint8, 0 = background) to classify with the current weights. */
-  | { type: 'classify'; requestId: number; pixels: Uint8Array };
+  | { type: 'classify'; requestId: number; pixels: Uint8Array }
+  /** The current model at the current threshold as integer-only C (a zip) or ONNX. */
+  | { type: 'export'; format: ExportFormat; packing: TritPacking };
+
+export type ExportFormat = 'c' | 'onnx';
 
 export type InferencePath = 'webgpu' | 'cpu';
 
@@ -136,4 +141,7 @@ export type WorkerEvent =
   | { type: 'kernel-evaluation'; result: KernelEvaluation }
   | { type: 'kernel-benchmark'; rows: KernelBenchRow[]; path: InferencePath; backend: string }
   | { type: 'classification'; requestId: number; probabilities: Float32Array; path: InferencePath; milliseconds: number }
+  /** An export to download; note says what was measured while making it. */
+  | { type: 'export-ready'; format: ExportFormat; fileName: string; bytes: Uint8Array; note: string }
+  | { type: 'export-failed'; format: ExportFormat; message: string }
   | { type: 'error'; message: string };

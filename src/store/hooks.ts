@@ -44,3 +44,5 @@ export const useInferencePath = () => useAppStore((s) => s.inferencePath);
 export const useKernelResults = () =>
   useAppStore(useShallow((s) => ({ evaluation: s.kernelEvaluation, bench: s.kernelBench, task: s.kernelTask })));
 export const usePrediction = () => useAppStore((s) => s.prediction);
+export const useDeploy = () =>
+  useAppStore(useShallow((s) => ({ packing: s.exportPacking, task: s.exportTask, result: s.exportResult, choosePacking: s.userChosePacking })));

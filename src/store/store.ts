@@ -7,8 +7,10 @@ import { create, type StateCreator } from 'zustand';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
 import { appendBounded, mean, type SeriesPoint } from '../core/series';
+import type { TritPacking } from '../core/tritBytes';
 import type {
   DatasetSummary,
+  ExportFormat,
   InferencePath,
   KernelBenchRow,
   KernelEvaluation,
@@ -119,7 +121,20 @@ export interface InferenceSlice {
   kernelTaskFailed: () => void;
 }
 
-export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice & InferenceSlice;
+export interface DeploySlice {
+  /** Trit packing of the C export: 'base3' (smallest, the default) or 'base4' (fastest). */
+  exportPacking: TritPacking;
+  /** The export being made now, if any. */
+  exportTask: ExportFormat | null;
+  /** What the last export produced, or why it could not. */
+  exportResult: { format: ExportFormat; ok: boolean; message: string; fileName: string | null; byteLength: number } | null;
+  userChosePacking: (packing: TritPacking) => void;
+  userStartedExport: (format: ExportFormat) => void;
+  workerExported: (format: ExportFormat, fileName: string, byteLength: number, note: string) => void;
+  workerExportFailed: (format: ExportFormat, message: string) => void;
+}
+
+export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice & InferenceSlice & DeploySlice;
 
 const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
   status: 'idle',
@@ -236,6 +251,17 @@ const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (se
   kernelTaskFailed: () => set({ kernelTask: null }),
 });
 
+const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (set) => ({
+  exportPacking: 'base3',
+  exportTask: null,
+  exportResult: null,
+  userChosePacking: (exportPacking) => set({ exportPacking }),
+  userStartedExport: (exportTask) => set({ exportTask, exportResult: null }),
+  workerExported: (format, fileName, byteLength, message) =>
+    set({ exportTask: null, exportResult: { format, ok: true, message, fileName, byteLength } }),
+  workerExportFailed: (format, message) => set({ exportTask: null, exportResult: { format, ok: false, message, fileName: null, byteLength: 0 } }),
+});
+
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createDatasetSlice(...args),
@@ -243,4 +269,5 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createMetricsSlice(...args),
   ...createWeightsSlice(...args),
   ...createInferenceSlice(...args),
+  ...createDeploySlice(...args),
 }));

@@ -4,8 +4,10 @@
  */
 import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
+import type { TritPacking } from '../core/tritBytes';
 import type {
   DatasetSource,
+  ExportFormat,
   NamedFile,
   ProgressEvent,
   WeightReport,
@@ -13,6 +15,7 @@ import type {
   WorkerRequest,
 } from '../protocol/messages';
 import { isBackendName } from '../protocol/backends';
+import { saveFile } from './download';
 import { useAppStore, type ServerDataset } from './store';
 
 let worker: Worker | null = null;
@@ -144,6 +147,13 @@ function onWorkerEvent(event: WorkerEvent): void {
       // Only the answer to the newest drawing counts; older ones arrive late and are dropped.
       if (event.requestId === latestClassifyRequest) store.workerClassified(event.probabilities, event.path, event.milliseconds);
       return;
+    case 'export-ready':
+      saveFile(event.fileName, event.bytes, event.format === 'c' ? 'application/zip' : 'application/octet-stream');
+      store.workerExported(event.format, event.fileName, event.bytes.byteLength, event.note);
+      return;
+    case 'export-failed':
+      store.workerExportFailed(event.format, event.message);
+      return;
     case 'error':
       store.kernelTaskFailed();
       store.errorOccurred(event.message);
@@ -274,4 +284,10 @@ export function classifyDrawing(pixels: Uint8Array | null): void {
   }
   const copy = pixels.slice();
   send({ type: 'classify', requestId: latestClassifyRequest, pixels: copy }, [copy.buffer]);
+}
+
+/** Deploy: the current model as integer-only C (zip, with the chosen packing) or ONNX, downloaded when ready. */
+export function exportModel(format: ExportFormat, packing: TritPacking): void {
+  useAppStore.getState().userStartedExport(format);
+  send({ type: 'export', format, packing });
 }

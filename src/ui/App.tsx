@@ -4,6 +4,7 @@ import { AccuracyChart, LossChart } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { Controls } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
+import { DeployPanel } from './DeployPanel';
 import { DrawDigit } from './DrawDigit';
 import { ErrorBanner } from './ErrorBanner';
 import { KernelPanel } from './KernelPanel';
@@ -53,6 +54,7 @@ export function App() {
           </div>
           <ModelSizeCard />
           <KernelPanel />
+          <DeployPanel />
         </section>
       </main>
     </div>

@@ -16,6 +16,7 @@ import { Trainer } from '../train/trainer';
 import * as tf from '../train/tf';
 import { loadDataset } from './datasetLoader';
 import { InferenceService } from './inference';
+import { buildExport } from './exportTasks';
 import { benchmarkKernels, evaluateKernel } from './kernelTasks';
 import { sweepThreshold, WeightReporter } from './weightReports';
 
@@ -244,6 +245,23 @@ async function classify(requestId: number, pixels: Uint8Array): Promise<void> {
   );
 }
 
+/** An export of the current weights at the current threshold; a failure is answered, never fatal to the run. */
+async function exportModel(request: Extract<WorkerRequest, { type: 'export' }>): Promise<void> {
+  try {
+    if (!dataset) throw new Error('No dataset is loaded yet.');
+    const built = await buildExport(ensureTrainer(), dataset, {
+      format: request.format,
+      packing: request.packing,
+      preset: presetName,
+      datasetId,
+      threshold,
+    });
+    post({ type: 'export-ready', format: request.format, fileName: built.fileName, bytes: built.bytes, note: built.note }, [built.bytes.buffer]);
+  } catch (error) {
+    post({ type: 'export-failed', format: request.format, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function trainLoop(): Promise<void> {
@@ -392,6 +410,9 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     case 'classify':
       await classify(request.requestId, request.pixels);
+      return;
+    case 'export':
+      await exportModel(request);
       return;
     case 'reset':
       await pauseAndWait('reset');

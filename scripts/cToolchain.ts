@@ -1,0 +1,226 @@
+/**
+ * Builds and runs the C export with real toolchains, for the tests and `npm run bench:mcu` (Node only):
+ * the host `cc` with the strict flags users build with, `arm-none-eabi-gcc` for a Cortex-M0+ (sizes, and a check
+ * that no floating-point helper or malloc is referenced), and a Cortex-M3 image run in `qemu-system-arm -M
+ * mps2-an385` with semihosting, which counts instructions with SysTick under `-icount shift=0`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const STRICT_FLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-pedantic'];
+const M0PLUS_FLAGS = ['-mcpu=cortex-m0plus', '-mthumb', '-Os', '-mfloat-abi=soft', '-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic'];
+
+export function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function armToolchainAvailable(): boolean {
+  return hasCommand('arm-none-eabi-gcc') && hasCommand('qemu-system-arm') && existsPicolibc();
+}
+
+function existsPicolibc(): boolean {
+  return spawnSync('arm-none-eabi-gcc', ['--specs=picolibc.specs', '-print-file-name=picolibc.ld'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Writes the export's files into a fresh temporary folder and returns it. */
+export function writeExport(files: Record<string, string>, prefix = 'bitnet-c-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const exportSources = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f));
+
+/** A test driver (not part of the export): images on stdin, one "class s0 … s9" line per image on stdout. */
+const HOST_DRIVER = `#include <stdio.h>
+#include "bitnet.h"
+int main(void)
+{
+    uint8_t image[BITNET_INPUT_SIZE];
+    int32_t scores[BITNET_NUM_CLASSES];
+    while (fread(image, 1, sizeof image, stdin) == sizeof image) {
+        int c;
+        printf("%d", bitnet_predict(image, scores));
+        for (c = 0; c < BITNET_NUM_CLASSES; c++) printf(" %ld", (long)scores[c]);
+        printf("\\n");
+    }
+    return 0;
+}
+`;
+
+export interface CRun {
+  predictions: Uint8Array;
+  /** (count, 10) */
+  scores: Int32Array;
+}
+
+function parseRunOutput(text: string, count: number): CRun {
+  const lines = text.trim().split('\n').filter((line) => /^\d/.test(line));
+  if (lines.length !== count) throw new Error(`expected ${count} result lines, got ${lines.length}`);
+  const predictions = new Uint8Array(count);
+  const scores = new Int32Array(count * 10);
+  lines.forEach((line, i) => {
+    const fields = line.trim().split(/\s+/).map(Number);
+    predictions[i] = fields[0]!;
+    scores.set(fields.slice(1, 11), i * 10);
+  });
+  return { predictions, scores };
+}
+
+/** Builds the export with the system cc and the strict flags (plus the export's own example), returns the driver. */
+export function buildHost(dir: string): string {
+  const driver = join(dir, 'driver_main.c');
+  writeFileSync(driver, HOST_DRIVER);
+  const binary = join(dir, 'bitnet_host');
+  execFileSync('cc', [...STRICT_FLAGS, '-I', dir, ...exportSources(dir).filter((f) => f !== driver), driver, '-o', binary], { stdio: 'pipe' });
+  const example = join(dir, 'bitnet_example');
+  execFileSync('cc', [...STRICT_FLAGS, '-I', dir, ...exportSources(dir).filter((f) => f !== driver), join(dir, 'examples/main.c'), '-o', example], { stdio: 'pipe' });
+  return binary;
+}
+
+export function runHost(binary: string, pixels: Uint8Array, count: number): CRun {
+  const output = execFileSync(binary, { input: pixels.subarray(0, count * 784), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  return parseRunOutput(output, count);
+}
+
+/** Runs the export's own examples/main.c; true when it reports every image as expected. */
+export function runExample(dir: string): { ok: boolean; output: string } {
+  const result = spawnSync(join(dir, 'bitnet_example'), { encoding: 'utf8' });
+  return { ok: result.status === 0, output: result.stdout };
+}
+
+export interface ArmSizes {
+  text: number;
+  data: number;
+  bss: number;
+  flashBytes: number;
+  ramBytes: number;
+  stackBytes: number;
+  /** Undefined symbols the objects reference (what they need from libgcc or a C library). */
+  undefinedSymbols: string[];
+}
+
+/** Compiles the export's .c files for a Cortex-M0+ (-Os, soft float) and measures them (see mcuFootprint.ts). */
+export function buildCortexM0Plus(dir: string): ArmSizes {
+  const out = join(dir, 'm0plus');
+  mkdirSync(out, { recursive: true });
+  const objects: string[] = [];
+  for (const source of exportSources(dir).filter((f) => !f.endsWith('driver_main.c'))) {
+    const object = join(out, source.split('/').pop()!.replace(/\.c$/, '.o'));
+    execFileSync('arm-none-eabi-gcc', [...M0PLUS_FLAGS, '-fstack-usage', '-I', dir, '-c', source, '-o', object], { stdio: 'pipe', cwd: out });
+    objects.push(object);
+  }
+  const sizeOutput = execFileSync('arm-none-eabi-size', ['-t', ...objects], { encoding: 'utf8' });
+  const total = sizeOutput.trim().split('\n').pop()!.trim().split(/\s+/).map(Number);
+  const [text, data, bss] = [total[0]!, total[1]!, total[2]!];
+  const stackUsage = readdirSync(out)
+    .filter((f) => f.endsWith('.su'))
+    .flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'))
+    .map((line) => ({ name: line.split('\t')[0]!.split(':').pop()!, bytes: Number(line.split('\t')[1]) }));
+  // bitnet_predict calls add_row and the two helpers (each a leaf): its frame plus the deepest callee.
+  const frame = (name: string): number => stackUsage.find((s) => s.name === name)?.bytes ?? 0;
+  const stackBytes = frame('bitnet_predict') + Math.max(frame('add_row'), frame('div_round_half_even'), frame('round_shift_add'));
+  const nm = execFileSync('arm-none-eabi-nm', ['-u', ...objects], { encoding: 'utf8' });
+  const undefinedSymbols = [...new Set(nm.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter((s) => s && !s.endsWith(':')))].sort();
+  return { text, data, bss, flashBytes: text + data, ramBytes: data + bss, stackBytes, undefinedSymbols };
+}
+
+/** Symbols that would mean floating point or dynamic memory on the device. */
+export function forbiddenSymbols(undefinedSymbols: readonly string[]): string[] {
+  return undefinedSymbols.filter((s) => /^__aeabi_[fd]|^__(add|sub|mul|div|neg|cmp|eq|ne|lt|le|gt|ge|un|fix|float|extend|trunc)[sdt]f|^(malloc|calloc|realloc|free)$/.test(s));
+}
+
+/** Iterations of the calibration loop, two instructions each. */
+const CALIBRATION_LOOPS = 100_000;
+
+/** The QEMU driver: images compiled in, SysTick around each bitnet_predict, results over semihosting. */
+function qemuDriver(pixels: Uint8Array, count: number): string {
+  const rows = Array.from({ length: count }, (_, i) => `    {${Array.from(pixels.subarray(i * 784, (i + 1) * 784)).join(',')}},`);
+  return `#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "bitnet.h"
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+static const uint8_t images[${count}][784] = {
+${rows.join('\n')}
+};
+static void spin(uint32_t n)
+{
+    __asm__ volatile("1: subs %0, %0, #1\\n\\tbne 1b" : "+r"(n));
+}
+int main(void)
+{
+    int i;
+    uint32_t calibration_start, calibration_end;
+    SYST_RVR = 0x00FFFFFFu;
+    SYST_CVR = 0u;
+    SYST_CSR = 5u; /* enable, processor clock, no interrupt */
+    /* Calibration: ${CALIBRATION_LOOPS} iterations of a two-instruction loop (subs, bne). */
+    SYST_CVR = 0u;
+    calibration_start = SYST_CVR;
+    spin(${CALIBRATION_LOOPS}u);
+    calibration_end = SYST_CVR;
+    printf("calibration %lu\\n", (unsigned long)((calibration_start - calibration_end) & 0x00FFFFFFu));
+    for (i = 0; i < ${count}; i++) {
+        int32_t scores[BITNET_NUM_CLASSES];
+        uint32_t start, end;
+        int c, predicted;
+        SYST_CVR = 0u;
+        start = SYST_CVR;
+        predicted = bitnet_predict(images[i], scores);
+        end = SYST_CVR;
+        printf("%d", predicted);
+        for (c = 0; c < BITNET_NUM_CLASSES; c++) printf(" %ld", (long)scores[c]);
+        printf(" ticks %lu\\n", (unsigned long)((start - end) & 0x00FFFFFFu));
+    }
+    SYST_CSR = 0u;
+    exit(0); /* picolibc's semihosting exit ends QEMU; returning from main leaves it running */
+}
+`;
+}
+
+export interface QemuRun extends CRun {
+  /** SysTick ticks per bitnet_predict call (median). */
+  ticks: number;
+  /** Instructions per SysTick tick, from the calibration loop (40 here: 1 instruction = 1 ns at shift=0, 25 MHz SysTick). */
+  instructionsPerTick: number;
+  /** ticks × instructionsPerTick. */
+  instructions: number;
+}
+
+/** Links the export for a Cortex-M3 with picolibc's semihosting and runs it in QEMU's mps2-an385. */
+export function runCortexM3(dir: string, pixels: Uint8Array, count: number): QemuRun {
+  const driver = join(dir, 'qemu_main.c.txt');
+  writeFileSync(driver, qemuDriver(pixels, count));
+  const elf = join(dir, 'bitnet_m3.elf');
+  execFileSync(
+    'arm-none-eabi-gcc',
+    [
+      '-mcpu=cortex-m3', '-mthumb', '-O2', '-std=c99', '-Wall', '-Wextra', '-Werror',
+      '--specs=picolibc.specs', '--oslib=semihost',
+      '-Wl,--defsym=__flash=0', '-Wl,--defsym=__flash_size=0x400000', '-Wl,--defsym=__ram=0x20000000', '-Wl,--defsym=__ram_size=0x400000',
+      '-I', dir, ...exportSources(dir).filter((f) => !f.endsWith('driver_main.c')), '-x', 'c', driver, '-o', elf,
+    ],
+    { stdio: 'pipe' },
+  );
+  const result = spawnSync(
+    'qemu-system-arm',
+    ['-M', 'mps2-an385', '-cpu', 'cortex-m3', '-nographic', '-monitor', 'none', '-serial', 'none',
+      '-semihosting-config', 'enable=on,target=native', '-icount', 'shift=0', '-kernel', elf],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const text = `${result.stdout}\n${result.stderr}`;
+  const run = parseRunOutput(text.split('\n').filter((l) => / ticks /.test(l)).map((l) => l.replace(/ ticks .*/, '')).join('\n'), count);
+  const ticks = text.split('\n').filter((l) => / ticks /.test(l)).map((l) => Number(l.split(' ticks ')[1])).sort((a, b) => a - b);
+  const calibrationTicks = Number(/calibration (\d+)/.exec(text)?.[1] ?? NaN);
+  const instructionsPerTick = (2 * CALIBRATION_LOOPS) / calibrationTicks;
+  const median = ticks[Math.floor(ticks.length / 2)] ?? 0;
+  return { ...run, ticks: median, instructionsPerTick, instructions: Math.round(median * instructionsPerTick) };
+}

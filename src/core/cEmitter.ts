@@ -1,0 +1,294 @@
+/**
+ * The C export: an IntegerModel (integerModel.ts) -> the files of `bitnet-<preset>-c.zip`.
+ *   bitnet.h           the public API (cEngine.ts), with the integer derivation in its comment
+ *   bitnet_model.h     the model's shape and the layer table type (internal to the export)
+ *   bitnet_model.c     const packed trits and per-unit integer parameters, sizes in comments
+ *   bitnet_engine.c    the engine (cEngine.ts)
+ *   README.md          what is inside, flash/RAM/stack on a Cortex-M0+, accuracy, packing, how to build
+ *   examples/main.c + examples/test_images.h   a few test images with their expected classes and scores
+ * Pure and deterministic: the same model and options give the same bytes (the zip too: fixed timestamps).
+ */
+import { strToU8, zipSync } from 'fflate';
+import { BITNET_ENGINE_C, BITNET_H } from './cEngine';
+import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from './integerModel';
+import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
+import { packTritStream, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
+
+export const PACKING_LABELS: Record<TritPacking, string> = {
+  base3: 'smallest — 5 trits per byte (base 3), 1.6 bits per weight',
+  base4: 'fastest — 2 bits per trit, 4 per byte',
+};
+
+export interface MeasuredAccuracy {
+  /** e.g. 'validation' or 'test', and of which dataset. */
+  split: string;
+  count: number;
+  /** Accuracy of this integer model (the C), measured in the page. */
+  integerAccuracy: number;
+  /** Accuracy of the float reference of the same quantized model. */
+  referenceAccuracy: number;
+}
+
+export interface CExportOptions {
+  packing: TritPacking;
+  /** Preset name, or 'custom'. */
+  preset: string;
+  /** Shown in the README: the configuration the model was trained with. */
+  configSummary: string;
+  accuracy: MeasuredAccuracy | null;
+  /** A few labelled images for examples/ (row-major 28×28 uint8). */
+  examples: { pixels: Uint8Array; labels: ArrayLike<number>; count: number };
+  appVersion: string;
+}
+
+export function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
+  return model.layers.map((layer) => ({ inputSize: layer.inputSize, outputSize: layer.outputSize, epilogue: layer.epilogue.kind }));
+}
+
+export function integerModelFootprint(model: IntegerModel, packing: TritPacking): McuFootprint {
+  return mcuFootprint(footprintShapes(model), packing);
+}
+
+function cArray(type: string, name: string, values: ArrayLike<number>, perLine: number, comment: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < values.length; i += perLine) {
+    lines.push('    ' + Array.from({ length: Math.min(perLine, values.length - i) }, (_, k) => String(values[i + k])).join(', ') + ',');
+  }
+  return `/* ${comment} */\nstatic const ${type} ${name}[${values.length}] = {\n${lines.join('\n')}\n};\n`;
+}
+
+function describeLayer(layer: IntegerLayer, index: number): string {
+  const inputs = { pixels: '8-bit pixel codes', sign: 'signs (±1)', absmax8: '8-bit absmax codes' }[layer.input];
+  const outputs =
+    layer.epilogue.kind === 'sign'
+      ? 'signs by integer thresholds'
+      : layer.epilogue.kind === 'requantize'
+        ? `8-bit codes (fixed point F = ${layer.epilogue.fractionBits}${layer.epilogue.relu ? ', ReLU' : ''})`
+        : `class scores (fixed point F = ${layer.epilogue.fractionBits})`;
+  return ` *   layer ${index}: ${layer.inputSize} -> ${layer.outputSize}, ${inputs} in, ${outputs} out`;
+}
+
+function modelHeader(model: IntegerModel, packing: TritPacking): string {
+  const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
+  const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map((l) => l.outputSize));
+  return `#ifndef BITNET_MODEL_H
+#define BITNET_MODEL_H
+/*
+ * bitnet_model.h - the exported model's shape and layer table (internal to the export; the API is bitnet.h).
+${model.layers.map(describeLayer).join('\n')}
+ * Trits are stored input-major, one continuous stream per layer: trit (input k, unit j) at index k·N + j,
+ * ${packing === 'base3' ? 'five per byte in base 3 (see bitnet_engine.c for the division-free decoder)' : 'four per byte, two bits each (00 = 0, 01 = +1, 10 = -1)'}.
+ */
+#include <stdint.h>
+
+#define BITNET_TRITS_PER_BYTE ${TRITS_PER_BYTE[packing]}
+#define BITNET_NUM_LAYERS ${model.layers.length}
+#define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
+#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden layer: int8 activation codes */
+#define BITNET_REQUANTIZE_CLAMP ${REQUANTIZE_CLAMP}  /* |Y| before requantisation: 127·Y fits an int32 */
+#define BITNET_SCALE_MANTISSA_LIMIT ${SCALE_MANTISSA_LIMIT}  /* per-sample scales s < 2^14, so |acc·s·m| < 2^52 */
+
+#define BITNET_EPILOGUE_SIGN 0u       /* binary activation: threshold and direction per unit */
+#define BITNET_EPILOGUE_REQUANTIZE 1u /* 8-bit absmax codes: multiplier, shift, bias per unit */
+#define BITNET_EPILOGUE_SCORES 2u     /* class scores: multiplier, shift, bias per unit */
+
+typedef struct {
+    const uint8_t *trits;      /* packed, input-major */
+    const int32_t *threshold;  /* sign epilogue (else NULL) */
+    const int8_t *direction;   /* +1: out = +1 when acc·s >= threshold; -1: when acc·s <= threshold */
+    const int32_t *multiplier; /* fixed-point epilogues (else NULL): m_j */
+    const int8_t *shift;       /* k_j */
+    const int32_t *bias;       /* B_j */
+    uint16_t input_size;
+    uint16_t output_size;
+    uint16_t row_bytes; /* whole bytes per input row: output_size / BITNET_TRITS_PER_BYTE */
+    uint8_t row_phase;  /* trits left over per row: output_size % BITNET_TRITS_PER_BYTE */
+    uint8_t epilogue;
+    uint8_t relu;
+} bitnet_layer;
+
+extern const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS];
+
+#endif /* BITNET_MODEL_H */
+`;
+}
+
+function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFootprint): string {
+  const perByte = TRITS_PER_BYTE[packing];
+  const parts: string[] = [
+    `/*
+ * bitnet_model.c - the exported weights: ${footprint.trits} trits in ${footprint.weightBytes} bytes (${footprint.bitsPerWeight.toFixed(4)} bits per weight),
+ * ${footprint.parameterBytes} bytes of per-unit integer parameters. Everything is const: it stays in flash.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitnet_model.h"
+`,
+  ];
+  const entries: string[] = [];
+  model.layers.forEach((layer, l) => {
+    const { inputSize: K, outputSize: N } = layer;
+    const packed = packTritStream(layer.trits, packing);
+    parts.push(cArray('uint8_t', `layer${l}_trits`, packed, 24, `layer ${l}: ${K}×${N} trits, ${packed.length} bytes`));
+    const e = layer.epilogue;
+    let pointers: string;
+    if (e.kind === 'sign') {
+      parts.push(cArray('int32_t', `layer${l}_threshold`, e.threshold, 8, `layer ${l}: ${N} thresholds on acc·s, ${4 * N} bytes`));
+      parts.push(cArray('int8_t', `layer${l}_direction`, e.direction, 32, `layer ${l}: ${N} directions, ${N} bytes`));
+      pointers = `layer${l}_trits, layer${l}_threshold, layer${l}_direction, NULL, NULL, NULL`;
+    } else {
+      parts.push(cArray('int32_t', `layer${l}_multiplier`, e.multiplier, 8, `layer ${l}: ${N} Q20 multipliers m_j, ${4 * N} bytes`));
+      parts.push(cArray('int8_t', `layer${l}_shift`, e.shift, 32, `layer ${l}: ${N} shifts k_j, ${N} bytes`));
+      parts.push(cArray('int32_t', `layer${l}_bias`, e.bias, 8, `layer ${l}: ${N} biases B_j = round(bias_j·2^${e.fractionBits}), ${4 * N} bytes`));
+      pointers = `layer${l}_trits, NULL, NULL, layer${l}_multiplier, layer${l}_shift, layer${l}_bias`;
+    }
+    const epilogue = e.kind === 'sign' ? 'BITNET_EPILOGUE_SIGN' : e.kind === 'requantize' ? 'BITNET_EPILOGUE_REQUANTIZE' : 'BITNET_EPILOGUE_SCORES';
+    const relu = e.kind !== 'sign' && e.relu ? 1 : 0;
+    entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u},`);
+  });
+  parts.push(`const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS] = {\n${entries.join('\n')}\n};\n`);
+  return parts.join('\n');
+}
+
+function examplesHeader(model: IntegerModel, examples: CExportOptions['examples']): string {
+  const scores = integerForward(model, examples.pixels, examples.count);
+  const size = model.inputSize;
+  const classes = model.classCount;
+  const images = Array.from({ length: examples.count }, (_, i) => {
+    const rows: string[] = [];
+    for (let r = 0; r < 28; r++) rows.push('        ' + Array.from(examples.pixels.subarray(i * size + r * 28, i * size + r * 28 + 28)).join(', ') + ',');
+    return `    { /* image ${i}: label ${examples.labels[i]} */\n${rows.join('\n')}\n    },`;
+  });
+  const expected = Array.from({ length: examples.count }, (_, i) => argmaxInt(scores, i * classes, classes));
+  const scoreRows = Array.from({ length: examples.count }, (_, i) => `    {${Array.from(scores.subarray(i * classes, (i + 1) * classes)).join(', ')}},`);
+  return `/* test_images.h - ${examples.count} test images with their labels and the classes and scores bitnet_predict must return. */
+#ifndef TEST_IMAGES_H
+#define TEST_IMAGES_H
+#include <stdint.h>
+
+#define TEST_IMAGE_COUNT ${examples.count}
+
+static const uint8_t test_images[TEST_IMAGE_COUNT][784] = {
+${images.join('\n')}
+};
+
+static const uint8_t test_labels[TEST_IMAGE_COUNT] = {${Array.from({ length: examples.count }, (_, i) => examples.labels[i]).join(', ')}};
+
+static const uint8_t expected_classes[TEST_IMAGE_COUNT] = {${expected.join(', ')}};
+
+static const int32_t expected_scores[TEST_IMAGE_COUNT][10] = {
+${scoreRows.join('\n')}
+};
+
+#endif /* TEST_IMAGES_H */
+`;
+}
+
+const EXAMPLE_MAIN_C = `/*
+ * examples/main.c - runs bitnet_predict on the test images in test_images.h and checks the classes and scores
+ * the playground computed for them. From the folder above:
+ *   cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/main.c -o bitnet_demo && ./bitnet_demo
+ */
+#include <stdio.h>
+
+#include "bitnet.h"
+#include "test_images.h"
+
+int main(void)
+{
+    int failures = 0;
+    int i;
+    for (i = 0; i < TEST_IMAGE_COUNT; i++) {
+        int32_t scores[BITNET_NUM_CLASSES];
+        int c;
+        int same = 1;
+        const int predicted = bitnet_predict(test_images[i], scores);
+        for (c = 0; c < BITNET_NUM_CLASSES; c++) {
+            if (scores[c] != expected_scores[i][c]) {
+                same = 0;
+            }
+        }
+        printf("image %d: label %d, predicted %d (expected %d), scores %s\\n", i, test_labels[i], predicted,
+               expected_classes[i], same ? "as expected" : "DIFFER");
+        if (predicted != expected_classes[i] || !same) {
+            failures++;
+        }
+    }
+    printf("%d of %d images as expected\\n", TEST_IMAGE_COUNT - failures, TEST_IMAGE_COUNT);
+    return failures == 0 ? 0 : 1;
+}
+`;
+
+function readme(model: IntegerModel, options: CExportOptions, footprint: McuFootprint): string {
+  const accuracy = options.accuracy
+    ? `On the ${options.accuracy.split} split (${options.accuracy.count} images) the page measured **${(100 * options.accuracy.integerAccuracy).toFixed(2)} %** for this integer model (the C), and ${(100 * options.accuracy.referenceAccuracy).toFixed(2)} % for the float reference of the same ternary model.`
+    : 'No accuracy was measured for this export.';
+  return `# BitNet Playground export: \`${options.preset}\`, integer-only C
+
+A ternary network (weights in {−1, 0, +1}) trained in BitNet Playground ${options.appVersion}, as portable C99 for a
+microcontroller: no floating point, no division in the trit decoder, no \`malloc\`; weights are \`const\` (flash),
+scratch buffers static. Configuration: ${options.configSummary}.
+
+${accuracy}
+
+## What is inside
+
+| file | what |
+| --- | --- |
+| \`bitnet.h\` | the API: \`int bitnet_predict(const uint8_t image[784], int32_t scores[10])\`, and how batch norm and scales became integers |
+| \`bitnet_model.h\`, \`bitnet_model.c\` | the layer table and the packed weights: ${model.layers.map((l) => `${l.inputSize}→${l.outputSize}`).join(', ')} |
+| \`bitnet_engine.c\` | the integer engine |
+| \`examples/main.c\`, \`examples/test_images.h\` | ${options.examples.count} test images with their expected classes and scores |
+
+The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST. The return value is the predicted
+class; \`scores\` are integer class scores whose argmax (the first on ties) is that class.
+
+## Packing
+
+${PACKING_LABELS[options.packing]}: ${footprint.trits} trits in ${footprint.weightBytes} bytes, **${footprint.bitsPerWeight.toFixed(3)} bits per weight**
+(8 × weight bytes ÷ trits, padding included). Trits are stored input-major, one stream per layer.
+${options.packing === 'base3' ? 'A byte q holds five trits as the fraction v/243 ≈ q/256 (v = Σ d_i·3^(4−i), d = trit + 1); digit i is `((q·3^i mod 256)·3) >> 8`: multiply and shift, no division.' : 'Trit i of a byte is in bits 2i..2i+1: 00 = 0, 01 = +1, 10 = −1.'}
+
+## Size on a Cortex-M0+ (estimated by the playground)
+
+| flash (text + data) | RAM (data + bss) | stack | weights | per-unit parameters |
+| --- | --- | --- | --- | --- |
+| ${footprint.flashBytes} B | ${footprint.ramBytes} B | ${footprint.stackBytes} B | ${footprint.weightBytes} B | ${footprint.parameterBytes} B |
+
+Measured as \`arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -mfloat-abi=soft -c *.c\` then \`arm-none-eabi-size\`
+of the objects (no C library); the stack from \`-fstack-usage\`. On a Cortex-M0+ the integer divisions (one per
+non-zero pixel) and 64-bit products call libgcc's \`__aeabi_uidiv\` and \`__aeabi_lmul\`, which are integer helpers.
+
+## Build and check
+
+\`\`\`sh
+cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/main.c -o bitnet_demo && ./bitnet_demo
+\`\`\`
+
+Your own \`main.c\` builds the same way: \`cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic *.c main.c\`.
+`;
+}
+
+/** The export's files, by path inside the zip. */
+export function emitC(model: IntegerModel, options: CExportOptions): Record<string, string> {
+  const footprint = integerModelFootprint(model, options.packing);
+  return {
+    'bitnet.h': BITNET_H,
+    'bitnet_model.h': modelHeader(model, options.packing),
+    'bitnet_model.c': modelSource(model, options.packing, footprint),
+    'bitnet_engine.c': BITNET_ENGINE_C,
+    'README.md': readme(model, options, footprint),
+    'examples/main.c': EXAMPLE_MAIN_C,
+    'examples/test_images.h': examplesHeader(model, options.examples),
+  };
+}
+
+/** A fixed timestamp, so the same files give the same zip bytes. */
+const ZIP_TIME = new Date(Date.UTC(2026, 0, 1));
+
+export function zipFiles(files: Record<string, string>): Uint8Array {
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const name of Object.keys(files).sort()) entries[name] = [strToU8(files[name]!), { mtime: ZIP_TIME }];
+  return zipSync(entries, { level: 6 });
+}

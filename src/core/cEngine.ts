@@ -1,0 +1,281 @@
+/**
+ * The C sources that do not depend on the weights: the public header bitnet.h (its API is a contract: tests and
+ * users compile against exactly this) and the integer inference engine bitnet_engine.c, which walks the layer
+ * table of bitnet_model.c. The engine is the C twin of integerForward in integerModel.ts, step for step; the
+ * emitter (cEmitter.ts) writes the rest. Kept as text here so the export is one pure function of the model.
+ */
+
+export const BITNET_H = `#ifndef BITNET_H
+#define BITNET_H
+/*
+ * bitnet.h - integer-only inference of a ternary network exported by BitNet Playground.
+ *
+ * Weights are trits in {-1, 0, +1}, stored packed in const arrays (flash); activations are 8-bit integer codes
+ * or signs; there is no float, no division in the trit decoder, no malloc. Scratch buffers are static.
+ * bitnet_model.h gives the model's shape; README.md its sizes and accuracy.
+ *
+ * How the float network became integers. Each layer computed, per unit j, with trits t, integer input codes q
+ * and a per-sample input scale S > 0 (max pixel / (255·127) for the image, 1 for signs, max|y| / 127 for 8-bit
+ * codes), its ternary scale a, bias b and batch norm (gamma, beta, mean mu, variance var):
+ *     y_j = g_j·(a·S·acc_j + b_j - mu_j) + beta_j,   acc_j = sum_k t_kj·q_k,   g_j = gamma_j / sqrt(var_j + eps)
+ *         = scale_j·S·acc_j + bias_j                 scale_j = a·g_j,  bias_j = g_j·(b_j - mu_j) + beta_j
+ * With S = s·c (s a per-sample integer, c a per-layer constant) and r_j = scale_j·c:
+ *   - before a sign activation, y_j >= 0  <=>  r_j·(acc_j·s) >= -bias_j, and since acc_j·s is an integer:
+ *       r_j > 0: acc_j·s >= ceil(-bias_j / r_j);   r_j < 0: acc_j·s <= floor(-bias_j / r_j);   r_j = 0: bias_j >= 0
+ *     one int32 threshold and a direction per unit (a negative gamma flips the direction, a zero variance only
+ *     makes g_j large, a ReLU before the sign makes every output +1);
+ *   - before 8-bit requantisation and for the scores, fixed point Y_j = y_j·2^F with a Q20 multiplier m_j and a
+ *     shift k_j (m_j·2^-k_j = r_j·2^F) and B_j = round(bias_j·2^F):  Y_j = round(acc_j·s·m_j·2^-k_j) + B_j.
+ *     The next layer's codes are round(127·Y_j / max|Y|): 2^F cancels and max|Y| carries the scale on.
+ */
+#include <stdint.h>
+
+#define BITNET_INPUT_SIZE 784     /* 28×28 pixels, row-major, 0 = background … 255 = ink, as in MNIST */
+#define BITNET_NUM_CLASSES 10
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES]);
+/* returns the predicted class; scores are integer class scores whose argmax is the returned class */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BITNET_H */
+`;
+
+export const BITNET_ENGINE_C = `/*
+ * bitnet_engine.c - the integer inference engine: walks the layer table in bitnet_model.c.
+ *
+ * Per layer (K inputs, N units), with integer input codes q (K) and their per-sample scale s·2^e:
+ *   acc_j = sum_k t_kj·q_k                          trits decoded from the packed stream, zero inputs skipped
+ *   before a sign:      out_j = +1 if acc_j·s >= threshold_j (direction +1) or <= threshold_j (direction -1), else -1
+ *   before 8-bit codes: Y_j = round(acc_j·s·m_j / 2^(k_j - e)) + B_j, ReLU if set,
+ *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
+ *   class scores:       Y_j as above
+ * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet_model.h.
+ * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/integerModel.ts.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "bitnet.h"
+#include "bitnet_model.h"
+
+static int32_t accumulators[BITNET_MAX_UNITS];
+static int8_t activations[2][BITNET_MAX_HIDDEN];
+
+/* round(n / d) with ties to even; d > 0. Used once per non-zero input and per requantised unit, never per trit. */
+static int32_t div_round_half_even(int32_t n, int32_t d)
+{
+    uint32_t magnitude = n < 0 ? 0u - (uint32_t)n : (uint32_t)n;
+    uint32_t q = magnitude / (uint32_t)d;
+    uint32_t r = magnitude - q * (uint32_t)d;
+    if (2u * r > (uint32_t)d || (2u * r == (uint32_t)d && (q & 1u) != 0u)) {
+        q++;
+    }
+    return n < 0 ? -(int32_t)q : (int32_t)q;
+}
+
+/* x / 2^shift rounded half away from zero (x·2^-shift when shift <= 0), plus add, saturated to int32. */
+static int32_t round_shift_add(int64_t x, int32_t shift, int32_t add)
+{
+    int64_t y;
+    if (shift <= 0) {
+        if (shift < -30) {
+            shift = -30;
+        }
+        y = x * ((int64_t)1 << -shift);
+    } else if (shift > 62) {
+        y = 0;
+    } else {
+        uint64_t magnitude = x < 0 ? 0u - (uint64_t)x : (uint64_t)x;
+        magnitude = (magnitude + ((uint64_t)1 << (shift - 1))) >> shift;
+        y = x < 0 ? -(int64_t)magnitude : (int64_t)magnitude;
+    }
+    y += add;
+    if (y > INT32_MAX) {
+        return INT32_MAX;
+    }
+    if (y < INT32_MIN) {
+        return INT32_MIN;
+    }
+    return (int32_t)y;
+}
+
+#if BITNET_TRITS_PER_BYTE == 5
+/* Base 3, five trits per byte: byte q ~ 256·v/243 with v = sum d_i·3^(4-i); digit d_i = ((q·3^i mod 256)·3) >> 8. */
+#define BITNET_DIGIT(byte, power) ((int32_t)(((uint32_t)(uint8_t)((byte) * (power)) * 3u) >> 8) - 1)
+static const uint8_t digit_multiplier[5] = {1u, 3u, 9u, 27u, 81u};
+
+/* accumulators[j] += x·t_j for the n trits that start at digit \`phase\` of *p. */
+static void add_row(const uint8_t *p, uint32_t phase, uint32_t n, int32_t x)
+{
+    int32_t *acc = accumulators;
+    uint32_t j = 0;
+    if (phase != 0u) {
+        uint32_t byte = *p++;
+        for (; phase < 5u && j < n; phase++, j++) {
+            acc[j] += x * BITNET_DIGIT(byte, digit_multiplier[phase]);
+        }
+    }
+    for (; j + 5u <= n; j += 5u) {
+        uint32_t byte = *p++;
+        acc[j] += x * BITNET_DIGIT(byte, 1u);
+        acc[j + 1u] += x * BITNET_DIGIT(byte, 3u);
+        acc[j + 2u] += x * BITNET_DIGIT(byte, 9u);
+        acc[j + 3u] += x * BITNET_DIGIT(byte, 27u);
+        acc[j + 4u] += x * BITNET_DIGIT(byte, 81u);
+    }
+    if (j < n) {
+        uint32_t byte = *p;
+        for (phase = 0; j < n; phase++, j++) {
+            acc[j] += x * BITNET_DIGIT(byte, digit_multiplier[phase]);
+        }
+    }
+}
+#elif BITNET_TRITS_PER_BYTE == 4
+/* Two bits per trit, four per byte, trit i in bits 2i..2i+1: 00 = 0, 01 = +1, 10 = -1. */
+#define BITNET_CODE(byte, i) ((int32_t)(((byte) >> (2u * (i))) & 1u) - (int32_t)(((byte) >> (2u * (i) + 1u)) & 1u))
+
+static void add_row(const uint8_t *p, uint32_t phase, uint32_t n, int32_t x)
+{
+    int32_t *acc = accumulators;
+    uint32_t j = 0;
+    if (phase != 0u) {
+        uint32_t byte = *p++;
+        for (; phase < 4u && j < n; phase++, j++) {
+            acc[j] += x * BITNET_CODE(byte, phase);
+        }
+    }
+    for (; j + 4u <= n; j += 4u) {
+        uint32_t byte = *p++;
+        if (byte == 0u) {
+            continue;
+        }
+        acc[j] += x * BITNET_CODE(byte, 0u);
+        acc[j + 1u] += x * BITNET_CODE(byte, 1u);
+        acc[j + 2u] += x * BITNET_CODE(byte, 2u);
+        acc[j + 3u] += x * BITNET_CODE(byte, 3u);
+    }
+    if (j < n) {
+        uint32_t byte = *p;
+        for (phase = 0; j < n; phase++, j++) {
+            acc[j] += x * BITNET_CODE(byte, phase);
+        }
+    }
+}
+#else
+#error "BITNET_TRITS_PER_BYTE must be 4 or 5"
+#endif
+
+int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES])
+{
+    const int8_t *codes = NULL; /* this layer's input codes; NULL: the image itself */
+    int32_t max_pixel = 0;
+    int32_t scale = 0;    /* per-sample input scale s */
+    int32_t exponent = 0; /* and its power of two e */
+    int out_buffer = 0;
+    uint32_t l;
+    uint32_t k;
+    uint32_t j;
+
+    for (k = 0; k < BITNET_INPUT_SIZE; k++) {
+        if (image[k] > max_pixel) {
+            max_pixel = image[k];
+        }
+    }
+    scale = max_pixel;
+
+    for (l = 0; l < BITNET_NUM_LAYERS; l++) {
+        const bitnet_layer *layer = &bitnet_layers[l];
+        const uint32_t n = layer->output_size;
+        const uint8_t *p = layer->trits;
+        uint32_t phase = 0;
+
+        memset(accumulators, 0, n * sizeof accumulators[0]);
+        for (k = 0; k < layer->input_size; k++) {
+            int32_t x;
+            if (codes != NULL) {
+                x = codes[k];
+            } else {
+                x = image[k] == 0u ? 0 : div_round_half_even(127 * (int32_t)image[k], max_pixel);
+            }
+            if (x != 0) {
+                add_row(p, phase, n, x);
+            }
+            /* next row: row_bytes whole bytes and row_phase more trits on, without dividing */
+            p += layer->row_bytes;
+            phase += layer->row_phase;
+            if (phase >= BITNET_TRITS_PER_BYTE) {
+                phase -= BITNET_TRITS_PER_BYTE;
+                p++;
+            }
+        }
+
+        if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
+            int8_t *out = activations[out_buffer];
+            for (j = 0; j < n; j++) {
+                const int32_t v = accumulators[j] * scale;
+                const int32_t t = layer->threshold[j];
+                out[j] = (int8_t)((layer->direction[j] > 0 ? v >= t : v <= t) ? 1 : -1);
+            }
+            codes = out;
+            out_buffer ^= 1;
+            scale = 1;
+            exponent = 0;
+            continue;
+        }
+
+        for (j = 0; j < n; j++) {
+            const int64_t product = (int64_t)accumulators[j] * scale * layer->multiplier[j];
+            int32_t y = round_shift_add(product, (int32_t)layer->shift[j] - exponent, layer->bias[j]);
+            if (layer->relu != 0u && y < 0) {
+                y = 0;
+            }
+            accumulators[j] = y;
+        }
+
+        if (layer->epilogue == BITNET_EPILOGUE_SCORES) {
+            int best = 0;
+            for (j = 0; j < BITNET_NUM_CLASSES; j++) {
+                scores[j] = accumulators[j];
+                if (accumulators[j] > accumulators[best]) {
+                    best = (int)j;
+                }
+            }
+            return best;
+        } else {
+            int8_t *out = activations[out_buffer];
+            int32_t gamma = 0;
+            for (j = 0; j < n; j++) {
+                int32_t y = accumulators[j];
+                if (y > BITNET_REQUANTIZE_CLAMP) {
+                    y = BITNET_REQUANTIZE_CLAMP;
+                } else if (y < -BITNET_REQUANTIZE_CLAMP) {
+                    y = -BITNET_REQUANTIZE_CLAMP;
+                }
+                accumulators[j] = y;
+                if ((y < 0 ? -y : y) > gamma) {
+                    gamma = y < 0 ? -y : y;
+                }
+            }
+            for (j = 0; j < n; j++) {
+                out[j] = (int8_t)(gamma == 0 ? 0 : div_round_half_even(127 * accumulators[j], gamma));
+            }
+            exponent = 0;
+            while ((gamma >> exponent) >= BITNET_SCALE_MANTISSA_LIMIT) {
+                exponent++;
+            }
+            scale = exponent == 0 ? gamma : (gamma + ((int32_t)1 << (exponent - 1))) >> exponent;
+            codes = out;
+            out_buffer ^= 1;
+        }
+    }
+    return 0; /* not reached: the last layer returns the scores */
+}
+`;

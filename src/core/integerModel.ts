@@ -1,0 +1,278 @@
+/**
+ * The integer-only model a microcontroller runs (the C export), derived from the folded InferenceModel, and its
+ * forward pass in TypeScript: integerForward computes, step for step and bit for bit, what the generated C
+ * computes, so the emitted C is checked against it exactly, and it is checked against referenceForward (the float
+ * oracle) by agreement of predictions. The fast path is the C itself (cEmitter.ts); this is its specification.
+ *
+ * Derivation. A layer of the folded model computes, per unit j (see inference.ts),
+ *   y_j = scale_j · acc_j · S + bias_j,   acc_j = Σ_k t_kj · q_k  (an exact integer)
+ * where q are the layer's integer input codes and S > 0 their per-sample scale:
+ *   pixels (layer 0, 8-bit absmax of p/255):  q_k = round(127·p_k / max p),  S = max p / (255·127)
+ *   sign (binary hidden activations):          q_k = ±1,                       S = 1
+ *   absmax8 (8-bit hidden activations):        q_k = round(127·y_k / max|y|), S = max|y| / 127
+ * We write S = s·2^e·c with s, e per-sample integers (s < 2^14 after normalisation) and c a per-layer constant:
+ * c = 1/32385 for pixels (s = max p), 1 for sign, 2^-F'/127 for absmax8 inputs whose producer has F' fraction bits.
+ *
+ * Before a sign (binary activation): y_j ≥ 0  ⇔  r_j·v_j ≥ −bias_j with v_j = acc_j·s (e = 0 there) and
+ * r_j = scale_j·c. Since v_j is an integer this is
+ *   r_j > 0:  v_j ≥ ⌈−bias_j / r_j⌉        r_j < 0:  v_j ≤ ⌊−bias_j / r_j⌋        r_j = 0: constant, bias_j ≥ 0
+ * so batch norm, the ternary scale and the input scale fold into one int32 threshold and a direction per unit
+ * (negative γ just flips the direction; a zero variance only makes the gain large). A ReLU before a sign makes
+ * every output +1. Thresholds saturate at the int32 limits, far outside |v| ≤ 784·127·255.
+ *
+ * Before 8-bit requantisation and for the class scores: Y_j = y_j·2^F in fixed point, F chosen per layer from the
+ * largest |y| the layer can produce (|Y| ≤ 2^23 before requantisation, 2^29 for scores), and
+ *   Y_j = roundShift(acc_j · s · m_j, k_j − e) + B_j,   m_j·2^-k_j ≈ scale_j·c·2^F (|m_j| in [2^19, 2^20]),
+ *   B_j = round(bias_j·2^F)
+ * (TensorFlow Lite's quantized multiplier, with 20 instead of 31 bits so that |acc·s·m| < 2^18·2^14·2^20 = 2^52
+ * stays exact in a float64 here and in an int64 in C). The next layer's codes are round(127·Y_j / max|Y|): the
+ * common factor 2^F cancels, and max|Y| carries the scale on. Division is integer (round half to even, as tfjs).
+ */
+import type { InferenceModel } from './inference';
+import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
+import { unpackTernary } from './packing';
+import { ABSMAX_LEVELS } from './ternary';
+
+export type IntegerInput = 'pixels' | 'sign' | 'absmax8';
+
+export interface SignEpilogue {
+  kind: 'sign';
+  /** (N) compare v_j = acc_j·s with this. */
+  threshold: Int32Array;
+  /** (N) +1: output +1 when v_j ≥ threshold_j; −1: when v_j ≤ threshold_j. */
+  direction: Int8Array;
+}
+
+export interface FixedPointEpilogue {
+  kind: 'requantize' | 'scores';
+  /** (N) m_j, |m_j| in [2^19, 2^20) or 0. */
+  multiplier: Int32Array;
+  /** (N) k_j: Y_j = roundShift(acc_j·s·m_j, k_j − e) + B_j. */
+  shift: Int8Array;
+  /** (N) B_j = round(bias_j·2^F). */
+  bias: Int32Array;
+  relu: boolean;
+  /** F: Y = y·2^F. */
+  fractionBits: number;
+}
+
+export interface IntegerLayer {
+  inputSize: number;
+  outputSize: number;
+  input: IntegerInput;
+  /** (K, N) row-major trits, input-major as training holds them. */
+  trits: Int8Array;
+  epilogue: SignEpilogue | FixedPointEpilogue;
+}
+
+export interface IntegerModel {
+  inputSize: number;
+  classCount: number;
+  layers: IntegerLayer[];
+}
+
+export const PIXEL_SCALE_DENOMINATOR = 255 * ABSMAX_LEVELS;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+/** |Y| limits: 127·Y must fit an int32 before requantisation; scores keep headroom for the bias. */
+const REQUANTIZE_LIMIT = 2 ** 23;
+const SCORES_LIMIT = 2 ** 29;
+/** Requantised values are clamped here (never reached when the bounds hold): 127·2^24 < 2^31. */
+export const REQUANTIZE_CLAMP = 2 ** 24;
+/** Per-sample input scales are normalised below this, so acc·s·m < 2^52. */
+export const SCALE_MANTISSA_LIMIT = 2 ** 14;
+const MULTIPLIER_BITS = 20;
+
+export class IntegerExportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IntegerExportError';
+  }
+}
+
+/** Why a model cannot run integer-only, or null when it can. */
+export function integerOnlyProblem(model: Pick<InferenceModel, 'layers' | 'float'>): string | null {
+  if (model.float) return FLOAT_WEIGHTS_PROBLEM;
+  if (model.layers.some((layer) => layer.inputQuantizer === 'none')) return FLOAT_ACTIVATIONS_PROBLEM;
+  return null;
+}
+
+/** m·2^-k ≈ r with |m| in [2^19, 2^20); 0 when r is 0 or too small to matter. */
+export function quantizeMultiplier(r: number): { multiplier: number; shift: number } {
+  if (r === 0 || !Number.isFinite(r)) return { multiplier: 0, shift: 0 };
+  const shift = MULTIPLIER_BITS - 1 - Math.floor(Math.log2(Math.abs(r)));
+  if (shift > 100) return { multiplier: 0, shift: 0 };
+  const multiplier = Math.round(r * 2 ** shift);
+  // log2 may be off by one at exact powers of two; keep |m| below 2^20.
+  if (Math.abs(multiplier) >= 2 ** MULTIPLIER_BITS) return { multiplier: Math.round(r * 2 ** (shift - 1)), shift: shift - 1 };
+  return { multiplier, shift };
+}
+
+function clampInt32(value: number): number {
+  return Math.max(INT32_MIN, Math.min(INT32_MAX, value));
+}
+
+/** Folded float model -> integer model (see the header). Throws IntegerExportError when it cannot run integer-only. */
+export function toIntegerModel(model: InferenceModel): IntegerModel {
+  const problem = integerOnlyProblem(model);
+  if (problem) throw new IntegerExportError(problem);
+  const layers: IntegerLayer[] = [];
+  /** Largest |real activation| entering the layer: 1 for pixels/255 and ±1, the producer's bound for absmax8. */
+  let inputMagnitude = 1;
+  let previousFractionBits = 0;
+  model.layers.forEach((layer, index) => {
+    const { inputSize: K, outputSize: N } = layer.packed;
+    const trits = unpackTernary(layer.packed);
+    for (let j = 0; j < N; j++) {
+      if (!Number.isFinite(layer.scale[j]!) || !Number.isFinite(layer.bias[j]!)) {
+        throw new IntegerExportError(`Layer ${index + 1} unit ${j} has a non-finite scale or bias; the model cannot be exported.`);
+      }
+    }
+    const input: IntegerInput = index === 0 ? 'pixels' : layer.inputQuantizer === 'sign' ? 'sign' : 'absmax8';
+    if (index === 0 && layer.inputQuantizer !== 'absmax8') throw new IntegerExportError('The first layer must take 8-bit pixels.');
+    const inputConstant =
+      input === 'pixels' ? 1 / PIXEL_SCALE_DENOMINATOR : input === 'sign' ? 1 : 2 ** -previousFractionBits / ABSMAX_LEVELS;
+    const nonZeros = new Float64Array(N);
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) if (trits[k * N + j] !== 0) nonZeros[j]!++;
+
+    const next = model.layers[index + 1];
+    const isLast = next === undefined;
+    const relu = layer.activation === 'relu';
+    let bound = 0;
+    for (let j = 0; j < N; j++) {
+      bound = Math.max(bound, Math.abs(layer.scale[j]!) * nonZeros[j]! * inputMagnitude + Math.abs(layer.bias[j]!));
+    }
+
+    if (!isLast && next.inputQuantizer === 'sign') {
+      const threshold = new Int32Array(N);
+      const direction = new Int8Array(N);
+      for (let j = 0; j < N; j++) {
+        const r = layer.scale[j]! * inputConstant;
+        const bias = layer.bias[j]!;
+        direction[j] = r < 0 ? -1 : 1;
+        if (relu) threshold[j] = INT32_MIN; // relu(y) ≥ 0: always +1
+        else if (r === 0 || nonZeros[j] === 0) threshold[j] = bias >= 0 ? INT32_MIN : INT32_MAX;
+        else if (r > 0) threshold[j] = clampInt32(Math.ceil(-bias / r));
+        else threshold[j] = clampInt32(Math.floor(-bias / r));
+        if ((relu || r === 0 || nonZeros[j] === 0) && direction[j] === -1) direction[j] = 1;
+      }
+      layers.push({ inputSize: K, outputSize: N, input, trits, epilogue: { kind: 'sign', threshold, direction } });
+      inputMagnitude = 1;
+      return;
+    }
+
+    const limit = isLast ? SCORES_LIMIT : REQUANTIZE_LIMIT;
+    const fractionBits = bound > 0 ? Math.max(-60, Math.min(60, Math.floor(Math.log2(limit / bound)))) : 0;
+    const multiplier = new Int32Array(N);
+    const shift = new Int8Array(N);
+    const bias = new Int32Array(N);
+    for (let j = 0; j < N; j++) {
+      const q = nonZeros[j] === 0 ? { multiplier: 0, shift: 0 } : quantizeMultiplier(layer.scale[j]! * inputConstant * 2 ** fractionBits);
+      multiplier[j] = q.multiplier;
+      shift[j] = q.shift;
+      bias[j] = clampInt32(Math.round(layer.bias[j]! * 2 ** fractionBits));
+    }
+    layers.push({
+      inputSize: K,
+      outputSize: N,
+      input,
+      trits,
+      epilogue: { kind: isLast ? 'scores' : 'requantize', multiplier, shift, bias, relu, fractionBits },
+    });
+    inputMagnitude = bound;
+    previousFractionBits = fractionBits;
+  });
+  return { inputSize: model.inputSize, classCount: model.classCount, layers };
+}
+
+/** round(n / d) with ties to even, d > 0, |n| < 2^31: the C engine's div_round_half_even. */
+export function divRoundHalfEven(n: number, d: number): number {
+  const magnitude = Math.abs(n);
+  let q = Math.floor(magnitude / d);
+  const r = magnitude - q * d;
+  if (2 * r > d || (2 * r === d && q % 2 === 1)) q++;
+  return n < 0 ? -q : q;
+}
+
+/** x·2^-shift rounded half away from zero, |x| < 2^53: the C engine's round_shift. */
+export function roundShift(x: number, shift: number): number {
+  if (shift <= 0) return x * 2 ** -Math.max(shift, -30);
+  if (shift > 62) return 0;
+  const half = 2 ** (shift - 1);
+  const magnitude = Math.floor((Math.abs(x) + half) / 2 ** shift);
+  return x < 0 ? -magnitude : magnitude;
+}
+
+/** Splits a per-sample scale γ into s < 2^14 (rounded) and e with γ ≈ s·2^e. */
+export function normalizeScale(gamma: number): { mantissa: number; exponent: number } {
+  let exponent = 0;
+  while (Math.floor(gamma / 2 ** exponent) >= SCALE_MANTISSA_LIMIT) exponent++;
+  const mantissa = exponent === 0 ? gamma : Math.floor((gamma + 2 ** (exponent - 1)) / 2 ** exponent);
+  return { mantissa, exponent };
+}
+
+/** pixels: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them. */
+export function integerForward(model: IntegerModel, pixels: Uint8Array, batch: number): Int32Array {
+  const scores = new Int32Array(batch * model.classCount);
+  const K0 = model.inputSize;
+  for (let b = 0; b < batch; b++) {
+    const image = pixels.subarray(b * K0, (b + 1) * K0);
+    let maxPixel = 0;
+    for (let k = 0; k < K0; k++) maxPixel = Math.max(maxPixel, image[k]!);
+    let codes = new Int32Array(K0);
+    for (let k = 0; k < K0; k++) codes[k] = image[k] === 0 ? 0 : divRoundHalfEven(ABSMAX_LEVELS * image[k]!, maxPixel);
+    let scaleMantissa = maxPixel;
+    let scaleExponent = 0;
+    for (const layer of model.layers) {
+      const N = layer.outputSize;
+      const acc = new Float64Array(N);
+      for (let k = 0; k < layer.inputSize; k++) {
+        const x = codes[k]!;
+        if (x === 0) continue;
+        const row = k * N;
+        for (let j = 0; j < N; j++) acc[j]! += layer.trits[row + j]! * x;
+      }
+      const out = new Int32Array(N);
+      const epilogue = layer.epilogue;
+      if (epilogue.kind === 'sign') {
+        for (let j = 0; j < N; j++) {
+          const v = acc[j]! * scaleMantissa;
+          const t = epilogue.threshold[j]!;
+          out[j] = (epilogue.direction[j]! > 0 ? v >= t : v <= t) ? 1 : -1;
+        }
+        codes = out;
+        scaleMantissa = 1;
+        scaleExponent = 0;
+        continue;
+      }
+      for (let j = 0; j < N; j++) {
+        const product = acc[j]! * scaleMantissa * epilogue.multiplier[j]!;
+        let y = clampInt32(roundShift(product, epilogue.shift[j]! - scaleExponent) + epilogue.bias[j]!);
+        if (epilogue.relu && y < 0) y = 0;
+        out[j] = y;
+      }
+      if (epilogue.kind === 'scores') {
+        scores.set(out, b * model.classCount);
+        break;
+      }
+      let gamma = 0;
+      for (let j = 0; j < N; j++) {
+        out[j] = Math.max(-REQUANTIZE_CLAMP, Math.min(REQUANTIZE_CLAMP, out[j]!));
+        gamma = Math.max(gamma, Math.abs(out[j]!));
+      }
+      for (let j = 0; j < N; j++) out[j] = gamma === 0 ? 0 : divRoundHalfEven(ABSMAX_LEVELS * out[j]!, gamma);
+      const normalized = normalizeScale(gamma);
+      codes = out;
+      scaleMantissa = normalized.mantissa;
+      scaleExponent = normalized.exponent;
+    }
+  }
+  return scores;
+}
+
+/** Index of the largest score (the first one on ties), as bitnet_predict returns it. */
+export function argmaxInt(scores: ArrayLike<number>, offset = 0, count = scores.length - offset): number {
+  let best = 0;
+  for (let c = 1; c < count; c++) if (scores[offset + c]! > scores[offset + best]!) best = c;
+  return best;
+}

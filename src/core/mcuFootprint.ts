@@ -1,0 +1,114 @@
+/**
+ * Flash, RAM and stack of the C export on a Cortex-M0+, estimated from the model's shapes: the one size model
+ * the Deploy panel, the export's README and the benchmark use. Definitions (the C export's contract):
+ *   flash = text + data, RAM = data + bss of the export's own object files built with
+ *   `arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -mfloat-abi=soft` (no C library),
+ *   stack = the deepest call chain from -fstack-usage, reported beside RAM,
+ *   bits per weight = 8 × weight bytes ÷ trits, padding included.
+ * The engine's own code and stack are constants measured from that build; a test checks the whole estimate
+ * against arm-none-eabi-size.
+ */
+import { layerSizes, type ModelConfig } from './config';
+import { packedByteCount, type TritPacking } from './tritBytes';
+
+export interface LayerFootprintShape {
+  inputSize: number;
+  outputSize: number;
+  /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
+  epilogue: 'sign' | 'requantize' | 'scores';
+}
+
+export interface McuFootprint {
+  trits: number;
+  weightBytes: number;
+  bitsPerWeight: number;
+  /** Per-unit thresholds, multipliers, shifts and biases. */
+  parameterBytes: number;
+  flashBytes: number;
+  ramBytes: number;
+  stackBytes: number;
+  /** Index of the layer with the most flash (weights and parameters). */
+  largestLayer: number;
+}
+
+/** Code of bitnet_engine.c at -Os for a Cortex-M0+ (text), by packing; measured with arm-none-eabi-size. */
+export const ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 580, base4: 556 };
+/** Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os). */
+export const ENGINE_STACK_BYTES = 64;
+/** sizeof(bitnet_layer) on a 32-bit target: six pointers, three uint16, four uint8 fields, padded. */
+export const LAYER_TABLE_ENTRY_BYTES = 36;
+
+export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking): McuFootprint {
+  let trits = 0;
+  let weightBytes = 0;
+  let parameterBytes = 0;
+  let maxUnits = 1;
+  let maxHidden = 1;
+  let largestLayer = 0;
+  let largestLayerBytes = -1;
+  layers.forEach((layer, index) => {
+    const count = layer.inputSize * layer.outputSize;
+    const bytes = packedByteCount(count, packing);
+    // int32 thresholds + int8 directions, or int32 multipliers + int8 shifts + int32 biases; each array 4-aligned.
+    const params =
+      layer.epilogue === 'sign'
+        ? 4 * layer.outputSize + align4(layer.outputSize)
+        : 8 * layer.outputSize + align4(layer.outputSize);
+    trits += count;
+    weightBytes += bytes;
+    parameterBytes += params;
+    maxUnits = Math.max(maxUnits, layer.outputSize);
+    if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputSize);
+    if (align4(bytes) + params > largestLayerBytes) {
+      largestLayerBytes = align4(bytes) + params;
+      largestLayer = index;
+    }
+  });
+  const rodata =
+    layers.reduce((sum, layer) => sum + align4(packedByteCount(layer.inputSize * layer.outputSize, packing)), 0) +
+    parameterBytes +
+    LAYER_TABLE_ENTRY_BYTES * layers.length +
+    (packing === 'base3' ? 8 : 0);
+  return {
+    trits,
+    weightBytes,
+    bitsPerWeight: trits === 0 ? 0 : (8 * weightBytes) / trits,
+    parameterBytes,
+    flashBytes: ENGINE_CODE_BYTES[packing] + rodata,
+    ramBytes: 4 * maxUnits + 2 * align4(maxHidden),
+    stackBytes: ENGINE_STACK_BYTES,
+    largestLayer,
+  };
+}
+
+function align4(bytes: number): number {
+  return Math.ceil(bytes / 4) * 4;
+}
+
+export const FLOAT_WEIGHTS_PROBLEM =
+  'The float twin has float weights: integer-only C needs ternary weights. Choose a weight quantizer (ONNX exports every config).';
+export const FLOAT_ACTIVATIONS_PROBLEM =
+  'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
+
+/** Why a configuration cannot be exported as integer-only C, or null when it can. */
+export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer'>): string | null {
+  if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
+  if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
+  return null;
+}
+
+/** The footprint of a configuration before any training: its shapes are all the size model needs. */
+export function configFootprint(
+  config: Pick<ModelConfig, 'hidden' | 'activationQuantizer'>,
+  packing: TritPacking,
+  inputSize = 784,
+  classCount = 10,
+): McuFootprint {
+  const sizes = layerSizes(config, inputSize, classCount);
+  const shapes = sizes.slice(1).map((outputSize, i): LayerFootprintShape => ({
+    inputSize: sizes[i]!,
+    outputSize,
+    epilogue: i + 2 === sizes.length ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
+  }));
+  return mcuFootprint(shapes, packing);
+}

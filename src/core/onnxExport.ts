@@ -1,0 +1,138 @@
+/**
+ * The ONNX export: the folded model (inference.ts) as a standard ONNX graph, opset 13, written with the maintained
+ * `onnx-proto` package (protobufjs code generated from onnx.proto), graph built by small node helpers.
+ *
+ * Input `pixels`: float32 (N, 784), raw pixel values 0..255. Output `logits`: float32 (N, 10), no softmax
+ * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
+ * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
+ *   x = pixels / 255
+ *   per layer:  absmax8:  g = ReduceMax(|x|), q = Clip(Round(x · (127 / max(g, tiny))), −127, 127), inScale = g / 127
+ *               sign:     q = Where(x ≥ 0, 1, −1), inScale = 1
+ *               none:     q = x
+ *               acc = MatMul(q, Cast(trits))       trits: int8 initializer (K, N) holding −1, 0, +1
+ *               y = (acc · inScale) · scale + bias  scale, bias: (N) float32, the ternary scale and batch norm folded
+ *               ReLU where the layer has it
+ * The float twin has a float32 weight initializer instead of trits (and scale = the batch-norm gain).
+ */
+import onnxProto from 'onnx-proto';
+import type { onnx as Onnx } from 'onnx-proto';
+import type { InferenceLayer, InferenceModel } from './inference';
+import { unpackTernary } from './packing';
+import { ABSMAX_LEVELS } from './ternary';
+
+// onnx-proto is CommonJS (module.exports = the protobufjs root): take the namespace from its default export.
+const { onnx } = onnxProto;
+
+export const ONNX_OPSET = 13;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT8 = onnx.TensorProto.DataType.INT8;
+
+export interface OnnxExportOptions {
+  preset: string;
+  appVersion: string;
+  /** Extra key/value pairs for the model's metadata_props (config, threshold, …). */
+  metadata: Record<string, string>;
+}
+
+/** Collects nodes and initializers; names are made unique and readable (layer0.q, layer0.acc, …). */
+class GraphBuilder {
+  readonly nodes: Onnx.INodeProto[] = [];
+  readonly initializers: Onnx.ITensorProto[] = [];
+
+  node(opType: string, inputs: string[], output: string, attributes: Onnx.IAttributeProto[] = []): string {
+    this.nodes.push({ opType, input: inputs, output: [output], name: `${output}.${opType}`, attribute: attributes });
+    return output;
+  }
+
+  floatTensor(name: string, dims: number[], values: ArrayLike<number>): string {
+    const data = Float32Array.from(values);
+    this.initializers.push({ name, dims, dataType: FLOAT, rawData: new Uint8Array(data.buffer) });
+    return name;
+  }
+
+  int8Tensor(name: string, dims: number[], values: Int8Array): string {
+    this.initializers.push({ name, dims, dataType: INT8, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
+    return name;
+  }
+
+  scalar(name: string, value: number): string {
+    return this.floatTensor(name, [], [value]);
+  }
+}
+
+const intsAttribute = (name: string, ints: number[]): Onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
+const intAttribute = (name: string, i: number): Onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+
+function floatTensorType(dims: (number | string)[]): Onnx.ITypeProto {
+  return {
+    tensorType: {
+      elemType: FLOAT,
+      shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+    },
+  };
+}
+
+/** Appends one layer's nodes; returns the name of its output (N_batch, units). */
+function addLayer(graph: GraphBuilder, layer: InferenceLayer, index: number, input: string): string {
+  const p = `layer${index}`;
+  const { inputSize: K, outputSize: N } = layer.packed;
+  let quantized = input;
+  let inScale: string | null = null;
+  if (layer.inputQuantizer === 'absmax8') {
+    const gamma = graph.node('ReduceMax', [graph.node('Abs', [input], `${p}.abs`)], `${p}.gamma`, [intsAttribute('axes', [1]), intAttribute('keepdims', 1)]);
+    // max(γ, tiny) only guards an all-zero row (x·(127/0) would be NaN); any real γ is at least 1/255.
+    const safeGamma = graph.node('Max', [gamma, graph.scalar(`${p}.tiny`, 1e-30)], `${p}.gamma_safe`);
+    const factor = graph.node('Div', ['levels', safeGamma], `${p}.factor`);
+    const rounded = graph.node('Round', [graph.node('Mul', [input, factor], `${p}.scaled`)], `${p}.rounded`);
+    quantized = graph.node('Clip', [rounded, 'minus_levels', 'levels'], `${p}.q`);
+    inScale = graph.node('Div', [gamma, 'levels'], `${p}.in_scale`);
+  } else if (layer.inputQuantizer === 'sign') {
+    const nonNegative = graph.node('GreaterOrEqual', [input, 'zero'], `${p}.non_negative`);
+    quantized = graph.node('Where', [nonNegative, 'one', 'minus_one'], `${p}.q`);
+  }
+  const weights = layer.floatWeights
+    ? graph.floatTensor(`${p}.weight`, [K, N], layer.floatWeights)
+    : graph.node('Cast', [graph.int8Tensor(`${p}.trits`, [K, N], unpackTernary(layer.packed))], `${p}.trits_float`, [intAttribute('to', FLOAT)]);
+  let y = graph.node('MatMul', [quantized, weights], `${p}.acc`);
+  if (inScale) y = graph.node('Mul', [y, inScale], `${p}.acc_scaled`);
+  y = graph.node('Mul', [y, graph.floatTensor(`${p}.scale`, [N], layer.scale)], `${p}.scaled_out`);
+  y = graph.node('Add', [y, graph.floatTensor(`${p}.bias`, [N], layer.bias)], `${p}.y`);
+  if (layer.activation === 'relu') y = graph.node('Relu', [y], `${p}.relu`);
+  return y;
+}
+
+/** The model as ONNX protobuf bytes. */
+export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): Uint8Array {
+  const graph = new GraphBuilder();
+  graph.scalar('levels', ABSMAX_LEVELS);
+  graph.scalar('minus_levels', -ABSMAX_LEVELS);
+  graph.scalar('zero', 0);
+  graph.scalar('one', 1);
+  graph.scalar('minus_one', -1);
+  let x = graph.node('Div', ['pixels', graph.scalar('pixel_max', 255)], 'x');
+  model.layers.forEach((layer, i) => (x = addLayer(graph, layer, i, x)));
+  graph.node('Identity', [x], 'logits');
+  // Only the initializers a node reads (the sign constants are unused by absmax-only models and vice versa).
+  const used = new Set(graph.nodes.flatMap((n) => n.input ?? []));
+  const proto = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    producerName: 'BitNet Playground',
+    producerVersion: options.appVersion,
+    docString: `Ternary network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input raw pixels 0..255, output logits.`,
+    metadataProps: Object.entries({ preset: options.preset, ...options.metadata }).map(([key, value]) => ({ key, value })),
+    graph: {
+      name: `bitnet_${options.preset.replace(/[^A-Za-z0-9_]/g, '_')}`,
+      node: graph.nodes,
+      initializer: graph.initializers.filter((t) => used.has(t.name ?? '')),
+      input: [{ name: 'pixels', type: floatTensorType(['N', model.inputSize]) }],
+      output: [{ name: 'logits', type: floatTensorType(['N', model.classCount]) }],
+    },
+  });
+  return onnx.ModelProto.encode(proto).finish();
+}
+
+/** Parses ONNX bytes back (tests, and a check before download). */
+export function decodeOnnx(bytes: Uint8Array): Onnx.ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}

@@ -1,0 +1,74 @@
+/**
+ * Deploy: the trained network leaves the page as integer-only C for a microcontroller (a zip) or as ONNX. The
+ * figures are core's size model for a Cortex-M0+ (mcuFootprint.ts); the exports are made in the worker.
+ */
+import { PACKING_LABELS } from '../core/cEmitter';
+import { configFootprint, integerOnlyConfigProblem } from '../core/mcuFootprint';
+import type { TritPacking } from '../core/tritBytes';
+import { useConfig, useDeploy, useStatus } from '../store/hooks';
+import { exportModel } from '../store/workerBridge';
+import { bytes } from './format';
+
+const PACKINGS: TritPacking[] = ['base3', 'base4'];
+
+export function DeployPanel() {
+  const { config } = useConfig();
+  const { packing, task, result, choosePacking } = useDeploy();
+  const { status } = useStatus();
+  const footprint = configFootprint(config, packing);
+  const cProblem = integerOnlyConfigProblem(config);
+  const busy = task !== null || status === 'loading';
+  return (
+    <figure className="chart deploy-panel" data-testid="deploy-panel">
+      <figcaption>Deploy: take the network to a microcontroller (integer-only C) or any runtime (ONNX)</figcaption>
+      <label>
+        C packing{' '}
+        <select data-testid="export-packing" value={packing} onChange={(e) => choosePacking(e.target.value as TritPacking)}>
+          {PACKINGS.map((p) => (
+            <option key={p} value={p}>
+              {PACKING_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <table className="size-table" data-testid="deploy-figures" data-flash={footprint.flashBytes} data-ram={footprint.ramBytes}>
+        <tbody>
+          <tr>
+            <th scope="row">Weights</th>
+            <td>
+              {footprint.trits.toLocaleString()} trits in {bytes(footprint.weightBytes)}, {footprint.bitsPerWeight.toFixed(3)} bits per weight
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Flash on a Cortex-M0+ (code + weights, estimated)</th>
+            <td>{bytes(footprint.flashBytes)}</td>
+          </tr>
+          <tr>
+            <th scope="row">RAM (static buffers) and stack</th>
+            <td>
+              {bytes(footprint.ramBytes)} + {footprint.stackBytes} B stack
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {cProblem && (
+        <p className="muted" data-testid="export-c-unavailable">
+          {cProblem}
+        </p>
+      )}
+      <div className="kernel-actions">
+        <button type="button" data-testid="export-c" disabled={busy || cProblem !== null} onClick={() => exportModel('c', packing)}>
+          {task === 'c' ? 'Exporting C…' : 'Download C for a microcontroller (.zip)'}
+        </button>
+        <button type="button" data-testid="export-onnx" disabled={busy} onClick={() => exportModel('onnx', packing)}>
+          {task === 'onnx' ? 'Exporting ONNX…' : 'Download ONNX'}
+        </button>
+      </div>
+      {result && (
+        <p data-testid="export-result" data-ok={result.ok} role={result.ok ? 'status' : 'alert'}>
+          {result.ok ? `${result.fileName} (${bytes(result.byteLength)}): ${result.message}` : `Export failed: ${result.message}`}
+        </p>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Exports of the current model (the Deploy panel): integer-only C as a zip, or ONNX. core does the work (folding,
+ * the integer model, the emitters); this file gathers what they need from the trainer and the dataset, and
+ * measures the integer model against the float reference on the held-out split, for the export's README.
+ */
+import { PRESETS } from '../core/config';
+import { emitC, zipFiles, type MeasuredAccuracy } from '../core/cEmitter';
+import type { DatasetId, ImageSet, SplitDataset } from '../core/dataset';
+import { argmaxRows, foldModel, referenceForward } from '../core/inference';
+import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/integerModel';
+import { exportOnnx } from '../core/onnxExport';
+import type { TritPacking } from '../core/tritBytes';
+import type { ExportFormat } from '../protocol/messages';
+import type { Trainer } from '../train/trainer';
+import { version as appVersion } from '../../package.json';
+
+/** Images the export's accuracy is measured on: all of a 1,000-image split, the first 2,000 of larger ones. */
+const ACCURACY_IMAGES = 2000;
+/** Labelled images shipped in the C export's examples/. */
+const EXAMPLE_IMAGES = 8;
+
+export interface ExportRequest {
+  format: ExportFormat;
+  packing: TritPacking;
+  preset: string;
+  datasetId: DatasetId;
+  threshold: number;
+}
+
+export interface BuiltExport {
+  fileName: string;
+  bytes: Uint8Array;
+  note: string;
+}
+
+function configSummary(trainer: Trainer, threshold: number, datasetId: DatasetId): string {
+  const c = trainer.config;
+  return `784-${[...c.hidden, 10].join('-')}, ${c.weightQuantizer} weights at t = ${threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+}
+
+function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {
+  const count = Math.min(ACCURACY_IMAGES, set.count);
+  const pixels = set.pixels.subarray(0, count * 784);
+  const scores = integerForward(model, pixels, count);
+  const referencePredictions = argmaxRows(referenceForward(reference, pixels, count), count, reference.classCount);
+  let integerCorrect = 0;
+  let referenceCorrect = 0;
+  for (let i = 0; i < count; i++) {
+    if (argmaxInt(scores, i * model.classCount, model.classCount) === set.labels[i]) integerCorrect++;
+    if (referencePredictions[i] === set.labels[i]) referenceCorrect++;
+  }
+  return { split, count, integerAccuracy: integerCorrect / count, referenceAccuracy: referenceCorrect / count };
+}
+
+export async function buildExport(trainer: Trainer, dataset: SplitDataset, request: ExportRequest): Promise<BuiltExport> {
+  const config = trainer.config;
+  const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, request.threshold);
+  const preset = request.preset in PRESETS ? request.preset : 'custom';
+  if (request.format === 'onnx') {
+    const bytes = exportOnnx(model, {
+      preset,
+      appVersion,
+      metadata: {
+        config: JSON.stringify({ ...config, threshold: request.threshold }),
+        dataset: request.datasetId,
+        globalStep: String(trainer.globalStep),
+      },
+    });
+    return { fileName: `bitnet-${preset}.onnx`, bytes, note: `ONNX, opset 13, ${bytes.length.toLocaleString('en-US')} bytes` };
+  }
+  const problem = integerOnlyProblem(model);
+  if (problem) throw new Error(problem);
+  const integerModel = toIntegerModel(model);
+  const split = dataset.validation;
+  const accuracy = measure(integerModel, model, split, `${request.datasetId} validation`);
+  const examples = Math.min(EXAMPLE_IMAGES, split.count);
+  const files = emitC(integerModel, {
+    packing: request.packing,
+    preset,
+    configSummary: configSummary(trainer, request.threshold, request.datasetId),
+    accuracy,
+    examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
+    appVersion,
+  });
+  const bytes = zipFiles(files);
+  const note = `integer C ${(100 * accuracy.integerAccuracy).toFixed(2)} % vs float reference ${(100 * accuracy.referenceAccuracy).toFixed(2)} % on ${accuracy.count.toLocaleString('en-US')} validation images`;
+  return { fileName: `bitnet-${preset}-c.zip`, bytes, note };
+}
