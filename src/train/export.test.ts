@@ -1,0 +1,205 @@
+/**
+ * The exports of trained models, proven by real toolchains on the embedded data: the C built by the system cc with
+ * the strict flags computes exactly integerForward's scores (core), which agree with the float reference;
+ * ONNX Runtime reproduces the reference's logits; for a Cortex-M0+ the objects reference no floating point and no
+ * malloc and have the size core's footprint model says; an emulated Cortex-M3 predicts what the host predicts.
+ * Hostile models too: t = 0 and t = 2, a zero-variance unit, negative γ, a layer whose trits are all zero.
+ */
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
+import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
+import { imageSetFromIdx, splitEmbedded, type ImageSet } from '../core/dataset';
+import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
+import { argmaxInt, integerForward, toIntegerModel } from '../core/integerModel';
+import { decodeOnnx, exportOnnx } from '../core/onnxExport';
+import type { TritPacking } from '../core/tritBytes';
+import {
+  armToolchainAvailable,
+  buildCortexM0Plus,
+  buildHost,
+  forbiddenSymbols,
+  runCortexM3,
+  runExample,
+  runHost,
+  writeExport,
+} from '../../scripts/cToolchain';
+import * as tf from './tf';
+import { Trainer } from './trainer';
+
+let validation: ImageSet;
+const COUNT = 1000;
+/** CI installs the Arm toolchain and QEMU (.ci/run); a developer machine without them skips those checks. */
+const runArm = armToolchainAvailable() || !!process.env.CI;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
+  validation = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded')).validation;
+});
+
+async function trainedSnapshot(config: TrainConfig, steps: number): Promise<LayerSnapshot[]> {
+  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
+  const trainer = new Trainer(config, splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded')));
+  for (let i = 0; i < steps; i++) await trainer.step();
+  const snapshot = await trainer.model.snapshot();
+  trainer.dispose();
+  return snapshot;
+}
+
+function clone(snapshot: LayerSnapshot[]): LayerSnapshot[] {
+  return snapshot.map((layer) => ({
+    ...layer,
+    weight: layer.weight.slice(),
+    bias: layer.bias.slice(),
+    batchNorm: layer.batchNorm && {
+      gamma: layer.batchNorm.gamma.slice(),
+      beta: layer.batchNorm.beta.slice(),
+      mean: layer.batchNorm.mean.slice(),
+      variance: layer.batchNorm.variance.slice(),
+    },
+  }));
+}
+
+/** Unit 0 of the first layer gets zero variance, units 1–4 a negative γ. */
+function hostileBatchNorm(snapshot: LayerSnapshot[]): LayerSnapshot[] {
+  const copy = clone(snapshot);
+  const bn = copy[0]!.batchNorm!;
+  bn.variance[0] = 0;
+  for (let j = 1; j < 5; j++) bn.gamma[j] = -bn.gamma[j]!;
+  return copy;
+}
+
+/** Every trit of the last layer is zero: the scores are the folded biases alone. */
+function zeroLastLayer(snapshot: LayerSnapshot[]): LayerSnapshot[] {
+  const copy = clone(snapshot);
+  copy[copy.length - 1]!.weight.fill(0);
+  return copy;
+}
+
+function predictionsOf(scores: Int32Array, count: number): Uint8Array {
+  return Uint8Array.from({ length: count }, (_, i) => argmaxInt(scores, i * 10, 10));
+}
+
+function share(a: ArrayLike<number>, b: ArrayLike<number>, count: number): number {
+  let same = 0;
+  for (let i = 0; i < count; i++) if (a[i] === b[i]) same++;
+  return same / count;
+}
+
+function emit(model: InferenceModel, packing: TritPacking, preset: string) {
+  const integer = toIntegerModel(model);
+  return {
+    integer,
+    files: emitC(integer, {
+      packing,
+      preset,
+      configSummary: 'test',
+      accuracy: null,
+      examples: { pixels: validation.pixels.subarray(0, 4 * 784), labels: validation.labels.subarray(0, 4), count: 4 },
+      appVersion: 'test',
+    }),
+  };
+}
+
+describe.each<[PresetId, number[]]>([
+  ['seed', [128]],
+  ['b158-mlp', [96, 64]],
+])('%s exports', (preset, hidden) => {
+  const config: TrainConfig = { ...PRESETS[preset], hidden, epochs: 1 };
+  const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
+  let trained: LayerSnapshot[];
+
+  beforeAll(async () => {
+    trained = await trainedSnapshot(config, 40);
+  });
+
+  const variants: [string, () => LayerSnapshot[], number][] = [
+    ['as trained', () => trained, config.threshold],
+    ['t = 0', () => trained, 0],
+    ['t = 2', () => trained, 2],
+    ['zero variance and negative γ', () => hostileBatchNorm(trained), config.threshold],
+    ['a layer of zero trits', () => zeroLastLayer(trained), config.threshold],
+  ];
+
+  it.each(variants)('%s: the C (cc, strict flags) computes integerForward exactly; integer, ONNX and reference agree', async (_, snapshotOf, threshold) => {
+    const model = foldModel(snapshotOf(), config, quantizer, threshold);
+    const pixels = validation.pixels.subarray(0, COUNT * 784);
+    const referenceLogits = referenceForward(model, pixels, COUNT);
+    const reference = argmaxRows(referenceLogits, COUNT, 10);
+
+    const { integer, files } = emit(model, 'base3', preset);
+    const scores = integerForward(integer, pixels, COUNT);
+    expect(share(predictionsOf(scores, COUNT), reference, COUNT)).toBeGreaterThanOrEqual(0.995);
+
+    const dir = writeExport(files);
+    const binary = buildHost(dir);
+    const fromC = runHost(binary, pixels, 300);
+    expect(Array.from(fromC.scores)).toEqual(Array.from(scores.subarray(0, 300 * 10)));
+    expect(Array.from(fromC.predictions)).toEqual(Array.from(predictionsOf(scores, 300)));
+    const example = runExample(dir);
+    expect(example.ok, example.output).toBe(true);
+
+    const session = await ort.InferenceSession.create(exportOnnx(model, { preset, appVersion: 'test', metadata: {} }));
+    const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [COUNT, 784]) });
+    const onnxLogits = output.logits!.data as Float32Array;
+    let maxDifference = 0;
+    for (let i = 0; i < onnxLogits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(onnxLogits[i]! - referenceLogits[i]!));
+    expect(maxDifference).toBeLessThanOrEqual(1e-4);
+    expect(share(argmaxRows(onnxLogits, COUNT, 10), reference, COUNT)).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('the fastest packing gives the same scores as the smallest', () => {
+    const model = foldModel(trained, config, quantizer, config.threshold);
+    const pixels = validation.pixels.subarray(0, 200 * 784);
+    const { integer, files } = emit(model, 'base4', preset);
+    const run = runHost(buildHost(writeExport(files)), pixels, 200);
+    expect(Array.from(run.scores)).toEqual(Array.from(integerForward(integer, pixels, 200)));
+  });
+
+  it('the same model gives the same files and zip, byte for byte', () => {
+    const model = foldModel(trained, config, quantizer, config.threshold);
+    const first = emit(model, 'base3', preset).files;
+    const second = emit(foldModel(clone(trained), config, quantizer, config.threshold), 'base3', preset).files;
+    expect(second).toEqual(first);
+    expect(Buffer.from(zipFiles(second)).equals(Buffer.from(zipFiles(first)))).toBe(true);
+  });
+
+  it('the ONNX graph holds int8 trits and standard operators only (opset 13)', () => {
+    const bytes = exportOnnx(foldModel(trained, config, quantizer, config.threshold), { preset, appVersion: 'test', metadata: {} });
+    const parsed = decodeOnnx(bytes);
+    expect(parsed.opsetImport.map((o) => [o.domain, Number(o.version?.toString())])).toEqual([['', 13]]);
+    const trits = parsed.graph!.initializer!.filter((t) => t.name?.endsWith('.trits'));
+    expect(trits).toHaveLength(hidden.length + 1);
+    for (const tensor of trits) {
+      expect(tensor.dataType).toBe(3); // INT8
+      const values = new Int8Array(tensor.rawData!.buffer, tensor.rawData!.byteOffset, tensor.rawData!.byteLength);
+      expect(values.every((v) => v === -1 || v === 0 || v === 1)).toBe(true);
+    }
+    expect(parsed.graph!.node!.every((n) => !n.domain)).toBe(true);
+  });
+
+  it.runIf(runArm).each<TritPacking>(['base3', 'base4'])(
+    'Cortex-M0+ (%s): no floating point, no malloc, the size core estimates; QEMU Cortex-M3 = host',
+    (packing) => {
+      const model = foldModel(trained, config, quantizer, config.threshold);
+      const { integer, files } = emit(model, packing, preset);
+      const dir = writeExport(files);
+      const sizes = buildCortexM0Plus(dir);
+      expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
+      expect(sizes.undefinedSymbols.filter((s) => /malloc|free/.test(s))).toEqual([]);
+      const estimate = integerModelFootprint(integer, packing);
+      console.log(`${preset} ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes}); needs ${sizes.undefinedSymbols.join(' ')}`);
+      expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+      expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
+
+      const host = runHost(buildHost(dir), validation.pixels, 32);
+      const emulated = runCortexM3(dir, validation.pixels, 32);
+      expect(Array.from(emulated.predictions)).toEqual(Array.from(host.predictions));
+      expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
+      expect(emulated.instructions).toBeGreaterThan(0);
+    },
+  );
+});
