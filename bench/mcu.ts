@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:mcu`: each preset trained headless on the full MNIST in MNIST_DIR with its own recipe (tfjs WASM
+ * in Node; BENCH_EPOCHS and BENCH_PRESETS shorten it), exported as C at both packings and as ONNX, and measured:
+ * one JSON line per preset and packing,
+ *   {"preset","packing","bitsPerWeight","flashBytes","ramBytes","stackBytes","instructionsPerInference",
+ *    "msAt48MHz","cAccuracy","onnxAccuracy","agreement", …}
+ * Flash = text + data, RAM = data + bss of the export's objects for a Cortex-M0+ (-Os, no C library), stack from
+ * -fstack-usage; instructions = SysTick ticks around one bitnet_predict in QEMU (mps2-an385, Cortex-M3,
+ * -icount shift=0) × instructions per tick from a calibration loop, median of 32 test images; msAt48MHz =
+ * instructions ÷ 48,000; agreement = share of identical C and ONNX predictions on the 10,000 test images.
+ * Writes every zip and ONNX file to bench-results/. A benchmark: it prints figures and asserts nothing.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { emitC, integerModelFootprint, zipFiles } from '../src/core/cEmitter';
+import { PRESETS, type PresetId } from '../src/core/config';
+import { argmaxRows, foldModel, referenceForward } from '../src/core/inference';
+import { toIntegerModel } from '../src/core/integerModel';
+import { exportOnnx } from '../src/core/onnxExport';
+import type { TritPacking } from '../src/core/tritBytes';
+import { initBackend, registerOptionalBackends } from '../src/train/backend';
+import { Trainer } from '../src/train/trainer';
+import { buildCortexM0Plus, buildHost, runCortexM3, runHost, writeExport } from '../scripts/cToolchain';
+import { loadFullDatasetFromDir } from './nodeData';
+
+const dir = process.env.MNIST_DIR;
+if (!dir) {
+  console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist');
+  process.exit(2);
+}
+const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp').split(',') as PresetId[];
+const PACKINGS: TritPacking[] = ['base3', 'base4'];
+const QEMU_IMAGES = 32;
+
+await registerOptionalBackends();
+const backend = await initBackend(['wasm', 'cpu']);
+const data = loadFullDatasetFromDir(dir, 'MNIST');
+const test = data.test!;
+mkdirSync('bench-results', { recursive: true });
+
+const accuracyOf = (predictions: ArrayLike<number>): number => {
+  let correct = 0;
+  for (let i = 0; i < test.count; i++) if (predictions[i] === test.labels[i]) correct++;
+  return correct / test.count;
+};
+
+for (const preset of presets) {
+  const epochs = Number(process.env.BENCH_EPOCHS ?? PRESETS[preset].epochs);
+  const config = { ...PRESETS[preset], epochs };
+  const trainer = new Trainer(config, data);
+  const started = performance.now();
+  while (!trainer.finished) await trainer.step();
+  const trainSeconds = (performance.now() - started) / 1000;
+  const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
+  const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold);
+  trainer.dispose();
+
+  const referenceAccuracy = accuracyOf(argmaxRows(referenceForward(model, test.pixels, test.count), test.count, 10));
+  const onnxBytes = exportOnnx(model, { preset, appVersion: 'bench', metadata: { epochs: String(epochs) } });
+  writeFileSync(`bench-results/bitnet-${preset}.onnx`, onnxBytes);
+  const session = await ort.InferenceSession.create(onnxBytes);
+  const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(test.pixels), [test.count, 784]) });
+  const fromOnnx = argmaxRows(output.logits!.data as Float32Array, test.count, 10);
+
+  const integer = toIntegerModel(model);
+  for (const packing of PACKINGS) {
+    const files = emitC(integer, {
+      packing,
+      preset,
+      configSummary: `${preset} preset, ${epochs} epochs on the full MNIST (bench:mcu)`,
+      accuracy: null,
+      examples: { pixels: test.pixels.subarray(0, 8 * 784), labels: test.labels.subarray(0, 8), count: 8 },
+      appVersion: 'bench',
+    });
+    writeFileSync(`bench-results/bitnet-${preset}-${packing}-c.zip`, zipFiles(files));
+    const exportDir = writeExport(files, `bench-mcu-${preset}-${packing}-`);
+    const fromC = runHost(buildHost(exportDir), test.pixels, test.count).predictions;
+    const sizes = buildCortexM0Plus(exportDir);
+    const emulated = runCortexM3(exportDir, test.pixels, QEMU_IMAGES);
+    const estimate = integerModelFootprint(integer, packing);
+    let agree = 0;
+    for (let i = 0; i < test.count; i++) if (fromC[i] === fromOnnx[i]) agree++;
+    console.log(
+      JSON.stringify({
+        preset,
+        packing,
+        bitsPerWeight: Number(estimate.bitsPerWeight.toFixed(4)),
+        flashBytes: sizes.flashBytes,
+        ramBytes: sizes.ramBytes,
+        stackBytes: sizes.stackBytes,
+        instructionsPerInference: emulated.instructions,
+        msAt48MHz: Number((emulated.instructions / 48_000).toFixed(2)),
+        cAccuracy: accuracyOf(fromC),
+        onnxAccuracy: accuracyOf(fromOnnx),
+        agreement: agree / test.count,
+        referenceAccuracy,
+        qemuMatchesHost: emulated.predictions.every((p, i) => p === fromC[i]),
+        estimatedFlashBytes: estimate.flashBytes,
+        estimatedRamBytes: estimate.ramBytes,
+        epochs,
+        backend,
+        trainSeconds: Number(trainSeconds.toFixed(1)),
+      }),
+    );
+  }
+}
