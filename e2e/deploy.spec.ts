@@ -3,7 +3,8 @@
  * ONNX file, and prove both with toolchains nobody here wrote: the system cc with the strict flags (the export's
  * own example checks its expected scores) and ONNX Runtime, which must predict what the C predicts.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Download, Locator, Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import * as ort from 'onnxruntime-node';
@@ -21,6 +22,14 @@ async function download(page: Page, button: Locator): Promise<{ name: string; by
 function embeddedValidation() {
   const read = (name: string) => new Uint8Array(readFileSync(new URL(`../public/generated/${name}`, import.meta.url)));
   return splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded')).validation;
+}
+
+/** The 10,000 MNIST test images when the full MNIST is here (../shared/data/mnist or MNIST_DIR), else the embedded validation split. */
+function evaluationImages() {
+  const dir = process.env.MNIST_DIR ?? resolve(import.meta.dirname, '../../shared/data/mnist');
+  if (!existsSync(join(dir, 't10k-images-idx3-ubyte.gz'))) return { name: 'embedded validation images', set: embeddedValidation() };
+  const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+  return { name: 'MNIST test images', set: imageSetFromIdx(read('t10k-images-idx3-ubyte.gz'), read('t10k-labels-idx1-ubyte.gz'), 'MNIST test') };
 }
 
 async function onnxPredictions(bytes: Uint8Array, pixels: Uint8Array, count: number): Promise<Uint8Array> {
@@ -59,7 +68,7 @@ test('after a short training both exports download; the C builds strictly and ag
   expect(Number(parsed.opsetImport[0]?.version?.toString())).toBeGreaterThanOrEqual(13);
   expect(parsed.graph?.initializer?.map((t) => t.name)).toContain('layer0.trits');
 
-  const validation = embeddedValidation();
+  const { name: imagesName, set: validation } = evaluationImages();
   const count = validation.count;
   const fromC = runHost(binary, validation.pixels, count).predictions;
   const fromOnnx = await onnxPredictions(onnxFile.bytes, validation.pixels, count);
@@ -71,7 +80,7 @@ test('after a short training both exports download; the C builds strictly and ag
     if (fromC[i] === validation.labels[i]) cCorrect++;
     if (fromOnnx[i] === validation.labels[i]) onnxCorrect++;
   }
-  console.log(`deploy e2e: C ${(100 * cCorrect / count).toFixed(2)} %, ONNX ${(100 * onnxCorrect / count).toFixed(2)} %, identical predictions ${(100 * agree / count).toFixed(2)} % of ${count}`);
+  console.log(`deploy e2e: C ${(100 * cCorrect / count).toFixed(2)} %, ONNX ${(100 * onnxCorrect / count).toFixed(2)} %, identical predictions ${(100 * agree / count).toFixed(2)} % of ${count} ${imagesName}`);
   expect(agree / count).toBeGreaterThanOrEqual(0.995);
   expect(Math.abs(cCorrect - onnxCorrect) / count).toBeLessThanOrEqual(0.002);
 

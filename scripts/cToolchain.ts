@@ -74,13 +74,25 @@ function parseRunOutput(text: string, count: number): CRun {
 
 /** Builds the export with the system cc and the strict flags (plus the export's own example), returns the driver. */
 export function buildHost(dir: string): string {
-  const driver = join(dir, 'driver_main.c');
+  const build = join(dir, 'host-build');
+  mkdirSync(build, { recursive: true });
+  const driver = join(build, 'driver_main.c');
   writeFileSync(driver, HOST_DRIVER);
-  const binary = join(dir, 'bitnet_host');
-  execFileSync('cc', [...STRICT_FLAGS, '-I', dir, ...exportSources(dir).filter((f) => f !== driver), driver, '-o', binary], { stdio: 'pipe' });
-  const example = join(dir, 'bitnet_example');
-  execFileSync('cc', [...STRICT_FLAGS, '-I', dir, ...exportSources(dir).filter((f) => f !== driver), join(dir, 'examples/main.c'), '-o', example], { stdio: 'pipe' });
+  const binary = join(build, 'bitnet_host');
+  execFileSync('cc', [...STRICT_FLAGS, '-I', dir, ...exportSources(dir), driver, '-o', binary], { stdio: 'pipe' });
+  // The export's own example, built as its README says.
+  execFileSync('sh', ['-c', `cc ${STRICT_FLAGS.join(' ')} -I. *.c examples/main.c -o host-build/bitnet_example`], { cwd: dir, stdio: 'pipe' });
   return binary;
+}
+
+/** A user's own main.c beside the export's files, built with exactly `cc <strict flags> *.c main.c` (the glob less main.c). */
+export function buildUserMain(dir: string, mainSource: string): string {
+  const project = mkdtempSync(join(tmpdir(), 'bitnet-user-'));
+  for (const name of readdirSync(dir).filter((f) => /\.[ch]$/.test(f))) writeFileSync(join(project, name), readFileSync(join(dir, name)));
+  writeFileSync(join(project, 'main.c'), mainSource);
+  const sources = readdirSync(project).filter((f) => f.endsWith('.c') && f !== 'main.c').join(' ');
+  execFileSync('sh', ['-c', `cc ${STRICT_FLAGS.join(' ')} ${sources} main.c -o user_app`], { cwd: project, stdio: 'pipe' });
+  return join(project, 'user_app');
 }
 
 export function runHost(binary: string, pixels: Uint8Array, count: number): CRun {
@@ -90,7 +102,7 @@ export function runHost(binary: string, pixels: Uint8Array, count: number): CRun
 
 /** Runs the export's own examples/main.c; true when it reports every image as expected. */
 export function runExample(dir: string): { ok: boolean; output: string } {
-  const result = spawnSync(join(dir, 'bitnet_example'), { encoding: 'utf8' });
+  const result = spawnSync(join(dir, 'host-build', 'bitnet_example'), { encoding: 'utf8' });
   return { ok: result.status === 0, output: result.stdout };
 }
 
@@ -110,7 +122,7 @@ export function buildCortexM0Plus(dir: string): ArmSizes {
   const out = join(dir, 'm0plus');
   mkdirSync(out, { recursive: true });
   const objects: string[] = [];
-  for (const source of exportSources(dir).filter((f) => !f.endsWith('driver_main.c'))) {
+  for (const source of exportSources(dir)) {
     const object = join(out, source.split('/').pop()!.replace(/\.c$/, '.o'));
     execFileSync('arm-none-eabi-gcc', [...M0PLUS_FLAGS, '-fstack-usage', '-I', dir, '-c', source, '-o', object], { stdio: 'pipe', cwd: out });
     objects.push(object);
@@ -197,16 +209,17 @@ export interface QemuRun extends CRun {
 
 /** Links the export for a Cortex-M3 with picolibc's semihosting and runs it in QEMU's mps2-an385. */
 export function runCortexM3(dir: string, pixels: Uint8Array, count: number): QemuRun {
-  const driver = join(dir, 'qemu_main.c.txt');
+  mkdirSync(join(dir, 'qemu-build'), { recursive: true });
+  const driver = join(dir, 'qemu-build', 'qemu_main.c');
   writeFileSync(driver, qemuDriver(pixels, count));
-  const elf = join(dir, 'bitnet_m3.elf');
+  const elf = join(dir, 'qemu-build', 'bitnet_m3.elf');
   execFileSync(
     'arm-none-eabi-gcc',
     [
       '-mcpu=cortex-m3', '-mthumb', '-O2', '-std=c99', '-Wall', '-Wextra', '-Werror',
       '--specs=picolibc.specs', '--oslib=semihost',
       '-Wl,--defsym=__flash=0', '-Wl,--defsym=__flash_size=0x400000', '-Wl,--defsym=__ram=0x20000000', '-Wl,--defsym=__ram_size=0x400000',
-      '-I', dir, ...exportSources(dir).filter((f) => !f.endsWith('driver_main.c')), '-x', 'c', driver, '-o', elf,
+      '-I', dir, ...exportSources(dir), '-x', 'c', driver, '-o', elf,
     ],
     { stdio: 'pipe' },
   );

@@ -12,12 +12,7 @@ import { strToU8, zipSync } from 'fflate';
 import { BITNET_ENGINE_C, BITNET_H } from './cEngine';
 import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from './integerModel';
 import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
-import { packTritStream, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
-
-export const PACKING_LABELS: Record<TritPacking, string> = {
-  base3: 'smallest — 5 trits per byte (base 3), 1.6 bits per weight',
-  base4: 'fastest — 2 bits per trit, 4 per byte',
-};
+import { PACKING_LABELS, packTritStream, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
 
 export interface MeasuredAccuracy {
   /** e.g. 'validation' or 'test', and of which dataset. */

@@ -17,6 +17,11 @@ export type TritPacking = 'base3' | 'base4';
 
 export const TRITS_PER_BYTE: Record<TritPacking, number> = { base3: 5, base4: 4 };
 
+export const PACKING_LABELS: Record<TritPacking, string> = {
+  base3: 'smallest — 5 trits per byte (base 3), 1.6 bits per weight',
+  base4: 'fastest — 2 bits per trit, 4 per byte',
+};
+
 /** Powers of three that move digit i of a base-3 byte to the top of its fraction. */
 export const BASE3_DIGIT_MULTIPLIERS = [1, 3, 9, 27, 81] as const;
 

@@ -5,6 +5,7 @@
  * malloc and have the size core's footprint model says; an emulated Cortex-M3 predicts what the host predicts.
  * Hostile models too: t = 0 and t = 2, a zero-variance unit, negative γ, a layer whose trits are all zero.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import {
   armToolchainAvailable,
   buildCortexM0Plus,
   buildHost,
+  buildUserMain,
   forbiddenSymbols,
   runCortexM3,
   runExample,
@@ -148,6 +150,28 @@ describe.each<[PresetId, number[]]>([
     for (let i = 0; i < onnxLogits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(onnxLogits[i]! - referenceLogits[i]!));
     expect(maxDifference).toBeLessThanOrEqual(1e-4);
     expect(share(argmaxRows(onnxLogits, COUNT, 10), reference, COUNT)).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it("a user's own main.c builds with `cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic *.c main.c`", () => {
+    const { files } = emit(foldModel(trained, config, quantizer, config.threshold), 'base3', preset);
+    const userMain = `#include <stdio.h>
+#include <string.h>
+#include "bitnet.h"
+int main(void)
+{
+    uint8_t image[BITNET_INPUT_SIZE];
+    int32_t scores[BITNET_NUM_CLASSES];
+    memset(image, 0, sizeof image);
+    image[14 * 28 + 14] = 255;
+    printf("%d\\n", bitnet_predict(image, scores));
+    return 0;
+}
+`;
+    const app = buildUserMain(writeExport(files), userMain);
+    const printed = Number(execFileSync(app, { encoding: 'utf8' }).trim());
+    const image = new Uint8Array(784);
+    image[14 * 28 + 14] = 255;
+    expect(printed).toBe(argmaxInt(integerForward(toIntegerModel(foldModel(trained, config, quantizer, config.threshold)), image, 1)));
   });
 
   it('the fastest packing gives the same scores as the smallest', () => {

@@ -2,9 +2,8 @@
  * Deploy: the trained network leaves the page as integer-only C for a microcontroller (a zip) or as ONNX. The
  * figures are core's size model for a Cortex-M0+ (mcuFootprint.ts); the exports are made in the worker.
  */
-import { PACKING_LABELS } from '../core/cEmitter';
 import { configFootprint, integerOnlyConfigProblem } from '../core/mcuFootprint';
-import type { TritPacking } from '../core/tritBytes';
+import { PACKING_LABELS, type TritPacking } from '../core/tritBytes';
 import { useConfig, useDeploy, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';
