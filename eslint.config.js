@@ -42,10 +42,42 @@ export default tseslint.config(
     rules: {
       ...restrict([
         { group: ['react', 'react-*', 'zustand', 'recharts'], message: 'src/train runs in the worker and Node.' },
-        { group: ['../ui/*', '../store/*', '../worker/*'], message: 'train does not import the app.' },
+        { group: ['../ui/*', '../store/*', '../worker/*', '../gpu/*'], message: 'train does not import the app.' },
+        { group: ['../protocol/*'], message: 'train knows nothing of the worker protocol; the worker translates.' },
       ]),
       'no-restricted-globals': ['error', 'window', 'document'],
     },
+  },
+  {
+    files: ['src/gpu/**/*.ts'],
+    ignores: ['src/gpu/**/*.test.ts'],
+    rules: {
+      ...restrict([
+        { group: ['@tensorflow/*', 'react', 'react-*', 'zustand', 'recharts'], message: 'src/gpu is our own WebGPU code: no tfjs, no UI.' },
+        { group: ['../train/*', '../worker/*', '../store/*', '../ui/*', '../protocol/*'], message: 'gpu builds on core only.' },
+      ]),
+      'no-restricted-globals': ['error', 'window', 'document'],
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: {
+      ...restrict([
+        { group: ['react', 'react-*', 'zustand', 'recharts'], message: 'The worker has no UI.' },
+        { group: ['../ui/*', '../store/*'], message: 'The worker talks to the page through the protocol only.' },
+      ]),
+      'no-restricted-globals': ['error', 'window', 'document'],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: restrict([
+      { group: ['@tensorflow/*', 'react', 'react-*', 'zustand', 'recharts'], message: 'The protocol is plain types.' },
+      {
+        group: ['../train/*', '../worker/*', '../gpu/*', '../ui/*', '../store/*'],
+        message: 'The protocol depends on core types only, so the UI can import it without the worker.',
+      },
+    ]),
   },
   {
     files: ['src/ui/**/*.{ts,tsx}', 'src/store/**/*.ts'],

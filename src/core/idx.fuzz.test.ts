@@ -70,7 +70,7 @@ describe('IDX mutation fuzzing', () => {
         expect(Buffer.from(encodeIdx([set.count, set.rows, set.cols], set.pixels)).equals(Buffer.from(plain(images)))).toBe(true);
         expect(Buffer.from(encodeIdx([set.count], set.labels)).equals(Buffer.from(plain(labels)))).toBe(true);
       } catch (error) {
-        if (!(error instanceof IdxError)) throw new Error(`case ${i} (${name}) threw ${String(error)}`);
+        if (!(error instanceof IdxError)) throw new Error(`case ${i} (${name}) threw ${String(error)}`, { cause: error });
         expect(error.message.length).toBeGreaterThan(10);
         outcomes.rejected++;
       }

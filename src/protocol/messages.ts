@@ -6,7 +6,7 @@ import type { TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
 import type { TritPacking } from '../core/tritBytes';
 import type { LayerWeightStats } from '../core/weightStats';
-import type { BackendName } from './backends';
+import type { BackendName } from '../core/backends';
 
 export type TrainStatus = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
 

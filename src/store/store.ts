@@ -19,7 +19,7 @@ import type {
   TrainStatus,
   WeightReport,
 } from '../protocol/messages';
-import type { BackendName } from '../protocol/backends';
+import type { BackendName } from '../core/backends';
 
 /** Points per live series: enough for a smooth curve, few enough for recharts to redraw in a few ms. */
 const SERIES_LIMIT = 300;

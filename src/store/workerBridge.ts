@@ -14,7 +14,7 @@ import type {
   WorkerEvent,
   WorkerRequest,
 } from '../protocol/messages';
-import { isBackendName } from '../protocol/backends';
+import { isBackendName } from '../core/backends';
 import { saveFile } from './download';
 import { useAppStore, type ServerDataset } from './store';
 

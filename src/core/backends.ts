@@ -1,4 +1,4 @@
-/** Backend names, shared by the worker and the UI without pulling TensorFlow.js into the UI bundle. */
+/** TensorFlow.js backend names (plain strings), shared by train, the worker protocol and the UI without pulling TensorFlow.js into the UI bundle. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
