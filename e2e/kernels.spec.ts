@@ -24,7 +24,10 @@ test('the trained model runs on the WGSL kernels with the accuracy TensorFlow.js
   await expect(result).not.toHaveAttribute('data-json', '', { timeout: 120_000 });
   const rows = JSON.parse((await result.getAttribute('data-json')) ?? '[]') as { batch: number; speedup: number; predictionsAgree: boolean; kernel: string }[];
   for (const row of rows) console.log(JSON.stringify(row));
-  expect(rows.map((r) => r.batch)).toEqual(expect.arrayContaining([1, 64, 1000]));
+  // Every row is the batch it names (the embedded split holds 1,000 images: larger batches repeat them).
+  for (const kernel of new Set(rows.map((r) => r.kernel))) {
+    expect(rows.filter((r) => r.kernel === kernel).map((r) => r.batch)).toEqual([1, 64, 1024, 10_000]);
+  }
   expect(rows.every((r) => r.predictionsAgree)).toBe(true);
   await expect(result.locator('tbody tr')).toHaveCount(rows.length);
 });

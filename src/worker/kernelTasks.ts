@@ -90,6 +90,19 @@ function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array
   };
 }
 
+/** The first `batch` images of the set, cycling through it when the batch is larger; sourceIndex maps back. */
+export function repeatToBatch(set: ImageSet, batch: number): ImageSet & { sourceIndex: Uint32Array } {
+  const size = set.rows * set.cols;
+  const sourceIndex = Uint32Array.from({ length: batch }, (_, i) => i % set.count);
+  const pixels = new Uint8Array(batch * size);
+  const labels = new Uint8Array(batch);
+  sourceIndex.forEach((source, i) => {
+    pixels.set(set.pixels.subarray(source * size, (source + 1) * size), i * size);
+    labels[i] = set.labels[source]!;
+  });
+  return { ...set, count: batch, pixels, labels, sourceIndex };
+}
+
 async function timeRuns(runs: number, run: () => Promise<unknown>): Promise<number> {
   await run(); // warm-up: pipeline compilation and buffer creation are not what we compare
   const times: number[] = [];
@@ -118,15 +131,16 @@ export async function benchmarkKernels(
   const tfjsPredictions = await trainer.predict(set);
   const rows: KernelBenchRow[] = [];
   try {
-    for (const built of variants) for (const requested of batches) {
-      const batch = Math.min(requested, set.count);
-      const pixels = set.pixels.subarray(0, batch * 784);
+    for (const built of variants) for (const batch of batches) {
+      // Batches larger than the split repeat its images, so every row is the batch it names.
+      const repeated = repeatToBatch(set, batch);
+      const pixels = repeated.pixels;
       const runs = batch <= 64 ? 9 : batch <= 1024 ? 5 : 3;
       const ms = await timeRuns(runs, () => service.logits(built.model, built.network, pixels, batch));
       const tfjsMs = await timeRuns(runs, () => float.forward(pixels, batch));
       const cpuMs = batch <= 1024 ? await timeRuns(1, async () => referenceForward(built.model, pixels, batch)) : null;
-      const kernelPredictions = await service.predict(built.model, built.network, { ...set, count: batch, pixels, labels: set.labels.subarray(0, batch) });
-      const agreement = agreementOf(kernelPredictions, tfjsPredictions.subarray(0, batch));
+      const kernelPredictions = await service.predict(built.model, built.network, repeated);
+      const agreement = agreementOf(kernelPredictions, Uint8Array.from(repeated.sourceIndex, (i) => tfjsPredictions[i]!));
       rows.push({
         kernel: built.network ? built.network.kernels.join('+') : 'cpu-reference',
         preset,
