@@ -84,7 +84,7 @@ test.describe('full MNIST from MNIST_DIR', () => {
     await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train');
     await page.getByText('Load full MNIST or Fashion-MNIST').click();
     await page.getByPlaceholder('https://…/mnist/').fill(`${new URL(page.url()).origin}/datasets/mnist/`);
-    await page.getByRole('button', { name: 'Download' }).click();
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
     await expect(page.getByTestId('dataset-summary')).toContainText('55,000 train / 5,000 validation / 10,000 test', { timeout: 120_000 });
   });
 });
