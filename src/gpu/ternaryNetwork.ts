@@ -37,7 +37,6 @@ function batchGroups(batch: number): number {
   return Math.ceil(batch / SAMPLES_PER_THREAD);
 }
 
-const usage = GPUBufferUsage;
 type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
 
 interface LayerBuffers {
@@ -121,7 +120,7 @@ export class GpuTernaryNetwork {
     const buffer = this.device.createBuffer({
       label,
       size: Math.max(16, Math.ceil(data.byteLength / 4) * 4),
-      usage: usage.STORAGE | usage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     this.created.push(buffer);
@@ -162,12 +161,12 @@ export class GpuTernaryNetwork {
     if (this.gpu.lostReason) throw new Error(`The GPU device was lost (${this.gpu.lostReason}).`);
     const scratch: GPUBuffer[] = [];
     const buffer = (bytes: number, label: string, extra = 0): GPUBuffer => {
-      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: usage.STORAGE | extra });
+      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: GPUBufferUsage.STORAGE | extra });
       scratch.push(b);
       return b;
     };
     const uniform = (values: number[], label: string): GPUBuffer => {
-      const b = this.device.createBuffer({ label, size: 16, usage: usage.UNIFORM | usage.COPY_DST });
+      const b = this.device.createBuffer({ label, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(b, 0, Uint32Array.from(values));
       scratch.push(b);
       return b;
@@ -177,7 +176,7 @@ export class GpuTernaryNetwork {
     // first layer needs them as f32.
     const pixelInput = this.layers[0]?.layer.inputQuantizer === 'absmax8';
     const input = pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
-    let activation = buffer(input.byteLength, 'input activations', usage.COPY_DST);
+    let activation = buffer(input.byteLength, 'input activations', GPUBufferUsage.COPY_DST);
     this.device.queue.writeBuffer(activation, 0, input.buffer, input.byteOffset, input.byteLength);
     const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });
     const pass = encoder.beginComputePass({ label: 'ternary layers' });
@@ -193,7 +192,7 @@ export class GpuTernaryNetwork {
       const K = layer.packed.inputSize;
       const N = layer.packed.outputSize;
       const relu = layer.activation === 'relu' ? 1 : 0;
-      const output = buffer(batch * N * 4, `layer${i} output`, i === this.layers.length - 1 ? usage.COPY_SRC : 0);
+      const output = buffer(batch * N * 4, `layer${i} output`, i === this.layers.length - 1 ? GPUBufferUsage.COPY_SRC : 0);
       const unitGroups = unitGroupsFor(kernel, N);
       if (kernel === 'binary') {
         const wordsPerRow = Math.ceil(K / 32);
@@ -232,7 +231,7 @@ export class GpuTernaryNetwork {
           pass.dispatchWorkgroups(batch);
           x = packedOutput ? packed : codes;
         } else {
-          inScale = buffer(batch * 4, `layer${i} unit input scale`, usage.COPY_DST);
+          inScale = buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
           this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
         }
         const source = kernel === 'dot4' ? dot4Source : addSubSource;
@@ -254,7 +253,7 @@ export class GpuTernaryNetwork {
 
   /** Copies `bytes` of `source` out, submits, waits for the result, then destroys the call's scratch buffers. */
   private async submitAndRead(encoder: GPUCommandEncoder, source: GPUBuffer, bytes: number, scratch: GPUBuffer[]): Promise<Float32Array> {
-    const readback = this.device.createBuffer({ label: 'readback', size: bytes, usage: usage.MAP_READ | usage.COPY_DST });
+    const readback = this.device.createBuffer({ label: 'readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     scratch.push(readback);
     encoder.copyBufferToBuffer(source, 0, readback, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
@@ -278,7 +277,7 @@ export class GpuTernaryNetwork {
     const N = layer.packed.outputSize;
     const scratch: GPUBuffer[] = [];
     const make = (data: ArrayBufferView, label: string, kind: number) => {
-      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(data.byteLength / 4) * 4), usage: kind | usage.COPY_DST });
+      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(data.byteLength / 4) * 4), usage: kind | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       scratch.push(b);
       return b;
@@ -286,19 +285,19 @@ export class GpuTernaryNetwork {
     let input: Uint32Array | Float32Array = values;
     if (kernel === 'binary') input = packSignBits(values, batch, K);
     if (kernel === 'dot4') input = packI8x4(values, batch, K);
-    const x = make(input, 'layer-only input', usage.STORAGE);
-    const output = this.device.createBuffer({ label: 'layer-only output', size: Math.max(16, batch * N * 4), usage: usage.STORAGE | usage.COPY_SRC });
+    const x = make(input, 'layer-only input', GPUBufferUsage.STORAGE);
+    const output = this.device.createBuffer({ label: 'layer-only output', size: Math.max(16, batch * N * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     scratch.push(output);
     const relu = layer.activation === 'relu' ? 1 : 0;
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
     const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : addSubSource;
     const info = this.pipeline(`ternary_${kernel}`, source, { WORKGROUP_SIZE, RELU: relu }, kinds);
     const wordsPerRow = kernel === 'binary' ? Math.ceil(K / 32) : layer.packed.wordsPerRow;
-    const dims = make(Uint32Array.of(batch, K, N, wordsPerRow), 'layer-only dims', usage.UNIFORM);
+    const dims = make(Uint32Array.of(batch, K, N, wordsPerRow), 'layer-only dims', GPUBufferUsage.UNIFORM);
     const buffers =
       kernel === 'binary'
         ? [dims, entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, x, output]
-        : [dims, entry.weights[0]!, entry.scale, entry.bias, x, make(inScale, 'layer-only inScale', usage.STORAGE), output];
+        : [dims, entry.weights[0]!, entry.scale, entry.bias, x, make(inScale, 'layer-only inScale', GPUBufferUsage.STORAGE), output];
     const encoder = this.device.createCommandEncoder({ label: 'layer-only' });
     const pass = encoder.beginComputePass({ label: 'layer-only pass' });
     pass.setPipeline(info.pipeline);

@@ -1,0 +1,176 @@
+/**
+ * The training session driven in Node on the tfjs CPU backend, by event sequences: start, pause, step, reset,
+ * reconfigure, threshold coalescing, a classification answered while training goes on, a failed data load that
+ * keeps the model, finishing, dispose. Every status change must be one TRANSITIONS allows (else the session
+ * posts an 'Internal:' error, which these tests forbid).
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS, type TrainConfig } from '../core/config';
+import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import type { WorkerEvent } from '../protocol/messages';
+import * as tf from '../train/tf';
+import { TrainingSession, type SessionDeps } from './trainingSession';
+
+let embedded: SplitDataset;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
+  embedded = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+});
+
+const SMALL: TrainConfig = { ...PRESETS.seed, hidden: [32], batchSize: 200, epochs: 1 };
+
+function harness(loader?: SessionDeps['loadDataset']) {
+  const events: WorkerEvent[] = [];
+  let clock = 0;
+  const session = new TrainingSession({
+    post: (event) => events.push(event),
+    now: () => (clock += 5),
+    loadDataset: loader ?? (async () => embedded),
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+  });
+  const statuses = () => events.filter((e): e is Extract<WorkerEvent, { type: 'status' }> => e.type === 'status').map((e) => e.status);
+  const lastStep = () => {
+    const progress = events.filter((e): e is Extract<WorkerEvent, { type: 'progress' }> => e.type === 'progress');
+    return progress.length === 0 ? 0 : progress[progress.length - 1]!.globalStep;
+  };
+  const internalErrors = () => events.filter((e) => e.type === 'error' && e.message.startsWith('Internal'));
+  const waitFor = async (predicate: () => boolean, what: string) => {
+    for (let i = 0; i < 4000 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (!predicate()) throw new Error(`timed out waiting for ${what}`);
+  };
+  return { session, events, statuses, lastStep, internalErrors, waitFor };
+}
+
+async function ready(h: ReturnType<typeof harness>, config: TrainConfig = SMALL): Promise<void> {
+  await h.session.receive({ type: 'load-dataset', source: { kind: 'embedded', baseUrl: '' } });
+  await h.session.receive({ type: 'configure', config, preset: 'custom' });
+}
+
+describe('TrainingSession', () => {
+  it('load -> idle; start -> training; pause -> paused after the running step, and no step after it', async () => {
+    const h = harness();
+    await ready(h);
+    expect(h.statuses()).toEqual(['loading', 'idle']);
+    expect(h.events.some((e) => e.type === 'weights')).toBe(true);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 3, 'three steps');
+    await h.session.receive({ type: 'pause' });
+    await h.session.idle();
+    const stepAtPause = h.lastStep();
+    expect(h.session.status).toBe('paused');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.session.idle();
+    expect(h.lastStep()).toBe(stepAtPause);
+    expect(h.statuses()).toEqual(['loading', 'idle', 'training', 'paused']);
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
+  it('step advances exactly one step and reports paused; reset goes back to step 0', async () => {
+    const h = harness();
+    await ready(h);
+    await h.session.receive({ type: 'step' });
+    await h.session.receive({ type: 'step' });
+    expect(h.lastStep()).toBe(2);
+    expect(h.session.status).toBe('paused');
+    await h.session.receive({ type: 'reset' });
+    const weights = h.events.filter((e): e is Extract<WorkerEvent, { type: 'weights' }> => e.type === 'weights');
+    expect(weights[weights.length - 1]!.report.globalStep).toBe(0);
+    expect(h.session.status).toBe('idle');
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
+  it('a new configuration restarts from scratch; a threshold move alone does not', async () => {
+    const h = harness();
+    await ready(h);
+    await h.session.receive({ type: 'step' });
+    await h.session.receive({ type: 'configure', config: { ...SMALL, threshold: 1.1 }, preset: 'custom' });
+    await h.session.receive({ type: 'step' });
+    expect(h.lastStep()).toBe(2);
+    await h.session.receive({ type: 'configure', config: { ...SMALL, hidden: [16] }, preset: 'custom' });
+    expect(h.events.some((e) => e.type === 'status' && e.detail.includes('restarts from scratch'))).toBe(true);
+    await h.session.receive({ type: 'step' });
+    expect(h.lastStep()).toBe(1);
+    h.session.dispose();
+  });
+
+  it('coalesces threshold moves: only the newest of a burst is applied and evaluated', async () => {
+    const h = harness();
+    await ready(h);
+    await h.session.receive({ type: 'step' });
+    const before = h.events.length;
+    void h.session.receive({ type: 'set-threshold', threshold: 0.1 });
+    void h.session.receive({ type: 'set-threshold', threshold: 0.5 });
+    await h.session.receive({ type: 'set-threshold', threshold: 1.5 });
+    const evaluations = h.events.slice(before).filter((e): e is Extract<WorkerEvent, { type: 'threshold-evaluation' }> => e.type === 'threshold-evaluation');
+    expect(evaluations.map((e) => e.threshold)).toEqual([1.5]);
+    await h.session.receive({ type: 'set-threshold', threshold: Number.NaN });
+    expect(h.events.some((e) => e.type === 'error' && e.message.includes('outside 0..2'))).toBe(true);
+    h.session.dispose();
+  });
+
+  it('answers a drawn digit while training goes on, between two steps', async () => {
+    const h = harness();
+    await ready(h);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 2, 'two steps');
+    const digit = embedded.validation.pixels.slice(0, 784);
+    void h.session.receive({ type: 'classify', requestId: 7, pixels: digit });
+    await h.waitFor(() => h.events.some((e) => e.type === 'classification'), 'the classification');
+    const answer = h.events.find((e): e is Extract<WorkerEvent, { type: 'classification' }> => e.type === 'classification')!;
+    expect(answer.requestId).toBe(7);
+    expect(answer.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(h.session.status).toBe('training');
+    const stepAtAnswer = h.lastStep();
+    await h.waitFor(() => h.lastStep() > stepAtAnswer, 'training to go on');
+    await h.session.receive({ type: 'pause' });
+    h.session.dispose();
+  });
+
+  it('a failed data load reports the error and keeps the dataset and the model', async () => {
+    let fail = false;
+    const h = harness(async () => {
+      if (fail) throw new Error('the gzip data is corrupt');
+      return embedded;
+    });
+    await ready(h);
+    await h.session.receive({ type: 'step' });
+    fail = true;
+    await h.session.receive({ type: 'load-dataset', source: { kind: 'url', id: 'mnist', baseUrl: 'http://localhost/x/' } });
+    expect(h.events.some((e) => e.type === 'error' && e.message.includes('Could not load the dataset: the gzip data is corrupt'))).toBe(true);
+    expect(h.session.status).toBe('paused');
+    await h.session.receive({ type: 'step' });
+    expect(h.lastStep()).toBe(2);
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
+  it('finishes: done, a sweep, and start does nothing more', async () => {
+    const h = harness();
+    await ready(h, { ...SMALL, batchSize: 3000 });
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.session.status === 'done', 'done');
+    await h.session.idle();
+    expect(h.events.some((e) => e.type === 'sweep')).toBe(true);
+    expect(h.events.some((e) => e.type === 'epoch-end')).toBe(true);
+    expect(h.lastStep()).toBe(3);
+    await h.session.receive({ type: 'start' });
+    await h.session.idle();
+    expect(h.session.status).toBe('done');
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
+  it('dispose releases every tensor the session made', async () => {
+    const baseline = tf.memory().numTensors;
+    const h = harness();
+    await ready(h);
+    await h.session.receive({ type: 'step' });
+    h.session.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+});

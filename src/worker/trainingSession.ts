@@ -1,0 +1,442 @@
+/**
+ * The training session: all of the worker's state as fields, one state union (TrainStatus) changed only by
+ * transition(), which posts it, and one serial task queue. Every request that touches the model (threshold moves,
+ * weight reports, classification, exports, evaluations) and every training step run as tasks of that queue, one
+ * at a time, so nothing interleaves at an await: while training, the loop is a step task that re-enqueues itself
+ * behind whatever arrived meanwhile, which is how a drawn digit gets its answer between two steps.
+ *
+ * It takes its `post`, its clock and its dataset loader as parameters, so Vitest drives it in Node on the tfjs CPU
+ * backend (trainingSession.test.ts); training.worker.ts is a thin dispatch over it.
+ * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
+ */
+import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/config';
+import type { DatasetId, SplitDataset } from '../core/dataset';
+import type { DatasetSource, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { Trainer } from '../train/trainer';
+import * as tf from '../train/tf';
+import { buildExport } from './exportTasks';
+import { InferenceService } from './inference';
+import { benchmarkKernels, evaluateKernel } from './kernelTasks';
+import { sweepThreshold, WeightReporter } from './weightReports';
+
+const PROGRESS_INTERVAL_MS = 100;
+/** Weight views (trits, histograms) cost a readback of every weight: a few per second is plenty to watch. */
+const WEIGHT_REPORT_INTERVAL_MS = 400;
+
+export interface SessionDeps {
+  post: (event: WorkerEvent, transfer?: Transferable[]) => void;
+  /** Milliseconds, monotonic (performance.now in the worker). */
+  now: () => number;
+  loadDataset: (source: DatasetSource, onProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void) => Promise<SplitDataset>;
+  /** Lets other events in between two training steps (a macrotask in the worker). */
+  yieldToEvents: () => Promise<void>;
+}
+
+/** Which status may follow which; anything else is a bug in the session, reported as such. */
+const TRANSITIONS: Record<TrainStatus, readonly TrainStatus[]> = {
+  idle: ['idle', 'loading', 'training', 'paused', 'done', 'error'],
+  loading: ['idle', 'paused', 'done', 'error', 'loading'],
+  training: ['paused', 'done', 'error', 'idle'],
+  paused: ['paused', 'training', 'idle', 'loading', 'done', 'error'],
+  done: ['done', 'idle', 'loading', 'paused', 'error'],
+  error: ['error', 'idle', 'loading', 'paused', 'training'],
+};
+
+export class TrainingSession {
+  status: TrainStatus = 'idle';
+  private dataset: SplitDataset | null = null;
+  private datasetId: DatasetId = 'mnist-10k';
+  private config: TrainConfig | null = null;
+  private trainer: Trainer | null = null;
+  /** Bumped for every new trainer, so cached inference models never outlive the weights they were built from. */
+  private trainerGeneration = 0;
+  private presetName = 'custom';
+  /** The threshold factor t in force: set by the configuration, then moved live by the slider. */
+  private threshold = 0.7;
+  /** The newest slider value not yet applied; older ones are skipped (coalesced). */
+  private pendingThreshold: number | null = null;
+  private pendingLossSteps: number[] = [];
+  private pendingLosses: number[] = [];
+  private lastProgressAt = 0;
+  private lastWeightReportAt = 0;
+  /** A step task is queued or running. */
+  private stepScheduled = false;
+  /** Set by 'pause' at once, so no further step starts; the queued pause task reports 'paused'. */
+  private pauseRequested = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly weightReporter = new WeightReporter();
+  readonly inference = new InferenceService();
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  /** The one place the status changes; every change is posted. */
+  private transition(next: TrainStatus, detail = ''): void {
+    if (!TRANSITIONS[this.status].includes(next)) {
+      this.deps.post({ type: 'error', message: `Internal: status ${this.status} cannot become ${next}.` });
+    }
+    this.status = next;
+    this.deps.post({ type: 'status', status: next, detail });
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.transition('error', message);
+    this.deps.post({ type: 'error', message });
+  }
+
+  /** Runs tasks one at a time, in order of arrival; a failing task reports and the queue goes on. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task).catch((error: unknown) => this.fail(error));
+    return this.queue;
+  }
+
+  /** Entry point for every request except 'init' (backend choice is the worker's). */
+  receive(request: Exclude<WorkerRequest, { type: 'init' }>): Promise<void> {
+    switch (request.type) {
+      case 'pause':
+        // Takes effect at once: no further step starts; the pause task reports after the running step.
+        if (this.status !== 'training') return Promise.resolve();
+        this.pauseRequested = true;
+        return this.enqueue(async () => this.pauseForTask('paused'));
+      case 'set-threshold':
+        if (!Number.isFinite(request.threshold) || request.threshold < 0 || request.threshold > 2) {
+          this.deps.post({ type: 'error', message: `Threshold ${request.threshold} is outside 0..2.` });
+          return Promise.resolve();
+        }
+        this.pendingThreshold = request.threshold;
+        return this.enqueue(() => this.applyThreshold());
+      case 'start':
+        return this.enqueue(async () => this.start());
+      default:
+        return this.enqueue(() => this.handle(request));
+    }
+  }
+
+  /** Resolves when every task queued so far has run (tests, and disposal). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-threshold' | 'start' }>): Promise<void> {
+    switch (request.type) {
+      case 'load-dataset':
+        return this.loadData(request.source);
+      case 'configure':
+        return this.configure(request.config, request.preset);
+      case 'step':
+        return this.singleStep();
+      case 'reset':
+        return this.reset();
+      case 'sweep-threshold':
+        return this.runSweep();
+      case 'kernel-evaluate':
+      case 'kernel-benchmark':
+        return this.runKernelTask(request);
+      case 'classify':
+        return this.classify(request.requestId, request.pixels);
+      case 'export':
+        return this.exportModel(request);
+    }
+  }
+
+  // ---- training ----------------------------------------------------------------------------------------------
+
+  private start(): void {
+    if (this.status === 'training') return;
+    this.pauseRequested = false;
+    if (this.ensureTrainer().finished) return; // done: reset or reconfigure to train again
+    this.transition('training');
+    this.scheduleStep();
+  }
+
+  private scheduleStep(): void {
+    if (this.stepScheduled) return;
+    this.stepScheduled = true;
+    void this.enqueue(() => this.stepTask());
+  }
+
+  /** One training step; re-enqueues itself (behind anything that arrived meanwhile) while training goes on. */
+  private async stepTask(): Promise<void> {
+    this.stepScheduled = false;
+    if (this.status !== 'training' || this.pauseRequested || !this.trainer) return;
+    const active = this.trainer;
+    if (active.finished) {
+      await this.postWeights(active);
+      this.transition('done', `finished ${active.config.epochs} epochs`);
+      await this.runSweep();
+      return;
+    }
+    try {
+      await this.runOneStep(active);
+      if (this.deps.now() - this.lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await this.postWeights(active);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.status !== 'training' || this.pauseRequested || this.trainer !== active) return;
+    await this.deps.yieldToEvents();
+    this.scheduleStep();
+  }
+
+  private finishPause(detail: string): void {
+    // Report the last step before saying 'paused', so a paused page shows the final step count.
+    if (this.trainer && this.pendingLosses.length > 0) this.flushProgress(this.trainer, 0);
+    this.transition('paused', detail);
+  }
+
+  /** Pauses training (between two steps, since this runs as a task) before something replaces the trainer. */
+  private pauseForTask(detail: string): void {
+    this.pauseRequested = false;
+    if (this.status === 'training') this.finishPause(detail);
+  }
+
+  private resetTrainer(): void {
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.weightReporter.forget();
+    this.pendingLossSteps = [];
+    this.pendingLosses = [];
+  }
+
+  private ensureTrainer(): Trainer {
+    if (!this.dataset) throw new Error('No dataset is loaded yet.');
+    if (!this.config) throw new Error('No configuration has been set.');
+    if (!this.trainer) {
+      this.trainer = new Trainer({ ...this.config, threshold: this.threshold }, this.dataset);
+      this.trainerGeneration++;
+    }
+    return this.trainer;
+  }
+
+  private flushProgress(active: Trainer, learningRate: number): void {
+    const lossSteps = Uint32Array.from(this.pendingLossSteps);
+    const losses = Float32Array.from(this.pendingLosses);
+    this.pendingLossSteps = [];
+    this.pendingLosses = [];
+    this.lastProgressAt = this.deps.now();
+    this.deps.post(
+      {
+        type: 'progress',
+        epoch: active.epoch,
+        stepInEpoch: active.stepInEpoch,
+        stepsPerEpoch: active.stepsPerEpoch,
+        globalStep: active.globalStep,
+        totalSteps: active.totalSteps,
+        learningRate,
+        lossSteps,
+        losses,
+      },
+      [lossSteps.buffer, losses.buffer],
+    );
+  }
+
+  /** Validation every ~1/8 epoch (at least every 20 steps), so short runs on the 10k subset still show a curve. */
+  private validationInterval(active: Trainer): number {
+    return Math.max(20, Math.round(active.stepsPerEpoch / 8));
+  }
+
+  private async runOneStep(active: Trainer): Promise<void> {
+    const result = await active.step();
+    if (!Number.isFinite(result.loss)) {
+      throw new Error(`The loss became ${result.loss} at step ${result.globalStep}; lower the learning rate and reset.`);
+    }
+    this.pendingLossSteps.push(result.globalStep);
+    this.pendingLosses.push(result.loss);
+    const validate = result.epochEnded || result.globalStep % this.validationInterval(active) === 0;
+    if (validate || this.deps.now() - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.flushProgress(active, result.learningRate);
+    if (validate && this.dataset) {
+      const validation = await active.evaluate(this.dataset.validation);
+      this.deps.post({ type: 'validation', globalStep: result.globalStep, accuracy: validation.accuracy, loss: validation.loss });
+      if (result.epochEnded) {
+        const test = this.dataset.test ? await active.evaluate(this.dataset.test) : null;
+        this.deps.post({
+          type: 'epoch-end',
+          epoch: result.epoch + 1,
+          globalStep: result.globalStep,
+          validationAccuracy: validation.accuracy,
+          testAccuracy: test ? test.accuracy : null,
+        });
+      }
+    }
+  }
+
+  private async singleStep(): Promise<void> {
+    if (this.status === 'training') return;
+    const active = this.ensureTrainer();
+    if (active.finished) return;
+    await this.runOneStep(active);
+    this.flushProgress(active, 0);
+    await this.postWeights(active);
+    this.transition(active.finished ? 'done' : 'paused', 'single step');
+  }
+
+  private async postWeights(active: Trainer): Promise<void> {
+    this.lastWeightReportAt = this.deps.now();
+    const { report, transfer } = await this.weightReporter.report(active, this.threshold);
+    this.deps.post({ type: 'weights', report }, transfer);
+  }
+
+  // ---- threshold, sweep ----------------------------------------------------------------------------------------
+
+  /** Applies the newest requested threshold; while not training, re-evaluates validation accuracy at once. */
+  private async applyThreshold(): Promise<void> {
+    if (this.pendingThreshold === null) return;
+    this.threshold = this.pendingThreshold;
+    this.pendingThreshold = null;
+    if (this.config) this.config = { ...this.config, threshold: this.threshold };
+    if (!this.trainer) return;
+    const active = this.trainer;
+    active.model.setThreshold(this.threshold);
+    await this.postWeights(active);
+    if (this.status !== 'training' && this.dataset) {
+      const started = this.deps.now();
+      const validation = await active.evaluate(this.dataset.validation);
+      this.deps.post({
+        type: 'threshold-evaluation',
+        threshold: this.threshold,
+        accuracy: validation.accuracy,
+        milliseconds: this.deps.now() - started,
+      });
+    }
+  }
+
+  private async runSweep(): Promise<void> {
+    if (!this.trainer || !this.dataset || this.status === 'training') return;
+    const active = this.trainer;
+    const validation = this.dataset.validation;
+    const points = await sweepThreshold(active, async () => (await active.evaluate(validation)).accuracy, this.threshold);
+    this.deps.post({ type: 'sweep', points, currentThreshold: this.threshold });
+  }
+
+  // ---- data and configuration ------------------------------------------------------------------------------
+
+  /**
+   * Loads and parses the new dataset before touching the current one: if the files are bad, the error is shown and
+   * the dataset and model the user already has stay as they were.
+   */
+  private async loadData(source: DatasetSource): Promise<void> {
+    this.pauseForTask('paused to load a dataset');
+    const previousStatus = this.status;
+    this.transition('loading', 'loading dataset');
+    let lastPost = 0;
+    let loaded: SplitDataset;
+    try {
+      loaded = await this.deps.loadDataset(source, (stage, loadedBytes, totalBytes) => {
+        const now = this.deps.now();
+        if (now - lastPost < PROGRESS_INTERVAL_MS && totalBytes !== loadedBytes) return;
+        lastPost = now;
+        this.deps.post({ type: 'data-progress', stage, loadedBytes, totalBytes });
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.post({ type: 'error', message: `Could not load the dataset: ${message}` });
+      this.transition(this.dataset ? previousStatus : 'error', this.dataset ? `kept ${this.datasetId}` : 'no dataset loaded');
+      return;
+    }
+    this.resetTrainer();
+    this.dataset = loaded;
+    this.datasetId = source.kind === 'embedded' ? 'mnist-10k' : source.id;
+    this.deps.post({
+      type: 'dataset-ready',
+      summary: {
+        id: this.datasetId,
+        trainCount: loaded.train.count,
+        validationCount: loaded.validation.count,
+        testCount: loaded.test?.count ?? 0,
+      },
+    });
+    this.transition('idle', `${this.datasetId} ready`);
+    if (this.config) await this.postWeights(this.ensureTrainer());
+  }
+
+  private async configure(config: TrainConfig, preset: string): Promise<void> {
+    const next = validateConfig(config);
+    this.presetName = preset;
+    // The threshold is live (the slider moves it without a restart); any other change restarts training.
+    const changed = !this.config || !sameExceptThreshold(next, this.config);
+    if (changed && this.trainer) {
+      this.pauseForTask('paused for a new configuration');
+      this.resetTrainer();
+      if (this.status !== 'loading') this.transition('idle', 'configuration changed; training restarts from scratch');
+    }
+    this.config = next;
+    if (next.threshold !== this.threshold) {
+      this.pendingThreshold = next.threshold;
+      await this.applyThreshold();
+    }
+    // Show the freshly initialised weights before the first step.
+    if (!this.trainer && this.dataset) await this.postWeights(this.ensureTrainer());
+  }
+
+  private async reset(): Promise<void> {
+    this.pauseForTask('reset');
+    this.resetTrainer();
+    if (this.dataset && this.config) await this.postWeights(this.ensureTrainer());
+    this.transition('idle', 'reset');
+  }
+
+  // ---- inference, kernels, exports -------------------------------------------------------------------------
+
+  /** The folded model of the current weights at the current threshold (rebuilt when either changed). */
+  private async inferenceModel(active: Trainer) {
+    if (active.config.weightQuantizer === 'none') {
+      throw new Error('The float twin has no ternary weights to run on the kernels; choose a weight quantizer.');
+    }
+    return this.inference.model(active, this.threshold, this.trainerGeneration * 1e9 + active.globalStep);
+  }
+
+  private async runKernelTask(request: Extract<WorkerRequest, { type: 'kernel-evaluate' | 'kernel-benchmark' }>): Promise<void> {
+    if (!this.dataset) throw new Error('No dataset is loaded yet.');
+    this.pauseForTask('paused for the kernel ' + (request.type === 'kernel-evaluate' ? 'evaluation' : 'benchmark'));
+    const active = this.ensureTrainer();
+    const built = await this.inferenceModel(active);
+    if (request.type === 'kernel-evaluate') {
+      this.deps.post({ type: 'kernel-evaluation', result: await evaluateKernel(this.inference, active, this.dataset, built) });
+      return;
+    }
+    const variants = [built];
+    // Where dot4I8Packed is used, also time the add/sub kernel on the same layers.
+    if (built.network?.kernels.includes('dot4')) variants.push({ model: built.model, network: built.network.withoutDot4() });
+    try {
+      const rows = await benchmarkKernels(this.inference, active, this.dataset, variants, this.presetName, request.batches);
+      this.deps.post({ type: 'kernel-benchmark', rows, path: this.inference.path, backend: tf.getBackend() });
+    } finally {
+      variants.slice(1).forEach((v) => v.network?.destroy());
+    }
+  }
+
+  /** Answered between two training steps, with the weights of that moment. */
+  private async classify(requestId: number, pixels: Uint8Array): Promise<void> {
+    if (!this.trainer) throw new Error('There is no model yet: load data and train first.');
+    const started = this.deps.now();
+    const built = await this.inferenceModel(this.trainer);
+    const probabilities = await this.inference.classify(built.model, built.network, pixels);
+    this.deps.post(
+      { type: 'classification', requestId, probabilities, path: built.network ? 'webgpu' : 'cpu', milliseconds: this.deps.now() - started },
+      [probabilities.buffer],
+    );
+  }
+
+  /** An export of the current weights at the current threshold; a failure is answered, never fatal to the run. */
+  private async exportModel(request: Extract<WorkerRequest, { type: 'export' }>): Promise<void> {
+    try {
+      if (!this.dataset) throw new Error('No dataset is loaded yet.');
+      const built = await buildExport(this.ensureTrainer(), this.dataset, {
+        format: request.format,
+        packing: request.packing,
+        preset: this.presetName,
+        datasetId: this.datasetId,
+        threshold: this.threshold,
+      });
+      this.deps.post({ type: 'export-ready', format: request.format, fileName: built.fileName, bytes: built.bytes, note: built.note }, [built.bytes.buffer]);
+    } catch (error) {
+      this.deps.post({ type: 'export-failed', format: request.format, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  dispose(): void {
+    this.status = 'idle';
+    this.resetTrainer();
+    this.inference.dispose();
+  }
+}
