@@ -102,3 +102,26 @@ test('without WebGPU for inference the CPU reference answers, and the page says 
   const agreement = Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '');
   expect(agreement).toBeGreaterThan(95);
 });
+
+test('a digit drawn while training is answered while training goes on, with the weights of that moment', async ({ playground, page }) => {
+  test.setTimeout(180_000);
+  await playground.open();
+  const prediction = page.getByTestId('prediction');
+  await playground.startTraining();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(5);
+  const latencies: number[] = [];
+  for (const digit of [1, 7, 0]) {
+    await page.getByTestId('clear-canvas').click();
+    await expect(prediction).toHaveText('');
+    const stepBefore = await playground.stepCount();
+    const started = Date.now();
+    await draw(page, DIGITS[digit]!);
+    await expect(prediction).toHaveText(/^\d$/, { timeout: 15_000 });
+    latencies.push(Date.now() - started);
+    await expect(playground.status).toHaveText('training');
+    // Training went on meanwhile and goes on after the answer.
+    await expect.poll(() => playground.stepCount(), { timeout: 30_000 }).toBeGreaterThan(stepBefore);
+  }
+  console.log(`drawn while training: answered ${latencies.map((ms) => `${ms} ms`).join(', ')} after the stroke began`);
+  await playground.pause();
+});

@@ -10,6 +10,14 @@ export interface Rng {
   int(n: number): number;
   /** Standard normal (Box–Muller). */
   normal(): number;
+  /** The generator's whole state, to restore it later (snapshots, checkpoints). */
+  getState(): RngState;
+  setState(state: RngState): void;
+}
+
+export interface RngState {
+  state: number;
+  spareNormal: number | null;
 }
 
 export function createRng(seed: number): Rng {
@@ -36,6 +44,11 @@ export function createRng(seed: number): Rng {
       const angle = 2 * Math.PI * next();
       spareNormal = radius * Math.sin(angle);
       return radius * Math.cos(angle);
+    },
+    getState: () => ({ state, spareNormal }),
+    setState: (saved) => {
+      state = saved.state >>> 0;
+      spareNormal = saved.spareNormal;
     },
   };
 }

@@ -25,9 +25,20 @@ export type DatasetSource =
   /** The four files chosen by the user in the page. */
   | { kind: 'files'; id: DatasetId; files: NamedFile[] };
 
+/**
+ * Faults the URL's ?fault= injects, for tests (a contract other tests rely on): 'nan' puts a non-finite value into
+ * the weights a few steps after Train is pressed; 'device-lost' destroys the training backend's WebGPU device
+ * once; 'worker-crash' makes the worker die a few steps after Train is pressed.
+ */
+export type SessionFault = 'nan' | 'device-lost' | 'worker-crash';
+export const SESSION_FAULTS: readonly SessionFault[] = ['nan', 'device-lost', 'worker-crash'];
+
 export type WorkerRequest =
-  /** forcedBackend: ?backend=NAME; cpuInference: ?inference=cpu runs inference on the CPU reference. */
-  | { type: 'init'; forcedBackend: BackendName | null; cpuInference: boolean }
+  /**
+   * forcedBackend: ?backend=NAME; cpuInference: ?inference=cpu runs inference on the CPU reference;
+   * fault: ?fault=NAME (tests only).
+   */
+  | { type: 'init'; forcedBackend: BackendName | null; cpuInference: boolean; fault: SessionFault | null }
   | { type: 'load-dataset'; source: DatasetSource }
   /** preset: the preset the config started from (named in benchmark output), or 'custom'. */
   | { type: 'configure'; config: TrainConfig; preset: string }
@@ -144,4 +155,6 @@ export type WorkerEvent =
   /** An export to download; note says what was measured while making it. */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; bytes: Uint8Array; note: string }
   | { type: 'export-failed'; format: ExportFormat; message: string }
+  /** Training diverged: the last good state (of restoredStep) is back and training is paused. */
+  | { type: 'diverged'; failedStep: number; restoredStep: number; message: string }
   | { type: 'error'; message: string };

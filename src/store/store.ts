@@ -82,6 +82,8 @@ export interface MetricsSlice {
   workerReportedProgress: (event: ProgressEvent) => void;
   workerReportedValidation: (globalStep: number, accuracy: number) => void;
   workerReportedEpochEnd: (point: EpochPoint) => void;
+  /** The worker went back to the state of this step (after a divergence): curves past it are dropped. */
+  workerRestoredRun: (globalStep: number) => void;
   metricsCleared: () => void;
 }
 
@@ -210,6 +212,14 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) =
     set((state) => ({
       testAccuracy: point.testAccuracy ?? state.testAccuracy,
       epochSeries: [...state.epochSeries, point],
+    })),
+  workerRestoredRun: (globalStep) =>
+    set((state) => ({
+      globalStep,
+      lossSeries: state.lossSeries.filter((p) => p.step <= globalStep),
+      validationSeries: state.validationSeries.filter((p) => p.step <= globalStep),
+      epochSeries: state.epochSeries.filter((p) => p.globalStep <= globalStep),
+      sparsitySeries: state.sparsitySeries.filter((p) => p.step <= globalStep),
     })),
   metricsCleared: () => set({ ...emptyMetrics, sparsitySeries: [], thresholdEvaluation: null, sweep: null }),
 });

@@ -15,6 +15,7 @@ import type {
   WorkerRequest,
 } from '../protocol/messages';
 import { isBackendName } from '../core/backends';
+import { SESSION_FAULTS } from '../protocol/messages';
 import { saveFile } from './download';
 import { useAppStore, type ServerDataset } from './store';
 
@@ -154,6 +155,10 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'export-failed':
       store.workerExportFailed(event.format, event.message);
       return;
+    case 'diverged':
+      store.workerRestoredRun(event.restoredStep);
+      store.errorOccurred(event.message);
+      return;
     case 'error':
       store.kernelTaskFailed();
       store.errorOccurred(event.message);
@@ -169,14 +174,23 @@ export async function startPlayground(search: string): Promise<void> {
   worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
   worker.onmessage = (message: MessageEvent<WorkerEvent>) => onWorkerEvent(message.data);
   worker.onerror = (event) => useAppStore.getState().errorOccurred(`The training worker crashed: ${event.message}`);
-  const forced = new URLSearchParams(search).get('backend');
-  if (forced !== null && !isBackendName(forced)) {
-    useAppStore.getState().errorOccurred(`Unknown backend "${forced}" in the URL; choosing automatically.`);
+  // Debug parameters from the URL: untrusted text. A bad value is named in a message and otherwise ignored.
+  const params = new URLSearchParams(search);
+  const problems: string[] = [];
+  const forced = params.get('backend');
+  if (forced !== null && !isBackendName(forced)) problems.push(`Unknown backend "${forced}" in the URL; choosing automatically.`);
+  const inference = params.get('inference');
+  if (inference !== null && inference !== 'cpu') {
+    problems.push(`Unknown inference path "${inference}" in the URL (only "cpu" is known); ignored.`);
   }
-  const cpuInference = new URLSearchParams(search).get('inference') === 'cpu';
-  send({ type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference });
+  const faultParam = params.get('fault');
+  const fault = SESSION_FAULTS.find((f) => f === faultParam) ?? null;
+  if (faultParam !== null && fault === null) problems.push(`Unknown fault "${faultParam}" in the URL (known: ${SESSION_FAULTS.join(', ')}); ignored.`);
+  send({ type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference: inference === 'cpu', fault });
   void listServerDatasets();
   loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
+  // After the first load request, which clears earlier messages.
+  if (problems.length > 0) useAppStore.getState().errorOccurred(problems.join(' '));
 }
 
 async function listServerDatasets(): Promise<void> {

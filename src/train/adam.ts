@@ -4,6 +4,13 @@
  */
 import * as tf from './tf';
 
+export interface AdamState {
+  step: number;
+  /** One array per variable, in the optimizer's variable order. */
+  firstMoments: Float32Array[];
+  secondMoments: Float32Array[];
+}
+
 export class Adam {
   private readonly firstMoments: tf.Variable[];
   private readonly secondMoments: tf.Variable[];
@@ -39,6 +46,23 @@ export class Adam {
         );
         variable.assign(tf.sub(variable, update));
       });
+    });
+  }
+
+  /** Moments and step count, copied off the device. */
+  async getState(): Promise<AdamState> {
+    return {
+      step: this.step,
+      firstMoments: await Promise.all(this.firstMoments.map(async (m) => (await m.data()) as Float32Array)),
+      secondMoments: await Promise.all(this.secondMoments.map(async (v) => (await v.data()) as Float32Array)),
+    };
+  }
+
+  setState(state: AdamState): void {
+    this.step = state.step;
+    tf.tidy(() => {
+      this.firstMoments.forEach((m, i) => m.assign(tf.tensor(state.firstMoments[i]!, m.shape)));
+      this.secondMoments.forEach((v, i) => v.assign(tf.tensor(state.secondMoments[i]!, v.shape)));
     });
   }
 

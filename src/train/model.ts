@@ -91,6 +91,21 @@ export class TernaryMlp {
     ]);
   }
 
+  /** Every variable the model's state consists of: trainable ones and the batch-norm moving statistics. */
+  stateVariables(): tf.Variable[] {
+    return this.layers.flatMap((layer) => [
+      layer.weight,
+      layer.bias,
+      ...(layer.batchNorm ? [layer.batchNorm.gamma, layer.batchNorm.beta, layer.batchNorm.movingMean, layer.batchNorm.movingVariance] : []),
+    ]);
+  }
+
+  /** Fault injection for tests (?fault=nan): a non-finite value enters the first layer's weights. */
+  poisonWeights(): void {
+    const weight = this.layers[0]!.weight;
+    tf.tidy(() => weight.assign(tf.mul(weight, tf.scalar(Number.NaN))));
+  }
+
   /** The weights the forward pass multiplies with: (in, out). */
   effectiveWeight(layerIndex: number): tf.Tensor2D {
     const weight = this.layers[layerIndex]!.weight;

@@ -5,8 +5,8 @@
 import * as tf from './tf';
 import { learningRateAt, type TrainConfig } from '../core/config';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
-import { createRng, permutation, type Rng } from '../core/rng';
-import { Adam } from './adam';
+import { createRng, permutation, type Rng, type RngState } from '../core/rng';
+import { Adam, type AdamState } from './adam';
 import { TernaryMlp } from './model';
 
 export interface StepResult {
@@ -15,9 +15,27 @@ export interface StepResult {
   stepInEpoch: number;
   globalStep: number;
   loss: number;
+  /** False when a trainable variable holds a non-finite value after the update. */
+  weightsFinite: boolean;
   learningRate: number;
   /** True when this step finished an epoch. */
   epochEnded: boolean;
+}
+
+export interface TrainerState {
+  epoch: number;
+  stepInEpoch: number;
+  globalStep: number;
+  epochOrder: Uint32Array;
+  rng: RngState;
+  /** Model.stateVariables() values, in order. */
+  variables: Float32Array[];
+  optimizer: AdamState;
+}
+
+/** True when every value of the state's variables is finite. */
+export function stateIsFinite(state: TrainerState): boolean {
+  return state.variables.every((values) => values.every(Number.isFinite));
 }
 
 export interface Evaluation {
@@ -77,6 +95,34 @@ export class Trainer {
     return this.stepsPerEpoch * this.config.epochs;
   }
 
+  /**
+   * Everything training depends on, copied off the device: model variables (with batch-norm statistics), Adam's
+   * moments, the position in the epoch and the RNG, so restoring it continues exactly as the run would have.
+   */
+  async captureState(): Promise<TrainerState> {
+    return {
+      epoch: this.epoch,
+      stepInEpoch: this.stepInEpoch,
+      globalStep: this.globalStep,
+      epochOrder: this.epochOrder.slice(),
+      rng: this.rng.getState(),
+      variables: await Promise.all(this.model.stateVariables().map(async (v) => ((await v.data()) as Float32Array).slice())),
+      optimizer: await this.optimizer.getState(),
+    };
+  }
+
+  restoreState(state: TrainerState): void {
+    const variables = this.model.stateVariables();
+    if (state.variables.length !== variables.length) throw new Error('restoreState: the state belongs to another architecture');
+    tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(state.variables[i]!, v.shape))));
+    this.optimizer.setState(state.optimizer);
+    this.epoch = state.epoch;
+    this.stepInEpoch = state.stepInEpoch;
+    this.globalStep = state.globalStep;
+    this.epochOrder = state.epochOrder.slice();
+    this.rng.setState(state.rng);
+  }
+
   get finished(): boolean {
     return this.epoch >= this.config.epochs;
   }
@@ -95,8 +141,11 @@ export class Trainer {
     );
     this.optimizer.apply(grads, learningRate);
     tf.dispose([x, y, grads]);
-    const loss = (await value.data())[0]!;
-    value.dispose();
+    // One readback for the loss and a health check of the updated weights: Σ of every trainable variable is
+    // non-finite as soon as one weight is (a NaN latent weight ternarizes to 0 and would not show in the loss).
+    const readout = tf.tidy(() => tf.stack([value, tf.addN(this.model.trainableVariables().map((v) => tf.sum(v)))]));
+    const [loss, weightSum] = (await readout.data()) as Float32Array;
+    tf.dispose([readout, value]);
 
     this.globalStep++;
     this.stepInEpoch++;
@@ -104,7 +153,8 @@ export class Trainer {
       epoch: this.epoch,
       stepInEpoch: this.stepInEpoch,
       globalStep: this.globalStep,
-      loss,
+      loss: loss!,
+      weightsFinite: Number.isFinite(weightSum!),
       learningRate,
       epochEnded: false,
     };

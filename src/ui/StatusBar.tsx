@@ -9,7 +9,7 @@ export function StatusBar() {
     <div className="status-bar">
       <span>
         Status: <strong data-testid="status" data-status={status}>{status}</strong>
-        {detail && <span className="muted"> — {detail}</span>}
+        {detail && <span className="muted" data-testid="status-detail"> — {detail}</span>}
       </span>
       <span title={note}>
         Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>

@@ -67,6 +67,7 @@ scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
     ready = (async () => {
       await init(request.forcedBackend);
       if (request.cpuInference) session.inference.useCpuOnly();
+      session.injectFault(request.fault);
       post({ type: 'inference-path', ...(await session.inference.probe()) });
     })().catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
     return;

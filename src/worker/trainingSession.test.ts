@@ -165,6 +165,32 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('?fault=nan: divergence pauses, restores the last good weights and says what to try; Resume trains on', async () => {
+    const h = harness();
+    await ready(h);
+    h.session.injectFault('nan');
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.events.some((e) => e.type === 'diverged'), 'the divergence');
+    await h.session.idle();
+    const diverged = h.events.find((e): e is Extract<WorkerEvent, { type: 'diverged' }> => e.type === 'diverged')!;
+    expect(diverged.restoredStep).toBe(0);
+    expect(diverged.failedStep).toBeGreaterThan(diverged.restoredStep);
+    expect(diverged.message).toMatch(/lower learning rate/);
+    expect(h.session.status).toBe('paused');
+    const weights = h.events.filter((e): e is Extract<WorkerEvent, { type: 'weights' }> => e.type === 'weights');
+    const restored = weights[weights.length - 1]!.report;
+    expect(restored.globalStep).toBe(0);
+    expect(restored.layers.every((layer) => layer.counts.minus + layer.counts.plus > 0)).toBe(true);
+    const losses = () => h.events.flatMap((e) => (e.type === 'progress' ? Array.from(e.losses) : []));
+    const before = losses().length;
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => losses().length >= before + 3, 'three more steps');
+    await h.session.receive({ type: 'pause' });
+    expect(losses().slice(before).every(Number.isFinite)).toBe(true);
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
   it('dispose releases every tensor the session made', async () => {
     const baseline = tf.memory().numTensors;
     const h = harness();

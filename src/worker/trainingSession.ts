@@ -11,8 +11,8 @@
  */
 import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/config';
 import type { DatasetId, SplitDataset } from '../core/dataset';
-import type { DatasetSource, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
-import { Trainer } from '../train/trainer';
+import type { DatasetSource, SessionFault, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
 import * as tf from '../train/tf';
 import { buildExport } from './exportTasks';
 import { InferenceService } from './inference';
@@ -20,6 +20,10 @@ import { benchmarkKernels, evaluateKernel } from './kernelTasks';
 import { sweepThreshold, WeightReporter } from './weightReports';
 
 const PROGRESS_INTERVAL_MS = 100;
+/** A snapshot of the whole trainer state (weights, Adam, position, RNG) every this many steps, and at epoch ends. */
+export const SNAPSHOT_INTERVAL_STEPS = 200;
+/** ?fault=nan: the non-finite value enters the weights this many steps after Train is pressed. */
+export const FAULT_AFTER_STEPS = 3;
 /** Weight views (trits, histograms) cost a readback of every weight: a few per second is plenty to watch. */
 const WEIGHT_REPORT_INTERVAL_MS = 400;
 
@@ -41,6 +45,10 @@ const TRANSITIONS: Record<TrainStatus, readonly TrainStatus[]> = {
   done: ['done', 'idle', 'loading', 'paused', 'error'],
   error: ['error', 'idle', 'loading', 'paused', 'training'],
 };
+
+function divergenceCause(result: StepResult): string {
+  return Number.isFinite(result.loss) ? 'a weight became non-finite' : `the loss became ${result.loss}`;
+}
 
 export class TrainingSession {
   status: TrainStatus = 'idle';
@@ -64,10 +72,20 @@ export class TrainingSession {
   /** Set by 'pause' at once, so no further step starts; the queued pause task reports 'paused'. */
   private pauseRequested = false;
   private queue: Promise<void> = Promise.resolve();
+  /** The last trainer state known to be good (finite), restored when training diverges. */
+  private lastGood: TrainerState | null = null;
+  /** Fault injection for tests (the URL's ?fault=); each fires once. */
+  private fault: SessionFault | null = null;
+  private stepsSinceStart = 0;
   private readonly weightReporter = new WeightReporter();
   readonly inference = new InferenceService();
 
   constructor(private readonly deps: SessionDeps) {}
+
+  /** Arms a fault for tests: 'nan' poisons the weights a few steps after Train is pressed. */
+  injectFault(fault: SessionFault | null): void {
+    this.fault = fault;
+  }
 
   /** The one place the status changes; every change is posted. */
   private transition(next: TrainStatus, detail = ''): void {
@@ -106,7 +124,7 @@ export class TrainingSession {
         this.pendingThreshold = request.threshold;
         return this.enqueue(() => this.applyThreshold());
       case 'start':
-        return this.enqueue(async () => this.start());
+        return this.enqueue(() => this.start());
       default:
         return this.enqueue(() => this.handle(request));
     }
@@ -141,12 +159,43 @@ export class TrainingSession {
 
   // ---- training ----------------------------------------------------------------------------------------------
 
-  private start(): void {
+  private async start(): Promise<void> {
     if (this.status === 'training') return;
     this.pauseRequested = false;
-    if (this.ensureTrainer().finished) return; // done: reset or reconfigure to train again
+    const active = this.ensureTrainer();
+    if (active.finished) return; // done: reset or reconfigure to train again
+    await this.takeSnapshot(active);
+    this.stepsSinceStart = 0;
     this.transition('training');
     this.scheduleStep();
+  }
+
+  /** Keeps the trainer's state as the last good one, if it is finite; returns false when it is not. */
+  private async takeSnapshot(active: Trainer): Promise<boolean> {
+    const state = await active.captureState();
+    if (!stateIsFinite(state)) return false;
+    this.lastGood = state;
+    return true;
+  }
+
+  /**
+   * A non-finite loss or weight: restore the last good state, pause, and say what happened and what to try.
+   * The page trims its curves back to the restored step; Resume trains on from there.
+   */
+  private async recoverFromDivergence(active: Trainer, what: string): Promise<void> {
+    const failedStep = active.globalStep;
+    this.pendingLossSteps = [];
+    this.pendingLosses = [];
+    if (!this.lastGood) throw new Error(`Training diverged (${what}) at step ${failedStep} and there is no good state to go back to; reset.`);
+    active.restoreState(this.lastGood);
+    const message =
+      `Training diverged at step ${failedStep}: ${what}. The weights of step ${this.lastGood.globalStep}, the last good snapshot, ` +
+      `are restored and training is paused. Try a lower learning rate (now ${active.config.learningRate}), then Resume.`;
+    this.deps.post({ type: 'diverged', failedStep, restoredStep: this.lastGood.globalStep, message });
+    this.flushProgress(active, 0);
+    await this.postWeights(active);
+    this.pauseRequested = false;
+    this.transition('paused', `diverged at step ${failedStep}; restored step ${this.lastGood.globalStep}`);
   }
 
   private scheduleStep(): void {
@@ -167,7 +216,22 @@ export class TrainingSession {
       return;
     }
     try {
-      await this.runOneStep(active);
+      if (this.fault === 'nan' && this.stepsSinceStart >= FAULT_AFTER_STEPS) {
+        this.fault = null;
+        active.model.poisonWeights();
+      }
+      const result = await this.runOneStep(active);
+      this.stepsSinceStart++;
+      if (!Number.isFinite(result.loss) || !result.weightsFinite) {
+        await this.recoverFromDivergence(active, divergenceCause(result));
+        return;
+      }
+      if (result.epochEnded || result.globalStep % SNAPSHOT_INTERVAL_STEPS === 0) {
+        if (!(await this.takeSnapshot(active))) {
+          await this.recoverFromDivergence(active, 'a weight became non-finite');
+          return;
+        }
+      }
       if (this.deps.now() - this.lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await this.postWeights(active);
     } catch (error) {
       this.fail(error);
@@ -193,6 +257,7 @@ export class TrainingSession {
   private resetTrainer(): void {
     this.trainer?.dispose();
     this.trainer = null;
+    this.lastGood = null;
     this.weightReporter.forget();
     this.pendingLossSteps = [];
     this.pendingLosses = [];
@@ -235,11 +300,10 @@ export class TrainingSession {
     return Math.max(20, Math.round(active.stepsPerEpoch / 8));
   }
 
-  private async runOneStep(active: Trainer): Promise<void> {
+  /** One step with its reports; a non-finite loss or weight is returned, not reported (the caller recovers). */
+  private async runOneStep(active: Trainer): Promise<StepResult> {
     const result = await active.step();
-    if (!Number.isFinite(result.loss)) {
-      throw new Error(`The loss became ${result.loss} at step ${result.globalStep}; lower the learning rate and reset.`);
-    }
+    if (!Number.isFinite(result.loss) || !result.weightsFinite) return result;
     this.pendingLossSteps.push(result.globalStep);
     this.pendingLosses.push(result.loss);
     const validate = result.epochEnded || result.globalStep % this.validationInterval(active) === 0;
@@ -258,13 +322,19 @@ export class TrainingSession {
         });
       }
     }
+    return result;
   }
 
   private async singleStep(): Promise<void> {
     if (this.status === 'training') return;
     const active = this.ensureTrainer();
     if (active.finished) return;
-    await this.runOneStep(active);
+    if (!this.lastGood) await this.takeSnapshot(active);
+    const result = await this.runOneStep(active);
+    if (!Number.isFinite(result.loss) || !result.weightsFinite) {
+      await this.recoverFromDivergence(active, divergenceCause(result));
+      return;
+    }
     this.flushProgress(active, 0);
     await this.postWeights(active);
     this.transition(active.finished ? 'done' : 'paused', 'single step');
