@@ -17,7 +17,7 @@ import * as tf from '../train/tf';
 import { buildExport } from './exportTasks';
 import { InferenceService } from './inference';
 import { benchmarkKernels, evaluateKernel } from './kernelTasks';
-import { sweepThreshold, WeightReporter } from './weightReports';
+import { NonFiniteWeightsError, sweepThreshold, WeightReporter } from './weightReports';
 
 const PROGRESS_INTERVAL_MS = 100;
 /** A snapshot of the whole trainer state (weights, Adam, position, RNG) every this many steps, and at epoch ends. */
@@ -234,7 +234,8 @@ export class TrainingSession {
       }
       if (this.deps.now() - this.lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await this.postWeights(active);
     } catch (error) {
-      this.fail(error);
+      if (error instanceof NonFiniteWeightsError) await this.recoverFromDivergence(active, error.message);
+      else this.fail(error);
       return;
     }
     if (this.status !== 'training' || this.pauseRequested || this.trainer !== active) return;

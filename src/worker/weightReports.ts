@@ -12,6 +12,14 @@ export function viewQuantizer(trainer: Trainer): WeightQuantizer {
   return trainer.config.weightQuantizer === 'none' ? 'twn' : trainer.config.weightQuantizer;
 }
 
+/** The latent weights hold NaN or ±Infinity: training diverged. */
+export class NonFiniteWeightsError extends Error {
+  constructor() {
+    super('a weight became non-finite');
+    this.name = 'NonFiniteWeightsError';
+  }
+}
+
 export class WeightReporter {
   private previousTrits: Int8Array[] | null = null;
 
@@ -22,6 +30,10 @@ export class WeightReporter {
   /** The report plus the buffers to transfer (copies: the reporter keeps its own trits for the flip ratio). */
   async report(trainer: Trainer, threshold: number): Promise<{ report: WeightReport; transfer: ArrayBuffer[] }> {
     const snapshot = await trainer.model.snapshot();
+    // Checked here, on the CPU, because a GPU reduction may not propagate NaN (WGSL leaves it to the implementation).
+    if (snapshot.some((layer) => !layer.weight.every(Number.isFinite) || !layer.bias.every(Number.isFinite))) {
+      throw new NonFiniteWeightsError();
+    }
     const quantizer = viewQuantizer(trainer);
     const layers = snapshot.map((layer) =>
       layerWeightStats(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold),
