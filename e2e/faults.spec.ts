@@ -21,6 +21,20 @@ test('?fault=nan: training pauses with a message and a suggestion, the last good
   await playground.pause();
 });
 
+test('?fault=device-lost: training moves to another backend, says why, and goes on from the last snapshot', async ({ playground, page }) => {
+  test.setTimeout(180_000);
+  await playground.open('?backend=webgpu&fault=device-lost');
+  await expect(playground.backend).toHaveText('webgpu');
+  await playground.startTraining();
+  await expect(playground.backend).not.toHaveText('webgpu', { timeout: 60_000 });
+  await expect(page.getByText(/the WebGPU device was lost/)).toBeVisible();
+  const afterSwitch = await playground.stepCount();
+  await expect(playground.status).toHaveText('training');
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(afterSwitch + 5);
+  console.log(`device lost: moved to ${await playground.backend.textContent()} at step ${afterSwitch}`);
+  await playground.pause();
+});
+
 test('unknown values in the URL get a message and the page works as if they were absent', async ({ playground, page }) => {
   await page.goto('/?backend=quantum&inference=gpu9&fault=meteor');
   await expect(playground.errorBanner).toContainText('Unknown backend "quantum"');

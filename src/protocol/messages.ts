@@ -155,6 +155,8 @@ export type WorkerEvent =
   /** An export to download; note says what was measured while making it. */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; bytes: Uint8Array; note: string }
   | { type: 'export-failed'; format: ExportFormat; message: string }
+  /** The run went back to the state of this step (a lost GPU, a restarted worker): curves past it are dropped. */
+  | { type: 'run-restored'; globalStep: number; reason: string }
   /** Training diverged: the last good state (of restoredStep) is back and training is paused. */
   | { type: 'diverged'; failedStep: number; restoredStep: number; message: string }
   | { type: 'error'; message: string };

@@ -155,6 +155,9 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'export-failed':
       store.workerExportFailed(event.format, event.message);
       return;
+    case 'run-restored':
+      store.workerRestoredRun(event.globalStep);
+      return;
     case 'diverged':
       store.workerRestoredRun(event.restoredStep);
       store.errorOccurred(event.message);

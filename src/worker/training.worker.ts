@@ -9,6 +9,7 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
 import { gradientSelfTest } from '../train/selfTest';
+import * as tf from '../train/tf';
 import { loadDataset } from './datasetLoader';
 import { TrainingSession } from './trainingSession';
 
@@ -18,11 +19,36 @@ function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(event, transfer);
 }
 
+/** Why the training backend's WebGPU device was lost, once it was. */
+let gpuLostReason: string | null = null;
+/** The backends init tried in order; a lost GPU moves training to the next one that starts. */
+let backendOrder: BackendName[] = [...BACKEND_ORDER];
+
+function webgpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return (tf.backend() as unknown as { device?: GPUDevice }).device ?? null;
+}
+
+function watchGpu(): void {
+  void webgpuDevice()?.lost.then((info) => {
+    gpuLostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+  });
+}
+
 const session = new TrainingSession({
   post,
   now: () => performance.now(),
   loadDataset,
   yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  gpuLostReason: () => gpuLostReason,
+  fallBackFromGpu: async () => {
+    const rest = backendOrder.filter((name) => name !== 'webgpu' && name !== 'webgl');
+    const next = await initBackend(rest.length > 0 ? rest : ['wasm', 'cpu']);
+    gpuLostReason = null;
+    return next;
+  },
+  loseGpu: () => webgpuDevice()?.destroy(),
+  crash: () => scope.close(),
 });
 
 async function wasmPaths(): Promise<void> {
@@ -38,8 +64,10 @@ async function init(forced: BackendName | null): Promise<void> {
   await import('@tensorflow/tfjs-backend-webgpu').catch(() => undefined);
   await wasmPaths().catch(() => undefined);
   let order = forced ? [forced] : [...BACKEND_ORDER];
+  backendOrder = [...BACKEND_ORDER];
   for (;;) {
     const chosen = await initBackend(order);
+    watchGpu();
     if (chosen !== 'webgpu') {
       post({ type: 'backend', backend: chosen, note: forced ? 'forced by ?backend=' : '' });
       return;

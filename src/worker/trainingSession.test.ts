@@ -30,6 +30,10 @@ function harness(loader?: SessionDeps['loadDataset']) {
     now: () => (clock += 5),
     loadDataset: loader ?? (async () => embedded),
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    gpuLostReason: () => null,
+    fallBackFromGpu: async () => 'cpu',
+    loseGpu: () => undefined,
+    crash: () => undefined,
   });
   const statuses = () => events.filter((e): e is Extract<WorkerEvent, { type: 'status' }> => e.type === 'status').map((e) => e.status);
   const lastStep = () => {

@@ -11,6 +11,7 @@
  */
 import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/config';
 import type { DatasetId, SplitDataset } from '../core/dataset';
+import type { BackendName } from '../core/backends';
 import type { DatasetSource, SessionFault, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
 import * as tf from '../train/tf';
@@ -34,6 +35,14 @@ export interface SessionDeps {
   loadDataset: (source: DatasetSource, onProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void) => Promise<SplitDataset>;
   /** Lets other events in between two training steps (a macrotask in the worker). */
   yieldToEvents: () => Promise<void>;
+  /** The training backend's GPU: why it was lost (null while it is fine, or without a GPU backend). */
+  gpuLostReason: () => string | null;
+  /** Moves TensorFlow.js to the next usable backend after a lost GPU; returns its name. */
+  fallBackFromGpu: () => Promise<string>;
+  /** Fault injection: destroys the training backend's WebGPU device (?fault=device-lost). */
+  loseGpu: () => void;
+  /** Fault injection: ends the worker (?fault=worker-crash). */
+  crash: () => void;
 }
 
 /** Which status may follow which; anything else is a bug in the session, reported as such. */
@@ -170,6 +179,39 @@ export class TrainingSession {
     this.scheduleStep();
   }
 
+  private fireFault(active: Trainer): void {
+    const fault = this.fault;
+    this.fault = null;
+    if (fault === 'nan') active.model.poisonWeights();
+    else if (fault === 'device-lost') this.deps.loseGpu();
+    else if (fault === 'worker-crash') this.deps.crash();
+  }
+
+  /**
+   * The GPU under TensorFlow.js is gone, and with it every tensor on it: move to the next backend, rebuild the
+   * trainer there from the last snapshot (kept on the CPU) and go on training. The page shows the change and why.
+   */
+  private async recoverFromLostGpu(reason: string): Promise<void> {
+    const lost = this.trainer;
+    this.trainer = null;
+    try {
+      lost?.dispose();
+    } catch {
+      // Its tensors went with the device.
+    }
+    const backend = await this.deps.fallBackFromGpu();
+    const active = this.ensureTrainer();
+    if (this.lastGood) active.restoreState(this.lastGood);
+    this.pendingLossSteps = [];
+    this.pendingLosses = [];
+    this.weightReporter.forget();
+    this.deps.post({ type: 'backend', backend: backend as BackendName, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}` });
+    this.deps.post({ type: 'run-restored', globalStep: active.globalStep, reason: `WebGPU device lost: ${reason}` });
+    this.flushProgress(active, 0);
+    await this.postWeights(active);
+    if (this.status === 'training' && !this.pauseRequested) this.scheduleStep();
+  }
+
   /** Keeps the trainer's state as the last good one, if it is finite; returns false when it is not. */
   private async takeSnapshot(active: Trainer): Promise<boolean> {
     const state = await active.captureState();
@@ -216,10 +258,7 @@ export class TrainingSession {
       return;
     }
     try {
-      if (this.fault === 'nan' && this.stepsSinceStart >= FAULT_AFTER_STEPS) {
-        this.fault = null;
-        active.model.poisonWeights();
-      }
+      if (this.fault !== null && this.stepsSinceStart >= FAULT_AFTER_STEPS) this.fireFault(active);
       const result = await this.runOneStep(active);
       this.stepsSinceStart++;
       if (!Number.isFinite(result.loss) || !result.weightsFinite) {
@@ -234,7 +273,13 @@ export class TrainingSession {
       }
       if (this.deps.now() - this.lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await this.postWeights(active);
     } catch (error) {
-      if (error instanceof NonFiniteWeightsError) await this.recoverFromDivergence(active, error.message);
+      if (error instanceof NonFiniteWeightsError) {
+        await this.recoverFromDivergence(active, error.message);
+        return;
+      }
+      await this.deps.yieldToEvents(); // the device's lost promise settles in a task of its own
+      const lostReason = this.deps.gpuLostReason();
+      if (lostReason !== null) await this.recoverFromLostGpu(lostReason);
       else this.fail(error);
       return;
     }
