@@ -35,6 +35,20 @@ test('?fault=device-lost: training moves to another backend, says why, and goes 
   await playground.pause();
 });
 
+test('?fault=worker-crash: the page notices the dead worker, starts a new one and the run goes on from its snapshot', async ({ playground, page }) => {
+  test.setTimeout(180_000);
+  await playground.open('?fault=worker-crash');
+  await playground.startTraining();
+  await expect(playground.errorBanner).toContainText('A new worker took over the run from its last snapshot', { timeout: 60_000 });
+  await expect(playground.errorBanner).toContainText('stopped answering');
+  await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train');
+  await expect(playground.status).toHaveText('training', { timeout: 60_000 });
+  const resumedAt = await playground.stepCount();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(resumedAt + 5);
+  console.log(`worker crash: a new worker resumed at step ${resumedAt}`);
+  await playground.pause();
+});
+
 test('unknown values in the URL get a message and the page works as if they were absent', async ({ playground, page }) => {
   await page.goto('/?backend=quantum&inference=gpu9&fault=meteor');
   await expect(playground.errorBanner).toContainText('Unknown backend "quantum"');

@@ -4,6 +4,7 @@
  */
 import type { TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
+import type { TrainerState } from '../core/trainerState';
 import type { TritPacking } from '../core/tritBytes';
 import type { LayerWeightStats } from '../core/weightStats';
 import type { BackendName } from '../core/backends';
@@ -57,7 +58,11 @@ export type WorkerRequest =
   /** One 28×28 image (row-major uint8, 0 = background) to classify with the current weights. */
   | { type: 'classify'; requestId: number; pixels: Uint8Array }
   /** The current model at the current threshold as integer-only C (a zip) or ONNX. */
-  | { type: 'export'; format: ExportFormat; packing: TritPacking };
+  | { type: 'export'; format: ExportFormat; packing: TritPacking }
+  /** Heartbeat: answered with 'pong' at once, whatever the session is doing (a hung or dead worker does not). */
+  | { type: 'ping'; id: number }
+  /** A new worker takes over a run: the state of the last snapshot the previous worker sent. */
+  | { type: 'restore'; state: TrainerState };
 
 export type ExportFormat = 'c' | 'onnx';
 
@@ -131,6 +136,8 @@ export interface ProgressEvent {
   globalStep: number;
   totalSteps: number;
   learningRate: number;
+  /** The longest single step since the previous progress event, ms (the bridge's heartbeat allows for it). */
+  slowestStepMs: number;
   /** Training loss of every step since the previous progress event, and the steps they belong to. */
   lossSteps: Uint32Array;
   losses: Float32Array;
@@ -155,6 +162,9 @@ export type WorkerEvent =
   /** An export to download; note says what was measured while making it. */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; bytes: Uint8Array; note: string }
   | { type: 'export-failed'; format: ExportFormat; message: string }
+  /** The last good state of the run (null when the run was reset): a restarted worker resumes from it. */
+  | { type: 'snapshot'; state: TrainerState | null }
+  | { type: 'pong'; id: number }
   /** The run went back to the state of this step (a lost GPU, a restarted worker): curves past it are dropped. */
   | { type: 'run-restored'; globalStep: number; reason: string }
   /** Training diverged: the last good state (of restoredStep) is back and training is paused. */

@@ -4,6 +4,7 @@
  */
 import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
+import type { TrainerState } from '../core/trainerState';
 import type { TritPacking } from '../core/tritBytes';
 import type {
   DatasetSource,
@@ -20,6 +21,64 @@ import { saveFile } from './download';
 import { useAppStore, type ServerDataset } from './store';
 
 let worker: Worker | null = null;
+
+/**
+ * What a new worker needs to take over a run when the old one dies (an error event, or no answer to the
+ * heartbeat): the init request, a way to load the same dataset again, and the last snapshot the worker sent.
+ */
+let initRequest: Extract<WorkerRequest, { type: 'init' }> | null = null;
+let replayDataset: (() => Promise<void>) | null = null;
+let lastSnapshot: TrainerState | null = null;
+/** While a new worker takes over, its 'dataset-ready' must not clear the curves of the run it continues. */
+let takingOver = false;
+
+const HEARTBEAT_INTERVAL_MS = 1000;
+/** At least this long without an answer before a worker counts as hung; longer when steps are slow. */
+const MIN_HEARTBEAT_TIMEOUT_MS = 10_000;
+const heartbeat = { timer: null as ReturnType<typeof setInterval> | null, lastAnswerAt: 0, pingId: 0, slowestStepMs: 0 };
+
+function heartbeatTimeoutMs(): number {
+  return Math.max(MIN_HEARTBEAT_TIMEOUT_MS, 5 * heartbeat.slowestStepMs);
+}
+
+function spawnWorker(): void {
+  worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  worker.onmessage = (message: MessageEvent<WorkerEvent>) => onWorkerEvent(message.data);
+  worker.onerror = (event) => void takeOverRun(`crashed (${event.message || 'an error in the worker'})`);
+  heartbeat.lastAnswerAt = performance.now();
+}
+
+function checkHeartbeat(): void {
+  if (!worker || takingOver) return;
+  const state = useAppStore.getState();
+  // Long tasks (a dataset load, a kernel benchmark, an export) may keep the worker busy past the timeout.
+  if (state.status === 'loading' || state.kernelTask !== null || state.exportTask !== null) heartbeat.lastAnswerAt = performance.now();
+  const silentMs = performance.now() - heartbeat.lastAnswerAt;
+  if (silentMs > heartbeatTimeoutMs()) {
+    void takeOverRun(`stopped answering for ${(silentMs / 1000).toFixed(0)} s`);
+    return;
+  }
+  send({ type: 'ping', id: ++heartbeat.pingId });
+}
+
+/** Replaces a dead or hung worker and restores the run from its last snapshot, training again if it was. */
+async function takeOverRun(why: string): Promise<void> {
+  if (takingOver || !initRequest) return;
+  takingOver = true;
+  const store = useAppStore.getState();
+  const wasTraining = store.status === 'training';
+  const snapshot = lastSnapshot;
+  worker?.terminate();
+  spawnWorker();
+  send({ ...initRequest, fault: null });
+  await replayDataset?.();
+  sendConfig();
+  if (snapshot) send({ type: 'restore', state: snapshot });
+  if (wasTraining) send({ type: 'start' });
+  store.errorOccurred(
+    `The training worker ${why}. A new worker took over the run${snapshot ? ` from its last snapshot (step ${snapshot.globalStep})` : ' with a fresh model (there was no snapshot yet)'}.`,
+  );
+}
 
 function send(request: WorkerRequest, transfer: Transferable[] = []): void {
   if (!worker) throw new Error('The training worker has not started.');
@@ -88,7 +147,14 @@ function mergeProgress(events: ProgressEvent[]): ProgressEvent {
 }
 
 function onWorkerEvent(event: WorkerEvent): void {
+  heartbeat.lastAnswerAt = performance.now();
+  if (event.type === 'pong') return;
+  if (event.type === 'snapshot') {
+    lastSnapshot = event.state;
+    return;
+  }
   if (event.type === 'progress') {
+    heartbeat.slowestStepMs = Math.max(heartbeat.slowestStepMs, event.slowestStepMs);
     pendingProgress.push(event);
     scheduleViews();
     return;
@@ -114,8 +180,9 @@ function onWorkerEvent(event: WorkerEvent): void {
       store.workerReportedDataProgress(event.stage, event.loadedBytes, event.totalBytes);
       return;
     case 'dataset-ready':
-      // The model was reset for the new data; the curves belong to the old run.
-      store.metricsCleared();
+      // The model was reset for the new data; the curves belong to the old run (unless a new worker continues it).
+      if (takingOver) takingOver = false;
+      else store.metricsCleared();
       store.workerLoadedDataset(event.summary);
       return;
     case 'validation':
@@ -174,9 +241,8 @@ const BASE = import.meta.env.BASE_URL;
 /** Starts the worker, picks the backend (honouring ?backend=NAME), lists server datasets, loads the default. */
 export async function startPlayground(search: string): Promise<void> {
   if (worker) return;
-  worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
-  worker.onmessage = (message: MessageEvent<WorkerEvent>) => onWorkerEvent(message.data);
-  worker.onerror = (event) => useAppStore.getState().errorOccurred(`The training worker crashed: ${event.message}`);
+  spawnWorker();
+  heartbeat.timer = setInterval(checkHeartbeat, HEARTBEAT_INTERVAL_MS);
   // Debug parameters from the URL: untrusted text. A bad value is named in a message and otherwise ignored.
   const params = new URLSearchParams(search);
   const problems: string[] = [];
@@ -189,7 +255,8 @@ export async function startPlayground(search: string): Promise<void> {
   const faultParam = params.get('fault');
   const fault = SESSION_FAULTS.find((f) => f === faultParam) ?? null;
   if (faultParam !== null && fault === null) problems.push(`Unknown fault "${faultParam}" in the URL (known: ${SESSION_FAULTS.join(', ')}); ignored.`);
-  send({ type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference: inference === 'cpu', fault });
+  initRequest = { type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference: inference === 'cpu', fault };
+  send(initRequest);
   void listServerDatasets();
   loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
   // After the first load request, which clears earlier messages.
@@ -207,9 +274,11 @@ async function listServerDatasets(): Promise<void> {
   }
 }
 
-function loadDataset(source: DatasetSource, transfer: Transferable[] = []): void {
+function loadDataset(source: DatasetSource, transfer: Transferable[] = [], replay?: () => Promise<void>): void {
   useAppStore.getState().userDismissedError();
+  lastSnapshot = null;
   send({ type: 'load-dataset', source }, transfer);
+  replayDataset = replay ?? (async () => send({ type: 'load-dataset', source }));
   sendConfig();
 }
 
@@ -224,8 +293,13 @@ export function chooseDataset(id: DatasetId): void {
 }
 
 export async function loadUserFiles(id: DatasetId, files: readonly File[]): Promise<void> {
-  const named: NamedFile[] = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
-  loadDataset({ kind: 'files', id, files: named }, named.map((file) => file.bytes));
+  // The bytes are transferred to the worker; a new worker (after a crash) reads the same files again.
+  const read = async (): Promise<NamedFile[]> => Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+  const named = await read();
+  loadDataset({ kind: 'files', id, files: named }, named.map((file) => file.bytes), async () => {
+    const again = await read();
+    send({ type: 'load-dataset', source: { kind: 'files', id, files: again } }, again.map((file) => file.bytes));
+  });
 }
 
 export function loadFromUrl(id: DatasetId, baseUrl: string): void {

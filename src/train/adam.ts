@@ -2,14 +2,8 @@
  * Adam (Kingma & Ba) over an explicit variable list, with the learning rate passed per step so that schedules
  * need no access to tfjs optimizer internals.
  */
+import type { OptimizerState } from '../core/trainerState';
 import * as tf from './tf';
-
-export interface AdamState {
-  step: number;
-  /** One array per variable, in the optimizer's variable order. */
-  firstMoments: Float32Array[];
-  secondMoments: Float32Array[];
-}
 
 export class Adam {
   private readonly firstMoments: tf.Variable[];
@@ -50,7 +44,7 @@ export class Adam {
   }
 
   /** Moments and step count, copied off the device. */
-  async getState(): Promise<AdamState> {
+  async getState(): Promise<OptimizerState> {
     return {
       step: this.step,
       firstMoments: await Promise.all(this.firstMoments.map(async (m) => (await m.data()) as Float32Array)),
@@ -58,7 +52,7 @@ export class Adam {
     };
   }
 
-  setState(state: AdamState): void {
+  setState(state: OptimizerState): void {
     this.step = state.step;
     tf.tidy(() => {
       this.firstMoments.forEach((m, i) => m.assign(tf.tensor(state.firstMoments[i]!, m.shape)));

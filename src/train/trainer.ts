@@ -5,8 +5,11 @@
 import * as tf from './tf';
 import { learningRateAt, type TrainConfig } from '../core/config';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
-import { createRng, permutation, type Rng, type RngState } from '../core/rng';
-import { Adam, type AdamState } from './adam';
+import { createRng, permutation, type Rng } from '../core/rng';
+import type { TrainerState } from '../core/trainerState';
+import { Adam } from './adam';
+
+export { stateIsFinite, type TrainerState } from '../core/trainerState';
 import { TernaryMlp } from './model';
 
 export interface StepResult {
@@ -20,22 +23,6 @@ export interface StepResult {
   learningRate: number;
   /** True when this step finished an epoch. */
   epochEnded: boolean;
-}
-
-export interface TrainerState {
-  epoch: number;
-  stepInEpoch: number;
-  globalStep: number;
-  epochOrder: Uint32Array;
-  rng: RngState;
-  /** Model.stateVariables() values, in order. */
-  variables: Float32Array[];
-  optimizer: AdamState;
-}
-
-/** True when every value of the state's variables is finite. */
-export function stateIsFinite(state: TrainerState): boolean {
-  return state.variables.every((values) => values.every(Number.isFinite));
 }
 
 export interface Evaluation {

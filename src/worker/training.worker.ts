@@ -100,6 +100,11 @@ scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
     })().catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
     return;
   }
+  // A heartbeat is answered here, at once: only a dead or blocked worker misses it.
+  if (request.type === 'ping') {
+    post({ type: 'pong', id: request.id });
+    return;
+  }
   // Pause and threshold moves register at once (the session orders their effect with the steps).
   if (request.type === 'pause' || request.type === 'set-threshold') {
     void session.receive(request);

@@ -73,6 +73,7 @@ export class TrainingSession {
   /** The newest slider value not yet applied; older ones are skipped (coalesced). */
   private pendingThreshold: number | null = null;
   private pendingLossSteps: number[] = [];
+  private slowestStepMs = 0;
   private pendingLosses: number[] = [];
   private lastProgressAt = 0;
   private lastWeightReportAt = 0;
@@ -163,6 +164,11 @@ export class TrainingSession {
         return this.classify(request.requestId, request.pixels);
       case 'export':
         return this.exportModel(request);
+      case 'restore':
+        return this.restore(request.state);
+      case 'ping':
+        this.deps.post({ type: 'pong', id: request.id });
+        return;
     }
   }
 
@@ -217,7 +223,24 @@ export class TrainingSession {
     const state = await active.captureState();
     if (!stateIsFinite(state)) return false;
     this.lastGood = state;
+    // The page keeps a copy, so that a new worker can take over if this one dies.
+    this.deps.post({ type: 'snapshot', state });
     return true;
+  }
+
+  /** Takes over a run from a worker that died: its last snapshot becomes this trainer's state, paused. */
+  private async restore(state: TrainerState): Promise<void> {
+    this.pauseForTask('restoring');
+    const active = this.ensureTrainer();
+    active.restoreState(state);
+    this.lastGood = state;
+    this.pendingLossSteps = [];
+    this.pendingLosses = [];
+    this.weightReporter.forget();
+    this.deps.post({ type: 'run-restored', globalStep: state.globalStep, reason: 'a new worker took over the run' });
+    this.flushProgress(active, 0);
+    await this.postWeights(active);
+    this.transition('paused', `restored step ${state.globalStep}`);
   }
 
   /**
@@ -301,9 +324,11 @@ export class TrainingSession {
   }
 
   private resetTrainer(): void {
+    const hadRun = this.trainer !== null;
     this.trainer?.dispose();
     this.trainer = null;
     this.lastGood = null;
+    if (hadRun) this.deps.post({ type: 'snapshot', state: null });
     this.weightReporter.forget();
     this.pendingLossSteps = [];
     this.pendingLosses = [];
@@ -334,11 +359,13 @@ export class TrainingSession {
         globalStep: active.globalStep,
         totalSteps: active.totalSteps,
         learningRate,
+        slowestStepMs: this.slowestStepMs,
         lossSteps,
         losses,
       },
       [lossSteps.buffer, losses.buffer],
     );
+    this.slowestStepMs = 0;
   }
 
   /** Validation every ~1/8 epoch (at least every 20 steps), so short runs on the 10k subset still show a curve. */
@@ -348,7 +375,9 @@ export class TrainingSession {
 
   /** One step with its reports; a non-finite loss or weight is returned, not reported (the caller recovers). */
   private async runOneStep(active: Trainer): Promise<StepResult> {
+    const started = this.deps.now();
     const result = await active.step();
+    this.slowestStepMs = Math.max(this.slowestStepMs, this.deps.now() - started);
     if (!Number.isFinite(result.loss) || !result.weightsFinite) return result;
     this.pendingLossSteps.push(result.globalStep);
     this.pendingLosses.push(result.loss);

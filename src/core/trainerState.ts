@@ -1,0 +1,29 @@
+/**
+ * The whole state of a training run as plain arrays, off the device: what a snapshot, a restored run (after a lost
+ * GPU or a restarted worker) and a checkpoint carry. src/train/trainer.ts captures and restores it.
+ */
+import type { RngState } from './rng';
+
+export interface OptimizerState {
+  step: number;
+  /** Adam's first and second moments, one array per trainable variable, in the model's variable order. */
+  firstMoments: Float32Array[];
+  secondMoments: Float32Array[];
+}
+
+export interface TrainerState {
+  epoch: number;
+  stepInEpoch: number;
+  globalStep: number;
+  /** The current epoch's order of training examples. */
+  epochOrder: Uint32Array;
+  rng: RngState;
+  /** Every model variable (weights, biases, batch-norm parameters and moving statistics), in model order. */
+  variables: Float32Array[];
+  optimizer: OptimizerState;
+}
+
+/** True when every value of the state's variables is finite. */
+export function stateIsFinite(state: TrainerState): boolean {
+  return state.variables.every((values) => values.every(Number.isFinite));
+}
