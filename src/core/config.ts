@@ -119,8 +119,42 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   return value as T;
 }
 
+/** What a training run may allocate (weights, optimizer state, activations of one batch) before it is refused. */
+export const TRAINING_MEMORY_BUDGET_BYTES = 1024 * 1024 * 1024;
+/**
+ * float32 copies per weight while training: latent, ternary (forward), gradient, two Adam moments, and the
+ * optimizer's update temporaries.
+ */
+const COPIES_PER_WEIGHT = 7;
+/**
+ * float32 values kept per activation and batch example: matmul output, batch-norm output and statistics,
+ * non-linearity, quantized input of the next layer, and their gradients in the backward pass.
+ */
+const COPIES_PER_ACTIVATION = 10;
+
+/** Bytes a training run of this config needs at its peak, estimated from its shapes (784 inputs, 10 classes). */
+export function estimateTrainingBytes(config: Pick<TrainConfig, 'hidden' | 'batchSize'>, inputSize = 784, classCount = 10): number {
+  const sizes = [inputSize, ...config.hidden, classCount];
+  let weights = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) weights += sizes[i]! * sizes[i + 1]! + 4 * sizes[i + 1]!;
+  const activations = sizes.reduce((sum, width) => sum + width, 0);
+  return 4 * (COPIES_PER_WEIGHT * weights + COPIES_PER_ACTIVATION * activations * config.batchSize);
+}
+
 /** Checks every field and returns a clean copy; throws ConfigError with a message fit for the UI. */
 export function validateConfig(input: unknown): TrainConfig {
+  const config = validateFields(input);
+  const bytes = estimateTrainingBytes(config);
+  if (bytes > TRAINING_MEMORY_BUDGET_BYTES) {
+    const mb = (n: number) => `${Math.round(n / 1024 / 1024).toLocaleString('en-US')} MB`;
+    throw new ConfigError(
+      `this network and batch size would need about ${mb(bytes)} while training (weights, optimizer state, activations × batch), over the ${mb(TRAINING_MEMORY_BUDGET_BYTES)} budget: make the layers narrower or the batch smaller.`,
+    );
+  }
+  return config;
+}
+
+function validateFields(input: unknown): TrainConfig {
   if (typeof input !== 'object' || input === null) throw new ConfigError('The configuration is not an object.');
   const c = input as Record<string, unknown>;
   if (!Array.isArray(c.hidden) || c.hidden.length > 4) {
