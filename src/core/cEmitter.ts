@@ -36,7 +36,7 @@ export interface CExportOptions {
   appVersion: string;
 }
 
-export function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
+function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
   return model.layers.map((layer) => ({ inputSize: layer.inputSize, outputSize: layer.outputSize, epilogue: layer.epilogue.kind }));
 }
 

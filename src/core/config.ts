@@ -1,6 +1,7 @@
 /**
  * Training configuration: the presets, defaults and validation. Every field a preset sets can be changed in the
- * UI; validateConfig is the one gate that untrusted values (form fields, URL, model files) pass through.
+ * UI; validateConfig is the one gate for configuration values from outside: the form's fields today (the worker
+ * validates again what it is sent), and share links and checkpoint files must pass it too when they arrive.
  */
 import type { ActivationQuantizer, WeightQuantizer } from './ternary';
 

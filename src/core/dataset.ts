@@ -13,10 +13,6 @@ export const DATASET_LABELS: Record<DatasetId, string> = {
   'fashion-mnist': 'Fashion-MNIST (60k train / 10k test)',
 };
 
-export const FASHION_CLASS_NAMES = [
-  'T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-] as const;
-
 export const CLASS_COUNT = 10;
 
 export interface ImageSet {
@@ -37,13 +33,6 @@ export interface SplitDataset {
 }
 
 /** The four standard file names of an MNIST-style dataset, in the order the loaders take them. */
-export const IDX_FILE_NAMES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
-
 export function imageSetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, name: string): ImageSet {
   const images = parseIdx(imageBytes, `${name} images`);
   const labels = parseIdx(labelBytes, `${name} labels`);
@@ -67,7 +56,7 @@ export function imageSetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, 
 }
 
 /** Copies the listed examples into a new ImageSet (indices into `set`). */
-export function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
+function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   const size = set.rows * set.cols;
   const pixels = new Uint8Array(indices.length * size);
   const labels = new Uint8Array(indices.length);
@@ -99,7 +88,7 @@ export function splitTrainValidation(
 }
 
 /** Seed of the dataset split; fixed so that validation figures are comparable between runs and sessions. */
-export const SPLIT_SEED = 1234;
+const SPLIT_SEED = 1234;
 
 /** The embedded 10k subset: 9,000 train / 1,000 validation, no test set. */
 export function splitEmbedded(all: ImageSet): SplitDataset {

@@ -5,7 +5,7 @@
  * (0 = background, 255 = full ink), so the React canvas only reads pixels and draws the result.
  */
 export const MNIST_SIDE = 28;
-export const MNIST_BOX = 20;
+const MNIST_BOX = 20;
 
 export interface Box {
   /** Inclusive pixel bounds. */

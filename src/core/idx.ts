@@ -25,7 +25,7 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Gunzips when the bytes start with the gzip magic, else returns them as they are. */
-export function maybeGunzip(bytes: Uint8Array, name: string): Uint8Array {
+function maybeGunzip(bytes: Uint8Array, name: string): Uint8Array {
   if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) {
     try {
       return gunzipSync(bytes);

@@ -6,7 +6,7 @@
 import { IdxError } from './idx';
 
 export type IdxRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
-export const IDX_ROLES: readonly IdxRole[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
+const IDX_ROLES: readonly IdxRole[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
 
 export function idxRoleOf(fileName: string): IdxRole | null {
   const name = fileName.toLowerCase().replace(/^.*[\\/]/, '');

@@ -57,7 +57,7 @@ export interface InferenceModel {
   float: boolean;
 }
 
-export function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, layerIndex: number): ActivationQuantizer {
+function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, layerIndex: number): ActivationQuantizer {
   if (config.activationQuantizer === 'none') return 'none';
   return layerIndex === 0 ? 'absmax8' : config.activationQuantizer;
 }

@@ -11,7 +11,7 @@
  * Trits come in as the training code holds them: (in, out) row-major, trit of input k and unit j at k·N + j.
  */
 export const TRITS_PER_WORD = 16;
-export const BITS_PER_PLANE_WORD = 32;
+const BITS_PER_PLANE_WORD = 32;
 
 const CODE_ZERO = 0b00;
 const CODE_PLUS = 0b01;

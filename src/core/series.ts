@@ -8,7 +8,7 @@ export interface SeriesPoint {
   value: number;
 }
 
-export function thinSeries<T>(points: readonly T[], limit: number): T[] {
+function thinSeries<T>(points: readonly T[], limit: number): T[] {
   if (points.length <= limit) return points.slice();
   const thinned = points.filter((_, i) => i % 2 === 0);
   const last = points[points.length - 1]!;

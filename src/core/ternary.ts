@@ -16,8 +16,6 @@ export type WeightQuantizer = 'twn' | 'absmean' | 'fixed';
 /** Latent-weight units of t for the fixed quantizer: t = 1 means |w| > 0.05, the seed sketch's value. */
 export const FIXED_THRESHOLD_UNIT = 0.05;
 
-export const DEFAULT_THRESHOLD: Record<WeightQuantizer, number> = { twn: 0.7, absmean: 0.5, fixed: 1 };
-
 export interface TernaryTensor {
   /** One trit per weight, same layout as the latent weights. */
   trits: Int8Array;
@@ -33,7 +31,7 @@ export function meanAbs(weights: ArrayLike<number>): number {
   return weights.length === 0 ? 0 : sum / weights.length;
 }
 
-export function ternaryThreshold(weights: ArrayLike<number>, quantizer: WeightQuantizer, t: number): number {
+function ternaryThreshold(weights: ArrayLike<number>, quantizer: WeightQuantizer, t: number): number {
   return quantizer === 'fixed' ? t * FIXED_THRESHOLD_UNIT : t * meanAbs(weights);
 }
 

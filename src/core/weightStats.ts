@@ -48,7 +48,7 @@ export interface LayerWeightStats {
   histogram: Histogram;
 }
 
-export const HISTOGRAM_BINS = 60;
+const HISTOGRAM_BINS = 60;
 
 /** weights: (in, out) row-major latent weights of one layer. */
 export function layerWeightStats(
@@ -71,7 +71,7 @@ export function layerWeightStats(
   };
 }
 
-export function totalCounts(layers: readonly { counts: TritCounts }[]): TritCounts {
+function totalCounts(layers: readonly { counts: TritCounts }[]): TritCounts {
   return layers.reduce(
     (sum, layer) => ({
       minus: sum.minus + layer.counts.minus,

@@ -50,7 +50,7 @@ interface LayerBuffers {
 }
 
 /** Which kernel runs a layer, given its input quantizer. */
-export function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: boolean): KernelChoice {
+function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: boolean): KernelChoice {
   if (layer.inputQuantizer === 'sign') return 'binary';
   if (layer.inputQuantizer === 'absmax8' && preferDot4 && hasDot4) return 'dot4';
   return 'addsub';

@@ -16,7 +16,7 @@ import type { DatasetSource } from '../protocol/messages';
 export type ProgressCallback = (stage: string, loadedBytes: number, totalBytes: number | null) => void;
 
 const CACHE_NAME = 'bitnet-playground-datasets-v1';
-export const EMBEDDED_FILES = { images: 'mnist-10k-images.idx.gz', labels: 'mnist-10k-labels.idx.gz' } as const;
+const EMBEDDED_FILES = { images: 'mnist-10k-images.idx.gz', labels: 'mnist-10k-labels.idx.gz' } as const;
 
 function joinUrl(base: string, file: string): string {
   return base.endsWith('/') ? base + file : `${base}/${file}`;

@@ -12,7 +12,7 @@ import type { InferenceService } from './inference';
 import type { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
 
 /** The held-out split: the test set where the dataset has one, else validation. */
-export function heldOut(dataset: SplitDataset): { set: ImageSet; split: 'test' | 'validation' } {
+function heldOut(dataset: SplitDataset): { set: ImageSet; split: 'test' | 'validation' } {
   return dataset.test ? { set: dataset.test, split: 'test' } : { set: dataset.validation, split: 'validation' };
 }
 

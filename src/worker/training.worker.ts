@@ -86,6 +86,16 @@ async function init(forced: BackendName | null): Promise<void> {
   }
 }
 
+/**
+ * For `npm run bench:soak` (Playwright evaluates it in this worker): TensorFlow.js's tensor count and bytes and
+ * this worker's JS heap (Chromium's performance.memory; precise with --enable-precise-memory-info).
+ */
+(scope as unknown as { bitnetMemory: () => unknown }).bitnetMemory = () => ({
+  tensors: tf.memory().numTensors,
+  bytes: tf.memory().numBytes,
+  jsHeapBytes: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
+});
+
 /** 'init' runs before anything else the page sends: the session's tasks wait for the backend. */
 let ready: Promise<void> = Promise.resolve();
 

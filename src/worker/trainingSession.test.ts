@@ -195,6 +195,43 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('walks every status: a failed first load, loading, idle, training, paused, done, error and back', async () => {
+    let fail = true;
+    const h = harness(async () => {
+      if (fail) throw new Error('no network');
+      return embedded;
+    });
+    await h.session.receive({ type: 'load-dataset', source: { kind: 'url', id: 'mnist', baseUrl: 'http://localhost/x/' } });
+    expect(h.session.status).toBe('error');
+    fail = false;
+    await ready(h);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 1, 'a step');
+    await h.session.receive({ type: 'pause' });
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 2, 'another step');
+    await h.session.receive({ type: 'pause' });
+    await h.session.receive({ type: 'configure', config: { ...SMALL, batchSize: 3000 }, preset: 'custom' });
+    await h.session.receive({ type: 'step' });
+    await h.session.receive({ type: 'reset' });
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.session.status === 'done', 'done');
+    await h.session.idle();
+    await h.session.receive({ type: 'reset' });
+    expect(h.statuses()).toEqual([
+      'loading', 'error', // a first load that fails leaves no dataset
+      'loading', 'idle',
+      'training', 'paused', 'training', 'paused',
+      'idle', // a new configuration restarts from scratch
+      'paused', // a single step
+      'idle', // reset
+      'training', 'done',
+      'idle', // reset after done
+    ]);
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
   it('dispose releases every tensor the session made', async () => {
     const baseline = tf.memory().numTensors;
     const h = harness();

@@ -57,7 +57,7 @@ export class WeightReporter {
 }
 
 /** t = 0, 0.1, …, 2.0 */
-export const SWEEP_THRESHOLDS = Array.from({ length: 21 }, (_, i) => i / 10);
+const SWEEP_THRESHOLDS = Array.from({ length: 21 }, (_, i) => i / 10);
 
 /**
  * Post-training re-quantization: for each t, quantize the trained latent weights, measure sparsity and validation

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:soak`: a long run must not leak. Headless Chromium runs the production build and trains the
+ * default preset for BENCH_EPOCHS (default 20) epochs on the embedded data, with every view updating; at each
+ * epoch end it prints one JSON line with TensorFlow.js's tensor count and bytes in the worker and the JS heap of
+ * the page and of the worker (DevTools protocol, after a full garbage collection; null where the worker's cannot
+ * be read), and at the end how much each moved after the first epoch:
+ * {"epoch","tensors","bytes","workerHeapBytes","pageHeapBytes"} … {"summary":…}. Asserts nothing.
+ * BENCH_BACKEND=wasm (or webgpu, cpu) forces the training backend.
+ */
+import { spawn } from 'node:child_process';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+
+const PORT = 5196;
+const epochs = Number(process.env.BENCH_EPOCHS ?? 20);
+const backend = process.env.BENCH_BACKEND;
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+async function heapAfterGc(session: CDPSession | null): Promise<number | null> {
+  if (!session) return null;
+  try {
+    await session.send('HeapProfiler.collectGarbage');
+    return (await session.send('Runtime.getHeapUsage')).usedSize;
+  } catch {
+    return null;
+  }
+}
+
+interface Sample {
+  epoch: number;
+  tensors: number;
+  bytes: number;
+  workerHeapBytes: number | null;
+  pageHeapBytes: number;
+}
+
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', env: process.env });
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: [
+    '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run',
+  ],
+});
+try {
+  await waitForServer(`http://localhost:${PORT}/`, 60_000);
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${PORT}/${backend ? `?backend=${backend}` : ''}`);
+  await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('dataset-summary').filter({ hasText: '9,000 train' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('config-epochs').fill(String(epochs));
+  await page.getByTestId('train-toggle').click();
+  const worker = page.workers()[0]!;
+  // JS heaps through the DevTools protocol, each after a full garbage collection, so that only what is kept counts.
+  const pageSession = await page.context().newCDPSession(page);
+  const workerSession = await page
+    .context()
+    .newCDPSession(worker as unknown as Page)
+    .catch(() => null);
+  const samples: Sample[] = [];
+  console.error(`# soak: ${epochs} epochs of the default preset on ${await page.getByTestId('backend').textContent()}`);
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    // metric-epoch reads "current / total" (1-based): epoch k has ended when it shows k + 1, or the run is done.
+    await page.waitForFunction(
+      ({ target, last }) =>
+        last
+          ? document.querySelector('[data-testid="status"]')?.textContent === 'done'
+          : Number.parseInt(document.querySelector('[data-testid="metric-epoch"]')?.textContent ?? '0', 10) > target,
+      { target: epoch, last: epoch === epochs },
+      { timeout: 30 * 60_000, polling: 250 },
+    );
+    const memory = (await worker.evaluate(() => (globalThis as unknown as { bitnetMemory: () => unknown }).bitnetMemory())) as {
+      tensors: number;
+      bytes: number;
+    };
+    const sample = {
+      epoch,
+      tensors: memory.tensors,
+      bytes: memory.bytes,
+      workerHeapBytes: await heapAfterGc(workerSession),
+      pageHeapBytes: (await heapAfterGc(pageSession))!,
+    };
+    samples.push(sample);
+    console.log(JSON.stringify(sample));
+  }
+  const after = samples.slice(1);
+  const spread = (values: number[]) => (Math.max(...values) - Math.min(...values)) / Math.max(1, Math.min(...values));
+  console.log(
+    JSON.stringify({
+      summary: `epochs 2..${epochs}: relative spread (max − min) / min`,
+      tensors: spread(after.map((s) => s.tensors)),
+      bytes: spread(after.map((s) => s.bytes)),
+      workerHeapBytes: after.every((s) => s.workerHeapBytes !== null) ? spread(after.map((s) => s.workerHeapBytes!)) : null,
+      pageHeapBytes: spread(after.map((s) => s.pageHeapBytes)),
+    }),
+  );
+} finally {
+  await browser.close();
+  server.kill();
+}
