@@ -4,7 +4,8 @@
  * epoch end it prints one JSON line with TensorFlow.js's tensor count and bytes in the worker and the JS heap of
  * the page and of the worker (DevTools protocol, after a full garbage collection; null where the worker's cannot
  * be read), and at the end how much each moved after the first epoch:
- * {"epoch","tensors","bytes","workerHeapBytes","pageHeapBytes"} … {"summary":…}. Asserts nothing.
+ * {"epoch","longTasks","longestTaskMs","tensors","bytes","workerHeapBytes","pageHeapBytes"} … {"summary":…}, where
+ * longTasks counts the page's main-thread tasks over 50 ms during that epoch. Asserts nothing.
  * BENCH_BACKEND=wasm (or webgpu, cpu) forces the training backend.
  */
 import { spawn } from 'node:child_process';
@@ -40,6 +41,8 @@ async function heapAfterGc(session: CDPSession | null): Promise<number | null> {
 
 interface Sample {
   epoch: number;
+  longTasks: number;
+  longestTaskMs: number;
   tensors: number;
   bytes: number;
   workerHeapBytes: number | null;
@@ -57,6 +60,12 @@ const browser = await chromium.launch({
 try {
   await waitForServer(`http://localhost:${PORT}/`, 60_000);
   const page = await browser.newPage();
+  // Main-thread long tasks (> 50 ms) while training with every view updating: a figure, reported per epoch.
+  await page.addInitScript(() => {
+    const durations: number[] = [];
+    (window as unknown as { longTasks: number[] }).longTasks = durations;
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => durations.push(entry.duration))).observe({ type: 'longtask', buffered: true });
+  });
   await page.goto(`http://localhost:${PORT}/${backend ? `?backend=${backend}` : ''}`);
   await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
   await page.getByTestId('dataset-summary').filter({ hasText: '9,000 train' }).waitFor({ timeout: 60_000 });
@@ -85,8 +94,11 @@ try {
       tensors: number;
       bytes: number;
     };
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
     const sample = {
       epoch,
+      longTasks: longTasks.length,
+      longestTaskMs: Math.round(Math.max(0, ...longTasks)),
       tensors: memory.tensors,
       bytes: memory.bytes,
       workerHeapBytes: await heapAfterGc(workerSession),

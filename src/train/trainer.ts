@@ -100,7 +100,12 @@ export class Trainer {
 
   restoreState(state: TrainerState): void {
     const variables = this.model.stateVariables();
-    if (state.variables.length !== variables.length) throw new Error('restoreState: the state belongs to another architecture');
+    if (state.variables.length !== variables.length || state.variables.some((values, i) => values.length !== variables[i]!.size)) {
+      throw new Error('The saved state belongs to another architecture than this configuration.');
+    }
+    if (state.epochOrder.length !== this.data.train.count) {
+      throw new Error(`The saved state was trained on ${state.epochOrder.length} examples; this dataset has ${this.data.train.count}. Load the dataset it was trained on.`);
+    }
     tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(state.variables[i]!, v.shape))));
     this.optimizer.setState(state.optimizer);
     this.epoch = state.epoch;

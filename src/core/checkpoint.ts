@@ -1,0 +1,228 @@
+/**
+ * Checkpoint files: a whole training run as safetensors (safetensors.ts). Tensors, named per layer:
+ *   layer{i}.weight (in, out), layer{i}.bias (out), and with batch norm layer{i}.bn.{gamma,beta,moving_mean,
+ *   moving_variance} (out), all float32 latent values; adam.m.<name> and adam.v.<name> for every trainable one;
+ *   trainer.epoch_order (train count) uint32, the current epoch's example order.
+ * __metadata__ (strings): format, schema_version, config (JSON), dataset, preset, epoch, step_in_epoch,
+ *   global_step, adam_step, rng (JSON), curves (JSON), app_version, data_crc32 (of the tensor data, so a flipped
+ *   bit anywhere is caught).
+ * decodeCheckpoint is strict: every fault has its own message and nothing of the current run is touched until a
+ * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
+ */
+import { layerSizes, PRESETS, validateConfig, type TrainConfig } from './config';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
+import type { SeriesPoint } from './series';
+import type { TrainerState } from './trainerState';
+
+export const CHECKPOINT_FORMAT = 'bitnet-playground-checkpoint';
+export const CHECKPOINT_SCHEMA_VERSION = 1;
+
+export interface CheckpointCurves {
+  loss: SeriesPoint[];
+  validation: SeriesPoint[];
+  epochs: { epoch: number; globalStep: number; validationAccuracy: number; testAccuracy: number | null }[];
+}
+
+export interface Checkpoint {
+  config: TrainConfig;
+  datasetId: string;
+  preset: string;
+  state: TrainerState;
+  curves: CheckpointCurves;
+  appVersion: string;
+}
+
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+interface VariableSlot {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+}
+
+/** The model's variables in TernaryMlp.stateVariables() order, with their shapes, from the config alone. */
+export function variableLayout(config: Pick<TrainConfig, 'hidden' | 'norm' | 'outputNorm'>, inputSize = 784, classCount = 10): VariableSlot[] {
+  const sizes = layerSizes(config, inputSize, classCount);
+  const slots: VariableSlot[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const [fanIn, fanOut] = [sizes[i]!, sizes[i + 1]!];
+    slots.push({ name: `layer${i}.weight`, shape: [fanIn, fanOut], trainable: true }, { name: `layer${i}.bias`, shape: [fanOut], trainable: true });
+    const isHidden = i + 2 < sizes.length;
+    if (isHidden ? config.norm === 'batchnorm' : config.outputNorm) {
+      slots.push(
+        { name: `layer${i}.bn.gamma`, shape: [fanOut], trainable: true },
+        { name: `layer${i}.bn.beta`, shape: [fanOut], trainable: true },
+        { name: `layer${i}.bn.moving_mean`, shape: [fanOut], trainable: false },
+        { name: `layer${i}.bn.moving_variance`, shape: [fanOut], trainable: false },
+      );
+    }
+  }
+  return slots;
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC-32 (the zip/PNG polynomial) of the tensors' bytes, in file order. */
+function crc32OfTensors(tensors: readonly NamedTensor[]): number {
+  let crc = 0xffffffff;
+  for (const tensor of tensors) {
+    const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+    for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function tensorsOf(checkpoint: Checkpoint): NamedTensor[] {
+  const slots = variableLayout(checkpoint.config);
+  const { state } = checkpoint;
+  if (state.variables.length !== slots.length) throw new RangeError('encodeCheckpoint: state does not match the config');
+  const tensors: NamedTensor[] = slots.map((slot, i) => ({ name: slot.name, dtype: 'F32', shape: slot.shape, data: state.variables[i]! }));
+  const trainable = slots.filter((slot) => slot.trainable);
+  trainable.forEach((slot, i) => tensors.push({ name: `adam.m.${slot.name}`, dtype: 'F32', shape: slot.shape, data: state.optimizer.firstMoments[i]! }));
+  trainable.forEach((slot, i) => tensors.push({ name: `adam.v.${slot.name}`, dtype: 'F32', shape: slot.shape, data: state.optimizer.secondMoments[i]! }));
+  tensors.push({ name: 'trainer.epoch_order', dtype: 'U32', shape: [state.epochOrder.length], data: state.epochOrder });
+  return tensors;
+}
+
+export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
+  const tensors = tensorsOf(checkpoint);
+  const { state } = checkpoint;
+  return encodeSafetensors(tensors, {
+    format: CHECKPOINT_FORMAT,
+    schema_version: String(CHECKPOINT_SCHEMA_VERSION),
+    config: JSON.stringify(checkpoint.config),
+    dataset: checkpoint.datasetId,
+    preset: checkpoint.preset,
+    epoch: String(state.epoch),
+    step_in_epoch: String(state.stepInEpoch),
+    global_step: String(state.globalStep),
+    adam_step: String(state.optimizer.step),
+    rng: JSON.stringify(state.rng),
+    curves: JSON.stringify(checkpoint.curves),
+    app_version: checkpoint.appVersion,
+    data_crc32: String(crc32OfTensors(tensors)),
+  });
+}
+
+function integerField(metadata: Record<string, string>, key: string): number {
+  const text = metadata[key];
+  if (text === undefined) throw new CheckpointError(`The checkpoint's metadata has no "${key}".`);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new CheckpointError(`The checkpoint's "${key}" is not a whole number (${JSON.stringify(text)}).`);
+  return value;
+}
+
+function jsonField(metadata: Record<string, string>, key: string): unknown {
+  const text = metadata[key];
+  if (text === undefined) throw new CheckpointError(`The checkpoint's metadata has no "${key}".`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(`The checkpoint's "${key}" is not valid JSON.`);
+  }
+}
+
+/** The config in a checkpoint (or a share link): unknown fields are named, then every value is validated. */
+export function checkpointConfig(raw: unknown): TrainConfig {
+  if (typeof raw !== 'object' || raw === null) throw new CheckpointError('The checkpoint holds no configuration object.');
+  const known = new Set(Object.keys(PRESETS.seed));
+  const unknown = Object.keys(raw).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw new CheckpointError(`The checkpoint's configuration has unknown fields: ${unknown.join(', ')}.`);
+  try {
+    return validateConfig(raw);
+  } catch (error) {
+    throw new CheckpointError(`The checkpoint's configuration is invalid: ${(error as Error).message}`);
+  }
+}
+
+function curvesField(metadata: Record<string, string>): CheckpointCurves {
+  const raw = jsonField(metadata, 'curves') as Partial<CheckpointCurves> | null;
+  const points = (value: unknown): value is SeriesPoint[] =>
+    Array.isArray(value) && value.every((p) => typeof p === 'object' && p !== null && Number.isFinite((p as SeriesPoint).step) && Number.isFinite((p as SeriesPoint).value));
+  if (!raw || !points(raw.loss) || !points(raw.validation) || !Array.isArray(raw.epochs)) {
+    throw new CheckpointError('The checkpoint\'s "curves" are not series of {step, value} points.');
+  }
+  return { loss: raw.loss, validation: raw.validation, epochs: raw.epochs };
+}
+
+/** File bytes -> a checkpoint that passed every check; throws CheckpointError with one clear message. */
+export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  let file;
+  try {
+    file = decodeSafetensors(bytes);
+  } catch (error) {
+    if (error instanceof SafetensorsError) throw new CheckpointError(`Not a readable checkpoint: ${error.message}`);
+    throw error;
+  }
+  const { metadata, tensors } = file;
+  if (metadata.format !== CHECKPOINT_FORMAT) throw new CheckpointError('This safetensors file is not a BitNet Playground checkpoint.');
+  const version = integerField(metadata, 'schema_version');
+  if (version > CHECKPOINT_SCHEMA_VERSION) {
+    throw new CheckpointError(`This checkpoint has schema version ${version}, newer than this app reads (${CHECKPOINT_SCHEMA_VERSION}); update the app.`);
+  }
+  if (version < 1) throw new CheckpointError(`Schema version ${version} does not exist.`);
+  const config = checkpointConfig(jsonField(metadata, 'config'));
+  const slots = variableLayout(config);
+  const trainable = slots.filter((slot) => slot.trainable);
+  const expected = new Map<string, number[]>();
+  slots.forEach((slot) => expected.set(slot.name, slot.shape));
+  trainable.forEach((slot) => expected.set(`adam.m.${slot.name}`, slot.shape).set(`adam.v.${slot.name}`, slot.shape));
+  for (const [name, shape] of expected) {
+    const tensor = tensors.get(name);
+    if (!tensor) throw new CheckpointError(`Tensor "${name}" is missing: the checkpoint is from a different architecture than its configuration says.`);
+    if (tensor.dtype !== 'F32') throw new CheckpointError(`Tensor "${name}" is ${tensor.dtype}, not F32.`);
+    if (tensor.shape.join('x') !== shape.join('x')) {
+      throw new CheckpointError(`Tensor "${name}" has shape [${tensor.shape.join(', ')}], but the configuration's architecture needs [${shape.join(', ')}].`);
+    }
+    if (!(tensor.data as Float32Array).every(Number.isFinite)) throw new CheckpointError(`Tensor "${name}" holds non-finite values (NaN or infinity).`);
+  }
+  const order = tensors.get('trainer.epoch_order');
+  if (!order || order.dtype !== 'U32' || order.shape.length !== 1) throw new CheckpointError('The checkpoint has no valid trainer.epoch_order.');
+  const extra = [...tensors.keys()].filter((name) => !expected.has(name) && name !== 'trainer.epoch_order');
+  if (extra.length > 0) throw new CheckpointError(`The checkpoint has tensors this architecture does not: ${extra.slice(0, 5).join(', ')}.`);
+  const ordered = [...slots.map((s) => tensors.get(s.name)!), ...trainable.map((s) => tensors.get(`adam.m.${s.name}`)!), ...trainable.map((s) => tensors.get(`adam.v.${s.name}`)!), order];
+  if (String(crc32OfTensors(ordered)) !== metadata.data_crc32) throw new CheckpointError('The tensor data does not match its checksum: the file is corrupt.');
+  const count = order.data.length;
+  const epochOrder = order.data as Uint32Array;
+  const seen = new Uint8Array(count);
+  for (const index of epochOrder) {
+    if (index >= count || seen[index]) throw new CheckpointError('trainer.epoch_order is not a permutation of the training examples.');
+    seen[index] = 1;
+  }
+  const rng = jsonField(metadata, 'rng') as { state?: unknown; spareNormal?: unknown } | null;
+  if (!rng || !Number.isSafeInteger(rng.state) || !(rng.spareNormal === null || Number.isFinite(rng.spareNormal))) {
+    throw new CheckpointError('The checkpoint\'s random-number state is invalid.');
+  }
+  const epoch = integerField(metadata, 'epoch');
+  const stepInEpoch = integerField(metadata, 'step_in_epoch');
+  if (epoch > config.epochs) throw new CheckpointError(`The checkpoint is at epoch ${epoch} of a ${config.epochs}-epoch run.`);
+  return {
+    config,
+    datasetId: metadata.dataset ?? '',
+    preset: metadata.preset ?? 'custom',
+    appVersion: metadata.app_version ?? '',
+    curves: curvesField(metadata),
+    state: {
+      epoch,
+      stepInEpoch,
+      globalStep: integerField(metadata, 'global_step'),
+      epochOrder,
+      rng: { state: rng.state as number, spareNormal: rng.spareNormal as number | null },
+      variables: slots.map((s) => tensors.get(s.name)!.data as Float32Array),
+      optimizer: {
+        step: integerField(metadata, 'adam_step'),
+        firstMoments: trainable.map((s) => tensors.get(`adam.m.${s.name}`)!.data as Float32Array),
+        secondMoments: trainable.map((s) => tensors.get(`adam.v.${s.name}`)!.data as Float32Array),
+      },
+    },
+  };
+}
