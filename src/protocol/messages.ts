@@ -61,8 +61,10 @@ export type WorkerRequest =
   | { type: 'export'; format: ExportFormat; packing: TritPacking }
   /** Heartbeat: answered with 'pong' at once, whatever the session is doing (a hung or dead worker does not). */
   | { type: 'ping'; id: number }
-  /** A new worker takes over a run: the state of the last snapshot the previous worker sent. */
-  | { type: 'restore'; state: TrainerState };
+  /** A new worker takes over a run, or a checkpoint is loaded: the state to continue from (after 'configure'). */
+  | { type: 'restore'; state: TrainerState }
+  /** The run's whole state now, for a checkpoint file. */
+  | { type: 'capture' };
 
 export type ExportFormat = 'c' | 'onnx';
 
@@ -165,6 +167,8 @@ export type WorkerEvent =
   /** The last good state of the run (null when the run was reset): a restarted worker resumes from it. */
   | { type: 'snapshot'; state: TrainerState | null }
   | { type: 'pong'; id: number }
+  /** Answer to 'capture': the state and what it belongs to. */
+  | { type: 'captured'; state: TrainerState; config: TrainConfig; preset: string; datasetId: DatasetId }
   /** The run went back to the state of this step (a lost GPU, a restarted worker): curves past it are dropped. */
   | { type: 'run-restored'; globalStep: number; reason: string }
   /** Training diverged: the last good state (of restoredStep) is back and training is paused. */

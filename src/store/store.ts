@@ -4,6 +4,7 @@
  * The store never talks to the worker itself: workerBridge.ts owns the Worker and calls these actions.
  */
 import { create, type StateCreator } from 'zustand';
+import type { Checkpoint } from '../core/checkpoint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import type { DatasetId } from '../core/dataset';
 import { appendBounded, mean, type SeriesPoint } from '../core/series';
@@ -84,6 +85,8 @@ export interface MetricsSlice {
   workerReportedEpochEnd: (point: EpochPoint) => void;
   /** The worker went back to the state of this step (after a divergence): curves past it are dropped. */
   workerRestoredRun: (globalStep: number) => void;
+  /** A checkpoint replaced the run: its config and its recorded curves. */
+  userLoadedCheckpoint: (checkpoint: Pick<Checkpoint, 'config' | 'preset' | 'curves'>, globalStep: number) => void;
   metricsCleared: () => void;
 }
 
@@ -221,6 +224,20 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) =
       epochSeries: state.epochSeries.filter((p) => p.globalStep <= globalStep),
       sparsitySeries: state.sparsitySeries.filter((p) => p.step <= globalStep),
     })),
+  userLoadedCheckpoint: (checkpoint, globalStep) =>
+    set({
+      ...emptyMetrics,
+      config: checkpoint.config,
+      presetId: checkpoint.preset in PRESETS ? (checkpoint.preset as PresetId) : 'seed',
+      globalStep,
+      lossSeries: checkpoint.curves.loss,
+      validationSeries: checkpoint.curves.validation,
+      validationAccuracy: checkpoint.curves.validation[checkpoint.curves.validation.length - 1]?.value ?? null,
+      epochSeries: checkpoint.curves.epochs,
+      sparsitySeries: [],
+      thresholdEvaluation: null,
+      sweep: null,
+    }),
   metricsCleared: () => set({ ...emptyMetrics, sparsitySeries: [], thresholdEvaluation: null, sweep: null }),
 });
 

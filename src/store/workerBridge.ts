@@ -17,6 +17,8 @@ import type {
 } from '../protocol/messages';
 import { isBackendName } from '../core/backends';
 import { SESSION_FAULTS } from '../protocol/messages';
+import { version as appVersion } from '../../package.json';
+import { decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint';
 import { saveFile } from './download';
 import { useAppStore, type ServerDataset } from './store';
 
@@ -222,6 +224,9 @@ function onWorkerEvent(event: WorkerEvent): void {
     case 'export-failed':
       store.workerExportFailed(event.format, event.message);
       return;
+    case 'captured':
+      writeCheckpoint(event);
+      return;
     case 'run-restored':
       store.workerRestoredRun(event.globalStep);
       return;
@@ -381,4 +386,43 @@ export function classifyDrawing(pixels: Uint8Array | null): void {
 export function exportModel(format: ExportFormat, packing: TritPacking): void {
   useAppStore.getState().userStartedExport(format);
   send({ type: 'export', format, packing });
+}
+
+/** Save: the worker captures the run between two steps; the page adds the curves and writes the file. */
+export function saveCheckpoint(): void {
+  send({ type: 'capture' });
+}
+
+function writeCheckpoint(event: Extract<WorkerEvent, { type: 'captured' }>): void {
+  const store = useAppStore.getState();
+  const bytes = encodeCheckpoint({
+    config: event.config,
+    datasetId: event.datasetId,
+    preset: event.preset,
+    state: event.state,
+    curves: { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries },
+    appVersion,
+  });
+  saveFile(`bitnet-${event.preset}-step${event.state.globalStep}.safetensors`, bytes, 'application/octet-stream');
+}
+
+/** Load: every check passes before anything changes; a bad file gets a message and the current run stays. */
+export async function loadCheckpoint(file: File): Promise<void> {
+  const store = useAppStore.getState();
+  let checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(new Uint8Array(await file.arrayBuffer()));
+  } catch (error) {
+    store.errorOccurred(`Could not load the checkpoint ${file.name}: ${error instanceof Error ? error.message : String(error)} The current run is unchanged.`);
+    return;
+  }
+  if (checkpoint.datasetId !== store.datasetId) {
+    store.errorOccurred(`The checkpoint ${file.name} was trained on ${checkpoint.datasetId}; load that dataset first. The current run is unchanged.`);
+    return;
+  }
+  store.userDismissedError();
+  if (store.status === 'training') send({ type: 'pause' });
+  store.userLoadedCheckpoint(checkpoint, checkpoint.state.globalStep);
+  send({ type: 'configure', config: checkpoint.config, preset: checkpoint.preset });
+  send({ type: 'restore', state: checkpoint.state });
 }

@@ -10,6 +10,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { KernelPanel } from './KernelPanel';
 import { Metrics } from './Metrics';
 import { ModelSizeCard } from './ModelSizeCard';
+import { RunPanel } from './RunPanel';
 import { AccuracySparsityCurve, SparsityChart } from './SparsityCharts';
 import { SparsityPanel } from './SparsityPanel';
 import { ThresholdSlider } from './ThresholdSlider';
@@ -35,6 +36,7 @@ export function App() {
           <Controls />
           <DatasetPanel />
           <ConfigPanel />
+          <RunPanel />
         </aside>
         <section className="views">
           <Metrics />

@@ -166,6 +166,8 @@ export class TrainingSession {
         return this.exportModel(request);
       case 'restore':
         return this.restore(request.state);
+      case 'capture':
+        return this.capture();
       case 'ping':
         this.deps.post({ type: 'pong', id: request.id });
         return;
@@ -228,6 +230,13 @@ export class TrainingSession {
     return true;
   }
 
+  /** The run's state between two steps, for a checkpoint the page writes. */
+  private async capture(): Promise<void> {
+    const active = this.ensureTrainer();
+    const state = await active.captureState();
+    this.deps.post({ type: 'captured', state, config: { ...active.config, threshold: this.threshold }, preset: this.presetName, datasetId: this.datasetId });
+  }
+
   /** Takes over a run from a worker that died: its last snapshot becomes this trainer's state, paused. */
   private async restore(state: TrainerState): Promise<void> {
     this.pauseForTask('restoring');
@@ -237,7 +246,7 @@ export class TrainingSession {
     this.pendingLossSteps = [];
     this.pendingLosses = [];
     this.weightReporter.forget();
-    this.deps.post({ type: 'run-restored', globalStep: state.globalStep, reason: 'a new worker took over the run' });
+    this.deps.post({ type: 'run-restored', globalStep: state.globalStep, reason: 'the run was restored' });
     this.flushProgress(active, 0);
     await this.postWeights(active);
     this.transition('paused', `restored step ${state.globalStep}`);
