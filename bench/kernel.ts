@@ -5,37 +5,18 @@
  * float matMul (same adapter) and on the CPU reference. Prints one JSON line per measurement. Asserts nothing.
  * BENCH_STEPS (default 150) sets the training steps before measuring; BENCH_PRESETS=seed limits the presets.
  */
-import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { startPreviewAndBrowser } from './browser';
 
 const PORT = 5197;
 const steps = Number(process.env.BENCH_STEPS ?? 150);
 const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp').split(',');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`server at ${url} did not start`);
-}
 
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', env: process.env });
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const { server, browser, url: appUrl } = await startPreviewAndBrowser(PORT);
 try {
-  await waitForServer(`http://localhost:${PORT}/`, 60_000);
   for (const preset of presets) {
     const page = await browser.newPage();
-    await page.goto(`http://localhost:${PORT}/`);
+    await page.goto(appUrl);
     await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
     await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
     if (process.env.MNIST_DIR) {

@@ -8,26 +8,13 @@
  * longTasks counts the page's main-thread tasks over 50 ms during that epoch. Asserts nothing.
  * BENCH_BACKEND=wasm (or webgpu, cpu) forces the training backend.
  */
-import { spawn } from 'node:child_process';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
+import { startPreviewAndBrowser } from './browser';
 
 const PORT = 5196;
 const epochs = Number(process.env.BENCH_EPOCHS ?? 20);
 const backend = process.env.BENCH_BACKEND;
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`server at ${url} did not start`);
-}
 
 async function heapAfterGc(session: CDPSession | null): Promise<number | null> {
   if (!session) return null;
@@ -49,16 +36,8 @@ interface Sample {
   pageHeapBytes: number;
 }
 
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', env: process.env });
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: [
-    '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const { server, browser, url: appUrl } = await startPreviewAndBrowser(PORT);
 try {
-  await waitForServer(`http://localhost:${PORT}/`, 60_000);
   const page = await browser.newPage();
   // Main-thread long tasks (> 50 ms) while training with every view updating: a figure, reported per epoch.
   await page.addInitScript(() => {
@@ -66,7 +45,7 @@ try {
     (window as unknown as { longTasks: number[] }).longTasks = durations;
     new PerformanceObserver((list) => list.getEntries().forEach((entry) => durations.push(entry.duration))).observe({ type: 'longtask', buffered: true });
   });
-  await page.goto(`http://localhost:${PORT}/${backend ? `?backend=${backend}` : ''}`);
+  await page.goto(`${appUrl}${backend ? `?backend=${backend}` : ''}`);
   await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
   await page.getByTestId('dataset-summary').filter({ hasText: '9,000 train' }).waitFor({ timeout: 60_000 });
   await page.getByTestId('config-epochs').fill(String(epochs));
