@@ -34,3 +34,48 @@ test('a saved checkpoint loads into a fresh page with its step and curves, and t
   expect(await playground.stepCount()).toBe(stepBefore);
   await expect(playground.status).toHaveText('paused');
 });
+
+test('after a reload the page offers the autosaved run; resuming continues from its step with the curves intact', async ({ playground, page }) => {
+  test.setTimeout(180_000);
+  await playground.open();
+  await playground.startTraining();
+  await expect.poll(() => playground.validationPercent(), { timeout: 90_000 }).toBeGreaterThan(80);
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(40);
+  await playground.pause();
+  const step = await playground.stepCount();
+  const accuracy = await playground.validationPercent();
+  const lossPoints = Number(await playground.lossChart.getAttribute('data-points'));
+  // A pause autosaves the run; the page says when it is stored.
+  await expect(page.getByTestId('autosave-status')).toHaveText(`Autosaved in this browser at step ${step}.`, { timeout: 30_000 });
+
+  await page.reload();
+  await playground.open();
+  await expect(page.getByTestId('resume-run')).toHaveText(`Resume it at step ${step}`, { timeout: 30_000 });
+  await page.getByTestId('resume-run').click();
+  await expect(playground.step).toHaveText(String(step), { timeout: 30_000 });
+  await expect(playground.status).toHaveText('paused');
+  expect(Number(await playground.lossChart.getAttribute('data-points'))).toBe(lossPoints);
+  expect(Math.abs((await playground.validationPercent()) - accuracy)).toBeLessThanOrEqual(1);
+  await playground.trainToggle.click();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(step + 3);
+  await playground.pause();
+});
+
+test('the curves export as CSV, and the form resets to its preset', async ({ playground, page }) => {
+  await playground.open();
+  await page.getByTestId('step-once').click();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBe(1);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  expect(download.suggestedFilename()).toBe('bitnet-seed-curves.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\n')[0]).toBe('series,step,value');
+  expect(csv).toContain('training loss,1,');
+
+  await page.getByTestId('config-batchSize').fill('77');
+  await page.getByLabel('Hidden widths').fill('64, 32');
+  await page.getByLabel('Weight quantizer').selectOption('absmean');
+  await page.getByTestId('reset-to-preset').click();
+  await expect(page.getByTestId('config-batchSize')).toHaveValue('100');
+  await expect(page.getByLabel('Hidden widths')).toHaveValue('128');
+  await expect(page.getByLabel('Weight quantizer')).toHaveValue('twn');
+});

@@ -26,3 +26,17 @@ export function mean(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) sum += values[i]!;
   return values.length === 0 ? Number.NaN : sum / values.length;
 }
+
+export interface NamedSeries {
+  /** Column value in the CSV, e.g. 'training loss'. */
+  name: string;
+  points: readonly SeriesPoint[];
+}
+
+/** Every recorded series as one CSV table in long form: series,step,value (RFC 4180 quoting where needed). */
+export function seriesToCsv(series: readonly NamedSeries[]): string {
+  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const rows = ['series,step,value'];
+  for (const { name, points } of series) for (const point of points) rows.push(`${quote(name)},${point.step},${point.value}`);
+  return `${rows.join('\n')}\n`;
+}

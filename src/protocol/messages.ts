@@ -164,8 +164,11 @@ export type WorkerEvent =
   /** An export to download; note says what was measured while making it. */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; bytes: Uint8Array; note: string }
   | { type: 'export-failed'; format: ExportFormat; message: string }
-  /** The last good state of the run (null when the run was reset): a restarted worker resumes from it. */
-  | { type: 'snapshot'; state: TrainerState | null }
+  /**
+   * The last good state of the run (null when the run was reset), with what it belongs to: a restarted worker
+   * resumes from it, and the page autosaves it.
+   */
+  | { type: 'snapshot'; state: TrainerState | null; config: TrainConfig | null; preset: string; datasetId: DatasetId }
   | { type: 'pong'; id: number }
   /** Answer to 'capture': the state and what it belongs to. */
   | { type: 'captured'; state: TrainerState; config: TrainConfig; preset: string; datasetId: DatasetId }

@@ -8,7 +8,7 @@ export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);
 export const useDatasetChoice = () =>
   useAppStore(useShallow((s) => ({ datasetId: s.datasetId, serverDatasets: s.serverDatasets, summary: s.datasetSummary })));
-export const useConfig = () => useAppStore(useShallow((s) => ({ presetId: s.presetId, config: s.config })));
+export const useConfig = () => useAppStore(useShallow((s) => ({ presetId: s.presetId, config: s.config, revision: s.configRevision })));
 export const useProgress = () =>
   useAppStore(
     useShallow((s) => ({
@@ -46,3 +46,5 @@ export const useKernelResults = () =>
 export const usePrediction = () => useAppStore((s) => s.prediction);
 export const useDeploy = () =>
   useAppStore(useShallow((s) => ({ packing: s.exportPacking, task: s.exportTask, result: s.exportResult, choosePacking: s.userChosePacking })));
+export const useResumeOffer = () => useAppStore((s) => s.resumeOffer);
+export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);

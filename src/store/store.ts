@@ -56,6 +56,8 @@ export interface DatasetSlice {
 export interface ConfigSlice {
   presetId: PresetId;
   config: TrainConfig;
+  /** Bumped whenever the form's fields are replaced wholesale (a preset chosen or restored), to reset their text. */
+  configRevision: number;
   userChosePreset: (id: PresetId) => void;
   userEditedConfig: (patch: Partial<TrainConfig>) => void;
 }
@@ -126,6 +128,15 @@ export interface InferenceSlice {
   kernelTaskFailed: () => void;
 }
 
+export interface ResumeSlice {
+  /** An autosaved run a reloaded page can resume, summarised for the offer. */
+  resumeOffer: { step: number; epoch: number; preset: string; savedAt: number } | null;
+  autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
+  /** The step of the last autosave that reached the browser's storage. */
+  autosavedStep: number | null;
+  autosaveWritten: (step: number) => void;
+}
+
 export interface DeploySlice {
   /** Trit packing of the C export: 'base3' (smallest, the default) or 'base4' (fastest). */
   exportPacking: TritPacking;
@@ -139,7 +150,7 @@ export interface DeploySlice {
   workerExportFailed: (format: ExportFormat, message: string) => void;
 }
 
-export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice & InferenceSlice & DeploySlice;
+export type AppState = SessionSlice & DatasetSlice & ConfigSlice & MetricsSlice & WeightsSlice & InferenceSlice & DeploySlice & ResumeSlice;
 
 const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) => ({
   status: 'idle',
@@ -167,7 +178,8 @@ const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) =
 const createConfigSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({
   presetId: 'seed',
   config: { ...PRESETS.seed },
-  userChosePreset: (presetId) => set({ presetId, config: { ...PRESETS[presetId] } }),
+  configRevision: 0,
+  userChosePreset: (presetId) => set((state) => ({ presetId, config: { ...PRESETS[presetId] }, configRevision: state.configRevision + 1 })),
   userEditedConfig: (patch) => set((state) => ({ config: { ...state.config, ...patch } })),
 });
 
@@ -186,7 +198,7 @@ const emptyMetrics = {
   epochSeries: [],
 };
 
-const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) => ({
+const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, get) => ({
   ...emptyMetrics,
   workerReportedProgress: (event) =>
     set((state) => {
@@ -228,6 +240,7 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) =
     set({
       ...emptyMetrics,
       config: checkpoint.config,
+      configRevision: get().configRevision + 1,
       presetId: checkpoint.preset in PRESETS ? (checkpoint.preset as PresetId) : 'seed',
       globalStep,
       lossSeries: checkpoint.curves.loss,
@@ -289,6 +302,13 @@ const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (set) => 
   workerExportFailed: (format, message) => set({ exportTask: null, exportResult: { format, ok: false, message, fileName: null, byteLength: 0 } }),
 });
 
+const createResumeSlice: StateCreator<AppState, [], [], ResumeSlice> = (set) => ({
+  resumeOffer: null,
+  autosaveReadOffer: (resumeOffer) => set({ resumeOffer }),
+  autosavedStep: null,
+  autosaveWritten: (autosavedStep) => set({ autosavedStep, resumeOffer: null }),
+});
+
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createDatasetSlice(...args),
@@ -297,4 +317,5 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createWeightsSlice(...args),
   ...createInferenceSlice(...args),
   ...createDeploySlice(...args),
+  ...createResumeSlice(...args),
 }));

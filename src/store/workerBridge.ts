@@ -18,7 +18,10 @@ import type {
 import { isBackendName } from '../core/backends';
 import { SESSION_FAULTS } from '../protocol/messages';
 import { version as appVersion } from '../../package.json';
-import { decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint';
+import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint';
+import type { TrainConfig } from '../core/config';
+import { seriesToCsv } from '../core/series';
+import { AUTOSAVE_SCHEMA_VERSION, clearAutosave, readAutosave, writeAutosave, type AutosavedRun } from './autosave';
 import { saveFile } from './download';
 import { useAppStore, type ServerDataset } from './store';
 
@@ -153,6 +156,7 @@ function onWorkerEvent(event: WorkerEvent): void {
   if (event.type === 'pong') return;
   if (event.type === 'snapshot') {
     lastSnapshot = event.state;
+    if (event.state && event.config) void autosave(event.state, event.config, event.preset, event.datasetId);
     return;
   }
   if (event.type === 'progress') {
@@ -186,6 +190,7 @@ function onWorkerEvent(event: WorkerEvent): void {
       if (takingOver) takingOver = false;
       else store.metricsCleared();
       store.workerLoadedDataset(event.summary);
+      if (!autosaveChecked) void offerAutosavedRun();
       return;
     case 'validation':
       store.workerReportedValidation(event.globalStep, event.accuracy);
@@ -425,4 +430,84 @@ export async function loadCheckpoint(file: File): Promise<void> {
   store.userLoadedCheckpoint(checkpoint, checkpoint.state.globalStep);
   send({ type: 'configure', config: checkpoint.config, preset: checkpoint.preset });
   send({ type: 'restore', state: checkpoint.state });
+}
+
+/** The autosave is looked at once, after the first dataset is ready; later runs overwrite it. */
+let autosaveChecked = false;
+let autosaveWarned = false;
+/** The newest autosaved run the page may resume (the offer's data). */
+let autosaved: AutosavedRun | null = null;
+
+async function autosave(state: TrainerState, config: TrainConfig, preset: string, datasetId: DatasetId): Promise<void> {
+  const store = useAppStore.getState();
+  const result = await writeAutosave({
+    schemaVersion: AUTOSAVE_SCHEMA_VERSION,
+    savedAt: Date.now(),
+    preset,
+    datasetId,
+    config,
+    state,
+    curves: { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries },
+  });
+  // Once a new run is being saved, the old offer is gone.
+  if (result.ok) store.autosaveWritten(state.globalStep);
+  else if (!autosaveWarned) {
+    autosaveWarned = true;
+    store.errorOccurred(result.message);
+  }
+}
+
+async function offerAutosavedRun(): Promise<void> {
+  autosaveChecked = true;
+  const result = await readAutosave();
+  const store = useAppStore.getState();
+  if (!result.ok) {
+    store.errorOccurred(result.message);
+    return;
+  }
+  autosaved = result.value;
+  if (autosaved && autosaved.datasetId === store.datasetId && store.globalStep === 0) {
+    store.autosaveReadOffer({ step: autosaved.state.globalStep, epoch: autosaved.state.epoch, preset: autosaved.preset, savedAt: autosaved.savedAt });
+  }
+}
+
+/** Resume: the autosaved run continues where it was, its curves back in the charts. */
+export function resumeAutosavedRun(): void {
+  const store = useAppStore.getState();
+  const run = autosaved;
+  store.autosaveReadOffer(null);
+  if (!run) return;
+  let config: TrainConfig;
+  try {
+    config = checkpointConfig(run.config);
+  } catch (error) {
+    store.errorOccurred(`The autosaved run cannot be resumed: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  if (store.status === 'training') send({ type: 'pause' });
+  store.userLoadedCheckpoint({ config, preset: run.preset, curves: run.curves }, run.state.globalStep);
+  send({ type: 'configure', config, preset: run.preset });
+  send({ type: 'restore', state: run.state });
+}
+
+export function discardAutosavedRun(): void {
+  useAppStore.getState().autosaveReadOffer(null);
+  autosaved = null;
+  void clearAutosave();
+}
+
+/** Every recorded series of the run as CSV. */
+export function exportCurvesCsv(): void {
+  const store = useAppStore.getState();
+  const csv = seriesToCsv([
+    { name: 'training loss', points: store.lossSeries },
+    { name: 'validation accuracy', points: store.validationSeries },
+    { name: 'test accuracy (epoch end)', points: store.epochSeries.flatMap((e) => (e.testAccuracy === null ? [] : [{ step: e.globalStep, value: e.testAccuracy }])) },
+    { name: 'sparsity (all layers)', points: store.sparsitySeries.map((p) => ({ step: p.step, value: p.overall })) },
+    ...(store.weightReport?.layers ?? []).map((_, layer) => ({
+      name: `sparsity (layer ${layer})`,
+      points: store.sparsitySeries.flatMap((p) => (p.layers[layer] === undefined ? [] : [{ step: p.step, value: p.layers[layer] }])),
+    })),
+  ]);
+  saveFile(`bitnet-${store.presetId}-curves.csv`, new TextEncoder().encode(csv), 'text/csv');
 }

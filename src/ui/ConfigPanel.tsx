@@ -68,7 +68,7 @@ function HiddenField({ disabled }: { disabled: boolean }) {
 }
 
 export function ConfigPanel() {
-  const { presetId, config } = useConfig();
+  const { presetId, config, revision } = useConfig();
   const { status } = useStatus();
   const { userChosePreset, userEditedConfig } = useStoreActions();
   const locked = status === 'training' || status === 'loading';
@@ -90,7 +90,7 @@ export function ConfigPanel() {
           ))}
         </select>
       </label>
-      <HiddenField key={presetId} disabled={locked} />
+      <HiddenField key={`${presetId}-${revision}`} disabled={locked} />
       <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />
       <SelectField label="Activation quantizer" field="activationQuantizer" options={ACTIVATION_QUANTIZERS} disabled={locked} />
       <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />
@@ -109,6 +109,9 @@ export function ConfigPanel() {
           />
         </label>
       ))}
+      <button type="button" data-testid="reset-to-preset" disabled={locked} onClick={() => userChosePreset(presetId)}>
+        Reset the fields to the preset
+      </button>
       <p className="muted">Changing a setting restarts training from scratch.</p>
     </fieldset>
   );

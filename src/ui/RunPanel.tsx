@@ -1,15 +1,39 @@
-/** The run as a file: save a checkpoint (safetensors) of everything training needs, or load one to continue it. */
-import { useStatus } from '../store/hooks';
-import { loadCheckpoint, saveCheckpoint } from '../store/workerBridge';
+/**
+ * The run beyond this page: resume the autosaved run after a reload, save a checkpoint (safetensors) of everything
+ * training needs, or load one to continue it.
+ */
+import { useAutosavedStep, useResumeOffer, useStatus } from '../store/hooks';
+import { discardAutosavedRun, exportCurvesCsv, loadCheckpoint, resumeAutosavedRun, saveCheckpoint } from '../store/workerBridge';
 
 export function RunPanel() {
   const { status } = useStatus();
+  const offer = useResumeOffer();
+  const autosavedStep = useAutosavedStep();
   const busy = status === 'loading';
   return (
     <fieldset className="panel">
       <legend>Run</legend>
+      {offer && (
+        <p data-testid="resume-offer">
+          A run was autosaved here ({offer.preset}, epoch {offer.epoch + 1}, step {offer.step}, {new Date(offer.savedAt).toLocaleTimeString()}).{' '}
+          <button type="button" data-testid="resume-run" disabled={busy} onClick={resumeAutosavedRun}>
+            Resume it at step {offer.step}
+          </button>{' '}
+          <button type="button" onClick={discardAutosavedRun}>
+            Discard
+          </button>
+        </p>
+      )}
+      {autosavedStep !== null && (
+        <p className="muted" data-testid="autosave-status">
+          Autosaved in this browser at step {autosavedStep}.
+        </p>
+      )}
       <button type="button" data-testid="save-checkpoint" disabled={busy} onClick={saveCheckpoint}>
         Save checkpoint (.safetensors)
+      </button>
+      <button type="button" data-testid="export-csv" onClick={exportCurvesCsv}>
+        Export curves (.csv)
       </button>
       <label>
         Load checkpoint

@@ -23,6 +23,8 @@ import { NonFiniteWeightsError, sweepThreshold, WeightReporter } from './weightR
 const PROGRESS_INTERVAL_MS = 100;
 /** A snapshot of the whole trainer state (weights, Adam, position, RNG) every this many steps, and at epoch ends. */
 export const SNAPSHOT_INTERVAL_STEPS = 200;
+/** …and at least every 30 s while training, and at each pause (what the page autosaves). */
+export const SNAPSHOT_INTERVAL_MS = 30_000;
 /** ?fault=nan: the non-finite value enters the weights this many steps after Train is pressed. */
 export const FAULT_AFTER_STEPS = 3;
 /** Weight views (trits, histograms) cost a readback of every weight: a few per second is plenty to watch. */
@@ -79,6 +81,7 @@ export class TrainingSession {
   private lastWeightReportAt = 0;
   /** A step task is queued or running. */
   private stepScheduled = false;
+  private lastSnapshotAt = 0;
   /** Set by 'pause' at once, so no further step starts; the queued pause task reports 'paused'. */
   private pauseRequested = false;
   private queue: Promise<void> = Promise.resolve();
@@ -122,10 +125,21 @@ export class TrainingSession {
   receive(request: Exclude<WorkerRequest, { type: 'init' }>): Promise<void> {
     switch (request.type) {
       case 'pause':
-        // Takes effect at once: no further step starts; the pause task reports after the running step.
+        // Takes effect at once: no further step starts, and the page is told so now (a step already running
+        // finishes and reports; a weight readback on a software GPU can take seconds). The queued task then
+        // reports the last step and keeps a snapshot of the paused run.
         if (this.status !== 'training') return Promise.resolve();
         this.pauseRequested = true;
-        return this.enqueue(async () => this.pauseForTask('paused'));
+        // The losses not yet reported belong to steps already done: report them before saying 'paused'.
+        if (this.trainer && this.pendingLosses.length > 0) this.flushProgress(this.trainer, 0);
+        this.transition('paused', 'paused');
+        return this.enqueue(async () => {
+          this.pauseRequested = false;
+          if (this.trainer && this.pendingLosses.length > 0) this.flushProgress(this.trainer, 0);
+          if (this.status === 'paused' && this.trainer && !(await this.takeSnapshot(this.trainer))) {
+            await this.recoverFromDivergence(this.trainer, 'a weight became non-finite');
+          }
+        });
       case 'set-threshold':
         if (!Number.isFinite(request.threshold) || request.threshold < 0 || request.threshold > 2) {
           this.deps.post({ type: 'error', message: `Threshold ${request.threshold} is outside 0..2.` });
@@ -225,8 +239,9 @@ export class TrainingSession {
     const state = await active.captureState();
     if (!stateIsFinite(state)) return false;
     this.lastGood = state;
-    // The page keeps a copy, so that a new worker can take over if this one dies.
-    this.deps.post({ type: 'snapshot', state });
+    this.lastSnapshotAt = this.deps.now();
+    // The page keeps a copy (and autosaves it), so that a new worker or a reloaded page can take over.
+    this.deps.post({ type: 'snapshot', state, config: { ...active.config, threshold: this.threshold }, preset: this.presetName, datasetId: this.datasetId });
     return true;
   }
 
@@ -297,11 +312,18 @@ export class TrainingSession {
         await this.recoverFromDivergence(active, divergenceCause(result));
         return;
       }
-      if (result.epochEnded || result.globalStep % SNAPSHOT_INTERVAL_STEPS === 0) {
+      const due = this.deps.now() - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS;
+      if (result.epochEnded || result.globalStep % SNAPSHOT_INTERVAL_STEPS === 0 || due) {
         if (!(await this.takeSnapshot(active))) {
           await this.recoverFromDivergence(active, 'a weight became non-finite');
           return;
         }
+      }
+      if (this.pauseRequested) {
+        // Paused while this step ran: report it at once, and leave the weight views to the paused page.
+        if (this.pendingLosses.length > 0) this.flushProgress(active, 0);
+        await this.postWeights(active);
+        return;
       }
       if (this.deps.now() - this.lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await this.postWeights(active);
     } catch (error) {
@@ -337,7 +359,7 @@ export class TrainingSession {
     this.trainer?.dispose();
     this.trainer = null;
     this.lastGood = null;
-    if (hadRun) this.deps.post({ type: 'snapshot', state: null });
+    if (hadRun) this.deps.post({ type: 'snapshot', state: null, config: null, preset: this.presetName, datasetId: this.datasetId });
     this.weightReporter.forget();
     this.pendingLossSteps = [];
     this.pendingLosses = [];
