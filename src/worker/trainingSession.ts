@@ -25,6 +25,8 @@ const PROGRESS_INTERVAL_MS = 100;
 export const SNAPSHOT_INTERVAL_STEPS = 200;
 /** …and at least every 30 s while training, and at each pause (what the page autosaves). */
 export const SNAPSHOT_INTERVAL_MS = 30_000;
+/** How long after a pause its snapshot waits, so that what the user does right after pausing goes first. */
+const PAUSE_SNAPSHOT_DELAY_MS = 1500;
 /** ?fault=nan: the non-finite value enters the weights this many steps after Train is pressed. */
 export const FAULT_AFTER_STEPS = 3;
 /** Weight views (trits, histograms) cost a readback of every weight: a few per second is plenty to watch. */
@@ -136,9 +138,7 @@ export class TrainingSession {
         return this.enqueue(async () => {
           this.pauseRequested = false;
           if (this.trainer && this.pendingLosses.length > 0) this.flushProgress(this.trainer, 0);
-          if (this.status === 'paused' && this.trainer && !(await this.takeSnapshot(this.trainer))) {
-            await this.recoverFromDivergence(this.trainer, 'a weight became non-finite');
-          }
+          this.deferPauseSnapshot();
         });
       case 'set-threshold':
         if (!Number.isFinite(request.threshold) || request.threshold < 0 || request.threshold > 2) {
@@ -320,9 +320,8 @@ export class TrainingSession {
         }
       }
       if (this.pauseRequested) {
-        // Paused while this step ran: report it at once, and leave the weight views to the paused page.
+        // Paused while this step ran: report it at once; the weight views follow with the pause snapshot.
         if (this.pendingLosses.length > 0) this.flushProgress(active, 0);
-        await this.postWeights(active);
         return;
       }
       if (this.deps.now() - this.lastWeightReportAt >= WEIGHT_REPORT_INTERVAL_MS) await this.postWeights(active);
@@ -340,6 +339,21 @@ export class TrainingSession {
     if (this.status !== 'training' || this.pauseRequested || this.trainer !== active) return;
     await this.deps.yieldToEvents();
     this.scheduleStep();
+  }
+
+  /**
+   * The paused run's snapshot (what the page autosaves) and weight views, a moment after the pause: reading every
+   * weight back can take seconds on a software GPU, and a slider move right after pausing must not wait for it.
+   */
+  private deferPauseSnapshot(): void {
+    const trainer = this.trainer;
+    setTimeout(() => {
+      void this.enqueue(async () => {
+        if (this.status !== 'paused' || this.trainer !== trainer || !trainer) return;
+        if (!(await this.takeSnapshot(trainer))) await this.recoverFromDivergence(trainer, 'a weight became non-finite');
+        else await this.postWeights(trainer);
+      });
+    }, PAUSE_SNAPSHOT_DELAY_MS);
   }
 
   private finishPause(detail: string): void {
