@@ -42,7 +42,7 @@ export interface SessionDeps {
   /** The training backend's GPU: why it was lost (null while it is fine, or without a GPU backend). */
   gpuLostReason: () => string | null;
   /** Moves TensorFlow.js to the next usable backend after a lost GPU; returns its name. */
-  fallBackFromGpu: () => Promise<string>;
+  fallBackFromGpu: () => Promise<BackendName>;
   /** Fault injection: destroys the training backend's WebGPU device (?fault=device-lost). */
   loseGpu: () => void;
   /** Fault injection: ends the worker (?fault=worker-crash). */
@@ -227,7 +227,7 @@ export class TrainingSession {
     this.pendingLossSteps = [];
     this.pendingLosses = [];
     this.weightReporter.forget();
-    this.deps.post({ type: 'backend', backend: backend as BackendName, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}` });
+    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}` });
     this.deps.post({ type: 'run-restored', globalStep: active.globalStep, reason: `WebGPU device lost: ${reason}` });
     this.flushProgress(active, 0);
     await this.postWeights(active);
