@@ -62,7 +62,7 @@ export type WorkerRequest =
   /** Heartbeat: answered with 'pong' at once, whatever the session is doing (a hung or dead worker does not). */
   | { type: 'ping'; id: number }
   /** A new worker takes over a run, or a checkpoint is loaded: the state to continue from (after 'configure'). */
-  | { type: 'restore'; state: TrainerState }
+  | { type: 'restore'; state: TrainerState; runId: string | null }
   /** The run's whole state now, for a checkpoint file. */
   | { type: 'capture' };
 
@@ -166,9 +166,9 @@ export type WorkerEvent =
   | { type: 'export-failed'; format: ExportFormat; message: string }
   /**
    * The last good state of the run (null when the run was reset), with what it belongs to: a restarted worker
-   * resumes from it, and the page autosaves it.
+   * resumes from it, and the page autosaves it under runId in its run list.
    */
-  | { type: 'snapshot'; state: TrainerState | null; config: TrainConfig | null; preset: string; datasetId: DatasetId }
+  | { type: 'snapshot'; runId: string | null; state: TrainerState | null; config: TrainConfig | null; preset: string; datasetId: DatasetId }
   | { type: 'pong'; id: number }
   /** Answer to 'capture': the state and what it belongs to. */
   | { type: 'captured'; state: TrainerState; config: TrainConfig; preset: string; datasetId: DatasetId }

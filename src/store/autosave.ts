@@ -1,25 +1,47 @@
 /**
- * The run autosaved in the browser (IndexedDB through idb-keyval, a maintained 600-byte wrapper, rather than raw
- * IndexedDB requests): the last snapshot the worker sent, with its config and the curves, stored by structured
- * clone (no encoding on the main thread). A reloaded page offers to resume it. Storage can fail (quota, private
- * mode, a blocked database): every call reports that as a message and never throws.
+ * The runs kept in this browser (IndexedDB through idb-keyval, a maintained 600-byte wrapper, rather than raw
+ * IndexedDB requests): the last RUN_LIST_LIMIT runs, each under its own key with the last snapshot the worker
+ * sent, its config and its curves, stored by structured clone (no encoding on the main thread), and one list of
+ * their summaries (small: config, figures, curves) that the run list and the comparison read without touching the
+ * weights. A reloaded page offers to resume the newest. Storage can fail (quota, private mode, a blocked
+ * database): every call reports that as a message and never throws.
  */
-import { del, get, set } from 'idb-keyval';
+import { del, get, set, update } from 'idb-keyval';
 import type { CheckpointCurves } from '../core/checkpoint';
 import type { TrainConfig } from '../core/config';
+import type { DatasetId } from '../core/dataset';
 import type { TrainerState } from '../core/trainerState';
 
-const AUTOSAVE_KEY = 'bitnet-playground/autosave';
-/** Bumped when the stored shape changes; an older record is discarded with a message rather than misread. */
-export const AUTOSAVE_SCHEMA_VERSION = 1;
+const RUN_LIST_KEY = 'bitnet-playground/runs';
+const runKey = (id: string) => `bitnet-playground/run/${id}`;
+/** Where version 1 kept its single autosave; read once and moved into the list. */
+const LEGACY_AUTOSAVE_KEY = 'bitnet-playground/autosave';
+/** Bumped when the stored shape changes; an older record is migrated or discarded with a message, never misread. */
+export const AUTOSAVE_SCHEMA_VERSION = 2;
+export const RUN_LIST_LIMIT = 10;
 
 export interface AutosavedRun {
   schemaVersion: number;
+  id: string;
   savedAt: number;
   preset: string;
-  datasetId: string;
+  datasetId: DatasetId;
   config: TrainConfig;
   state: TrainerState;
+  curves: CheckpointCurves;
+}
+
+/** What the run list shows and the comparison draws: everything but the weights. */
+export interface RunSummary {
+  id: string;
+  savedAt: number;
+  preset: string;
+  datasetId: DatasetId;
+  config: TrainConfig;
+  epoch: number;
+  step: number;
+  validationAccuracy: number | null;
+  testAccuracy: number | null;
   curves: CheckpointCurves;
 }
 
@@ -30,33 +52,81 @@ function failure(action: string, error: unknown): { ok: false; message: string }
   return { ok: false, message: `Could not ${action} in this browser's storage (${reason}); training goes on, but a reload will not be able to resume it.` };
 }
 
+export function summarize(run: AutosavedRun): RunSummary {
+  const lastEpoch = run.curves.epochs[run.curves.epochs.length - 1];
+  return {
+    id: run.id,
+    savedAt: run.savedAt,
+    preset: run.preset,
+    datasetId: run.datasetId,
+    config: run.config,
+    epoch: run.state.epoch,
+    step: run.state.globalStep,
+    validationAccuracy: run.curves.validation[run.curves.validation.length - 1]?.value ?? null,
+    testAccuracy: lastEpoch?.testAccuracy ?? null,
+    curves: run.curves,
+  };
+}
+
+/** Stores the run's newest snapshot and puts it first in the list; the oldest beyond the limit are deleted. */
 export async function writeAutosave(run: AutosavedRun): Promise<StorageResult<null>> {
   try {
-    await set(AUTOSAVE_KEY, run);
+    await set(runKey(run.id), run);
+    let dropped: RunSummary[] = [];
+    await update<RunSummary[]>(RUN_LIST_KEY, (list = []) => {
+      const next = [summarize(run), ...list.filter((entry) => entry.id !== run.id)];
+      dropped = next.slice(RUN_LIST_LIMIT);
+      return next.slice(0, RUN_LIST_LIMIT);
+    });
+    await Promise.all(dropped.map((entry) => del(runKey(entry.id))));
     return { ok: true, value: null };
   } catch (error) {
     return failure('autosave the run', error);
   }
 }
 
-export async function readAutosave(): Promise<StorageResult<AutosavedRun | null>> {
+/** Moves a version-1 autosave (one run, no id) into the list. */
+async function migrateLegacyAutosave(): Promise<string | null> {
+  const legacy = (await get(LEGACY_AUTOSAVE_KEY)) as (Omit<AutosavedRun, 'id'> & { schemaVersion: number }) | undefined;
+  if (!legacy) return null;
+  await del(LEGACY_AUTOSAVE_KEY);
+  if (legacy.schemaVersion !== 1) return `An autosaved run from an unknown version of the app (schema ${legacy.schemaVersion}) could not be resumed and was discarded.`;
+  const result = await writeAutosave({ ...legacy, schemaVersion: AUTOSAVE_SCHEMA_VERSION, id: `legacy-${legacy.savedAt}` });
+  return result.ok ? null : result.message;
+}
+
+/** The kept runs, newest first. */
+export async function listRuns(): Promise<StorageResult<RunSummary[]>> {
   try {
-    const run = (await get(AUTOSAVE_KEY)) as AutosavedRun | undefined;
-    if (!run) return { ok: true, value: null };
-    if (run.schemaVersion !== AUTOSAVE_SCHEMA_VERSION) {
-      await del(AUTOSAVE_KEY);
-      return { ok: false, message: `An autosaved run from an older version of the app (schema ${run.schemaVersion}) could not be resumed and was discarded.` };
-    }
-    return { ok: true, value: run };
+    const problem = await migrateLegacyAutosave();
+    if (problem) return { ok: false, message: problem };
+    return { ok: true, value: ((await get(RUN_LIST_KEY)) as RunSummary[] | undefined) ?? [] };
   } catch (error) {
-    return failure('read the autosaved run', error);
+    return failure('read the saved runs', error);
   }
 }
 
-export async function clearAutosave(): Promise<void> {
+/** One kept run with its weights, for resuming or downloading it. */
+export async function readRun(id: string): Promise<StorageResult<AutosavedRun>> {
   try {
-    await del(AUTOSAVE_KEY);
-  } catch {
-    // Nothing to clear where storage is unavailable.
+    const run = (await get(runKey(id))) as AutosavedRun | undefined;
+    if (!run) return { ok: false, message: 'That run is no longer stored in this browser.' };
+    if (run.schemaVersion !== AUTOSAVE_SCHEMA_VERSION) {
+      await deleteRun(id);
+      return { ok: false, message: `The saved run is from another version of the app (schema ${run.schemaVersion}) and was discarded.` };
+    }
+    return { ok: true, value: run };
+  } catch (error) {
+    return failure('read the saved run', error);
+  }
+}
+
+export async function deleteRun(id: string): Promise<StorageResult<null>> {
+  try {
+    await del(runKey(id));
+    await update<RunSummary[]>(RUN_LIST_KEY, (list = []) => list.filter((entry) => entry.id !== id));
+    return { ok: true, value: null };
+  } catch (error) {
+    return failure('delete the saved run', error);
   }
 }

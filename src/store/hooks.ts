@@ -48,3 +48,5 @@ export const useDeploy = () =>
   useAppStore(useShallow((s) => ({ packing: s.exportPacking, task: s.exportTask, result: s.exportResult, choosePacking: s.userChosePacking })));
 export const useResumeOffer = () => useAppStore((s) => s.resumeOffer);
 export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);
+export const useShareLink = () => useAppStore((s) => s.shareLink);
+export const useKeptRuns = () => useAppStore(useShallow((s) => ({ runs: s.runs, compared: s.comparedRunIds, toggleCompared: s.userToggledCompared })));

@@ -21,6 +21,7 @@ import type {
   WeightReport,
 } from '../protocol/messages';
 import type { BackendName } from '../core/backends';
+import type { RunSummary } from './autosave';
 
 /** Points per live series: enough for a smooth curve, few enough for recharts to redraw in a few ms. */
 const SERIES_LIMIT = 300;
@@ -60,6 +61,8 @@ export interface ConfigSlice {
   configRevision: number;
   userChosePreset: (id: PresetId) => void;
   userEditedConfig: (patch: Partial<TrainConfig>) => void;
+  /** A share link's setup replaces the form (already validated). */
+  sharedSetupOpened: (presetId: PresetId, config: TrainConfig) => void;
 }
 
 export interface EpochPoint {
@@ -130,11 +133,20 @@ export interface InferenceSlice {
 
 export interface ResumeSlice {
   /** An autosaved run a reloaded page can resume, summarised for the offer. */
-  resumeOffer: { step: number; epoch: number; preset: string; savedAt: number } | null;
+  resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number } | null;
   autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
   /** The step of the last autosave that reached the browser's storage. */
   autosavedStep: number | null;
   autosaveWritten: (step: number) => void;
+  /** The runs kept in this browser, newest first (the run list). */
+  runs: RunSummary[];
+  /** The runs ticked for the comparison chart. */
+  comparedRunIds: string[];
+  /** The share link last copied, shown so it can be copied by hand where the clipboard is refused. */
+  shareLink: { url: string; copied: boolean } | null;
+  runsListed: (runs: RunSummary[]) => void;
+  userToggledCompared: (id: string) => void;
+  shareLinkMade: (url: string, copied: boolean) => void;
 }
 
 export interface DeploySlice {
@@ -181,6 +193,7 @@ const createConfigSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => 
   configRevision: 0,
   userChosePreset: (presetId) => set((state) => ({ presetId, config: { ...PRESETS[presetId] }, configRevision: state.configRevision + 1 })),
   userEditedConfig: (patch) => set((state) => ({ config: { ...state.config, ...patch } })),
+  sharedSetupOpened: (presetId, config) => set((state) => ({ presetId, config, configRevision: state.configRevision + 1 })),
 });
 
 const emptyMetrics = {
@@ -307,6 +320,15 @@ const createResumeSlice: StateCreator<AppState, [], [], ResumeSlice> = (set) => 
   autosaveReadOffer: (resumeOffer) => set({ resumeOffer }),
   autosavedStep: null,
   autosaveWritten: (autosavedStep) => set({ autosavedStep, resumeOffer: null }),
+  runs: [],
+  comparedRunIds: [],
+  shareLink: null,
+  runsListed: (runs) => set((state) => ({ runs, comparedRunIds: state.comparedRunIds.filter((id) => runs.some((run) => run.id === id)) })),
+  userToggledCompared: (id) =>
+    set((state) => ({
+      comparedRunIds: state.comparedRunIds.includes(id) ? state.comparedRunIds.filter((other) => other !== id) : [...state.comparedRunIds, id],
+    })),
+  shareLinkMade: (url, copied) => set({ shareLink: { url, copied } }),
 });
 
 export const useAppStore = create<AppState>()((...args) => ({

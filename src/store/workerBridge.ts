@@ -21,8 +21,10 @@ import { version as appVersion } from '../../package.json';
 import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint';
 import type { TrainConfig } from '../core/config';
 import { seriesToCsv } from '../core/series';
-import { AUTOSAVE_SCHEMA_VERSION, clearAutosave, readAutosave, writeAutosave, type AutosavedRun } from './autosave';
+import { AUTOSAVE_SCHEMA_VERSION, deleteRun, listRuns, readRun, writeAutosave } from './autosave';
 import { saveFile } from './download';
+import { readShareLink } from '../core/shareLink';
+import { followSetupInAddressBar, queryParams } from './urlState';
 import { useAppStore, type ServerDataset } from './store';
 
 let worker: Worker | null = null;
@@ -33,7 +35,7 @@ let worker: Worker | null = null;
  */
 let initRequest: Extract<WorkerRequest, { type: 'init' }> | null = null;
 let replayDataset: (() => Promise<void>) | null = null;
-let lastSnapshot: TrainerState | null = null;
+let lastSnapshot: { state: TrainerState; runId: string | null } | null = null;
 /** While a new worker takes over, its 'dataset-ready' must not clear the curves of the run it continues. */
 let takingOver = false;
 
@@ -78,10 +80,10 @@ async function takeOverRun(why: string): Promise<void> {
   send({ ...initRequest, fault: null });
   await replayDataset?.();
   sendConfig();
-  if (snapshot) send({ type: 'restore', state: snapshot });
+  if (snapshot) send({ type: 'restore', state: snapshot.state, runId: snapshot.runId });
   if (wasTraining) send({ type: 'start' });
   store.errorOccurred(
-    `The training worker ${why}. A new worker took over the run${snapshot ? ` from its last snapshot (step ${snapshot.globalStep})` : ' with a fresh model (there was no snapshot yet)'}.`,
+    `The training worker ${why}. A new worker took over the run${snapshot ? ` from its last snapshot (step ${snapshot.state.globalStep})` : ' with a fresh model (there was no snapshot yet)'}.`,
   );
 }
 
@@ -155,8 +157,8 @@ function onWorkerEvent(event: WorkerEvent): void {
   heartbeat.lastAnswerAt = performance.now();
   if (event.type === 'pong') return;
   if (event.type === 'snapshot') {
-    lastSnapshot = event.state;
-    if (event.state && event.config) void autosave(event.state, event.config, event.preset, event.datasetId);
+    lastSnapshot = event.state ? { state: event.state, runId: event.runId } : null;
+    if (event.state && event.config && event.runId) void autosave(event.runId, event.state, event.config, event.preset, event.datasetId);
     return;
   }
   if (event.type === 'progress') {
@@ -248,7 +250,10 @@ function onWorkerEvent(event: WorkerEvent): void {
 
 const BASE = import.meta.env.BASE_URL;
 
-/** Starts the worker, picks the backend (honouring ?backend=NAME), lists server datasets, loads the default. */
+/**
+ * Starts the worker, picks the backend (honouring ?backend=NAME), applies a share link's setup, lists server
+ * datasets and loads the link's dataset or the embedded one.
+ */
 export async function startPlayground(search: string): Promise<void> {
   if (worker) return;
   spawnWorker();
@@ -267,8 +272,24 @@ export async function startPlayground(search: string): Promise<void> {
   if (faultParam !== null && fault === null) problems.push(`Unknown fault "${faultParam}" in the URL (known: ${SESSION_FAULTS.join(', ')}); ignored.`);
   initRequest = { type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference: inference === 'cpu', fault };
   send(initRequest);
-  void listServerDatasets();
-  loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
+
+  // A share link's setup wins over the preset (and over an autosave, which stays on offer).
+  const link = readShareLink(queryParams(search));
+  if (link.kind === 'invalid') problems.push(link.message);
+  if (link.kind === 'setup') useAppStore.getState().sharedSetupOpened(link.setup.preset, link.setup.config);
+  followSetupInAddressBar();
+  const linkDataset = link.kind === 'setup' ? link.setup.datasetId : 'mnist-10k';
+  const listed = listServerDatasets();
+  if (linkDataset === 'mnist-10k') {
+    loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
+  } else {
+    await listed;
+    if (useAppStore.getState().serverDatasets.some((d) => d.id === linkDataset)) chooseDataset(linkDataset);
+    else {
+      loadDataset({ kind: 'embedded', baseUrl: `${BASE}generated/` });
+      problems.push(`The link's dataset ${linkDataset} is not served here; the embedded MNIST subset is loaded instead (open ${linkDataset} from the Dataset panel).`);
+    }
+  }
   // After the first load request, which clears earlier messages.
   if (problems.length > 0) useAppStore.getState().errorOccurred(problems.join(' '));
 }
@@ -429,19 +450,18 @@ export async function loadCheckpoint(file: File): Promise<void> {
   if (store.status === 'training') send({ type: 'pause' });
   store.userLoadedCheckpoint(checkpoint, checkpoint.state.globalStep);
   send({ type: 'configure', config: checkpoint.config, preset: checkpoint.preset });
-  send({ type: 'restore', state: checkpoint.state });
+  send({ type: 'restore', state: checkpoint.state, runId: null });
 }
 
-/** The autosave is looked at once, after the first dataset is ready; later runs overwrite it. */
+/** The run list is read once, after the first dataset is ready, and after every autosave. */
 let autosaveChecked = false;
 let autosaveWarned = false;
-/** The newest autosaved run the page may resume (the offer's data). */
-let autosaved: AutosavedRun | null = null;
 
-async function autosave(state: TrainerState, config: TrainConfig, preset: string, datasetId: DatasetId): Promise<void> {
+async function autosave(runId: string, state: TrainerState, config: TrainConfig, preset: string, datasetId: DatasetId): Promise<void> {
   const store = useAppStore.getState();
   const result = await writeAutosave({
     schemaVersion: AUTOSAVE_SCHEMA_VERSION,
+    id: runId,
     savedAt: Date.now(),
     preset,
     datasetId,
@@ -449,51 +469,87 @@ async function autosave(state: TrainerState, config: TrainConfig, preset: string
     state,
     curves: { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries },
   });
-  // Once a new run is being saved, the old offer is gone.
-  if (result.ok) store.autosaveWritten(state.globalStep);
-  else if (!autosaveWarned) {
+  if (result.ok) {
+    store.autosaveWritten(state.globalStep);
+    await refreshRunList();
+  } else if (!autosaveWarned) {
     autosaveWarned = true;
     store.errorOccurred(result.message);
   }
 }
 
+async function refreshRunList(): Promise<void> {
+  const result = await listRuns();
+  const store = useAppStore.getState();
+  if (result.ok) store.runsListed(result.value);
+  else store.errorOccurred(result.message);
+}
+
+/** After a reload: the newest kept run of this dataset is offered for resuming (a share link's config keeps the offer). */
 async function offerAutosavedRun(): Promise<void> {
   autosaveChecked = true;
-  const result = await readAutosave();
+  await refreshRunList();
   const store = useAppStore.getState();
-  if (!result.ok) {
-    store.errorOccurred(result.message);
-    return;
-  }
-  autosaved = result.value;
-  if (autosaved && autosaved.datasetId === store.datasetId && store.globalStep === 0) {
-    store.autosaveReadOffer({ step: autosaved.state.globalStep, epoch: autosaved.state.epoch, preset: autosaved.preset, savedAt: autosaved.savedAt });
+  const newest = store.runs[0];
+  if (newest && newest.datasetId === store.datasetId && store.globalStep === 0) {
+    store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: newest.epoch, preset: newest.preset, savedAt: newest.savedAt });
   }
 }
 
-/** Resume: the autosaved run continues where it was, its curves back in the charts. */
-export function resumeAutosavedRun(): void {
+/** Resume: a kept run continues where it was, its curves back in the charts. */
+export async function resumeRun(id: string): Promise<void> {
   const store = useAppStore.getState();
-  const run = autosaved;
   store.autosaveReadOffer(null);
-  if (!run) return;
+  const read = await readRun(id);
+  if (!read.ok) {
+    store.errorOccurred(read.message);
+    await refreshRunList();
+    return;
+  }
+  const run = read.value;
+  if (run.datasetId !== store.datasetId) {
+    store.errorOccurred(`That run was trained on ${run.datasetId}; load that dataset first, then resume it.`);
+    return;
+  }
   let config: TrainConfig;
   try {
     config = checkpointConfig(run.config);
   } catch (error) {
-    store.errorOccurred(`The autosaved run cannot be resumed: ${error instanceof Error ? error.message : String(error)}`);
+    store.errorOccurred(`The saved run cannot be resumed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
   if (store.status === 'training') send({ type: 'pause' });
   store.userLoadedCheckpoint({ config, preset: run.preset, curves: run.curves }, run.state.globalStep);
   send({ type: 'configure', config, preset: run.preset });
-  send({ type: 'restore', state: run.state });
+  send({ type: 'restore', state: run.state, runId: run.id });
 }
 
-export function discardAutosavedRun(): void {
+export function resumeAutosavedRun(): void {
+  const offer = useAppStore.getState().resumeOffer;
+  if (offer) void resumeRun(offer.id);
+}
+
+/** Hides the offer; the run stays in the run list. */
+export function dismissResumeOffer(): void {
   useAppStore.getState().autosaveReadOffer(null);
-  autosaved = null;
-  void clearAutosave();
+}
+
+/** A kept run as a checkpoint file, as if it had been saved with save-checkpoint at its last autosave. */
+export async function downloadRun(id: string): Promise<void> {
+  const read = await readRun(id);
+  if (!read.ok) {
+    useAppStore.getState().errorOccurred(read.message);
+    return;
+  }
+  const run = read.value;
+  const bytes = encodeCheckpoint({ config: run.config, datasetId: run.datasetId, preset: run.preset, state: run.state, curves: run.curves, appVersion });
+  saveFile(`bitnet-${run.preset}-step${run.state.globalStep}.safetensors`, bytes, 'application/octet-stream');
+}
+
+export async function deleteKeptRun(id: string): Promise<void> {
+  const result = await deleteRun(id);
+  if (!result.ok) useAppStore.getState().errorOccurred(result.message);
+  await refreshRunList();
 }
 
 /** Every recorded series of the run as CSV. */

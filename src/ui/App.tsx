@@ -10,6 +10,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { KernelPanel } from './KernelPanel';
 import { Metrics } from './Metrics';
 import { ModelSizeCard } from './ModelSizeCard';
+import { RunList } from './RunList';
 import { RunPanel } from './RunPanel';
 import { AccuracySparsityCurve, SparsityChart } from './SparsityCharts';
 import { SparsityPanel } from './SparsityPanel';
@@ -44,6 +45,7 @@ export function App() {
             <LossChart />
             <AccuracyChart />
           </div>
+          <RunList />
           <DrawDigit />
           <ThresholdSlider />
           <div className="chart-row">

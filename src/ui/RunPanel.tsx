@@ -1,14 +1,16 @@
 /**
  * The run beyond this page: resume the autosaved run after a reload, save a checkpoint (safetensors) of everything
- * training needs, or load one to continue it.
+ * training needs or load one to continue it, export the curves, and copy a link to this setup.
  */
-import { useAutosavedStep, useResumeOffer, useStatus } from '../store/hooks';
-import { discardAutosavedRun, exportCurvesCsv, loadCheckpoint, resumeAutosavedRun, saveCheckpoint } from '../store/workerBridge';
+import { useAutosavedStep, useResumeOffer, useShareLink, useStatus } from '../store/hooks';
+import { copyShareLink } from '../store/urlState';
+import { dismissResumeOffer, exportCurvesCsv, loadCheckpoint, resumeAutosavedRun, saveCheckpoint } from '../store/workerBridge';
 
 export function RunPanel() {
   const { status } = useStatus();
   const offer = useResumeOffer();
   const autosavedStep = useAutosavedStep();
+  const shareLink = useShareLink();
   const busy = status === 'loading';
   return (
     <fieldset className="panel">
@@ -19,8 +21,8 @@ export function RunPanel() {
           <button type="button" data-testid="resume-run" disabled={busy} onClick={resumeAutosavedRun}>
             Resume it at step {offer.step}
           </button>{' '}
-          <button type="button" onClick={discardAutosavedRun}>
-            Discard
+          <button type="button" onClick={dismissResumeOffer}>
+            Not now
           </button>
         </p>
       )}
@@ -49,6 +51,15 @@ export function RunPanel() {
           }}
         />
       </label>
+      <button type="button" data-testid="copy-link" onClick={() => void copyShareLink()}>
+        Copy a link to this setup
+      </button>
+      {shareLink && (
+        <label>
+          {shareLink.copied ? 'Copied to the clipboard:' : 'The clipboard is not available here; copy the link by hand:'}
+          <input data-testid="share-link" readOnly value={shareLink.url} onFocus={(e) => e.target.select()} />
+        </label>
+      )}
     </fieldset>
   );
 }

@@ -102,6 +102,35 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('names a run in its snapshots: the same id while it trains, a new one after a reset, the given one on restore', async () => {
+    const h = harness();
+    await ready(h);
+    const snapshots = () => h.events.filter((e): e is Extract<WorkerEvent, { type: 'snapshot' }> => e.type === 'snapshot');
+    await h.session.receive({ type: 'step' });
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 3, 'three steps');
+    await h.session.receive({ type: 'pause' });
+    await h.session.idle();
+    const first = snapshots().filter((e) => e.state !== null);
+    expect(first.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(first.map((e) => e.runId)).size).toBe(1);
+    const firstId = first[0]!.runId!;
+    const kept = first[first.length - 1]!.state!;
+
+    await h.session.receive({ type: 'reset' });
+    expect(snapshots()[snapshots().length - 1]).toMatchObject({ runId: null, state: null });
+    await h.session.receive({ type: 'step' });
+    const second = snapshots()[snapshots().length - 1]!;
+    expect(second.runId).not.toBeNull();
+    expect(second.runId).not.toBe(firstId);
+
+    await h.session.receive({ type: 'restore', state: kept, runId: firstId });
+    expect(snapshots()[snapshots().length - 1]).toMatchObject({ runId: firstId });
+    expect(h.lastStep()).toBe(kept.globalStep);
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
   it('coalesces threshold moves: only the newest of a burst is applied and evaluated', async () => {
     const h = harness();
     await ready(h);

@@ -89,6 +89,8 @@ export class TrainingSession {
   private queue: Promise<void> = Promise.resolve();
   /** The last trainer state known to be good (finite), restored when training diverges. */
   private lastGood: TrainerState | null = null;
+  /** Names the run in the page's run list: given at its first snapshot, kept across restores, new after a reset. */
+  private runId: string | null = null;
   /** Fault injection for tests (the URL's ?fault=); each fires once. */
   private fault: SessionFault | null = null;
   private stepsSinceStart = 0;
@@ -179,7 +181,7 @@ export class TrainingSession {
       case 'export':
         return this.exportModel(request);
       case 'restore':
-        return this.restore(request.state);
+        return this.restore(request.state, request.runId);
       case 'capture':
         return this.capture();
       case 'ping':
@@ -240,9 +242,21 @@ export class TrainingSession {
     if (!stateIsFinite(state)) return false;
     this.lastGood = state;
     this.lastSnapshotAt = this.deps.now();
-    // The page keeps a copy (and autosaves it), so that a new worker or a reloaded page can take over.
-    this.deps.post({ type: 'snapshot', state, config: { ...active.config, threshold: this.threshold }, preset: this.presetName, datasetId: this.datasetId });
+    this.postSnapshot(active, state);
     return true;
+  }
+
+  /** The page keeps a copy (and autosaves it), so that a new worker or a reloaded page can take over. */
+  private postSnapshot(active: Trainer, state: TrainerState): void {
+    this.runId ??= globalThis.crypto.randomUUID();
+    this.deps.post({
+      type: 'snapshot',
+      runId: this.runId,
+      state,
+      config: { ...active.config, threshold: this.threshold },
+      preset: this.presetName,
+      datasetId: this.datasetId,
+    });
   }
 
   /** The run's state between two steps, for a checkpoint the page writes. */
@@ -252,12 +266,17 @@ export class TrainingSession {
     this.deps.post({ type: 'captured', state, config: { ...active.config, threshold: this.threshold }, preset: this.presetName, datasetId: this.datasetId });
   }
 
-  /** Takes over a run from a worker that died: its last snapshot becomes this trainer's state, paused. */
-  private async restore(state: TrainerState): Promise<void> {
+  /**
+   * Takes over a run (from a worker that died, an autosave or a checkpoint): its state becomes this trainer's,
+   * paused. runId: the run list's name for it, when it continues a listed run.
+   */
+  private async restore(state: TrainerState, runId: string | null): Promise<void> {
     this.pauseForTask('restoring');
     const active = this.ensureTrainer();
     active.restoreState(state);
     this.lastGood = state;
+    this.runId = runId;
+    this.postSnapshot(active, state);
     this.pendingLossSteps = [];
     this.pendingLosses = [];
     this.weightReporter.forget();
@@ -373,7 +392,8 @@ export class TrainingSession {
     this.trainer?.dispose();
     this.trainer = null;
     this.lastGood = null;
-    if (hadRun) this.deps.post({ type: 'snapshot', state: null, config: null, preset: this.presetName, datasetId: this.datasetId });
+    if (hadRun) this.deps.post({ type: 'snapshot', runId: null, state: null, config: null, preset: this.presetName, datasetId: this.datasetId });
+    this.runId = null;
     this.weightReporter.forget();
     this.pendingLossSteps = [];
     this.pendingLosses = [];

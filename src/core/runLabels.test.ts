@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './config';
+import { differingSettings, runLabels } from './runLabels';
+
+describe('run labels', () => {
+  const base = { preset: 'seed', datasetId: 'mnist-10k', config: { ...PRESETS.seed } };
+
+  it('name each run by the settings that differ between the runs', () => {
+    const runs = [base, { ...base, config: { ...base.config, learningRate: 0.01 } }, { ...base, config: { ...base.config, learningRate: 0.01, hidden: [256, 64] } }];
+    expect(differingSettings(runs)).toEqual(['hidden', 'learningRate']);
+    expect(runLabels(runs)).toEqual(['hidden 128 · learningRate 0.006', 'hidden 128 · learningRate 0.01', 'hidden 256-64 · learningRate 0.01']);
+  });
+
+  it('runs of different named presets go by preset; a custom run by the fields that differ', () => {
+    const b158 = { preset: 'b158-mlp', datasetId: 'mnist-10k', config: { ...PRESETS['b158-mlp'] } };
+    expect(runLabels([base, b158])).toEqual(['preset seed', 'preset b158-mlp']);
+    expect(runLabels([base, { ...base, preset: 'custom', config: { ...base.config, epochs: 9 } }])).toEqual(['epochs 5', 'epochs 9']);
+  });
+
+  it('tell identical setups apart by number, and a single run by its preset', () => {
+    expect(runLabels([base, base])).toEqual(['seed #1', 'seed #2']);
+    expect(runLabels([base])).toEqual(['seed']);
+    expect(runLabels([base, { ...base, datasetId: 'mnist' }])).toEqual(['dataset mnist-10k', 'dataset mnist']);
+  });
+});

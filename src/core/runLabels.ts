@@ -1,0 +1,77 @@
+/**
+ * Labels for runs shown side by side (the run list's comparison): each run is named by the settings in which it
+ * differs from the others, e.g. "learningRate 0.01 · hidden 256", so two curves read as the experiment they are.
+ */
+import type { TrainConfig } from './config';
+
+export interface LabelledRunInput {
+  preset: string;
+  datasetId: string;
+  config: TrainConfig;
+}
+
+type Setting = { name: string; value: (run: LabelledRunInput) => string };
+
+const PRESET: Setting = { name: 'preset', value: (run) => run.preset };
+const DATASET: Setting = { name: 'dataset', value: (run) => run.datasetId };
+const CONFIG_SETTINGS: Setting[] = [
+  ...(
+    [
+      'hidden',
+      'weightQuantizer',
+      'threshold',
+      'activationQuantizer',
+      'norm',
+      'outputNorm',
+      'hiddenActivation',
+      'steClip',
+      'learningRate',
+      'lrSchedule',
+      'batchSize',
+      'epochs',
+      'seed',
+    ] as const satisfies readonly (keyof TrainConfig)[]
+  ).map((field) => ({
+    name: field,
+    value: (run: LabelledRunInput) => {
+      const value = run.config[field];
+      return Array.isArray(value) ? value.join('-') : String(value);
+    },
+  })),
+];
+
+function differs(setting: Setting, runs: readonly LabelledRunInput[]): boolean {
+  return new Set(runs.map(setting.value)).size > 1;
+}
+
+/**
+ * The settings that tell the runs apart: runs of different named presets are told apart by preset (their fields
+ * differ in the ways the presets do), anything else by the config fields that differ; the dataset when it differs.
+ */
+function labelSettings(runs: readonly LabelledRunInput[]): Setting[] {
+  const byPreset = differs(PRESET, runs) && runs.every((run) => run.preset !== 'custom');
+  const settings = byPreset ? [PRESET] : CONFIG_SETTINGS.filter((setting) => differs(setting, runs));
+  return differs(DATASET, runs) ? [DATASET, ...settings] : settings;
+}
+
+/** The names of the settings the labels use. */
+export function differingSettings(runs: readonly LabelledRunInput[]): string[] {
+  return labelSettings(runs).map((setting) => setting.name);
+}
+
+/**
+ * One label per run from the settings that differ; runs that differ in nothing get their preset and a number, so
+ * that identical setups stay apart on the chart.
+ */
+export function runLabels(runs: readonly LabelledRunInput[]): string[] {
+  const chosen = labelSettings(runs);
+  const labels = runs.map((run) => chosen.map((setting) => `${setting.name} ${setting.value(run)}`).join(' · '));
+  const seen = new Map<string, number>();
+  return labels.map((label, i) => {
+    const base = label || runs[i]!.preset;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    const duplicates = labels.filter((other, j) => (other || runs[j]!.preset) === base).length;
+    return duplicates > 1 ? `${base} #${count}` : base;
+  });
+}

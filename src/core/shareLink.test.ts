@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './config';
+import { addressBarParams, readShareLink, shareParams, type SharedSetup } from './shareLink';
+
+/** What the page does: the pairs through URLSearchParams to text and back. */
+function roundTrip(setup: SharedSetup) {
+  const text = new URLSearchParams(shareParams(setup)).toString();
+  return { text, read: readShareLink([...new URLSearchParams(text).entries()]) };
+}
+
+describe('share links', () => {
+  it('write only the fields that differ from the preset, under the config field names, and read back field for field', () => {
+    const config = { ...PRESETS['b158-mlp'], learningRate: 0.0125, hidden: [256, 64, 32], outputNorm: true, seed: 7 };
+    const { text, read } = roundTrip({ preset: 'b158-mlp', datasetId: 'mnist', config });
+    expect(text).toBe('v=1&preset=b158-mlp&dataset=mnist&hidden=256%2C64%2C32&outputNorm=true&learningRate=0.0125&seed=7');
+    expect(read).toEqual({ kind: 'setup', setup: { preset: 'b158-mlp', datasetId: 'mnist', config } });
+  });
+
+  it('a preset as it is gives a short link', () => {
+    expect(roundTrip({ preset: 'seed', datasetId: 'mnist-10k', config: { ...PRESETS.seed } }).text).toBe('v=1&preset=seed&dataset=mnist-10k');
+  });
+
+  it('debug parameters alone are no setup, and stay in the address bar but never in the link', () => {
+    expect(readShareLink([['backend', 'wasm'], ['fault', 'nan']])).toEqual({ kind: 'none' });
+    const setup: SharedSetup = { preset: 'seed', datasetId: 'mnist-10k', config: { ...PRESETS.seed, epochs: 9 } };
+    const bar = addressBarParams([['backend', 'wasm'], ['learningRate', '0.5'], ['fault', 'nan']], setup);
+    expect(bar).toEqual([...shareParams(setup), ['backend', 'wasm'], ['fault', 'nan']]);
+    expect(shareParams(setup).map(([key]) => key)).not.toContain('backend');
+  });
+
+  it.each([
+    [[['learningRate', 'NaN']], /learning rate must be a number/],
+    [[['learningRate', '5']], /learning rate must be between/],
+    [[['hidden', '128,abc']], /hidden layer 2 width/],
+    [[['hidden', '99999']], /hidden layer 1 width must be between/],
+    [[['batchSize', '']], /batch size must be a number/],
+    [[['outputNorm', 'yes']], /output batch norm must be true or false/],
+    [[['weightQuantizer', '<script>']], /weight quantizer must be one of/],
+    [[['preset', 'gpt-5']], /unknown preset "gpt-5"/],
+    [[['dataset', 'cifar']], /unknown dataset "cifar"/],
+    [[['v', '9']], /newer version/],
+    [[['learningRate', '0.01'], ['dropout', '0.5'], ['__proto__', 'x']], /does not know \(dropout, __proto__\)/],
+    [[['hidden', '2048,2048,2048,2048'], ['batchSize', '4096']], /budget/],
+  ] as [string, string][][][])('hostile or broken values are refused with a message: %j', (params, message) => {
+    const read = readShareLink(params as [string, string][]);
+    expect(read.kind).toBe('invalid');
+    if (read.kind === 'invalid') expect(read.message).toMatch(message as unknown as RegExp);
+  });
+
+  it('an empty hidden list is a valid network without hidden layers', () => {
+    const read = readShareLink([['hidden', '']]);
+    expect(read.kind === 'setup' && read.setup.config.hidden).toEqual([]);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Share links: the setup of a run in the page's URL, as query parameters named after the config's own fields
+ * (`?preset=seed&dataset=mnist&learningRate=0.01&hidden=256,128`). Only the fields that differ from the preset
+ * are written, so a link stays short and readable. Here the parameters are plain key/value pairs; the page's
+ * URLSearchParams does the encoding (store/urlState.ts). A URL-state library (nuqs, use-query-params) would bind
+ * it to a router the app does not have, for two functions' worth of work.
+ *
+ * A link is untrusted text: every value goes through validateConfig, and anything wrong (an unknown parameter, a
+ * value of the wrong kind, a newer link version) is named in one message while the page falls back to the preset.
+ */
+import { PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from './config';
+import type { DatasetId } from './dataset';
+
+/** Bumped when a parameter changes meaning; older links are migrated in readShareLink. */
+export const SHARE_LINK_VERSION = 1;
+
+/** Parameters that steer the page for debugging and tests: kept in the address bar, never put in a shared link. */
+export const DEBUG_PARAMS = ['backend', 'inference', 'fault'] as const;
+
+const DATASET_IDS: readonly DatasetId[] = ['mnist-10k', 'mnist', 'fashion-mnist'];
+const CONFIG_FIELDS = Object.keys(PRESETS.seed) as (keyof TrainConfig)[];
+
+export interface SharedSetup {
+  preset: PresetId;
+  datasetId: DatasetId;
+  config: TrainConfig;
+}
+
+function isPresetId(value: string): value is PresetId {
+  return Object.prototype.hasOwnProperty.call(PRESETS, value);
+}
+
+function formatField(value: TrainConfig[keyof TrainConfig]): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** Query parameters, in order, as [name, value] pairs. */
+export type QueryParams = [string, string][];
+
+/** The parameters that open this setup; `preset` is the preset the config started from. */
+export function shareParams(setup: SharedSetup): QueryParams {
+  const params: QueryParams = [
+    ['v', String(SHARE_LINK_VERSION)],
+    ['preset', setup.preset],
+    ['dataset', setup.datasetId],
+  ];
+  const base = PRESETS[setup.preset];
+  for (const field of CONFIG_FIELDS) {
+    const value = formatField(setup.config[field]);
+    if (value !== formatField(base[field])) params.push([field, value]);
+  }
+  return params;
+}
+
+/** The text of one parameter turned into the type its field has in the preset (validateConfig checks the range). */
+function parseField(field: keyof TrainConfig, text: string): unknown {
+  const template = PRESETS.seed[field];
+  if (Array.isArray(template)) {
+    if (text.trim() === '') return [];
+    return text.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : part));
+  }
+  if (typeof template === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (typeof template === 'number') return /^\s*$/.test(text) ? text : Number(text);
+  return text;
+}
+
+export type ShareLinkResult =
+  /** No setup in the URL (only debug parameters, or none). */
+  | { kind: 'none' }
+  | { kind: 'setup'; setup: SharedSetup }
+  /** A setup that cannot be used: the message names what is wrong; the page keeps its preset. */
+  | { kind: 'invalid'; message: string };
+
+/** Reads a setup from a page's query parameters (the first value of a repeated name counts); never throws. */
+export function readShareLink(query: readonly (readonly [string, string])[]): ShareLinkResult {
+  const params = new Map<string, string>();
+  for (const [key, value] of query) if (!params.has(key)) params.set(key, value);
+  const setupKeys = [...params.keys()].filter((key) => !(DEBUG_PARAMS as readonly string[]).includes(key));
+  if (setupKeys.length === 0) return { kind: 'none' };
+
+  const param = (key: string) => params.get(key) ?? null;
+  const version = param('v');
+  if (version !== null && version !== String(SHARE_LINK_VERSION)) {
+    return { kind: 'invalid', message: `The link was made by a newer version of the playground (link version ${version}); its settings were not applied.` };
+  }
+  const unknown = setupKeys.filter((key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && !(CONFIG_FIELDS as string[]).includes(key));
+  if (unknown.length > 0) {
+    return { kind: 'invalid', message: `The link has settings this playground does not know (${unknown.join(', ')}); it was not applied.` };
+  }
+  const presetText = param('preset') ?? 'seed';
+  if (!isPresetId(presetText)) {
+    return { kind: 'invalid', message: `The link names an unknown preset "${presetText}" (known: ${Object.keys(PRESETS).join(', ')}); it was not applied.` };
+  }
+  const datasetText = param('dataset') ?? 'mnist-10k';
+  const datasetId = DATASET_IDS.find((id) => id === datasetText);
+  if (!datasetId) {
+    return { kind: 'invalid', message: `The link names an unknown dataset "${datasetText}" (known: ${DATASET_IDS.join(', ')}); it was not applied.` };
+  }
+  const candidate: Record<string, unknown> = { ...PRESETS[presetText] };
+  for (const field of CONFIG_FIELDS) {
+    const text = param(field);
+    if (text !== null) candidate[field] = parseField(field, text);
+  }
+  try {
+    return { kind: 'setup', setup: { preset: presetText, datasetId, config: validateConfig(candidate) } };
+  } catch (error) {
+    if (error instanceof ConfigError) return { kind: 'invalid', message: `The link's settings are not valid: ${error.message} The preset is used instead.` };
+    throw error;
+  }
+}
+
+/** The address bar's parameters: the setup, then the debug parameters the page was opened with. */
+export function addressBarParams(current: readonly (readonly [string, string])[], setup: SharedSetup): QueryParams {
+  const debug = current.filter(([key]) => (DEBUG_PARAMS as readonly string[]).includes(key)).map(([key, value]): [string, string] => [key, value]);
+  return [...shareParams(setup), ...debug];
+}
