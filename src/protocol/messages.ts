@@ -64,7 +64,9 @@ export type WorkerRequest =
   /** A new worker takes over a run, or a checkpoint is loaded: the state to continue from (after 'configure'). */
   | { type: 'restore'; state: TrainerState; runId: string | null }
   /** The run's whole state now, for a checkpoint file. */
-  | { type: 'capture' };
+  | { type: 'capture' }
+  /** The confusion matrix and most confident mistakes on the validation split now (also sent at each epoch end). */
+  | { type: 'analyze' };
 
 export type ExportFormat = 'c' | 'onnx';
 
@@ -145,6 +147,21 @@ export interface ProgressEvent {
   losses: Float32Array;
 }
 
+/** What the model gets wrong on a split (core/mistakes.ts). */
+export interface MistakeAnalysis {
+  globalStep: number;
+  split: 'validation' | 'test';
+  count: number;
+  classCount: number;
+  /** counts[true · classCount + predicted]. */
+  matrix: Uint32Array;
+  mistakes: { index: number; label: number; predicted: number; confidence: number }[];
+  /** The mistakes' images, rows·cols uint8 each, in the order of `mistakes`. */
+  images: Uint8Array;
+  rows: number;
+  cols: number;
+}
+
 export type WorkerEvent =
   | { type: 'backend'; backend: BackendName; note: string }
   | { type: 'status'; status: TrainStatus; detail: string }
@@ -176,4 +193,5 @@ export type WorkerEvent =
   | { type: 'run-restored'; globalStep: number; reason: string }
   /** Training diverged: the last good state (of restoredStep) is back and training is paused. */
   | { type: 'diverged'; failedStep: number; restoredStep: number; message: string }
+  | { type: 'analysis'; analysis: MistakeAnalysis }
   | { type: 'error'; message: string };

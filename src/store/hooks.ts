@@ -50,3 +50,4 @@ export const useResumeOffer = () => useAppStore((s) => s.resumeOffer);
 export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);
 export const useShareLink = () => useAppStore((s) => s.shareLink);
 export const useKeptRuns = () => useAppStore(useShallow((s) => ({ runs: s.runs, compared: s.comparedRunIds, toggleCompared: s.userToggledCompared })));
+export const useMistakeAnalysis = () => useAppStore((s) => s.analysis);

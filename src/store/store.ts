@@ -15,6 +15,7 @@ import type {
   InferencePath,
   KernelBenchRow,
   KernelEvaluation,
+  MistakeAnalysis,
   ProgressEvent,
   SweepPoint,
   TrainStatus,
@@ -85,6 +86,9 @@ export interface MetricsSlice {
   lossSeries: SeriesPoint[];
   validationSeries: SeriesPoint[];
   epochSeries: EpochPoint[];
+  /** Confusion matrix and most confident mistakes, from the last epoch end or request. */
+  analysis: MistakeAnalysis | null;
+  workerReportedAnalysis: (analysis: MistakeAnalysis) => void;
   workerReportedProgress: (event: ProgressEvent) => void;
   workerReportedValidation: (globalStep: number, accuracy: number) => void;
   workerReportedEpochEnd: (point: EpochPoint) => void;
@@ -209,6 +213,7 @@ const emptyMetrics = {
   lossSeries: [],
   validationSeries: [],
   epochSeries: [],
+  analysis: null,
 };
 
 const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, get) => ({
@@ -241,9 +246,11 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, g
       testAccuracy: point.testAccuracy ?? state.testAccuracy,
       epochSeries: [...state.epochSeries, point],
     })),
+  workerReportedAnalysis: (analysis) => set({ analysis }),
   workerRestoredRun: (globalStep) =>
     set((state) => ({
       globalStep,
+      analysis: state.analysis && state.analysis.globalStep <= globalStep ? state.analysis : null,
       lossSeries: state.lossSeries.filter((p) => p.step <= globalStep),
       validationSeries: state.validationSeries.filter((p) => p.step <= globalStep),
       epochSeries: state.epochSeries.filter((p) => p.globalStep <= globalStep),

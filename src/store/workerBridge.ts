@@ -241,6 +241,9 @@ function onWorkerEvent(event: WorkerEvent): void {
       store.workerRestoredRun(event.restoredStep);
       store.errorOccurred(event.message);
       return;
+    case 'analysis':
+      store.workerReportedAnalysis(event.analysis);
+      return;
     case 'error':
       store.kernelTaskFailed();
       store.errorOccurred(event.message);
@@ -377,6 +380,11 @@ export function resetTraining(): void {
 export function moveThreshold(threshold: number): void {
   useAppStore.getState().userMovedThreshold(threshold);
   send({ type: 'set-threshold', threshold });
+}
+
+/** The confusion matrix and most confident mistakes of the current weights, now. */
+export function analyzeMistakes(): void {
+  send({ type: 'analyze' });
 }
 
 export function sweepThreshold(): void {

@@ -206,6 +206,18 @@ export class Trainer {
     return Uint8Array.from(values);
   }
 
+  /** Predicted class and its softmax probability for every example of `set`: one readback of (2, n). */
+  async predictWithConfidence(set: ImageSet): Promise<{ predicted: Uint8Array; confidence: Float32Array }> {
+    const chunks = this.chunksOf(set);
+    const stacked = tf.tidy(() => {
+      const logits = tf.concat(chunks.map((chunk) => this.model.forward(chunk.x, false)));
+      return tf.stack([tf.cast(tf.argMax(logits, 1), 'float32'), tf.max(tf.softmax(logits), 1)]);
+    });
+    const values = (await stacked.data()) as Float32Array;
+    stacked.dispose();
+    return { predicted: Uint8Array.from(values.subarray(0, set.count)), confidence: values.slice(set.count) };
+  }
+
   dispose(): void {
     for (const chunks of this.evaluationChunks.values()) {
       for (const chunk of chunks) tf.dispose([chunk.x, chunk.y, chunk.labels]);

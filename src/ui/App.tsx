@@ -9,6 +9,7 @@ import { DrawDigit } from './DrawDigit';
 import { ErrorBanner } from './ErrorBanner';
 import { KernelPanel } from './KernelPanel';
 import { Metrics } from './Metrics';
+import { MistakesPanel } from './MistakesPanel';
 import { ModelSizeCard } from './ModelSizeCard';
 import { RunList } from './RunList';
 import { RunPanel } from './RunPanel';
@@ -45,6 +46,7 @@ export function App() {
             <LossChart />
             <AccuracyChart />
           </div>
+          <MistakesPanel />
           <RunList />
           <DrawDigit />
           <ThresholdSlider />

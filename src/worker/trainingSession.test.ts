@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, type TrainConfig } from '../core/config';
 import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import { matrixAccuracy } from '../core/mistakes';
 import type { WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
 import { TrainingSession, type SessionDeps } from './trainingSession';
@@ -191,6 +192,22 @@ describe('TrainingSession', () => {
     expect(h.events.some((e) => e.type === 'sweep')).toBe(true);
     expect(h.events.some((e) => e.type === 'epoch-end')).toBe(true);
     expect(h.lastStep()).toBe(3);
+    // The epoch end brings what the model gets wrong, agreeing with the validation accuracy of that step.
+    const epochEnd = h.events.find((e): e is Extract<WorkerEvent, { type: 'epoch-end' }> => e.type === 'epoch-end')!;
+    const { analysis } = h.events.find((e): e is Extract<WorkerEvent, { type: 'analysis' }> => e.type === 'analysis')!;
+    expect(analysis.globalStep).toBe(epochEnd.globalStep);
+    expect(analysis.matrix.reduce((a, b) => a + b, 0)).toBe(embedded.validation.count);
+    expect(matrixAccuracy(analysis.matrix, 10)).toBeCloseTo(epochEnd.validationAccuracy, 6);
+    expect(analysis.mistakes.length).toBe(16);
+    expect(analysis.images.length).toBe(16 * 784);
+    analysis.mistakes.forEach((m, i) => {
+      expect(m.predicted).not.toBe(m.label);
+      expect(embedded.validation.labels[m.index]).toBe(m.label);
+      expect(Array.from(analysis.images.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(embedded.validation.pixels.subarray(m.index * 784, (m.index + 1) * 784)));
+      if (i > 0) expect(m.confidence).toBeLessThanOrEqual(analysis.mistakes[i - 1]!.confidence);
+    });
+    await h.session.receive({ type: 'analyze' });
+    expect(h.events.filter((e) => e.type === 'analysis')).toHaveLength(2);
     await h.session.receive({ type: 'start' });
     await h.session.idle();
     expect(h.session.status).toBe('done');

@@ -10,7 +10,8 @@
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
  */
 import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/config';
-import type { DatasetId, SplitDataset } from '../core/dataset';
+import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/dataset';
+import { confusionMatrix, mostConfidentMistakes } from '../core/mistakes';
 import type { BackendName } from '../core/backends';
 import type { DatasetSource, SessionFault, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
@@ -29,6 +30,8 @@ export const SNAPSHOT_INTERVAL_MS = 30_000;
 const PAUSE_SNAPSHOT_DELAY_MS = 1500;
 /** ?fault=nan: the non-finite value enters the weights this many steps after Train is pressed. */
 export const FAULT_AFTER_STEPS = 3;
+/** Misclassified images shown in the page. */
+const MISTAKES_SHOWN = 16;
 /** Weight views (trits, histograms) cost a readback of every weight: a few per second is plenty to watch. */
 const WEIGHT_REPORT_INTERVAL_MS = 400;
 
@@ -184,6 +187,8 @@ export class TrainingSession {
         return this.restore(request.state, request.runId);
       case 'capture':
         return this.capture();
+      case 'analyze':
+        return this.analyze(this.ensureTrainer());
       case 'ping':
         this.deps.post({ type: 'pong', id: request.id });
         return;
@@ -460,9 +465,29 @@ export class TrainingSession {
           validationAccuracy: validation.accuracy,
           testAccuracy: test ? test.accuracy : null,
         });
+        await this.analyze(active);
       }
     }
     return result;
+  }
+
+  /** The confusion matrix and the most confidently misclassified images of the validation split, for the page. */
+  private async analyze(active: Trainer): Promise<void> {
+    if (!this.dataset) throw new Error('No dataset is loaded yet.');
+    const split = this.dataset.validation;
+    const { predicted, confidence } = await active.predictWithConfidence(split);
+    const mistakes = mostConfidentMistakes(predicted, confidence, split.labels, MISTAKES_SHOWN);
+    const size = split.rows * split.cols;
+    const images = new Uint8Array(mistakes.length * size);
+    mistakes.forEach((mistake, i) => images.set(split.pixels.subarray(mistake.index * size, (mistake.index + 1) * size), i * size));
+    const matrix = confusionMatrix(predicted, split.labels, CLASS_COUNT);
+    this.deps.post(
+      {
+        type: 'analysis',
+        analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount: CLASS_COUNT, matrix, mistakes, images, rows: split.rows, cols: split.cols },
+      },
+      [matrix.buffer, images.buffer],
+    );
   }
 
   private async singleStep(): Promise<void> {

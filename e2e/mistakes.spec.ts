@@ -1,0 +1,25 @@
+/** What the model gets wrong: the confusion matrix and the most confidently misclassified images. */
+import { expect, test } from './playground';
+
+test('on demand and at each epoch end the page shows the confusion matrix and the most confident mistakes', async ({ playground, page }) => {
+  test.setTimeout(180_000);
+  await playground.open('?backend=wasm');
+  await page.getByTestId('step-once').click();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBe(1);
+  await page.getByTestId('analyze-now').click();
+  const matrix = page.getByTestId('confusion-matrix');
+  await expect(matrix).toHaveAttribute('data-total', '1000', { timeout: 30_000 });
+  await expect(matrix.locator('tbody tr')).toHaveCount(10);
+  await expect(page.getByTestId('misclassified-item')).toHaveCount(16);
+  const caption = await page.getByTestId('misclassified-item').first().locator('figcaption').textContent();
+  const [, predicted, trueClass] = /^(\d) \(\d+ %\), true (\d)$/.exec(caption ?? '') ?? [];
+  expect(predicted).toBeDefined();
+  expect(predicted).not.toBe(trueClass);
+
+  // A short run reaches its epoch end, which refreshes the analysis for that step.
+  await page.getByTestId('config-epochs').fill('1');
+  await page.getByTestId('config-batchSize').fill('1000');
+  await playground.trainToggle.click();
+  await expect(playground.status).toHaveText('done', { timeout: 120_000 });
+  await expect(page.getByText(/Validation split, 1,000 images, step 9:/)).toBeVisible({ timeout: 30_000 });
+});

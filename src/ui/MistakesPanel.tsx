@@ -1,0 +1,102 @@
+/**
+ * What the model gets wrong on the validation split, refreshed at each epoch end or on demand: the confusion
+ * matrix (rows: true class, columns: predicted; cells shaded by their share of the row) and the images it
+ * misclassified with the most confidence, with the predicted and true class.
+ */
+import { useEffect, useRef } from 'react';
+import { matrixAccuracy } from '../core/mistakes';
+import type { MistakeAnalysis } from '../protocol/messages';
+import { useMistakeAnalysis, useStatus } from '../store/hooks';
+import { analyzeMistakes } from '../store/workerBridge';
+import { percent } from './format';
+
+function MistakeImage({ analysis, position }: { analysis: MistakeAnalysis; position: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    const size = analysis.rows * analysis.cols;
+    const image = new ImageData(analysis.cols, analysis.rows);
+    for (let i = 0; i < size; i++) {
+      // Dark ink on white, as people write.
+      const ink = 255 - analysis.images[position * size + i]!;
+      image.data.set([ink, ink, ink, 255], i * 4);
+    }
+    context.putImageData(image, 0, 0);
+  }, [analysis, position]);
+  const mistake = analysis.mistakes[position]!;
+  return (
+    <figure className="mistake" data-testid="misclassified-item" title={`validation example ${mistake.index}`}>
+      <canvas ref={canvas} width={analysis.cols} height={analysis.rows} />
+      <figcaption>
+        <strong>{mistake.predicted}</strong> ({percent(mistake.confidence, 0)}), true {mistake.label}
+      </figcaption>
+    </figure>
+  );
+}
+
+function ConfusionMatrix({ analysis }: { analysis: MistakeAnalysis }) {
+  const classes = Array.from({ length: analysis.classCount }, (_, i) => i);
+  const rowTotals = classes.map((t) => classes.reduce((sum, p) => sum + analysis.matrix[t * analysis.classCount + p]!, 0));
+  return (
+    <table className="confusion" data-testid="confusion-matrix" data-total={rowTotals.reduce((a, b) => a + b, 0)}>
+      <thead>
+        <tr>
+          <th title="true class ↓, predicted →">true \ pred</th>
+          {classes.map((p) => (
+            <th key={p}>{p}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {classes.map((t) => (
+          <tr key={t}>
+            <th>{t}</th>
+            {classes.map((p) => {
+              const count = analysis.matrix[t * analysis.classCount + p]!;
+              const share = rowTotals[t]! > 0 ? count / rowTotals[t]! : 0;
+              // Correct cells in blue, mistakes in vermillion, stronger for a larger share of the row.
+              const colour = t === p ? `rgba(0, 114, 178, ${0.1 + 0.6 * share})` : count > 0 ? `rgba(213, 94, 0, ${0.15 + 0.85 * Math.min(1, share * 5)})` : 'transparent';
+              return (
+                <td key={p} style={{ background: colour }} title={`true ${t}, predicted ${p}: ${count}`}>
+                  {count}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function MistakesPanel() {
+  const analysis = useMistakeAnalysis();
+  const { status } = useStatus();
+  return (
+    <section className="chart">
+      <h2 className="section-title">What the model gets wrong</h2>
+      <p className="muted">
+        {analysis
+          ? `Validation split, ${analysis.count.toLocaleString('en-US')} images, step ${analysis.globalStep}: ${percent(matrixAccuracy(analysis.matrix, analysis.classCount), 2)} correct. Refreshed at each epoch end.`
+          : 'Shown at each epoch end, or now:'}{' '}
+        <button type="button" data-testid="analyze-now" disabled={status === 'loading'} onClick={analyzeMistakes}>
+          Analyse now
+        </button>
+      </p>
+      {analysis && (
+        <div className="mistakes-row">
+          <ConfusionMatrix analysis={analysis} />
+          <div>
+            <div className="histogram-title">Most confidently misclassified: predicted (confidence), true class</div>
+            <div className="mistake-grid" data-testid="misclassified" data-count={analysis.mistakes.length}>
+              {analysis.mistakes.map((mistake, position) => (
+                <MistakeImage key={`${analysis.globalStep}-${mistake.index}`} analysis={analysis} position={position} />
+              ))}
+            </div>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
