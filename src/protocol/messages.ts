@@ -66,7 +66,9 @@ export type WorkerRequest =
   /** The run's whole state now, for a checkpoint file. */
   | { type: 'capture' }
   /** The confusion matrix and most confident mistakes on the validation split now (also sent at each epoch end). */
-  | { type: 'analyze' };
+  | { type: 'analyze' }
+  /** Trains the float twin (weight quantization off, same batches) alongside from the next step, or stops it. */
+  | { type: 'set-float-twin'; enabled: boolean };
 
 export type ExportFormat = 'c' | 'onnx';
 
@@ -145,6 +147,11 @@ export interface ProgressEvent {
   /** Training loss of every step since the previous progress event, and the steps they belong to. */
   lossSteps: Uint32Array;
   losses: Float32Array;
+  /** The float twin's loss at the same steps (NaN where it did not step), or null without a twin. */
+  twinLosses: Float32Array | null;
+  /** Mean time of the run's steps since the previous progress event, and of the twin's, ms (null: none timed). */
+  stepMs: number | null;
+  twinStepMs: number | null;
 }
 
 /** What the model gets wrong on a split (core/mistakes.ts). */
@@ -168,8 +175,17 @@ export type WorkerEvent =
   | { type: 'data-progress'; stage: string; loadedBytes: number; totalBytes: number | null }
   | { type: 'dataset-ready'; summary: DatasetSummary }
   | ProgressEvent
-  | { type: 'validation'; globalStep: number; accuracy: number; loss: number }
-  | { type: 'epoch-end'; epoch: number; globalStep: number; validationAccuracy: number; testAccuracy: number | null }
+  /** twin*: the float twin's figures at the same step, null without a twin. */
+  | { type: 'validation'; globalStep: number; accuracy: number; loss: number; twinAccuracy: number | null }
+  | {
+      type: 'epoch-end';
+      epoch: number;
+      globalStep: number;
+      validationAccuracy: number;
+      testAccuracy: number | null;
+      twinValidationAccuracy: number | null;
+      twinTestAccuracy: number | null;
+    }
   | { type: 'weights'; report: WeightReport }
   /** Validation accuracy re-evaluated after a threshold change while not training. */
   | { type: 'threshold-evaluation'; threshold: number; accuracy: number; milliseconds: number }

@@ -51,3 +51,16 @@ export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);
 export const useShareLink = () => useAppStore((s) => s.shareLink);
 export const useKeptRuns = () => useAppStore(useShallow((s) => ({ runs: s.runs, compared: s.comparedRunIds, toggleCompared: s.userToggledCompared })));
 export const useMistakeAnalysis = () => useAppStore((s) => s.analysis);
+export const useFloatTwin = () => useAppStore((s) => s.floatTwin);
+export const useTwinFigures = () =>
+  useAppStore(
+    useShallow((s) => ({
+      enabled: s.floatTwin,
+      twinLoss: s.twinLossSeries,
+      twinValidation: s.twinValidationSeries,
+      twinAccuracy: s.twinValidationAccuracy,
+      accuracy: s.validationAccuracy,
+      stepMs: s.stepMs,
+      twinStepMs: s.twinStepMs,
+    })),
+  );

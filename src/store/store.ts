@@ -71,6 +71,8 @@ export interface EpochPoint {
   globalStep: number;
   validationAccuracy: number;
   testAccuracy: number | null;
+  twinValidationAccuracy?: number | null;
+  twinTestAccuracy?: number | null;
 }
 
 export interface MetricsSlice {
@@ -86,11 +88,21 @@ export interface MetricsSlice {
   lossSeries: SeriesPoint[];
   validationSeries: SeriesPoint[];
   epochSeries: EpochPoint[];
+  /** Whether the float twin trains alongside (the user's toggle). */
+  floatTwin: boolean;
+  /** The float twin's curves, at the same steps as the run's. */
+  twinLossSeries: SeriesPoint[];
+  twinValidationSeries: SeriesPoint[];
+  twinValidationAccuracy: number | null;
+  /** Mean step time now, ms, of the run and of its twin (the step rates). */
+  stepMs: number | null;
+  twinStepMs: number | null;
+  userToggledFloatTwin: (enabled: boolean) => void;
   /** Confusion matrix and most confident mistakes, from the last epoch end or request. */
   analysis: MistakeAnalysis | null;
   workerReportedAnalysis: (analysis: MistakeAnalysis) => void;
   workerReportedProgress: (event: ProgressEvent) => void;
-  workerReportedValidation: (globalStep: number, accuracy: number) => void;
+  workerReportedValidation: (globalStep: number, accuracy: number, twinAccuracy: number | null) => void;
   workerReportedEpochEnd: (point: EpochPoint) => void;
   /** The worker went back to the state of this step (after a divergence): curves past it are dropped. */
   workerRestoredRun: (globalStep: number) => void;
@@ -214,15 +226,42 @@ const emptyMetrics = {
   validationSeries: [],
   epochSeries: [],
   analysis: null,
+  twinLossSeries: [],
+  twinValidationSeries: [],
+  twinValidationAccuracy: null,
+  stepMs: null,
+  twinStepMs: null,
 };
+
+/** Mean of the finite values of a block (NaN marks steps the twin did not take); null when there are none. */
+function finiteMean(values: Float32Array): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const value of values) {
+    if (Number.isFinite(value)) {
+      sum += value;
+      count++;
+    }
+  }
+  return count === 0 ? null : sum / count;
+}
 
 const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, get) => ({
   ...emptyMetrics,
+  floatTwin: false,
+  userToggledFloatTwin: (floatTwin) => set({ floatTwin }),
   workerReportedProgress: (event) =>
     set((state) => {
       const blockLoss = mean(event.losses);
       const lastStep = event.lossSteps[event.lossSteps.length - 1];
+      const twinLoss = event.twinLosses ? finiteMean(event.twinLosses) : null;
       return {
+        stepMs: event.stepMs ?? state.stepMs,
+        twinStepMs: event.twinLosses ? (event.twinStepMs ?? state.twinStepMs) : state.twinStepMs,
+        twinLossSeries:
+          lastStep === undefined || twinLoss === null
+            ? state.twinLossSeries
+            : appendBounded(state.twinLossSeries, [{ step: lastStep, value: twinLoss }], SERIES_LIMIT),
         epoch: event.epoch,
         stepInEpoch: event.stepInEpoch,
         stepsPerEpoch: event.stepsPerEpoch,
@@ -236,8 +275,11 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, g
             : appendBounded(state.lossSeries, [{ step: lastStep, value: blockLoss }], SERIES_LIMIT),
       };
     }),
-  workerReportedValidation: (globalStep, accuracy) =>
+  workerReportedValidation: (globalStep, accuracy, twinAccuracy) =>
     set((state) => ({
+      twinValidationAccuracy: twinAccuracy ?? state.twinValidationAccuracy,
+      twinValidationSeries:
+        twinAccuracy === null ? state.twinValidationSeries : appendBounded(state.twinValidationSeries, [{ step: globalStep, value: twinAccuracy }], SERIES_LIMIT),
       validationAccuracy: accuracy,
       validationSeries: appendBounded(state.validationSeries, [{ step: globalStep, value: accuracy }], SERIES_LIMIT),
     })),
@@ -253,6 +295,8 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, g
       analysis: state.analysis && state.analysis.globalStep <= globalStep ? state.analysis : null,
       lossSeries: state.lossSeries.filter((p) => p.step <= globalStep),
       validationSeries: state.validationSeries.filter((p) => p.step <= globalStep),
+      twinLossSeries: state.twinLossSeries.filter((p) => p.step <= globalStep),
+      twinValidationSeries: state.twinValidationSeries.filter((p) => p.step <= globalStep),
       epochSeries: state.epochSeries.filter((p) => p.globalStep <= globalStep),
       sparsitySeries: state.sparsitySeries.filter((p) => p.step <= globalStep),
     })),

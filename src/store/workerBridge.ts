@@ -80,6 +80,7 @@ async function takeOverRun(why: string): Promise<void> {
   send({ ...initRequest, fault: null });
   await replayDataset?.();
   sendConfig();
+  send({ type: 'set-float-twin', enabled: store.floatTwin });
   if (snapshot) send({ type: 'restore', state: snapshot.state, runId: snapshot.runId });
   if (wasTraining) send({ type: 'start' });
   store.errorOccurred(
@@ -144,13 +145,18 @@ function mergeProgress(events: ProgressEvent[]): ProgressEvent {
   if (events.length === 1) return last;
   const lossSteps = new Uint32Array(events.reduce((n, e) => n + e.lossSteps.length, 0));
   const losses = new Float32Array(lossSteps.length);
+  const hasTwin = events.some((e) => e.twinLosses !== null);
+  const twinLosses = hasTwin ? new Float32Array(lossSteps.length).fill(Number.NaN) : null;
   let offset = 0;
   for (const e of events) {
     lossSteps.set(e.lossSteps, offset);
     losses.set(e.losses, offset);
+    if (twinLosses && e.twinLosses) twinLosses.set(e.twinLosses, offset);
     offset += e.lossSteps.length;
   }
-  return { ...last, lossSteps, losses };
+  // Step times: the newest block's (what the rate is now).
+  const timed = [...events].reverse().find((e) => e.stepMs !== null);
+  return { ...last, lossSteps, losses, twinLosses, stepMs: timed?.stepMs ?? null, twinStepMs: timed?.twinStepMs ?? null };
 }
 
 function onWorkerEvent(event: WorkerEvent): void {
@@ -195,7 +201,7 @@ function onWorkerEvent(event: WorkerEvent): void {
       if (!autosaveChecked) void offerAutosavedRun();
       return;
     case 'validation':
-      store.workerReportedValidation(event.globalStep, event.accuracy);
+      store.workerReportedValidation(event.globalStep, event.accuracy, event.twinAccuracy);
       return;
     case 'epoch-end':
       store.workerReportedEpochEnd({
@@ -203,6 +209,8 @@ function onWorkerEvent(event: WorkerEvent): void {
         globalStep: event.globalStep,
         validationAccuracy: event.validationAccuracy,
         testAccuracy: event.testAccuracy,
+        twinValidationAccuracy: event.twinValidationAccuracy,
+        twinTestAccuracy: event.twinTestAccuracy,
       });
       return;
     case 'threshold-evaluation':
@@ -380,6 +388,12 @@ export function resetTraining(): void {
 export function moveThreshold(threshold: number): void {
   useAppStore.getState().userMovedThreshold(threshold);
   send({ type: 'set-threshold', threshold });
+}
+
+/** The float twin trains alongside from the next step (and its curves show), or stops. */
+export function setFloatTwin(enabled: boolean): void {
+  useAppStore.getState().userToggledFloatTwin(enabled);
+  send({ type: 'set-float-twin', enabled });
 }
 
 /** The confusion matrix and most confident mistakes of the current weights, now. */

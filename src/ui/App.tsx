@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { startPlayground } from '../store/workerBridge';
-import { AccuracyChart, LossChart } from './Charts';
+import { AccuracyChart, LossChart, TwinGap } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { Controls } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
@@ -42,6 +42,7 @@ export function App() {
         </aside>
         <section className="views">
           <Metrics />
+          <TwinGap />
           <div className="chart-row">
             <LossChart />
             <AccuracyChart />

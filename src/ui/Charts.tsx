@@ -3,20 +3,50 @@
  * after hours of training.
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useAccuracySeries, useLossSeries } from '../store/hooks';
+import { useAccuracySeries, useLossSeries, useTwinFigures } from '../store/hooks';
+import { percent } from './format';
+
+/** The cost of ternary weights, live: the float twin's validation accuracy against the run's, and both step times. */
+export function TwinGap() {
+  const twin = useTwinFigures();
+  if (!twin.enabled && twin.twinValidation.length === 0) return null;
+  const gap = twin.accuracy !== null && twin.twinAccuracy !== null ? (twin.twinAccuracy - twin.accuracy) * 100 : null;
+  return (
+    <p className="twin-gap" data-testid="twin-gap" data-gap={gap === null ? '' : gap.toFixed(2)}>
+      {gap === null ? (
+        'Float twin: waiting for the first validation of both networks…'
+      ) : (
+        <>
+          Validation: ternary {percent(twin.accuracy, 2)}, float twin {percent(twin.twinAccuracy, 2)}: ternary weights cost{' '}
+          <strong>{gap.toFixed(2)} points</strong> now.
+        </>
+      )}{' '}
+      {twin.stepMs !== null && twin.twinStepMs !== null && (
+        <span data-testid="twin-step-rate">
+          Steps: ternary {twin.stepMs.toFixed(1)} ms ({(1000 / twin.stepMs).toFixed(1)}/s), float {twin.twinStepMs.toFixed(1)} ms ({(1000 / twin.twinStepMs).toFixed(1)}/s).
+        </span>
+      )}
+    </p>
+  );
+}
 
 export function LossChart() {
   const series = useLossSeries();
+  const { twinLoss } = useTwinFigures();
   return (
     <figure className="chart" data-testid="loss-chart" data-points={series.length}>
       <figcaption>Training loss</figcaption>
       <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={series} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+        <LineChart margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
           <YAxis domain={[0, 'auto']} width={50} />
           <Tooltip formatter={(value) => Number(value).toFixed(4)} />
-          <Line dataKey="value" name="train loss" stroke="#1f77b4" dot={false} isAnimationActive={false} />
+          {twinLoss.length > 0 && <Legend />}
+          <Line data={series} dataKey="value" name="train loss (ternary)" stroke="#1f77b4" dot={false} isAnimationActive={false} />
+          {twinLoss.length > 0 && (
+            <Line data={twinLoss} dataKey="value" name="float twin" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+          )}
         </LineChart>
       </ResponsiveContainer>
     </figure>
@@ -25,9 +55,11 @@ export function LossChart() {
 
 export function AccuracyChart() {
   const { validation, epochs } = useAccuracySeries();
+  const { twinValidation } = useTwinFigures();
   // One row per step; test accuracy exists only at epoch ends, so its line connects across the gaps.
-  const rows = new Map<number, { step: number; validation?: number; test?: number }>();
+  const rows = new Map<number, { step: number; validation?: number; test?: number; twin?: number }>();
   for (const p of validation) rows.set(p.step, { step: p.step, validation: p.value * 100 });
+  for (const p of twinValidation) rows.set(p.step, { ...rows.get(p.step), step: p.step, twin: p.value * 100 });
   for (const e of epochs) {
     if (e.testAccuracy !== null) rows.set(e.globalStep, { ...rows.get(e.globalStep), step: e.globalStep, test: e.testAccuracy * 100 });
   }
@@ -44,6 +76,9 @@ export function AccuracyChart() {
           <Legend />
           <Line dataKey="validation" name="validation" stroke="#2ca02c" dot={false} connectNulls isAnimationActive={false} />
           <Line dataKey="test" name="test (epoch end)" stroke="#d62728" connectNulls isAnimationActive={false} />
+          {twinValidation.length > 0 && (
+            <Line dataKey="twin" name="float twin validation" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />
+          )}
         </LineChart>
       </ResponsiveContainer>
       {epochs.length > 0 && (

@@ -1,11 +1,13 @@
-import { useStatus } from '../store/hooks';
-import { resetTraining, stepOnce, toggleTraining } from '../store/workerBridge';
+import { useFloatTwin, useStatus } from '../store/hooks';
+import { resetTraining, setFloatTwin, stepOnce, toggleTraining } from '../store/workerBridge';
 
 export function Controls() {
   const { status } = useStatus();
   const training = status === 'training';
   const busy = status === 'loading';
+  const floatTwin = useFloatTwin();
   return (
+    <>
     <div className="controls">
       <button type="button" data-testid="train-toggle" className="primary" disabled={busy || status === 'done'} onClick={toggleTraining}>
         {training ? 'Pause' : status === 'paused' ? 'Resume' : 'Train'}
@@ -17,5 +19,10 @@ export function Controls() {
         Reset
       </button>
     </div>
+    <label className="toggle" title="Trains the same network with weight quantization off on the same batches, one step after each step, to show what ternary weights cost. Each step takes about twice as long.">
+      <input type="checkbox" data-testid="float-twin" checked={floatTwin} onChange={(e) => setFloatTwin(e.target.checked)} />
+      Float twin alongside (same network and batches, weights not quantized)
+    </label>
+    </>
   );
 }

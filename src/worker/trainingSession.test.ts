@@ -132,6 +132,41 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('the float twin trains alongside on the same batches: its losses are those of a float run from the same start', async () => {
+    const losses = (h: ReturnType<typeof harness>, key: 'losses' | 'twinLosses') =>
+      h.events.flatMap((e) => (e.type === 'progress' && e[key] ? Array.from(e[key]!) : []));
+    const withTwin = harness();
+    await ready(withTwin);
+    await withTwin.session.receive({ type: 'set-float-twin', enabled: true });
+    for (let i = 0; i < 4; i++) await withTwin.session.receive({ type: 'step' });
+    const twinLosses = losses(withTwin, 'twinLosses');
+    expect(twinLosses).toHaveLength(4);
+    expect(twinLosses.every(Number.isFinite)).toBe(true);
+    expect(twinLosses).not.toEqual(losses(withTwin, 'losses'));
+    const timed = withTwin.events.filter((e): e is Extract<WorkerEvent, { type: 'progress' }> => e.type === 'progress' && e.twinStepMs !== null);
+    expect(timed.length).toBeGreaterThan(0);
+
+    const floatRun = harness();
+    await ready(floatRun, { ...SMALL, weightQuantizer: 'none' });
+    for (let i = 0; i < 4; i++) await floatRun.session.receive({ type: 'step' });
+    expect(twinLosses).toEqual(losses(floatRun, 'losses'));
+    // …and the ternary run is the one it would have been without a twin.
+    const alone = harness();
+    await ready(alone);
+    for (let i = 0; i < 4; i++) await alone.session.receive({ type: 'step' });
+    expect(losses(withTwin, 'losses')).toEqual(losses(alone, 'losses'));
+    alone.session.dispose();
+
+    // Off: the next steps have no twin; a reset with the twin on starts it again from the new run.
+    await withTwin.session.receive({ type: 'set-float-twin', enabled: false });
+    await withTwin.session.receive({ type: 'step' });
+    const last = withTwin.events.filter((e) => e.type === 'progress').pop() as Extract<WorkerEvent, { type: 'progress' }>;
+    expect(last.twinLosses).toBeNull();
+    expect(withTwin.internalErrors()).toEqual([]);
+    withTwin.session.dispose();
+    floatRun.session.dispose();
+  });
+
   it('coalesces threshold moves: only the newest of a burst is applied and evaluated', async () => {
     const h = harness();
     await ready(h);

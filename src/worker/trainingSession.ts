@@ -98,6 +98,18 @@ export class TrainingSession {
   private fault: SessionFault | null = null;
   private stepsSinceStart = 0;
   private readonly weightReporter = new WeightReporter();
+  /**
+   * The float twin: the same network with weight quantization off, trained on the same batches, one step after
+   * each step of the run (it starts from the run's state, so it copies its weights, Adam moments, epoch order and
+   * RNG). Null while it is off, or until the next step after a reset or restore re-creates it.
+   */
+  private twin: Trainer | null = null;
+  private twinEnabled = false;
+  private pendingTwinLosses: number[] = [];
+  /** Milliseconds of the steps since the last progress event, of the run and of its twin (the step rates). */
+  private stepMsSum = 0;
+  private twinStepMsSum = 0;
+  private stepsTimed = 0;
   readonly inference = new InferenceService();
 
   constructor(private readonly deps: SessionDeps) {}
@@ -189,6 +201,10 @@ export class TrainingSession {
         return this.capture();
       case 'analyze':
         return this.analyze(this.ensureTrainer());
+      case 'set-float-twin':
+        this.twinEnabled = request.enabled;
+        if (!request.enabled) this.dropTwin();
+        return;
       case 'ping':
         this.deps.post({ type: 'pong', id: request.id });
         return;
@@ -203,6 +219,7 @@ export class TrainingSession {
     const active = this.ensureTrainer();
     if (active.finished) return; // done: reset or reconfigure to train again
     await this.takeSnapshot(active);
+    await this.ensureTwin(active);
     this.stepsSinceStart = 0;
     this.transition('training');
     this.scheduleStep();
@@ -222,9 +239,12 @@ export class TrainingSession {
    */
   private async recoverFromLostGpu(reason: string): Promise<void> {
     const lost = this.trainer;
+    const lostTwin = this.twin;
     this.trainer = null;
+    this.twin = null;
     try {
       lost?.dispose();
+      lostTwin?.dispose();
     } catch {
       // Its tensors went with the device.
     }
@@ -238,7 +258,10 @@ export class TrainingSession {
     this.deps.post({ type: 'run-restored', globalStep: active.globalStep, reason: `WebGPU device lost: ${reason}` });
     this.flushProgress(active, 0);
     await this.postWeights(active);
-    if (this.status === 'training' && !this.pauseRequested) this.scheduleStep();
+    if (this.status === 'training' && !this.pauseRequested) {
+      await this.ensureTwin(active);
+      this.scheduleStep();
+    }
   }
 
   /** Keeps the trainer's state as the last good one, if it is finite; returns false when it is not. */
@@ -279,6 +302,7 @@ export class TrainingSession {
     this.pauseForTask('restoring');
     const active = this.ensureTrainer();
     active.restoreState(state);
+    this.dropTwin();
     this.lastGood = state;
     this.runId = runId;
     this.postSnapshot(active, state);
@@ -301,6 +325,7 @@ export class TrainingSession {
     this.pendingLosses = [];
     if (!this.lastGood) throw new Error(`Training diverged (${what}) at step ${failedStep} and there is no good state to go back to; reset.`);
     active.restoreState(this.lastGood);
+    this.dropTwin();
     const message =
       `Training diverged at step ${failedStep}: ${what}. The weights of step ${this.lastGood.globalStep}, the last good snapshot, ` +
       `are restored and training is paused. Try a lower learning rate (now ${active.config.learningRate}), then Resume.`;
@@ -396,6 +421,7 @@ export class TrainingSession {
     const hadRun = this.trainer !== null;
     this.trainer?.dispose();
     this.trainer = null;
+    this.dropTwin();
     this.lastGood = null;
     if (hadRun) this.deps.post({ type: 'snapshot', runId: null, state: null, config: null, preset: this.presetName, datasetId: this.datasetId });
     this.runId = null;
@@ -417,8 +443,16 @@ export class TrainingSession {
   private flushProgress(active: Trainer, learningRate: number): void {
     const lossSteps = Uint32Array.from(this.pendingLossSteps);
     const losses = Float32Array.from(this.pendingLosses);
+    // The twin steps right after the run: its losses belong to the same steps (NaN where it did not step).
+    const twinLosses = this.pendingTwinLosses.length > 0 ? Float32Array.from(this.pendingTwinLosses) : null;
+    const stepMs = this.stepsTimed > 0 ? this.stepMsSum / this.stepsTimed : null;
+    const twinStepMs = this.stepsTimed > 0 && twinLosses ? this.twinStepMsSum / this.stepsTimed : null;
     this.pendingLossSteps = [];
     this.pendingLosses = [];
+    this.pendingTwinLosses = [];
+    this.stepMsSum = 0;
+    this.twinStepMsSum = 0;
+    this.stepsTimed = 0;
     this.lastProgressAt = this.deps.now();
     this.deps.post(
       {
@@ -432,8 +466,11 @@ export class TrainingSession {
         slowestStepMs: this.slowestStepMs,
         lossSteps,
         losses,
+        twinLosses,
+        stepMs,
+        twinStepMs,
       },
-      [lossSteps.buffer, losses.buffer],
+      twinLosses ? [lossSteps.buffer, losses.buffer, twinLosses.buffer] : [lossSteps.buffer, losses.buffer],
     );
     this.slowestStepMs = 0;
   }
@@ -447,28 +484,78 @@ export class TrainingSession {
   private async runOneStep(active: Trainer): Promise<StepResult> {
     const started = this.deps.now();
     const result = await active.step();
-    this.slowestStepMs = Math.max(this.slowestStepMs, this.deps.now() - started);
+    const stepMs = this.deps.now() - started;
+    this.slowestStepMs = Math.max(this.slowestStepMs, stepMs);
     if (!Number.isFinite(result.loss) || !result.weightsFinite) return result;
+    const twinLoss = await this.stepTwin(result.globalStep);
+    this.stepMsSum += stepMs;
+    this.stepsTimed++;
     this.pendingLossSteps.push(result.globalStep);
     this.pendingLosses.push(result.loss);
+    if (this.twin || this.pendingTwinLosses.length > 0) {
+      // Keep the twin's losses aligned with the run's steps (NaN for steps it did not take).
+      while (this.pendingTwinLosses.length < this.pendingLosses.length - 1) this.pendingTwinLosses.push(Number.NaN);
+      this.pendingTwinLosses.push(twinLoss);
+    }
     const validate = result.epochEnded || result.globalStep % this.validationInterval(active) === 0;
     if (validate || this.deps.now() - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.flushProgress(active, result.learningRate);
     if (validate && this.dataset) {
       const validation = await active.evaluate(this.dataset.validation);
-      this.deps.post({ type: 'validation', globalStep: result.globalStep, accuracy: validation.accuracy, loss: validation.loss });
+      const twin = this.twin;
+      const twinValidation = twin ? await twin.evaluate(this.dataset.validation) : null;
+      this.deps.post({
+        type: 'validation',
+        globalStep: result.globalStep,
+        accuracy: validation.accuracy,
+        loss: validation.loss,
+        twinAccuracy: twinValidation ? twinValidation.accuracy : null,
+      });
       if (result.epochEnded) {
         const test = this.dataset.test ? await active.evaluate(this.dataset.test) : null;
+        const twinTest = twin && this.dataset.test ? await twin.evaluate(this.dataset.test) : null;
         this.deps.post({
           type: 'epoch-end',
           epoch: result.epoch + 1,
           globalStep: result.globalStep,
           validationAccuracy: validation.accuracy,
           testAccuracy: test ? test.accuracy : null,
+          twinValidationAccuracy: twinValidation ? twinValidation.accuracy : null,
+          twinTestAccuracy: twinTest ? twinTest.accuracy : null,
         });
         await this.analyze(active);
       }
     }
     return result;
+  }
+
+  /** Starts the float twin from the run's state when it is on and missing (first step, after a reset or restore). */
+  private async ensureTwin(active: Trainer): Promise<void> {
+    if (!this.twinEnabled || this.twin || !this.dataset || active.finished) return;
+    const twin = new Trainer({ ...active.config, weightQuantizer: 'none' }, this.dataset);
+    twin.restoreState(await active.captureState());
+    this.twin = twin;
+  }
+
+  private dropTwin(): void {
+    this.twin?.dispose();
+    this.twin = null;
+  }
+
+  /** The twin's step on the batch the run just took; its loss, or NaN when there is no twin in step with the run. */
+  private async stepTwin(globalStep: number): Promise<number> {
+    const twin = this.twin;
+    if (!twin || twin.finished || twin.globalStep !== globalStep - 1) return Number.NaN;
+    const started = this.deps.now();
+    const result = await twin.step();
+    this.twinStepMsSum += this.deps.now() - started;
+    if (!Number.isFinite(result.loss) || !result.weightsFinite) {
+      // The twin's own divergence ends the twin, not the run.
+      this.dropTwin();
+      this.twinEnabled = false;
+      this.deps.post({ type: 'error', message: `The float twin diverged at step ${globalStep} and was turned off; the ternary run goes on.` });
+      return Number.NaN;
+    }
+    return result.loss;
   }
 
   /** The confusion matrix and the most confidently misclassified images of the validation split, for the page. */
@@ -495,6 +582,7 @@ export class TrainingSession {
     const active = this.ensureTrainer();
     if (active.finished) return;
     if (!this.lastGood) await this.takeSnapshot(active);
+    await this.ensureTwin(active);
     const result = await this.runOneStep(active);
     if (!Number.isFinite(result.loss) || !result.weightsFinite) {
       await this.recoverFromDivergence(active, divergenceCause(result));
@@ -672,6 +760,7 @@ export class TrainingSession {
   dispose(): void {
     this.status = 'idle';
     this.resetTrainer();
+    this.dropTwin();
     this.inference.dispose();
   }
 }
