@@ -89,4 +89,9 @@ test('the run list keeps each run; runs compare with labels from their differenc
   await rows.nth(0).getByTestId('run-delete').click();
   await expect(rows).toHaveCount(1);
   await expect(playground.errorBanner).toHaveCount(0);
+
+  // A link's config wins over the autosave, which stays on offer.
+  await page.goto('/?preset=seed&learningRate=0.03&backend=wasm');
+  await expect(page.getByTestId('resume-run')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('config-learningRate')).toHaveValue('0.03');
 });
