@@ -95,3 +95,19 @@ test('the run list keeps each run; runs compare with labels from their differenc
   await expect(page.getByTestId('resume-run')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('config-learningRate')).toHaveValue('0.03');
 });
+
+test('storage that refuses (private mode, quota) gets a message, and training works as before', async ({ playground, page }) => {
+  await page.addInitScript(() => {
+    IDBFactory.prototype.open = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await playground.open('?backend=wasm');
+  await expect(playground.errorBanner).toContainText("Could not read the saved runs in this browser's storage (QuotaExceededError");
+  await page.getByRole('button', { name: 'Dismiss error' }).click();
+  await playground.startTraining();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(5);
+  await playground.pause();
+  await expect(playground.errorBanner).toContainText('Could not autosave the run', { timeout: 30_000 });
+  await expect(playground.errorBanner).toContainText('training goes on');
+});
