@@ -1,8 +1,9 @@
 /**
- * `npm run bench:accuracy`: trains each preset and its float twin (same network, weightQuantizer 'none') on the
- * full MNIST in MNIST_DIR, headless in Node on TensorFlow.js's WASM backend (BENCH_BACKEND=cpu to change it),
- * and prints one JSON line per run plus one comparison line per preset. A benchmark: it asserts nothing.
- * BENCH_EPOCHS and BENCH_PRESETS (comma-separated) shorten it.
+ * `npm run bench:accuracy`: trains each preset and its float twin (same network, weightQuantizer 'none') side by
+ * side, one step of each in turn on the same batches, on the full MNIST in MNIST_DIR, headless in Node on
+ * TensorFlow.js's WASM backend (BENCH_BACKEND=cpu to change it), and prints one JSON line per network plus one
+ * comparison line per preset (accuracy gap, ternary/float step-time ratio). A benchmark: it asserts nothing.
+ * BENCH_EPOCHS, BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it.
  */
 import { PRESETS, type PresetId, type TrainConfig } from '../src/core/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
@@ -15,6 +16,8 @@ if (!dir) {
   process.exit(2);
 }
 const epochs = Number(process.env.BENCH_EPOCHS ?? 5);
+/** BENCH_MAX_STEPS stops each pair early (for profiling the step ratio; accuracies then mean little). */
+const maxSteps = Number(process.env.BENCH_MAX_STEPS ?? Infinity);
 const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp').split(',') as PresetId[];
 const requestedBackend = process.env.BENCH_BACKEND ?? 'wasm';
 if (!isBackendName(requestedBackend)) throw new Error(`unknown backend ${requestedBackend}`);
@@ -23,32 +26,35 @@ await registerOptionalBackends();
 const backend = await initBackend([requestedBackend]);
 const data = loadFullDatasetFromDir(dir, 'MNIST');
 
-interface RunResult {
-  testAcc: number;
-  stepMs: number;
-}
-
-async function run(preset: PresetId, config: TrainConfig): Promise<RunResult> {
-  const trainer = new Trainer(config, data);
+/**
+ * Trains the preset and its float twin side by side, one step of each in turn on the same batches (the twin
+ * starts from the ternary trainer's state), so both step times are measured under the same conditions.
+ */
+async function runSideBySide(preset: PresetId, config: TrainConfig): Promise<void> {
+  const ternary = new Trainer(config, data);
+  const float = new Trainer({ ...config, weightQuantizer: 'none' }, data);
+  float.restoreState(await ternary.captureState());
   const started = performance.now();
-  let stepMsSum = 0;
-  while (!trainer.finished) {
-    const stepStart = performance.now();
-    await trainer.step();
-    stepMsSum += performance.now() - stepStart;
+  let ternaryMs = 0;
+  let floatMs = 0;
+  while (!ternary.finished && ternary.globalStep < maxSteps) {
+    let stepStart = performance.now();
+    await ternary.step();
+    ternaryMs += performance.now() - stepStart;
+    stepStart = performance.now();
+    await float.step();
+    floatMs += performance.now() - stepStart;
   }
-  const test = await trainer.evaluate(data.test!);
   const seconds = (performance.now() - started) / 1000;
-  const stepMs = stepMsSum / trainer.totalSteps;
-  trainer.dispose();
-  const quantized = config.weightQuantizer !== 'none';
-  console.log(JSON.stringify({ preset, quantized, backend, epochs, testAcc: test.accuracy, seconds, stepMs }));
-  return { testAcc: test.accuracy, stepMs };
+  const ternaryTest = await ternary.evaluate(data.test!);
+  const floatTest = await float.evaluate(data.test!);
+  const steps = ternary.globalStep;
+  for (const [quantized, test, ms] of [[true, ternaryTest, ternaryMs], [false, floatTest, floatMs]] as const) {
+    console.log(JSON.stringify({ preset, quantized, backend, epochs, testAcc: test.accuracy, stepMs: ms / steps }));
+  }
+  console.log(JSON.stringify({ preset, gap: floatTest.accuracy - ternaryTest.accuracy, stepRatio: ternaryMs / floatMs, seconds }));
+  ternary.dispose();
+  float.dispose();
 }
 
-for (const preset of presets) {
-  const config = { ...PRESETS[preset], epochs };
-  const ternary = await run(preset, config);
-  const float = await run(preset, { ...config, weightQuantizer: 'none' });
-  console.log(JSON.stringify({ preset, gap: float.testAcc - ternary.testAcc, stepRatio: ternary.stepMs / float.stepMs }));
-}
+for (const preset of presets) await runSideBySide(preset, { ...PRESETS[preset], epochs });

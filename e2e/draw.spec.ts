@@ -26,6 +26,8 @@ const DIGITS: Record<number, Stroke[]> = {
 };
 
 async function draw(page: Page, strokes: Stroke[]): Promise<void> {
+  // Mouse coordinates are the viewport's: the canvas must be in view.
+  await page.getByTestId('draw-canvas').scrollIntoViewIfNeeded();
   const box = (await page.getByTestId('draw-canvas').boundingBox())!;
   const toPage = ([x, y]: [number, number]) => [box.x + (x / 280) * box.width, box.y + (y / 280) * box.height] as const;
   for (const stroke of strokes) {
@@ -59,7 +61,7 @@ test('drawn digits are recognised after a short training run; Clear and Undo wor
     await expect(prediction).toHaveText('');
     const started = Date.now();
     await draw(page, strokes);
-    await expect(prediction).toHaveText(/^\d$/);
+    await expect(prediction).toHaveText(/^\d$/, { timeout: 15_000 }); // a paused run's snapshot may go first
     await expect(path).toContainText('ms');
     latencies.push(Date.now() - started);
     const said = (await prediction.textContent()) ?? '';

@@ -170,7 +170,8 @@ export interface MistakeAnalysis {
 }
 
 export type WorkerEvent =
-  | { type: 'backend'; backend: BackendName; note: string }
+  /** timings: the step times measured to choose it (null when forced or when only one backend starts). */
+  | { type: 'backend'; backend: BackendName; note: string; timings: { backend: BackendName; stepMs: number | null }[] | null }
   | { type: 'status'; status: TrainStatus; detail: string }
   | { type: 'data-progress'; stage: string; loadedBytes: number; totalBytes: number | null }
   | { type: 'dataset-ready'; summary: DatasetSummary }

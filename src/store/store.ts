@@ -32,10 +32,12 @@ export interface SessionSlice {
   statusDetail: string;
   backend: BackendName | null;
   backendNote: string;
+  /** Step times measured to choose the backend, fastest first (null when forced or only one starts). */
+  backendTimings: { backend: BackendName; stepMs: number | null }[] | null;
   errorMessage: string | null;
   dataProgress: { stage: string; loadedBytes: number; totalBytes: number | null } | null;
   workerReportedStatus: (status: TrainStatus, detail: string) => void;
-  workerReportedBackend: (backend: BackendName, note: string) => void;
+  workerReportedBackend: (backend: BackendName, note: string, timings: SessionSlice['backendTimings']) => void;
   workerReportedDataProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void;
   errorOccurred: (message: string) => void;
   userDismissedError: () => void;
@@ -185,11 +187,14 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   statusDetail: 'starting',
   backend: null,
   backendNote: '',
+  backendTimings: null,
   errorMessage: null,
   dataProgress: null,
   workerReportedStatus: (status, detail) =>
     set((state) => ({ status, statusDetail: detail, dataProgress: status === 'loading' ? state.dataProgress : null })),
-  workerReportedBackend: (backend, backendNote) => set({ backend, backendNote }),
+  workerReportedBackend: (backend, backendNote, timings) =>
+    // A later change (a lost GPU) keeps the measurement that chose the first backend.
+    set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings })),
   workerReportedDataProgress: (stage, loadedBytes, totalBytes) => set({ dataProgress: { stage, loadedBytes, totalBytes } }),
   errorOccurred: (message) => set({ errorMessage: message }),
   userDismissedError: () => set({ errorMessage: null }),

@@ -185,7 +185,7 @@ function onWorkerEvent(event: WorkerEvent): void {
   const store = useAppStore.getState();
   switch (event.type) {
     case 'backend':
-      store.workerReportedBackend(event.backend, event.note);
+      store.workerReportedBackend(event.backend, event.note, event.timings);
       return;
     case 'status':
       store.workerReportedStatus(event.status, event.detail);

@@ -47,9 +47,8 @@ export function App() {
             <LossChart />
             <AccuracyChart />
           </div>
-          <MistakesPanel />
-          <RunList />
           <DrawDigit />
+          <MistakesPanel />
           <ThresholdSlider />
           <div className="chart-row">
             <WeightHeatmap />
@@ -62,6 +61,7 @@ export function App() {
           <ModelSizeCard />
           <KernelPanel />
           <DeployPanel />
+          <RunList />
         </section>
       </main>
     </div>

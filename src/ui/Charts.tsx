@@ -22,7 +22,7 @@ export function TwinGap() {
         </>
       )}{' '}
       {twin.stepMs !== null && twin.twinStepMs !== null && (
-        <span data-testid="twin-step-rate">
+        <span data-testid="twin-step-rate" data-step-ms={twin.stepMs.toFixed(2)} data-twin-step-ms={twin.twinStepMs.toFixed(2)}>
           Steps: ternary {twin.stepMs.toFixed(1)} ms ({(1000 / twin.stepMs).toFixed(1)}/s), float {twin.twinStepMs.toFixed(1)} ms ({(1000 / twin.twinStepMs).toFixed(1)}/s).
         </span>
       )}

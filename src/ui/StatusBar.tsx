@@ -3,7 +3,7 @@ import { bytes } from './format';
 
 export function StatusBar() {
   const { status, detail } = useStatus();
-  const { backend, note } = useBackend();
+  const { backend, note, timings } = useBackend();
   const progress = useDataProgress();
   return (
     <div className="status-bar">
@@ -13,6 +13,18 @@ export function StatusBar() {
       </span>
       <span title={note}>
         Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>
+        {timings && (
+          <span data-testid="backend-timings">
+            {' '}
+            — fastest of{' '}
+            {timings.map((t, i) => (
+              <span key={t.backend} data-backend={t.backend} data-step-ms={t.stepMs ?? ''}>
+                {i > 0 && ', '}
+                {t.backend} {t.stepMs === null ? 'failed' : `${t.stepMs.toFixed(1)} ms/step`}
+              </span>
+            ))}
+          </span>
+        )}
         {note && <span className="muted"> ({note})</span>}
       </span>
       {status === 'loading' && progress && (

@@ -1,6 +1,6 @@
 /**
- * The training worker: a thin dispatch. It chooses the TensorFlow.js backend ('init': WebGPU checked by a gradient
- * self-test against the CPU, else the next in BACKEND_ORDER) and hands every other request to the TrainingSession
+ * The training worker: a thin dispatch. It chooses the TensorFlow.js backend ('init': the fastest by measurement,
+ * WebGPU only after a gradient self-test against the CPU) and hands every other request to the TrainingSession
  * (trainingSession.ts), which holds all state and runs everything in order.
  */
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -8,7 +8,9 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
+import { describeTimings, isSoftwareAdapter, measureBackends, type BackendTiming } from '../train/backendChoice';
 import { gradientSelfTest } from '../train/selfTest';
+import { readBackendChoice, writeBackendChoice } from './backendCache';
 import * as tf from '../train/tf';
 import { loadDataset } from './datasetLoader';
 import { TrainingSession } from './trainingSession';
@@ -60,29 +62,95 @@ async function wasmPaths(): Promise<void> {
   });
 }
 
+/** The WebGPU adapter TensorFlow.js would get, described for the page and the cache key; null without WebGPU. */
+async function describeAdapter(): Promise<{ name: string; software: boolean } | null> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  if (!adapter) return null;
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  return { name, software: isSoftwareAdapter(info, info.isFallbackAdapter ?? false) };
+}
+
+/** Checks WebGPU's gradients against the CPU before training on it; false (with a message) when they disagree. */
+async function webgpuAgrees(forced: boolean): Promise<{ ok: boolean; note: string }> {
+  const check = await gradientSelfTest('webgpu');
+  const note = `gradient self-test vs CPU: max difference ${check.maxDifference.toExponential(1)}`;
+  if (check.ok || forced) return { ok: true, note: check.ok ? note : `${note} (failed, forced)` };
+  post({ type: 'error', message: `WebGPU disagreed with the CPU on the gradient self-test (max difference ${check.maxDifference}); falling back.` });
+  return { ok: false, note };
+}
+
+/**
+ * The backends worth timing here, in preference order: WebGPU and WASM when they start; WebGL only without
+ * WebGPU (it is the older GPU path, and timing it costs seconds of shader compilation); the CPU backend only as
+ * the last resort.
+ */
+async function usableBackends(): Promise<BackendName[]> {
+  const usable: BackendName[] = [];
+  for (const name of BACKEND_ORDER.filter((b) => b !== 'cpu')) {
+    if (name === 'webgl' && usable.includes('webgpu')) continue;
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        usable.push(name);
+      }
+    } catch {
+      // Not available here (WebGL has no context in some workers).
+    }
+  }
+  return usable;
+}
+
+/**
+ * Picks the training backend. ?backend=NAME forces one. Otherwise, when more than one backend starts, each times a
+ * few training steps and the fastest trains (remembered per device in this browser, so later page loads skip
+ * the measuring); WebGPU must also pass the gradient self-test.
+ */
 async function init(forced: BackendName | null): Promise<void> {
   await import('@tensorflow/tfjs-backend-webgpu').catch(() => undefined);
   await wasmPaths().catch(() => undefined);
-  let order = forced ? [forced] : [...BACKEND_ORDER];
   backendOrder = [...BACKEND_ORDER];
-  for (;;) {
-    const chosen = await initBackend(order);
+  if (forced) {
+    const chosen = await initBackend([forced]);
     watchGpu();
-    if (chosen !== 'webgpu') {
-      post({ type: 'backend', backend: chosen, note: forced ? 'forced by ?backend=' : '' });
-      return;
+    const note = chosen === 'webgpu' ? (await webgpuAgrees(true)).note : '';
+    post({ type: 'backend', backend: chosen, note: ['forced by ?backend=', note].filter(Boolean).join('; '), timings: null });
+    return;
+  }
+  const usable = await usableBackends();
+  const adapter = usable.includes('webgpu') ? await describeAdapter() : null;
+  const adapterNote = adapter ? `WebGPU adapter: ${adapter.name}${adapter.software ? ', a software adapter' : ''}` : '';
+  let candidates = usable;
+  for (;;) {
+    let chosen: BackendName;
+    let timings: BackendTiming[] | null = null;
+    let why: string;
+    if (candidates.length <= 1) {
+      chosen = await initBackend([...candidates, 'cpu']);
+      why = candidates.length === 1 ? 'the only backend that starts here' : 'no other backend starts here';
+    } else {
+      const deviceKey = `${adapter?.name ?? 'no webgpu'}|${navigator.hardwareConcurrency}|${navigator.userAgent}|${candidates.join(',')}`;
+      const cached = await readBackendChoice(deviceKey);
+      timings = cached ?? (await measureBackends(candidates));
+      const fastest = timings.find((t) => t.stepMs !== null);
+      chosen = await initBackend(fastest ? [fastest.backend, 'cpu'] : ['cpu']);
+      why = `${cached ? 'measured earlier on this device' : 'measured now'}: ${describeTimings(timings)}; the fastest trains`;
+      if (!cached && fastest) await writeBackendChoice(deviceKey, timings);
     }
-    const check = await gradientSelfTest('webgpu');
-    if (check.ok || forced) {
-      const agreement = `gradient self-test vs CPU: max difference ${check.maxDifference.toExponential(1)}`;
-      post({ type: 'backend', backend: chosen, note: check.ok ? agreement : `${agreement} (failed, forced)` });
-      return;
+    watchGpu();
+    let selfTest = '';
+    if (chosen === 'webgpu') {
+      const agreement = await webgpuAgrees(false);
+      if (!agreement.ok) {
+        candidates = candidates.filter((b) => b !== 'webgpu');
+        continue;
+      }
+      selfTest = agreement.note;
     }
-    order = order.slice(order.indexOf('webgpu') + 1);
-    post({
-      type: 'error',
-      message: `WebGPU disagreed with the CPU on the gradient self-test (max difference ${check.maxDifference}); falling back.`,
-    });
+    backendOrder = [chosen, ...BACKEND_ORDER.filter((b) => b !== chosen)];
+    post({ type: 'backend', backend: chosen, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings });
+    return;
   }
 }
 

@@ -219,7 +219,6 @@ export class TrainingSession {
     const active = this.ensureTrainer();
     if (active.finished) return; // done: reset or reconfigure to train again
     await this.takeSnapshot(active);
-    await this.ensureTwin(active);
     this.stepsSinceStart = 0;
     this.transition('training');
     this.scheduleStep();
@@ -254,14 +253,11 @@ export class TrainingSession {
     this.pendingLossSteps = [];
     this.pendingLosses = [];
     this.weightReporter.forget();
-    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}` });
+    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}`, timings: null });
     this.deps.post({ type: 'run-restored', globalStep: active.globalStep, reason: `WebGPU device lost: ${reason}` });
     this.flushProgress(active, 0);
     await this.postWeights(active);
-    if (this.status === 'training' && !this.pauseRequested) {
-      await this.ensureTwin(active);
-      this.scheduleStep();
-    }
+    if (this.status === 'training' && !this.pauseRequested) this.scheduleStep();
   }
 
   /** Keeps the trainer's state as the last good one, if it is finite; returns false when it is not. */
@@ -482,6 +478,8 @@ export class TrainingSession {
 
   /** One step with its reports; a non-finite loss or weight is returned, not reported (the caller recovers). */
   private async runOneStep(active: Trainer): Promise<StepResult> {
+    // A twin switched on (or dropped by a reset or restore) starts from the run's state before this step.
+    await this.ensureTwin(active);
     const started = this.deps.now();
     const result = await active.step();
     const stepMs = this.deps.now() - started;
@@ -582,7 +580,6 @@ export class TrainingSession {
     const active = this.ensureTrainer();
     if (active.finished) return;
     if (!this.lastGood) await this.takeSnapshot(active);
-    await this.ensureTwin(active);
     const result = await this.runOneStep(active);
     if (!Number.isFinite(result.loss) || !result.weightsFinite) {
       await this.recoverFromDivergence(active, divergenceCause(result));
