@@ -9,13 +9,15 @@
  * decodeCheckpoint is strict: every fault has its own message and nothing of the current run is touched until a
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
  */
+import { NO_AUGMENTATION } from './augment';
 import { layerSizes, PRESETS, validateConfig, type TrainConfig } from './config';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
 import type { TrainerState } from './trainerState';
 
 export const CHECKPOINT_FORMAT = 'bitnet-playground-checkpoint';
-export const CHECKPOINT_SCHEMA_VERSION = 1;
+/** 2: the config gained the augmentation fields (a schema-1 file loads with augmentation off). */
+export const CHECKPOINT_SCHEMA_VERSION = 2;
 
 export interface CheckpointCurves {
   loss: SeriesPoint[];
@@ -138,7 +140,8 @@ export function checkpointConfig(raw: unknown): TrainConfig {
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new CheckpointError(`The checkpoint's configuration has unknown fields: ${unknown.join(', ')}.`);
   try {
-    return validateConfig(raw);
+    // Migration: configs written before augmentation existed (schema 1) trained without it.
+    return validateConfig({ ...NO_AUGMENTATION, ...raw });
   } catch (error) {
     throw new CheckpointError(`The checkpoint's configuration is invalid: ${(error as Error).message}`);
   }

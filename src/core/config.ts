@@ -3,9 +3,10 @@
  * UI; validateConfig is the one gate for configuration values from outside: the form's fields today (the worker
  * validates again what it is sent), and share links and checkpoint files must pass it too when they arrive.
  */
+import type { AugmentationConfig } from './augment';
 import type { ActivationQuantizer, WeightQuantizer } from './ternary';
 
-export type PresetId = 'seed' | 'b158-mlp';
+export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k';
 export type NormKind = 'none' | 'batchnorm';
 export type HiddenActivation = 'identity' | 'relu';
 export type LrSchedule = 'constant' | 'cosine';
@@ -36,7 +37,8 @@ export interface ModelConfig {
   steClip: number;
 }
 
-export interface TrainConfig extends ModelConfig {
+/** Augmentation (core/augment.ts) is part of the recipe: the training batches it changes are the run's. */
+export interface TrainConfig extends ModelConfig, AugmentationConfig {
   learningRate: number;
   lrSchedule: LrSchedule;
   batchSize: number;
@@ -59,6 +61,9 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     batchSize: 100,
     epochs: 5,
     seed: 42,
+    augmentShift: 0,
+    augmentRotation: 0,
+    augmentScale: 0,
   },
   'b158-mlp': {
     hidden: [512, 512],
@@ -74,12 +79,39 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     batchSize: 128,
     epochs: 5,
     seed: 42,
+    augmentShift: 0,
+    augmentRotation: 0,
+    augmentScale: 0,
+  },
+  /**
+   * Fits a 16 KB flash / 2 KB RAM microcontroller as integer-only C (base-3 packing: 67,040 trits in 13,408 bytes;
+   * about 15.9 KB of flash with the engine, under 0.5 KB of RAM; core/mcuFootprint.ts). Augmented batches and a
+   * long schedule make up for the small layers.
+   */
+  'mcu-16k': {
+    hidden: [80, 48],
+    weightQuantizer: 'absmean',
+    threshold: 0.5,
+    activationQuantizer: 'absmax8',
+    norm: 'batchnorm',
+    outputNorm: true,
+    hiddenActivation: 'relu',
+    steClip: 1,
+    learningRate: 0.003,
+    lrSchedule: 'cosine',
+    batchSize: 128,
+    epochs: 30,
+    seed: 42,
+    augmentShift: 2,
+    augmentRotation: 10,
+    augmentScale: 0.1,
   },
 };
 
 export const PRESET_LABELS: Record<PresetId, string> = {
   seed: 'seed — 784-128-10, ternary weights, binary activations',
   'b158-mlp': 'b158-mlp — BitNet b1.58 MLP 784-512-512-10, 8-bit activations',
+  'mcu-16k': 'mcu-16k — 784-80-48-10 for a 16 KB / 2 KB microcontroller, augmented, 30 epochs',
 };
 
 export const WEIGHT_QUANTIZERS = ['twn', 'absmean', 'fixed', 'none'] as const;
@@ -175,6 +207,9 @@ function validateFields(input: unknown): TrainConfig {
     batchSize: integerInRange('batch size', c.batchSize, 1, 4096),
     epochs: integerInRange('epochs', c.epochs, 1, 1000),
     seed: integerInRange('seed', c.seed, 0, 2 ** 32 - 1),
+    augmentShift: finiteInRange('augmentation shift (pixels)', c.augmentShift, 0, 6),
+    augmentRotation: finiteInRange('augmentation rotation (degrees)', c.augmentRotation, 0, 45),
+    augmentScale: finiteInRange('augmentation scaling', c.augmentScale, 0, 0.5),
   };
 }
 

@@ -29,6 +29,8 @@ export interface McuFootprint {
   stackBytes: number;
   /** Index of the layer with the most flash (weights and parameters). */
   largestLayer: number;
+  /** Flash of each layer's packed weights and parameters, bytes. */
+  layerFlashBytes: number[];
 }
 
 /** Code of bitnet_engine.c at -Os for a Cortex-M0+ (text), by packing; measured with arm-none-eabi-size. */
@@ -46,6 +48,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
   let maxHidden = 1;
   let largestLayer = 0;
   let largestLayerBytes = -1;
+  const layerFlashBytes: number[] = [];
   layers.forEach((layer, index) => {
     const count = layer.inputSize * layer.outputSize;
     const bytes = packedByteCount(count, packing);
@@ -59,6 +62,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
     if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputSize);
+    layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
       largestLayer = index;
@@ -78,6 +82,47 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     ramBytes: 4 * maxUnits + 2 * align4(maxHidden),
     stackBytes: ENGINE_STACK_BYTES,
     largestLayer,
+    layerFlashBytes,
+  };
+}
+
+/** A microcontroller's memory, the budget a model must fit (the budget meter's targets). */
+export interface McuTarget {
+  id: string;
+  label: string;
+  flashBytes: number;
+  ramBytes: number;
+}
+
+export const MCU_TARGETS: readonly McuTarget[] = [
+  { id: '16k-2k', label: '16 KB flash / 2 KB RAM (CH32V003 class)', flashBytes: 16 * 1024, ramBytes: 2 * 1024 },
+  { id: '16k-4k', label: '16 KB flash / 4 KB RAM', flashBytes: 16 * 1024, ramBytes: 4 * 1024 },
+  { id: '32k-4k', label: '32 KB flash / 4 KB RAM (STM32F030K6 class)', flashBytes: 32 * 1024, ramBytes: 4 * 1024 },
+  { id: '64k-8k', label: '64 KB flash / 8 KB RAM (STM32G031 class)', flashBytes: 64 * 1024, ramBytes: 8 * 1024 },
+  { id: '256k-64k', label: '256 KB flash / 64 KB RAM (RP2040 class, per core budget)', flashBytes: 256 * 1024, ramBytes: 64 * 1024 },
+];
+
+export interface BudgetCheck {
+  flashFits: boolean;
+  ramFits: boolean;
+  /** Share of the target used, 0..∞. RAM counts static buffers and the stack. */
+  flashShare: number;
+  ramShare: number;
+  /** Bytes over (positive) or left (negative) of each budget. */
+  flashOverBytes: number;
+  ramOverBytes: number;
+}
+
+/** How a footprint sits in a target's flash and RAM. */
+export function checkBudget(footprint: McuFootprint, target: Pick<McuTarget, 'flashBytes' | 'ramBytes'>): BudgetCheck {
+  const ram = footprint.ramBytes + footprint.stackBytes;
+  return {
+    flashFits: footprint.flashBytes <= target.flashBytes,
+    ramFits: ram <= target.ramBytes,
+    flashShare: footprint.flashBytes / target.flashBytes,
+    ramShare: ram / target.ramBytes,
+    flashOverBytes: footprint.flashBytes - target.flashBytes,
+    ramOverBytes: ram - target.ramBytes,
   };
 }
 

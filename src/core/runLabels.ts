@@ -30,6 +30,9 @@ const CONFIG_SETTINGS: Setting[] = [
       'batchSize',
       'epochs',
       'seed',
+      'augmentShift',
+      'augmentRotation',
+      'augmentScale',
     ] as const satisfies readonly (keyof TrainConfig)[]
   ).map((field) => ({
     name: field,

@@ -132,6 +132,8 @@ export interface DatasetSummary {
   trainCount: number;
   validationCount: number;
   testCount: number;
+  /** The first few training images (count × rows × cols uint8), to show what augmentation does to them. */
+  samples: { pixels: Uint8Array; count: number; rows: number; cols: number };
 }
 
 export interface ProgressEvent {

@@ -64,3 +64,7 @@ export const useTwinFigures = () =>
       twinStepMs: s.twinStepMs,
     })),
   );
+export const useMcuBudget = () =>
+  useAppStore(
+    useShallow((s) => ({ config: s.config, packing: s.exportPacking, target: s.mcuTarget, chooseTarget: s.userChoseMcuTarget, choosePacking: s.userChosePacking })),
+  );

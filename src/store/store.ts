@@ -23,6 +23,7 @@ import type {
 } from '../protocol/messages';
 import type { BackendName } from '../core/backends';
 import type { RunSummary } from './autosave';
+import { MCU_TARGETS } from '../core/mcuFootprint';
 
 /** Points per live series: enough for a smooth curve, few enough for recharts to redraw in a few ms. */
 const SERIES_LIMIT = 300;
@@ -174,6 +175,9 @@ export interface DeploySlice {
   exportTask: ExportFormat | null;
   /** What the last export produced, or why it could not. */
   exportResult: { format: ExportFormat; ok: boolean; message: string; fileName: string | null; byteLength: number } | null;
+  /** The microcontroller budget the meter compares against: a listed target's id, or 'custom' with its sizes. */
+  mcuTarget: { id: string; flashBytes: number; ramBytes: number };
+  userChoseMcuTarget: (target: { id: string; flashBytes: number; ramBytes: number }) => void;
   userChosePacking: (packing: TritPacking) => void;
   userStartedExport: (format: ExportFormat) => void;
   workerExported: (format: ExportFormat, fileName: string, byteLength: number, note: string) => void;
@@ -362,6 +366,8 @@ const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (se
 
 const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (set) => ({
   exportPacking: 'base3',
+  mcuTarget: { id: MCU_TARGETS[0]!.id, flashBytes: MCU_TARGETS[0]!.flashBytes, ramBytes: MCU_TARGETS[0]!.ramBytes },
+  userChoseMcuTarget: (mcuTarget) => set({ mcuTarget }),
   exportTask: null,
   exportResult: null,
   userChosePacking: (exportPacking) => set({ exportPacking }),

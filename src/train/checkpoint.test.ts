@@ -16,7 +16,8 @@ import { Trainer } from './trainer';
 let data: SplitDataset;
 let saved: Checkpoint;
 let bytes: Uint8Array;
-const config: TrainConfig = { ...PRESETS.seed, hidden: [24], batchSize: 50, epochs: 2 };
+// Augmentation on: its transforms come from the trainer's RNG, which the checkpoint must carry for a bitwise resume.
+const config: TrainConfig = { ...PRESETS.seed, hidden: [24], batchSize: 50, epochs: 2, augmentShift: 2, augmentRotation: 10, augmentScale: 0.1 };
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -71,6 +72,17 @@ describe('checkpoints', () => {
     resumed.dispose();
   });
 
+  it('migrates a schema-1 checkpoint, written before augmentation existed: it loads with augmentation off', () => {
+    const { augmentShift, augmentRotation, augmentScale, ...older } = config;
+    expect([augmentShift, augmentRotation, augmentScale]).toEqual([2, 10, 0.1]);
+    const loaded = decodeCheckpoint(withHeader((h) => {
+      const metadata = h.__metadata__ as Record<string, string>;
+      metadata.schema_version = '1';
+      metadata.config = JSON.stringify(older);
+    }));
+    expect(loaded.config).toEqual({ ...config, augmentShift: 0, augmentRotation: 0, augmentScale: 0 });
+  });
+
   it('names every tensor per layer, as the README says a Python user finds them', () => {
     const names = variableLayout(config).map((slot) => slot.name);
     expect(names).toEqual([
@@ -93,7 +105,7 @@ describe('checkpoints', () => {
     ['a different architecture', () => metadataEdit('config', JSON.stringify({ ...config, hidden: [24, 24] })), /architecture/],
     ['unknown config fields', () => metadataEdit('config', JSON.stringify({ ...config, dropout: 0.5, momentum: 1 })), /unknown fields: dropout, momentum/],
     ['an invalid config value', () => metadataEdit('config', JSON.stringify({ ...config, learningRate: -1 })), /learning rate must be between/],
-    ['a newer schema version', () => metadataEdit('schema_version', '2'), /schema version 2, newer/],
+    ['a newer schema version', () => metadataEdit('schema_version', '3'), /schema version 3, newer/],
     ['another file format', () => metadataEdit('format', 'pytorch'), /not a BitNet Playground checkpoint/],
     ['a flipped bit in the data', () => { const b = bytes.slice(); b[b.length - 100]! ^= 4; return b; }, /checksum|permutation/],
   ])('refuses %s with a clear message', (_, make, message) => {

@@ -5,6 +5,7 @@
  * malloc and have the size core's footprint model says; an emulated Cortex-M3 predicts what the host predicts.
  * Hostile models too: t = 0 and t = 2, a zero-variance unit, negative γ, a layer whose trits are all zero.
  */
+import { configFootprint } from '../core/mcuFootprint';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
@@ -108,6 +109,7 @@ function emit(model: InferenceModel, packing: TritPacking, preset: string) {
 describe.each<[PresetId, number[]]>([
   ['seed', [128]],
   ['b158-mlp', [96, 64]],
+  ['mcu-16k', [80, 48]],
 ])('%s exports', (preset, hidden) => {
   const config: TrainConfig = { ...PRESETS[preset], hidden, epochs: 1 };
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
@@ -218,6 +220,15 @@ int main(void)
       expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
       expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
       expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
+      // The budget meter's estimate, from the config alone (before any training), is the same size model.
+      const planned = configFootprint(config, packing);
+      expect(Math.abs(planned.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(planned.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+      if (preset === 'mcu-16k' && packing === 'base3') {
+        // The preset's promise: a 16 KB flash / 2 KB RAM part, measured on the Cortex-M0+ build.
+        expect(sizes.flashBytes).toBeLessThanOrEqual(16_384);
+        expect(sizes.ramBytes + sizes.stackBytes).toBeLessThanOrEqual(2_048);
+      }
 
       const host = runHost(buildHost(dir), validation.pixels, 32);
       const emulated = runCortexM3(dir, validation.pixels, 32);

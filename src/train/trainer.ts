@@ -5,6 +5,7 @@
 import * as tf from './tf';
 import { learningRateAt, type TrainConfig } from '../core/config';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
+import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng, permutation, type Rng } from '../core/rng';
 import type { TrainerState } from '../core/trainerState';
 import { Adam } from './adam';
@@ -125,7 +126,10 @@ export class Trainer {
     const start = this.stepInEpoch * this.config.batchSize;
     const batchIndices = this.epochOrder.subarray(start, Math.min(start + this.config.batchSize, train.count));
     const learningRate = learningRateAt(this.config, this.globalStep, this.totalSteps);
-    const x = pixelsToTensor(train, batchIndices);
+    // Augmented batches draw their transforms from the trainer's RNG, whose state snapshots and checkpoints keep.
+    const x = augmentationEnabled(this.config)
+      ? pixelsToTensor({ ...train, pixels: augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng) }, range(0, batchIndices.length))
+      : pixelsToTensor(train, batchIndices);
     const y = labelsToOneHot(train, batchIndices);
     const { value, grads } = tf.variableGrads(
       () => tf.losses.softmaxCrossEntropy(y, this.model.forward(x, true)) as tf.Scalar,

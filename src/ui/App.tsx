@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { startPlayground } from '../store/workerBridge';
 import { AccuracyChart, LossChart, TwinGap } from './Charts';
+import { BudgetMeter } from './BudgetMeter';
 import { ConfigPanel } from './ConfigPanel';
 import { Controls } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
@@ -38,6 +39,7 @@ export function App() {
           <Controls />
           <DatasetPanel />
           <ConfigPanel />
+          <BudgetMeter />
           <RunPanel />
         </aside>
         <section className="views">

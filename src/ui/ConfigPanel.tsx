@@ -10,8 +10,9 @@ import {
   type TrainConfig,
 } from '../core/config';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
+import { AugmentPreview } from './AugmentPreview';
 
-type NumericKey = 'threshold' | 'steClip' | 'learningRate' | 'batchSize' | 'epochs' | 'seed';
+type NumericKey = 'threshold' | 'steClip' | 'learningRate' | 'batchSize' | 'epochs' | 'seed' | 'augmentShift' | 'augmentRotation' | 'augmentScale';
 
 const NUMERIC_FIELDS: { key: NumericKey; label: string; step: string }[] = [
   { key: 'threshold', label: 'Threshold t', step: '0.05' },
@@ -20,6 +21,9 @@ const NUMERIC_FIELDS: { key: NumericKey; label: string; step: string }[] = [
   { key: 'batchSize', label: 'Batch size', step: '1' },
   { key: 'epochs', label: 'Epochs', step: '1' },
   { key: 'seed', label: 'Seed', step: '1' },
+  { key: 'augmentShift', label: 'Augmentation: shift up to ± pixels (0 = off)', step: '0.5' },
+  { key: 'augmentRotation', label: 'Augmentation: rotation up to ± degrees (0 = off)', step: '1' },
+  { key: 'augmentScale', label: 'Augmentation: scaling up to ± (0.1 = 90–110 %; 0 = off)', step: '0.05' },
 ];
 
 function SelectField<K extends keyof TrainConfig>(props: { label: string; field: K; options: readonly string[]; disabled: boolean }) {
@@ -109,6 +113,7 @@ export function ConfigPanel() {
           />
         </label>
       ))}
+      <AugmentPreview />
       <button type="button" data-testid="reset-to-preset" disabled={locked} onClick={() => userChosePreset(presetId)}>
         Reset the fields to the preset
       </button>

@@ -117,6 +117,8 @@ async function timeRuns(runs: number, run: () => Promise<unknown>): Promise<numb
 /**
  * For each kernel variant (with and without dot4I8Packed where the adapter has it) and each batch size: median
  * forward time of our kernels, of tfjs float matMul and of the CPU reference, with the predictions checked.
+ * TensorFlow.js runs on its WebGPU backend when the kernels run on WebGPU (the same adapter, whichever backend
+ * trains), else on the training backend; `tfjsBackend` says which.
  */
 export async function benchmarkKernels(
   service: InferenceService,
@@ -125,10 +127,14 @@ export async function benchmarkKernels(
   variants: { model: InferenceModel; network: GpuTernaryNetwork | null }[],
   preset: string,
   batches: number[],
-): Promise<KernelBenchRow[]> {
+): Promise<{ rows: KernelBenchRow[]; tfjsBackend: string }> {
   const { set } = heldOut(dataset);
-  const float = tfjsFloatNetwork(variants[0]!.model);
   const tfjsPredictions = await trainer.predict(set);
+  const trainingBackend = tf.getBackend();
+  const sameAdapter = service.path === 'webgpu' && tf.findBackend('webgpu') !== null;
+  if (sameAdapter) await tf.setBackend('webgpu');
+  const tfjsBackend = tf.getBackend();
+  const float = tfjsFloatNetwork(variants[0]!.model);
   const rows: KernelBenchRow[] = [];
   try {
     for (const built of variants) for (const batch of batches) {
@@ -157,6 +163,7 @@ export async function benchmarkKernels(
     }
   } finally {
     float.dispose();
+    if (tf.getBackend() !== trainingBackend) await tf.setBackend(trainingBackend);
   }
-  return rows;
+  return { rows, tfjsBackend };
 }

@@ -15,7 +15,6 @@ import { confusionMatrix, mostConfidentMistakes } from '../core/mistakes';
 import type { BackendName } from '../core/backends';
 import type { DatasetSource, SessionFault, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
-import * as tf from '../train/tf';
 import { buildExport } from './exportTasks';
 import { InferenceService } from './inference';
 import { benchmarkKernels, evaluateKernel } from './kernelTasks';
@@ -30,6 +29,8 @@ export const SNAPSHOT_INTERVAL_MS = 30_000;
 const PAUSE_SNAPSHOT_DELAY_MS = 1500;
 /** ?fault=nan: the non-finite value enters the weights this many steps after Train is pressed. */
 export const FAULT_AFTER_STEPS = 3;
+/** Training images sent to the page to show augmentation on. */
+const AUGMENT_SAMPLES = 8;
 /** Misclassified images shown in the page. */
 const MISTAKES_SHOWN = 16;
 /** Weight views (trits, histograms) cost a readback of every weight: a few per second is plenty to watch. */
@@ -663,6 +664,12 @@ export class TrainingSession {
         trainCount: loaded.train.count,
         validationCount: loaded.validation.count,
         testCount: loaded.test?.count ?? 0,
+        samples: {
+          pixels: loaded.train.pixels.slice(0, AUGMENT_SAMPLES * loaded.train.rows * loaded.train.cols),
+          count: Math.min(AUGMENT_SAMPLES, loaded.train.count),
+          rows: loaded.train.rows,
+          cols: loaded.train.cols,
+        },
       },
     });
     this.transition('idle', `${this.datasetId} ready`);
@@ -718,8 +725,8 @@ export class TrainingSession {
     // Where dot4I8Packed is used, also time the add/sub kernel on the same layers.
     if (built.network?.kernels.includes('dot4')) variants.push({ model: built.model, network: built.network.withoutDot4() });
     try {
-      const rows = await benchmarkKernels(this.inference, active, this.dataset, variants, this.presetName, request.batches);
-      this.deps.post({ type: 'kernel-benchmark', rows, path: this.inference.path, backend: tf.getBackend() });
+      const { rows, tfjsBackend } = await benchmarkKernels(this.inference, active, this.dataset, variants, this.presetName, request.batches);
+      this.deps.post({ type: 'kernel-benchmark', rows, path: this.inference.path, backend: tfjsBackend });
     } finally {
       variants.slice(1).forEach((v) => v.network?.destroy());
     }

@@ -1,0 +1,115 @@
+/**
+ * The microcontroller budget, live while the network is designed: the flash and RAM the C export of the current
+ * architecture and packing will take on a Cortex-M0+ (core's size model, which a test holds within 5 % of
+ * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most.
+ */
+import { layerSizes } from '../core/config';
+import { checkBudget, configFootprint, integerOnlyConfigProblem, MCU_TARGETS } from '../core/mcuFootprint';
+import { PACKING_LABELS, type TritPacking } from '../core/tritBytes';
+import { useMcuBudget } from '../store/hooks';
+import { bytes } from './format';
+
+const CUSTOM = 'custom';
+
+function Bar({ label, used, budget, testId }: { label: string; used: number; budget: number; testId: string }) {
+  const share = used / budget;
+  return (
+    <div className="budget-row" data-testid={testId} data-used={used} data-budget={budget} data-fits={used <= budget}>
+      <span>
+        {label}: {bytes(used)} of {bytes(budget)} ({(share * 100).toFixed(0)} %)
+      </span>
+      <div className="budget-bar">
+        <div className={used <= budget ? 'budget-fill fits' : 'budget-fill over'} style={{ width: `${Math.min(100, share * 100)}%` }} />
+      </div>
+    </div>
+  );
+}
+
+export function BudgetMeter() {
+  const { config, packing, target, chooseTarget, choosePacking } = useMcuBudget();
+  let footprint;
+  try {
+    footprint = configFootprint(config, packing);
+  } catch {
+    footprint = null;
+  }
+  const valid = footprint !== null && config.hidden.every((w) => Number.isInteger(w) && w > 0);
+  const problem = integerOnlyConfigProblem(config);
+  const check = valid && footprint ? checkBudget(footprint, target) : null;
+  const sizes = layerSizes(config, 784, 10);
+  const largest = footprint?.largestLayer ?? 0;
+  const largestShare = footprint && footprint.flashBytes > 0 ? (footprint.layerFlashBytes[largest] ?? 0) / footprint.flashBytes : 0;
+  return (
+    <fieldset className="panel" data-testid="mcu-budget" data-fits={check ? check.flashFits && check.ramFits : false}>
+      <legend>Microcontroller budget</legend>
+      <label>
+        Target
+        <select
+          data-testid="mcu-target"
+          value={target.id}
+          onChange={(e) => {
+            const chosen = MCU_TARGETS.find((t) => t.id === e.target.value);
+            chooseTarget(chosen ? { id: chosen.id, flashBytes: chosen.flashBytes, ramBytes: chosen.ramBytes } : { ...target, id: CUSTOM });
+          }}
+        >
+          {MCU_TARGETS.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.label}
+            </option>
+          ))}
+          <option value={CUSTOM}>custom…</option>
+        </select>
+      </label>
+      {target.id === CUSTOM && (
+        <div className="budget-custom">
+          <label>
+            Flash (KB)
+            <input
+              type="number"
+              min={1}
+              data-testid="mcu-custom-flash"
+              value={target.flashBytes / 1024}
+              onChange={(e) => chooseTarget({ ...target, flashBytes: Math.max(1, Number(e.target.value) || 1) * 1024 })}
+            />
+          </label>
+          <label>
+            RAM (KB)
+            <input
+              type="number"
+              min={0.25}
+              step={0.25}
+              data-testid="mcu-custom-ram"
+              value={target.ramBytes / 1024}
+              onChange={(e) => chooseTarget({ ...target, ramBytes: Math.max(0.25, Number(e.target.value) || 0.25) * 1024 })}
+            />
+          </label>
+        </div>
+      )}
+      <label>
+        Packing
+        <select value={packing} onChange={(e) => choosePacking(e.target.value as TritPacking)}>
+          {(['base3', 'base4'] as TritPacking[]).map((p) => (
+            <option key={p} value={p}>
+              {PACKING_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {check && footprint ? (
+        <>
+          <Bar label="Flash" used={footprint.flashBytes} budget={target.flashBytes} testId="mcu-budget-flash" />
+          <Bar label="RAM + stack" used={footprint.ramBytes + footprint.stackBytes} budget={target.ramBytes} testId="mcu-budget-ram" />
+          <p className="muted" data-testid="mcu-budget-verdict">
+            {check.flashFits && check.ramFits
+              ? `Fits, with ${bytes(-check.flashOverBytes)} of flash to spare.`
+              : `Does not fit: ${[check.flashFits ? '' : `${bytes(check.flashOverBytes)} too much flash`, check.ramFits ? '' : `${bytes(check.ramOverBytes)} too much RAM`].filter(Boolean).join(', ')}.`}{' '}
+            Layer {largest + 1} ({sizes[largest]}→{sizes[largest + 1]}) costs most: {(largestShare * 100).toFixed(0)} % of the flash.
+          </p>
+          {problem && <p className="muted">{problem}</p>}
+        </>
+      ) : (
+        <p className="muted">Enter valid layer widths to see the size.</p>
+      )}
+    </fieldset>
+  );
+}
