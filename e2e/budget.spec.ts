@@ -1,0 +1,49 @@
+/** Fitting a microcontroller: the budget meter follows the design live; augmentation shows what training sees. */
+import { expect, test } from './playground';
+
+test('the budget meter shows flash and RAM against the chosen chip, live while the layers change', async ({ playground, page }) => {
+  await playground.open('?backend=wasm');
+  const meter = page.getByTestId('mcu-budget');
+  const flash = page.getByTestId('mcu-budget-flash');
+  // seed (784-128-10) on a 16 KB / 2 KB part: about 24 KB of flash, too much.
+  await expect(page.getByTestId('mcu-target')).toHaveValue('16k-2k');
+  await expect(meter).toHaveAttribute('data-fits', 'false');
+  await expect(page.getByTestId('mcu-budget-verdict')).toContainText('too much flash');
+  await expect(page.getByTestId('mcu-budget-verdict')).toContainText('Layer 1 (784→128) costs most');
+  const seedFlash = Number(await flash.getAttribute('data-used'));
+  expect(seedFlash).toBe(Number(await page.getByTestId('deploy-figures').getAttribute('data-flash')));
+
+  // The mcu-16k preset fits; narrower layers shrink the figure at once.
+  await playground.presetSelect.selectOption('mcu-16k');
+  await expect(meter).toHaveAttribute('data-fits', 'true');
+  await expect(page.getByTestId('mcu-budget-verdict')).toContainText('Fits');
+  const presetFlash = Number(await flash.getAttribute('data-used'));
+  expect(presetFlash).toBeLessThanOrEqual(16_384);
+  await page.getByLabel('Hidden widths').fill('40, 24');
+  await expect.poll(async () => Number(await flash.getAttribute('data-used'))).toBeLessThan(presetFlash);
+
+  // A bigger chip, then a custom one too small for it.
+  await page.getByLabel('Hidden widths').fill('256');
+  await expect(meter).toHaveAttribute('data-fits', 'false');
+  await page.getByTestId('mcu-target').selectOption('64k-8k');
+  await expect(meter).toHaveAttribute('data-fits', 'true');
+  await page.getByTestId('mcu-target').selectOption('custom');
+  await page.getByTestId('mcu-custom-flash').fill('8');
+  await expect(page.getByTestId('mcu-budget-flash')).toHaveAttribute('data-budget', String(8 * 1024));
+  await expect(meter).toHaveAttribute('data-fits', 'false');
+});
+
+test('augmentation settings show augmented samples; switched off, the preview goes', async ({ playground, page }) => {
+  await playground.open('?backend=wasm');
+  await expect(page.getByTestId('augment-preview')).toHaveCount(0);
+  await playground.presetSelect.selectOption('mcu-16k');
+  const preview = page.getByTestId('augment-preview');
+  await expect(preview.locator('canvas')).toHaveCount(8);
+  await page.getByTestId('config-augmentShift').fill('0');
+  await page.getByTestId('config-augmentRotation').fill('0');
+  await page.getByTestId('config-augmentScale').fill('0');
+  await expect(preview).toHaveCount(0);
+  await page.getByTestId('config-augmentShift').fill('9');
+  await page.getByTestId('train-toggle').click();
+  await expect(playground.errorBanner).toContainText('augmentation shift (pixels) must be between 0 and 6');
+});
