@@ -49,7 +49,14 @@ for (const preset of presets) {
   const config = { ...PRESETS[preset], epochs };
   const trainer = new Trainer(config, data);
   const started = performance.now();
-  while (!trainer.finished) await trainer.step();
+  while (!trainer.finished) {
+    const result = await trainer.step();
+    if (result.epochEnded) {
+      // Progress on stderr (stdout keeps the JSON rows): test accuracy of the model as trained so far.
+      const { accuracy } = await trainer.evaluate(test);
+      console.error(`# ${preset} epoch ${trainer.epoch}/${epochs}: test ${(accuracy * 100).toFixed(2)} %, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+  }
   const trainSeconds = (performance.now() - started) / 1000;
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
   const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold);

@@ -68,6 +68,7 @@ test('the run list keeps each run; runs compare with labels from their differenc
   await expect(rows).toHaveCount(2);
   await expect(page.getByTestId('run-label')).toHaveText(['learningRate 0.02', 'learningRate 0.006']);
   await expect(page.getByTestId('compare-runs')).toHaveAttribute('data-runs', '2');
+  await page.getByTestId('compare-runs').locator('summary').click();
   await expect(page.getByTestId('compare-loss')).toHaveAttribute('data-lines', '2');
   const legend = page.getByTestId('compare-loss').locator('.recharts-legend-item');
   await expect(legend).toHaveCount(2);

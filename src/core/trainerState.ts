@@ -27,3 +27,26 @@ export interface TrainerState {
 export function stateIsFinite(state: TrainerState): boolean {
   return state.variables.every((values) => values.every(Number.isFinite));
 }
+
+/**
+ * A copy of the state whose arrays can be transferred (postMessage): the sender keeps its own, and the receiver
+ * gets the copy without a structured clone on its thread (the page's main thread, where megabytes of weights
+ * would otherwise be deserialized in one task).
+ */
+export function transferableCopy(state: TrainerState): { state: TrainerState; transfer: ArrayBuffer[] } {
+  const copy: TrainerState = {
+    ...state,
+    rng: { ...state.rng },
+    epochOrder: state.epochOrder.slice(),
+    variables: state.variables.map((values) => values.slice()),
+    optimizer: {
+      step: state.optimizer.step,
+      firstMoments: state.optimizer.firstMoments.map((values) => values.slice()),
+      secondMoments: state.optimizer.secondMoments.map((values) => values.slice()),
+    },
+  };
+  const transfer = [copy.epochOrder, ...copy.variables, ...copy.optimizer.firstMoments, ...copy.optimizer.secondMoments].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+  return { state: copy, transfer };
+}

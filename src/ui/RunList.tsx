@@ -2,6 +2,7 @@
  * The runs kept in this browser (the last ten, autosaved as they train): resume one, download it as a checkpoint,
  * delete it, or tick several to overlay their curves, each labelled by the settings in which it differs.
  */
+import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { runLabels } from '../core/runLabels';
 import type { SeriesPoint } from '../core/series';
@@ -43,6 +44,9 @@ function OverlayChart(props: { title: string; runs: RunSummary[]; labels: string
 export function RunList() {
   const { runs, compared, toggleCompared } = useKeptRuns();
   const { status } = useStatus();
+  // The overlay charts render only while open: every autosave refreshes the list, and redrawing ten runs' curves
+  // each time would cost the main thread while training.
+  const [comparing, setComparing] = useState(false);
   if (runs.length === 0) return null;
   const labels = runLabels(runs);
   // Nothing ticked: every kept run is compared.
@@ -93,15 +97,17 @@ export function RunList() {
           ))}
         </tbody>
       </table>
-      <div data-testid="compare-runs" data-runs={shown.length}>
-        <p className="muted">
-          {compared.length > 0 ? `Comparing the ${shown.length} ticked runs` : 'Comparing every kept run (tick some to choose)'}, labelled by the settings in which they differ.
-        </p>
-        <div className="chart-row">
-          <OverlayChart title="Training loss" testId="compare-loss" runs={shown} labels={shownLabels} series={(run) => run.curves.loss} scale={1} />
-          <OverlayChart title="Validation accuracy (%)" testId="compare-accuracy" runs={shown} labels={shownLabels} series={(run) => run.curves.validation} scale={100} />
-        </div>
-      </div>
+      <details data-testid="compare-runs" data-runs={shown.length} open={comparing} onToggle={(e) => setComparing(e.currentTarget.open)}>
+        <summary>
+          Compare runs: {compared.length > 0 ? `the ${shown.length} ticked` : 'every kept run (tick some to choose)'}, labelled by the settings in which they differ
+        </summary>
+        {comparing && (
+          <div className="chart-row">
+            <OverlayChart title="Training loss" testId="compare-loss" runs={shown} labels={shownLabels} series={(run) => run.curves.loss} scale={1} />
+            <OverlayChart title="Validation accuracy (%)" testId="compare-accuracy" runs={shown} labels={shownLabels} series={(run) => run.curves.validation} scale={100} />
+          </div>
+        )}
+      </details>
     </section>
   );
 }

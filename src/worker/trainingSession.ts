@@ -14,6 +14,7 @@ import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/dataset'
 import { confusionMatrix, mostConfidentMistakes } from '../core/mistakes';
 import type { BackendName } from '../core/backends';
 import type { DatasetSource, SessionFault, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { transferableCopy } from '../core/trainerState';
 import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
 import { buildExport } from './exportTasks';
 import { InferenceService } from './inference';
@@ -274,14 +275,18 @@ export class TrainingSession {
   /** The page keeps a copy (and autosaves it), so that a new worker or a reloaded page can take over. */
   private postSnapshot(active: Trainer, state: TrainerState): void {
     this.runId ??= globalThis.crypto.randomUUID();
-    this.deps.post({
-      type: 'snapshot',
-      runId: this.runId,
-      state,
-      config: { ...active.config, threshold: this.threshold },
-      preset: this.presetName,
-      datasetId: this.datasetId,
-    });
+    const sent = transferableCopy(state);
+    this.deps.post(
+      {
+        type: 'snapshot',
+        runId: this.runId,
+        state: sent.state,
+        config: { ...active.config, threshold: this.threshold },
+        preset: this.presetName,
+        datasetId: this.datasetId,
+      },
+      sent.transfer,
+    );
   }
 
   /** The run's state between two steps, for a checkpoint the page writes. */
