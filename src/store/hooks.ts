@@ -68,3 +68,4 @@ export const useMcuBudget = () =>
   useAppStore(
     useShallow((s) => ({ config: s.config, packing: s.exportPacking, target: s.mcuTarget, chooseTarget: s.userChoseMcuTarget, choosePacking: s.userChosePacking })),
   );
+export const useDatasetSamples = () => useAppStore((s) => s.datasetSummary?.samples ?? null);

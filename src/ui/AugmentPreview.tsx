@@ -5,8 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng } from '../core/rng';
-import { useAppStore } from '../store/store';
-import { useConfig } from '../store/hooks';
+import { useConfig, useDatasetSamples } from '../store/hooks';
 
 function SampleCanvas({ pixels, rows, cols }: { pixels: Uint8Array; rows: number; cols: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -22,7 +21,7 @@ function SampleCanvas({ pixels, rows, cols }: { pixels: Uint8Array; rows: number
 
 export function AugmentPreview() {
   const { config } = useConfig();
-  const samples = useAppStore((s) => s.datasetSummary?.samples ?? null);
+  const samples = useDatasetSamples();
   const [draw, setDraw] = useState(1);
   if (!samples || !augmentationEnabled(config)) return null;
   const size = samples.rows * samples.cols;
