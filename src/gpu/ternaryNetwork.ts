@@ -65,6 +65,21 @@ function packPixelRows(pixels: Uint8Array, batch: number, inputSize: number): Ui
   return out;
 }
 
+/** Batch sizes whose forward plans (GPU buffers, bind groups) a network keeps. */
+const KEPT_PLANS = 2;
+
+interface ForwardPlan {
+  input: GPUBuffer;
+  /** True when the input is the uint8 pixels packed four to a word, false for f32 values. */
+  pixelInput: boolean;
+  dispatches: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: [number] | [number, number] }[];
+  logits: GPUBuffer;
+  readback: GPUBuffer;
+  logitBytes: number;
+  /** Everything the plan created, destroyed with it. */
+  buffers: GPUBuffer[];
+}
+
 const pipelineCache = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
 
 export class GpuTernaryNetwork {
@@ -154,38 +169,48 @@ export class GpuTernaryNetwork {
   }
 
   /**
-   * pixels: (B, K0) uint8 -> logits (B, classes). Buffers for activations are created for this call and
-   * destroyed after it.
+   * What a forward pass at one batch size needs on the GPU, built once and kept: activation, scale and uniform
+   * buffers, bind groups, the logits' readback buffer, and the dispatches in order. Creating these per call cost
+   * more than the kernels at small batches (the drawn digit); the two most recent batch sizes are kept.
    */
-  async forward(pixels: Uint8Array, batch: number): Promise<Float32Array> {
-    if (this.gpu.lostReason) throw new Error(`The GPU device was lost (${this.gpu.lostReason}).`);
-    const scratch: GPUBuffer[] = [];
+  private readonly plans = new Map<number, ForwardPlan>();
+  /** Forward passes share a plan's buffers, so they run one after another. */
+  private forwardQueue: Promise<unknown> = Promise.resolve();
+
+  private planFor(batch: number): ForwardPlan {
+    const cached = this.plans.get(batch);
+    if (cached) {
+      // Most recently used last.
+      this.plans.delete(batch);
+      this.plans.set(batch, cached);
+      return cached;
+    }
+    const buffers: GPUBuffer[] = [];
     const buffer = (bytes: number, label: string, extra = 0): GPUBuffer => {
       const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: GPUBufferUsage.STORAGE | extra });
-      scratch.push(b);
+      buffers.push(b);
       return b;
     };
     const uniform = (values: number[], label: string): GPUBuffer => {
       const b = this.device.createBuffer({ label, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(b, 0, Uint32Array.from(values));
-      scratch.push(b);
+      buffers.push(b);
       return b;
     };
+    const bind = (name: string, pipelineInfo: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) =>
+      this.device.createBindGroup({
+        label: `${name} bind group`,
+        layout: pipelineInfo.layout,
+        entries: entries.map((b, binding) => ({ binding, resource: { buffer: b } })),
+      });
     const inputSize = this.model.inputSize;
     // An 8-bit first layer reads the uint8 pixels themselves, four to a word (see quantize_absmax8.wgsl); a float
     // first layer needs them as f32.
     const pixelInput = this.layers[0]?.layer.inputQuantizer === 'absmax8';
-    const input = pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
-    let activation = buffer(input.byteLength, 'input activations', GPUBufferUsage.COPY_DST);
-    this.device.queue.writeBuffer(activation, 0, input.buffer, input.byteOffset, input.byteLength);
-    const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });
-    const pass = encoder.beginComputePass({ label: 'ternary layers' });
-    const bind = (name: string, pipelineInfo: ReturnType<GpuTernaryNetwork['pipeline']>, buffers: GPUBuffer[]) =>
-      this.device.createBindGroup({
-        label: `${name} bind group`,
-        layout: pipelineInfo.layout,
-        entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })),
-      });
+    const inputBytes = pixelInput ? batch * Math.ceil(inputSize / 4) * 4 : batch * inputSize * 4;
+    const input = buffer(inputBytes, 'input activations', GPUBufferUsage.COPY_DST);
+    const dispatches: ForwardPlan['dispatches'] = [];
+    let activation = input;
 
     this.layers.forEach((entry, i) => {
       const { layer, kernel } = entry;
@@ -198,18 +223,19 @@ export class GpuTernaryNetwork {
         const wordsPerRow = Math.ceil(K / 32);
         const bits = buffer(batch * wordsPerRow * 4, `layer${i} sign bits`);
         const quantize = this.pipeline('quantize_sign', quantizeSignSource, { WORKGROUP_SIZE }, ['uniform', 'read-only-storage', 'storage']);
-        pass.setPipeline(quantize.pipeline);
-        pass.setBindGroup(0, bind('quantize_sign', quantize, [uniform([batch, K, wordsPerRow, 0], 'sign dims'), activation, bits]));
-        pass.dispatchWorkgroups(Math.ceil(wordsPerRow / WORKGROUP_SIZE), batch);
+        dispatches.push({
+          pipeline: quantize.pipeline,
+          bindGroup: bind('quantize_sign', quantize, [uniform([batch, K, wordsPerRow, 0], 'sign dims'), activation, bits]),
+          groups: [Math.ceil(wordsPerRow / WORKGROUP_SIZE), batch],
+        });
         const matmul = this.pipeline('ternary_binary', binarySource, { WORKGROUP_SIZE, RELU: relu }, [
           'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
         ]);
-        pass.setPipeline(matmul.pipeline);
-        pass.setBindGroup(
-          0,
-          bind('ternary_binary', matmul, [uniform([batch, K, N, wordsPerRow], 'binary dims'), entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, bits, output]),
-        );
-        pass.dispatchWorkgroups(unitGroups, batchGroups(batch));
+        dispatches.push({
+          pipeline: matmul.pipeline,
+          bindGroup: bind('ternary_binary', matmul, [uniform([batch, K, N, wordsPerRow], 'binary dims'), entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, bits, output]),
+          groups: [unitGroups, batchGroups(batch)],
+        });
       } else {
         let x = activation;
         let inScale: GPUBuffer;
@@ -223,12 +249,11 @@ export class GpuTernaryNetwork {
           const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0, U8_INPUT: u8 }, [
             'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
           ]);
-          pass.setPipeline(quantize.pipeline);
-          pass.setBindGroup(
-            0,
-            bind('quantize_absmax8', quantize, [uniform([batch, K, packedPerRow, 0], 'absmax dims'), activation, codes, packed, inScale, this.pixelValues]),
-          );
-          pass.dispatchWorkgroups(batch);
+          dispatches.push({
+            pipeline: quantize.pipeline,
+            bindGroup: bind('quantize_absmax8', quantize, [uniform([batch, K, packedPerRow, 0], 'absmax dims'), activation, codes, packed, inScale, this.pixelValues]),
+            groups: [batch],
+          });
           x = packedOutput ? packed : codes;
         } else {
           inScale = buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
@@ -238,17 +263,56 @@ export class GpuTernaryNetwork {
         const matmul = this.pipeline(`ternary_${kernel}`, source, { WORKGROUP_SIZE, RELU: relu }, [
           'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
         ]);
-        pass.setPipeline(matmul.pipeline);
-        pass.setBindGroup(
-          0,
-          bind(`ternary_${kernel}`, matmul, [uniform([batch, K, N, layer.packed.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
-        );
-        pass.dispatchWorkgroups(unitGroups, batchGroups(batch));
+        dispatches.push({
+          pipeline: matmul.pipeline,
+          bindGroup: bind(`ternary_${kernel}`, matmul, [uniform([batch, K, N, layer.packed.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
+          groups: [unitGroups, batchGroups(batch)],
+        });
       }
       activation = output;
     });
+    const logitBytes = batch * this.model.classCount * 4;
+    const readback = this.device.createBuffer({ label: 'logits readback', size: logitBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    buffers.push(readback);
+    const plan: ForwardPlan = { input, pixelInput, dispatches, logits: activation, readback, logitBytes, buffers };
+    this.plans.set(batch, plan);
+    while (this.plans.size > KEPT_PLANS) {
+      const [oldest, old] = this.plans.entries().next().value as [number, ForwardPlan];
+      old.buffers.forEach((b) => b.destroy());
+      this.plans.delete(oldest);
+    }
+    return plan;
+  }
+
+  /** pixels: (B, K0) uint8 -> logits (B, classes): one upload, one command submission, one readback. */
+  forward(pixels: Uint8Array, batch: number): Promise<Float32Array> {
+    const run = this.forwardQueue.then(() => this.forwardNow(pixels, batch));
+    this.forwardQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async forwardNow(pixels: Uint8Array, batch: number): Promise<Float32Array> {
+    if (this.gpu.lostReason) throw new Error(`The GPU device was lost (${this.gpu.lostReason}).`);
+    const plan = this.planFor(batch);
+    const inputSize = this.model.inputSize;
+    const input = plan.pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
+    this.device.queue.writeBuffer(plan.input, 0, input.buffer, input.byteOffset, input.byteLength);
+    const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });
+    const pass = encoder.beginComputePass({ label: 'ternary layers' });
+    for (const dispatch of plan.dispatches) {
+      pass.setPipeline(dispatch.pipeline);
+      pass.setBindGroup(0, dispatch.bindGroup);
+      pass.dispatchWorkgroups(dispatch.groups[0], dispatch.groups[1]);
+    }
     pass.end();
-    return this.submitAndRead(encoder, activation, batch * this.model.classCount * 4, scratch);
+    encoder.copyBufferToBuffer(plan.logits, 0, plan.readback, 0, plan.logitBytes);
+    this.device.queue.submit([encoder.finish()]);
+    await plan.readback.mapAsync(GPUMapMode.READ);
+    try {
+      return new Float32Array(plan.readback.getMappedRange().slice(0));
+    } finally {
+      plan.readback.unmap();
+    }
   }
 
   /** Copies `bytes` of `source` out, submits, waits for the result, then destroys the call's scratch buffers. */
@@ -308,6 +372,8 @@ export class GpuTernaryNetwork {
   }
 
   destroy(): void {
+    this.plans.forEach((plan) => plan.buffers.forEach((b) => b.destroy()));
+    this.plans.clear();
     this.created.forEach((b) => b.destroy());
   }
 }
