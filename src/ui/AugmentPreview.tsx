@@ -6,15 +6,14 @@ import { useEffect, useRef, useState } from 'react';
 import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng } from '../core/rng';
 import { useConfig, useDatasetSamples } from '../store/hooks';
+import { paintGray } from './paint';
 
 function SampleCanvas({ pixels, rows, cols }: { pixels: Uint8Array; rows: number; cols: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    const image = new ImageData(cols, rows);
-    for (let i = 0; i < rows * cols; i++) image.data.set([pixels[i]!, pixels[i]!, pixels[i]!, 255], i * 4);
-    context.putImageData(image, 0, 0);
+    context.putImageData(new ImageData(paintGray(pixels, rows * cols), cols, rows), 0, 0);
   }, [pixels, rows, cols]);
   return <canvas ref={canvas} width={cols} height={rows} className="augment-sample" />;
 }

@@ -8,6 +8,7 @@ import { MNIST_SIDE, toMnistInput } from '../core/drawing';
 import { usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
+import { paintGray } from './paint';
 
 const CANVAS_SIDE = 280;
 /** A digit drawn to fill most of the 280-pixel canvas shrinks about 10×: this width ends near MNIST's ~2.5 px pen. */
@@ -50,12 +51,8 @@ function readInk(canvas: HTMLCanvasElement): Uint8Array {
 function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null): void {
   const context = canvas.getContext('2d');
   if (!context) return;
-  const pixels = new ImageData(MNIST_SIDE, MNIST_SIDE);
-  for (let i = 0; i < MNIST_SIDE * MNIST_SIDE; i++) {
-    const value = image ? image[i]! : 0;
-    pixels.data.set([value, value, value, 255], i * 4);
-  }
-  context.putImageData(pixels, 0, 0);
+  const count = MNIST_SIDE * MNIST_SIDE;
+  context.putImageData(new ImageData(paintGray(image ?? new Uint8Array(count), count), MNIST_SIDE, MNIST_SIDE), 0, 0);
 }
 
 export function DrawDigit() {

@@ -9,6 +9,7 @@ import type { MistakeAnalysis } from '../protocol/messages';
 import { useMistakeAnalysis, useStatus } from '../store/hooks';
 import { analyzeMistakes } from '../store/workerBridge';
 import { percent } from './format';
+import { paintGray } from './paint';
 
 function MistakeImage({ analysis, position }: { analysis: MistakeAnalysis; position: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -16,13 +17,9 @@ function MistakeImage({ analysis, position }: { analysis: MistakeAnalysis; posit
     const context = canvas.current?.getContext('2d');
     if (!context) return;
     const size = analysis.rows * analysis.cols;
-    const image = new ImageData(analysis.cols, analysis.rows);
-    for (let i = 0; i < size; i++) {
-      // Dark ink on white, as people write.
-      const ink = 255 - analysis.images[position * size + i]!;
-      image.data.set([ink, ink, ink, 255], i * 4);
-    }
-    context.putImageData(image, 0, 0);
+    // Dark ink on white, as people write.
+    const pixels = analysis.images.subarray(position * size, (position + 1) * size);
+    context.putImageData(new ImageData(paintGray(pixels, size, true), analysis.cols, analysis.rows), 0, 0);
   }, [analysis, position]);
   const mistake = analysis.mistakes[position]!;
   return (

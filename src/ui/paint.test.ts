@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatmapLayout, histogramGeometry, hitTest, paintTrits, TRIT_RGB } from './paint';
+import { heatmapLayout, histogramGeometry, hitTest, paintGray, paintTrits, TRIT_RGB } from './paint';
 
 const rgbAt = (pixels: Uint8ClampedArray, width: number, x: number, y: number) => Array.from(pixels.slice((y * width + x) * 4, (y * width + x) * 4 + 3));
 
@@ -47,5 +47,12 @@ describe('histogram geometry', () => {
     expect(bars.map((b) => b.region)).toEqual([-1, 0, 0, 1]);
     expect(thresholdX[0]).toBeCloseTo(30, 10);
     expect(thresholdX[1]).toBeCloseTo(70, 10);
+  });
+});
+
+describe('paintGray', () => {
+  it('writes opaque grey, bright ink on black or dark ink on white', () => {
+    expect(Array.from(paintGray([0, 200], 2))).toEqual([0, 0, 0, 255, 200, 200, 200, 255]);
+    expect(Array.from(paintGray([0, 200], 2, true))).toEqual([255, 255, 255, 255, 55, 55, 55, 255]);
   });
 });

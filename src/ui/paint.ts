@@ -124,3 +124,19 @@ export function histogramGeometry(
   }
   return { bars, thresholdX: [valueToX(-threshold), valueToX(threshold)] };
 }
+
+/**
+ * Grey uint8 pixels (rows × cols, 0 = background) -> RGBA for an ImageData: ink bright on black as the network sees
+ * it, or dark on white (`inkDark`) as people write.
+ */
+export function paintGray(pixels: ArrayLike<number>, count: number, inkDark = false): Uint8ClampedArray<ArrayBuffer> {
+  const rgba = new Uint8ClampedArray(count * 4);
+  for (let i = 0; i < count; i++) {
+    const value = inkDark ? 255 - pixels[i]! : pixels[i]!;
+    rgba[i * 4] = value;
+    rgba[i * 4 + 1] = value;
+    rgba[i * 4 + 2] = value;
+    rgba[i * 4 + 3] = 255;
+  }
+  return rgba;
+}
