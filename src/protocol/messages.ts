@@ -213,4 +213,6 @@ export type WorkerEvent =
   /** Training diverged: the last good state (of restoredStep) is back and training is paused. */
   | { type: 'diverged'; failedStep: number; restoredStep: number; message: string }
   | { type: 'analysis'; analysis: MistakeAnalysis }
+  /** The float twin diverged and stopped (the run goes on); the page unticks float-twin and says why. */
+  | { type: 'float-twin-stopped'; message: string }
   | { type: 'error'; message: string };

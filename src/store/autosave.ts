@@ -68,18 +68,23 @@ export function summarize(run: AutosavedRun): RunSummary {
   };
 }
 
-/** Stores the run's newest snapshot and puts it first in the list; the oldest beyond the limit are deleted. */
-export async function writeAutosave(run: AutosavedRun): Promise<StorageResult<null>> {
+/**
+ * Stores the run's newest snapshot and puts it first in the list; the oldest beyond the limit are deleted.
+ * Returns the list as stored, so the page need not read it back.
+ */
+export async function writeAutosave(run: AutosavedRun): Promise<StorageResult<RunSummary[]>> {
   try {
     await set(runKey(run.id), run);
     let dropped: RunSummary[] = [];
+    let kept: RunSummary[] = [];
     await update<RunSummary[]>(RUN_LIST_KEY, (list = []) => {
       const next = [summarize(run), ...list.filter((entry) => entry.id !== run.id)];
       dropped = next.slice(RUN_LIST_LIMIT);
-      return next.slice(0, RUN_LIST_LIMIT);
+      kept = next.slice(0, RUN_LIST_LIMIT);
+      return kept;
     });
     await Promise.all(dropped.map((entry) => del(runKey(entry.id))));
-    return { ok: true, value: null };
+    return { ok: true, value: kept };
   } catch (error) {
     return failure('autosave the run', error);
   }

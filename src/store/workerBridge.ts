@@ -249,6 +249,10 @@ function onWorkerEvent(event: WorkerEvent): void {
       store.workerRestoredRun(event.restoredStep);
       store.errorOccurred(event.message);
       return;
+    case 'float-twin-stopped':
+      store.userToggledFloatTwin(false);
+      store.errorOccurred(event.message);
+      return;
     case 'analysis':
       store.workerReportedAnalysis(event.analysis);
       return;
@@ -493,7 +497,7 @@ async function autosave(runId: string, state: TrainerState, config: TrainConfig,
   });
   if (result.ok) {
     store.autosaveWritten(state.globalStep);
-    await refreshRunList();
+    store.runsListed(result.value);
   } else if (!autosaveWarned) {
     autosaveWarned = true;
     store.errorOccurred(result.message);

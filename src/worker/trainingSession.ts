@@ -556,7 +556,7 @@ export class TrainingSession {
       // The twin's own divergence ends the twin, not the run.
       this.dropTwin();
       this.twinEnabled = false;
-      this.deps.post({ type: 'error', message: `The float twin diverged at step ${globalStep} and was turned off; the ternary run goes on.` });
+      this.deps.post({ type: 'float-twin-stopped', message: `The float twin diverged at step ${globalStep} and was turned off; the ternary run goes on.` });
       return Number.NaN;
     }
     return result.loss;
