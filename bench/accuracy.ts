@@ -3,7 +3,8 @@
  * side, one step of each in turn on the same batches, on the full MNIST in MNIST_DIR, headless in Node on
  * TensorFlow.js's WASM backend (BENCH_BACKEND=cpu to change it), and prints one JSON line per network plus one
  * comparison line per preset (accuracy gap, ternary/float step-time ratio). A benchmark: it asserts nothing.
- * BENCH_EPOCHS, BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it.
+ * Each preset trains for its own epochs (5 for seed and b158-mlp, 10 for cnn) unless BENCH_EPOCHS sets one count
+ * for all; BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it.
  */
 import { PRESETS, type PresetId, type TrainConfig } from '../src/core/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
@@ -15,10 +16,10 @@ if (!dir) {
   console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist');
   process.exit(2);
 }
-const epochs = Number(process.env.BENCH_EPOCHS ?? 5);
+const epochsOverride = process.env.BENCH_EPOCHS === undefined ? null : Number(process.env.BENCH_EPOCHS);
 /** BENCH_MAX_STEPS stops each pair early (for profiling the step ratio; accuracies then mean little). */
 const maxSteps = Number(process.env.BENCH_MAX_STEPS ?? Infinity);
-const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp').split(',') as PresetId[];
+const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,cnn').split(',') as PresetId[];
 const requestedBackend = process.env.BENCH_BACKEND ?? 'wasm';
 if (!isBackendName(requestedBackend)) throw new Error(`unknown backend ${requestedBackend}`);
 
@@ -44,17 +45,18 @@ async function runSideBySide(preset: PresetId, config: TrainConfig): Promise<voi
     stepStart = performance.now();
     await float.step();
     floatMs += performance.now() - stepStart;
+    if (ternary.globalStep % 500 === 0) console.error(`${preset}: step ${ternary.globalStep}, ${((performance.now() - started) / 60000).toFixed(1)} min`);
   }
   const seconds = (performance.now() - started) / 1000;
   const ternaryTest = await ternary.evaluate(data.test!);
   const floatTest = await float.evaluate(data.test!);
   const steps = ternary.globalStep;
   for (const [quantized, test, ms] of [[true, ternaryTest, ternaryMs], [false, floatTest, floatMs]] as const) {
-    console.log(JSON.stringify({ preset, quantized, backend, epochs, testAcc: test.accuracy, stepMs: ms / steps }));
+    console.log(JSON.stringify({ preset, quantized, backend, epochs: config.epochs, testAcc: test.accuracy, stepMs: ms / steps }));
   }
   console.log(JSON.stringify({ preset, gap: floatTest.accuracy - ternaryTest.accuracy, stepRatio: ternaryMs / floatMs, seconds }));
   ternary.dispose();
   float.dispose();
 }
 
-for (const preset of presets) await runSideBySide(preset, { ...PRESETS[preset], epochs });
+for (const preset of presets) await runSideBySide(preset, { ...PRESETS[preset], epochs: epochsOverride ?? PRESETS[preset].epochs });

@@ -19,11 +19,13 @@ test('the budget meter shows flash and RAM against the chosen chip, live while t
   await expect(page.getByTestId('mcu-budget-verdict')).toContainText('Fits');
   const presetFlash = Number(await flash.getAttribute('data-used'));
   expect(presetFlash).toBeLessThanOrEqual(16_384);
-  await page.getByLabel('Hidden widths').fill('40, 24');
+  // Through the layer editor's rows: mcu-16k is flatten, dense 80, dense 48.
+  await page.getByTestId('layer-units').nth(0).fill('40');
+  await page.getByTestId('layer-units').nth(1).fill('24');
   await expect.poll(async () => Number(await flash.getAttribute('data-used'))).toBeLessThan(presetFlash);
 
   // A bigger chip, then a custom one too small for it.
-  await page.getByLabel('Hidden widths').fill('256');
+  await page.getByTestId('layers-text').fill('flatten,dense:256');
   await expect(meter).toHaveAttribute('data-fits', 'false');
   await page.getByTestId('mcu-target').selectOption('64k-8k');
   await expect(meter).toHaveAttribute('data-fits', 'true');

@@ -72,10 +72,10 @@ test('the curves export as CSV, and the form resets to its preset', async ({ pla
   expect(csv).toContain('training loss,1,');
 
   await page.getByTestId('config-batchSize').fill('77');
-  await page.getByLabel('Hidden widths').fill('64, 32');
+  await page.getByTestId('layers-text').fill('flatten,dense:64,dense:32');
   await page.getByLabel('Weight quantizer').selectOption('absmean');
   await page.getByTestId('reset-to-preset').click();
   await expect(page.getByTestId('config-batchSize')).toHaveValue('100');
-  await expect(page.getByLabel('Hidden widths')).toHaveValue('128');
+  await expect(page.getByTestId('layers-text')).toHaveValue('flatten,dense:128');
   await expect(page.getByLabel('Weight quantizer')).toHaveValue('twn');
 });

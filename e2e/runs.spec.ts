@@ -6,7 +6,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await page.getByTestId('config-learningRate').fill('0.01');
   await page.getByTestId('config-epochs').fill('3');
   await page.getByTestId('config-seed').fill('1234');
-  await page.getByLabel('Hidden widths').fill('64, 32');
+  await page.getByTestId('layers-text').fill('flatten,dense:64,dense:32');
   await page.getByLabel('Weight quantizer').selectOption('absmean');
   await page.getByLabel('Normalization').selectOption('none');
   // The address bar follows the form and keeps the debug parameter it was opened with.
@@ -17,7 +17,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   const link = await page.getByTestId('share-link').inputValue();
   const params = new URL(link).searchParams;
   expect(params.get('backend')).toBeNull();
-  expect(params.get('hidden')).toBe('64,32');
+  expect(params.get('layers')).toBe('flatten,dense:64,dense:32');
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -28,7 +28,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await expect(other.getByTestId('config-epochs')).toHaveValue('3');
   await expect(other.getByTestId('config-seed')).toHaveValue('1234');
   await expect(other.getByTestId('config-batchSize')).toHaveValue('100');
-  await expect(other.getByLabel('Hidden widths')).toHaveValue('64, 32');
+  await expect(other.getByTestId('layers-text')).toHaveValue('flatten,dense:64,dense:32');
   await expect(other.getByLabel('Weight quantizer')).toHaveValue('absmean');
   await expect(other.getByLabel('Normalization')).toHaveValue('none');
   await expect(other.getByLabel('Activation quantizer')).toHaveValue('sign');
@@ -42,7 +42,7 @@ test('a hostile link gets a message and the preset, never a broken page', async 
   await expect(playground.errorBanner).toContainText('The preset is used instead');
   await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train', { timeout: 60_000 });
   await expect(page.getByTestId('config-learningRate')).toHaveValue('0.006');
-  await expect(page.getByLabel('Hidden widths')).toHaveValue('128');
+  await expect(page.getByTestId('layers-text')).toHaveValue('flatten,dense:128');
   await page.goto('/?preset=seed&mystery=1');
   await expect(playground.errorBanner).toContainText('does not know (mystery)');
 });

@@ -10,14 +10,18 @@
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
  */
 import { NO_AUGMENTATION } from './augment';
-import { layerSizes, PRESETS, validateConfig, type TrainConfig } from './config';
+import { PRESETS, validateConfig, type TrainConfig } from './config';
+import { MNIST_INPUT, networkPlan, type MapShape } from './layers';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
 import type { TrainerState } from './trainerState';
 
 export const CHECKPOINT_FORMAT = 'bitnet-playground-checkpoint';
-/** 2: the config gained the augmentation fields (a schema-1 file loads with augmentation off). */
-export const CHECKPOINT_SCHEMA_VERSION = 2;
+/**
+ * 2: the config gained the augmentation fields (a schema-1 file loads with augmentation off).
+ * 3: the network is a list of layers (`layers`); a schema-1 or -2 file's `hidden` widths load as the MLP they were.
+ */
+export const CHECKPOINT_SCHEMA_VERSION = 3;
 
 export interface CheckpointCurves {
   loss: SeriesPoint[];
@@ -47,15 +51,16 @@ interface VariableSlot {
   trainable: boolean;
 }
 
-/** The model's variables in TernaryMlp.stateVariables() order, with their shapes, from the config alone. */
-export function variableLayout(config: Pick<TrainConfig, 'hidden' | 'norm' | 'outputNorm'>, inputSize = 784, classCount = 10): VariableSlot[] {
-  const sizes = layerSizes(config, inputSize, classCount);
+/**
+ * The model's variables in TernaryNetwork.stateVariables() order, with their shapes, from the config alone. A conv
+ * layer's weight is its (kh·kw·C_in, C_out) matrix (core/layers.ts), so every weight is 2-D.
+ */
+export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'>, input: MapShape = MNIST_INPUT, classCount = 10): VariableSlot[] {
   const slots: VariableSlot[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    const [fanIn, fanOut] = [sizes[i]!, sizes[i + 1]!];
+  networkPlan(config.layers, input, classCount).forEach((layer, i) => {
+    const [fanIn, fanOut] = [layer.inputSize, layer.outputSize];
     slots.push({ name: `layer${i}.weight`, shape: [fanIn, fanOut], trainable: true }, { name: `layer${i}.bias`, shape: [fanOut], trainable: true });
-    const isHidden = i + 2 < sizes.length;
-    if (isHidden ? config.norm === 'batchnorm' : config.outputNorm) {
+    if (!layer.isOutput ? config.norm === 'batchnorm' : config.outputNorm) {
       slots.push(
         { name: `layer${i}.bn.gamma`, shape: [fanOut], trainable: true },
         { name: `layer${i}.bn.beta`, shape: [fanOut], trainable: true },
@@ -63,7 +68,7 @@ export function variableLayout(config: Pick<TrainConfig, 'hidden' | 'norm' | 'ou
         { name: `layer${i}.bn.moving_variance`, shape: [fanOut], trainable: false },
       );
     }
-  }
+  });
   return slots;
 }
 
@@ -136,11 +141,13 @@ function jsonField(metadata: Record<string, string>, key: string): unknown {
 /** The config in a checkpoint (or a share link): unknown fields are named, then every value is validated. */
 export function checkpointConfig(raw: unknown): TrainConfig {
   if (typeof raw !== 'object' || raw === null) throw new CheckpointError('The checkpoint holds no configuration object.');
-  const known = new Set(Object.keys(PRESETS.seed));
+  // `hidden`: the MLP widths of schema 1 and 2, which validateConfig turns into layers.
+  const known = new Set([...Object.keys(PRESETS.seed), 'hidden']);
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new CheckpointError(`The checkpoint's configuration has unknown fields: ${unknown.join(', ')}.`);
   try {
-    // Migration: configs written before augmentation existed (schema 1) trained without it.
+    // Migration: configs written before augmentation existed (schema 1) trained without it; configs written before
+    // layer lists (schema ≤ 2) have `hidden` and no `layers`.
     return validateConfig({ ...NO_AUGMENTATION, ...raw });
   } catch (error) {
     throw new CheckpointError(`The checkpoint's configuration is invalid: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mlpLayers } from './layers';
 import { ConfigError, estimateTrainingBytes, PRESETS, TRAINING_MEMORY_BUDGET_BYTES, validateConfig } from './config';
 
 describe('validateConfig: the gate for form fields and anything untrusted', () => {
@@ -10,18 +11,40 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     ['NaN learning rate', { learningRate: Number.NaN }, /learning rate must be a number/],
     ['negative batch', { batchSize: -5 }, /batch size must be between/],
     ['zero epochs', { epochs: 0 }, /epochs must be between/],
-    ['huge width', { hidden: [1e9] }, /hidden layer 1 width must be between/],
+    ['huge width (a config from before layer lists)', { layers: undefined, hidden: [1e9] }, /hidden layer 1 width must be between/],
     ['text for a number', { seed: 'forty-two' }, /seed must be a number/],
     ['fractional batch', { batchSize: 12.5 }, /whole number/],
     ['unknown quantizer', { weightQuantizer: 'quinary' }, /weight quantizer must be one of/],
-    ['too many layers', { hidden: [8, 8, 8, 8, 8] }, /at most 4/],
+    ['too many hidden widths (a config from before layer lists)', { layers: undefined, hidden: [8, 8, 8, 8, 8] }, /at most 4/],
+    ['a huge dense layer', { layers: mlpLayers([1e9]) }, /layer 2 \(dense\) units must be between/],
+    ['too many layers', { layers: mlpLayers(Array.from({ length: 12 }, () => 8)) }, /at most 12 layers/],
+    ['two pools in a row', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 4, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }] }, /must come right after a conv2d/],
+    ['a pool on a 1×1 map', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 4, padding: 'same' }, { kind: 'conv2d', filters: 4, kernel: 3, stride: 4, padding: 'same' }, { kind: 'conv2d', filters: 4, kernel: 3, stride: 4, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }] }, /cannot pool a 1×1×4 map/],
+    ['a pool larger than its map', { layers: [{ kind: 'conv2d', filters: 4, kernel: 5, stride: 4, padding: 'valid' }, { kind: 'maxpool2d', size: 8 }, { kind: 'flatten' }] }, /cannot pool a 6×6×4 map/],
+    ['a kernel larger than its map', { layers: [{ kind: 'conv2d', filters: 4, kernel: 5, stride: 4, padding: 'valid' }, { kind: 'conv2d', filters: 4, kernel: 7, stride: 1, padding: 'valid' }, { kind: 'flatten' }] }, /does not fit its 6×6×4 input/],
+    ['a conv after flatten', { layers: [{ kind: 'flatten' }, { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /comes after a flatten/],
+    ['a map left unflattened', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /end the list with a flatten/],
   ])('refuses %s with a message', (_, patch, message) => {
     expect(() => validateConfig({ ...PRESETS.seed, ...patch })).toThrow(ConfigError);
     expect(() => validateConfig({ ...PRESETS.seed, ...patch })).toThrow(message);
   });
 
+  it('reads a config from before layer lists (hidden widths) as the MLP it described', () => {
+    const legacy: Record<string, unknown> = { ...PRESETS['b158-mlp'], hidden: [512, 512] };
+    delete legacy.layers;
+    expect(validateConfig(legacy)).toEqual(PRESETS['b158-mlp']);
+  });
+
+  it('counts feature maps × batch for a CNN', () => {
+    const cnn = PRESETS.cnn;
+    // Activations dominate a CNN: the estimate grows about linearly with the batch.
+    const small = estimateTrainingBytes({ ...cnn, batchSize: 1 });
+    const large = estimateTrainingBytes({ ...cnn, batchSize: 101 });
+    expect((large - small) / 100).toBeGreaterThan(4 * 10 * 28 * 28 * 8);
+  });
+
   it('refuses a network whose training would not fit the memory budget, showing the estimate, before any allocation', () => {
-    const huge = { ...PRESETS.seed, hidden: [2048, 2048, 2048, 2048], batchSize: 4096 };
+    const huge = { ...PRESETS.seed, layers: mlpLayers([2048, 2048, 2048, 2048]), batchSize: 4096 };
     expect(estimateTrainingBytes(huge)).toBeGreaterThan(TRAINING_MEMORY_BUDGET_BYTES);
     expect(() => validateConfig(huge)).toThrow(/would need about 1,784 MB while training .* over the 1,024 MB budget/);
     // The presets are far below it.

@@ -13,10 +13,15 @@
  * (floatWeights, scale_j = g_j): the reference and the ONNX export run it; the kernels and the C export need trits.
  *
  * Input quantization of each layer (as in src/train/model.ts): layer 0 gets 8-bit absmax codes of pixel/255
- * unless activations are float; hidden layers get the configured quantizer. With 'absmax8' or 'sign' every
- * accumulator is an exact integer; the float epilogue is computed in float32 (Math.fround), as the GPU does.
+ * unless activations are float; hidden layers get the configured quantizer, per example over all the layer's
+ * input values. With 'absmax8' or 'sign' every accumulator is an exact integer; the float epilogue is computed in
+ * float32 (Math.fround), as the GPU does.
+ *
+ * Conv layers (core/layers.ts) fold the same way per output channel: their (K = kh·kw·C_in, N) matrix is applied to
+ * the patch at every output position, the epilogue follows, then the max pool. Feature maps are NHWC.
  */
 import type { HiddenActivation, ModelConfig } from './config';
+import type { ConvGeometry } from './layers';
 import { packTernary, unpackTernary, type PackedTernary } from './packing';
 import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarize, type ActivationQuantizer, type WeightQuantizer } from './ternary';
 
@@ -28,6 +33,8 @@ export interface LayerSnapshot {
   weight: Float32Array;
   bias: Float32Array;
   batchNorm: { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array } | null;
+  /** Set for a conv layer: inputSize is then kh·kw·C_in and outputSize the filters (core/layers.ts). */
+  conv?: ConvGeometry | null;
 }
 
 export const BATCH_NORM_EPSILON = 1e-5;
@@ -45,6 +52,8 @@ export interface InferenceLayer {
   inputQuantizer: ActivationQuantizer;
   /** Applied to this layer's output; the last layer always has 'identity'. */
   activation: HiddenActivation;
+  /** Set for a conv layer (its matrix is applied at every position, then the max pool if any). */
+  conv: ConvGeometry | null;
 }
 
 export interface InferenceModel {
@@ -90,11 +99,14 @@ export function foldModel(
       bias,
       inputQuantizer: inputQuantizerOf(config, i),
       activation: isLast ? 'identity' : config.hiddenActivation,
+      conv: layer.conv ?? null,
     };
   });
+  const first = snapshot[0];
+  const firstMap = first?.conv?.input;
   return {
     layers,
-    inputSize: snapshot[0]?.inputSize ?? 0,
+    inputSize: firstMap ? firstMap.height * firstMap.width * firstMap.channels : (first?.inputSize ?? 0),
     classCount: snapshot[snapshot.length - 1]?.outputSize ?? 0,
     threshold,
     quantizer,
@@ -160,18 +172,82 @@ export function epilogue(layer: InferenceLayer, acc: Float64Array, inScale: numb
   return y;
 }
 
+/** Number of values a layer's input holds per example: a whole feature map for a conv layer. */
+export function layerInputLength(layer: InferenceLayer): number {
+  return layer.conv ? layer.conv.input.height * layer.conv.input.width * layer.conv.input.channels : layer.packed.inputSize;
+}
+
+/**
+ * One conv layer on one example: input (H, W, C_in) quantized values -> output (H', W', N) after the epilogue and
+ * the max pool (H'', W'', N). weights: (kh·kw·C_in, N), row (ky·kw + kx)·C_in + c.
+ */
+export function convolve(layer: InferenceLayer, a: Float32Array, inScale: number, weights: ArrayLike<number>): Float32Array {
+  const geometry = layer.conv!;
+  const { input, output, kernel, stride, padTop, padLeft } = geometry;
+  const N = layer.packed.outputSize;
+  const map = new Float32Array(output.height * output.width * N);
+  const acc = new Float64Array(N);
+  for (let oy = 0; oy < output.height; oy++) {
+    for (let ox = 0; ox < output.width; ox++) {
+      acc.fill(0);
+      for (let ky = 0; ky < kernel; ky++) {
+        const y = oy * stride + ky - padTop;
+        if (y < 0 || y >= input.height) continue;
+        for (let kx = 0; kx < kernel; kx++) {
+          const x = ox * stride + kx - padLeft;
+          if (x < 0 || x >= input.width) continue;
+          for (let c = 0; c < input.channels; c++) {
+            const value = a[(y * input.width + x) * input.channels + c]!;
+            if (value === 0) continue;
+            const row = ((ky * kernel + kx) * input.channels + c) * N;
+            for (let n = 0; n < N; n++) acc[n]! += weights[row + n]! * value;
+          }
+        }
+      }
+      map.set(epilogue(layer, acc, inScale), (oy * output.width + ox) * N);
+    }
+  }
+  return geometry.pool ? maxPool(map, output, geometry.pool) : map;
+}
+
+/** map: (H, W, C) -> (⌊H/size⌋, ⌊W/size⌋, C), the max of each size × size window. */
+export function maxPool(map: Float32Array, shape: { height: number; width: number; channels: number }, size: number): Float32Array {
+  const height = Math.floor(shape.height / size);
+  const width = Math.floor(shape.width / size);
+  const C = shape.channels;
+  const pooled = new Float32Array(height * width * C).fill(-Infinity);
+  for (let py = 0; py < height; py++)
+    for (let px = 0; px < width; px++)
+      for (let dy = 0; dy < size; dy++)
+        for (let dx = 0; dx < size; dx++) {
+          const from = ((py * size + dy) * shape.width + px * size + dx) * C;
+          const to = (py * width + px) * C;
+          for (let c = 0; c < C; c++) pooled[to + c] = Math.max(pooled[to + c]!, map[from + c]!);
+        }
+  return pooled;
+}
+
+/**
+ * One example through every layer: pixels (K0) uint8 -> the output of each layer (conv layers' after pooling), the
+ * last being the logits. The feature maps are what Draw a digit shows.
+ */
+export function referenceLayerOutputs(model: InferenceModel, pixels: ArrayLike<number>, weights: readonly ArrayLike<number>[] = model.layers.map(layerWeights)): Float32Array[] {
+  let activation: Float32Array = new Float32Array(model.inputSize);
+  for (let k = 0; k < model.inputSize; k++) activation[k] = Math.fround(pixels[k]! / 255);
+  return model.layers.map((layer, i) => {
+    const { values, inScale } = quantizeInput(activation, layer.inputQuantizer);
+    activation = layer.conv ? convolve(layer, values, inScale, weights[i]!) : epilogue(layer, ternaryAccumulate(layer, values, weights[i]), inScale);
+    return activation;
+  });
+}
+
 /** pixels: (B, K0) uint8 -> logits (B, classes). */
 export function referenceForward(model: InferenceModel, pixels: Uint8Array, batch: number): Float32Array {
   const logits = new Float32Array(batch * model.classCount);
   const weights = model.layers.map(layerWeights);
   for (let b = 0; b < batch; b++) {
-    let activation: Float32Array = new Float32Array(model.inputSize);
-    for (let k = 0; k < model.inputSize; k++) activation[k] = Math.fround(pixels[b * model.inputSize + k]! / 255);
-    model.layers.forEach((layer, i) => {
-      const { values, inScale } = quantizeInput(activation, layer.inputQuantizer);
-      activation = epilogue(layer, ternaryAccumulate(layer, values, weights[i]), inScale);
-    });
-    logits.set(activation, b * model.classCount);
+    const outputs = referenceLayerOutputs(model, pixels.subarray(b * model.inputSize, (b + 1) * model.inputSize), weights);
+    logits.set(outputs[outputs.length - 1]!, b * model.classCount);
   }
   return logits;
 }

@@ -29,7 +29,7 @@
  * common factor 2^F cancels, and max|Y| carries the scale on. Division is integer (round half to even, as tfjs).
  */
 import type { InferenceModel } from './inference';
-import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
+import { CONV_LAYERS_PROBLEM, FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
 import { unpackTernary } from './packing';
 import { ABSMAX_LEVELS } from './ternary';
 
@@ -92,6 +92,7 @@ export class IntegerExportError extends Error {
 
 /** Why a model cannot run integer-only, or null when it can. */
 export function integerOnlyProblem(model: Pick<InferenceModel, 'layers' | 'float'>): string | null {
+  if (model.layers.some((layer) => layer.conv !== null)) return CONV_LAYERS_PROBLEM;
   if (model.float) return FLOAT_WEIGHTS_PROBLEM;
   if (model.layers.some((layer) => layer.inputQuantizer === 'none')) return FLOAT_ACTIVATIONS_PROBLEM;
   return null;

@@ -8,12 +8,18 @@
  * The engine's own code and stack are constants measured from that build; a test checks the whole estimate
  * against arm-none-eabi-size.
  */
-import { layerSizes, type ModelConfig } from './config';
+import type { ModelConfig } from './config';
+import { MNIST_INPUT, networkPlan, type MapShape } from './layers';
 import { packedByteCount, type TritPacking } from './tritBytes';
 
 export interface LayerFootprintShape {
   inputSize: number;
   outputSize: number;
+  /**
+   * Values of the layer's output kept in RAM (int8): outputSize for a dense layer, the whole (pooled) feature map
+   * for a conv layer, which dominates a CNN's RAM. Defaults to outputSize.
+   */
+  outputValues?: number;
   /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
   epilogue: 'sign' | 'requantize' | 'scores';
 }
@@ -61,7 +67,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     weightBytes += bytes;
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
-    if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputSize);
+    if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputValues ?? layer.outputSize);
     layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
@@ -135,8 +141,12 @@ export const FLOAT_WEIGHTS_PROBLEM =
 export const FLOAT_ACTIVATIONS_PROBLEM =
   'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
 
+export const CONV_LAYERS_PROBLEM =
+  'This network has conv layers: the integer-only C export covers dense layers so far (ONNX exports CNNs).';
+
 /** Why a configuration cannot be exported as integer-only C, or null when it can. */
-export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer'>): string | null {
+export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer' | 'layers'>): string | null {
+  if (config.layers.some((layer) => layer.kind !== 'dense' && layer.kind !== 'flatten')) return CONV_LAYERS_PROBLEM;
   if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
   if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
   return null;
@@ -144,16 +154,16 @@ export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuanti
 
 /** The footprint of a configuration before any training: its shapes are all the size model needs. */
 export function configFootprint(
-  config: Pick<ModelConfig, 'hidden' | 'activationQuantizer'>,
+  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'>,
   packing: TritPacking,
-  inputSize = 784,
+  input: MapShape = MNIST_INPUT,
   classCount = 10,
 ): McuFootprint {
-  const sizes = layerSizes(config, inputSize, classCount);
-  const shapes = sizes.slice(1).map((outputSize, i): LayerFootprintShape => ({
-    inputSize: sizes[i]!,
-    outputSize,
-    epilogue: i + 2 === sizes.length ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
+  const shapes = networkPlan(config.layers, input, classCount).map((layer): LayerFootprintShape => ({
+    inputSize: layer.inputSize,
+    outputSize: layer.outputSize,
+    outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,
+    epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
   }));
   return mcuFootprint(shapes, packing);
 }

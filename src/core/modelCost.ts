@@ -1,12 +1,15 @@
 /**
  * Size and cost of one inference of a ternary MLP, from its layer shapes and zero counts: what storing the
  * weights costs in each format, and how many operations a forward pass needs as float multiply-accumulates
- * versus ternary additions/subtractions (zeros skipped). Weights only: biases and folded scales stay float32
+ * versus ternary additions/subtractions (zeros skipped); a conv layer counts its matrix once per output position.
+ * Weights only: biases and folded scales stay float32
  * and are listed apart.
  */
 export interface LayerShape {
   inputSize: number;
   outputSize: number;
+  /** Output positions a conv layer applies its (K, N) matrix at (H'·W'); 1 for a dense layer. */
+  positions?: number;
   /** Number of zero trits in the layer. */
   zeros: number;
 }
@@ -38,8 +41,13 @@ export function modelCost(layers: readonly LayerShape[]): ModelCost {
   let otherParameters = 0;
   let bytesPacked2Bit = 0;
   let bytesPacked5PerByte = 0;
+  let floatMacs = 0;
+  let ternaryAddSubs = 0;
   for (const layer of layers) {
     const count = layer.inputSize * layer.outputSize;
+    const positions = layer.positions ?? 1;
+    floatMacs += positions * count;
+    ternaryAddSubs += positions * (count - layer.zeros);
     weights += count;
     zeros += layer.zeros;
     otherParameters += 2 * layer.outputSize;
@@ -55,7 +63,7 @@ export function modelCost(layers: readonly LayerShape[]): ModelCost {
     bytesPacked2Bit,
     bytesPacked5PerByte,
     bytesIdeal: (weights * Math.log2(3)) / 8,
-    floatMacs: weights,
-    ternaryAddSubs: weights - zeros,
+    floatMacs,
+    ternaryAddSubs,
   };
 }

@@ -12,7 +12,11 @@
  *               acc = MatMul(q, Cast(trits))       trits: int8 initializer (K, N) holding −1, 0, +1
  *               y = (acc · inScale) · scale + bias  scale, bias: (N) float32, the ternary scale and batch norm folded
  *               ReLU where the layer has it
- * The float twin has a float32 weight initializer instead of trits (and scale = the batch-norm gain).
+ * A conv layer (core/layers.ts) quantizes the same way over the example's whole flattened map, then:
+ *               acc = Conv(Transpose(Reshape(q, (N, H, W, C)), NCHW), Cast(trits))   trits (N_out, C, k, k)
+ *               y = (acc · inScale) · scale + bias, ReLU, MaxPool (all NCHW), then back to NHWC and flat (N, H·W·C)
+ * Activations travel flat and NHWC between layers, as in the reference, so a dense layer after a conv layer reads
+ * the same order. The float twin has a float32 weight initializer instead of trits (and scale = the batch-norm gain).
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
@@ -90,6 +94,7 @@ function addLayer(graph: GraphBuilder, layer: InferenceLayer, index: number, inp
     const nonNegative = graph.node('GreaterOrEqual', [input, 'zero'], `${p}.non_negative`);
     quantized = graph.node('Where', [nonNegative, 'one', 'minus_one'], `${p}.q`);
   }
+  if (layer.conv) return addConvEpilogue(graph, layer, p, quantized, inScale);
   const weights = layer.floatWeights
     ? graph.floatTensor(`${p}.weight`, [K, N], layer.floatWeights)
     : graph.node('Cast', [graph.int8Tensor(`${p}.trits`, [K, N], unpackTernary(layer.packed))], `${p}.trits_float`, [intAttribute('to', FLOAT)]);
@@ -99,6 +104,47 @@ function addLayer(graph: GraphBuilder, layer: InferenceLayer, index: number, inp
   y = graph.node('Add', [y, graph.floatTensor(`${p}.bias`, [N], layer.bias)], `${p}.y`);
   if (layer.activation === 'relu') y = graph.node('Relu', [y], `${p}.relu`);
   return y;
+}
+
+/** (K = k·k·C, N) row-major HWIO weights -> (N, C, k, k), ONNX's OIHW. */
+function toOihw<T extends Int8Array | Float32Array>(weights: T, kernel: number, channels: number, filters: number, make: (length: number) => T): T {
+  const out = make(weights.length);
+  for (let ky = 0; ky < kernel; ky++)
+    for (let kx = 0; kx < kernel; kx++)
+      for (let c = 0; c < channels; c++)
+        for (let n = 0; n < filters; n++) out[((n * channels + c) * kernel + ky) * kernel + kx] = weights[((ky * kernel + kx) * channels + c) * filters + n]!;
+  return out;
+}
+
+/** A conv layer after its input quantizer: quantized (N, H·W·C) flat -> its pooled output (N, H''·W''·C_out) flat. */
+function addConvEpilogue(graph: GraphBuilder, layer: InferenceLayer, p: string, quantized: string, inScale: string | null): string {
+  const geometry = layer.conv!;
+  const { input, output, kernel, stride, padTop, padLeft, pool } = geometry;
+  const N = layer.packed.outputSize;
+  const padBottom = Math.max(0, (output.height - 1) * stride + kernel - input.height - padTop);
+  const padRight = Math.max(0, (output.width - 1) * stride + kernel - input.width - padLeft);
+  const shape = (name: string, dims: number[]) => {
+    graph.initializers.push({ name, dims: [dims.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: dims });
+    return name;
+  };
+  const nhwc = graph.node('Reshape', [quantized, shape(`${p}.map_shape`, [-1, input.height, input.width, input.channels])], `${p}.q_map`);
+  const nchw = graph.node('Transpose', [nhwc], `${p}.q_nchw`, [intsAttribute('perm', [0, 3, 1, 2])]);
+  const weights = layer.floatWeights
+    ? graph.floatTensor(`${p}.weight`, [N, input.channels, kernel, kernel], toOihw(layer.floatWeights, kernel, input.channels, N, (n) => new Float32Array(n)))
+    : graph.node('Cast', [graph.int8Tensor(`${p}.trits`, [N, input.channels, kernel, kernel], toOihw(unpackTernary(layer.packed), kernel, input.channels, N, (n) => new Int8Array(n)))], `${p}.trits_float`, [intAttribute('to', FLOAT)]);
+  let y = graph.node('Conv', [nchw, weights], `${p}.acc`, [
+    intsAttribute('kernel_shape', [kernel, kernel]),
+    intsAttribute('strides', [stride, stride]),
+    intsAttribute('pads', [padTop, padLeft, padBottom, padRight]),
+  ]);
+  // (N, 1) per-example scale -> (N, 1, 1, 1); per-channel scale and bias as (C_out, 1, 1) broadcast over NCHW.
+  if (inScale) y = graph.node('Mul', [y, graph.node('Reshape', [inScale, shape(`${p}.in_scale_shape`, [-1, 1, 1, 1])], `${p}.in_scale_map`)], `${p}.acc_scaled`);
+  y = graph.node('Mul', [y, graph.floatTensor(`${p}.scale`, [N, 1, 1], layer.scale)], `${p}.scaled_out`);
+  y = graph.node('Add', [y, graph.floatTensor(`${p}.bias`, [N, 1, 1], layer.bias)], `${p}.y`);
+  if (layer.activation === 'relu') y = graph.node('Relu', [y], `${p}.relu`);
+  if (pool) y = graph.node('MaxPool', [y], `${p}.pool`, [intsAttribute('kernel_shape', [pool, pool]), intsAttribute('strides', [pool, pool])]);
+  const back = graph.node('Transpose', [y], `${p}.nhwc`, [intsAttribute('perm', [0, 2, 3, 1])]);
+  return graph.node('Reshape', [back, shape(`${p}.flat_shape`, [0, -1])], `${p}.flat`);
 }
 
 /** The model as ONNX protobuf bytes. */

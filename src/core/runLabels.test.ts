@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './config';
+import { mlpLayers } from './layers';
 import { differingSettings, runLabels } from './runLabels';
 
 describe('run labels', () => {
   const base = { preset: 'seed', datasetId: 'mnist-10k', config: { ...PRESETS.seed } };
 
   it('name each run by the settings that differ between the runs', () => {
-    const runs = [base, { ...base, config: { ...base.config, learningRate: 0.01 } }, { ...base, config: { ...base.config, learningRate: 0.01, hidden: [256, 64] } }];
-    expect(differingSettings(runs)).toEqual(['hidden', 'learningRate']);
-    expect(runLabels(runs)).toEqual(['hidden 128 · learningRate 0.006', 'hidden 128 · learningRate 0.01', 'hidden 256-64 · learningRate 0.01']);
+    const runs = [base, { ...base, config: { ...base.config, learningRate: 0.01 } }, { ...base, config: { ...base.config, learningRate: 0.01, layers: mlpLayers([256, 64]) } }];
+    expect(differingSettings(runs)).toEqual(['layers', 'learningRate']);
+    expect(runLabels(runs)).toEqual(['layers 784-128-10 · learningRate 0.006', 'layers 784-128-10 · learningRate 0.01', 'layers 784-256-64-10 · learningRate 0.01']);
+  });
+
+  it('name a CNN by its layers', () => {
+    const cnn = { ...base, config: { ...base.config, layers: PRESETS.cnn.layers } };
+    expect(runLabels([base, cnn])[1]).toMatch(/^layers conv2d .*maxpool2d 2.*dense 10$/);
   });
 
   it('runs of different named presets go by preset; a custom run by the fields that differ', () => {

@@ -1,8 +1,9 @@
 /**
  * Labels for runs shown side by side (the run list's comparison): each run is named by the settings in which it
- * differs from the others, e.g. "learningRate 0.01 · hidden 256", so two curves read as the experiment they are.
+ * differs from the others, e.g. "learningRate 0.01 · layers 784-256-10", so two curves read as the experiment they are.
  */
 import type { TrainConfig } from './config';
+import { networkSummary, type LayerSpec } from './layers';
 
 export interface LabelledRunInput {
   preset: string;
@@ -17,7 +18,7 @@ const DATASET: Setting = { name: 'dataset', value: (run) => run.datasetId };
 const CONFIG_SETTINGS: Setting[] = [
   ...(
     [
-      'hidden',
+      'layers',
       'weightQuantizer',
       'threshold',
       'activationQuantizer',
@@ -38,7 +39,7 @@ const CONFIG_SETTINGS: Setting[] = [
     name: field,
     value: (run: LabelledRunInput) => {
       const value = run.config[field];
-      return Array.isArray(value) ? value.join('-') : String(value);
+      return Array.isArray(value) ? networkSummary(value as LayerSpec[]) : String(value);
     },
   })),
 ];

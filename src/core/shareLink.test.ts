@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './config';
+import { mlpLayers } from './layers';
 import { addressBarParams, readShareLink, shareParams, type SharedSetup } from './shareLink';
 
 /** What the page does: the pairs through URLSearchParams to text and back. */
@@ -10,10 +11,22 @@ function roundTrip(setup: SharedSetup) {
 
 describe('share links', () => {
   it('write only the fields that differ from the preset, under the config field names, and read back field for field', () => {
-    const config = { ...PRESETS['b158-mlp'], learningRate: 0.0125, hidden: [256, 64, 32], outputNorm: true, seed: 7 };
+    const config = { ...PRESETS['b158-mlp'], learningRate: 0.0125, layers: mlpLayers([256, 64, 32]), outputNorm: true, seed: 7 };
     const { text, read } = roundTrip({ preset: 'b158-mlp', datasetId: 'mnist', config });
-    expect(text).toBe('v=1&preset=b158-mlp&dataset=mnist&hidden=256%2C64%2C32&outputNorm=true&learningRate=0.0125&seed=7');
+    expect(text).toBe('v=1&preset=b158-mlp&dataset=mnist&layers=flatten%2Cdense%3A256%2Cdense%3A64%2Cdense%3A32&outputNorm=true&learningRate=0.0125&seed=7');
     expect(read).toEqual({ kind: 'setup', setup: { preset: 'b158-mlp', datasetId: 'mnist', config } });
+  });
+
+  it('a CNN travels as its layer list', () => {
+    const config = { ...PRESETS.seed, layers: PRESETS.cnn.layers };
+    const { text, read } = roundTrip({ preset: 'seed', datasetId: 'mnist', config });
+    expect(new URLSearchParams(text).get('layers')).toMatch(/^conv2d:\d+:\d:1:same,maxpool2d:2,/);
+    expect(read).toEqual({ kind: 'setup', setup: { preset: 'seed', datasetId: 'mnist', config } });
+  });
+
+  it('a link made before layer lists (hidden=…) opens as the MLP it described', () => {
+    const read = readShareLink([['v', '1'], ['preset', 'b158-mlp'], ['hidden', '256,64']]);
+    expect(read.kind === 'setup' && read.setup.config.layers).toEqual(mlpLayers([256, 64]));
   });
 
   it('a preset as it is gives a short link', () => {
@@ -34,6 +47,10 @@ describe('share links', () => {
     [[['hidden', '128,abc']], /hidden layer 2 width/],
     [[['hidden', '99999']], /hidden layer 1 width must be between/],
     [[['batchSize', '']], /batch size must be a number/],
+    [[['layers', 'conv2d:8:3:1:same,maxpool2d:2,maxpool2d:2']], /Layer 3 \(maxpool2d 2\) must come right after a conv2d/],
+    [[['layers', 'conv2d:8:3:1:same,dense:10']], /add a flatten layer before it/],
+    [[['layers', 'conv2d:8:3:1:diagonal,flatten']], /padding must be one of valid, same/],
+    [[['layers', 'lstm:8,flatten']], /unknown kind "lstm"/],
     [[['outputNorm', 'yes']], /output batch norm must be true or false/],
     [[['weightQuantizer', '<script>']], /weight quantizer must be one of/],
     [[['preset', 'gpt-5']], /unknown preset "gpt-5"/],
@@ -49,6 +66,6 @@ describe('share links', () => {
 
   it('an empty hidden list is a valid network without hidden layers', () => {
     const read = readShareLink([['hidden', '']]);
-    expect(read.kind === 'setup' && read.setup.config.hidden).toEqual([]);
+    expect(read.kind === 'setup' && read.setup.config.layers).toEqual([{ kind: 'flatten' }]);
   });
 });

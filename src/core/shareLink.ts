@@ -1,6 +1,7 @@
 /**
  * Share links: the setup of a run in the page's URL, as query parameters named after the config's own fields
- * (`?preset=seed&dataset=mnist&learningRate=0.01&hidden=256,128`). Only the fields that differ from the preset
+ * (`?preset=seed&dataset=mnist&learningRate=0.01&layers=flatten,dense:256,dense:128`; core/layers.ts
+ * formatLayerList writes the layers). Only the fields that differ from the preset
  * are written, so a link stays short and readable. Here the parameters are plain key/value pairs; the page's
  * URLSearchParams does the encoding (store/urlState.ts). A URL-state library (nuqs, use-query-params) would bind
  * it to a router the app does not have, for two functions' worth of work.
@@ -10,9 +11,14 @@
  */
 import { PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from './config';
 import type { DatasetId } from './dataset';
+import { formatLayerList, parseLayerList, type LayerSpec } from './layers';
 
-/** Bumped when a parameter changes meaning; older links are migrated in readShareLink. */
+/**
+ * Bumped when a parameter changes meaning; older links are migrated in readShareLink. Links of version 1 made
+ * before layer lists carry `hidden=256,128` (MLP widths), still read as that MLP.
+ */
 export const SHARE_LINK_VERSION = 1;
+const LEGACY_HIDDEN = 'hidden';
 
 /** Parameters that steer the page for debugging and tests: kept in the address bar, never put in a shared link. */
 export const DEBUG_PARAMS = ['backend', 'inference', 'fault'] as const;
@@ -31,7 +37,7 @@ function isPresetId(value: string): value is PresetId {
 }
 
 function formatField(value: TrainConfig[keyof TrainConfig]): string {
-  return Array.isArray(value) ? value.join(',') : String(value);
+  return Array.isArray(value) ? formatLayerList(value as LayerSpec[]) : String(value);
 }
 
 /** Query parameters, in order, as [name, value] pairs. */
@@ -55,10 +61,7 @@ export function shareParams(setup: SharedSetup): QueryParams {
 /** The text of one parameter turned into the type its field has in the preset (validateConfig checks the range). */
 function parseField(field: keyof TrainConfig, text: string): unknown {
   const template = PRESETS.seed[field];
-  if (Array.isArray(template)) {
-    if (text.trim() === '') return [];
-    return text.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : part));
-  }
+  if (Array.isArray(template)) return parseLayerList(text);
   if (typeof template === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   if (typeof template === 'number') return /^\s*$/.test(text) ? text : Number(text);
   return text;
@@ -83,7 +86,9 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
   if (version !== null && version !== String(SHARE_LINK_VERSION)) {
     return { kind: 'invalid', message: `The link was made by a newer version of the playground (link version ${version}); its settings were not applied.` };
   }
-  const unknown = setupKeys.filter((key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && !(CONFIG_FIELDS as string[]).includes(key));
+  const unknown = setupKeys.filter(
+    (key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && key !== LEGACY_HIDDEN && !(CONFIG_FIELDS as string[]).includes(key),
+  );
   if (unknown.length > 0) {
     return { kind: 'invalid', message: `The link has settings this playground does not know (${unknown.join(', ')}); it was not applied.` };
   }
@@ -100,6 +105,11 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
   for (const field of CONFIG_FIELDS) {
     const text = param(field);
     if (text !== null) candidate[field] = parseField(field, text);
+  }
+  const hidden = param(LEGACY_HIDDEN);
+  if (hidden !== null && param('layers') === null) {
+    delete candidate.layers;
+    candidate.hidden = hidden.trim() === '' ? [] : hidden.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : part));
   }
   try {
     return { kind: 'setup', setup: { preset: presetText, datasetId, config: validateConfig(candidate) } };

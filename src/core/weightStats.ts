@@ -3,6 +3,7 @@
  * the UI: the ternary weights at the current threshold, trit counts, a histogram of the latent weights, and the
  * share of trits that flipped since the previous report. Pure functions; no tensors.
  */
+import type { ConvGeometry } from './layers';
 import { countTrits, flipRatio, sparsity, ternarize, type TritCounts, type WeightQuantizer } from './ternary';
 
 export interface Histogram {
@@ -40,6 +41,8 @@ export function symmetricRange(values: ArrayLike<number>, threshold: number): nu
 export interface LayerWeightStats {
   inputSize: number;
   outputSize: number;
+  /** Set for a conv layer: inputSize is kh·kw·C_in (core/layers.ts). */
+  conv: ConvGeometry | null;
   /** (in, out) row-major, like the latent weights. */
   trits: Int8Array;
   scale: number;
@@ -57,12 +60,14 @@ export function layerWeightStats(
   outputSize: number,
   quantizer: WeightQuantizer,
   t: number,
+  conv: ConvGeometry | null = null,
 ): LayerWeightStats {
   const { trits, scale, threshold } = ternarize(weights, quantizer, t);
   const range = symmetricRange(weights, threshold);
   return {
     inputSize,
     outputSize,
+    conv,
     trits,
     scale,
     threshold,

@@ -94,6 +94,7 @@ export class GpuTernaryNetwork {
     readonly model: InferenceModel,
     preferDot4 = true,
   ) {
+    if (model.layers.some((layer) => layer.conv !== null)) throw new Error('The WGSL kernels cover dense layers only; run a CNN on the CPU reference.');
     this.device = gpu.device;
     this.pixelValues = this.upload(Float32Array.from({ length: 256 }, (_, p) => p / 255), 'pixel values');
     this.layers = model.layers.map((layer, i) => {

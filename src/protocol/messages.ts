@@ -171,6 +171,15 @@ export interface MistakeAnalysis {
   cols: number;
 }
 
+/** One conv layer's output for one image: (height, width, channels) row-major, channel fastest (NHWC). */
+export interface FeatureMap {
+  layer: number;
+  height: number;
+  width: number;
+  channels: number;
+  values: Float32Array;
+}
+
 export type WorkerEvent =
   /** timings: the step times measured to choose it (null when forced or when only one backend starts). */
   | { type: 'backend'; backend: BackendName; note: string; timings: { backend: BackendName; stepMs: number | null }[] | null }
@@ -196,7 +205,15 @@ export type WorkerEvent =
   | { type: 'inference-path'; path: InferencePath; adapter: string; hasDot4: boolean }
   | { type: 'kernel-evaluation'; result: KernelEvaluation }
   | { type: 'kernel-benchmark'; rows: KernelBenchRow[]; path: InferencePath; backend: string }
-  | { type: 'classification'; requestId: number; probabilities: Float32Array; path: InferencePath; milliseconds: number }
+  | {
+      type: 'classification';
+      requestId: number;
+      probabilities: Float32Array;
+      path: InferencePath;
+      milliseconds: number;
+      /** Each conv layer's output for this image (after pooling), NHWC; empty for an MLP. */
+      featureMaps: FeatureMap[];
+    }
   /** An export to download; note says what was measured while making it. */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; bytes: Uint8Array; note: string }
   | { type: 'export-failed'; format: ExportFormat; message: string }

@@ -12,6 +12,7 @@ import type { TritPacking } from '../core/tritBytes';
 import type {
   DatasetSummary,
   ExportFormat,
+  FeatureMap,
   InferencePath,
   KernelBenchRow,
   KernelEvaluation,
@@ -140,12 +141,12 @@ export interface InferenceSlice {
   kernelBench: { rows: KernelBenchRow[]; path: InferencePath; backend: string } | null;
   /** Which kernel task runs now, if any. */
   kernelTask: 'evaluate' | 'benchmark' | null;
-  prediction: { probabilities: Float32Array; path: InferencePath; milliseconds: number } | null;
+  prediction: { probabilities: Float32Array; path: InferencePath; milliseconds: number; featureMaps: FeatureMap[] } | null;
   workerReportedInferencePath: (path: InferencePath, adapter: string, hasDot4: boolean) => void;
   userStartedKernelTask: (task: 'evaluate' | 'benchmark') => void;
   workerReportedKernelEvaluation: (result: KernelEvaluation) => void;
   workerReportedKernelBench: (rows: KernelBenchRow[], path: InferencePath, backend: string) => void;
-  workerClassified: (probabilities: Float32Array, path: InferencePath, milliseconds: number) => void;
+  workerClassified: (probabilities: Float32Array, path: InferencePath, milliseconds: number, featureMaps: FeatureMap[]) => void;
   predictionCleared: () => void;
   kernelTaskFailed: () => void;
 }
@@ -359,7 +360,7 @@ const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (se
   userStartedKernelTask: (kernelTask) => set({ kernelTask }),
   workerReportedKernelEvaluation: (kernelEvaluation) => set({ kernelEvaluation, kernelTask: null }),
   workerReportedKernelBench: (rows, path, backend) => set({ kernelBench: { rows, path, backend }, kernelTask: null }),
-  workerClassified: (probabilities, path, milliseconds) => set({ prediction: { probabilities, path, milliseconds } }),
+  workerClassified: (probabilities, path, milliseconds, featureMaps) => set({ prediction: { probabilities, path, milliseconds, featureMaps } }),
   predictionCleared: () => set({ prediction: null }),
   kernelTaskFailed: () => set({ kernelTask: null }),
 });

@@ -230,7 +230,7 @@ function onWorkerEvent(event: WorkerEvent): void {
       return;
     case 'classification':
       // Only the answer to the newest drawing counts; older ones arrive late and are dropped.
-      if (event.requestId === latestClassifyRequest) store.workerClassified(event.probabilities, event.path, event.milliseconds);
+      if (event.requestId === latestClassifyRequest) store.workerClassified(event.probabilities, event.path, event.milliseconds, event.featureMaps);
       return;
     case 'export-ready':
       saveFile(event.fileName, event.bytes, event.format === 'c' ? 'application/zip' : 'application/octet-stream');

@@ -3,6 +3,7 @@
  * stopped (CPU backend); the strict decoder has one message per fault; a mutation fuzz test (1,200 cases) never
  * crashes, hangs or loads garbage.
  */
+import { mlpLayers } from '../core/layers';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, variableLayout, type Checkpoint } from '../core/checkpoint';
@@ -17,7 +18,7 @@ let data: SplitDataset;
 let saved: Checkpoint;
 let bytes: Uint8Array;
 // Augmentation on: its transforms come from the trainer's RNG, which the checkpoint must carry for a bitwise resume.
-const config: TrainConfig = { ...PRESETS.seed, hidden: [24], batchSize: 50, epochs: 2, augmentShift: 2, augmentRotation: 10, augmentScale: 0.1 };
+const config: TrainConfig = { ...PRESETS.seed, layers: mlpLayers([24]), batchSize: 50, epochs: 2, augmentShift: 2, augmentRotation: 10, augmentScale: 0.1 };
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -83,6 +84,41 @@ describe('checkpoints', () => {
     expect(loaded.config).toEqual({ ...config, augmentShift: 0, augmentRotation: 0, augmentScale: 0 });
   });
 
+  it('migrates a schema-2 checkpoint, written before layer lists: its hidden widths load as the same MLP', () => {
+    const older: Record<string, unknown> = { ...config };
+    delete older.layers;
+    const loaded = decodeCheckpoint(withHeader((h) => {
+      const metadata = h.__metadata__ as Record<string, string>;
+      metadata.schema_version = '2';
+      metadata.config = JSON.stringify({ ...older, hidden: [24] });
+    }));
+    expect(loaded.config).toEqual(config);
+  });
+
+  it('a CNN round-trips bitwise: conv weights are stored as their (kh·kw·C_in, C_out) matrices', async () => {
+    const cnnConfig: TrainConfig = {
+      ...config,
+      layers: [{ kind: 'conv2d', filters: 3, kernel: 3, stride: 1, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'conv2d', filters: 5, kernel: 5, stride: 2, padding: 'valid' }, { kind: 'flatten' }, { kind: 'dense', units: 8 }],
+      batchSize: 8,
+    };
+    expect(variableLayout(cnnConfig).filter((slot) => slot.name.endsWith('.weight')).map((slot) => slot.shape)).toEqual([[9, 3], [75, 5], [125, 8], [8, 10]]);
+    const trainer = new Trainer(cnnConfig, data);
+    for (let i = 0; i < 3; i++) await trainer.step();
+    const file = encodeCheckpoint({ ...saved, config: cnnConfig, state: await trainer.captureState() });
+    const loaded = decodeCheckpoint(file);
+    expect(loaded.config).toEqual(cnnConfig);
+    const resumed = new Trainer(loaded.config, data);
+    resumed.restoreState(loaded.state);
+    for (let i = 0; i < 2; i++) {
+      await trainer.step();
+      await resumed.step();
+    }
+    const [expected, actual] = [await trainer.captureState(), await resumed.captureState()];
+    actual.variables.forEach((values, i) => expect(Buffer.from(values.buffer).equals(Buffer.from(expected.variables[i]!.buffer))).toBe(true));
+    trainer.dispose();
+    resumed.dispose();
+  });
+
   it('names every tensor per layer, as the README says a Python user finds them', () => {
     const names = variableLayout(config).map((slot) => slot.name);
     expect(names).toEqual([
@@ -101,11 +137,11 @@ describe('checkpoints', () => {
       bias.data_offsets = [bias.data_offsets[0]! - 4, bias.data_offsets[1]! - 4];
     }), /overlaps|gap/],
     ['offsets past the data', () => withHeader((h) => ((h['trainer.epoch_order'] as { data_offsets: number[] }).data_offsets[1]! += 4_000_000)), /run past the data/],
-    ['shapes that do not match the config', () => metadataEdit('config', JSON.stringify({ ...config, hidden: [25] })), /shape|does not match/],
-    ['a different architecture', () => metadataEdit('config', JSON.stringify({ ...config, hidden: [24, 24] })), /architecture/],
+    ['shapes that do not match the config', () => metadataEdit('config', JSON.stringify({ ...config, layers: mlpLayers([25]) })), /shape|does not match/],
+    ['a different architecture', () => metadataEdit('config', JSON.stringify({ ...config, layers: mlpLayers([24, 24]) })), /architecture/],
     ['unknown config fields', () => metadataEdit('config', JSON.stringify({ ...config, dropout: 0.5, momentum: 1 })), /unknown fields: dropout, momentum/],
     ['an invalid config value', () => metadataEdit('config', JSON.stringify({ ...config, learningRate: -1 })), /learning rate must be between/],
-    ['a newer schema version', () => metadataEdit('schema_version', '3'), /schema version 3, newer/],
+    ['a newer schema version', () => metadataEdit('schema_version', '4'), /schema version 4, newer/],
     ['another file format', () => metadataEdit('format', 'pytorch'), /not a BitNet Playground checkpoint/],
     ['a flipped bit in the data', () => { const b = bytes.slice(); b[b.length - 100]! ^= 4; return b; }, /checksum|permutation/],
   ])('refuses %s with a clear message', (_, make, message) => {

@@ -4,13 +4,15 @@
  * ONNX Runtime reproduces the reference's logits; for a Cortex-M0+ the objects reference no floating point and no
  * malloc and have the size core's footprint model says; an emulated Cortex-M3 predicts what the host predicts.
  * Hostile models too: t = 0 and t = 2, a zero-variance unit, negative γ, a layer whose trits are all zero.
+ * CNNs go to ONNX (Conv, MaxPool) with the same proof; the C export covers MLPs so far and says so.
  */
-import { configFootprint } from '../core/mcuFootprint';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
+import { mlpLayers, type LayerSpec } from '../core/layers';
+import { configFootprint, CONV_LAYERS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import { imageSetFromIdx, splitEmbedded, type ImageSet } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
@@ -111,7 +113,7 @@ describe.each<[PresetId, number[]]>([
   ['b158-mlp', [96, 64]],
   ['mcu-16k', [80, 48]],
 ])('%s exports', (preset, hidden) => {
-  const config: TrainConfig = { ...PRESETS[preset], hidden, epochs: 1 };
+  const config: TrainConfig = { ...PRESETS[preset], layers: mlpLayers(hidden), epochs: 1 };
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
   let trained: LayerSnapshot[];
 
@@ -237,4 +239,46 @@ int main(void)
       expect(emulated.instructions).toBeGreaterThan(0);
     },
   );
+});
+
+describe.each<[string, Partial<TrainConfig>]>([
+  ['cnn preset, odd shapes', { ...PRESETS.cnn, augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
+  ['binary activations', { ...PRESETS.seed }],
+  ['float twin', { ...PRESETS.cnn, weightQuantizer: 'none', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
+])('a CNN (%s) exports to ONNX', (_, base) => {
+  // Kernels 5 and 3, 'valid' and 'same', stride 2, channel counts that are not multiples of 4, a pool of 3.
+  const layers: LayerSpec[] = [
+    { kind: 'conv2d', filters: 6, kernel: 5, stride: 1, padding: 'valid' },
+    { kind: 'maxpool2d', size: 3 },
+    { kind: 'conv2d', filters: 7, kernel: 3, stride: 2, padding: 'same' },
+    { kind: 'maxpool2d', size: 2 },
+    { kind: 'flatten' },
+    { kind: 'dense', units: 24 },
+  ];
+  const config = { ...PRESETS.cnn, ...base, layers, batchSize: 32, epochs: 1 } as TrainConfig;
+
+  it('ONNX Runtime gives the reference logits on 1,000 validation images (Conv, MaxPool, int8 trits)', { timeout: 120_000 }, async () => {
+    const trained = await trainedSnapshot(config, 25);
+    const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
+    const model = foldModel(trained, config, config.weightQuantizer === 'none' ? 'none' : quantizer, config.threshold);
+    const pixels = validation.pixels.subarray(0, COUNT * 784);
+    const referenceLogits = referenceForward(model, pixels, COUNT);
+    const bytes = exportOnnx(model, { preset: 'cnn', appVersion: 'test', metadata: {} });
+    const parsed = decodeOnnx(bytes);
+    expect(parsed.graph!.node!.filter((n) => n.opType === 'Conv')).toHaveLength(2);
+    expect(parsed.graph!.node!.filter((n) => n.opType === 'MaxPool')).toHaveLength(2);
+    const session = await ort.InferenceSession.create(bytes);
+    const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [COUNT, 784]) });
+    const onnxLogits = output.logits!.data as Float32Array;
+    let maxDifference = 0;
+    for (let i = 0; i < onnxLogits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(onnxLogits[i]! - referenceLogits[i]!));
+    // Integer accumulators and the same float32 epilogue: exact for ternary weights; the float twin sums floats in
+    // another order.
+    expect(maxDifference).toBeLessThanOrEqual(config.weightQuantizer === 'none' ? 1e-3 : 0);
+    expect(share(argmaxRows(onnxLogits, COUNT, 10), argmaxRows(referenceLogits, COUNT, 10), COUNT)).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('the C export refuses it with a message', () => {
+    expect(integerOnlyConfigProblem(config)).toBe(CONV_LAYERS_PROBLEM);
+  });
 });

@@ -25,7 +25,8 @@ const mnistDir = process.env.MNIST_DIR ?? (existsSync(sharedMnist) ? sharedMnist
 /** CI always has shared/ beside the clone: there a missing data set is a failure, not a skip. */
 const run = mnistDir !== null || !!process.env.CI;
 const runArm = armToolchainAvailable() || !!process.env.CI;
-const TRAIN_STEPS: Record<PresetId, number> = { seed: 300, 'b158-mlp': 150, 'mcu-16k': 300 };
+/** The C export covers MLPs; the cnn preset is not in it yet. */
+const TRAIN_STEPS: Record<Exclude<PresetId, 'cnn'>, number> = { seed: 300, 'b158-mlp': 150, 'mcu-16k': 300 };
 
 let data: SplitDataset;
 
@@ -49,7 +50,7 @@ function agreement(a: ArrayLike<number>, b: ArrayLike<number>, count: number): n
   return same / count;
 }
 
-describe.runIf(run).each<PresetId>(['seed', 'b158-mlp', 'mcu-16k'])('%s on the full MNIST', (preset) => {
+describe.runIf(run).each<Exclude<PresetId, 'cnn'>>(['seed', 'b158-mlp', 'mcu-16k'])('%s on the full MNIST', (preset) => {
   it('C (cc), ONNX Runtime and the reference agree on the 10,000 test images; Cortex-M0+ and QEMU', { timeout: 600_000 }, async () => {
     const config = { ...PRESETS[preset], epochs: 1 };
     const trainer = new Trainer(config, data);

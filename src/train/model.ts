@@ -1,19 +1,25 @@
 /**
- * The ternary MLP trained with quantization-aware training, as explicit tf.Variables (no tfjs-layers), so that
- * every quantizer is visible and the latent weights can be read out for the views and the GPU kernels.
+ * The ternary network trained with quantization-aware training, as explicit tf.Variables (no tfjs-layers), so
+ * that every quantizer is visible and the latent weights can be read out for the views and the GPU kernels. It
+ * walks the config's layer list through core/layers.ts networkPlan: conv and dense layers, the output layer last.
  *
- * Layer i maps a (batch, in_i) activation to (batch, out_i):
- *   q = actQuant_i(a)                      input: 8-bit absmax unless activations are float; hidden: the config's
- *   z = q · Wq_i + b_i                     Wq_i = scale_i·trits(W_i), W_i latent (in_i, out_i)
- *   hidden layers: z = BN(z); a = act(z)      batch norm: batch statistics while training, moving ones after
+ * Weighted layer i, with latent W_i (K_i, N_i) (a conv layer's (kh·kw·C_in, C_out) matrix, HWIO order):
+ *   q = actQuant_i(a)                      input: 8-bit absmax unless activations are float; hidden: the config's;
+ *                                          per example over all its values (a whole feature map for conv)
+ *   dense: z = q · Wq_i + b_i              (B, K) -> (B, N);  Wq_i = scale_i·trits(W_i)
+ *   conv:  z = conv2d(q, Wq_i) + b_i       (B, H, W, C_in) -> (B, H', W', N), Wq_i seen as (kh, kw, C_in, N)
+ *   hidden layers: z = BN(z); a = act(z)   batch norm per unit or channel: batch statistics while training
+ *                  then, for a conv layer with a pool, a = maxpool(a); before the first dense layer, flatten
  *   output layer: logits = BN(z) when outputNorm (a per-class scale and shift, which a ternary output layer
  *                 with one shared scale cannot learn otherwise)
  * The float twin (weightQuantizer 'none') is the same network with Wq_i = W_i.
  */
 import * as tf from './tf';
-import { layerSizes, type ModelConfig } from '../core/config';
+import type { ModelConfig } from '../core/config';
 import { BATCH_NORM_EPSILON, type LayerSnapshot } from '../core/inference';
+import { networkPlan, type MapShape, type WeightedLayerPlan } from '../core/layers';
 import type { Rng } from '../core/rng';
+import { trainableConv2d } from './conv';
 import { absmax8Ste, signSte, ternaryWeightSte } from './quantizers';
 
 const BN_MOMENTUM = 0.9;
@@ -39,29 +45,29 @@ function variable(initialValue: () => tf.Tensor, trainable: boolean): tf.Variabl
   return tf.tidy(() => tf.variable(initialValue(), trainable));
 }
 
-export class TernaryMlp {
-  readonly sizes: number[];
+export class TernaryNetwork {
+  readonly plan: WeightedLayerPlan[];
   private readonly layers: LayerParams[];
   /** Threshold factor t as a scalar tensor, an input of the weight quantizer (see quantizers.ts). */
   private threshold: tf.Scalar;
 
   constructor(
     readonly config: ModelConfig,
-    inputSize: number,
+    readonly input: MapShape,
     outputSize: number,
     rng: Rng,
   ) {
-    this.sizes = layerSizes(config, inputSize, outputSize);
+    this.plan = networkPlan(config.layers, input, outputSize);
     this.threshold = tf.keep(tf.scalar(config.threshold));
     this.layers = [];
-    for (let i = 0; i + 1 < this.sizes.length; i++) {
-      const fanIn = this.sizes[i]!;
-      const fanOut = this.sizes[i + 1]!;
+    for (const plan of this.plan) {
+      const fanIn = plan.inputSize;
+      const fanOut = plan.outputSize;
       // He-normal init from the seeded RNG, so a seed reproduces the run on any backend.
       const std = Math.sqrt(2 / fanIn);
       const init = new Float32Array(fanIn * fanOut);
       for (let k = 0; k < init.length; k++) init[k] = rng.normal() * std;
-      const isHidden = i + 2 < this.sizes.length;
+      const isHidden = !plan.isOutput;
       this.layers.push({
         weight: variable(() => tf.tensor2d(init, [fanIn, fanOut]), true),
         bias: variable(() => tf.zeros([fanOut]), true),
@@ -114,37 +120,52 @@ export class TernaryMlp {
   }
 
   /**
-   * x: (batch, 784) pixels scaled to [0, 1] -> logits (batch, 10). `training` selects batch statistics and
-   * updates the moving ones. Call inside tf.tidy (or variableGrads).
+   * x: (batch, H·W·C) pixels scaled to [0, 1] (a flattened NHWC image) -> logits (batch, classes). `training`
+   * selects batch statistics and updates the moving ones. Call inside tf.tidy (or variableGrads).
    */
   forward(x: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    let activation: tf.Tensor2D = x;
+    const batch = x.shape[0];
+    let activation: tf.Tensor = this.plan[0]?.conv ? tf.reshape(x, [batch, this.input.height, this.input.width, this.input.channels]) : x;
     this.layers.forEach((layer, i) => {
-      const isHidden = i + 1 < this.layers.length;
+      const plan = this.plan[i]!;
       const quantizedInput = this.quantizeInput(activation, i);
-      let z = tf.add(tf.matMul(quantizedInput, this.effectiveWeight(i)), layer.bias) as tf.Tensor2D;
-      if (!isHidden) {
+      let z: tf.Tensor;
+      if (plan.conv) {
+        const { kernel, input } = plan.conv;
+        const filter = tf.reshape(this.effectiveWeight(i), [kernel, kernel, input.channels, plan.outputSize]) as tf.Tensor4D;
+        z = tf.add(trainableConv2d(quantizedInput as tf.Tensor4D, filter, plan.conv), layer.bias);
+      } else {
+        z = tf.add(tf.matMul(quantizedInput as tf.Tensor2D, this.effectiveWeight(i)), layer.bias);
+      }
+      if (plan.isOutput) {
         activation = layer.batchNorm ? this.batchNorm(z, layer.batchNorm, training) : z;
         return;
       }
       if (layer.batchNorm) z = this.batchNorm(z, layer.batchNorm, training);
       activation = this.config.hiddenActivation === 'relu' ? tf.relu(z) : z;
+      if (plan.conv?.pool) activation = tf.maxPool(activation as tf.Tensor4D, plan.conv.pool, plan.conv.pool, 'valid');
+      if (plan.conv && !this.plan[i + 1]?.conv) activation = tf.reshape(activation, [batch, -1]);
     });
-    return activation;
+    return activation as tf.Tensor2D;
   }
 
-  private quantizeInput(a: tf.Tensor2D, layerIndex: number): tf.Tensor2D {
+  /** a: (B, K) or (B, H, W, C); quantized per example over all its values. */
+  private quantizeInput(a: tf.Tensor, layerIndex: number): tf.Tensor {
     const quantizer = this.config.activationQuantizer;
     if (quantizer === 'none') return a;
-    if (layerIndex === 0 || quantizer === 'absmax8') return absmax8Ste(a);
-    return signSte(a) as tf.Tensor2D;
+    if (layerIndex === 0 || quantizer === 'absmax8') {
+      if (a.rank === 2) return absmax8Ste(a as tf.Tensor2D);
+      return tf.reshape(absmax8Ste(tf.reshape(a, [a.shape[0]!, -1])), a.shape);
+    }
+    return signSte(a);
   }
 
-  private batchNorm(z: tf.Tensor2D, params: BatchNormParams, training: boolean): tf.Tensor2D {
+  /** z: (B, N) or (B, H, W, N); statistics per unit or channel (over every axis but the last). */
+  private batchNorm(z: tf.Tensor, params: BatchNormParams, training: boolean): tf.Tensor {
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (training) {
-      const moments = tf.moments(z, 0);
+      const moments = tf.moments(z, z.rank === 4 ? [0, 1, 2] : 0);
       mean = moments.mean;
       variance = moments.variance;
       // Moving statistics are bookkeeping, not part of the loss: update them from stopped-gradient copies.
@@ -158,14 +179,21 @@ export class TernaryMlp {
       mean = params.movingMean;
       variance = params.movingVariance;
     }
-    return tf.batchNorm(z, mean, variance, params.beta, params.gamma, BN_EPSILON) as tf.Tensor2D;
+    if (training && z.rank === 4) {
+      // tf.batchNorm's gradient tiles its (N) parameters to z's full (B, H, W, N) shape several times (73 of 380
+      // ms of a cnn step on WASM); broadcasting arithmetic has gradients that are plain sums.
+      const gain = tf.mul(params.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+      return tf.add(tf.mul(tf.sub(z, mean), gain), params.beta);
+    }
+    return tf.batchNorm(z, mean, variance, params.beta, params.gamma, BN_EPSILON);
   }
 
   async snapshot(): Promise<LayerSnapshot[]> {
     return Promise.all(
       this.layers.map(async (layer, i) => ({
-        inputSize: this.sizes[i]!,
-        outputSize: this.sizes[i + 1]!,
+        inputSize: this.plan[i]!.inputSize,
+        outputSize: this.plan[i]!.outputSize,
+        conv: this.plan[i]!.conv,
         weight: (await layer.weight.data()) as Float32Array,
         bias: (await layer.bias.data()) as Float32Array,
         batchNorm: layer.batchNorm

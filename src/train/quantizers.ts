@@ -18,7 +18,7 @@ interface GradientRule {
 }
 
 /** tf.customGrad with the inputs as an array: tfjs passes them variadically with the save function last. */
-function customOp(rule: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => GradientRule): (...inputs: tf.Tensor[]) => tf.Tensor {
+export function customOp(rule: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => GradientRule): (...inputs: tf.Tensor[]) => tf.Tensor {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
     rule(args.slice(0, -1) as tf.Tensor[], args[args.length - 1] as tf.GradSaveFunc),
   );

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, type PresetId } from '../core/config';
+import { mlpLayers, type LayerSpec } from '../core/layers';
 import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/inference';
 import * as tf from './tf';
@@ -19,12 +20,23 @@ beforeAll(async () => {
   data = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
 });
 
-describe.each<[PresetId, number[]]>([
-  ['seed', [128]],
-  ['b158-mlp', [96, 64]],
-])('%s: tfjs forward = core reference on packed weights', (preset, hidden) => {
+/** A small CNN with odd shapes: kernels 5 and 3, 'valid' and 'same', stride 2, channel counts not multiples of 4. */
+const SMALL_CNN: LayerSpec[] = [
+  { kind: 'conv2d', filters: 6, kernel: 5, stride: 1, padding: 'valid' },
+  { kind: 'maxpool2d', size: 2 },
+  { kind: 'conv2d', filters: 10, kernel: 3, stride: 2, padding: 'same' },
+  { kind: 'flatten' },
+  { kind: 'dense', units: 32 },
+];
+
+describe.each<[string, PresetId, LayerSpec[]]>([
+  ['seed', 'seed', mlpLayers([128])],
+  ['b158-mlp', 'b158-mlp', mlpLayers([96, 64])],
+  ['cnn (a small one)', 'cnn', SMALL_CNN],
+  ['a CNN with binary activations (seed quantizers)', 'seed', SMALL_CNN],
+])('%s: tfjs forward = core reference on packed weights', (_, preset, layers) => {
   it('agrees on predictions for 500 validation images, at two thresholds', async () => {
-    const config = { ...PRESETS[preset], hidden, epochs: 1 };
+    const config = { ...PRESETS[preset], layers, epochs: 1 };
     const trainer = new Trainer(config, data);
     for (let i = 0; i < 40; i++) await trainer.step();
     const count = 500;

@@ -1,3 +1,4 @@
+import { mlpLayers } from '../core/layers';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, type TrainConfig } from '../core/config';
@@ -18,7 +19,7 @@ const quick = (patch: Partial<TrainConfig> = {}): TrainConfig => ({ ...PRESETS.s
 
 describe('Trainer', () => {
   it('a captured state restored continues bitwise like the run that never stopped (CPU backend)', async () => {
-    const config = quick({ hidden: [32], batchSize: 50 });
+    const config = quick({ layers: mlpLayers([32]), batchSize: 50 });
     const uninterrupted = new Trainer(config, data);
     for (let i = 0; i < 5; i++) await uninterrupted.step();
     const saved = await uninterrupted.captureState();
@@ -51,7 +52,7 @@ describe('Trainer', () => {
   });
 
   it('the b158 preset learns too (absmean weights, 8-bit activations, batch norm, ReLU)', async () => {
-    const trainer = new Trainer({ ...PRESETS['b158-mlp'], hidden: [64, 64], epochs: 1 }, data);
+    const trainer = new Trainer({ ...PRESETS['b158-mlp'], layers: mlpLayers([64, 64]), epochs: 1 }, data);
     for (let i = 0; i < 40; i++) await trainer.step();
     const after = await trainer.evaluate(data.validation);
     trainer.dispose();

@@ -11,7 +11,7 @@ import type { TrainerState } from '../core/trainerState';
 import { Adam } from './adam';
 
 export { stateIsFinite, type TrainerState } from '../core/trainerState';
-import { TernaryMlp } from './model';
+import { TernaryNetwork } from './model';
 
 export interface StepResult {
   epoch: number;
@@ -58,7 +58,7 @@ function range(start: number, end: number): Uint32Array {
 }
 
 export class Trainer {
-  readonly model: TernaryMlp;
+  readonly model: TernaryNetwork;
   readonly stepsPerEpoch: number;
   private readonly optimizer: Adam;
   private readonly rng: Rng;
@@ -73,7 +73,7 @@ export class Trainer {
   ) {
     this.rng = createRng(config.seed);
     const train = data.train;
-    this.model = new TernaryMlp(config, train.rows * train.cols, CLASS_COUNT, this.rng);
+    this.model = new TernaryNetwork(config, { height: train.rows, width: train.cols, channels: 1 }, CLASS_COUNT, this.rng);
     this.optimizer = new Adam(this.model.trainableVariables());
     this.stepsPerEpoch = Math.ceil(train.count / config.batchSize);
     this.epochOrder = permutation(train.count, this.rng);

@@ -3,7 +3,7 @@
  * architecture and packing will take on a Cortex-M0+ (core's size model, which a test holds within 5 % of
  * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most.
  */
-import { layerSizes } from '../core/config';
+import { networkPlan, type WeightedLayerPlan } from '../core/layers';
 import { checkBudget, configFootprint, integerOnlyConfigProblem, MCU_TARGETS } from '../core/mcuFootprint';
 import { PACKING_LABELS, type TritPacking } from '../core/tritBytes';
 import { useMcuBudget } from '../store/hooks';
@@ -25,6 +25,13 @@ function Bar({ label, used, budget, testId }: { label: string; used: number; bud
   );
 }
 
+/** "784→128" for a dense layer, "conv2d 3×3×16→32" for a conv layer. */
+function layerLabel(layer: WeightedLayerPlan | undefined): string {
+  if (!layer) return '';
+  if (!layer.conv) return `${layer.inputSize}→${layer.outputSize}`;
+  return `conv2d ${layer.conv.kernel}×${layer.conv.kernel}×${layer.conv.input.channels}→${layer.outputSize}`;
+}
+
 export function BudgetMeter() {
   const { config, packing, target, chooseTarget, choosePacking } = useMcuBudget();
   let footprint;
@@ -33,10 +40,10 @@ export function BudgetMeter() {
   } catch {
     footprint = null;
   }
-  const valid = footprint !== null && config.hidden.every((w) => Number.isInteger(w) && w > 0);
+  const valid = footprint !== null;
   const problem = integerOnlyConfigProblem(config);
   const check = valid && footprint ? checkBudget(footprint, target) : null;
-  const sizes = layerSizes(config, 784, 10);
+  const plan = footprint ? networkPlan(config.layers) : [];
   const largest = footprint?.largestLayer ?? 0;
   const largestShare = footprint && footprint.flashBytes > 0 ? (footprint.layerFlashBytes[largest] ?? 0) / footprint.flashBytes : 0;
   return (
@@ -103,7 +110,7 @@ export function BudgetMeter() {
             {check.flashFits && check.ramFits
               ? `Fits, with ${bytes(-check.flashOverBytes)} of flash to spare.`
               : `Does not fit: ${[check.flashFits ? '' : `${bytes(check.flashOverBytes)} too much flash`, check.ramFits ? '' : `${bytes(check.ramOverBytes)} too much RAM`].filter(Boolean).join(', ')}.`}{' '}
-            Layer {largest + 1} ({sizes[largest]}→{sizes[largest + 1]}) costs most: {(largestShare * 100).toFixed(0)} % of the flash.
+            Layer {largest + 1} ({layerLabel(plan[largest])}) costs most: {(largestShare * 100).toFixed(0)} % of the flash.
           </p>
           {problem && <p className="muted">{problem}</p>}
         </>

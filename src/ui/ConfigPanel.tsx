@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import {
   ACTIVATION_QUANTIZERS,
   HIDDEN_ACTIVATIONS,
@@ -11,6 +10,7 @@ import {
 } from '../core/config';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { AugmentPreview } from './AugmentPreview';
+import { LayerEditor } from './LayerEditor';
 
 type NumericKey = 'threshold' | 'steClip' | 'learningRate' | 'batchSize' | 'epochs' | 'seed' | 'augmentShift' | 'augmentRotation' | 'augmentScale';
 
@@ -47,30 +47,6 @@ function SelectField<K extends keyof TrainConfig>(props: { label: string; field:
   );
 }
 
-/**
- * Hidden widths as typed text, e.g. "512, 512"; invalid text is kept visible and rejected on Train.
- * Remounted (by key) when the preset changes, which resets the text.
- */
-function HiddenField({ disabled }: { disabled: boolean }) {
-  const { config } = useConfig();
-  const { userEditedConfig } = useStoreActions();
-  const [text, setText] = useState(config.hidden.join(', '));
-  return (
-    <label>
-      Hidden widths
-      <input
-        disabled={disabled}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          const widths = e.target.value.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
-          userEditedConfig({ hidden: widths });
-        }}
-      />
-    </label>
-  );
-}
-
 export function ConfigPanel() {
   const { presetId, config, revision } = useConfig();
   const { status } = useStatus();
@@ -94,7 +70,7 @@ export function ConfigPanel() {
           ))}
         </select>
       </label>
-      <HiddenField key={`${presetId}-${revision}`} disabled={locked} />
+      <LayerEditor key={`${presetId}-${revision}`} disabled={locked} />
       <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />
       <SelectField label="Activation quantizer" field="activationQuantizer" options={ACTIVATION_QUANTIZERS} disabled={locked} />
       <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />

@@ -10,11 +10,20 @@ import { bytes } from './format';
 
 const PACKINGS: TritPacking[] = ['base3', 'base4'];
 
+function footprintOrNull(...args: Parameters<typeof configFootprint>): ReturnType<typeof configFootprint> | null {
+  try {
+    return configFootprint(...args);
+  } catch {
+    return null;
+  }
+}
+
 export function DeployPanel() {
   const { config } = useConfig();
   const { packing, task, result, choosePacking } = useDeploy();
   const { status } = useStatus();
-  const footprint = configFootprint(config, packing);
+  // A layer list being edited may not fit together yet; the layer editor says why.
+  const footprint = footprintOrNull(config, packing);
   const cProblem = integerOnlyConfigProblem(config);
   const busy = task !== null || status === 'loading';
   return (
@@ -30,26 +39,28 @@ export function DeployPanel() {
           ))}
         </select>
       </label>
-      <table className="size-table" data-testid="deploy-figures" data-flash={footprint.flashBytes} data-ram={footprint.ramBytes}>
-        <tbody>
-          <tr>
-            <th scope="row">Weights</th>
-            <td>
-              {footprint.trits.toLocaleString()} trits in {bytes(footprint.weightBytes)}, {footprint.bitsPerWeight.toFixed(3)} bits per weight
-            </td>
-          </tr>
-          <tr>
-            <th scope="row">Flash on a Cortex-M0+ (code + weights, estimated)</th>
-            <td>{bytes(footprint.flashBytes)}</td>
-          </tr>
-          <tr>
-            <th scope="row">RAM (static buffers) and stack</th>
-            <td>
-              {bytes(footprint.ramBytes)} + {footprint.stackBytes} B stack
-            </td>
-          </tr>
-        </tbody>
-      </table>
+      {footprint && (
+        <table className="size-table" data-testid="deploy-figures" data-flash={footprint.flashBytes} data-ram={footprint.ramBytes}>
+          <tbody>
+            <tr>
+              <th scope="row">Weights</th>
+              <td>
+                {footprint.trits.toLocaleString()} trits in {bytes(footprint.weightBytes)}, {footprint.bitsPerWeight.toFixed(3)} bits per weight
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Flash on a Cortex-M0+ (code + weights, estimated)</th>
+              <td>{bytes(footprint.flashBytes)}</td>
+            </tr>
+            <tr>
+              <th scope="row">RAM (static buffers) and stack</th>
+              <td>
+                {bytes(footprint.ramBytes)} + {footprint.stackBytes} B stack
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      )}
       {cProblem && (
         <p className="muted" data-testid="export-c-unavailable">
           {cProblem}

@@ -8,7 +8,8 @@ import { MNIST_SIDE, toMnistInput } from '../core/drawing';
 import { usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
-import { paintGray } from './paint';
+import type { FeatureMap } from '../protocol/messages';
+import { paintFeatureMap, paintGray } from './paint';
 
 const CANVAS_SIDE = 280;
 /** A digit drawn to fill most of the 280-pixel canvas shrinks about 10×: this width ends near MNIST's ~2.5 px pen. */
@@ -53,6 +54,27 @@ function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null): void
   if (!context) return;
   const count = MNIST_SIDE * MNIST_SIDE;
   context.putImageData(new ImageData(paintGray(image ?? new Uint8Array(count), count), MNIST_SIDE, MNIST_SIDE), 0, 0);
+}
+
+/** One conv layer's feature maps for the drawn digit: a grey tile per channel. */
+function FeatureMapView({ map }: { map: FeatureMap }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas) return;
+    const { pixels, width, height } = paintFeatureMap(map.values, map.height, map.width, map.channels);
+    canvas.width = width;
+    canvas.height = height;
+    canvas.getContext('2d')?.putImageData(new ImageData(pixels, width, height), 0, 0);
+  }, [map]);
+  return (
+    <figure className="feature-map" data-testid="feature-map" data-layer={map.layer} data-channels={map.channels}>
+      <canvas ref={ref} className="feature-map-canvas" />
+      <figcaption className="muted">
+        layer {map.layer + 1}: {map.channels} maps of {map.height}×{map.width}
+      </figcaption>
+    </figure>
+  );
 }
 
 export function DrawDigit() {
@@ -181,6 +203,14 @@ export function DrawDigit() {
           })}
         </div>
       </div>
+      {strokeCount > 0 && prediction && prediction.featureMaps.length > 0 && (
+        <div className="feature-maps" data-testid="feature-maps">
+          <div className="muted">What each conv filter responds to in your digit (after ReLU and pooling; white = strongest):</div>
+          {prediction.featureMaps.map((map) => (
+            <FeatureMapView key={map.layer} map={map} />
+          ))}
+        </div>
+      )}
     </figure>
   );
 }

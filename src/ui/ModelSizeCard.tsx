@@ -5,7 +5,14 @@ import { bytes, percent } from './format';
 export function ModelSizeCard() {
   const report = useWeightReport();
   if (!report) return <div className="chart" data-testid="model-size">No model yet.</div>;
-  const cost = modelCost(report.layers.map((l) => ({ inputSize: l.inputSize, outputSize: l.outputSize, zeros: l.counts.zero })));
+  const cost = modelCost(
+    report.layers.map((l) => ({
+      inputSize: l.inputSize,
+      outputSize: l.outputSize,
+      zeros: l.counts.zero,
+      positions: l.conv ? l.conv.output.height * l.conv.output.width : 1,
+    })),
+  );
   const rows: [string, string][] = [
     ['Weights', cost.weights.toLocaleString()],
     ['Other parameters (bias, scale; float32)', cost.otherParameters.toLocaleString()],

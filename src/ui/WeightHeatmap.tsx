@@ -4,7 +4,8 @@
  */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useAppStore } from '../store/store';
-import { cssRgb, heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
+import type { LayerWeightStats } from '../core/weightStats';
+import { convHeatmapLayout, cssRgb, heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
 
 interface Hover {
   unit: number;
@@ -13,14 +14,23 @@ interface Hover {
   value: number;
 }
 
+/** One layer's shape as text (inputs x units x kernel x channels), so React re-renders only when shapes change. */
+function shapeKey(layer: LayerWeightStats): string {
+  return [layer.inputSize, layer.outputSize, layer.conv?.kernel ?? 0, layer.conv?.input.channels ?? 0].join('x');
+}
+
+function layoutOf(layer: { inputSize: number; outputSize: number; conv: { kernel: number; input: { channels: number } } | null }, channel: number): HeatmapLayout {
+  return layer.conv ? convHeatmapLayout(layer.conv.kernel, layer.conv.input.channels, layer.outputSize, channel) : heatmapLayout(layer.inputSize, layer.outputSize);
+}
 
 export function WeightHeatmap() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const layoutRef = useRef<HeatmapLayout | null>(null);
   const [layerIndex, setLayerIndex] = useState(0);
+  const [channel, setChannel] = useState(0);
   // A string, so React re-renders only when the layer shapes change, not on every report.
-  const shapes = useAppStore((s) => s.weightReport?.layers.map((l) => `${l.inputSize}x${l.outputSize}`).join(',') ?? '');
-  const layerShapes = shapes ? shapes.split(',').map((shape) => shape.split('x').map(Number) as [number, number]) : [];
+  const shapes = useAppStore((s) => s.weightReport?.layers.map(shapeKey).join(',') ?? '');
+  const layerShapes = shapes ? shapes.split(',').map((shape) => shape.split('x').map(Number) as [number, number, number, number]) : [];
   const [hover, setHover] = useState<Hover | null>(null);
 
   useEffect(() => {
@@ -28,7 +38,7 @@ export function WeightHeatmap() {
       const canvas = canvasRef.current;
       const layer = useAppStore.getState().weightReport?.layers[layerIndex];
       if (!canvas || !layer) return;
-      const layout = heatmapLayout(layer.inputSize, layer.outputSize);
+      const layout = layoutOf(layer, channel);
       layoutRef.current = layout;
       if (canvas.width !== layout.width || canvas.height !== layout.height) {
         canvas.width = layout.width;
@@ -43,7 +53,7 @@ export function WeightHeatmap() {
     return useAppStore.subscribe((state, previous) => {
       if (state.weightReport !== previous.weightReport) paint();
     });
-  }, [layerIndex]);
+  }, [layerIndex, channel]);
 
   const onMove = (event: MouseEvent<HTMLCanvasElement>) => {
     const canvas = canvasRef.current;
@@ -65,27 +75,48 @@ export function WeightHeatmap() {
   };
 
   const shape = layerShapes[layerIndex];
-  const isImageLayer = shape ? heatmapLayout(shape[0], shape[1]).kind === 'tiles' : false;
+  const [kernel, channels] = shape ? [shape[2], shape[3]] : [0, 0];
+  const isConv = kernel > 0;
+  const isImageLayer = shape && !isConv ? heatmapLayout(shape[0], shape[1]).kind === 'tiles' : false;
+  const describe = ([inputs, units, k, c]: [number, number, number, number]) => (k > 0 ? `conv ${k}×${k}×${c}→${units}` : `${inputs}→${units}`);
   return (
     <figure className="chart heatmap">
       <figcaption>
         Ternary weights{' '}
-        <select value={layerIndex} onChange={(e) => setLayerIndex(Number(e.target.value))} aria-label="Layer">
-          {layerShapes.map(([inputs, units], i) => (
+        <select
+          value={layerIndex}
+          onChange={(e) => {
+            setLayerIndex(Number(e.target.value));
+            setChannel(0);
+          }}
+          aria-label="Layer"
+        >
+          {layerShapes.map((layerShape, i) => (
             <option key={i} value={i}>
-              layer {i + 1} ({inputs}→{units})
+              layer {i + 1} ({describe(layerShape)})
             </option>
           ))}
         </select>{' '}
+        {isConv && channels > 1 && (
+          <select data-testid="heatmap-channel" value={channel} onChange={(e) => setChannel(Number(e.target.value))} aria-label="Input channel">
+            {Array.from({ length: channels }, (_, c) => (
+              <option key={c} value={c}>
+                input channel {c + 1} of {channels}
+              </option>
+            ))}
+          </select>
+        )}{' '}
         <span className="legend">
           <span style={{ background: cssRgb(TRIT_RGB[-1]) }} /> −1 <span style={{ background: cssRgb(TRIT_RGB[0]) }} /> 0{' '}
           <span style={{ background: cssRgb(TRIT_RGB[1]) }} /> +1
         </span>
       </figcaption>
       <p className="muted">
-        {isImageLayer
-          ? 'One 28×28 receptive field per hidden unit: what each unit adds (+1) or subtracts (−1) from the image.'
-          : 'One row per unit, one column per input.'}
+        {isConv
+          ? `One ${kernel}×${kernel} filter per output channel${channels > 1 ? ', for the chosen input channel' : ''}: what it adds (+1) or subtracts (−1) around each position.`
+          : isImageLayer
+            ? 'One 28×28 receptive field per hidden unit: what each unit adds (+1) or subtracts (−1) from the image.'
+            : 'One row per unit, one column per input.'}
       </p>
       <canvas
         ref={canvasRef}
@@ -96,7 +127,9 @@ export function WeightHeatmap() {
       />
       <div className="hover-readout" data-testid="heatmap-hover">
         {hover
-          ? `unit ${hover.unit}, input ${hover.input}${isImageLayer ? ` (row ${Math.floor(hover.input / 28)}, col ${hover.input % 28})` : ''}: ` +
+          ? (isConv
+              ? `filter ${hover.unit}, input channel ${(hover.input % channels) + 1}, row ${Math.floor(Math.floor(hover.input / channels) / kernel)}, col ${Math.floor(hover.input / channels) % kernel}: `
+              : `unit ${hover.unit}, input ${hover.input}${isImageLayer ? ` (row ${Math.floor(hover.input / 28)}, col ${hover.input % 28})` : ''}: `) +
             `trit ${hover.trit > 0 ? '+1' : hover.trit < 0 ? '−1' : '0'}, value ${hover.value.toFixed(4)}`
           : 'Hover over the map to read a weight.'}
       </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatmapLayout, histogramGeometry, hitTest, paintGray, paintTrits, TRIT_RGB } from './paint';
+import { convHeatmapLayout, heatmapLayout, paintFeatureMap, histogramGeometry, hitTest, paintGray, paintTrits, TRIT_RGB } from './paint';
 
 const rgbAt = (pixels: Uint8ClampedArray, width: number, x: number, y: number) => Array.from(pixels.slice((y * width + x) * 4, (y * width + x) * 4 + 3));
 
@@ -54,5 +54,33 @@ describe('paintGray', () => {
   it('writes opaque grey, bright ink on black or dark ink on white', () => {
     expect(Array.from(paintGray([0, 200], 2))).toEqual([0, 0, 0, 255, 200, 200, 200, 255]);
     expect(Array.from(paintGray([0, 200], 2, true))).toEqual([255, 255, 255, 255, 55, 55, 55, 255]);
+  });
+
+  it('a conv layer: one k×k tile per filter for the chosen input channel; hover finds the HWIO weight', () => {
+    // kernel 3, 2 input channels, 5 filters: trits (18, 5), row (ky·3 + kx)·2 + c.
+    const layout = convHeatmapLayout(3, 2, 5, 1);
+    expect(layout).toMatchObject({ kind: 'tiles', side: 3, columns: 3, width: 11, height: 7 });
+    const trits = new Int8Array(18 * 5);
+    trits[((1 * 3 + 2) * 2 + 1) * 5 + 4] = 1; // filter 4, ky 1, kx 2, channel 1
+    trits[((1 * 3 + 2) * 2 + 0) * 5 + 4] = -1; // the same position on channel 0: not shown
+    const pixels = paintTrits(trits, layout);
+    // Filter 4 is the second tile of the second row: x = 4 + 2, y = 4 + 1.
+    const at = (x: number, y: number) => Array.from(pixels.subarray((y * layout.width + x) * 4, (y * layout.width + x) * 4 + 3));
+    expect(at(6, 5)).toEqual([...TRIT_RGB[1]]);
+    expect(hitTest(layout, 6.5, 5.5)).toEqual({ unit: 4, input: ((1 * 3 + 2) * 2 + 1) });
+    expect(hitTest(layout, 7.5, 5.5)).toBeNull(); // the gap between tiles
+    expect(at(4, 4)).toEqual([...TRIT_RGB[0]]);
+  });
+
+  it('feature maps: a grey tile per channel, the largest value white, negatives black', () => {
+    // (2, 2, 3) NHWC: channel 1 holds the maximum 4 at (1, 0); channel 2 is negative.
+    const values = Float32Array.from([0, 1, -1, 0, 2, -1, 0, 4, -1, 0, 0, -3]);
+    const { pixels, width, height } = paintFeatureMap(values, 2, 2, 3);
+    expect([width, height]).toEqual([5, 5]);
+    const grey = (x: number, y: number) => pixels[(y * width + x) * 4]!;
+    expect(grey(3, 1)).toBe(255); // channel 1's tile starts at x = 3; (y 1, x 0)
+    expect(grey(3, 0)).toBe(64); // 1 / 4
+    expect(grey(0, 3)).toBe(0); // channel 2, negative
+    expect(grey(2, 0)).toBe(255); // the white gap
   });
 });

@@ -4,7 +4,9 @@
  *
  * Weights arrive as (in, out) row-major trits: the weight from input i to unit j is trits[i·out + j].
  * A first layer with 784 inputs is drawn as one 28×28 tile per hidden unit (its receptive field), tiles in a
- * near-square grid with 1-pixel gaps; any other layer as a matrix with one row per unit and one column per input.
+ * near-square grid with 1-pixel gaps; a conv layer as one k×k tile per filter for one chosen input channel (its
+ * rows are (ky·k + kx)·C_in + c, core/layers.ts); any other layer as a matrix with one row per unit and one column
+ * per input.
  */
 
 /** Okabe–Ito colours, distinct for the common colour-vision deficiencies: -1 vermillion, 0 pale grey, +1 blue. */
@@ -21,8 +23,29 @@ export function cssRgb(rgb: readonly number[]): string {
 }
 
 export type HeatmapLayout =
-  | { kind: 'tiles'; width: number; height: number; side: number; columns: number; units: number; inputs: number }
+  /**
+   * `channels` inputs share a tile position: a tile shows the inputs with input % channels === channel (for a
+   * dense first layer, channels 1).
+   */
+  | { kind: 'tiles'; width: number; height: number; side: number; columns: number; units: number; inputs: number; channels: number; channel: number }
   | { kind: 'matrix'; width: number; height: number; units: number; inputs: number };
+
+/** A conv layer's filters (kernel × kernel × channels → units) as tiles of one input channel. */
+export function convHeatmapLayout(kernel: number, channels: number, units: number, channel: number): HeatmapLayout {
+  const columns = Math.ceil(Math.sqrt(units));
+  const rows = Math.ceil(units / columns);
+  return {
+    kind: 'tiles',
+    side: kernel,
+    columns,
+    units,
+    inputs: kernel * kernel * channels,
+    channels,
+    channel: Math.min(Math.max(0, channel), channels - 1),
+    width: columns * (kernel + 1) - 1,
+    height: rows * (kernel + 1) - 1,
+  };
+}
 
 export function heatmapLayout(inputSize: number, outputSize: number): HeatmapLayout {
   const side = Math.round(Math.sqrt(inputSize));
@@ -35,6 +58,8 @@ export function heatmapLayout(inputSize: number, outputSize: number): HeatmapLay
       columns,
       units: outputSize,
       inputs: inputSize,
+      channels: 1,
+      channel: 0,
       width: columns * (side + 1) - 1,
       height: rows * (side + 1) - 1,
     };
@@ -42,12 +67,14 @@ export function heatmapLayout(inputSize: number, outputSize: number): HeatmapLay
   return { kind: 'matrix', width: inputSize, height: outputSize, units: outputSize, inputs: inputSize };
 }
 
-/** Where the weight (input, unit) is drawn. */
-function pixelOf(layout: HeatmapLayout, input: number, unit: number): [number, number] {
+/** Where the weight (input, unit) is drawn; null when its channel is not the one shown. */
+function pixelOf(layout: HeatmapLayout, input: number, unit: number): [number, number] | null {
   if (layout.kind === 'matrix') return [input, unit];
+  if (input % layout.channels !== layout.channel) return null;
+  const position = Math.floor(input / layout.channels);
   const tileX = (unit % layout.columns) * (layout.side + 1);
   const tileY = Math.floor(unit / layout.columns) * (layout.side + 1);
-  return [tileX + (input % layout.side), tileY + Math.floor(input / layout.side)];
+  return [tileX + (position % layout.side), tileY + Math.floor(position / layout.side)];
 }
 
 /** trits: (in, out) row-major -> RGBA pixels of layout.width × layout.height. */
@@ -66,7 +93,9 @@ export function paintTrits(trits: Int8Array, layout: HeatmapLayout): Uint8Clampe
     for (let unit = 0; unit < layout.units; unit++) {
       const trit = trits[input * layout.units + unit]!;
       const rgb = TRIT_RGB[(trit > 0 ? 1 : trit < 0 ? -1 : 0) as -1 | 0 | 1];
-      const [x, y] = pixelOf(layout, input, unit);
+      const at = pixelOf(layout, input, unit);
+      if (!at) continue;
+      const [x, y] = at;
       const offset = (y * layout.width + x) * 4;
       pixels[offset] = rgb[0];
       pixels[offset + 1] = rgb[1];
@@ -88,7 +117,7 @@ export function hitTest(layout: HeatmapLayout, x: number, y: number): { unit: nu
   if (inTileX === layout.side || inTileY === layout.side) return null;
   const unit = Math.floor(py / stride) * layout.columns + Math.floor(px / stride);
   if (unit >= layout.units) return null;
-  return { unit, input: inTileY * layout.side + inTileX };
+  return { unit, input: (inTileY * layout.side + inTileX) * layout.channels + layout.channel };
 }
 
 export interface HistogramBar {
@@ -139,4 +168,38 @@ export function paintGray(pixels: ArrayLike<number>, count: number, inkDark = fa
     rgba[i * 4 + 3] = 255;
   }
   return rgba;
+}
+
+/**
+ * A feature map (height, width, channels), NHWC, as one grey tile per channel in a near-square grid with 1-pixel
+ * gaps: 0 black, the map's largest value white (ReLU outputs are ≥ 0; negatives are drawn black too).
+ */
+export function paintFeatureMap(values: Float32Array, height: number, width: number, channels: number): { pixels: Uint8ClampedArray<ArrayBuffer>; width: number; height: number } {
+  const columns = Math.ceil(Math.sqrt(channels));
+  const rows = Math.ceil(channels / columns);
+  const canvasWidth = columns * (width + 1) - 1;
+  const canvasHeight = rows * (height + 1) - 1;
+  const pixels = new Uint8ClampedArray(canvasWidth * canvasHeight * 4);
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) largest = Math.max(largest, values[i]!);
+  for (let p = 0; p < pixels.length; p += 4) {
+    pixels[p] = GAP_RGB[0];
+    pixels[p + 1] = GAP_RGB[1];
+    pixels[p + 2] = GAP_RGB[2];
+    pixels[p + 3] = 255;
+  }
+  for (let c = 0; c < channels; c++) {
+    const tileX = (c % columns) * (width + 1);
+    const tileY = Math.floor(c / columns) * (height + 1);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const value = values[(y * width + x) * channels + c]!;
+        const grey = largest > 0 ? Math.round((Math.max(0, value) / largest) * 255) : 0;
+        const offset = ((tileY + y) * canvasWidth + tileX + x) * 4;
+        pixels[offset] = grey;
+        pixels[offset + 1] = grey;
+        pixels[offset + 2] = grey;
+      }
+  }
+  return { pixels, width: canvasWidth, height: canvasHeight };
 }

@@ -3,6 +3,7 @@
  * the integer model, the emitters); this file gathers what they need from the trainer and the dataset, and
  * measures the integer model against the float reference on the held-out split, for the export's README.
  */
+import { networkSummary } from '../core/layers';
 import { PRESETS } from '../core/config';
 import { emitC, zipFiles, type MeasuredAccuracy } from '../core/cEmitter';
 import type { DatasetId, ImageSet, SplitDataset } from '../core/dataset';
@@ -35,7 +36,7 @@ export interface BuiltExport {
 
 function configSummary(trainer: Trainer, threshold: number, datasetId: DatasetId): string {
   const c = trainer.config;
-  return `784-${[...c.hidden, 10].join('-')}, ${c.weightQuantizer} weights at t = ${threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+  return `${networkSummary(c.layers)}, ${c.weightQuantizer} weights at t = ${threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
 }
 
 function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {

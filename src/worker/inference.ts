@@ -1,16 +1,16 @@
 /**
  * Inference of the trained model outside TensorFlow.js: the folded ternary network (core/inference.ts) runs on
- * our WGSL kernels when WebGPU is there, else on the CPU reference. Used by "Evaluate with the ternary kernel",
+ * our WGSL kernels when WebGPU is there and the network is an MLP, else on the CPU reference. Used by "Evaluate with the ternary kernel",
  * the kernel benchmark and the draw-a-digit classifier. The GPU device is separate from tfjs's.
  */
-import { argmaxRows, foldModel, referenceForward, softmax, type InferenceModel } from '../core/inference';
+import { argmaxRows, foldModel, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/inference';
 import type { ImageSet } from '../core/dataset';
 import { createGpuContext, type GpuContext } from '../gpu/device';
 import { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
 import type { Trainer } from '../train/trainer';
 import { viewQuantizer } from './weightReports';
 
-import type { InferencePath } from '../protocol/messages';
+import type { FeatureMap, InferencePath } from '../protocol/messages';
 
 /** Largest batch sent to the GPU at once: 10,000 images of 784 floats is 31 MB, within default limits. */
 const MAX_GPU_BATCH = 10_000;
@@ -27,7 +27,9 @@ export class InferenceService {
     this.cached?.network?.destroy();
     const model = foldModel(await trainer.model.snapshot(), trainer.config, viewQuantizer(trainer), threshold);
     const gpu = await this.gpuContext();
-    this.cached = { key, model, network: gpu ? new GpuTernaryNetwork(gpu, model) : null };
+    // The WGSL kernels cover dense layers; a CNN runs on the CPU reference (the `path` says so).
+    const dense = model.layers.every((layer) => layer.conv === null);
+    this.cached = { key, model, network: gpu && dense ? new GpuTernaryNetwork(gpu, model) : null };
     return this.cached;
   }
 
@@ -75,9 +77,17 @@ export class InferenceService {
     return argmaxRows(await this.logits(model, network, set.pixels, set.count), set.count, model.classCount);
   }
 
-  /** Class probabilities of one 28×28 image. */
-  async classify(model: InferenceModel, network: GpuTernaryNetwork | null, pixels: Uint8Array): Promise<Float32Array> {
-    return softmax(await this.logits(model, network, pixels, 1));
+  /**
+   * Class probabilities of one 28×28 image, and each conv layer's feature maps (the CPU reference runs CNNs and
+   * gives every layer's output in one pass).
+   */
+  async classify(model: InferenceModel, network: GpuTernaryNetwork | null, pixels: Uint8Array): Promise<{ probabilities: Float32Array; featureMaps: FeatureMap[] }> {
+    if (network) return { probabilities: softmax(await network.forward(pixels, 1)), featureMaps: [] };
+    const outputs = referenceLayerOutputs(model, pixels);
+    const featureMaps = model.layers.flatMap((layer, i): FeatureMap[] =>
+      layer.conv ? [{ layer: i, ...layer.conv.pooled, values: outputs[i]! }] : [],
+    );
+    return { probabilities: softmax(outputs[outputs.length - 1]!), featureMaps };
   }
 
   dispose(): void {

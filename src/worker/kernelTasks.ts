@@ -60,8 +60,9 @@ function median(values: number[]): number {
 }
 
 /**
- * The same network as plain float32 tfjs matMuls (weights dequantized: scale_j·t_jk), with the same hidden
- * non-linearity: the baseline a float model would pay. Returns a forward function (upload, layers, readback).
+ * The same network as plain float32 tfjs matMuls and conv2ds (weights dequantized: scale_j·t_jk), with the same
+ * hidden non-linearity and pooling: the baseline a float model would pay. Returns a forward function (upload,
+ * layers, readback).
  */
 function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array, batch: number) => Promise<Float32Array>; dispose: () => void; bytes: number } {
   const weights = model.layers.map((layer) => {
@@ -69,16 +70,26 @@ function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array
     // (K, N) row-major, like the trits: w_kj = scale_j·t_kj
     const trits = unpackTernary(layer.packed);
     const dense = Float32Array.from(trits, (trit, i) => trit * layer.scale[i % N]!);
-    return { w: tf.tensor2d(dense, [K, N]), b: tf.tensor1d(layer.bias), relu: layer.activation === 'relu' };
+    const conv = layer.conv;
+    const w = conv ? tf.tensor4d(dense, [conv.kernel, conv.kernel, conv.input.channels, N]) : tf.tensor2d(dense, [K, N]);
+    return { w, b: tf.tensor1d(layer.bias), relu: layer.activation === 'relu', conv };
   });
   return {
     bytes: weights.reduce((sum, l) => sum + l.w.size * 4, 0),
     forward: async (pixels, batch) => {
       const out = tf.tidy(() => {
-        let x: tf.Tensor2D = tf.div(tf.tensor2d(pixels.subarray(0, batch * model.inputSize), [batch, model.inputSize], 'int32'), 255);
+        let x: tf.Tensor = tf.div(tf.tensor2d(pixels.subarray(0, batch * model.inputSize), [batch, model.inputSize], 'int32'), 255);
         for (const l of weights) {
-          x = tf.add(tf.matMul(x, l.w as tf.Tensor2D), l.b) as tf.Tensor2D;
-          if (l.relu) x = tf.relu(x);
+          if (l.conv) {
+            const { input, stride, padding, pool } = l.conv;
+            x = tf.add(tf.conv2d(tf.reshape(x, [batch, input.height, input.width, input.channels]) as tf.Tensor4D, l.w as tf.Tensor4D, stride, padding), l.b);
+            if (l.relu) x = tf.relu(x);
+            if (pool) x = tf.maxPool(x as tf.Tensor4D, pool, pool, 'valid');
+            x = tf.reshape(x, [batch, -1]);
+          } else {
+            x = tf.add(tf.matMul(x as tf.Tensor2D, l.w as tf.Tensor2D), l.b);
+            if (l.relu) x = tf.relu(x);
+          }
         }
         return x;
       });

@@ -4,6 +4,7 @@
  * keeps the model, finishing, dispose. Every status change must be one TRANSITIONS allows (else the session
  * posts an 'Internal:' error, which these tests forbid).
  */
+import { mlpLayers } from '../core/layers';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, type TrainConfig } from '../core/config';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   embedded = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
 });
 
-const SMALL: TrainConfig = { ...PRESETS.seed, hidden: [32], batchSize: 200, epochs: 1 };
+const SMALL: TrainConfig = { ...PRESETS.seed, layers: mlpLayers([32]), batchSize: 200, epochs: 1 };
 
 function harness(loader?: SessionDeps['loadDataset']) {
   const events: WorkerEvent[] = [];
@@ -96,7 +97,7 @@ describe('TrainingSession', () => {
     await h.session.receive({ type: 'configure', config: { ...SMALL, threshold: 1.1 }, preset: 'custom' });
     await h.session.receive({ type: 'step' });
     expect(h.lastStep()).toBe(2);
-    await h.session.receive({ type: 'configure', config: { ...SMALL, hidden: [16] }, preset: 'custom' });
+    await h.session.receive({ type: 'configure', config: { ...SMALL, layers: mlpLayers([16]) }, preset: 'custom' });
     expect(h.events.some((e) => e.type === 'status' && e.detail.includes('restarts from scratch'))).toBe(true);
     await h.session.receive({ type: 'step' });
     expect(h.lastStep()).toBe(1);
@@ -197,6 +198,30 @@ describe('TrainingSession', () => {
     const stepAtAnswer = h.lastStep();
     await h.waitFor(() => h.lastStep() > stepAtAnswer, 'training to go on');
     await h.session.receive({ type: 'pause' });
+    h.session.dispose();
+  });
+
+  it('a CNN trains here, and a drawn digit gets its conv layers\' feature maps with the answer', async () => {
+    const h = harness();
+    const cnn: TrainConfig = {
+      ...PRESETS.cnn,
+      layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'conv2d', filters: 6, kernel: 3, stride: 2, padding: 'valid' }, { kind: 'flatten' }, { kind: 'dense', units: 16 }],
+      batchSize: 32,
+    };
+    await ready(h, cnn);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 2, 'two steps');
+    await h.session.receive({ type: 'pause' });
+    await h.session.receive({ type: 'classify', requestId: 3, pixels: embedded.validation.pixels.slice(0, 784) });
+    const answer = h.events.find((e): e is Extract<WorkerEvent, { type: 'classification' }> => e.type === 'classification')!;
+    expect(answer.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(answer.featureMaps.map(({ layer, height, width, channels, values }) => [layer, height, width, channels, values.length])).toEqual([
+      [0, 14, 14, 4, 14 * 14 * 4],
+      [1, 6, 6, 6, 6 * 6 * 6],
+    ]);
+    // After ReLU and max pooling every value is ≥ 0, and a digit lights some of them.
+    expect(answer.featureMaps.every((map) => map.values.every((v) => v >= 0) && map.values.some((v) => v > 0))).toBe(true);
+    expect(h.internalErrors()).toEqual([]);
     h.session.dispose();
   });
 

@@ -742,10 +742,10 @@ export class TrainingSession {
     if (!this.trainer) throw new Error('There is no model yet: load data and train first.');
     const started = this.deps.now();
     const built = await this.inferenceModel(this.trainer);
-    const probabilities = await this.inference.classify(built.model, built.network, pixels);
+    const { probabilities, featureMaps } = await this.inference.classify(built.model, built.network, pixels);
     this.deps.post(
-      { type: 'classification', requestId, probabilities, path: built.network ? 'webgpu' : 'cpu', milliseconds: this.deps.now() - started },
-      [probabilities.buffer],
+      { type: 'classification', requestId, probabilities, path: built.network ? 'webgpu' : 'cpu', milliseconds: this.deps.now() - started, featureMaps },
+      [probabilities.buffer, ...featureMaps.map((map) => map.values.buffer as ArrayBuffer)],
     );
   }
 

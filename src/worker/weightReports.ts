@@ -36,7 +36,7 @@ export class WeightReporter {
     }
     const quantizer = viewQuantizer(trainer);
     const layers = snapshot.map((layer) =>
-      layerWeightStats(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold),
+      layerWeightStats(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold, layer.conv ?? null),
     );
     const trits = layers.map((layer) => layer.trits);
     const flipRatio = overallFlipRatio(this.previousTrits, trits);

@@ -1,0 +1,171 @@
+/**
+ * The compact layer editor: one row per layer of the config's list (kind, its numbers, move up or down, remove),
+ * a button to add one, and the shapes each weighted layer gets. A list that does not fit (a pool on a 1×1 map, a
+ * dense layer on an unflattened map) shows core's message at once; Train refuses it with the same message.
+ */
+import { layerListProblem } from '../core/config';
+import { describeLayer, LAYER_KINDS, networkPlan, type LayerKind, type LayerSpec, type WeightedLayerPlan } from '../core/layers';
+import { useState } from 'react';
+import { formatLayerList, parseLayerList } from '../core/layers';
+import { useConfig, useStoreActions } from '../store/hooks';
+
+/** The layer a kind gets when the user picks it in a row: a reasonable start the user then edits. */
+function layerOfKind(kind: LayerKind): LayerSpec {
+  switch (kind) {
+    case 'conv2d':
+      return { kind, filters: 16, kernel: 3, stride: 1, padding: 'same' };
+    case 'maxpool2d':
+      return { kind, size: 2 };
+    case 'flatten':
+      return { kind };
+    case 'dense':
+      return { kind, units: 64 };
+  }
+}
+
+function NumberField(props: { label: string; testId: string; value: number; disabled: boolean; onChange: (value: number) => void }) {
+  return (
+    <label className="layer-field">
+      {props.label}
+      <input
+        type="number"
+        step={1}
+        data-testid={props.testId}
+        disabled={props.disabled}
+        value={Number.isNaN(props.value) ? '' : props.value}
+        onChange={(e) => props.onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))}
+      />
+    </label>
+  );
+}
+
+function LayerFields({ layer, disabled, onChange }: { layer: LayerSpec; disabled: boolean; onChange: (layer: LayerSpec) => void }) {
+  switch (layer.kind) {
+    case 'conv2d':
+      return (
+        <>
+          <NumberField label="filters" testId="layer-filters" value={layer.filters} disabled={disabled} onChange={(filters) => onChange({ ...layer, filters })} />
+          <NumberField label="kernel" testId="layer-kernel" value={layer.kernel} disabled={disabled} onChange={(kernel) => onChange({ ...layer, kernel })} />
+          <NumberField label="stride" testId="layer-stride" value={layer.stride} disabled={disabled} onChange={(stride) => onChange({ ...layer, stride })} />
+          <label className="layer-field">
+            padding
+            <select data-testid="layer-padding" disabled={disabled} value={layer.padding} onChange={(e) => onChange({ ...layer, padding: e.target.value as 'valid' | 'same' })}>
+              <option value="same">same</option>
+              <option value="valid">valid</option>
+            </select>
+          </label>
+        </>
+      );
+    case 'maxpool2d':
+      return <NumberField label="size" testId="layer-size" value={layer.size} disabled={disabled} onChange={(size) => onChange({ ...layer, size })} />;
+    case 'flatten':
+      return null;
+    case 'dense':
+      return <NumberField label="units" testId="layer-units" value={layer.units} disabled={disabled} onChange={(units) => onChange({ ...layer, units })} />;
+  }
+}
+
+/** Numbers the text did not give as numbers become NaN, which the editor shows as empty and validation names. */
+function asLayerSpecs(items: unknown[]): LayerSpec[] {
+  return items.map((item) => {
+    const layer = { ...(item as Record<string, unknown>) };
+    for (const key of ['filters', 'kernel', 'stride', 'size', 'units']) if (key in layer && typeof layer[key] !== 'number') layer[key] = Number.NaN;
+    return layer as unknown as LayerSpec;
+  });
+}
+
+/**
+ * The list as one line of text (`conv2d:16:3:1:same,maxpool2d:2,flatten,dense:64`), the form share links use:
+ * quicker than the rows for a known network, and what a user pastes. While the user types, their text stays.
+ */
+function LayersText({ disabled }: { disabled: boolean }) {
+  const { config } = useConfig();
+  const { userEditedConfig } = useStoreActions();
+  const [draft, setDraft] = useState<string | null>(null);
+  return (
+    <label>
+      Layers as text
+      <input
+        data-testid="layers-text"
+        disabled={disabled}
+        value={draft ?? formatLayerList(config.layers)}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          userEditedConfig({ layers: asLayerSpecs(parseLayerList(e.target.value)) });
+        }}
+        onBlur={() => setDraft(null)}
+      />
+    </label>
+  );
+}
+
+function planLine(layer: WeightedLayerPlan): string {
+  if (!layer.conv) return `dense ${layer.inputSize}→${layer.outputSize}${layer.isOutput ? ' (output)' : ''}`;
+  const { input, output, pooled } = layer.conv;
+  const shape = (s: { height: number; width: number; channels: number }) => `${s.height}×${s.width}×${s.channels}`;
+  return `conv ${shape(input)}→${shape(output)}${layer.conv.pool ? `, pooled ${shape(pooled)}` : ''}`;
+}
+
+export function LayerEditor({ disabled }: { disabled: boolean }) {
+  const { config } = useConfig();
+  const { userEditedConfig } = useStoreActions();
+  const layers = config.layers;
+  const setLayers = (next: LayerSpec[]) => userEditedConfig({ layers: next });
+  const replace = (index: number, layer: LayerSpec) => setLayers(layers.map((l, i) => (i === index ? layer : l)));
+  const move = (index: number, by: number) => {
+    const next = [...layers];
+    const [moved] = next.splice(index, 1);
+    next.splice(index + by, 0, moved!);
+    setLayers(next);
+  };
+  const problem = layerListProblem(layers);
+  const plan = problem === null ? networkPlan(layers) : [];
+  return (
+    <div className="layer-editor" data-testid="layer-editor">
+      <span className="layer-editor-title">Layers (input 28×28×1; the 10-class output layer follows)</span>
+      <ol>
+        {layers.map((layer, index) => (
+          <li key={index} data-testid="layer-row" data-layer={describeLayer(layer)}>
+            <label className="layer-field">
+              kind
+              <select data-testid="layer-kind" disabled={disabled} value={layer.kind} onChange={(e) => replace(index, layerOfKind(e.target.value as LayerKind))}>
+                {LAYER_KINDS.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {kind}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <LayerFields layer={layer} disabled={disabled} onChange={(next) => replace(index, next)} />
+            <span className="layer-buttons">
+              <button type="button" data-testid="layer-up" aria-label={`Move layer ${index + 1} up`} disabled={disabled || index === 0} onClick={() => move(index, -1)}>
+                ↑
+              </button>
+              <button type="button" data-testid="layer-down" aria-label={`Move layer ${index + 1} down`} disabled={disabled || index === layers.length - 1} onClick={() => move(index, 1)}>
+                ↓
+              </button>
+              <button type="button" data-testid="layer-remove" aria-label={`Remove layer ${index + 1}`} disabled={disabled} onClick={() => setLayers(layers.filter((_, i) => i !== index))}>
+                ✕
+              </button>
+            </span>
+          </li>
+        ))}
+      </ol>
+      <LayersText disabled={disabled} />
+      <button type="button" data-testid="layer-add" disabled={disabled} onClick={() => setLayers([...layers, layerOfKind('dense')])}>
+        Add a layer
+      </button>
+      {problem !== null ? (
+        <p className="field-error" role="alert" data-testid="layer-error">
+          {problem}
+        </p>
+      ) : (
+        <ul className="muted layer-plan" data-testid="layer-plan">
+          {plan.map((layer, i) => (
+            <li key={i}>{planLine(layer)}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
