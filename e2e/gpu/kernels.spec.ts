@@ -5,6 +5,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type * as InferenceModule from '../../src/core/inference';
+import type * as LayersModule from '../../src/core/layers';
+import type { LayerSpec } from '../../src/core/layers';
 import type * as RngModule from '../../src/core/rng';
 import type * as DeviceModule from '../../src/gpu/device';
 import type * as NetworkModule from '../../src/gpu/ternaryNetwork';
@@ -169,6 +171,124 @@ test.describe('whole networks with folded scales and biases', () => {
     const result = await runCase(page, { sizes: [784, 128, 10], batch: 1, activation: 'sign', hidden: 'identity', seed: 4, unitAffine: false, preferDot4: true });
     expect(result.validationError).toBeNull();
     expect(result.kernels[1]).toBe('binary');
+    expect(result.predictionAgreement).toBe(1);
+  });
+});
+
+interface ConvCase {
+  input: { height: number; width: number; channels: number };
+  layers: LayerSpec[];
+  batch: number;
+  activation: 'absmax8' | 'sign' | 'none';
+  seed: number;
+  /** Run the first (conv) layer's kernels alone on integer codes or raw values (exactness of the kernels). */
+  layerOnly: boolean;
+}
+
+/** A random CNN (conv layers from `layers`, then the 10-class output) on GPU and on core's reference. */
+async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { outputs: number }> {
+  return page.evaluate(async (s) => {
+    const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
+    const { createGpuContext } = (await load('/src/gpu/device.ts')) as typeof DeviceModule;
+    const { GpuTernaryNetwork } = (await load('/src/gpu/ternaryNetwork.ts')) as typeof NetworkModule;
+    const inference = (await load('/src/core/inference.ts')) as typeof InferenceModule;
+    const { networkPlan } = (await load('/src/core/layers.ts')) as typeof LayersModule;
+    const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+    const gpu = await createGpuContext('conv kernel test');
+    if (!gpu) throw new Error('no WebGPU adapter');
+    const rng = createRng(s.seed);
+    const plan = networkPlan(s.layers, s.input, 10);
+    const snapshot = plan.map((layer) => ({
+      inputSize: layer.inputSize,
+      outputSize: layer.outputSize,
+      weight: Float32Array.from({ length: layer.inputSize * layer.outputSize }, () => rng.normal() * 0.1),
+      bias: Float32Array.from({ length: layer.outputSize }, () => rng.normal() * 0.1),
+      batchNorm: null,
+      conv: layer.conv,
+    }));
+    const model = inference.foldModel(snapshot, { activationQuantizer: s.activation, hiddenActivation: 'relu' }, 'twn', 0.7);
+    const features = s.input.height * s.input.width * s.input.channels;
+    gpu.device.pushErrorScope('validation');
+    const network = new GpuTernaryNetwork(gpu, model, true);
+    let fromGpu: Float32Array;
+    let fromCpu: Float32Array;
+    if (s.layerOnly) {
+      const layer = model.layers[0]!;
+      layer.inputQuantizer = s.activation === 'sign' ? 'sign' : 'absmax8';
+      const weights = inference.layerWeights(layer);
+      // Integer codes in [-127, 127] with a per-example scale, or raw values the kernel binarizes itself.
+      const values = Float32Array.from({ length: s.batch * features }, () => (s.activation === 'sign' ? rng.normal() : rng.int(255) - 127));
+      const inScale = Float32Array.from({ length: s.batch }, () => (s.activation === 'sign' ? 1 : 0.001 + rng.int(1000) / 997));
+      const perExample: Float32Array[] = [];
+      for (let b = 0; b < s.batch; b++) {
+        const x = values.subarray(b * features, (b + 1) * features);
+        const q = s.activation === 'sign' ? inference.quantizeInput(x, 'sign').values : x;
+        perExample.push(inference.convolve(layer, q, inScale[b]!, weights));
+      }
+      fromCpu = new Float32Array(perExample.reduce((n, a) => n + a.length, 0));
+      perExample.forEach((a, b) => fromCpu.set(a, b * a.length));
+      fromGpu = await network.layerOnly(0, values, inScale, s.batch);
+    } else {
+      const pixels = Uint8Array.from({ length: s.batch * features }, () => (rng.int(3) === 0 ? rng.int(256) : 0));
+      fromGpu = await network.forward(pixels, s.batch);
+      fromCpu = inference.referenceForward(model, pixels, s.batch);
+    }
+    network.destroy();
+    const error = await gpu.device.popErrorScope();
+    let maxAbsDiff = 0;
+    let maxRelDiff = 0;
+    let exactMismatches = 0;
+    for (let i = 0; i < fromCpu.length; i++) {
+      const diff = Math.abs(fromGpu[i]! - fromCpu[i]!);
+      if (fromGpu[i] !== fromCpu[i]) exactMismatches++;
+      maxAbsDiff = Math.max(maxAbsDiff, diff);
+      maxRelDiff = Math.max(maxRelDiff, diff / Math.max(1e-3, Math.abs(fromCpu[i]!)));
+    }
+    const classes = fromCpu.length / s.batch;
+    const a = inference.argmaxRows(fromGpu, s.batch, classes);
+    const b = inference.argmaxRows(fromCpu, s.batch, classes);
+    let agree = 0;
+    for (let i = 0; i < s.batch; i++) if (a[i] === b[i]) agree++;
+    gpu.device.destroy();
+    return {
+      kernels: network.kernels,
+      maxAbsDiff,
+      maxRelDiff,
+      exactMismatches,
+      predictionAgreement: agree / s.batch,
+      validationError: error ? error.message : null,
+      hasDot4: gpu.hasDot4,
+      outputs: fromCpu.length,
+    };
+  }, spec);
+}
+
+test.describe('conv and max-pool kernels', () => {
+  const conv = (filters: number, kernel: number, stride: number, padding: 'valid' | 'same'): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding });
+  for (const [name, input, layer, pool, batch] of [
+    ['kernel 3, same, 3→5 channels', { height: 9, width: 9, channels: 3 }, conv(5, 3, 1, 'same'), 0, 1],
+    ['kernel 5, valid, 7→6 channels, pool 2', { height: 13, width: 11, channels: 7 }, conv(6, 5, 1, 'valid'), 2, 130],
+    ['kernel 3, same, stride 2, 1→7 channels, pool 3', { height: 28, width: 28, channels: 1 }, conv(7, 3, 2, 'same'), 3, 130],
+    ['kernel 5, same, 5→9 channels', { height: 7, width: 7, channels: 5 }, conv(9, 5, 1, 'same'), 0, 1],
+  ] as const) {
+    for (const activation of ['absmax8', 'sign'] as const) {
+      test(`exact on ${activation === 'sign' ? 'binarized' : 'integer'} inputs: ${name}, batch ${batch}`, async ({ page }) => {
+        const layers: LayerSpec[] = pool ? [layer, { kind: 'maxpool2d', size: pool }, { kind: 'flatten' }] : [layer, { kind: 'flatten' }];
+        const result = await runConvCase(page, { input, layers, batch, activation, seed: batch + pool + input.channels, layerOnly: true });
+        expect(result.validationError).toBeNull();
+        expect(result.kernels[0]).toBe('conv');
+        expect(result.outputs).toBeGreaterThan(0);
+        expect(result.exactMismatches).toBe(0);
+      });
+    }
+  }
+
+  test('a whole CNN (8-bit, conv, pool, conv stride 2, dense) on the kernels: the reference logits, batch 130', async ({ page }) => {
+    const layers: LayerSpec[] = [conv(6, 5, 1, 'valid'), { kind: 'maxpool2d', size: 2 }, conv(10, 3, 2, 'same'), { kind: 'flatten' }, { kind: 'dense', units: 24 }];
+    const result = await runConvCase(page, { input: { height: 28, width: 28, channels: 1 }, layers, batch: 130, activation: 'absmax8', seed: 17, layerOnly: false });
+    expect(result.validationError).toBeNull();
+    expect(result.kernels.slice(0, 2)).toEqual(['conv', 'conv']);
+    expect(result.maxRelDiff).toBeLessThan(1e-3);
     expect(result.predictionAgreement).toBe(1);
   });
 });

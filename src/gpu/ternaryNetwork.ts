@@ -6,6 +6,9 @@
  * Per layer: input quantizer 'sign' -> quantize_sign + kernel 2 (bit planes, countOneBits);
  * 'absmax8' -> quantize_absmax8 + kernel 3 (dot4I8Packed) where the adapter has it and it is chosen, else kernel 1;
  * 'none' -> kernel 1 on the float activations.
+ * A conv layer: 'absmax8' -> quantize_absmax8 over the example's whole map, then kernel 4 (ternary_conv: add/sub on
+ * packed2 words, one thread per output value); 'sign' and 'none' -> kernel 4 on the raw map (binarized inside for
+ * 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
  */
 import type { InferenceLayer, InferenceModel } from '../core/inference';
 import { packI8x4, packSignBits, toBitPlanes } from '../core/packing';
@@ -15,8 +18,10 @@ import quantizeSignSource from './kernels/quantize_sign.wgsl?raw';
 import addSubSource from './kernels/ternary_addsub.wgsl?raw';
 import binarySource from './kernels/ternary_binary.wgsl?raw';
 import dot4Source from './kernels/ternary_dot4.wgsl?raw';
+import convSource from './kernels/ternary_conv.wgsl?raw';
+import maxPoolSource from './kernels/maxpool.wgsl?raw';
 
-export type KernelChoice = 'addsub' | 'binary' | 'dot4';
+export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv';
 const WORKGROUP_SIZE = 64;
 /** Samples per thread in the three matrix kernels (SAMPLES in their .wgsl files). */
 const SAMPLES_PER_THREAD = 4;
@@ -51,6 +56,7 @@ interface LayerBuffers {
 
 /** Which kernel runs a layer, given its input quantizer. */
 function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: boolean): KernelChoice {
+  if (layer.conv) return 'conv';
   if (layer.inputQuantizer === 'sign') return 'binary';
   if (layer.inputQuantizer === 'absmax8' && preferDot4 && hasDot4) return 'dot4';
   return 'addsub';
@@ -94,7 +100,6 @@ export class GpuTernaryNetwork {
     readonly model: InferenceModel,
     preferDot4 = true,
   ) {
-    if (model.layers.some((layer) => layer.conv !== null)) throw new Error('The WGSL kernels cover dense layers only; run a CNN on the CPU reference.');
     this.device = gpu.device;
     this.pixelValues = this.upload(Float32Array.from({ length: 256 }, (_, p) => p / 255), 'pixel values');
     this.layers = model.layers.map((layer, i) => {
@@ -193,7 +198,7 @@ export class GpuTernaryNetwork {
       return b;
     };
     const uniform = (values: number[], label: string): GPUBuffer => {
-      const b = this.device.createBuffer({ label, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      const b = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(values.length / 4) * 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(b, 0, Uint32Array.from(values));
       buffers.push(b);
       return b;
@@ -218,6 +223,10 @@ export class GpuTernaryNetwork {
       const K = layer.packed.inputSize;
       const N = layer.packed.outputSize;
       const relu = layer.activation === 'relu' ? 1 : 0;
+      if (kernel === 'conv') {
+        activation = this.encodeConv(i, entry, activation, batch, i === 0 && pixelInput, { buffer, uniform, bind }, dispatches);
+        return;
+      }
       const output = buffer(batch * N * 4, `layer${i} output`, i === this.layers.length - 1 ? GPUBufferUsage.COPY_SRC : 0);
       const unitGroups = unitGroupsFor(kernel, N);
       if (kernel === 'binary') {
@@ -285,6 +294,93 @@ export class GpuTernaryNetwork {
     return plan;
   }
 
+  /**
+   * The dispatches of conv layer i (quantize, convolve, pool) appended to `dispatches`; returns its output buffer,
+   * (B, H''·W''·N) f32. `pixelInput`: the activation is the packed uint8 pixels (an 8-bit first layer).
+   */
+  private encodeConv(
+    i: number,
+    entry: LayerBuffers,
+    activation: GPUBuffer,
+    batch: number,
+    pixelInput: boolean,
+    make: { buffer: (bytes: number, label: string, extra?: number) => GPUBuffer; uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
+    dispatches: ForwardPlan['dispatches'],
+  ): GPUBuffer {
+    const { layer } = entry;
+    const geometry = layer.conv!;
+    const { input, output, pooled } = geometry;
+    const features = input.height * input.width * input.channels;
+    let x = activation;
+    let inScale: GPUBuffer;
+    if (layer.inputQuantizer === 'absmax8') {
+      const codes = make.buffer(batch * features * 4, `layer${i} codes`);
+      inScale = make.buffer(batch * 4, `layer${i} input scale`);
+      const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: 0, U8_INPUT: pixelInput ? 1 : 0 }, [
+        'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
+      ]);
+      dispatches.push({
+        pipeline: quantize.pipeline,
+        bindGroup: make.bind('quantize_absmax8', quantize, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), activation, codes, make.buffer(16, `layer${i} unused packed`), inScale, this.pixelValues]),
+        groups: [batch],
+      });
+      x = codes;
+    } else {
+      inScale = make.buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
+      this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
+    }
+    const isLast = i === this.layers.length - 1;
+    const convValues = output.height * output.width * layer.packed.outputSize;
+    const convOut = make.buffer(batch * convValues * 4, `layer${i} conv output`, isLast && !geometry.pool ? GPUBufferUsage.COPY_SRC : 0);
+    this.encodeConvDispatches(i, entry, x, inScale, convOut, batch, make, dispatches);
+    if (!geometry.pool) return convOut;
+    const pooledOut = make.buffer(batch * pooled.height * pooled.width * pooled.channels * 4, `layer${i} pooled output`, isLast ? GPUBufferUsage.COPY_SRC : 0);
+    this.encodePool(i, geometry, convOut, pooledOut, batch, make, dispatches);
+    return pooledOut;
+  }
+
+  private encodeConvDispatches(
+    i: number,
+    entry: LayerBuffers,
+    x: GPUBuffer,
+    inScale: GPUBuffer,
+    out: GPUBuffer,
+    batch: number,
+    make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
+    dispatches: ForwardPlan['dispatches'],
+  ): void {
+    const { layer } = entry;
+    const { input, output, kernel, stride, padTop, padLeft } = layer.conv!;
+    const N = layer.packed.outputSize;
+    const conv = this.pipeline('ternary_conv', convSource, { WORKGROUP_SIZE, RELU: layer.activation === 'relu' ? 1 : 0, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, [
+      'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
+    ]);
+    const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, layer.packed.wordsPerRow];
+    dispatches.push({
+      pipeline: conv.pipeline,
+      bindGroup: make.bind('ternary_conv', conv, [make.uniform(dims, `layer${i} conv dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, out]),
+      groups: [Math.ceil((output.height * output.width * N) / WORKGROUP_SIZE), batch],
+    });
+  }
+
+  private encodePool(
+    i: number,
+    geometry: NonNullable<InferenceLayer['conv']>,
+    x: GPUBuffer,
+    out: GPUBuffer,
+    batch: number,
+    make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
+    dispatches: ForwardPlan['dispatches'],
+  ): void {
+    const { output, pooled, pool } = geometry;
+    const info = this.pipeline('maxpool', maxPoolSource, { WORKGROUP_SIZE }, ['uniform', 'read-only-storage', 'storage']);
+    dispatches.push({
+      pipeline: info.pipeline,
+      bindGroup: make.bind('maxpool', info, [make.uniform([batch, output.height, output.width, output.channels, pooled.height, pooled.width, pool, 0], `layer${i} pool dims`), x, out]),
+      groups: [Math.ceil((pooled.height * pooled.width * pooled.channels) / WORKGROUP_SIZE), batch],
+    });
+  }
+
   /** pixels: (B, K0) uint8 -> logits (B, classes): one upload, one command submission, one readback. */
   forward(pixels: Uint8Array, batch: number): Promise<Float32Array> {
     const run = this.forwardQueue.then(() => this.forwardNow(pixels, batch));
@@ -332,8 +428,8 @@ export class GpuTernaryNetwork {
 
   /**
    * Runs only layer `index`'s matrix kernel on an input that is already quantized (as core's quantizeInput
-   * gives it: values (B, K) and inScale (B)), so tests compare the kernel's arithmetic alone with the reference.
-   * Returns y (B, N).
+   * gives it: values (B, K) and inScale (B); for a conv layer values (B, H·W·C)), so tests compare the kernel's
+   * arithmetic alone with the reference. Returns y (B, N), or a conv layer's pooled map (B, H''·W''·N).
    */
   async layerOnly(index: number, values: Float32Array, inScale: Float32Array, batch: number): Promise<Float32Array> {
     const entry = this.layers[index]!;
@@ -347,6 +443,7 @@ export class GpuTernaryNetwork {
       scratch.push(b);
       return b;
     };
+    if (kernel === 'conv') return this.convLayerOnly(entry, values, inScale, batch, make, scratch);
     let input: Uint32Array | Float32Array = values;
     if (kernel === 'binary') input = packSignBits(values, batch, K);
     if (kernel === 'dot4') input = packI8x4(values, batch, K);
@@ -370,6 +467,44 @@ export class GpuTernaryNetwork {
     pass.dispatchWorkgroups(unitGroupsFor(kernel, N), batchGroups(batch));
     pass.end();
     return this.submitAndRead(encoder, output, batch * N * 4, scratch);
+  }
+
+  private async convLayerOnly(
+    entry: LayerBuffers,
+    values: Float32Array,
+    inScale: Float32Array,
+    batch: number,
+    make: (data: ArrayBufferView, label: string, kind: number) => GPUBuffer,
+    scratch: GPUBuffer[],
+  ): Promise<Float32Array> {
+    const geometry = entry.layer.conv!;
+    const { output, pooled, pool } = geometry;
+    const N = entry.layer.packed.outputSize;
+    const empty = (bytes: number, label: string) => make(new Uint8Array(Math.max(16, bytes)), label, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const helpers = {
+      uniform: (dims: number[], label: string) => make(Uint32Array.from([...dims, ...new Array<number>((4 - (dims.length % 4)) % 4).fill(0)]), label, GPUBufferUsage.UNIFORM),
+      bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) =>
+        this.device.createBindGroup({ label: `${name} bind group`, layout: info.layout, entries: entries.map((b, binding) => ({ binding, resource: { buffer: b } })) }),
+    };
+    const dispatches: ForwardPlan['dispatches'] = [];
+    const convOut = empty(batch * output.height * output.width * N * 4, 'layer-only conv output');
+    this.encodeConvDispatches(0, entry, make(values, 'layer-only input', GPUBufferUsage.STORAGE), make(inScale, 'layer-only inScale', GPUBufferUsage.STORAGE), convOut, batch, helpers, dispatches);
+    let result = convOut;
+    let bytes = batch * output.height * output.width * N * 4;
+    if (pool) {
+      bytes = batch * pooled.height * pooled.width * N * 4;
+      result = empty(bytes, 'layer-only pooled output');
+      this.encodePool(0, geometry, convOut, result, batch, helpers, dispatches);
+    }
+    const encoder = this.device.createCommandEncoder({ label: 'conv layer-only' });
+    const pass = encoder.beginComputePass({ label: 'conv layer-only pass' });
+    for (const dispatch of dispatches) {
+      pass.setPipeline(dispatch.pipeline);
+      pass.setBindGroup(0, dispatch.bindGroup);
+      pass.dispatchWorkgroups(dispatch.groups[0], dispatch.groups[1]);
+    }
+    pass.end();
+    return this.submitAndRead(encoder, result, bytes, scratch);
   }
 
   destroy(): void {

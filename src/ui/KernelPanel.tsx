@@ -27,11 +27,6 @@ export function KernelPanel() {
           {task === 'benchmark' ? 'Benchmarking…' : 'Benchmark kernels vs TensorFlow.js'}
         </button>
       </div>
-      {config.layers.some((layer) => layer.kind === 'conv2d') && (
-        <p className="muted" data-testid="kernel-conv-note">
-          The WGSL kernels cover dense layers so far: this CNN runs on the CPU reference, checked against TensorFlow.js the same way.
-        </p>
-      )}
       {evaluation && (
         <p data-testid="kernel-eval-result">
           On the {evaluation.split} split ({evaluation.count.toLocaleString()} images): kernels ({evaluation.kernels.join(' + ')},{' '}

@@ -1,6 +1,6 @@
 /**
  * Inference of the trained model outside TensorFlow.js: the folded ternary network (core/inference.ts) runs on
- * our WGSL kernels when WebGPU is there and the network is an MLP, else on the CPU reference. Used by "Evaluate with the ternary kernel",
+ * our WGSL kernels when WebGPU is there, else on the CPU reference. Used by "Evaluate with the ternary kernel",
  * the kernel benchmark and the draw-a-digit classifier. The GPU device is separate from tfjs's.
  */
 import { argmaxRows, foldModel, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/inference';
@@ -27,9 +27,7 @@ export class InferenceService {
     this.cached?.network?.destroy();
     const model = foldModel(await trainer.model.snapshot(), trainer.config, viewQuantizer(trainer), threshold);
     const gpu = await this.gpuContext();
-    // The WGSL kernels cover dense layers; a CNN runs on the CPU reference (the `path` says so).
-    const dense = model.layers.every((layer) => layer.conv === null);
-    this.cached = { key, model, network: gpu && dense ? new GpuTernaryNetwork(gpu, model) : null };
+    this.cached = { key, model, network: gpu ? new GpuTernaryNetwork(gpu, model) : null };
     return this.cached;
   }
 
@@ -78,16 +76,18 @@ export class InferenceService {
   }
 
   /**
-   * Class probabilities of one 28×28 image, and each conv layer's feature maps (the CPU reference runs CNNs and
-   * gives every layer's output in one pass).
+   * Class probabilities of one 28×28 image, and each conv layer's feature maps. The maps come from the CPU
+   * reference, which gives every layer's output in one pass (the kernels equal it exactly; they read back only the
+   * logits).
    */
   async classify(model: InferenceModel, network: GpuTernaryNetwork | null, pixels: Uint8Array): Promise<{ probabilities: Float32Array; featureMaps: FeatureMap[] }> {
-    if (network) return { probabilities: softmax(await network.forward(pixels, 1)), featureMaps: [] };
-    const outputs = referenceLayerOutputs(model, pixels);
-    const featureMaps = model.layers.flatMap((layer, i): FeatureMap[] =>
-      layer.conv ? [{ layer: i, ...layer.conv.pooled, values: outputs[i]! }] : [],
-    );
-    return { probabilities: softmax(outputs[outputs.length - 1]!), featureMaps };
+    const hasConv = model.layers.some((layer) => layer.conv);
+    const outputs = hasConv || !network ? referenceLayerOutputs(model, pixels) : null;
+    const featureMaps = outputs
+      ? model.layers.flatMap((layer, i): FeatureMap[] => (layer.conv ? [{ layer: i, ...layer.conv.pooled, values: outputs[i]! }] : []))
+      : [];
+    const logits = network ? await network.forward(pixels, 1) : outputs![outputs!.length - 1]!;
+    return { probabilities: softmax(logits), featureMaps };
   }
 
   dispose(): void {
