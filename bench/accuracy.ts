@@ -4,16 +4,18 @@
  * TensorFlow.js's WASM backend (BENCH_BACKEND=cpu to change it), and prints one JSON line per network plus one
  * comparison line per preset (accuracy gap, ternary/float step-time ratio). A benchmark: it asserts nothing.
  * Each preset trains for its own epochs (5 for seed and b158-mlp, 10 for cnn) unless BENCH_EPOCHS sets one count
- * for all; BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it.
+ * for all; BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it. FASHION_MNIST_DIR instead of MNIST_DIR
+ * trains on Fashion-MNIST (Debian's dataset-fashion-mnist: /usr/share/datasets/fashion-mnist).
  */
 import { PRESETS, type PresetId, type TrainConfig } from '../src/core/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
 import { Trainer } from '../src/train/trainer';
 import { loadFullDatasetFromDir } from './nodeData';
 
-const dir = process.env.MNIST_DIR;
+const dir = process.env.FASHION_MNIST_DIR ?? process.env.MNIST_DIR;
+const datasetName = process.env.FASHION_MNIST_DIR ? 'Fashion-MNIST' : 'MNIST';
 if (!dir) {
-  console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist');
+  console.error('Set MNIST_DIR (or FASHION_MNIST_DIR) to a folder with the four IDX files, e.g. MNIST_DIR=../shared/data/mnist');
   process.exit(2);
 }
 const epochsOverride = process.env.BENCH_EPOCHS === undefined ? null : Number(process.env.BENCH_EPOCHS);
@@ -25,7 +27,7 @@ if (!isBackendName(requestedBackend)) throw new Error(`unknown backend ${request
 
 await registerOptionalBackends();
 const backend = await initBackend([requestedBackend]);
-const data = loadFullDatasetFromDir(dir, 'MNIST');
+const data = loadFullDatasetFromDir(dir, datasetName);
 
 /**
  * Trains the preset and its float twin side by side, one step of each in turn on the same batches (the twin
@@ -52,7 +54,7 @@ async function runSideBySide(preset: PresetId, config: TrainConfig): Promise<voi
   const floatTest = await float.evaluate(data.test!);
   const steps = ternary.globalStep;
   for (const [quantized, test, ms] of [[true, ternaryTest, ternaryMs], [false, floatTest, floatMs]] as const) {
-    console.log(JSON.stringify({ preset, quantized, backend, epochs: config.epochs, testAcc: test.accuracy, stepMs: ms / steps }));
+    console.log(JSON.stringify({ preset, dataset: datasetName, quantized, backend, epochs: config.epochs, testAcc: test.accuracy, stepMs: ms / steps }));
   }
   console.log(JSON.stringify({ preset, gap: floatTest.accuracy - ternaryTest.accuracy, stepRatio: ternaryMs / floatMs, seconds }));
   ternary.dispose();

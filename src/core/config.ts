@@ -5,7 +5,7 @@
  */
 import type { AugmentationConfig } from './augment';
 import { LayerError, layerActivationCount, mlpLayers, networkPlan, MNIST_INPUT, type LayerSpec, type MapShape } from './layers';
-import type { ActivationQuantizer, WeightQuantizer } from './ternary';
+import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from './ternary';
 
 export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn';
 export type NormKind = 'none' | 'batchnorm';
@@ -22,6 +22,8 @@ export interface ModelConfig {
   weightQuantizer: WeightQuantizer | 'none';
   /** Threshold factor t (see core/ternary.ts). */
   threshold: number;
+  /** One ternary scale and threshold per layer, or per output channel (unit or filter); core/ternary.ts. */
+  weightScale: ScaleGranularity;
   /**
    * Quantizer of each hidden layer's input. The network input (pixels) is quantized to 8 bits whenever this is
    * not 'none', which is lossless for 8-bit images and keeps the first layer integer too.
@@ -55,6 +57,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     layers: mlpLayers([128]),
     weightQuantizer: 'twn',
     threshold: 0.7,
+    weightScale: 'layer',
     activationQuantizer: 'sign',
     norm: 'batchnorm',
     outputNorm: true,
@@ -73,6 +76,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     layers: mlpLayers([512, 512]),
     weightQuantizer: 'absmean',
     threshold: 0.5,
+    weightScale: 'layer',
     activationQuantizer: 'absmax8',
     norm: 'batchnorm',
     outputNorm: false,
@@ -96,6 +100,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     layers: mlpLayers([80, 48]),
     weightQuantizer: 'absmean',
     threshold: 0.5,
+    weightScale: 'layer',
     activationQuantizer: 'absmax8',
     norm: 'batchnorm',
     outputNorm: true,
@@ -127,6 +132,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     ],
     weightQuantizer: 'twn',
     threshold: 0.7,
+    weightScale: 'layer',
     activationQuantizer: 'absmax8',
     norm: 'batchnorm',
     outputNorm: true,
@@ -152,6 +158,7 @@ export const PRESET_LABELS: Record<PresetId, string> = {
 };
 
 export const WEIGHT_QUANTIZERS = ['twn', 'absmean', 'fixed', 'none'] as const;
+export const WEIGHT_SCALES = ['layer', 'channel'] as const;
 export const ACTIVATION_QUANTIZERS = ['none', 'absmax8', 'sign'] as const;
 export const NORM_KINDS = ['none', 'batchnorm'] as const;
 export const HIDDEN_ACTIVATIONS = ['identity', 'relu'] as const;
@@ -234,6 +241,8 @@ function validateFields(input: unknown): TrainConfig {
     layers: validateLayers(c),
     weightQuantizer: oneOf('weight quantizer', c.weightQuantizer, WEIGHT_QUANTIZERS),
     threshold: finiteInRange('threshold t', c.threshold, THRESHOLD_RANGE.min, THRESHOLD_RANGE.max),
+    // Configs from before the choice (checkpoints, autosaves) had one scale per layer.
+    weightScale: c.weightScale === undefined ? 'layer' : oneOf('ternary scale', c.weightScale, WEIGHT_SCALES),
     activationQuantizer: oneOf('activation quantizer', c.activationQuantizer, ACTIVATION_QUANTIZERS),
     norm: oneOf('normalization', c.norm, NORM_KINDS),
     outputNorm: typeof c.outputNorm === 'boolean' ? c.outputNorm : fail('output batch norm must be true or false.'),

@@ -3,7 +3,8 @@
  * slow, obvious reference forward pass: the oracle that the WGSL kernels and the TensorFlow.js evaluation are
  * checked against.
  *
- * Folding. Training computes, per hidden unit j of a layer with ternary scale s:
+ * Folding. Training computes, per hidden unit j of a layer with ternary scale s (one per layer, or s_j per output
+ * channel with weightScale 'channel'):
  *   z_j = s·Σ_k t_jk·q_k·inScale + b_j,   then batch norm  y_j = γ_j·(z_j − μ_j)/√(σ²_j + ε) + β_j.
  * Both are affine in the integer-or-float accumulator acc_j = Σ_k t_jk·q_k, so inference keeps one
  *   y_j = scale_j·(acc_j·inScale) + bias_j,  scale_j = s·g_j,  bias_j = (b_j − μ_j)·g_j + β_j,  g_j = γ_j/√(σ²_j + ε)
@@ -23,7 +24,7 @@
 import type { HiddenActivation, ModelConfig } from './config';
 import type { ConvGeometry } from './layers';
 import { packTernary, unpackTernary, type PackedTernary } from './packing';
-import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarize, type ActivationQuantizer, type WeightQuantizer } from './ternary';
+import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarizeLayer, type ActivationQuantizer, type WeightQuantizer } from './ternary';
 
 /** Plain-array copy of one trained layer (what src/train/model.ts snapshot() returns). */
 export interface LayerSnapshot {
@@ -74,21 +75,20 @@ function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, laye
 /** Quantizes the snapshot at threshold t and folds scales and batch norm (see the header). */
 export function foldModel(
   snapshot: readonly LayerSnapshot[],
-  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'>,
+  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'> & Partial<Pick<ModelConfig, 'weightScale'>>,
   quantizer: WeightQuantizer | 'none',
   threshold: number,
 ): InferenceModel {
   const float = quantizer === 'none';
   const layers = snapshot.map((layer, i): InferenceLayer => {
-    const ternary = ternarize(layer.weight, float ? 'twn' : quantizer, threshold);
+    const ternary = ternarizeLayer(layer.weight, layer.inputSize, layer.outputSize, float ? 'twn' : quantizer, threshold, config.weightScale ?? 'layer');
     const { trits } = ternary;
-    const ternaryScale = float ? 1 : ternary.scale;
     const scale = new Float32Array(layer.outputSize);
     const bias = new Float32Array(layer.outputSize);
     for (let j = 0; j < layer.outputSize; j++) {
       const bn = layer.batchNorm;
       const gain = bn ? bn.gamma[j]! / Math.sqrt(bn.variance[j]! + BATCH_NORM_EPSILON) : 1;
-      scale[j] = ternaryScale * gain;
+      scale[j] = (float ? 1 : ternary.scales[j]!) * gain;
       bias[j] = bn ? (layer.bias[j]! - bn.mean[j]!) * gain + bn.beta[j]! : layer.bias[j]!;
     }
     const isLast = i === snapshot.length - 1;

@@ -9,6 +9,10 @@
  *           clip(round(W/γ), -1, 1), the paper's rule.
  *   fixed   (the seed sketch): Δ = t·FIXED_THRESHOLD_UNIT, an absolute threshold independent of W; s as in twn.
  * Sums run in float64 here; tfjs sums in float32, so the two may disagree on weights within ~1e-6 of Δ.
+ *
+ * Scale granularity: per layer (the above, one Δ and one s for the whole (K, N) matrix), or per output channel
+ * (ternarizeLayer with 'channel': the same rules applied to each column n of W, so each unit or filter has its own
+ * Δ_n and s_n, as TWN and Larq offer for conv layers).
  */
 
 export type WeightQuantizer = 'twn' | 'absmean' | 'fixed';
@@ -50,6 +54,44 @@ export function ternarize(weights: ArrayLike<number>, quantizer: WeightQuantizer
   }
   const scale = quantizer === 'absmean' ? meanAbs(weights) : keptCount === 0 ? 0 : keptSum / keptCount;
   return { trits, scale, threshold };
+}
+
+export type ScaleGranularity = 'layer' | 'channel';
+
+export interface TernaryLayer {
+  /** (K, N) row-major trits, like the latent weights. */
+  trits: Int8Array;
+  /** (N) scale of each output unit (all equal per layer). */
+  scales: Float32Array;
+  /** (N) Δ of each output unit (all equal per layer). */
+  thresholds: Float32Array;
+}
+
+/** weights: (K, N) row-major -> trits and per-unit scales, with one Δ and s per layer or per output channel. */
+export function ternarizeLayer(
+  weights: ArrayLike<number>,
+  inputSize: number,
+  outputSize: number,
+  quantizer: WeightQuantizer,
+  t: number,
+  granularity: ScaleGranularity,
+): TernaryLayer {
+  if (granularity === 'layer') {
+    const { trits, scale, threshold } = ternarize(weights, quantizer, t);
+    return { trits, scales: new Float32Array(outputSize).fill(scale), thresholds: new Float32Array(outputSize).fill(threshold) };
+  }
+  const trits = new Int8Array(inputSize * outputSize);
+  const scales = new Float32Array(outputSize);
+  const thresholds = new Float32Array(outputSize);
+  const column = new Float64Array(inputSize);
+  for (let n = 0; n < outputSize; n++) {
+    for (let k = 0; k < inputSize; k++) column[k] = weights[k * outputSize + n]!;
+    const result = ternarize(column, quantizer, t);
+    for (let k = 0; k < inputSize; k++) trits[k * outputSize + n] = result.trits[k]!;
+    scales[n] = result.scale;
+    thresholds[n] = result.threshold;
+  }
+  return { trits, scales, thresholds };
 }
 
 export interface TritCounts {

@@ -21,7 +21,7 @@ describe('histogram binning', () => {
 describe('layer statistics', () => {
   it('counts trits and sparsity at the threshold; regions follow ±Δ', () => {
     // (in=2, out=3) weights; mean|W| = 0.35; TWN t=1 -> Δ = 0.35
-    const stats = layerWeightStats(Float32Array.from([0.9, -0.1, 0.2, -0.6, 0.3, 0]), 2, 3, 'twn', 1);
+    const stats = layerWeightStats(Float32Array.from([0.9, -0.1, 0.2, -0.6, 0.3, 0]), { inputSize: 2, outputSize: 3, quantizer: 'twn', t: 1 });
     expect(stats.threshold).toBeCloseTo(0.35, 6);
     expect(stats.counts).toEqual({ minus: 1, zero: 4, plus: 1 });
     expect(overallSparsity([stats, stats])).toBeCloseTo(4 / 6, 10);

@@ -4,7 +4,7 @@
  * share of trits that flipped since the previous report. Pure functions; no tensors.
  */
 import type { ConvGeometry } from './layers';
-import { countTrits, flipRatio, sparsity, ternarize, type TritCounts, type WeightQuantizer } from './ternary';
+import { countTrits, flipRatio, sparsity, ternarizeLayer, type ScaleGranularity, type TritCounts, type WeightQuantizer } from './ternary';
 
 export interface Histogram {
   /** Left edge of the first bin. */
@@ -45,32 +45,42 @@ export interface LayerWeightStats {
   conv: ConvGeometry | null;
   /** (in, out) row-major, like the latent weights. */
   trits: Int8Array;
-  scale: number;
+  /** (out) ternary scale of each unit: one value repeated, or one per output channel. */
+  scales: Float32Array;
+  /** Δ, or its mean over the output channels when each has its own (the histogram's ±Δ marks). */
   threshold: number;
+  /** True when each output channel has its own Δ and scale. */
+  perChannel: boolean;
   counts: TritCounts;
   histogram: Histogram;
 }
 
 const HISTOGRAM_BINS = 60;
 
+export interface LayerStatsOptions {
+  inputSize: number;
+  outputSize: number;
+  quantizer: WeightQuantizer;
+  /** Threshold factor t. */
+  t: number;
+  granularity?: ScaleGranularity;
+  conv?: ConvGeometry | null;
+}
+
 /** weights: (in, out) row-major latent weights of one layer. */
-export function layerWeightStats(
-  weights: Float32Array,
-  inputSize: number,
-  outputSize: number,
-  quantizer: WeightQuantizer,
-  t: number,
-  conv: ConvGeometry | null = null,
-): LayerWeightStats {
-  const { trits, scale, threshold } = ternarize(weights, quantizer, t);
+export function layerWeightStats(weights: Float32Array, options: LayerStatsOptions): LayerWeightStats {
+  const { inputSize, outputSize, quantizer, t } = options;
+  const { trits, scales, thresholds } = ternarizeLayer(weights, inputSize, outputSize, quantizer, t, options.granularity ?? 'layer');
+  const threshold = thresholds.length === 0 ? 0 : thresholds.reduce((sum, value) => sum + value, 0) / thresholds.length;
   const range = symmetricRange(weights, threshold);
   return {
     inputSize,
     outputSize,
-    conv,
+    conv: options.conv ?? null,
     trits,
-    scale,
+    scales,
     threshold,
+    perChannel: options.granularity === 'channel',
     counts: countTrits(trits),
     histogram: histogram(weights, HISTOGRAM_BINS, -range, range),
   };

@@ -244,6 +244,7 @@ int main(void)
 describe.each<[string, Partial<TrainConfig>]>([
   ['cnn preset, odd shapes', { ...PRESETS.cnn, augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
   ['binary activations', { ...PRESETS.seed }],
+  ['a ternary scale per output channel', { ...PRESETS.cnn, weightScale: 'channel', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
   ['float twin', { ...PRESETS.cnn, weightQuantizer: 'none', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
 ])('a CNN (%s) exports to ONNX', (_, base) => {
   // Kernels 5 and 3, 'valid' and 'same', stride 2, channel counts that are not multiples of 4, a pool of 3.

@@ -116,7 +116,7 @@ export class TernaryNetwork {
   effectiveWeight(layerIndex: number): tf.Tensor2D {
     const weight = this.layers[layerIndex]!.weight;
     if (this.config.weightQuantizer === 'none') return weight as tf.Tensor2D;
-    return ternaryWeightSte(weight, this.threshold, this.config.weightQuantizer, this.config.steClip) as tf.Tensor2D;
+    return ternaryWeightSte(weight, this.threshold, this.config.weightQuantizer, this.config.steClip, this.config.weightScale) as tf.Tensor2D;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng';
-import { quantizeAbsmax8, ternarize, type WeightQuantizer } from '../core/ternary';
+import { quantizeAbsmax8, ternarize, ternarizeLayer, type WeightQuantizer } from '../core/ternary';
 import { absmax8Ste, signSte, ternaryParts, ternaryWeightSte } from './quantizers';
 import * as tf from './tf';
 
@@ -28,6 +28,27 @@ describe('tfjs ternary quantizers match core', () => {
     // float32 (tfjs) vs float64 (core) sums may differ for a weight within ~1e-7 of Δ; none should here.
     expect(disagreements).toBe(0);
     expect((await scale.data())[0]).toBeCloseTo(reference.scale, 5);
+  });
+
+  it.each<[WeightQuantizer, number]>([
+    ['twn', 0.7],
+    ['absmean', 0.5],
+    ['fixed', 1],
+  ])('%s at t = %f per output channel: same trits and 32 scales as core', async (quantizer, t) => {
+    // Columns of very different magnitudes, so one Δ for all would zero the small ones.
+    const columnScaled = Float32Array.from(latent, (w, i) => w * (1 + (i % 32)));
+    const reference = ternarizeLayer(columnScaled, 64, 32, quantizer, t, 'channel');
+    const { trits, scale } = ternaryParts(tf.tensor2d(columnScaled, [64, 32]), quantizer, tf.scalar(t), 'channel');
+    expect(scale.shape).toEqual([1, 32]);
+    // (tfjs gives -0 for sign(w)·0.)
+    expect(Array.from(await trits.data(), (v) => v + 0)).toEqual(Array.from(reference.trits));
+    const scales = await scale.data();
+    reference.scales.forEach((s, n) => expect(scales[n]).toBeCloseTo(s, 5));
+    expect(new Set(reference.scales).size).toBe(32);
+    // The per-layer rule on the same weights zeroes most of the small columns; per channel they keep their trits.
+    const perLayer = ternarizeLayer(columnScaled, 64, 32, quantizer, t, 'layer');
+    const zerosInColumn0 = (tritsOf: ArrayLike<number>) => Array.from({ length: 64 }, (_, k) => tritsOf[k * 32]).filter((v) => v === 0).length;
+    if (quantizer !== 'fixed') expect(zerosInColumn0(reference.trits)).toBeLessThan(zerosInColumn0(perLayer.trits));
   });
 });
 

@@ -10,7 +10,7 @@
  * weights and the threshold t) is passed in as an input, never captured from a closure.
  */
 import * as tf from './tf';
-import { ABSMAX_LEVELS, FIXED_THRESHOLD_UNIT, type WeightQuantizer } from '../core/ternary';
+import { ABSMAX_LEVELS, FIXED_THRESHOLD_UNIT, type ScaleGranularity, type WeightQuantizer } from '../core/ternary';
 
 interface GradientRule {
   value: tf.Tensor;
@@ -24,23 +24,26 @@ export function customOp(rule: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => G
   );
 }
 
-/** Ternary values as tensors: trits in {-1,0,1} (same shape as w) and the scalar scale; W ≈ scale·trits. */
+/**
+ * Ternary values as tensors: trits in {-1,0,1} (same shape as w) and the scale, W ≈ scale·trits. Per layer the
+ * scale is a scalar; per output channel ('channel', w of shape (K, N)) each column gets its own Δ and scale, (1, N).
+ */
 export function ternaryParts(
   w: tf.Tensor,
   quantizer: WeightQuantizer,
   t: tf.Scalar,
-): { trits: tf.Tensor; scale: tf.Scalar; absW: tf.Tensor } {
+  granularity: ScaleGranularity = 'layer',
+): { trits: tf.Tensor; scale: tf.Tensor; absW: tf.Tensor } {
   return tf.tidy(() => {
+    // Reductions over the whole tensor, or over axis 0 (the K inputs of each output column) kept as (1, N).
+    const reduce = (fn: typeof tf.mean, x: tf.Tensor) => (granularity === 'channel' ? fn(x, 0, true) : fn(x));
     const absW = tf.abs(w);
-    const meanAbsW = tf.mean(absW);
+    const meanAbsW = reduce(tf.mean, absW);
     const threshold = quantizer === 'fixed' ? tf.mul(t, FIXED_THRESHOLD_UNIT) : tf.mul(t, meanAbsW);
     const keep = tf.cast(tf.greater(absW, threshold), 'float32');
     const trits = tf.mul(tf.sign(w), keep);
-    const scale =
-      quantizer === 'absmean'
-        ? meanAbsW
-        : tf.div(tf.sum(tf.mul(absW, keep)), tf.maximum(tf.sum(keep), 1));
-    return { trits, scale: scale as tf.Scalar, absW };
+    const scale = quantizer === 'absmean' ? meanAbsW : tf.div(reduce(tf.sum, tf.mul(absW, keep)), tf.maximum(reduce(tf.sum, keep), 1));
+    return { trits, scale, absW };
   });
 }
 
@@ -48,10 +51,10 @@ export function ternaryParts(
  * w: latent weights (any shape); t: threshold factor (scalar). Forward: scale·trits. Backward: dy where
  * |w| ≤ clip, else 0; no gradient to t (the threshold is a setting, not learned).
  */
-export function ternaryWeightSte(w: tf.Tensor, t: tf.Scalar, quantizer: WeightQuantizer, clip: number): tf.Tensor {
+export function ternaryWeightSte(w: tf.Tensor, t: tf.Scalar, quantizer: WeightQuantizer, clip: number, granularity: ScaleGranularity = 'layer'): tf.Tensor {
   const op = customOp(([latent, threshold], save) => {
     // |W| is kept for the backward pass's clip mask rather than recomputed there.
-    const { trits, scale, absW } = ternaryParts(latent!, quantizer, threshold as tf.Scalar);
+    const { trits, scale, absW } = ternaryParts(latent!, quantizer, threshold as tf.Scalar, granularity);
     save([absW]);
     return {
       value: tf.mul(trits, scale),

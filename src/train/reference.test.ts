@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, type PresetId } from '../core/config';
 import { mlpLayers, type LayerSpec } from '../core/layers';
+import type { ScaleGranularity } from '../core/ternary';
 import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/inference';
 import * as tf from './tf';
@@ -29,14 +30,16 @@ const SMALL_CNN: LayerSpec[] = [
   { kind: 'dense', units: 32 },
 ];
 
-describe.each<[string, PresetId, LayerSpec[]]>([
+describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?]>([
   ['seed', 'seed', mlpLayers([128])],
   ['b158-mlp', 'b158-mlp', mlpLayers([96, 64])],
   ['cnn (a small one)', 'cnn', SMALL_CNN],
   ['a CNN with binary activations (seed quantizers)', 'seed', SMALL_CNN],
-])('%s: tfjs forward = core reference on packed weights', (_, preset, layers) => {
+  ['a CNN with a ternary scale per output channel', 'cnn', SMALL_CNN, 'channel'],
+  ['an MLP with a ternary scale per output unit', 'b158-mlp', mlpLayers([96, 64]), 'channel'],
+])('%s: tfjs forward = core reference on packed weights', (_, preset, layers, weightScale = 'layer') => {
   it('agrees on predictions for 500 validation images, at two thresholds', async () => {
-    const config = { ...PRESETS[preset], layers, epochs: 1 };
+    const config = { ...PRESETS[preset], layers, weightScale, epochs: 1 };
     const trainer = new Trainer(config, data);
     for (let i = 0; i < 40; i++) await trainer.step();
     const count = 500;

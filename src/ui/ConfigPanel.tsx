@@ -5,6 +5,7 @@ import {
   NORM_KINDS,
   PRESET_LABELS,
   WEIGHT_QUANTIZERS,
+  WEIGHT_SCALES,
   type PresetId,
   type TrainConfig,
 } from '../core/config';
@@ -72,6 +73,7 @@ export function ConfigPanel() {
       </label>
       <LayerEditor key={`${presetId}-${revision}`} disabled={locked} />
       <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />
+      <SelectField label="Ternary scale (per layer or per output channel)" field="weightScale" options={WEIGHT_SCALES} disabled={locked} />
       <SelectField label="Activation quantizer" field="activationQuantizer" options={ACTIVATION_QUANTIZERS} disabled={locked} />
       <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />
       <SelectField label="Hidden activation" field="hiddenActivation" options={HIDDEN_ACTIVATIONS} disabled={locked} />

@@ -43,7 +43,7 @@ function LayerHistogram({ layer, index }: { layer: LayerWeightStats; index: numb
     context.textAlign = 'right';
     context.fillText(layer.histogram.max.toFixed(3), CANVAS_WIDTH, CANVAS_HEIGHT - 2);
     context.textAlign = 'center';
-    context.fillText(`±Δ = ±${layer.threshold.toFixed(3)}`, CANVAS_WIDTH / 2, CANVAS_HEIGHT - 2);
+    context.fillText(`${layer.perChannel ? 'mean ' : ''}±Δ = ±${layer.threshold.toFixed(3)}`, CANVAS_WIDTH / 2, CANVAS_HEIGHT - 2);
   }, [layer]);
   const total = layer.trits.length;
   const c = layer.counts;

@@ -71,7 +71,7 @@ export function WeightHeatmap() {
       return;
     }
     const trit = layer.trits[hit.input * layer.outputSize + hit.unit]!;
-    setHover({ ...hit, trit, value: trit * layer.scale });
+    setHover({ ...hit, trit, value: trit * (layer.scales[hit.unit] ?? 0) });
   };
 
   const shape = layerShapes[layerIndex];

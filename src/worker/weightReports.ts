@@ -2,7 +2,7 @@
  * Builds the ternary views of a trainer's latent weights (core/weightStats.ts does the math) and the
  * accuracy-versus-sparsity sweep. Runs in the worker, so the UI thread only paints.
  */
-import { countTrits, sparsity, ternarize, type WeightQuantizer } from '../core/ternary';
+import { countTrits, sparsity, ternarizeLayer, type WeightQuantizer } from '../core/ternary';
 import { layerWeightStats, overallFlipRatio, overallSparsity } from '../core/weightStats';
 import type { SweepPoint, WeightReport } from '../protocol/messages';
 import type { Trainer } from '../train/trainer';
@@ -36,7 +36,14 @@ export class WeightReporter {
     }
     const quantizer = viewQuantizer(trainer);
     const layers = snapshot.map((layer) =>
-      layerWeightStats(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold, layer.conv ?? null),
+      layerWeightStats(layer.weight, {
+        inputSize: layer.inputSize,
+        outputSize: layer.outputSize,
+        quantizer,
+        t: threshold,
+        granularity: trainer.config.weightScale,
+        conv: layer.conv ?? null,
+      }),
     );
     const trits = layers.map((layer) => layer.trits);
     const flipRatio = overallFlipRatio(this.previousTrits, trits);
@@ -75,7 +82,7 @@ export async function sweepThreshold(
     for (const threshold of SWEEP_THRESHOLDS) {
       trainer.model.setThreshold(threshold);
       const counts = snapshot
-        .map((layer) => countTrits(ternarize(layer.weight, quantizer, threshold).trits))
+        .map((layer) => countTrits(ternarizeLayer(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold, trainer.config.weightScale).trits))
         .reduce((a, b) => ({ minus: a.minus + b.minus, zero: a.zero + b.zero, plus: a.plus + b.plus }));
       points.push({ threshold, sparsity: sparsity(counts), accuracy: await evaluate() });
     }
