@@ -134,9 +134,20 @@ export function buildCortexM0Plus(dir: string): ArmSizes {
     .filter((f) => f.endsWith('.su'))
     .flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'))
     .map((line) => ({ name: line.split('\t')[0]!.split(':').pop()!, bytes: Number(line.split('\t')[1]) }));
-  // bitnet_predict calls add_row and the two helpers (each a leaf): its frame plus the deepest callee.
+  // The engine's call chains from bitnet_predict (a function the compiler inlined has no frame of its own: its
+  // caller's frame holds it): the deepest chain's frames added up.
   const frame = (name: string): number => stackUsage.find((s) => s.name === name)?.bytes ?? 0;
-  const stackBytes = frame('bitnet_predict') + Math.max(frame('add_row'), frame('div_round_half_even'), frame('round_shift_add'));
+  const chains = [
+    ['add_row'],
+    ['div_round_half_even'],
+    ['round_shift_add'],
+    ['unit_output', 'round_shift_add'],
+    ['requantize', 'div_round_half_even'],
+    ['conv_layer', 'conv_position', 'add_row'],
+    ['conv_layer', 'conv_position', 'div_round_half_even'],
+    ['conv_layer', 'unit_output', 'round_shift_add'],
+  ];
+  const stackBytes = frame('bitnet_predict') + Math.max(...chains.map((chain) => chain.reduce((sum, name) => sum + frame(name), 0)));
   const nm = execFileSync('arm-none-eabi-nm', ['-u', ...objects], { encoding: 'utf8' });
   const undefinedSymbols = [...new Set(nm.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter((s) => s && !s.endsWith(':')))].sort();
   return { text, data, bss, flashBytes: text + data, ramBytes: data + bss, stackBytes, undefinedSymbols };

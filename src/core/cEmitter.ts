@@ -36,8 +36,19 @@ export interface CExportOptions {
   appVersion: string;
 }
 
+/** Values of a layer's output kept per example: the pooled map of a conv layer, the units of a dense one. */
+function outputValues(layer: IntegerLayer): number {
+  return layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize;
+}
+
 function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
-  return model.layers.map((layer) => ({ inputSize: layer.inputSize, outputSize: layer.outputSize, epilogue: layer.epilogue.kind }));
+  return model.layers.map((layer) => ({
+    inputSize: layer.inputSize,
+    outputSize: layer.outputSize,
+    outputValues: outputValues(layer),
+    conv: layer.conv !== null,
+    epilogue: layer.epilogue.kind,
+  }));
 }
 
 export function integerModelFootprint(model: IntegerModel, packing: TritPacking): McuFootprint {
@@ -60,12 +71,18 @@ function describeLayer(layer: IntegerLayer, index: number): string {
       : layer.epilogue.kind === 'requantize'
         ? `8-bit codes (fixed point F = ${layer.epilogue.fractionBits}${layer.epilogue.relu ? ', ReLU' : ''})`
         : `class scores (fixed point F = ${layer.epilogue.fractionBits})`;
-  return ` *   layer ${index}: ${layer.inputSize} -> ${layer.outputSize}, ${inputs} in, ${outputs} out`;
+  const conv = layer.conv;
+  const shape = conv
+    ? `conv ${conv.kernel}×${conv.kernel} stride ${conv.stride} on ${conv.input.height}×${conv.input.width}×${conv.input.channels} -> ${conv.output.height}×${conv.output.width}×${layer.outputSize}${conv.pool ? `, max pool ${conv.pool} -> ${conv.pooled.height}×${conv.pooled.width}×${layer.outputSize}` : ''}`
+    : `${layer.inputSize} -> ${layer.outputSize}`;
+  return ` *   layer ${index}: ${shape}, ${inputs} in, ${outputs} out`;
 }
 
 function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
-  const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map((l) => l.outputSize));
+  const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map(outputValues));
+  const hasConv = model.layers.some((l) => l.conv !== null);
+  const maxMap = Math.max(1, ...model.layers.filter((l) => l.conv !== null).map(outputValues));
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
 /*
@@ -79,7 +96,9 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_TRITS_PER_BYTE ${TRITS_PER_BYTE[packing]}
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
-#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden layer: int8 activation codes */
+#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
+#define BITNET_HAS_CONV ${hasConv ? 1 : 0}${hasConv ? `
+#define BITNET_MAX_MAP ${maxMap}  /* largest pooled conv map: int32 outputs before requantisation */` : ''}
 #define BITNET_REQUANTIZE_CLAMP ${REQUANTIZE_CLAMP}  /* |Y| before requantisation: 127·Y fits an int32 */
 #define BITNET_SCALE_MANTISSA_LIMIT ${SCALE_MANTISSA_LIMIT}  /* per-sample scales s < 2^14, so |acc·s·m| < 2^52 */
 
@@ -100,6 +119,18 @@ typedef struct {
     uint8_t row_phase;  /* trits left over per row: output_size % BITNET_TRITS_PER_BYTE */
     uint8_t epilogue;
     uint8_t relu;
+#if BITNET_HAS_CONV
+    uint16_t in_channels; /* conv layers (kernel > 0): input map (in_height, in_width, in_channels), NHWC */
+    uint8_t in_height;
+    uint8_t in_width;
+    uint8_t kernel;        /* 0: a dense layer */
+    uint8_t stride;
+    uint8_t pad_top;
+    uint8_t pad_left;
+    uint8_t pool;          /* max-pool window and stride; 0: none */
+    uint8_t pooled_height; /* the output map after pooling */
+    uint8_t pooled_width;
+#endif
 } bitnet_layer;
 
 extern const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS];
@@ -122,6 +153,7 @@ function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFo
 `,
   ];
   const entries: string[] = [];
+  const hasConv = model.layers.some((layer) => layer.conv !== null);
   model.layers.forEach((layer, l) => {
     const { inputSize: K, outputSize: N } = layer;
     const packed = packTritStream(layer.trits, packing);
@@ -140,7 +172,13 @@ function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFo
     }
     const epilogue = e.kind === 'sign' ? 'BITNET_EPILOGUE_SIGN' : e.kind === 'requantize' ? 'BITNET_EPILOGUE_REQUANTIZE' : 'BITNET_EPILOGUE_SCORES';
     const relu = e.kind !== 'sign' && e.relu ? 1 : 0;
-    entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u},`);
+    const c = layer.conv;
+    const convFields = !hasConv
+      ? ''
+      : c
+        ? `, ${c.input.channels}u, ${c.input.height}u, ${c.input.width}u, ${c.kernel}u, ${c.stride}u, ${c.padTop}u, ${c.padLeft}u, ${c.pool}u, ${c.pooled.height}u, ${c.pooled.width}u`
+        : ', 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u';
+    entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u${convFields}},`);
   });
   parts.push(`const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS] = {\n${entries.join('\n')}\n};\n`);
   return parts.join('\n');

@@ -56,6 +56,9 @@ export const BITNET_ENGINE_C = `/*
  *   before 8-bit codes: Y_j = round(acc_j·s·m_j / 2^(k_j - e)) + B_j, ReLU if set,
  *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
  *   class scores:       Y_j as above
+ * A conv layer (BITNET_HAS_CONV) runs the same per output position over the taps inside its input map (rows in
+ * (ky, kx, c) order, taps outside read 0), keeps the largest output of each pool window in map_values, and
+ * requantises the whole pooled map with one max|Y|; only the pooled map is ever stored.
  * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet_model.h.
  * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/integerModel.ts.
  */
@@ -68,6 +71,9 @@ export const BITNET_ENGINE_C = `/*
 
 static int32_t accumulators[BITNET_MAX_UNITS];
 static int8_t activations[2][BITNET_MAX_HIDDEN];
+#if BITNET_HAS_CONV
+static int32_t map_values[BITNET_MAX_MAP]; /* a conv layer's pooled outputs (Y or signs) before requantisation */
+#endif
 
 /* round(n / d) with ties to even; d > 0. Used once per non-zero input and per requantised unit, never per trit. */
 static int32_t div_round_half_even(int32_t n, int32_t d)
@@ -173,6 +179,119 @@ static void add_row(const uint8_t *p, uint32_t phase, uint32_t n, int32_t x)
 #error "BITNET_TRITS_PER_BYTE must be 4 or 5"
 #endif
 
+/* The unit's output from its accumulator: +1/-1 before a sign, else Y_j (ReLU applied). */
+static int32_t unit_output(const bitnet_layer *layer, uint32_t j, int32_t acc, int32_t scale, int32_t exponent)
+{
+    if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
+        const int32_t v = acc * scale;
+        const int32_t t = layer->threshold[j];
+        return (layer->direction[j] > 0 ? v >= t : v <= t) ? 1 : -1;
+    } else {
+        const int64_t product = (int64_t)acc * scale * layer->multiplier[j];
+        int32_t y = round_shift_add(product, (int32_t)layer->shift[j] - exponent, layer->bias[j]);
+        if (layer->relu != 0u && y < 0) {
+            y = 0;
+        }
+        return y;
+    }
+}
+
+/* values (count) -> 8-bit codes round(127·Y / max|Y|) in out, and the new per-sample scale s·2^e = max|Y|. */
+static void requantize(int32_t *values, uint32_t count, int8_t *out, int32_t *scale, int32_t *exponent)
+{
+    int32_t gamma = 0;
+    uint32_t j;
+    for (j = 0; j < count; j++) {
+        int32_t y = values[j];
+        if (y > BITNET_REQUANTIZE_CLAMP) {
+            y = BITNET_REQUANTIZE_CLAMP;
+        } else if (y < -BITNET_REQUANTIZE_CLAMP) {
+            y = -BITNET_REQUANTIZE_CLAMP;
+        }
+        values[j] = y;
+        if ((y < 0 ? -y : y) > gamma) {
+            gamma = y < 0 ? -y : y;
+        }
+    }
+    for (j = 0; j < count; j++) {
+        out[j] = (int8_t)(gamma == 0 ? 0 : div_round_half_even(127 * values[j], gamma));
+    }
+    *exponent = 0;
+    while ((gamma >> *exponent) >= BITNET_SCALE_MANTISSA_LIMIT) {
+        (*exponent)++;
+    }
+    *scale = *exponent == 0 ? gamma : (gamma + ((int32_t)1 << (*exponent - 1))) >> *exponent;
+}
+
+#if BITNET_HAS_CONV
+/* accumulators (N) of a conv layer at output position (oy, ox): codes, or the image's codes when codes is NULL. */
+static void conv_position(const bitnet_layer *layer, const int8_t *codes, const uint8_t *image, int32_t max_pixel, uint32_t oy, uint32_t ox)
+{
+    const uint32_t n = layer->output_size;
+    const uint8_t *p = layer->trits;
+    uint32_t phase = 0;
+    uint32_t ky;
+    uint32_t kx;
+    uint32_t c;
+    memset(accumulators, 0, n * sizeof accumulators[0]);
+    for (ky = 0; ky < layer->kernel; ky++) {
+        const int32_t iy = (int32_t)(oy * layer->stride + ky) - (int32_t)layer->pad_top;
+        for (kx = 0; kx < layer->kernel; kx++) {
+            const int32_t ix = (int32_t)(ox * layer->stride + kx) - (int32_t)layer->pad_left;
+            const int inside = iy >= 0 && iy < (int32_t)layer->in_height && ix >= 0 && ix < (int32_t)layer->in_width;
+            const uint32_t base = inside ? ((uint32_t)iy * layer->in_width + (uint32_t)ix) * layer->in_channels : 0u;
+            for (c = 0; c < layer->in_channels; c++) {
+                if (inside) {
+                    int32_t x;
+                    if (codes != NULL) {
+                        x = codes[base + c];
+                    } else {
+                        x = image[base + c] == 0u ? 0 : div_round_half_even(127 * (int32_t)image[base + c], max_pixel);
+                    }
+                    if (x != 0) {
+                        add_row(p, phase, n, x);
+                    }
+                }
+                p += layer->row_bytes;
+                phase += layer->row_phase;
+                if (phase >= BITNET_TRITS_PER_BYTE) {
+                    phase -= BITNET_TRITS_PER_BYTE;
+                    p++;
+                }
+            }
+        }
+    }
+}
+
+/* A conv layer: the largest output of each pool window into map_values, (pooled_height, pooled_width, N). */
+static void conv_layer(const bitnet_layer *layer, const int8_t *codes, const uint8_t *image, int32_t max_pixel, int32_t scale, int32_t exponent)
+{
+    const uint32_t n = layer->output_size;
+    const uint32_t window = layer->pool != 0u ? layer->pool : 1u;
+    uint32_t py;
+    uint32_t px;
+    uint32_t dy;
+    uint32_t dx;
+    uint32_t j;
+    for (py = 0; py < layer->pooled_height; py++) {
+        for (px = 0; px < layer->pooled_width; px++) {
+            int32_t *target = &map_values[((uint32_t)py * layer->pooled_width + px) * n];
+            for (dy = 0; dy < window; dy++) {
+                for (dx = 0; dx < window; dx++) {
+                    conv_position(layer, codes, image, max_pixel, py * window + dy, px * window + dx);
+                    for (j = 0; j < n; j++) {
+                        const int32_t y = unit_output(layer, j, accumulators[j], scale, exponent);
+                        if ((dy == 0u && dx == 0u) || y > target[j]) {
+                            target[j] = y;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+#endif
+
 int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES])
 {
     const int8_t *codes = NULL; /* this layer's input codes; NULL: the image itself */
@@ -197,6 +316,26 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
         const uint8_t *p = layer->trits;
         uint32_t phase = 0;
 
+#if BITNET_HAS_CONV
+        if (layer->kernel != 0u) {
+            const uint32_t count = (uint32_t)layer->pooled_height * layer->pooled_width * n;
+            int8_t *out = activations[out_buffer];
+            conv_layer(layer, codes, image, max_pixel, scale, exponent);
+            if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
+                for (j = 0; j < count; j++) {
+                    out[j] = (int8_t)map_values[j];
+                }
+                scale = 1;
+                exponent = 0;
+            } else {
+                requantize(map_values, count, out, &scale, &exponent);
+            }
+            codes = out;
+            out_buffer ^= 1;
+            continue;
+        }
+#endif
+
         memset(accumulators, 0, n * sizeof accumulators[0]);
         for (k = 0; k < layer->input_size; k++) {
             int32_t x;
@@ -220,9 +359,7 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
         if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
             int8_t *out = activations[out_buffer];
             for (j = 0; j < n; j++) {
-                const int32_t v = accumulators[j] * scale;
-                const int32_t t = layer->threshold[j];
-                out[j] = (int8_t)((layer->direction[j] > 0 ? v >= t : v <= t) ? 1 : -1);
+                out[j] = (int8_t)unit_output(layer, j, accumulators[j], scale, exponent);
             }
             codes = out;
             out_buffer ^= 1;
@@ -232,12 +369,7 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
         }
 
         for (j = 0; j < n; j++) {
-            const int64_t product = (int64_t)accumulators[j] * scale * layer->multiplier[j];
-            int32_t y = round_shift_add(product, (int32_t)layer->shift[j] - exponent, layer->bias[j]);
-            if (layer->relu != 0u && y < 0) {
-                y = 0;
-            }
-            accumulators[j] = y;
+            accumulators[j] = unit_output(layer, j, accumulators[j], scale, exponent);
         }
 
         if (layer->epilogue == BITNET_EPILOGUE_SCORES) {
@@ -251,27 +383,7 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
             return best;
         } else {
             int8_t *out = activations[out_buffer];
-            int32_t gamma = 0;
-            for (j = 0; j < n; j++) {
-                int32_t y = accumulators[j];
-                if (y > BITNET_REQUANTIZE_CLAMP) {
-                    y = BITNET_REQUANTIZE_CLAMP;
-                } else if (y < -BITNET_REQUANTIZE_CLAMP) {
-                    y = -BITNET_REQUANTIZE_CLAMP;
-                }
-                accumulators[j] = y;
-                if ((y < 0 ? -y : y) > gamma) {
-                    gamma = y < 0 ? -y : y;
-                }
-            }
-            for (j = 0; j < n; j++) {
-                out[j] = (int8_t)(gamma == 0 ? 0 : div_round_half_even(127 * accumulators[j], gamma));
-            }
-            exponent = 0;
-            while ((gamma >> exponent) >= BITNET_SCALE_MANTISSA_LIMIT) {
-                exponent++;
-            }
-            scale = exponent == 0 ? gamma : (gamma + ((int32_t)1 << (exponent - 1))) >> exponent;
+            requantize(accumulators, n, out, &scale, &exponent);
             codes = out;
             out_buffer ^= 1;
         }

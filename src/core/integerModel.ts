@@ -27,9 +27,16 @@
  * (TensorFlow Lite's quantized multiplier, with 20 instead of 31 bits so that |acc·s·m| < 2^18·2^14·2^20 = 2^52
  * stays exact in a float64 here and in an int64 in C). The next layer's codes are round(127·Y_j / max|Y|): the
  * common factor 2^F cancels, and max|Y| carries the scale on. Division is integer (round half to even, as tfjs).
+ *
+ * Conv layers (core/layers.ts) do the same per output position: acc_j sums the trits of the taps inside the map
+ * (HWIO rows, taps outside read 0), the epilogue gives Y_j (or ±1 before a sign), and a max pool keeps the largest
+ * Y_j (or sign) of each window, computed window by window so that only the pooled map is stored. Y is monotonic in
+ * y for each channel, so this pools what the reference pools, up to the rounding of Y. The next layer's codes are
+ * requantised over the whole pooled map (one max|Y| per example), as the reference's absmax is.
  */
 import type { InferenceModel } from './inference';
-import { CONV_LAYERS_PROBLEM, FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
+import type { ConvGeometry } from './layers';
+import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
 import { unpackTernary } from './packing';
 import { ABSMAX_LEVELS } from './ternary';
 
@@ -63,6 +70,8 @@ export interface IntegerLayer {
   /** (K, N) row-major trits, input-major as training holds them. */
   trits: Int8Array;
   epilogue: SignEpilogue | FixedPointEpilogue;
+  /** Set for a conv layer: K = kernel²·C_in, applied at every position, then the max pool. */
+  conv: ConvGeometry | null;
 }
 
 export interface IntegerModel {
@@ -92,7 +101,6 @@ export class IntegerExportError extends Error {
 
 /** Why a model cannot run integer-only, or null when it can. */
 export function integerOnlyProblem(model: Pick<InferenceModel, 'layers' | 'float'>): string | null {
-  if (model.layers.some((layer) => layer.conv !== null)) return CONV_LAYERS_PROBLEM;
   if (model.float) return FLOAT_WEIGHTS_PROBLEM;
   if (model.layers.some((layer) => layer.inputQuantizer === 'none')) return FLOAT_ACTIVATIONS_PROBLEM;
   return null;
@@ -157,7 +165,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
         else threshold[j] = clampInt32(Math.floor(-bias / r));
         if ((relu || r === 0 || nonZeros[j] === 0) && direction[j] === -1) direction[j] = 1;
       }
-      layers.push({ inputSize: K, outputSize: N, input, trits, epilogue: { kind: 'sign', threshold, direction } });
+      layers.push({ inputSize: K, outputSize: N, input, trits, epilogue: { kind: 'sign', threshold, direction }, conv: layer.conv });
       inputMagnitude = 1;
       return;
     }
@@ -179,6 +187,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
       input,
       trits,
       epilogue: { kind: isLast ? 'scores' : 'requantize', multiplier, shift, bias, relu, fractionBits },
+      conv: layer.conv,
     });
     inputMagnitude = bound;
     previousFractionBits = fractionBits;
@@ -212,6 +221,59 @@ export function normalizeScale(gamma: number): { mantissa: number; exponent: num
   return { mantissa, exponent };
 }
 
+/** One unit's output from its accumulator: ±1 before a sign, else the fixed-point Y (ReLU applied, int32). */
+function unitOutput(layer: IntegerLayer, j: number, acc: number, scaleMantissa: number, scaleExponent: number): number {
+  const epilogue = layer.epilogue;
+  if (epilogue.kind === 'sign') {
+    const v = acc * scaleMantissa;
+    const t = epilogue.threshold[j]!;
+    return (epilogue.direction[j]! > 0 ? v >= t : v <= t) ? 1 : -1;
+  }
+  const y = clampInt32(roundShift(acc * scaleMantissa * epilogue.multiplier[j]!, epilogue.shift[j]! - scaleExponent) + epilogue.bias[j]!);
+  return epilogue.relu && y < 0 ? 0 : y;
+}
+
+/**
+ * A conv layer on one example: codes (H, W, C_in) -> the pooled outputs (H'', W'', N), each the largest unit
+ * output over its pool window (the window itself without a pool).
+ */
+function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMantissa: number, scaleExponent: number): Int32Array {
+  const { input, kernel, stride, padTop, padLeft, pool, pooled } = layer.conv!;
+  const N = layer.outputSize;
+  const window = pool || 1;
+  const out = new Int32Array(pooled.height * pooled.width * N);
+  const acc = new Float64Array(N);
+  for (let py = 0; py < pooled.height; py++)
+    for (let px = 0; px < pooled.width; px++) {
+      const target = (py * pooled.width + px) * N;
+      for (let dy = 0; dy < window; dy++)
+        for (let dx = 0; dx < window; dx++) {
+          const oy = py * window + dy;
+          const ox = px * window + dx;
+          acc.fill(0);
+          for (let ky = 0; ky < kernel; ky++) {
+            const iy = oy * stride + ky - padTop;
+            if (iy < 0 || iy >= input.height) continue;
+            for (let kx = 0; kx < kernel; kx++) {
+              const ix = ox * stride + kx - padLeft;
+              if (ix < 0 || ix >= input.width) continue;
+              for (let c = 0; c < input.channels; c++) {
+                const x = codes[(iy * input.width + ix) * input.channels + c]!;
+                if (x === 0) continue;
+                const row = ((ky * kernel + kx) * input.channels + c) * N;
+                for (let j = 0; j < N; j++) acc[j]! += layer.trits[row + j]! * x;
+              }
+            }
+          }
+          for (let j = 0; j < N; j++) {
+            const y = unitOutput(layer, j, acc[j]!, scaleMantissa, scaleExponent);
+            if ((dy === 0 && dx === 0) || y > out[target + j]!) out[target + j] = y;
+          }
+        }
+    }
+  return out;
+}
+
 /** pixels: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them. */
 export function integerForward(model: IntegerModel, pixels: Uint8Array, batch: number): Int32Array {
   const scores = new Int32Array(batch * model.classCount);
@@ -220,48 +282,42 @@ export function integerForward(model: IntegerModel, pixels: Uint8Array, batch: n
     const image = pixels.subarray(b * K0, (b + 1) * K0);
     let maxPixel = 0;
     for (let k = 0; k < K0; k++) maxPixel = Math.max(maxPixel, image[k]!);
-    let codes = new Int32Array(K0);
+    let codes: Int32Array = new Int32Array(K0);
     for (let k = 0; k < K0; k++) codes[k] = image[k] === 0 ? 0 : divRoundHalfEven(ABSMAX_LEVELS * image[k]!, maxPixel);
     let scaleMantissa = maxPixel;
     let scaleExponent = 0;
     for (const layer of model.layers) {
       const N = layer.outputSize;
-      const acc = new Float64Array(N);
-      for (let k = 0; k < layer.inputSize; k++) {
-        const x = codes[k]!;
-        if (x === 0) continue;
-        const row = k * N;
-        for (let j = 0; j < N; j++) acc[j]! += layer.trits[row + j]! * x;
+      let out: Int32Array;
+      if (layer.conv) {
+        out = convolveInteger(layer, codes, scaleMantissa, scaleExponent);
+      } else {
+        const acc = new Float64Array(N);
+        for (let k = 0; k < layer.inputSize; k++) {
+          const x = codes[k]!;
+          if (x === 0) continue;
+          const row = k * N;
+          for (let j = 0; j < N; j++) acc[j]! += layer.trits[row + j]! * x;
+        }
+        out = Int32Array.from({ length: N }, (_, j) => unitOutput(layer, j, acc[j]!, scaleMantissa, scaleExponent));
       }
-      const out = new Int32Array(N);
       const epilogue = layer.epilogue;
       if (epilogue.kind === 'sign') {
-        for (let j = 0; j < N; j++) {
-          const v = acc[j]! * scaleMantissa;
-          const t = epilogue.threshold[j]!;
-          out[j] = (epilogue.direction[j]! > 0 ? v >= t : v <= t) ? 1 : -1;
-        }
         codes = out;
         scaleMantissa = 1;
         scaleExponent = 0;
         continue;
-      }
-      for (let j = 0; j < N; j++) {
-        const product = acc[j]! * scaleMantissa * epilogue.multiplier[j]!;
-        let y = clampInt32(roundShift(product, epilogue.shift[j]! - scaleExponent) + epilogue.bias[j]!);
-        if (epilogue.relu && y < 0) y = 0;
-        out[j] = y;
       }
       if (epilogue.kind === 'scores') {
         scores.set(out, b * model.classCount);
         break;
       }
       let gamma = 0;
-      for (let j = 0; j < N; j++) {
+      for (let j = 0; j < out.length; j++) {
         out[j] = Math.max(-REQUANTIZE_CLAMP, Math.min(REQUANTIZE_CLAMP, out[j]!));
         gamma = Math.max(gamma, Math.abs(out[j]!));
       }
-      for (let j = 0; j < N; j++) out[j] = gamma === 0 ? 0 : divRoundHalfEven(ABSMAX_LEVELS * out[j]!, gamma);
+      for (let j = 0; j < out.length; j++) out[j] = gamma === 0 ? 0 : divRoundHalfEven(ABSMAX_LEVELS * out[j]!, gamma);
       const normalized = normalizeScale(gamma);
       codes = out;
       scaleMantissa = normalized.mantissa;

@@ -20,6 +20,8 @@ export interface LayerFootprintShape {
    * for a conv layer, which dominates a CNN's RAM. Defaults to outputSize.
    */
   outputValues?: number;
+  /** A conv layer: the engine's conv code, the larger layer table entry and the int32 pooled map come along. */
+  conv?: boolean;
   /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
   epilogue: 'sign' | 'requantize' | 'scores';
 }
@@ -40,11 +42,16 @@ export interface McuFootprint {
 }
 
 /** Code of bitnet_engine.c at -Os for a Cortex-M0+ (text), by packing; measured with arm-none-eabi-size. */
-export const ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 1090, base4: 1106 };
-/** Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os). */
-export const ENGINE_STACK_BYTES = 120;
-/** sizeof(bitnet_layer) on a 32-bit target: six pointers, three uint16, four uint8 fields, padded. */
+export const ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 1076, base4: 1070 };
+/** What the conv code (BITNET_HAS_CONV) adds to it, measured the same way. */
+export const CONV_ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 578, base4: 600 };
+/** Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os); with conv layers. */
+export const ENGINE_STACK_BYTES = 136;
+export const CONV_ENGINE_STACK_BYTES = 232;
+/** sizeof(bitnet_layer) on a 32-bit target: six pointers, three uint16, four uint8 fields, padded; with conv layers
+ * one uint16 and nine uint8 more. */
 export const LAYER_TABLE_ENTRY_BYTES = 36;
+export const CONV_LAYER_TABLE_ENTRY_BYTES = 48;
 
 export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking): McuFootprint {
   let trits = 0;
@@ -54,6 +61,8 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
   let maxHidden = 1;
   let largestLayer = 0;
   let largestLayerBytes = -1;
+  let maxMap = 1;
+  const hasConv = layers.some((layer) => layer.conv);
   const layerFlashBytes: number[] = [];
   layers.forEach((layer, index) => {
     const count = layer.inputSize * layer.outputSize;
@@ -68,6 +77,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
     if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputValues ?? layer.outputSize);
+    if (layer.conv) maxMap = Math.max(maxMap, layer.outputValues ?? layer.outputSize);
     layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
@@ -77,16 +87,17 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
   const rodata =
     layers.reduce((sum, layer) => sum + align4(packedByteCount(layer.inputSize * layer.outputSize, packing)), 0) +
     parameterBytes +
-    LAYER_TABLE_ENTRY_BYTES * layers.length +
+    (hasConv ? CONV_LAYER_TABLE_ENTRY_BYTES : LAYER_TABLE_ENTRY_BYTES) * layers.length +
     (packing === 'base3' ? 8 : 0);
   return {
     trits,
     weightBytes,
     bitsPerWeight: trits === 0 ? 0 : (8 * weightBytes) / trits,
     parameterBytes,
-    flashBytes: ENGINE_CODE_BYTES[packing] + rodata,
-    ramBytes: 4 * maxUnits + 2 * align4(maxHidden),
-    stackBytes: ENGINE_STACK_BYTES,
+    flashBytes: ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + rodata,
+    // int32 accumulators, two int8 code buffers, and for CNNs the int32 pooled map before requantisation.
+    ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxMap : 0),
+    stackBytes: hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES,
     largestLayer,
     layerFlashBytes,
   };
@@ -141,12 +152,8 @@ export const FLOAT_WEIGHTS_PROBLEM =
 export const FLOAT_ACTIVATIONS_PROBLEM =
   'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
 
-export const CONV_LAYERS_PROBLEM =
-  'This network has conv layers: the integer-only C export covers dense layers so far (ONNX exports CNNs).';
-
 /** Why a configuration cannot be exported as integer-only C, or null when it can. */
 export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer' | 'layers'>): string | null {
-  if (config.layers.some((layer) => layer.kind !== 'dense' && layer.kind !== 'flatten')) return CONV_LAYERS_PROBLEM;
   if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
   if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
   return null;
@@ -163,6 +170,7 @@ export function configFootprint(
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,
+    conv: layer.conv !== null,
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
   }));
   return mcuFootprint(shapes, packing);

@@ -4,7 +4,7 @@
  * ONNX Runtime reproduces the reference's logits; for a Cortex-M0+ the objects reference no floating point and no
  * malloc and have the size core's footprint model says; an emulated Cortex-M3 predicts what the host predicts.
  * Hostile models too: t = 0 and t = 2, a zero-variance unit, negative γ, a layer whose trits are all zero.
- * CNNs go to ONNX (Conv, MaxPool) with the same proof; the C export covers MLPs so far and says so.
+ * CNNs too: ONNX (Conv, MaxPool) and C (conv and pool in the integer engine) with the same proofs.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
 import { mlpLayers, type LayerSpec } from '../core/layers';
-import { configFootprint, CONV_LAYERS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
+import { configFootprint, FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import { imageSetFromIdx, splitEmbedded, type ImageSet } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
@@ -242,11 +242,11 @@ int main(void)
 });
 
 describe.each<[string, Partial<TrainConfig>]>([
-  ['cnn preset, odd shapes', { ...PRESETS.cnn, augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
+  ['cnn preset, odd shapes', { ...PRESETS.cnn, weightScale: 'layer', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
   ['binary activations', { ...PRESETS.seed }],
   ['a ternary scale per output channel', { ...PRESETS.cnn, weightScale: 'channel', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
   ['float twin', { ...PRESETS.cnn, weightQuantizer: 'none', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
-])('a CNN (%s) exports to ONNX', (_, base) => {
+])('a CNN (%s) exports', (_, base) => {
   // Kernels 5 and 3, 'valid' and 'same', stride 2, channel counts that are not multiples of 4, a pool of 3.
   const layers: LayerSpec[] = [
     { kind: 'conv2d', filters: 6, kernel: 5, stride: 1, padding: 'valid' },
@@ -257,11 +257,14 @@ describe.each<[string, Partial<TrainConfig>]>([
     { kind: 'dense', units: 24 },
   ];
   const config = { ...PRESETS.cnn, ...base, layers, batchSize: 32, epochs: 1 } as TrainConfig;
+  const float = config.weightQuantizer === 'none';
+  let model: InferenceModel;
 
-  it('ONNX Runtime gives the reference logits on 1,000 validation images (Conv, MaxPool, int8 trits)', { timeout: 120_000 }, async () => {
-    const trained = await trainedSnapshot(config, 25);
-    const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
-    const model = foldModel(trained, config, config.weightQuantizer === 'none' ? 'none' : quantizer, config.threshold);
+  beforeAll(async () => {
+    model = foldModel(await trainedSnapshot(config, 25), config, config.weightQuantizer, config.threshold);
+  }, 120_000);
+
+  it('ONNX Runtime gives the reference logits on 1,000 validation images (Conv, MaxPool, int8 trits)', async () => {
     const pixels = validation.pixels.subarray(0, COUNT * 784);
     const referenceLogits = referenceForward(model, pixels, COUNT);
     const bytes = exportOnnx(model, { preset: 'cnn', appVersion: 'test', metadata: {} });
@@ -275,11 +278,45 @@ describe.each<[string, Partial<TrainConfig>]>([
     for (let i = 0; i < onnxLogits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(onnxLogits[i]! - referenceLogits[i]!));
     // Integer accumulators and the same float32 epilogue: exact for ternary weights; the float twin sums floats in
     // another order.
-    expect(maxDifference).toBeLessThanOrEqual(config.weightQuantizer === 'none' ? 1e-3 : 0);
+    expect(maxDifference).toBeLessThanOrEqual(float ? 1e-3 : 0);
     expect(share(argmaxRows(onnxLogits, COUNT, 10), argmaxRows(referenceLogits, COUNT, 10), COUNT)).toBeGreaterThanOrEqual(0.999);
   });
 
-  it('the C export refuses it with a message', () => {
-    expect(integerOnlyConfigProblem(config)).toBe(CONV_LAYERS_PROBLEM);
+  it.runIf(float)('the float twin gets a message instead of C', () => {
+    expect(integerOnlyConfigProblem(config)).toBe(FLOAT_WEIGHTS_PROBLEM);
   });
+
+  it.skipIf(float)('C (cc, strict flags) computes integerForward exactly, which agrees with the reference', () => {
+    const pixels = validation.pixels.subarray(0, COUNT * 784);
+    const { integer, files } = emit(model, 'base3', 'cnn');
+    expect(files['bitnet_model.h']).toContain('#define BITNET_HAS_CONV 1');
+    const scores = integerForward(integer, pixels, COUNT);
+    const reference = argmaxRows(referenceForward(model, pixels, COUNT), COUNT, 10);
+    expect(share(predictionsOf(scores, COUNT), reference, COUNT)).toBeGreaterThanOrEqual(0.99);
+    const dir = writeExport(files);
+    const fromC = runHost(buildHost(dir), pixels, 200);
+    expect(Array.from(fromC.scores)).toEqual(Array.from(scores.subarray(0, 200 * 10)));
+    expect(runExample(dir).ok).toBe(true);
+  });
+
+  it.runIf(runArm && !float).each<TritPacking>(['base3', 'base4'])(
+    'Cortex-M0+ (%s): no floating point, the size core estimates (feature maps counted); QEMU Cortex-M3 = host',
+    (packing) => {
+      const { integer, files } = emit(model, packing, 'cnn');
+      const dir = writeExport(files);
+      const sizes = buildCortexM0Plus(dir);
+      expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
+      const estimate = integerModelFootprint(integer, packing);
+      console.log(`cnn ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
+      expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+      expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
+      const planned = configFootprint(config, packing);
+      expect(Math.abs(planned.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(planned.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+      const host = runHost(buildHost(dir), validation.pixels, 8);
+      const emulated = runCortexM3(dir, validation.pixels, 8);
+      expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
+    },
+  );
 });
