@@ -183,19 +183,24 @@ export class Trainer {
     return chunks;
   }
 
-  /** Accuracy and mean loss of the model (at its current threshold) on `set`: one device readback. */
+  /**
+   * Accuracy and mean loss of the model (at its current threshold) on `set`: one device readback. Each chunk's
+   * activations are freed before the next (a CNN's maps for 1,000 images are hundreds of MB; all chunks of a
+   * 10,000-image set at once ran the WASM backend out of memory).
+   */
   async evaluate(set: ImageSet): Promise<Evaluation> {
     const chunks = this.chunksOf(set); // outside tidy, which would dispose the cache
-    const totals = tf.tidy(() => {
-      let correct: tf.Tensor = tf.scalar(0);
-      let lossSum: tf.Tensor = tf.scalar(0);
-      for (const chunk of chunks) {
+    let totals: tf.Tensor = tf.zeros([2]);
+    for (const chunk of chunks) {
+      const next = tf.tidy(() => {
         const logits = this.model.forward(chunk.x, false);
-        correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), chunk.labels), 'float32')));
-        lossSum = tf.add(lossSum, tf.mul(tf.losses.softmaxCrossEntropy(chunk.y, logits), chunk.x.shape[0]));
-      }
-      return tf.stack([correct, lossSum]);
-    });
+        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), chunk.labels), 'float32'));
+        const lossSum = tf.mul(tf.losses.softmaxCrossEntropy(chunk.y, logits), chunk.x.shape[0]);
+        return tf.add(totals, tf.stack([correct, lossSum]));
+      });
+      totals.dispose();
+      totals = next;
+    }
     const [correct, lossSum] = await totals.data();
     totals.dispose();
     return { accuracy: correct! / set.count, loss: lossSum! / set.count, count: set.count };
@@ -204,7 +209,10 @@ export class Trainer {
   /** Predicted class of every example of `set` (argmax of the logits), read back once. */
   async predict(set: ImageSet): Promise<Uint8Array> {
     const chunks = this.chunksOf(set);
-    const predictions = tf.tidy(() => tf.concat(chunks.map((chunk) => tf.argMax(this.model.forward(chunk.x, false), 1))));
+    // One tidy per chunk, so that only the argmaxes outlive it (see evaluate).
+    const perChunk = chunks.map((chunk) => tf.tidy(() => tf.argMax(this.model.forward(chunk.x, false), 1)));
+    const predictions = tf.concat(perChunk);
+    tf.dispose(perChunk);
     const values = await predictions.data();
     predictions.dispose();
     return Uint8Array.from(values);
@@ -213,10 +221,12 @@ export class Trainer {
   /** Predicted class and its softmax probability for every example of `set`: one readback of (2, n). */
   async predictWithConfidence(set: ImageSet): Promise<{ predicted: Uint8Array; confidence: Float32Array }> {
     const chunks = this.chunksOf(set);
+    const perChunk = chunks.map((chunk) => tf.tidy(() => this.model.forward(chunk.x, false)));
     const stacked = tf.tidy(() => {
-      const logits = tf.concat(chunks.map((chunk) => this.model.forward(chunk.x, false)));
+      const logits = tf.concat(perChunk);
       return tf.stack([tf.cast(tf.argMax(logits, 1), 'float32'), tf.max(tf.softmax(logits), 1)]);
     });
+    tf.dispose(perChunk);
     const values = (await stacked.data()) as Float32Array;
     stacked.dispose();
     return { predicted: Uint8Array.from(values.subarray(0, set.count)), confidence: values.slice(set.count) };
