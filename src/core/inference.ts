@@ -210,7 +210,7 @@ export function convolve(layer: InferenceLayer, a: Float32Array, inScale: number
   return geometry.pool ? maxPool(map, output, geometry.pool) : map;
 }
 
-/** map: (H, W, C) -> (⌊H/size⌋, ⌊W/size⌋, C), the max of each size × size window. */
+/** map: (H, W, C) -> (⌊H/size⌋, ⌊W/size⌋, C), the max of each size × size block (the pool's stride is its size). */
 export function maxPool(map: Float32Array, shape: { height: number; width: number; channels: number }, size: number): Float32Array {
   const height = Math.floor(shape.height / size);
   const width = Math.floor(shape.width / size);
