@@ -141,12 +141,16 @@ export interface InferenceSlice {
   kernelBench: { rows: KernelBenchRow[]; path: InferencePath; backend: string } | null;
   /** Which kernel task runs now, if any. */
   kernelTask: 'evaluate' | 'benchmark' | null;
-  prediction: { probabilities: Float32Array; path: InferencePath; milliseconds: number; featureMaps: FeatureMap[] } | null;
+  /**
+   * The newest drawing's answer: `milliseconds` the inference itself took in the worker, `roundTripMs` from the
+   * request leaving the page to the answer arriving (what a user waits: a training step or report may go first).
+   */
+  prediction: { probabilities: Float32Array; path: InferencePath; milliseconds: number; roundTripMs: number; featureMaps: FeatureMap[] } | null;
   workerReportedInferencePath: (path: InferencePath, adapter: string, hasDot4: boolean) => void;
   userStartedKernelTask: (task: 'evaluate' | 'benchmark') => void;
   workerReportedKernelEvaluation: (result: KernelEvaluation) => void;
   workerReportedKernelBench: (rows: KernelBenchRow[], path: InferencePath, backend: string) => void;
-  workerClassified: (probabilities: Float32Array, path: InferencePath, milliseconds: number, featureMaps: FeatureMap[]) => void;
+  workerClassified: (probabilities: Float32Array, path: InferencePath, milliseconds: number, roundTripMs: number, featureMaps: FeatureMap[]) => void;
   predictionCleared: () => void;
   kernelTaskFailed: () => void;
 }
@@ -360,7 +364,7 @@ const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (se
   userStartedKernelTask: (kernelTask) => set({ kernelTask }),
   workerReportedKernelEvaluation: (kernelEvaluation) => set({ kernelEvaluation, kernelTask: null }),
   workerReportedKernelBench: (rows, path, backend) => set({ kernelBench: { rows, path, backend }, kernelTask: null }),
-  workerClassified: (probabilities, path, milliseconds, featureMaps) => set({ prediction: { probabilities, path, milliseconds, featureMaps } }),
+  workerClassified: (probabilities, path, milliseconds, roundTripMs, featureMaps) => set({ prediction: { probabilities, path, milliseconds, roundTripMs, featureMaps } }),
   predictionCleared: () => set({ prediction: null }),
   kernelTaskFailed: () => set({ kernelTask: null }),
 });

@@ -230,7 +230,9 @@ function onWorkerEvent(event: WorkerEvent): void {
       return;
     case 'classification':
       // Only the answer to the newest drawing counts; older ones arrive late and are dropped.
-      if (event.requestId === latestClassifyRequest) store.workerClassified(event.probabilities, event.path, event.milliseconds, event.featureMaps);
+      if (event.requestId === latestClassifyRequest) {
+        store.workerClassified(event.probabilities, event.path, event.milliseconds, performance.now() - latestClassifySentAt, event.featureMaps);
+      }
       return;
     case 'export-ready':
       saveFile(event.fileName, event.bytes, event.format === 'c' ? 'application/zip' : 'application/octet-stream');
@@ -422,6 +424,8 @@ export function benchmarkKernels(): void {
 }
 
 let latestClassifyRequest = 0;
+/** When the newest classification request left the page (performance.now), for the answer's round trip. */
+let latestClassifySentAt = 0;
 
 /** pixels: the 28×28 model input, or null for an empty canvas (no prediction, not a guess). */
 export function classifyDrawing(pixels: Uint8Array | null): void {
@@ -431,6 +435,7 @@ export function classifyDrawing(pixels: Uint8Array | null): void {
     return;
   }
   const copy = pixels.slice();
+  latestClassifySentAt = performance.now();
   send({ type: 'classify', requestId: latestClassifyRequest, pixels: copy }, [copy.buffer]);
 }
 

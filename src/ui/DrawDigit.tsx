@@ -174,9 +174,9 @@ export function DrawDigit() {
           <div className="prediction-line">
             Prediction: <strong data-testid="prediction" className="prediction">{predicted ?? ''}</strong>
           </div>
-          <div className="muted" data-testid="prediction-path">
+          <div className="muted" data-testid="prediction-path" data-round-trip-ms={prediction ? Math.round(prediction.roundTripMs) : undefined}>
             {prediction && probabilities
-              ? `${prediction.path === 'webgpu' ? 'WGSL ternary kernels' : 'CPU reference'} · ${prediction.milliseconds.toFixed(1)} ms`
+              ? `${prediction.path === 'webgpu' ? 'WGSL ternary kernels' : 'CPU reference'} · ${prediction.milliseconds.toFixed(1)} ms · answered ${prediction.roundTripMs.toFixed(0)} ms after asking`
               : strokeCount > 0
                 ? 'classifying…'
                 : 'Nothing drawn yet.'}

@@ -201,6 +201,25 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('drawings sent faster than answers are coalesced: only the newest is answered, once', async () => {
+    const h = harness();
+    await ready(h);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 2, 'two steps');
+    // Three strokes of one drawing arrive while a step runs; the answers to the first two would be dropped by the page.
+    for (const requestId of [11, 12, 13]) void h.session.receive({ type: 'classify', requestId, pixels: embedded.validation.pixels.slice(requestId * 784, (requestId + 1) * 784) });
+    await h.waitFor(() => h.events.some((e) => e.type === 'classification'), 'the classification');
+    const stepAtAnswer = h.lastStep();
+    await h.waitFor(() => h.lastStep() > stepAtAnswer + 1, 'training to go on');
+    await h.session.receive({ type: 'pause' });
+    const answers = h.events.filter((e): e is Extract<WorkerEvent, { type: 'classification' }> => e.type === 'classification');
+    expect(answers.map((answer) => answer.requestId)).toEqual([13]);
+    // A drawing sent after that answer gets its own.
+    await h.session.receive({ type: 'classify', requestId: 14, pixels: embedded.validation.pixels.slice(0, 784) });
+    expect(h.events.filter((e) => e.type === 'classification').length).toBe(2);
+    h.session.dispose();
+  });
+
   it('a CNN trains here, and a drawn digit gets its conv layers\' feature maps with the answer', async () => {
     const h = harness();
     const cnn: TrainConfig = {

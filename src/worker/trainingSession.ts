@@ -81,6 +81,12 @@ export class TrainingSession {
   private threshold = 0.7;
   /** The newest slider value not yet applied; older ones are skipped (coalesced). */
   private pendingThreshold: number | null = null;
+  /**
+   * The newest drawing not yet classified. A drawing changes with every stroke and the page re-asks at each weight
+   * report; only the newest answer is shown, so one queued task answers the newest request and older ones are
+   * skipped (each answer rebuilds the folded model while training goes on).
+   */
+  private pendingClassify: { requestId: number; pixels: Uint8Array } | null = null;
   private pendingLossSteps: number[] = [];
   private slowestStepMs = 0;
   private pendingLosses: number[] = [];
@@ -168,6 +174,11 @@ export class TrainingSession {
         return this.enqueue(() => this.applyThreshold());
       case 'start':
         return this.enqueue(() => this.start());
+      case 'classify': {
+        const taskQueued = this.pendingClassify !== null;
+        this.pendingClassify = { requestId: request.requestId, pixels: request.pixels };
+        return taskQueued ? this.queue : this.enqueue(() => this.classifyNewest());
+      }
       default:
         return this.enqueue(() => this.handle(request));
     }
@@ -178,7 +189,7 @@ export class TrainingSession {
     return this.queue;
   }
 
-  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-threshold' | 'start' }>): Promise<void> {
+  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-threshold' | 'start' | 'classify' }>): Promise<void> {
     switch (request.type) {
       case 'load-dataset':
         return this.loadData(request.source);
@@ -193,8 +204,6 @@ export class TrainingSession {
       case 'kernel-evaluate':
       case 'kernel-benchmark':
         return this.runKernelTask(request);
-      case 'classify':
-        return this.classify(request.requestId, request.pixels);
       case 'export':
         return this.exportModel(request);
       case 'restore':
@@ -737,7 +746,13 @@ export class TrainingSession {
     }
   }
 
-  /** Answered between two training steps, with the weights of that moment. */
+  /** The newest drawing, answered between two training steps with the weights of that moment. */
+  private async classifyNewest(): Promise<void> {
+    const request = this.pendingClassify;
+    this.pendingClassify = null;
+    if (request) await this.classify(request.requestId, request.pixels);
+  }
+
   private async classify(requestId: number, pixels: Uint8Array): Promise<void> {
     if (!this.trainer) throw new Error('There is no model yet: load data and train first.');
     const started = this.deps.now();
