@@ -12,8 +12,8 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await playground.presetSelect.selectOption('cnn');
   const rows = page.getByTestId('layer-row');
   await expect(rows).toHaveCount(6);
-  await expect(rows.first()).toHaveAttribute('data-layer', 'conv2d 16 3×3 same');
-  await expect(page.getByTestId('layer-plan')).toContainText('conv 28×28×1→28×28×16, pooled 14×14×16');
+  await expect(rows.first()).toHaveAttribute('data-layer', 'conv2d 32 3×3 same');
+  await expect(page.getByTestId('layer-plan')).toContainText('conv 28×28×1→28×28×32, pooled 14×14×32');
 
   // A shape that does not fit gets core's message at once, and Train refuses it with the same message.
   await page.getByTestId('layers-text').fill('conv2d:8:3:4:same,conv2d:8:3:4:same,conv2d:8:3:4:same,maxpool2d:2,flatten');
@@ -32,17 +32,17 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await page.getByTestId('layer-add').click();
   await expect(rows).toHaveCount(7);
   await page.getByTestId('layer-remove').last().click();
-  await expect(page.getByTestId('layers-text')).toHaveValue('conv2d:16:3:1:same,maxpool2d:2,conv2d:32:3:1:same,maxpool2d:2,flatten,dense:128');
+  await expect(page.getByTestId('layers-text')).toHaveValue('conv2d:32:3:1:same,maxpool2d:2,conv2d:32:3:1:same,maxpool2d:2,flatten,dense:128');
 
   await playground.startTraining();
   await expect.poll(() => playground.stepCount(), { timeout: 120_000 }).toBeGreaterThan(30);
   await playground.pause();
 
-  // Conv filters as 3×3 tiles; the second conv layer has 16 input channels to choose from.
+  // Conv filters as 3×3 tiles; the second conv layer has 32 input channels to choose from.
   const layerSelect = page.getByLabel('Layer', { exact: true });
-  await expect(layerSelect.locator('option')).toHaveText(['layer 1 (conv 3×3×1→16)', 'layer 2 (conv 3×3×16→32)', 'layer 3 (1568→128)', 'layer 4 (128→10)']);
+  await expect(layerSelect.locator('option')).toHaveText(['layer 1 (conv 3×3×1→32)', 'layer 2 (conv 3×3×32→32)', 'layer 3 (1568→128)', 'layer 4 (128→10)']);
   await layerSelect.selectOption({ index: 1 });
-  await expect(page.getByTestId('heatmap-channel').locator('option')).toHaveCount(16);
+  await expect(page.getByTestId('heatmap-channel').locator('option')).toHaveCount(32);
   await page.getByTestId('heatmap-channel').selectOption({ index: 5 });
   const heatmap = page.getByTestId('weight-heatmap');
   await expect.poll(async () => heatmap.evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height])).toEqual([6 * 4 - 1, 6 * 4 - 1]);
@@ -58,8 +58,8 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await expect(page.getByTestId('prediction')).not.toHaveText('', { timeout: 30_000 });
   const maps = page.getByTestId('feature-map');
   await expect(maps).toHaveCount(2);
-  await expect(maps.first()).toHaveAttribute('data-channels', '16');
-  await expect(maps.first()).toContainText('16 maps of 14×14');
+  await expect(maps.first()).toHaveAttribute('data-channels', '32');
+  await expect(maps.first()).toContainText('32 maps of 14×14');
 
   // Both exports take CNNs: integer-only C (conv and pool in the engine) and ONNX.
   const [cZip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-c').click()]);

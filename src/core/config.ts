@@ -117,14 +117,15 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     augmentScale: 0.05,
   },
   /**
-   * A LeNet-like ternary CNN: two 3×3 conv layers (16 and 32 filters, 'same' padding), each followed by batch
-   * norm, ReLU and a 2×2 max pool, then a 128-unit dense layer. About 1.2 M multiply-accumulates per image (3× a
-   * LeNet-5): a step of 64 images takes about 140 ms on a 2-core CPU with tfjs WASM, 10 epochs about 20 minutes.
-   * Measured (bench:accuracy, full MNIST, 10 epochs): 99.31 %, float twin 99.40 %.
+   * A LeNet-like ternary CNN: two 3×3 conv layers (32 filters each, 'same' padding), each followed by batch norm,
+   * ReLU and a 2×2 max pool, then a 128-unit dense layer; a ternary scale per output channel. About 2.2 M
+   * multiply-accumulates per image: a step of 64 images takes about 230 ms on a 2-core CPU with tfjs WASM, 10 epochs
+   * about 33 minutes. Measured (bench:accuracy, full MNIST, 10 epochs): 99.37 %, float twin 99.40 %; 16 and 32
+   * filters with one scale per layer and lighter augmentation gave 99.31 %, float twin 99.40 %.
    */
   cnn: {
     layers: [
-      { kind: 'conv2d', filters: 16, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'conv2d', filters: 32, kernel: 3, stride: 1, padding: 'same' },
       { kind: 'maxpool2d', size: 2 },
       { kind: 'conv2d', filters: 32, kernel: 3, stride: 1, padding: 'same' },
       { kind: 'maxpool2d', size: 2 },
@@ -133,7 +134,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     ],
     weightQuantizer: 'twn',
     threshold: 0.7,
-    weightScale: 'layer',
+    weightScale: 'channel',
     activationQuantizer: 'absmax8',
     norm: 'batchnorm',
     outputNorm: true,
@@ -144,10 +145,11 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     batchSize: 64,
     epochs: 10,
     seed: 42,
-    // Small shifts, rotations and scalings, as for mcu-16k: a CNN of this size overfits MNIST within 10 epochs.
-    augmentShift: 1.5,
-    augmentRotation: 5,
-    augmentScale: 0.05,
+    // Shifts, rotations and scalings: a CNN of this size overfits MNIST within 10 epochs (±1.5 px, ±5°, ±5 %
+    // gave 99.34 %, this 99.37 %).
+    augmentShift: 2,
+    augmentRotation: 10,
+    augmentScale: 0.1,
   },
 };
 
@@ -155,7 +157,7 @@ export const PRESET_LABELS: Record<PresetId, string> = {
   seed: 'seed — 784-128-10, ternary weights, binary activations',
   'b158-mlp': 'b158-mlp — BitNet b1.58 MLP 784-512-512-10, 8-bit activations',
   'mcu-16k': 'mcu-16k — 784-80-48-10 for a 16 KB / 2 KB microcontroller, augmented, 30 epochs',
-  cnn: 'cnn — ternary CNN: conv 3×3 ×16, pool, conv 3×3 ×32, pool, dense 128, 8-bit activations',
+  cnn: 'cnn — ternary CNN: conv 3×3 ×32, pool, conv 3×3 ×32, pool, dense 128, 8-bit activations',
 };
 
 export const WEIGHT_QUANTIZERS = ['twn', 'absmean', 'fixed', 'none'] as const;

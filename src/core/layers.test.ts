@@ -6,20 +6,20 @@ describe('layer lists', () => {
   it('walk the cnn preset to its shapes: conv, pool, conv, pool, dense, output', () => {
     const plan = networkPlan(PRESETS.cnn.layers);
     expect(plan.map((layer) => [layer.kind, layer.inputSize, layer.outputSize])).toEqual([
-      ['conv2d', 9, 16],
-      ['conv2d', 144, 32],
+      ['conv2d', 9, 32],
+      ['conv2d', 288, 32],
       ['dense', 7 * 7 * 32, 128],
       ['dense', 128, 10],
     ]);
-    expect(plan[0]!.conv).toMatchObject({ output: { height: 28, width: 28, channels: 16 }, pool: 2, pooled: { height: 14, width: 14, channels: 16 }, padTop: 1, padLeft: 1 });
-    expect(plan.map(layerMacs).reduce((a, b) => a + b)).toBe(784 * 9 * 16 + 196 * 144 * 32 + 1568 * 128 + 1280);
+    expect(plan[0]!.conv).toMatchObject({ output: { height: 28, width: 28, channels: 32 }, pool: 2, pooled: { height: 14, width: 14, channels: 32 }, padTop: 1, padLeft: 1 });
+    expect(plan.map(layerMacs).reduce((a, b) => a + b)).toBe(784 * 9 * 32 + 196 * 288 * 32 + 1568 * 128 + 1280);
     expect(plan[3]!.isOutput).toBe(true);
   });
 
   it('an MLP is flatten then dense layers, named as before', () => {
     expect(networkPlan(mlpLayers([128])).map((layer) => [layer.inputSize, layer.outputSize])).toEqual([[784, 128], [128, 10]]);
     expect(networkSummary(mlpLayers([512, 512]))).toBe('784-512-512-10');
-    expect(networkSummary(PRESETS.cnn.layers)).toBe('conv2d 16 3×3 same, maxpool2d 2, conv2d 32 3×3 same, maxpool2d 2, flatten, dense 128, dense 10');
+    expect(networkSummary(PRESETS.cnn.layers)).toBe('conv2d 32 3×3 same, maxpool2d 2, conv2d 32 3×3 same, maxpool2d 2, flatten, dense 128, dense 10');
   });
 
   it.each([
@@ -35,7 +35,7 @@ describe('layer lists', () => {
 
   it('travel as text and back', () => {
     const layers: LayerSpec[] = [...PRESETS.cnn.layers, { kind: 'conv2d', filters: 3, kernel: 5, stride: 2, padding: 'valid' }];
-    expect(formatLayerList(PRESETS.cnn.layers)).toBe('conv2d:16:3:1:same,maxpool2d:2,conv2d:32:3:1:same,maxpool2d:2,flatten,dense:128');
+    expect(formatLayerList(PRESETS.cnn.layers)).toBe('conv2d:32:3:1:same,maxpool2d:2,conv2d:32:3:1:same,maxpool2d:2,flatten,dense:128');
     expect(parseLayerList(formatLayerList(layers))).toEqual(layers);
     expect(parseLayerList('dense:abc,mystery:1')).toEqual([{ kind: 'dense', units: 'abc' }, { kind: 'mystery' }]);
     expect(parseLayerList('')).toEqual([]);
