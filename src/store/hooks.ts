@@ -1,6 +1,31 @@
 /** Small selector hooks: components subscribe to the fields they show, never to the whole store. */
+import { startTransition, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useAppStore } from './store';
+import { shallow } from 'zustand/shallow';
+import { useAppStore, type AppState } from './store';
+
+/**
+ * The selected fields, taken into React in a transition: for the live charts. zustand's hooks re-render
+ * synchronously (useSyncExternalStore), so each update rendered a chart with all of recharts' work in one task of
+ * the main thread; in a transition React renders in slices of a few milliseconds, runs the effects (where recharts
+ * updates its own store) in a later task, and the page stays responsive between them. A chart may show a report a
+ * frame later than the numbers beside it. `select` must be a module-level function (it is an effect dependency).
+ */
+function useTransitionedSelector<T>(select: (state: AppState) => T): T {
+  const [value, setValue] = useState(() => select(useAppStore.getState()));
+  useEffect(() => {
+    let shown = select(useAppStore.getState());
+    // The store may have changed between the first render and this subscription.
+    startTransition(() => setValue((previous) => (shallow(previous, shown) ? previous : shown)));
+    return useAppStore.subscribe((state) => {
+      const next = select(state);
+      if (shallow(shown, next)) return;
+      shown = next;
+      startTransition(() => setValue(next));
+    });
+  }, [select]);
+  return value;
+}
 
 export const useStatus = () => useAppStore(useShallow((s) => ({ status: s.status, detail: s.statusDetail })));
 export const useBackend = () => useAppStore(useShallow((s) => ({ backend: s.backend, note: s.backendNote, timings: s.backendTimings })));
@@ -24,9 +49,15 @@ export const useProgress = () =>
       epochs: s.config.epochs,
     })),
   );
-export const useLossSeries = () => useAppStore((s) => s.lossSeries);
-export const useAccuracySeries = () =>
-  useAppStore(useShallow((s) => ({ validation: s.validationSeries, epochs: s.epochSeries })));
+const selectLossCurves = (s: AppState) => ({ loss: s.lossSeries, twinLoss: s.twinLossSeries });
+const selectAccuracyCurves = (s: AppState) => ({ validation: s.validationSeries, epochs: s.epochSeries, twinValidation: s.twinValidationSeries });
+const selectSparsitySeries = (s: AppState) => s.sparsitySeries;
+/** The loss chart's series (ternary and float twin), in a transition (see useTransitionedSelector). */
+export const useLossCurves = () => useTransitionedSelector(selectLossCurves);
+/** The accuracy chart's series, in a transition. */
+export const useAccuracyCurves = () => useTransitionedSelector(selectAccuracyCurves);
+/** The sparsity chart's series, in a transition. */
+export const useSparsitySeries = () => useTransitionedSelector(selectSparsitySeries);
 export const useStoreActions = () =>
   useAppStore(
     useShallow((s) => ({
@@ -36,7 +67,6 @@ export const useStoreActions = () =>
     })),
   );
 export const useWeightReport = () => useAppStore((s) => s.weightReport);
-export const useSparsitySeries = () => useAppStore((s) => s.sparsitySeries);
 export const useSweep = () => useAppStore((s) => s.sweep);
 export const useThresholdEvaluation = () => useAppStore((s) => s.thresholdEvaluation);
 export const useThreshold = () => useAppStore((s) => s.config.threshold);

@@ -1,10 +1,15 @@
 /**
  * Live curves. Animation is off and series are bounded (core/series.ts), so recharts redraws in a few ms even
- * after hours of training.
+ * after hours of training. Every axis has interval={0}: by default recharts measures each tick label in the DOM
+ * (getBoundingClientRect, a forced layout) on every render to drop labels that would overlap, which took a
+ * large part of a chart's render while training; a numeric axis has five ticks, which never overlap. Tick labels
+ * are PlainTick for the same reason.
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useAccuracySeries, useLossSeries, useTwinFigures } from '../store/hooks';
+import { useAccuracyCurves, useLossCurves, useTwinFigures } from '../store/hooks';
 import { percent } from './format';
+import { PlainTick } from './PlainTick';
+import { StaticLineShape } from './StaticLine';
 
 /** The cost of ternary weights, live: the float twin's validation accuracy against the run's, and both step times. */
 export function TwinGap() {
@@ -31,21 +36,20 @@ export function TwinGap() {
 }
 
 export function LossChart() {
-  const series = useLossSeries();
-  const { twinLoss } = useTwinFigures();
+  const { loss: series, twinLoss } = useLossCurves();
   return (
     <figure className="chart" data-testid="loss-chart" data-points={series.length}>
       <figcaption>Training loss</figcaption>
       <ResponsiveContainer width="100%" height={220}>
         <LineChart margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis domain={[0, 'auto']} width={50} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} interval={0} tick={<PlainTick />} />
+          <YAxis domain={[0, 'auto']} width={50} interval={0} tick={<PlainTick />} />
           <Tooltip formatter={(value) => Number(value).toFixed(4)} />
           {twinLoss.length > 0 && <Legend />}
-          <Line data={series} dataKey="value" name="train loss (ternary)" stroke="#1f77b4" dot={false} isAnimationActive={false} />
+          <Line data={series} dataKey="value" name="train loss (ternary)" stroke="#1f77b4" dot={false} isAnimationActive={false} shape={StaticLineShape} />
           {twinLoss.length > 0 && (
-            <Line data={twinLoss} dataKey="value" name="float twin" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+            <Line data={twinLoss} dataKey="value" name="float twin" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} isAnimationActive={false} shape={StaticLineShape} />
           )}
         </LineChart>
       </ResponsiveContainer>
@@ -54,8 +58,7 @@ export function LossChart() {
 }
 
 export function AccuracyChart() {
-  const { validation, epochs } = useAccuracySeries();
-  const { twinValidation } = useTwinFigures();
+  const { validation, epochs, twinValidation } = useAccuracyCurves();
   // One row per step; test accuracy exists only at epoch ends, so its line connects across the gaps.
   const rows = new Map<number, { step: number; validation?: number; test?: number; twin?: number }>();
   for (const p of validation) rows.set(p.step, { step: p.step, validation: p.value * 100 });
@@ -70,14 +73,14 @@ export function AccuracyChart() {
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={points} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis domain={['auto', 100]} width={50} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} interval={0} tick={<PlainTick />} />
+          <YAxis domain={['auto', 100]} width={50} interval={0} tick={<PlainTick />} />
           <Tooltip formatter={(value) => `${Number(value).toFixed(2)} %`} />
           <Legend />
-          <Line dataKey="validation" name="validation" stroke="#2ca02c" dot={false} connectNulls isAnimationActive={false} />
-          <Line dataKey="test" name="test (epoch end)" stroke="#d62728" connectNulls isAnimationActive={false} />
+          <Line dataKey="validation" name="validation" stroke="#2ca02c" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
+          <Line dataKey="test" name="test (epoch end)" stroke="#d62728" connectNulls isAnimationActive={false} shape={StaticLineShape} />
           {twinValidation.length > 0 && (
-            <Line dataKey="twin" name="float twin validation" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />
+            <Line dataKey="twin" name="float twin validation" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
           )}
         </LineChart>
       </ResponsiveContainer>

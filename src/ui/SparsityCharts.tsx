@@ -14,6 +14,8 @@ import {
 } from 'recharts';
 import { useConfig, useSparsitySeries, useStatus, useSweep } from '../store/hooks';
 import { sweepThreshold } from '../store/workerBridge';
+import { PlainTick } from './PlainTick';
+import { StaticLineShape } from './StaticLine';
 
 const LAYER_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
@@ -31,18 +33,18 @@ export function SparsityChart() {
       <ResponsiveContainer width="100%" height={200}>
         <LineChart data={rows} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-          <YAxis domain={[0, 100]} width={40} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} interval={0} tick={<PlainTick />} />
+          <YAxis domain={[0, 100]} width={40} interval={0} tick={<PlainTick />} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
           <Legend />
-          <Line dataKey="overall" stroke="#222" dot={false} isAnimationActive={false} />
+          <Line dataKey="overall" stroke="#222" dot={false} isAnimationActive={false} shape={StaticLineShape} />
           {Array.from({ length: layerCount }, (_, i) => (
             <Line
               key={i}
               dataKey={`layer${i + 1}`}
               stroke={LAYER_COLOURS[i % LAYER_COLOURS.length]}
               dot={false}
-              isAnimationActive={false}
+              isAnimationActive={false} shape={StaticLineShape}
             />
           ))}
         </LineChart>
@@ -78,8 +80,8 @@ export function AccuracySparsityCurve() {
       <ResponsiveContainer width="100%" height={200}>
         <ScatterChart margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="sparsity" type="number" domain={[0, 100]} name="sparsity" unit=" %" />
-          <YAxis dataKey="accuracy" type="number" domain={[0, 100]} name="accuracy" unit=" %" width={50} />
+          <XAxis dataKey="sparsity" type="number" domain={[0, 100]} name="sparsity" unit=" %" interval={0} />
+          <YAxis dataKey="accuracy" type="number" domain={[0, 100]} name="accuracy" unit=" %" width={50} interval={0} />
           <Tooltip formatter={(v) => Number(v).toFixed(2)} />
           <Scatter data={points} line fill="#0072B2" isAnimationActive={false} />
           {current && (

@@ -70,6 +70,13 @@ describe('paintGray', () => {
     expect(hitTest(layout, 6.5, 5.5)).toEqual({ unit: 4, input: ((1 * 3 + 2) * 2 + 1) });
     expect(hitTest(layout, 7.5, 5.5)).toBeNull(); // the gap between tiles
     expect(at(4, 4)).toEqual([...TRIT_RGB[0]]);
+    // The same filters shown for channel 0: the -1 at that position, not channel 1's +1 (layouts are cached per
+    // channel, so switching channels must not reuse the other channel's pixel positions).
+    const channel0 = convHeatmapLayout(3, 2, 5, 0);
+    const pixels0 = paintTrits(trits, channel0);
+    expect(Array.from(pixels0.subarray((5 * channel0.width + 6) * 4, (5 * channel0.width + 6) * 4 + 3))).toEqual([...TRIT_RGB[-1]]);
+    expect(at(6, 5)).toEqual([...TRIT_RGB[1]]);
+    expect(Array.from(paintTrits(trits, layout))).toEqual(Array.from(pixels));
   });
 
   it('feature maps: a grey tile per channel, the largest value white, negatives black', () => {
