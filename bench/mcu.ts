@@ -8,11 +8,14 @@
  * -fstack-usage; instructions = SysTick ticks around one bitnet_predict in QEMU (mps2-an385, Cortex-M3,
  * -icount shift=0) × instructions per tick from a calibration loop, median of 32 test images; msAt48MHz =
  * instructions ÷ 48,000; agreement = share of identical C and ONNX predictions on the 10,000 test images.
- * Writes every zip and ONNX file to bench-results/. A benchmark: it prints figures and asserts nothing.
+ * Writes every zip and ONNX file to bench-results/, and each trained model as a checkpoint there; with
+ * BENCH_FROM_CHECKPOINTS=1 a preset whose checkpoint is there is loaded instead of trained (to measure the exports
+ * again without hours of training). A benchmark: it prints figures and asserts nothing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { emitC, integerModelFootprint, zipFiles } from '../src/core/cEmitter';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint';
 import { PRESETS, type PresetId } from '../src/core/config';
 import { argmaxRows, foldModel, referenceForward } from '../src/core/inference';
 import { toIntegerModel } from '../src/core/integerModel';
@@ -45,9 +48,15 @@ const accuracyOf = (predictions: ArrayLike<number>): number => {
 };
 
 for (const preset of presets) {
-  const epochs = Number(process.env.BENCH_EPOCHS ?? PRESETS[preset].epochs);
-  const config = { ...PRESETS[preset], epochs };
+  const checkpointPath = `bench-results/bitnet-${preset}.safetensors`;
+  const saved = process.env.BENCH_FROM_CHECKPOINTS === '1' && existsSync(checkpointPath) ? decodeCheckpoint(readFileSync(checkpointPath)) : null;
+  const epochs = saved ? saved.config.epochs : Number(process.env.BENCH_EPOCHS ?? PRESETS[preset].epochs);
+  const config = saved ? saved.config : { ...PRESETS[preset], epochs };
   const trainer = new Trainer(config, data);
+  if (saved) {
+    trainer.restoreState(saved.state);
+    console.error(`# ${preset}: loaded ${checkpointPath} (${saved.state.globalStep} steps); not training`);
+  }
   const started = performance.now();
   while (!trainer.finished) {
     const result = await trainer.step();
@@ -58,6 +67,10 @@ for (const preset of presets) {
     }
   }
   const trainSeconds = (performance.now() - started) / 1000;
+  if (!saved) {
+    const curves = { loss: [], validation: [], epochs: [] };
+    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: 'mnist', preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
+  }
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
   const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold);
   trainer.dispose();
@@ -106,7 +119,7 @@ for (const preset of presets) {
         estimatedRamBytes: estimate.ramBytes,
         epochs,
         backend,
-        trainSeconds: Number(trainSeconds.toFixed(1)),
+        trainSeconds: saved ? null : Number(trainSeconds.toFixed(1)),
       }),
     );
   }

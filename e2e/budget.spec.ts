@@ -19,7 +19,16 @@ test('the budget meter shows flash and RAM against the chosen chip, live while t
   await expect(page.getByTestId('mcu-budget-verdict')).toContainText('Fits');
   const presetFlash = Number(await flash.getAttribute('data-used'));
   expect(presetFlash).toBeLessThanOrEqual(16_384);
-  // Through the layer editor's rows: mcu-16k is flatten, dense 80, dense 48.
+  // Its 16×16 input is what makes it fit: on the 28×28 image the first layer alone is 784×128 trits.
+  await expect(page.getByTestId('layer-editor')).toContainText('input 16×16×1');
+  await page.getByTestId('config-inputResolution').selectOption('28');
+  await expect(page.getByTestId('layer-editor')).toContainText('input 28×28×1');
+  await expect(meter).toHaveAttribute('data-fits', 'false');
+  await expect(page.getByTestId('mcu-budget-verdict')).toContainText('Layer 1 (784→128) costs most');
+  await page.getByTestId('config-inputResolution').selectOption('16');
+  await expect(meter).toHaveAttribute('data-fits', 'true');
+  expect(Number(await flash.getAttribute('data-used'))).toBe(presetFlash);
+  // Through the layer editor's rows: mcu-16k is flatten, dense 128, dense 128, dense 64.
   await page.getByTestId('layer-units').nth(0).fill('40');
   await page.getByTestId('layer-units').nth(1).fill('24');
   await expect.poll(async () => Number(await flash.getAttribute('data-used'))).toBeLessThan(presetFlash);
@@ -35,15 +44,22 @@ test('the budget meter shows flash and RAM against the chosen chip, live while t
   await expect(meter).toHaveAttribute('data-fits', 'false');
 });
 
-test('augmentation settings show augmented samples; switched off, the preview goes', async ({ playground, page }) => {
+test('augmentation and a 16×16 input show what training sees; with neither, the preview goes', async ({ playground, page }) => {
   await playground.open('?backend=wasm');
   await expect(page.getByTestId('augment-preview')).toHaveCount(0);
   await playground.presetSelect.selectOption('mcu-16k');
   const preview = page.getByTestId('augment-preview');
   await expect(preview.locator('canvas')).toHaveCount(8);
+  await expect(preview).toHaveAttribute('data-side', '16');
+  await expect(preview).toContainText('augmented samples, 16×16 area average');
+  await expect(preview.locator('canvas').first()).toHaveAttribute('width', '16');
   await page.getByTestId('config-augmentShift').fill('0');
   await page.getByTestId('config-augmentRotation').fill('0');
   await page.getByTestId('config-augmentScale').fill('0');
+  // Still reduced: the samples as the network takes them, without transforms.
+  await expect(preview).toContainText('(samples, 16×16 area average)');
+  await expect(preview.getByRole('button', { name: 'New transforms' })).toHaveCount(0);
+  await page.getByTestId('config-inputResolution').selectOption('28');
   await expect(preview).toHaveCount(0);
   await page.getByTestId('config-augmentShift').fill('9');
   await page.getByTestId('train-toggle').click();

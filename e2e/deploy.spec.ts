@@ -12,6 +12,7 @@ import { imageSetFromIdx, splitEmbedded } from '../src/core/dataset';
 import { argmaxRows } from '../src/core/inference';
 import { decodeOnnx } from '../src/core/onnxExport';
 import { buildHost, runExample, runHost, writeExport } from '../scripts/cToolchain';
+import { DIGITS, draw } from './drawing';
 import { expect, test } from './playground';
 
 async function download(page: Page, button: Locator): Promise<{ name: string; bytes: Uint8Array }> {
@@ -103,4 +104,49 @@ test('the float twin gets a clear message instead of a C export, and still expor
   expect(parsed.graph?.initializer?.map((t) => t.name)).toContain('layer0.weight');
   const validation = embeddedValidation();
   expect((await onnxPredictions(onnxFile.bytes, validation.pixels, 16)).length).toBe(16);
+});
+
+test('a 16×16 model (mcu-16k) trains in the page, answers a drawn digit, and exports C and ONNX that take the 28×28 image and agree', async ({ playground, page }) => {
+  test.setTimeout(5 * 60_000);
+  await playground.open('?backend=wasm&preset=mcu-16k&epochs=2');
+  await expect(page.getByTestId('config-inputResolution')).toHaveValue('16');
+  await playground.startTraining();
+  await expect.poll(() => playground.validationPercent(), { timeout: 3 * 60_000, intervals: [1000] }).toBeGreaterThan(80);
+  await playground.pause();
+
+  await draw(page, DIGITS[7]!);
+  await expect(page.getByTestId('prediction')).toHaveText(/^\d$/, { timeout: 15_000 });
+  // The drawn image's area average, as the network takes it, is shown beside the 28×28 image.
+  const ink16 = await page.getByTestId('model-input-16').evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, 16, 16).data;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) ink += data[i]!;
+    return ink;
+  });
+  expect(ink16).toBeGreaterThan(0);
+
+  const zip = await download(page, page.getByTestId('export-c'));
+  expect(zip.name).toBe('bitnet-custom-c.zip'); // the preset with fewer epochs
+  const files = Object.fromEntries(Object.entries(unzipSync(zip.bytes)).map(([name, bytes]) => [name, strFromU8(bytes)]));
+  expect(files['bitnet_model.h']).toContain('#define BITNET_AREA_AVERAGE_16 1');
+  expect(files['bitnet_model.h']).toContain('#define BITNET_MODEL_INPUT_SIZE 256');
+  expect(files['bitnet.h']).toContain('#define BITNET_INPUT_SIZE 784');
+  const dir = writeExport(files, 'bitnet-e2e-16-');
+  const binary = buildHost(dir);
+  const example = runExample(dir);
+  expect(example.ok, example.output).toBe(true);
+
+  const onnxFile = await download(page, page.getByTestId('export-onnx'));
+  const parsed = decodeOnnx(onnxFile.bytes);
+  expect(parsed.graph?.initializer?.map((t) => t.name)).toContain('area_weights');
+  expect(parsed.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[1]?.dimValue?.toString()).toBe('784');
+
+  const validation = embeddedValidation();
+  const count = validation.count;
+  const fromC = runHost(binary, validation.pixels, count).predictions;
+  const fromOnnx = await onnxPredictions(onnxFile.bytes, validation.pixels, count);
+  let agree = 0;
+  for (let i = 0; i < count; i++) if (fromC[i] === fromOnnx[i]) agree++;
+  console.log(`deploy e2e, 16×16 input: identical C and ONNX predictions on ${(100 * agree / count).toFixed(2)} % of ${count} embedded validation images`);
+  expect(agree / count).toBeGreaterThanOrEqual(0.995);
 });

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type * as InferenceModule from '../../src/core/inference';
+import type * as InputResolutionModule from '../../src/core/inputResolution';
 import type * as LayersModule from '../../src/core/layers';
 import type { LayerSpec } from '../../src/core/layers';
 import type * as RngModule from '../../src/core/rng';
@@ -183,6 +184,8 @@ interface ConvCase {
   seed: number;
   /** Run the first (conv) layer's kernels alone on integer codes or raw values (exactness of the kernels). */
   layerOnly: boolean;
+  /** A 16×16 input (input must be 16×16×1): the network is given 28×28 images and area-averages them first. */
+  reducedInput?: boolean;
 }
 
 /** A random CNN (conv layers from `layers`, then the 10-class output) on GPU and on core's reference. */
@@ -206,8 +209,9 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       batchNorm: null,
       conv: layer.conv,
     }));
-    const model = inference.foldModel(snapshot, { activationQuantizer: s.activation, hiddenActivation: 'relu' }, 'twn', 0.7);
+    const model = inference.foldModel(snapshot, { activationQuantizer: s.activation, hiddenActivation: 'relu', inputResolution: s.reducedInput ? 16 : 28 }, 'twn', 0.7);
     const features = s.input.height * s.input.width * s.input.channels;
+    const imageSize = s.reducedInput ? 784 : features;
     gpu.device.pushErrorScope('validation');
     const network = new GpuTernaryNetwork(gpu, model, true);
     let fromGpu: Float32Array;
@@ -229,7 +233,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       perExample.forEach((a, b) => fromCpu.set(a, b * a.length));
       fromGpu = await network.layerOnly(0, values, inScale, s.batch);
     } else {
-      const pixels = Uint8Array.from({ length: s.batch * features }, () => (rng.int(3) === 0 ? rng.int(256) : 0));
+      const pixels = Uint8Array.from({ length: s.batch * imageSize }, () => (rng.int(3) === 0 ? rng.int(256) : 0));
       fromGpu = await network.forward(pixels, s.batch);
       fromCpu = inference.referenceForward(model, pixels, s.batch);
     }
@@ -291,4 +295,49 @@ test.describe('conv and max-pool kernels', () => {
     expect(result.maxRelDiff).toBeLessThan(1e-3);
     expect(result.predictionAgreement).toBe(1);
   });
+
+  test('area_average16.wgsl gives core\'s 16×16 area average bit for bit, batch 300', async ({ page }) => {
+    const result = await page.evaluate(async () => {
+      const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
+      const { createGpuContext } = (await load('/src/gpu/device.ts')) as typeof DeviceModule;
+      const { GpuTernaryNetwork } = (await load('/src/gpu/ternaryNetwork.ts')) as typeof NetworkModule;
+      const inference = (await load('/src/core/inference.ts')) as typeof InferenceModule;
+      const { areaAverage16 } = (await load('/src/core/inputResolution.ts')) as typeof InputResolutionModule;
+      const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+      const gpu = await createGpuContext('area average test');
+      if (!gpu) throw new Error('no WebGPU adapter');
+      const rng = createRng(31);
+      const batch = 300;
+      // Sparse ink like MNIST, with full-range pixels (255s test the largest sums).
+      const images = Uint8Array.from({ length: batch * 784 }, () => (rng.int(3) === 0 ? (rng.int(2) === 0 ? 255 : rng.int(256)) : 0));
+      const snapshot = [{ inputSize: 256, outputSize: 10, weight: new Float32Array(2560).fill(0.1), bias: new Float32Array(10), batchNorm: null, conv: null }];
+      const model = inference.foldModel(snapshot, { activationQuantizer: 'absmax8', hiddenActivation: 'relu', inputResolution: 16 }, 'twn', 0.7);
+      gpu.device.pushErrorScope('validation');
+      const network = new GpuTernaryNetwork(gpu, model, true);
+      const fromGpu = await network.areaAverageOnly(images, batch);
+      network.destroy();
+      const error = await gpu.device.popErrorScope();
+      const fromCore = areaAverage16(images, batch);
+      let mismatches = 0;
+      for (let i = 0; i < fromCore.length; i++) if (fromGpu[i] !== fromCore[i]) mismatches++;
+      gpu.device.destroy();
+      return { mismatches, values: fromCore.length, validationError: error ? error.message : null };
+    });
+    expect(result.validationError).toBeNull();
+    expect(result.values).toBe(300 * 256);
+    expect(result.mismatches).toBe(0);
+  });
+
+  for (const [name, layers] of [
+    ['dense 64, dense 32', [{ kind: 'flatten' }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 32 }]],
+    ['conv, pool, dense', [conv(4, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 16 }]],
+  ] as const) {
+    test(`a 16×16 input (area average of 28×28 images): ${name}, the reference logits, batch 65`, async ({ page }) => {
+      const result = await runConvCase(page, { input: { height: 16, width: 16, channels: 1 }, layers: [...layers], batch: 65, activation: 'absmax8', seed: 23, layerOnly: false, reducedInput: true });
+      expect(result.validationError).toBeNull();
+      expect(result.outputs).toBe(65 * 10);
+      expect(result.maxRelDiff).toBeLessThan(1e-3);
+      expect(result.predictionAgreement).toBe(1);
+    });
+  }
 });

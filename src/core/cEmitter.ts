@@ -10,6 +10,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { BITNET_ENGINE_C, BITNET_H } from './cEngine';
+import { IMAGE_PIXELS, REDUCED_SIDE } from './inputResolution';
 import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from './integerModel';
 import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
 import { PACKING_LABELS, packTritStream, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
@@ -52,7 +53,7 @@ function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
 }
 
 export function integerModelFootprint(model: IntegerModel, packing: TritPacking): McuFootprint {
-  return mcuFootprint(footprintShapes(model), packing);
+  return mcuFootprint(footprintShapes(model), packing, model.inputResolution);
 }
 
 function cArray(type: string, name: string, values: ArrayLike<number>, perLine: number, comment: string): string {
@@ -94,6 +95,8 @@ ${model.layers.map(describeLayer).join('\n')}
 #include <stdint.h>
 
 #define BITNET_TRITS_PER_BYTE ${TRITS_PER_BYTE[packing]}
+#define BITNET_MODEL_INPUT_SIZE ${model.inputSize}  /* the first layer's inputs${model.inputResolution === REDUCED_SIDE ? ': the 16×16 area average of the image' : ''} */
+#define BITNET_AREA_AVERAGE_16 ${model.inputResolution === REDUCED_SIDE ? 1 : 0}
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
 #define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
@@ -186,7 +189,7 @@ function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFo
 
 function examplesHeader(model: IntegerModel, examples: CExportOptions['examples']): string {
   const scores = integerForward(model, examples.pixels, examples.count);
-  const size = model.inputSize;
+  const size = IMAGE_PIXELS;
   const classes = model.classCount;
   const images = Array.from({ length: examples.count }, (_, i) => {
     const rows: string[] = [];
@@ -274,7 +277,7 @@ ${accuracy}
 | \`bitnet_engine.c\` | the integer engine |
 | \`examples/main.c\`, \`examples/test_images.h\` | ${options.examples.count} test images with their expected classes and scores |
 
-The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST. The return value is the predicted
+The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST.${model.inputResolution === REDUCED_SIDE ? ' The model sees its 16×16 area average, which `bitnet_predict` computes first in integers (a 256-byte buffer).' : ''} The return value is the predicted
 class; \`scores\` are integer class scores whose argmax (the first on ties) is that class.
 
 ## Packing

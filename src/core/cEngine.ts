@@ -4,6 +4,7 @@
  * table of bitnet_model.c. The engine is the C twin of integerForward in integerModel.ts, step for step; the
  * emitter (cEmitter.ts) writes the rest. Kept as text here so the export is one pure function of the model.
  */
+import { AREA_TAPS } from './inputResolution';
 
 export const BITNET_H = `#ifndef BITNET_H
 #define BITNET_H
@@ -292,6 +293,41 @@ static void conv_layer(const bitnet_layer *layer, const int8_t *codes, const uin
 }
 #endif
 
+#if BITNET_AREA_AVERAGE_16
+/*
+ * The 16×16 area average of the 28×28 image (core/inputResolution.ts): along each axis reduced pixel o covers
+ * quarter pixels [7o, 7o + 7) and image pixel i covers [4i, 4i + 4); out = (Σ w_y·w_x·p + 24) / 49, rounded down,
+ * the division done as (x · 21400) >> 20, exact for every x up to 255·49 + 24 (no divide instruction on a M0+).
+ * area_taps[o] = {first image pixel, its overlap and the next ones' in quarter pixels, 0 after the last}.
+ */
+static uint8_t reduced_image[BITNET_MODEL_INPUT_SIZE];
+
+static const uint8_t area_taps[16][4] = {
+${AREA_TAPS.map((taps) => `    {${[taps.first, ...taps.weights, 0, 0, 0].slice(0, 4).join(', ')}},`).join('\n')}
+};
+
+static void area_average_16(const uint8_t *image, uint8_t *out)
+{
+    uint32_t oy, ox, i, j;
+    for (oy = 0; oy < 16u; oy++) {
+        const uint8_t *rows = area_taps[oy];
+        for (ox = 0; ox < 16u; ox++) {
+            const uint8_t *columns = area_taps[ox];
+            uint32_t sum = 24u;
+            for (i = 1; i < 4u && rows[i] != 0u; i++) {
+                const uint8_t *row = image + (rows[0] + i - 1u) * 28u + columns[0];
+                uint32_t row_sum = 0;
+                for (j = 1; j < 4u && columns[j] != 0u; j++) {
+                    row_sum += columns[j] * (uint32_t)row[j - 1u];
+                }
+                sum += rows[i] * row_sum;
+            }
+            out[oy * 16u + ox] = (uint8_t)((sum * 21400u) >> 20);
+        }
+    }
+}
+#endif
+
 int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES])
 {
     const int8_t *codes = NULL; /* this layer's input codes; NULL: the image itself */
@@ -303,7 +339,11 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
     uint32_t k;
     uint32_t j;
 
-    for (k = 0; k < BITNET_INPUT_SIZE; k++) {
+#if BITNET_AREA_AVERAGE_16
+    area_average_16(image, reduced_image);
+    image = reduced_image; /* from here on the model's input: 16×16 pixels */
+#endif
+    for (k = 0; k < BITNET_MODEL_INPUT_SIZE; k++) {
         if (image[k] > max_pixel) {
             max_pixel = image[k];
         }

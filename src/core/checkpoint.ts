@@ -10,8 +10,8 @@
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
  */
 import { NO_AUGMENTATION } from './augment';
-import { PRESETS, validateConfig, type TrainConfig } from './config';
-import { MNIST_INPUT, networkPlan, type MapShape } from './layers';
+import { configInputShape, PRESETS, validateConfig, type TrainConfig } from './config';
+import { networkPlan } from './layers';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
 import type { TrainerState } from './trainerState';
@@ -55,9 +55,9 @@ interface VariableSlot {
  * The model's variables in TernaryNetwork.stateVariables() order, with their shapes, from the config alone. A conv
  * layer's weight is its (kh·kw·C_in, C_out) matrix (core/layers.ts), so every weight is 2-D.
  */
-export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'>, input: MapShape = MNIST_INPUT, classCount = 10): VariableSlot[] {
+export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>, classCount = 10): VariableSlot[] {
   const slots: VariableSlot[] = [];
-  networkPlan(config.layers, input, classCount).forEach((layer, i) => {
+  networkPlan(config.layers, configInputShape(config), classCount).forEach((layer, i) => {
     const [fanIn, fanOut] = [layer.inputSize, layer.outputSize];
     slots.push({ name: `layer${i}.weight`, shape: [fanIn, fanOut], trainable: true }, { name: `layer${i}.bias`, shape: [fanOut], trainable: true });
     if (!layer.isOutput ? config.norm === 'batchnorm' : config.outputNorm) {

@@ -23,6 +23,8 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     ['a pool larger than its map', { layers: [{ kind: 'conv2d', filters: 4, kernel: 5, stride: 4, padding: 'valid' }, { kind: 'maxpool2d', size: 8 }, { kind: 'flatten' }] }, /cannot pool a 6×6×4 map/],
     ['a kernel larger than its map', { layers: [{ kind: 'conv2d', filters: 4, kernel: 5, stride: 4, padding: 'valid' }, { kind: 'conv2d', filters: 4, kernel: 7, stride: 1, padding: 'valid' }, { kind: 'flatten' }] }, /does not fit its 6×6×4 input/],
     ['a conv after flatten', { layers: [{ kind: 'flatten' }, { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /comes after a flatten/],
+    ['an input resolution other than 28 or 16', { inputResolution: 20 }, /input resolution must be one of 28, 16/],
+    ['an input resolution as text', { inputResolution: '16' }, /input resolution must be one of 28, 16/],
     ['a map left unflattened', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /end the list with a flatten/],
   ])('refuses %s with a message', (_, patch, message) => {
     expect(() => validateConfig({ ...PRESETS.seed, ...patch })).toThrow(ConfigError);
@@ -33,6 +35,28 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     const legacy: Record<string, unknown> = { ...PRESETS['b158-mlp'], hidden: [512, 512] };
     delete legacy.layers;
     expect(validateConfig(legacy)).toEqual(PRESETS['b158-mlp']);
+  });
+
+  it('reads a config from before the input choice as one on the 28×28 image, and shapes layers on a 16×16 input', () => {
+    const legacy: Record<string, unknown> = { ...PRESETS.seed };
+    delete legacy.inputResolution;
+    expect(validateConfig(legacy)).toEqual(PRESETS.seed);
+    // Three 2×2 pools fit 28×28 (28 -> 14 -> 7 -> 3) but not 16×16 after a 5×5 valid conv (12 -> 6 -> 3 -> 1, then 1×1).
+    const layers = [
+      { kind: 'conv2d', filters: 4, kernel: 5, stride: 1, padding: 'valid' },
+      { kind: 'maxpool2d', size: 2 },
+      { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'maxpool2d', size: 2 },
+      { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'maxpool2d', size: 2 },
+      { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'maxpool2d', size: 2 },
+      { kind: 'flatten' },
+    ];
+    expect(validateConfig({ ...PRESETS.seed, layers }).layers).toHaveLength(9);
+    expect(() => validateConfig({ ...PRESETS.seed, inputResolution: 16, layers })).toThrow(/cannot pool a 1×1×4 map/);
+    // The 16×16 input's first layer has 256 inputs: the estimate drops with it.
+    expect(estimateTrainingBytes({ ...PRESETS.seed, inputResolution: 16 })).toBeLessThan(estimateTrainingBytes(PRESETS.seed));
   });
 
   it('counts feature maps × batch for a CNN', () => {

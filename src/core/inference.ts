@@ -23,6 +23,7 @@
  */
 import type { HiddenActivation, ModelConfig } from './config';
 import type { ConvGeometry } from './layers';
+import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { packTernary, unpackTernary, type PackedTernary } from './packing';
 import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarizeLayer, type ActivationQuantizer, type WeightQuantizer } from './ternary';
 
@@ -59,7 +60,10 @@ export interface InferenceLayer {
 
 export interface InferenceModel {
   layers: InferenceLayer[];
+  /** Values the first layer takes: 784 pixels, or 256 for a 16×16 input. */
   inputSize: number;
+  /** The forward passes take 28×28 images either way; at 16 they area-average them first (core/inputResolution.ts). */
+  inputResolution: InputResolution;
   classCount: number;
   threshold: number;
   quantizer: WeightQuantizer | 'none';
@@ -75,7 +79,7 @@ function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, laye
 /** Quantizes the snapshot at threshold t and folds scales and batch norm (see the header). */
 export function foldModel(
   snapshot: readonly LayerSnapshot[],
-  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'> & Partial<Pick<ModelConfig, 'weightScale'>>,
+  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'> & Partial<Pick<ModelConfig, 'weightScale' | 'inputResolution'>>,
   quantizer: WeightQuantizer | 'none',
   threshold: number,
 ): InferenceModel {
@@ -107,6 +111,7 @@ export function foldModel(
   return {
     layers,
     inputSize: firstMap ? firstMap.height * firstMap.width * firstMap.channels : (first?.inputSize ?? 0),
+    inputResolution: config.inputResolution ?? 28,
     classCount: snapshot[snapshot.length - 1]?.outputSize ?? 0,
     threshold,
     quantizer,
@@ -227,11 +232,17 @@ export function maxPool(map: Float32Array, shape: { height: number; width: numbe
   return pooled;
 }
 
+/** Pixels of one image the forward passes take: the 28×28 image, also for a 16×16 input. */
+export function imagePixelsOf(model: Pick<InferenceModel, 'inputResolution' | 'inputSize'>): number {
+  return imagePixelsFor(model.inputResolution, model.inputSize);
+}
+
 /**
- * One example through every layer: pixels (K0) uint8 -> the output of each layer (conv layers' after pooling), the
- * last being the logits. The feature maps are what Draw a digit shows.
+ * One example through every layer: an image (imagePixelsOf(model)) uint8 -> the output of each layer (conv
+ * layers' after pooling), the last being the logits. The feature maps are what Draw a digit shows.
  */
-export function referenceLayerOutputs(model: InferenceModel, pixels: ArrayLike<number>, weights: readonly ArrayLike<number>[] = model.layers.map(layerWeights)): Float32Array[] {
+export function referenceLayerOutputs(model: InferenceModel, image: Uint8Array, weights: readonly ArrayLike<number>[] = model.layers.map(layerWeights)): Float32Array[] {
+  const pixels = modelInputPixels(model.inputResolution, image, 1);
   let activation: Float32Array = new Float32Array(model.inputSize);
   for (let k = 0; k < model.inputSize; k++) activation[k] = Math.fround(pixels[k]! / 255);
   return model.layers.map((layer, i) => {
@@ -241,12 +252,13 @@ export function referenceLayerOutputs(model: InferenceModel, pixels: ArrayLike<n
   });
 }
 
-/** pixels: (B, K0) uint8 -> logits (B, classes). */
-export function referenceForward(model: InferenceModel, pixels: Uint8Array, batch: number): Float32Array {
+/** images: (B, imagePixelsOf(model)) uint8 -> logits (B, classes). */
+export function referenceForward(model: InferenceModel, images: Uint8Array, batch: number): Float32Array {
   const logits = new Float32Array(batch * model.classCount);
   const weights = model.layers.map(layerWeights);
+  const size = imagePixelsOf(model);
   for (let b = 0; b < batch; b++) {
-    const outputs = referenceLayerOutputs(model, pixels.subarray(b * model.inputSize, (b + 1) * model.inputSize), weights);
+    const outputs = referenceLayerOutputs(model, images.subarray(b * size, (b + 1) * size), weights);
     logits.set(outputs[outputs.length - 1]!, b * model.classCount);
   }
   return logits;

@@ -157,6 +157,16 @@ describe('Cortex-M0+ footprint', () => {
     expect(footprint.largestLayer).toBe(0);
   });
 
+  it('mcu-16k: its 16×16 input costs the area average code and a 256-byte buffer, and the whole fits 16 KB / 2 KB', () => {
+    const footprint = configFootprint(PRESETS['mcu-16k'], 'base3');
+    expect(footprint.trits).toBe(256 * 128 + 128 * 128 + 128 * 64 + 64 * 10);
+    const at28 = configFootprint({ ...PRESETS['mcu-16k'], inputResolution: 28 }, 'base3');
+    expect(at28.trits - footprint.trits).toBe((784 - 256) * 128);
+    expect(footprint.ramBytes - at28.ramBytes).toBe(256);
+    expect(footprint.flashBytes).toBeLessThanOrEqual(16 * 1024);
+    expect(footprint.ramBytes + footprint.stackBytes).toBeLessThanOrEqual(2 * 1024);
+  });
+
   it('counts 2 bits per trit at the fastest packing and the widest layer for RAM', () => {
     const footprint = mcuFootprint(
       [

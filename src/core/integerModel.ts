@@ -35,6 +35,7 @@
  * requantised over the whole pooled map (one max|Y| per example), as the reference's absmax is.
  */
 import type { InferenceModel } from './inference';
+import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
 import type { ConvGeometry } from './layers';
 import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
 import { unpackTernary } from './packing';
@@ -75,7 +76,10 @@ export interface IntegerLayer {
 }
 
 export interface IntegerModel {
+  /** Values the first layer takes (784, or 256 for a 16×16 input). */
   inputSize: number;
+  /** At 16 the engine area-averages the 28×28 image it is given first (core/inputResolution.ts). */
+  inputResolution: InputResolution;
   classCount: number;
   layers: IntegerLayer[];
 }
@@ -192,7 +196,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
     inputMagnitude = bound;
     previousFractionBits = fractionBits;
   });
-  return { inputSize: model.inputSize, classCount: model.classCount, layers };
+  return { inputSize: model.inputSize, inputResolution: model.inputResolution, classCount: model.classCount, layers };
 }
 
 /** round(n / d) with ties to even, d > 0, |n| < 2^31: the C engine's div_round_half_even. */
@@ -274,12 +278,13 @@ function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMan
   return out;
 }
 
-/** pixels: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them. */
-export function integerForward(model: IntegerModel, pixels: Uint8Array, batch: number): Int32Array {
+/** images: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them. */
+export function integerForward(model: IntegerModel, images: Uint8Array, batch: number): Int32Array {
   const scores = new Int32Array(batch * model.classCount);
   const K0 = model.inputSize;
+  const imageSize = imagePixelsFor(model.inputResolution, K0);
   for (let b = 0; b < batch; b++) {
-    const image = pixels.subarray(b * K0, (b + 1) * K0);
+    const image = modelInputPixels(model.inputResolution, images.subarray(b * imageSize, (b + 1) * imageSize), 1);
     let maxPixel = 0;
     for (let k = 0; k < K0; k++) maxPixel = Math.max(maxPixel, image[k]!);
     let codes: Int32Array = new Int32Array(K0);

@@ -8,8 +8,9 @@
  * The engine's own code and stack are constants measured from that build; a test checks the whole estimate
  * against arm-none-eabi-size.
  */
-import type { ModelConfig } from './config';
-import { MNIST_INPUT, networkPlan, type MapShape } from './layers';
+import { configInputShape, type ModelConfig } from './config';
+import { REDUCED_PIXELS, REDUCED_SIDE, type InputResolution } from './inputResolution';
+import { networkPlan } from './layers';
 import { packedByteCount, type TritPacking } from './tritBytes';
 
 export interface LayerFootprintShape {
@@ -53,7 +54,15 @@ export const CONV_ENGINE_STACK_BYTES = 232;
 export const LAYER_TABLE_ENTRY_BYTES = 36;
 export const CONV_LAYER_TABLE_ENTRY_BYTES = 48;
 
-export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking): McuFootprint {
+/**
+ * What a 16×16 input adds (core/inputResolution.ts): the area average's code and tap table, measured like the
+ * engine's (195 bytes more with base 3, 210 with base 4, on mcu-16k), and its 256-byte buffer; the deepest stack
+ * stays the same.
+ */
+export const AREA_AVERAGE_CODE_BYTES = 202;
+
+export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking, inputResolution: InputResolution = 28): McuFootprint {
+  const reduced = inputResolution === REDUCED_SIDE;
   let trits = 0;
   let weightBytes = 0;
   let parameterBytes = 0;
@@ -94,9 +103,10 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     weightBytes,
     bitsPerWeight: trits === 0 ? 0 : (8 * weightBytes) / trits,
     parameterBytes,
-    flashBytes: ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + rodata,
-    // int32 accumulators, two int8 code buffers, and for CNNs the int32 pooled map before requantisation.
-    ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxMap : 0),
+    flashBytes: ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + (reduced ? AREA_AVERAGE_CODE_BYTES : 0) + rodata,
+    // int32 accumulators, two int8 code buffers, for CNNs the int32 pooled map before requantisation, and for a
+    // 16×16 input its area average.
+    ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxMap : 0) + (reduced ? REDUCED_PIXELS : 0),
     stackBytes: hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES,
     largestLayer,
     layerFlashBytes,
@@ -161,17 +171,16 @@ export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuanti
 
 /** The footprint of a configuration before any training: its shapes are all the size model needs. */
 export function configFootprint(
-  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'>,
+  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution'>>,
   packing: TritPacking,
-  input: MapShape = MNIST_INPUT,
   classCount = 10,
 ): McuFootprint {
-  const shapes = networkPlan(config.layers, input, classCount).map((layer): LayerFootprintShape => ({
+  const shapes = networkPlan(config.layers, configInputShape(config), classCount).map((layer): LayerFootprintShape => ({
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,
     conv: layer.conv !== null,
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
   }));
-  return mcuFootprint(shapes, packing);
+  return mcuFootprint(shapes, packing, config.inputResolution ?? 28);
 }

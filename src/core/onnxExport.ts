@@ -5,6 +5,9 @@
  * Input `pixels`: float32 (N, 784), raw pixel values 0..255. Output `logits`: float32 (N, 10), no softmax
  * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
  * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
+ *   16×16 input:  pixels = Floor((MatMul(pixels, A) + 24.5) / 49)   A: (784, 256) overlap weights w_y·w_x, so the
+ *                 MatMul gives core/inputResolution.ts's integer sums exactly (integers below 2^24 in float32),
+ *                 and +24.5 keeps the division half a step from every integer boundary
  *   x = pixels / 255
  *   per layer:  absmax8:  g = ReduceMax(|x|), q = Clip(Round(x · (127 / max(g, tiny))), −127, 127), inScale = g / 127
  *               sign:     q = Where(x ≥ 0, 1, −1), inScale = 1
@@ -20,7 +23,8 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
-import type { InferenceLayer, InferenceModel } from './inference';
+import { imagePixelsOf, type InferenceLayer, type InferenceModel } from './inference';
+import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from './inputResolution';
 import { unpackTernary } from './packing';
 import { ABSMAX_LEVELS } from './ternary';
 
@@ -155,7 +159,13 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
   graph.scalar('zero', 0);
   graph.scalar('one', 1);
   graph.scalar('minus_one', -1);
-  let x = graph.node('Div', ['pixels', graph.scalar('pixel_max', 255)], 'x');
+  let pixels = 'pixels';
+  if (model.inputResolution === REDUCED_SIDE) {
+    const sums = graph.node('MatMul', [pixels, graph.floatTensor('area_weights', [IMAGE_PIXELS, REDUCED_PIXELS], areaSumMatrix())], 'area_sums');
+    const shifted = graph.node('Add', [sums, graph.scalar('area_rounding', AREA_ROUNDING + 0.5)], 'area_sums_rounded');
+    pixels = graph.node('Floor', [graph.node('Div', [shifted, graph.scalar('area_weight_sum', AREA_WEIGHT_SUM)], 'area_means')], 'pixels16');
+  }
+  let x = graph.node('Div', [pixels, graph.scalar('pixel_max', 255)], 'x');
   model.layers.forEach((layer, i) => (x = addLayer(graph, layer, i, x)));
   graph.node('Identity', [x], 'logits');
   // Only the initializers a node reads (the sign constants are unused by absmax-only models and vice versa).
@@ -171,7 +181,7 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
       name: `bitnet_${options.preset.replace(/[^A-Za-z0-9_]/g, '_')}`,
       node: graph.nodes,
       initializer: graph.initializers.filter((t) => used.has(t.name ?? '')),
-      input: [{ name: 'pixels', type: floatTensorType(['N', model.inputSize]) }],
+      input: [{ name: 'pixels', type: floatTensorType(['N', imagePixelsOf(model)]) }],
       output: [{ name: 'logits', type: floatTensorType(['N', model.classCount]) }],
     },
   });

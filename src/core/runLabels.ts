@@ -18,6 +18,7 @@ const DATASET: Setting = { name: 'dataset', value: (run) => run.datasetId };
 const CONFIG_SETTINGS: Setting[] = [
   ...(
     [
+      'inputResolution',
       'layers',
       'weightQuantizer',
       'threshold',

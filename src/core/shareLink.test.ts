@@ -24,6 +24,15 @@ describe('share links', () => {
     expect(read).toEqual({ kind: 'setup', setup: { preset: 'seed', datasetId: 'mnist', config } });
   });
 
+  it('the input resolution travels as a number, and a bad one is refused with a message', () => {
+    const config = { ...PRESETS.seed, inputResolution: 16 as const };
+    const { text, read } = roundTrip({ preset: 'seed', datasetId: 'mnist', config });
+    expect(text).toBe('v=1&preset=seed&dataset=mnist&inputResolution=16');
+    expect(read).toEqual({ kind: 'setup', setup: { preset: 'seed', datasetId: 'mnist', config } });
+    const bad = readShareLink([['preset', 'seed'], ['inputResolution', '17']]);
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/input resolution must be one of 28, 16/);
+  });
+
   it('a link made before layer lists (hidden=…) opens as the MLP it described', () => {
     const read = readShareLink([['v', '1'], ['preset', 'b158-mlp'], ['hidden', '256,64']]);
     expect(read.kind === 'setup' && read.setup.config.layers).toEqual(mlpLayers([256, 64]));

@@ -10,7 +10,8 @@
  * packed2 words, one thread per output value); 'sign' and 'none' -> kernel 4 on the raw map (binarized inside for
  * 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
  */
-import type { InferenceLayer, InferenceModel } from '../core/inference';
+import { imagePixelsOf, type InferenceLayer, type InferenceModel } from '../core/inference';
+import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE } from '../core/inputResolution';
 import { packI8x4, packSignBits, toBitPlanes } from '../core/packing';
 import type { GpuContext } from './device';
 import quantizeAbsmaxSource from './kernels/quantize_absmax8.wgsl?raw';
@@ -20,6 +21,7 @@ import binarySource from './kernels/ternary_binary.wgsl?raw';
 import dot4Source from './kernels/ternary_dot4.wgsl?raw';
 import convSource from './kernels/ternary_conv.wgsl?raw';
 import maxPoolSource from './kernels/maxpool.wgsl?raw';
+import areaAverageSource from './kernels/area_average16.wgsl?raw';
 
 export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv';
 const WORKGROUP_SIZE = 64;
@@ -78,6 +80,11 @@ interface ForwardPlan {
   input: GPUBuffer;
   /** True when the input is the uint8 pixels packed four to a word, false for f32 values. */
   pixelInput: boolean;
+  /**
+   * True when the input is the 28×28 images and area_average16.wgsl reduces them for a 16×16 network (an 8-bit
+   * first layer); a float first layer at 16×16 gets core's reduced pixels from the host instead.
+   */
+  reducesOnGpu: boolean;
   dispatches: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: [number] | [number, number] }[];
   logits: GPUBuffer;
   readback: GPUBuffer;
@@ -213,10 +220,22 @@ export class GpuTernaryNetwork {
     // An 8-bit first layer reads the uint8 pixels themselves, four to a word (see quantize_absmax8.wgsl); a float
     // first layer needs them as f32.
     const pixelInput = this.layers[0]?.layer.inputQuantizer === 'absmax8';
-    const inputBytes = pixelInput ? batch * Math.ceil(inputSize / 4) * 4 : batch * inputSize * 4;
-    const input = buffer(inputBytes, 'input activations', GPUBufferUsage.COPY_DST);
+    const reducesOnGpu = pixelInput && this.model.inputResolution === REDUCED_SIDE;
+    const inputBytes = reducesOnGpu ? batch * IMAGE_PIXELS : pixelInput ? batch * Math.ceil(inputSize / 4) * 4 : batch * inputSize * 4;
+    const input = buffer(inputBytes, reducesOnGpu ? 'input images' : 'input activations', GPUBufferUsage.COPY_DST);
     const dispatches: ForwardPlan['dispatches'] = [];
     let activation = input;
+    if (reducesOnGpu) {
+      // (B, 196) u32 images -> (B, 64) u32 reduced pixels, which the first layer reads as its packed uint8 input.
+      const reduced = buffer(batch * REDUCED_PIXELS, 'reduced input');
+      const average = this.pipeline('area_average16', areaAverageSource, { WORKGROUP_SIZE }, ['uniform', 'read-only-storage', 'storage']);
+      dispatches.push({
+        pipeline: average.pipeline,
+        bindGroup: bind('area_average16', average, [uniform([batch, 0, 0, 0], 'area average dims'), input, reduced]),
+        groups: [Math.ceil(REDUCED_PIXELS / 4 / WORKGROUP_SIZE), batch],
+      });
+      activation = reduced;
+    }
 
     this.layers.forEach((entry, i) => {
       const { layer, kernel } = entry;
@@ -284,7 +303,7 @@ export class GpuTernaryNetwork {
     const logitBytes = batch * this.model.classCount * 4;
     const readback = this.device.createBuffer({ label: 'logits readback', size: logitBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     buffers.push(readback);
-    const plan: ForwardPlan = { input, pixelInput, dispatches, logits: activation, readback, logitBytes, buffers };
+    const plan: ForwardPlan = { input, pixelInput, reducesOnGpu, dispatches, logits: activation, readback, logitBytes, buffers };
     this.plans.set(batch, plan);
     while (this.plans.size > KEPT_PLANS) {
       const [oldest, old] = this.plans.entries().next().value as [number, ForwardPlan];
@@ -381,18 +400,27 @@ export class GpuTernaryNetwork {
     });
   }
 
-  /** pixels: (B, K0) uint8 -> logits (B, classes): one upload, one command submission, one readback. */
-  forward(pixels: Uint8Array, batch: number): Promise<Float32Array> {
-    const run = this.forwardQueue.then(() => this.forwardNow(pixels, batch));
+  /**
+   * images: (B, 784) uint8 -> logits (B, classes): one upload, one command submission, one readback. A 16×16
+   * network with an 8-bit first layer reduces the images on the GPU (area_average16.wgsl); with a float first
+   * layer the host does, with core's function (core/inputResolution.ts).
+   */
+  forward(images: Uint8Array, batch: number): Promise<Float32Array> {
+    const run = this.forwardQueue.then(() => this.forwardNow(images.subarray(0, batch * imagePixelsOf(this.model)), batch));
     this.forwardQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async forwardNow(pixels: Uint8Array, batch: number): Promise<Float32Array> {
+  /** images: (B, 784) uint8. */
+  private async forwardNow(images: Uint8Array, batch: number): Promise<Float32Array> {
     if (this.gpu.lostReason) throw new Error(`The GPU device was lost (${this.gpu.lostReason}).`);
     const plan = this.planFor(batch);
     const inputSize = this.model.inputSize;
-    const input = plan.pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
+    let input: Uint8Array | Float32Array = images;
+    if (!plan.reducesOnGpu) {
+      const pixels = modelInputPixels(this.model.inputResolution, images, batch);
+      input = plan.pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
+    }
     this.device.queue.writeBuffer(plan.input, 0, input.buffer, input.byteOffset, input.byteLength);
     const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });
     const pass = encoder.beginComputePass({ label: 'ternary layers' });
@@ -424,6 +452,30 @@ export class GpuTernaryNetwork {
     } finally {
       scratch.forEach((b) => b.destroy());
     }
+  }
+
+  /** Runs only area_average16.wgsl: images (B, 784) uint8 -> (B, 256) uint8, for tests against core's definition. */
+  async areaAverageOnly(images: Uint8Array, batch: number): Promise<Uint8Array> {
+    const scratch: GPUBuffer[] = [];
+    const make = (bytes: number, label: string, usage: number) => {
+      const b = this.device.createBuffer({ label, size: Math.max(16, bytes), usage });
+      scratch.push(b);
+      return b;
+    };
+    const input = make(batch * IMAGE_PIXELS, 'area-only images', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    this.device.queue.writeBuffer(input, 0, images.buffer, images.byteOffset, batch * IMAGE_PIXELS);
+    const dims = make(16, 'area-only dims', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.device.queue.writeBuffer(dims, 0, Uint32Array.of(batch, 0, 0, 0));
+    const output = make(batch * REDUCED_PIXELS, 'area-only output', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const info = this.pipeline('area_average16', areaAverageSource, { WORKGROUP_SIZE }, ['uniform', 'read-only-storage', 'storage']);
+    const encoder = this.device.createCommandEncoder({ label: 'area-only' });
+    const pass = encoder.beginComputePass({ label: 'area-only pass' });
+    pass.setPipeline(info.pipeline);
+    pass.setBindGroup(0, this.device.createBindGroup({ label: 'area-only bind group', layout: info.layout, entries: [dims, input, output].map((b, binding) => ({ binding, resource: { buffer: b } })) }));
+    pass.dispatchWorkgroups(Math.ceil(REDUCED_PIXELS / 4 / WORKGROUP_SIZE), batch);
+    pass.end();
+    const words = await this.submitAndRead(encoder, output, batch * REDUCED_PIXELS, scratch);
+    return new Uint8Array(words.buffer);
   }
 
   /**

@@ -3,7 +3,8 @@
  * changes) and Node can drive it in tests and benchmarks. No DOM.
  */
 import * as tf from './tf';
-import { learningRateAt, type TrainConfig } from '../core/config';
+import { configInputShape, learningRateAt, type TrainConfig } from '../core/config';
+import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, type InputResolution } from '../core/inputResolution';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
 import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng, permutation, type Rng } from '../core/rng';
@@ -34,15 +35,18 @@ export interface Evaluation {
 
 const EVAL_CHUNK = 1000;
 
-/** (count, rows·cols) float32 in [0, 1] from uint8 pixels of the listed examples. */
-export function pixelsToTensor(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
-  const size = set.rows * set.cols;
-  const values = new Float32Array(indices.length * size);
-  for (let i = 0; i < indices.length; i++) {
-    const offset = indices[i]! * size;
-    for (let p = 0; p < size; p++) values[i * size + p] = set.pixels[offset + p]! / 255;
-  }
-  return tf.tensor2d(values, [indices.length, size]);
+/**
+ * (count, K0) float32 in [0, 1]: the listed examples as the network's first layer takes them, K0 = rows·cols, or
+ * 256 for a 16×16 input, whose area average core computes on the uint8 pixels (core/inputResolution.ts), so
+ * training sees the same integers as the reference, the kernels and the exports.
+ */
+export function pixelsToTensor(set: ImageSet, indices: ArrayLike<number>, resolution: InputResolution = 28): tf.Tensor2D {
+  const imageSize = set.rows * set.cols;
+  const images = new Uint8Array(indices.length * imageSize);
+  for (let i = 0; i < indices.length; i++) images.set(set.pixels.subarray(indices[i]! * imageSize, (indices[i]! + 1) * imageSize), i * imageSize);
+  const pixels = modelInputPixels(resolution, images, indices.length);
+  const size = pixels.length / Math.max(1, indices.length);
+  return tf.tensor2d(Float32Array.from(pixels, (p) => p / 255), [indices.length, size]);
 }
 
 function labelsToOneHot(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
@@ -73,7 +77,11 @@ export class Trainer {
   ) {
     this.rng = createRng(config.seed);
     const train = data.train;
-    this.model = new TernaryNetwork(config, { height: train.rows, width: train.cols, channels: 1 }, CLASS_COUNT, this.rng);
+    if (config.inputResolution === REDUCED_SIDE && (train.rows !== IMAGE_SIDE || train.cols !== IMAGE_SIDE)) {
+      throw new Error(`A 16×16 input is the area average of 28×28 images; this dataset has ${train.rows}×${train.cols} images.`);
+    }
+    const input = config.inputResolution === REDUCED_SIDE ? configInputShape(config) : { height: train.rows, width: train.cols, channels: 1 };
+    this.model = new TernaryNetwork(config, input, CLASS_COUNT, this.rng);
     this.optimizer = new Adam(this.model.trainableVariables());
     this.stepsPerEpoch = Math.ceil(train.count / config.batchSize);
     this.epochOrder = permutation(train.count, this.rng);
@@ -128,8 +136,8 @@ export class Trainer {
     const learningRate = learningRateAt(this.config, this.globalStep, this.totalSteps);
     // Augmented batches draw their transforms from the trainer's RNG, whose state snapshots and checkpoints keep.
     const x = augmentationEnabled(this.config)
-      ? pixelsToTensor({ ...train, pixels: augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng) }, range(0, batchIndices.length))
-      : pixelsToTensor(train, batchIndices);
+      ? pixelsToTensor({ ...train, pixels: augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng) }, range(0, batchIndices.length), this.config.inputResolution)
+      : pixelsToTensor(train, batchIndices, this.config.inputResolution);
     const y = labelsToOneHot(train, batchIndices);
     const { value, grads } = tf.variableGrads(
       () => tf.losses.softmaxCrossEntropy(y, this.model.forward(x, true)) as tf.Scalar,
@@ -176,7 +184,7 @@ export class Trainer {
       for (let start = 0; start < set.count; start += EVAL_CHUNK) {
         const indices = range(start, Math.min(start + EVAL_CHUNK, set.count));
         const y = labelsToOneHot(set, indices);
-        chunks.push({ x: pixelsToTensor(set, indices), y, labels: tf.tidy(() => tf.argMax(y, 1) as tf.Tensor1D) });
+        chunks.push({ x: pixelsToTensor(set, indices, this.config.inputResolution), y, labels: tf.tidy(() => tf.argMax(y, 1) as tf.Tensor1D) });
       }
       this.evaluationChunks.set(set, chunks);
     }

@@ -1,9 +1,11 @@
 /**
  * What the network is fed: a few training images through the current augmentation settings (core/augment.ts, the
- * function the training loop uses), redrawn with fresh transforms on demand. Shown only while augmentation is on.
+ * function the training loop uses), then at a 16×16 input the area average the network takes (core/inputResolution.ts),
+ * redrawn with fresh transforms on demand. Shown while augmentation is on or the input is reduced.
  */
 import { useEffect, useRef, useState } from 'react';
 import { augmentationEnabled, augmentImages } from '../core/augment';
+import { modelInputPixels, REDUCED_SIDE } from '../core/inputResolution';
 import { createRng } from '../core/rng';
 import { useConfig, useDatasetSamples } from '../store/hooks';
 import { paintGray } from './paint';
@@ -22,26 +24,34 @@ export function AugmentPreview() {
   const { config } = useConfig();
   const samples = useDatasetSamples();
   const [draw, setDraw] = useState(1);
-  if (!samples || !augmentationEnabled(config)) return null;
-  const size = samples.rows * samples.cols;
+  const augmenting = augmentationEnabled(config);
+  const reduced = config.inputResolution === REDUCED_SIDE;
+  if (!samples || !(augmenting || reduced)) return null;
   const indices = Array.from({ length: samples.count }, (_, i) => i);
-  let augmented: Uint8Array;
+  let seen: Uint8Array;
   try {
-    augmented = augmentImages(samples.pixels, indices, samples.rows, samples.cols, config, createRng(draw));
+    const augmented = augmenting ? augmentImages(samples.pixels, indices, samples.rows, samples.cols, config, createRng(draw)) : samples.pixels;
+    seen = modelInputPixels(config.inputResolution, augmented, samples.count);
   } catch {
     return null; // a half-typed value; the form's validation names it
   }
+  const side = reduced ? REDUCED_SIDE : samples.rows;
+  const width = reduced ? REDUCED_SIDE : samples.cols;
+  const size = side * width;
+  const what = [augmenting ? 'augmented samples' : 'samples', reduced ? '16×16 area average' : ''].filter(Boolean).join(', ');
   return (
-    <div className="augment-preview" data-testid="augment-preview">
-      <div className="histogram-title">What training sees (augmented samples)</div>
+    <div className="augment-preview" data-testid="augment-preview" data-side={side}>
+      <div className="histogram-title">What training sees ({what})</div>
       <div className="augment-grid">
         {indices.map((i) => (
-          <SampleCanvas key={`${draw}-${i}`} pixels={augmented.subarray(i * size, (i + 1) * size)} rows={samples.rows} cols={samples.cols} />
+          <SampleCanvas key={`${draw}-${i}`} pixels={seen.subarray(i * size, (i + 1) * size)} rows={side} cols={width} />
         ))}
       </div>
-      <button type="button" onClick={() => setDraw((d) => d + 1)}>
-        New transforms
-      </button>
+      {augmenting && (
+        <button type="button" onClick={() => setDraw((d) => d + 1)}>
+          New transforms
+        </button>
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * architecture and packing will take on a Cortex-M0+ (core's size model, which a test holds within 5 % of
  * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most.
  */
+import { configInputShape } from '../core/config';
 import { networkPlan, type WeightedLayerPlan } from '../core/layers';
 import { checkBudget, configFootprint, integerOnlyConfigProblem, MCU_TARGETS } from '../core/mcuFootprint';
 import { PACKING_LABELS, type TritPacking } from '../core/tritBytes';
@@ -43,7 +44,7 @@ export function BudgetMeter() {
   const valid = footprint !== null;
   const problem = integerOnlyConfigProblem(config);
   const check = valid && footprint ? checkBudget(footprint, target) : null;
-  const plan = footprint ? networkPlan(config.layers) : [];
+  const plan = footprint ? networkPlan(config.layers, configInputShape(config)) : [];
   const largest = footprint?.largestLayer ?? 0;
   const largestShare = footprint && footprint.flashBytes > 0 ? (footprint.layerFlashBytes[largest] ?? 0) / footprint.flashBytes : 0;
   return (

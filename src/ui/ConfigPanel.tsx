@@ -9,6 +9,7 @@ import {
   type PresetId,
   type TrainConfig,
 } from '../core/config';
+import { INPUT_RESOLUTIONS, type InputResolution } from '../core/inputResolution';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { AugmentPreview } from './AugmentPreview';
 import { LayerEditor } from './LayerEditor';
@@ -67,6 +68,22 @@ export function ConfigPanel() {
           {(Object.keys(PRESET_LABELS) as PresetId[]).map((id) => (
             <option key={id} value={id}>
               {PRESET_LABELS[id]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Input: the 28×28 image, or its 16×16 area average (fewer first-layer weights, for the smallest chips)
+        <select
+          data-testid="config-inputResolution"
+          disabled={locked}
+          value={config.inputResolution}
+          onChange={(e) => userEditedConfig({ inputResolution: Number(e.target.value) as InputResolution })}
+        >
+          {INPUT_RESOLUTIONS.map((side) => (
+            <option key={side} value={side}>
+              {side}×{side}
+              {side === 16 ? ' (area average of the 28×28 image)' : ''}
             </option>
           ))}
         </select>

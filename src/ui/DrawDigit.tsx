@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/drawing';
-import { usePrediction } from '../store/hooks';
+import { areaAverage16, REDUCED_SIDE } from '../core/inputResolution';
+import { useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
 import type { FeatureMap } from '../protocol/messages';
@@ -49,11 +50,11 @@ function readInk(canvas: HTMLCanvasElement): Uint8Array {
   return ink;
 }
 
-function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null): void {
+function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null, side: number): void {
   const context = canvas.getContext('2d');
   if (!context) return;
-  const count = MNIST_SIDE * MNIST_SIDE;
-  context.putImageData(new ImageData(paintGray(image ?? new Uint8Array(count), count), MNIST_SIDE, MNIST_SIDE), 0, 0);
+  const count = side * side;
+  context.putImageData(new ImageData(paintGray(image ?? new Uint8Array(count), count), side, side), 0, 0);
 }
 
 /** One conv layer's feature maps for the drawn digit: a grey tile per channel. */
@@ -80,6 +81,9 @@ function FeatureMapView({ map }: { map: FeatureMap }) {
 export function DrawDigit() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const previewRef = useRef<HTMLCanvasElement>(null);
+  /** At a 16×16 input: the area average the network takes (core/inputResolution.ts), beside the 28×28 image. */
+  const reducedRef = useRef<HTMLCanvasElement>(null);
+  const reduced = useConfig().config.inputResolution === REDUCED_SIDE;
   const strokesRef = useRef<Point[][]>([]);
   const drawingRef = useRef(false);
   const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -93,7 +97,8 @@ export function DrawDigit() {
     paintStrokes(canvas, strokesRef.current);
     const image = strokesRef.current.length > 0 ? toMnistInput(readInk(canvas), canvas.width, canvas.height) : null;
     inputRef.current = image;
-    if (previewRef.current) paintPreview(previewRef.current, image);
+    if (previewRef.current) paintPreview(previewRef.current, image, MNIST_SIDE);
+    if (reducedRef.current) paintPreview(reducedRef.current, image && areaAverage16(image, 1), REDUCED_SIDE);
     classifyDrawing(image);
   };
 
@@ -169,8 +174,24 @@ export function DrawDigit() {
           onPointerCancel={onUp}
         />
         <div className="draw-side">
-          <div className="muted">What the network sees (28×28, MNIST-style: 20-pixel box, centred by mass)</div>
+          <div className="muted">
+            {reduced
+              ? 'The 28×28 image (MNIST-style: 20-pixel box, centred by mass) and the 16×16 area average the network sees'
+              : 'What the network sees (28×28, MNIST-style: 20-pixel box, centred by mass)'}
+          </div>
           <canvas ref={previewRef} data-testid="model-input" className="model-input" width={MNIST_SIDE} height={MNIST_SIDE} />
+          {reduced && (
+            <canvas
+              ref={(canvas) => {
+                reducedRef.current = canvas;
+                if (canvas) paintPreview(canvas, inputRef.current && areaAverage16(inputRef.current, 1), REDUCED_SIDE);
+              }}
+              data-testid="model-input-16"
+              className="model-input"
+              width={REDUCED_SIDE}
+              height={REDUCED_SIDE}
+            />
+          )}
           <div className="prediction-line">
             Prediction: <strong data-testid="prediction" className="prediction">{predicted ?? ''}</strong>
           </div>

@@ -3,7 +3,7 @@
  * a button to add one, and the shapes each weighted layer gets. A list that does not fit (a pool on a 1×1 map, a
  * dense layer on an unflattened map) shows core's message at once; Train refuses it with the same message.
  */
-import { layerListProblem } from '../core/config';
+import { configInputShape, layerListProblem } from '../core/config';
 import { describeLayer, LAYER_KINDS, networkPlan, type LayerKind, type LayerSpec, type WeightedLayerPlan } from '../core/layers';
 import { useState } from 'react';
 import { formatLayerList, parseLayerList } from '../core/layers';
@@ -118,11 +118,14 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
     next.splice(index + by, 0, moved!);
     setLayers(next);
   };
-  const problem = layerListProblem(layers);
-  const plan = problem === null ? networkPlan(layers) : [];
+  const problem = layerListProblem(layers, config.inputResolution);
+  const input = configInputShape(config);
+  const plan = problem === null ? networkPlan(layers, input) : [];
   return (
     <div className="layer-editor" data-testid="layer-editor">
-      <span className="layer-editor-title">Layers (input 28×28×1; the 10-class output layer follows)</span>
+      <span className="layer-editor-title">
+        Layers (input {input.height}×{input.width}×{input.channels}; the 10-class output layer follows)
+      </span>
       <ol>
         {layers.map((layer, index) => (
           <li key={index} data-testid="layer-row" data-layer={describeLayer(layer)}>

@@ -3,7 +3,7 @@
  * our WGSL kernels when WebGPU is there, else on the CPU reference. Used by "Evaluate with the ternary kernel",
  * the kernel benchmark and the draw-a-digit classifier. The GPU device is separate from tfjs's.
  */
-import { argmaxRows, foldModel, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/inference';
+import { argmaxRows, foldModel, imagePixelsOf, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/inference';
 import type { ImageSet } from '../core/dataset';
 import { createGpuContext, type GpuContext } from '../gpu/device';
 import { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
@@ -63,7 +63,7 @@ export class InferenceService {
   async logits(model: InferenceModel, network: GpuTernaryNetwork | null, pixels: Uint8Array, batch: number): Promise<Float32Array> {
     if (!network) return referenceForward(model, pixels, batch);
     const out = new Float32Array(batch * model.classCount);
-    const size = model.inputSize;
+    const size = imagePixelsOf(model);
     for (let start = 0; start < batch; start += MAX_GPU_BATCH) {
       const count = Math.min(MAX_GPU_BATCH, batch - start);
       out.set(await network.forward(pixels.subarray(start * size, (start + count) * size), count), start * model.classCount);

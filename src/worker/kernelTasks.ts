@@ -3,7 +3,8 @@
  * of a drawn digit. Every figure compares like with like, measured in the same run.
  */
 import type { ImageSet, SplitDataset } from '../core/dataset';
-import { referenceForward, type InferenceModel } from '../core/inference';
+import { imagePixelsOf, referenceForward, type InferenceModel } from '../core/inference';
+import { modelInputPixels } from '../core/inputResolution';
 import { unpackTernary } from '../core/packing';
 import type { KernelBenchRow, KernelEvaluation } from '../protocol/messages';
 import * as tf from '../train/tf';
@@ -76,9 +77,10 @@ function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array
   });
   return {
     bytes: weights.reduce((sum, l) => sum + l.w.size * 4, 0),
-    forward: async (pixels, batch) => {
+    forward: async (images, batch) => {
+      const pixels = modelInputPixels(model.inputResolution, images.subarray(0, batch * imagePixelsOf(model)), batch);
       const out = tf.tidy(() => {
-        let x: tf.Tensor = tf.div(tf.tensor2d(pixels.subarray(0, batch * model.inputSize), [batch, model.inputSize], 'int32'), 255);
+        let x: tf.Tensor = tf.div(tf.tensor2d(pixels, [batch, model.inputSize], 'int32'), 255);
         for (const l of weights) {
           if (l.conv) {
             const { input, stride, padding, pool } = l.conv;
