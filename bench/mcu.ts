@@ -31,7 +31,7 @@ if (!dir) {
   console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist');
   process.exit(2);
 }
-const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,mcu-16k').split(',') as PresetId[];
+const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,mcu-16k,mcu-cnn-16k').split(',') as PresetId[];
 const PACKINGS: TritPacking[] = ['base3', 'base4'];
 const QEMU_IMAGES = 32;
 

@@ -248,23 +248,29 @@ int main(void)
   );
 });
 
+// Kernels 5 and 3, 'valid' and 'same', stride 2, channel counts that are not multiples of 4, a pool of 3.
+const ODD_CNN: LayerSpec[] = [
+  { kind: 'conv2d', filters: 6, kernel: 5, stride: 1, padding: 'valid' },
+  { kind: 'maxpool2d', size: 3 },
+  { kind: 'conv2d', filters: 7, kernel: 3, stride: 2, padding: 'same' },
+  { kind: 'maxpool2d', size: 2 },
+  { kind: 'flatten' },
+  { kind: 'dense', units: 24 },
+];
+
 describe.each<[string, Partial<TrainConfig>]>([
-  ['cnn preset, odd shapes', { ...PRESETS.cnn, weightScale: 'layer', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
-  ['binary activations', { ...PRESETS.seed }],
-  ['a ternary scale per output channel', { ...PRESETS.cnn, weightScale: 'channel', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
-  ['float twin', { ...PRESETS.cnn, weightQuantizer: 'none', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
-])('a CNN (%s) exports', (_, base) => {
-  // Kernels 5 and 3, 'valid' and 'same', stride 2, channel counts that are not multiples of 4, a pool of 3.
-  const layers: LayerSpec[] = [
-    { kind: 'conv2d', filters: 6, kernel: 5, stride: 1, padding: 'valid' },
-    { kind: 'maxpool2d', size: 3 },
-    { kind: 'conv2d', filters: 7, kernel: 3, stride: 2, padding: 'same' },
-    { kind: 'maxpool2d', size: 2 },
-    { kind: 'flatten' },
-    { kind: 'dense', units: 24 },
-  ];
-  const config = { ...PRESETS.cnn, ...base, layers, batchSize: 32, epochs: 1 } as TrainConfig;
+  ['cnn preset, odd shapes', { ...PRESETS.cnn, layers: ODD_CNN, weightScale: 'layer', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
+  ['binary activations', { ...PRESETS.seed, layers: ODD_CNN }],
+  ['a ternary scale per output channel', { ...PRESETS.cnn, layers: ODD_CNN, weightScale: 'channel', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
+  ['float twin', { ...PRESETS.cnn, layers: ODD_CNN, weightQuantizer: 'none', augmentShift: 0, augmentRotation: 0, augmentScale: 0 }],
+  ['the mcu-cnn-16k preset: 16×16 input, three conv layers', { ...PRESETS['mcu-cnn-16k'] }],
+])('a CNN (%s) exports', (name, base) => {
+  const config = { ...PRESETS.cnn, ...base, batchSize: 32, epochs: 1 } as TrainConfig;
+  const layers = config.layers;
+  const convLayers = layers.filter((layer) => layer.kind === 'conv2d').length;
+  const pools = layers.filter((layer) => layer.kind === 'maxpool2d').length;
   const float = config.weightQuantizer === 'none';
+  const mcuPreset = name.startsWith('the mcu-cnn-16k preset');
   let model: InferenceModel;
 
   beforeAll(async () => {
@@ -276,8 +282,8 @@ describe.each<[string, Partial<TrainConfig>]>([
     const referenceLogits = referenceForward(model, pixels, COUNT);
     const bytes = exportOnnx(model, { preset: 'cnn', appVersion: 'test', metadata: {} });
     const parsed = decodeOnnx(bytes);
-    expect(parsed.graph!.node!.filter((n) => n.opType === 'Conv')).toHaveLength(2);
-    expect(parsed.graph!.node!.filter((n) => n.opType === 'MaxPool')).toHaveLength(2);
+    expect(parsed.graph!.node!.filter((n) => n.opType === 'Conv')).toHaveLength(convLayers);
+    expect(parsed.graph!.node!.filter((n) => n.opType === 'MaxPool')).toHaveLength(pools);
     const session = await ort.InferenceSession.create(bytes);
     const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [COUNT, 784]) });
     const onnxLogits = output.logits!.data as Float32Array;
@@ -327,13 +333,18 @@ describe.each<[string, Partial<TrainConfig>]>([
       const sizes = buildCortexM0Plus(dir);
       expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
       const estimate = integerModelFootprint(integer, packing);
-      console.log(`cnn ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
+      console.log(`${name} ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
       expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
       expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
       expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
       const planned = configFootprint(config, packing);
       expect(Math.abs(planned.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
       expect(Math.abs(planned.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+      if (mcuPreset) {
+        // The preset's promise: a 16 KB flash / 4 KB RAM part, measured on the Cortex-M0+ build.
+        expect(sizes.flashBytes).toBeLessThanOrEqual(16_384);
+        expect(sizes.ramBytes + sizes.stackBytes).toBeLessThanOrEqual(4_096);
+      }
       const host = runHost(buildHost(dir), validation.pixels, 8);
       const emulated = runCortexM3(dir, validation.pixels, 8);
       expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));

@@ -37,6 +37,8 @@ describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?]>([
   ['a CNN with binary activations (seed quantizers)', 'seed', SMALL_CNN],
   ['a CNN with a ternary scale per output channel', 'cnn', SMALL_CNN, 'channel'],
   ['an MLP with a ternary scale per output unit', 'b158-mlp', mlpLayers([96, 64]), 'channel'],
+  ['mcu-16k (16×16 input)', 'mcu-16k', PRESETS['mcu-16k'].layers, 'channel'],
+  ['mcu-cnn-16k (16×16 input, three conv layers)', 'mcu-cnn-16k', PRESETS['mcu-cnn-16k'].layers, 'channel'],
 ])('%s: tfjs forward = core reference on packed weights', (_, preset, layers, weightScale = 'layer') => {
   it('agrees on predictions for 500 validation images, at two thresholds', async () => {
     const config = { ...PRESETS[preset], layers, weightScale, epochs: 1 };
@@ -46,7 +48,7 @@ describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?]>([
     const indices = Uint32Array.from({ length: count }, (_, i) => i);
     for (const threshold of [config.threshold, 1.1]) {
       trainer.model.setThreshold(threshold);
-      const tfjsPredictions = tf.tidy(() => tf.argMax(trainer.model.forward(pixelsToTensor(data.validation, indices), false), 1));
+      const tfjsPredictions = tf.tidy(() => tf.argMax(trainer.model.forward(pixelsToTensor(data.validation, indices, config.inputResolution), false), 1));
       const fromTfjs = await tfjsPredictions.data();
       tfjsPredictions.dispose();
       const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
