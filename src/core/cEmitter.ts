@@ -83,7 +83,6 @@ function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
   const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map(outputValues));
   const hasConv = model.layers.some((l) => l.conv !== null);
-  const maxMap = Math.max(1, ...model.layers.filter((l) => l.conv !== null).map(outputValues));
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
 /*
@@ -100,8 +99,7 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
 #define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
-#define BITNET_HAS_CONV ${hasConv ? 1 : 0}${hasConv ? `
-#define BITNET_MAX_MAP ${maxMap}  /* largest pooled conv map: int32 outputs before requantisation */` : ''}
+#define BITNET_HAS_CONV ${hasConv ? 1 : 0}
 #define BITNET_REQUANTIZE_CLAMP ${REQUANTIZE_CLAMP}  /* |Y| before requantisation: 127·Y fits an int32 */
 #define BITNET_SCALE_MANTISSA_LIMIT ${SCALE_MANTISSA_LIMIT}  /* per-sample scales s < 2^14, so |acc·s·m| < 2^52 */
 

@@ -58,8 +58,10 @@ export const BITNET_ENGINE_C = `/*
  *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
  *   class scores:       Y_j as above
  * A conv layer (BITNET_HAS_CONV) runs the same per output position over the taps inside its input map (rows in
- * (ky, kx, c) order, taps outside read 0), keeps the largest output of each pool window in map_values, and
- * requantises the whole pooled map with one max|Y|; only the pooled map is ever stored.
+ * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pool window. An 8-bit layer
+ * requantises the whole pooled map with one max|Y|, in two passes so that no int32 map is stored: the first finds
+ * max|Y|, the second computes the map again and writes its int8 codes (twice the arithmetic; an int32 map would
+ * take four times the RAM of the codes). Only int8 codes are ever stored.
  * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet_model.h.
  * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/integerModel.ts.
  */
@@ -73,7 +75,7 @@ export const BITNET_ENGINE_C = `/*
 static int32_t accumulators[BITNET_MAX_UNITS];
 static int8_t activations[2][BITNET_MAX_HIDDEN];
 #if BITNET_HAS_CONV
-static int32_t map_values[BITNET_MAX_MAP]; /* a conv layer's pooled outputs (Y or signs) before requantisation */
+static int32_t pooled[BITNET_MAX_UNITS]; /* one pool window's largest outputs (Y or signs), N of them */
 #endif
 
 /* round(n / d) with ties to even; d > 0. Used once per non-zero input and per requantised unit, never per trit. */
@@ -197,6 +199,16 @@ static int32_t unit_output(const bitnet_layer *layer, uint32_t j, int32_t acc, i
     }
 }
 
+/* The per-sample scale s·2^e = max|Y| = gamma of 8-bit codes, with s below BITNET_SCALE_MANTISSA_LIMIT. */
+static void set_scale(int32_t gamma, int32_t *scale, int32_t *exponent)
+{
+    *exponent = 0;
+    while ((gamma >> *exponent) >= BITNET_SCALE_MANTISSA_LIMIT) {
+        (*exponent)++;
+    }
+    *scale = *exponent == 0 ? gamma : (gamma + ((int32_t)1 << (*exponent - 1))) >> *exponent;
+}
+
 /* values (count) -> 8-bit codes round(127·Y / max|Y|) in out, and the new per-sample scale s·2^e = max|Y|. */
 static void requantize(int32_t *values, uint32_t count, int8_t *out, int32_t *scale, int32_t *exponent)
 {
@@ -217,11 +229,7 @@ static void requantize(int32_t *values, uint32_t count, int8_t *out, int32_t *sc
     for (j = 0; j < count; j++) {
         out[j] = (int8_t)(gamma == 0 ? 0 : div_round_half_even(127 * values[j], gamma));
     }
-    *exponent = 0;
-    while ((gamma >> *exponent) >= BITNET_SCALE_MANTISSA_LIMIT) {
-        (*exponent)++;
-    }
-    *scale = *exponent == 0 ? gamma : (gamma + ((int32_t)1 << (*exponent - 1))) >> *exponent;
+    set_scale(gamma, scale, exponent);
 }
 
 #if BITNET_HAS_CONV
@@ -264,8 +272,13 @@ static void conv_position(const bitnet_layer *layer, const int8_t *codes, const 
     }
 }
 
-/* A conv layer: the largest output of each pool window into map_values, (pooled_height, pooled_width, N). */
-static void conv_layer(const bitnet_layer *layer, const int8_t *codes, const uint8_t *image, int32_t max_pixel, int32_t scale, int32_t exponent)
+/*
+ * One pass over a conv layer's pooled map (pooled_height, pooled_width, N): each pool window's largest outputs,
+ * clamped as requantize clamps them. gamma == NULL: writes out = round(127·Y / max|Y|) with max|Y| = *known_gamma
+ * (or the signs themselves before a sign epilogue); else only finds max|Y| into *gamma.
+ */
+static void conv_pass(const bitnet_layer *layer, const int8_t *codes, const uint8_t *image, int32_t max_pixel, int32_t scale, int32_t exponent,
+                      int8_t *out, int32_t *gamma, int32_t known_gamma)
 {
     const uint32_t n = layer->output_size;
     const uint32_t window = layer->pool != 0u ? layer->pool : 1u;
@@ -276,16 +289,35 @@ static void conv_layer(const bitnet_layer *layer, const int8_t *codes, const uin
     uint32_t j;
     for (py = 0; py < layer->pooled_height; py++) {
         for (px = 0; px < layer->pooled_width; px++) {
-            int32_t *target = &map_values[((uint32_t)py * layer->pooled_width + px) * n];
+            int8_t *target = &out[((uint32_t)py * layer->pooled_width + px) * n];
             for (dy = 0; dy < window; dy++) {
                 for (dx = 0; dx < window; dx++) {
                     conv_position(layer, codes, image, max_pixel, py * window + dy, px * window + dx);
                     for (j = 0; j < n; j++) {
                         const int32_t y = unit_output(layer, j, accumulators[j], scale, exponent);
-                        if ((dy == 0u && dx == 0u) || y > target[j]) {
-                            target[j] = y;
+                        if ((dy == 0u && dx == 0u) || y > pooled[j]) {
+                            pooled[j] = y;
                         }
                     }
+                }
+            }
+            for (j = 0; j < n; j++) {
+                int32_t y = pooled[j];
+                if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
+                    target[j] = (int8_t)y;
+                    continue;
+                }
+                if (y > BITNET_REQUANTIZE_CLAMP) {
+                    y = BITNET_REQUANTIZE_CLAMP;
+                } else if (y < -BITNET_REQUANTIZE_CLAMP) {
+                    y = -BITNET_REQUANTIZE_CLAMP;
+                }
+                if (gamma != NULL) {
+                    if ((y < 0 ? -y : y) > *gamma) {
+                        *gamma = y < 0 ? -y : y;
+                    }
+                } else {
+                    target[j] = (int8_t)(known_gamma == 0 ? 0 : div_round_half_even(127 * y, known_gamma));
                 }
             }
         }
@@ -358,17 +390,16 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
 
 #if BITNET_HAS_CONV
         if (layer->kernel != 0u) {
-            const uint32_t count = (uint32_t)layer->pooled_height * layer->pooled_width * n;
             int8_t *out = activations[out_buffer];
-            conv_layer(layer, codes, image, max_pixel, scale, exponent);
             if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
-                for (j = 0; j < count; j++) {
-                    out[j] = (int8_t)map_values[j];
-                }
+                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, NULL, 0);
                 scale = 1;
                 exponent = 0;
             } else {
-                requantize(map_values, count, out, &scale, &exponent);
+                int32_t gamma = 0;
+                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, &gamma, 0);
+                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, NULL, gamma);
+                set_scale(gamma, &scale, &exponent);
             }
             codes = out;
             out_buffer ^= 1;

@@ -21,7 +21,7 @@ export interface LayerFootprintShape {
    * for a conv layer, which dominates a CNN's RAM. Defaults to outputSize.
    */
   outputValues?: number;
-  /** A conv layer: the engine's conv code, the larger layer table entry and the int32 pooled map come along. */
+  /** A conv layer: the engine's conv code, the larger layer table entry and one pool window's int32 outputs come along. */
   conv?: boolean;
   /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
   epilogue: 'sign' | 'requantize' | 'scores';
@@ -45,10 +45,10 @@ export interface McuFootprint {
 /** Code of bitnet_engine.c at -Os for a Cortex-M0+ (text), by packing; measured with arm-none-eabi-size. */
 export const ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 1076, base4: 1070 };
 /** What the conv code (BITNET_HAS_CONV) adds to it, measured the same way. */
-export const CONV_ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 578, base4: 600 };
+export const CONV_ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 723, base4: 756 };
 /** Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os); with conv layers. */
 export const ENGINE_STACK_BYTES = 136;
-export const CONV_ENGINE_STACK_BYTES = 232;
+export const CONV_ENGINE_STACK_BYTES = 136;
 /** sizeof(bitnet_layer) on a 32-bit target: six pointers, three uint16, four uint8 fields, padded; with conv layers
  * one uint16 and nine uint8 more. */
 export const LAYER_TABLE_ENTRY_BYTES = 36;
@@ -70,7 +70,6 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
   let maxHidden = 1;
   let largestLayer = 0;
   let largestLayerBytes = -1;
-  let maxMap = 1;
   const hasConv = layers.some((layer) => layer.conv);
   const layerFlashBytes: number[] = [];
   layers.forEach((layer, index) => {
@@ -86,7 +85,6 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
     if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputValues ?? layer.outputSize);
-    if (layer.conv) maxMap = Math.max(maxMap, layer.outputValues ?? layer.outputSize);
     layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
@@ -104,9 +102,9 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     bitsPerWeight: trits === 0 ? 0 : (8 * weightBytes) / trits,
     parameterBytes,
     flashBytes: ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + (reduced ? AREA_AVERAGE_CODE_BYTES : 0) + rodata,
-    // int32 accumulators, two int8 code buffers, for CNNs the int32 pooled map before requantisation, and for a
-    // 16×16 input its area average.
-    ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxMap : 0) + (reduced ? REDUCED_PIXELS : 0),
+    // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map), for CNNs one pool window's int32
+    // outputs (the engine requantises a conv map in two passes instead of storing it), and a 16×16 input's average.
+    ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxUnits : 0) + (reduced ? REDUCED_PIXELS : 0),
     stackBytes: hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES,
     largestLayer,
     layerFlashBytes,
