@@ -25,6 +25,9 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     ['a conv after flatten', { layers: [{ kind: 'flatten' }, { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /comes after a flatten/],
     ['an input resolution other than 28 or 16', { inputResolution: 20 }, /input resolution must be one of 28, 16/],
     ['an input resolution as text', { inputResolution: '16' }, /input resolution must be one of 28, 16/],
+    ['a distillation weight above 1', { distillWeight: 2 }, /distillation weight must be between 0 and 1, got 2/],
+    ['a NaN distillation weight', { distillWeight: Number.NaN }, /distillation weight must be a number/],
+    ['a distillation temperature below 1', { distillTemperature: 0 }, /distillation temperature must be between 1 and 20/],
     ['a map left unflattened', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /end the list with a flatten/],
   ])('refuses %s with a message', (_, patch, message) => {
     expect(() => validateConfig({ ...PRESETS.seed, ...patch })).toThrow(ConfigError);
@@ -35,6 +38,13 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     const legacy: Record<string, unknown> = { ...PRESETS['b158-mlp'], hidden: [512, 512] };
     delete legacy.layers;
     expect(validateConfig(legacy)).toEqual(PRESETS['b158-mlp']);
+  });
+
+  it('reads a config from before distillation as one that learns from the labels alone (α 0, T 4)', () => {
+    const legacy: Record<string, unknown> = { ...PRESETS.cnn };
+    delete legacy.distillWeight;
+    delete legacy.distillTemperature;
+    expect(validateConfig(legacy)).toEqual({ ...PRESETS.cnn, distillWeight: 0, distillTemperature: 4 });
   });
 
   it('reads a config from before the input choice as one on the 28×28 image, and shapes layers on a 16×16 input', () => {

@@ -48,12 +48,22 @@ export interface ModelConfig {
 
 /** Augmentation (core/augment.ts) is part of the recipe: the training batches it changes are the run's. */
 export interface TrainConfig extends ModelConfig, AugmentationConfig {
+  /**
+   * Knowledge distillation: the share α of the loss that comes from a teacher network's softened logits (0 = off,
+   * the labels alone). Used only when a teacher is given (src/train/teacher.ts).
+   */
+  distillWeight: number;
+  /** Temperature T that softens the teacher's and the student's logits in the distillation term. */
+  distillTemperature: number;
   learningRate: number;
   lrSchedule: LrSchedule;
   batchSize: number;
   epochs: number;
   seed: number;
 }
+
+/** Hinton et al.'s range is 2–20; 4 softened MNIST teachers well in our runs (see README, distillation). */
+export const DEFAULT_DISTILL_TEMPERATURE = 4;
 
 export const PRESETS: Record<PresetId, TrainConfig> = {
   seed: {
@@ -75,6 +85,8 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     augmentShift: 0,
     augmentRotation: 0,
     augmentScale: 0,
+    distillWeight: 0,
+    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
   },
   'b158-mlp': {
     inputResolution: 28,
@@ -95,6 +107,8 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     augmentShift: 0,
     augmentRotation: 0,
     augmentScale: 0,
+    distillWeight: 0,
+    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
   },
   /**
    * Fits a 16 KB flash / 2 KB RAM microcontroller as integer-only C (base-3 packing; core/mcuFootprint.ts): 15,999
@@ -123,6 +137,8 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     augmentShift: 1,
     augmentRotation: 5,
     augmentScale: 0.05,
+    distillWeight: 0,
+    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
   },
   /**
    * A LeNet-like ternary CNN: two 3×3 conv layers (32 filters each, 'same' padding), each followed by batch norm,
@@ -160,6 +176,8 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     augmentShift: 2,
     augmentRotation: 10,
     augmentScale: 0.1,
+    distillWeight: 0,
+    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
   },
   /**
    * A ternary CNN for a 16 KB flash / 4 KB RAM microcontroller: on the 16×16 area-averaged input, three 3×3 conv
@@ -197,6 +215,8 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     augmentShift: 1,
     augmentRotation: 5,
     augmentScale: 0.05,
+    distillWeight: 0,
+    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
   },
 };
 
@@ -323,6 +343,9 @@ function validateFields(input: unknown): TrainConfig {
     augmentShift: finiteInRange('augmentation shift (pixels)', c.augmentShift, 0, 6),
     augmentRotation: finiteInRange('augmentation rotation (degrees)', c.augmentRotation, 0, 45),
     augmentScale: finiteInRange('augmentation scaling', c.augmentScale, 0, 0.5),
+    // Configs from before distillation trained on the labels alone.
+    distillWeight: c.distillWeight === undefined ? 0 : finiteInRange('distillation weight', c.distillWeight, 0, 1),
+    distillTemperature: c.distillTemperature === undefined ? DEFAULT_DISTILL_TEMPERATURE : finiteInRange('distillation temperature', c.distillTemperature, 1, 20),
   };
 }
 

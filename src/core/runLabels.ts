@@ -2,7 +2,7 @@
  * Labels for runs shown side by side (the run list's comparison): each run is named by the settings in which it
  * differs from the others, e.g. "learningRate 0.01 · layers 784-256-10", so two curves read as the experiment they are.
  */
-import type { TrainConfig } from './config';
+import { configInputShape, type TrainConfig } from './config';
 import { networkSummary, type LayerSpec } from './layers';
 
 export interface LabelledRunInput {
@@ -35,6 +35,8 @@ const CONFIG_SETTINGS: Setting[] = [
       'augmentShift',
       'augmentRotation',
       'augmentScale',
+      'distillWeight',
+      'distillTemperature',
     ] as const satisfies readonly (keyof TrainConfig)[]
   ).map((field) => ({
     name: field,
@@ -79,4 +81,13 @@ export function runLabels(runs: readonly LabelledRunInput[]): string[] {
     const duplicates = labels.filter((other, j) => (other || runs[j]!.preset) === base).length;
     return duplicates > 1 ? `${base} #${count}` : base;
   });
+}
+
+/**
+ * How a kept run is named where it is chosen on its own (the teacher of distillation): preset, network, dataset,
+ * how far it trained and its last validation accuracy, e.g. "seed · 784-128-10 · mnist · epoch 3 (step 300) · 91.2 %".
+ */
+export function standaloneRunLabel(run: LabelledRunInput & { epoch: number; step: number; validationAccuracy: number | null }): string {
+  const accuracy = run.validationAccuracy === null ? 'not validated' : `${(run.validationAccuracy * 100).toFixed(1)} %`;
+  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config)), run.datasetId, `epoch ${run.epoch} (step ${run.step})`, accuracy].join(' · ');
 }

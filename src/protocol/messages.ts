@@ -34,6 +34,15 @@ export type DatasetSource =
 export type SessionFault = 'nan' | 'device-lost' | 'worker-crash';
 export const SESSION_FAULTS: readonly SessionFault[] = ['nan', 'device-lost', 'worker-crash'];
 
+/** A kept run lent as a teacher for knowledge distillation (src/train/teacher.ts): its config and weights. */
+export interface TeacherSpec {
+  config: TrainConfig;
+  /** The run's model variables in model order (TrainerState.variables). */
+  variables: Float32Array[];
+  /** How the page names the run. */
+  label: string;
+}
+
 export type WorkerRequest =
   /**
    * forcedBackend: ?backend=NAME; cpuInference: ?inference=cpu runs inference on the CPU reference;
@@ -68,7 +77,9 @@ export type WorkerRequest =
   /** The confusion matrix and most confident mistakes on the validation split now (also sent at each epoch end). */
   | { type: 'analyze' }
   /** Trains the float twin (weight quantization off, same batches) alongside from the next step, or stops it. */
-  | { type: 'set-float-twin'; enabled: boolean };
+  | { type: 'set-float-twin'; enabled: boolean }
+  /** The teacher whose soft targets the loss adds (with config.distillWeight > 0) from the next step; null: none. */
+  | { type: 'set-teacher'; teacher: TeacherSpec | null };
 
 export type ExportFormat = 'c' | 'onnx';
 
@@ -232,4 +243,9 @@ export type WorkerEvent =
   | { type: 'analysis'; analysis: MistakeAnalysis }
   /** The float twin diverged and stopped (the run goes on); the page unticks float-twin and says why. */
   | { type: 'float-twin-stopped'; message: string }
+  /**
+   * Answer to 'set-teacher': the teacher in use (label null: none) and its accuracy on this dataset's validation
+   * split; message says why a teacher was refused ('' when it was not).
+   */
+  | { type: 'teacher'; label: string | null; validationAccuracy: number | null; message: string }
   | { type: 'error'; message: string };

@@ -98,4 +98,5 @@ export const useMcuBudget = () =>
   useAppStore(
     useShallow((s) => ({ config: s.config, packing: s.exportPacking, target: s.mcuTarget, chooseTarget: s.userChoseMcuTarget, choosePacking: s.userChosePacking })),
   );
+export const useTeacher = () => useAppStore((s) => s.teacher);
 export const useDatasetSamples = () => useAppStore((s) => s.datasetSummary?.samples ?? null);

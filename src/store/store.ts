@@ -171,6 +171,19 @@ export interface ResumeSlice {
   runsListed: (runs: RunSummary[]) => void;
   userToggledCompared: (id: string) => void;
   shareLinkMade: (url: string, copied: boolean) => void;
+  /** The kept run lent as a teacher (knowledge distillation), and how the worker took it; null: none. */
+  teacher: TeacherChoice | null;
+  teacherChosen: (teacher: TeacherChoice | null) => void;
+  workerReportedTeacher: (label: string | null, validationAccuracy: number | null, message: string) => void;
+}
+
+export interface TeacherChoice {
+  runId: string;
+  label: string;
+  /** 'loading' until the worker answers; 'refused' with message when it could not use the run. */
+  state: 'loading' | 'ready' | 'refused';
+  validationAccuracy: number | null;
+  message: string;
 }
 
 export interface DeploySlice {
@@ -396,6 +409,14 @@ const createResumeSlice: StateCreator<AppState, [], [], ResumeSlice> = (set) => 
       comparedRunIds: state.comparedRunIds.includes(id) ? state.comparedRunIds.filter((other) => other !== id) : [...state.comparedRunIds, id],
     })),
   shareLinkMade: (url, copied) => set({ shareLink: { url, copied } }),
+  teacher: null,
+  teacherChosen: (teacher) => set({ teacher }),
+  workerReportedTeacher: (label, validationAccuracy, message) =>
+    set((state) => {
+      if (!state.teacher) return {};
+      if (message) return { teacher: { ...state.teacher, state: 'refused', validationAccuracy: null, message } };
+      return label === null ? { teacher: null } : { teacher: { ...state.teacher, state: 'ready', validationAccuracy, message: '' } };
+    }),
 });
 
 export const useAppStore = create<AppState>()((...args) => ({

@@ -11,6 +11,7 @@ import type {
   ExportFormat,
   NamedFile,
   ProgressEvent,
+  TeacherSpec,
   WeightReport,
   WorkerEvent,
   WorkerRequest,
@@ -21,7 +22,8 @@ import { version as appVersion } from '../../package.json';
 import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint';
 import type { TrainConfig } from '../core/config';
 import { seriesToCsv } from '../core/series';
-import { AUTOSAVE_SCHEMA_VERSION, deleteRun, listRuns, readRun, writeAutosave } from './autosave';
+import { AUTOSAVE_SCHEMA_VERSION, deleteRun, listRuns, readRun, summarize, writeAutosave, type AutosavedRun } from './autosave';
+import { standaloneRunLabel } from '../core/runLabels';
 import { saveFile } from './download';
 import { readShareLink } from '../core/shareLink';
 import { followSetupInAddressBar, queryParams } from './urlState';
@@ -81,6 +83,7 @@ async function takeOverRun(why: string): Promise<void> {
   await replayDataset?.();
   sendConfig();
   send({ type: 'set-float-twin', enabled: store.floatTwin });
+  if (teacherSpec) send({ type: 'set-teacher', teacher: teacherSpec });
   if (snapshot) send({ type: 'restore', state: snapshot.state, runId: snapshot.runId });
   if (wasTraining) send({ type: 'start' });
   store.errorOccurred(
@@ -257,6 +260,10 @@ function onWorkerEvent(event: WorkerEvent): void {
       return;
     case 'analysis':
       store.workerReportedAnalysis(event.analysis);
+      return;
+    case 'teacher':
+      if (event.message) teacherSpec = null;
+      store.workerReportedTeacher(event.label, event.validationAccuracy, event.message);
       return;
     case 'error':
       store.kernelTaskFailed();
@@ -527,17 +534,21 @@ async function offerAutosavedRun(): Promise<void> {
   }
 }
 
+/** A kept run with its weights, or null after saying why not (the list is read again: the run may be gone). */
+async function readKeptRun(id: string): Promise<AutosavedRun | null> {
+  const read = await readRun(id);
+  if (read.ok) return read.value;
+  useAppStore.getState().errorOccurred(read.message);
+  await refreshRunList();
+  return null;
+}
+
 /** Resume: a kept run continues where it was, its curves back in the charts. */
 export async function resumeRun(id: string): Promise<void> {
   const store = useAppStore.getState();
   store.autosaveReadOffer(null);
-  const read = await readRun(id);
-  if (!read.ok) {
-    store.errorOccurred(read.message);
-    await refreshRunList();
-    return;
-  }
-  const run = read.value;
+  const run = await readKeptRun(id);
+  if (!run) return;
   if (run.datasetId !== store.datasetId) {
     store.errorOccurred(`That run was trained on ${run.datasetId}; load that dataset first, then resume it.`);
     return;
@@ -563,6 +574,30 @@ export function resumeAutosavedRun(): void {
 /** Hides the offer; the run stays in the run list. */
 export function dismissResumeOffer(): void {
   useAppStore.getState().autosaveReadOffer(null);
+}
+
+/** The teacher lent to the worker, kept here so that a worker that takes over the run gets it too. */
+let teacherSpec: TeacherSpec | null = null;
+
+/**
+ * Lends a kept run to the worker as the teacher of knowledge distillation (src/train/teacher.ts), or none (null).
+ * It takes effect from the next step, while training too; the run learns from it when config.distillWeight > 0.
+ */
+export async function chooseTeacher(id: string | null): Promise<void> {
+  const store = useAppStore.getState();
+  if (id === null) {
+    teacherSpec = null;
+    store.teacherChosen(null);
+    send({ type: 'set-teacher', teacher: null });
+    return;
+  }
+  const run = await readKeptRun(id);
+  if (!run) return;
+  const label = standaloneRunLabel(summarize(run));
+  teacherSpec = { config: run.config, variables: run.state.variables, label };
+  store.teacherChosen({ runId: id, label, state: 'loading', validationAccuracy: null, message: '' });
+  // Sent as a copy: a new worker may need it again.
+  send({ type: 'set-teacher', teacher: teacherSpec });
 }
 
 /** A kept run as a checkpoint file, as if it had been saved with save-checkpoint at its last autosave. */

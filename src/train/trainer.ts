@@ -13,6 +13,7 @@ import { Adam } from './adam';
 
 export { stateIsFinite, type TrainerState } from '../core/trainerState';
 import { TernaryNetwork } from './model';
+import type { Teacher } from './teacher';
 
 export interface StepResult {
   epoch: number;
@@ -41,12 +42,37 @@ const EVAL_CHUNK = 1000;
  * training sees the same integers as the reference, the kernels and the exports.
  */
 export function pixelsToTensor(set: ImageSet, indices: ArrayLike<number>, resolution: InputResolution = 28): tf.Tensor2D {
+  return imagesToTensor(gatherImages(set, indices), indices.length, resolution);
+}
+
+/** The listed examples' images, (count, rows·cols) uint8. */
+function gatherImages(set: ImageSet, indices: ArrayLike<number>): Uint8Array {
   const imageSize = set.rows * set.cols;
   const images = new Uint8Array(indices.length * imageSize);
   for (let i = 0; i < indices.length; i++) images.set(set.pixels.subarray(indices[i]! * imageSize, (indices[i]! + 1) * imageSize), i * imageSize);
-  const pixels = modelInputPixels(resolution, images, indices.length);
-  const size = pixels.length / Math.max(1, indices.length);
-  return tf.tensor2d(Float32Array.from(pixels, (p) => p / 255), [indices.length, size]);
+  return images;
+}
+
+function imagesToTensor(images: Uint8Array, count: number, resolution: InputResolution): tf.Tensor2D {
+  const pixels = modelInputPixels(resolution, images, count);
+  const size = pixels.length / Math.max(1, count);
+  return tf.tensor2d(Float32Array.from(pixels, (p) => p / 255), [count, size]);
+}
+
+/**
+ * The training loss, a scalar. Without a teacher: softmax cross-entropy with the one-hot labels y (batch, 10).
+ * With one (weight α, temperature T): (1 − α)·CE(y, s) + α·T²·CE(softmax(t/T), s/T), where s and t are the
+ * student's and the teacher's logits (batch, 10). The soft term equals T²·KL(teacher ‖ student) up to the
+ * teacher's entropy, a constant; T² keeps its gradient's size independent of T (Hinton et al. 2015).
+ */
+export function distillationLoss(y: tf.Tensor2D, studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D | null, weight: number, temperature: number): tf.Scalar {
+  return tf.tidy(() => {
+    const hard = tf.losses.softmaxCrossEntropy(y, studentLogits) as tf.Scalar;
+    if (!teacherLogits || weight === 0) return hard;
+    const softTargets = tf.softmax(tf.div(teacherLogits, temperature));
+    const soft = tf.losses.softmaxCrossEntropy(softTargets, tf.div(studentLogits, temperature)) as tf.Scalar;
+    return tf.add(tf.mul(hard, 1 - weight), tf.mul(soft, weight * temperature * temperature)) as tf.Scalar;
+  });
 }
 
 function labelsToOneHot(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
@@ -71,9 +97,15 @@ export class Trainer {
   stepInEpoch = 0;
   globalStep = 0;
 
+  /**
+   * teacher: a trained network whose softened logits the loss adds as targets (config.distillWeight > 0); see
+   * teacher.ts. Without one, the run trains on the labels alone, whatever distillWeight says. It can change between
+   * steps (the page chooses it); the trainer does not own it and never disposes it.
+   */
   constructor(
     readonly config: TrainConfig,
     readonly data: SplitDataset,
+    public teacher: Teacher | null = null,
   ) {
     this.rng = createRng(config.seed);
     const train = data.train;
@@ -135,16 +167,21 @@ export class Trainer {
     const batchIndices = this.epochOrder.subarray(start, Math.min(start + this.config.batchSize, train.count));
     const learningRate = learningRateAt(this.config, this.globalStep, this.totalSteps);
     // Augmented batches draw their transforms from the trainer's RNG, whose state snapshots and checkpoints keep.
-    const x = augmentationEnabled(this.config)
-      ? pixelsToTensor({ ...train, pixels: augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng) }, range(0, batchIndices.length), this.config.inputResolution)
-      : pixelsToTensor(train, batchIndices, this.config.inputResolution);
+    const images = augmentationEnabled(this.config)
+      ? augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng)
+      : gatherImages(train, batchIndices);
+    const x = imagesToTensor(images, batchIndices.length, this.config.inputResolution);
     const y = labelsToOneHot(train, batchIndices);
+    // The teacher sees the same (augmented) images; its logits are constants for the gradient.
+    const distilling = this.teacher !== null && this.config.distillWeight > 0;
+    const teacherLogits = distilling ? this.teacher!.logits(images, batchIndices.length) : null;
     const { value, grads } = tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(y, this.model.forward(x, true)) as tf.Scalar,
+      () => distillationLoss(y, this.model.forward(x, true), teacherLogits, this.config.distillWeight, this.config.distillTemperature),
       this.model.trainableVariables(),
     );
     this.optimizer.apply(grads, learningRate);
     tf.dispose([x, y, grads]);
+    if (teacherLogits) teacherLogits.dispose();
     // One readback for the loss and a health check of the updated weights: Σ of every trainable variable is
     // non-finite as soon as one weight is (a NaN latent weight ternarizes to 0 and would not show in the loss).
     const readout = tf.tidy(() => tf.stack([value, tf.addN(this.model.trainableVariables().map((v) => tf.sum(v)))]));

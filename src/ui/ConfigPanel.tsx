@@ -12,9 +12,9 @@ import {
 import { INPUT_RESOLUTIONS, type InputResolution } from '../core/inputResolution';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { AugmentPreview } from './AugmentPreview';
+import { DistillationPanel } from './DistillationPanel';
 import { LayerEditor } from './LayerEditor';
-
-type NumericKey = 'threshold' | 'steClip' | 'learningRate' | 'batchSize' | 'epochs' | 'seed' | 'augmentShift' | 'augmentRotation' | 'augmentScale';
+import { NumericField, type NumericKey } from './NumericField';
 
 const NUMERIC_FIELDS: { key: NumericKey; label: string; step: string }[] = [
   { key: 'threshold', label: 'Threshold t', step: '0.05' },
@@ -96,19 +96,10 @@ export function ConfigPanel() {
       <SelectField label="Hidden activation" field="hiddenActivation" options={HIDDEN_ACTIVATIONS} disabled={locked} />
       <SelectField label="LR schedule" field="lrSchedule" options={LR_SCHEDULES} disabled={locked} />
       {NUMERIC_FIELDS.map(({ key, label, step }) => (
-        <label key={key}>
-          {label}
-          <input
-            type="number"
-            data-testid={`config-${key}`}
-            step={step}
-            disabled={locked}
-            value={Number.isNaN(config[key]) ? '' : config[key]}
-            onChange={(e) => userEditedConfig({ [key]: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
-          />
-        </label>
+        <NumericField key={key} field={key} label={label} step={step} disabled={locked} />
       ))}
       <AugmentPreview />
+      <DistillationPanel locked={locked} />
       <button type="button" data-testid="reset-to-preset" disabled={locked} onClick={() => userChosePreset(presetId)}>
         Reset the fields to the preset
       </button>

@@ -357,10 +357,43 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('a teacher: refused with a message when its weights do not fit; taken with its accuracy; dropped with null', async () => {
+    const h = harness();
+    await ready(h, { ...SMALL, distillWeight: 0.7 });
+    const teachers = () => h.events.filter((e): e is Extract<WorkerEvent, { type: 'teacher' }> => e.type === 'teacher');
+    // A teacher run: the same small network after 20 steps of its own.
+    const source = harness();
+    await ready(source);
+    for (let i = 0; i < 20; i++) await source.session.receive({ type: 'step' });
+    await source.session.receive({ type: 'capture' });
+    const captured = source.events.find((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured')!;
+    source.session.dispose();
+
+    await h.session.receive({ type: 'set-teacher', teacher: { config: { ...SMALL, layers: mlpLayers([48]) }, variables: captured.state.variables, label: 'run A' } });
+    expect(teachers()[0]).toMatchObject({ label: null, validationAccuracy: null });
+    expect(teachers()[0]!.message).toMatch(/"run A" cannot teach: .*does not match/);
+    await h.session.receive({ type: 'set-teacher', teacher: { config: SMALL, variables: captured.state.variables, label: 'run A' } });
+    expect(teachers()[1]).toMatchObject({ label: 'run A', message: '' });
+    expect(teachers()[1]!.validationAccuracy).toBeGreaterThan(0.5);
+    // Training goes on with it, and without it again.
+    await h.session.receive({ type: 'step' });
+    await h.session.receive({ type: 'set-teacher', teacher: null });
+    expect(teachers()[2]).toMatchObject({ label: null, message: '' });
+    await h.session.receive({ type: 'step' });
+    expect(h.lastStep()).toBe(2);
+    expect(h.internalErrors()).toEqual([]);
+    expect(h.events.some((e) => e.type === 'error')).toBe(false);
+    h.session.dispose();
+  });
+
   it('dispose releases every tensor the session made', async () => {
     const baseline = tf.memory().numTensors;
     const h = harness();
     await ready(h);
+    await h.session.receive({ type: 'step' });
+    await h.session.receive({ type: 'capture' });
+    const captured = h.events.find((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured')!;
+    await h.session.receive({ type: 'set-teacher', teacher: { config: SMALL, variables: captured.state.variables, label: 'itself' } });
     await h.session.receive({ type: 'step' });
     h.session.dispose();
     expect(tf.memory().numTensors).toBe(baseline);

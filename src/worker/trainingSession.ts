@@ -13,8 +13,9 @@ import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/c
 import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/dataset';
 import { confusionMatrix, mostConfidentMistakes } from '../core/mistakes';
 import type { BackendName } from '../core/backends';
-import type { DatasetSource, SessionFault, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
+import type { DatasetSource, SessionFault, TeacherSpec, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { transferableCopy } from '../core/trainerState';
+import { Teacher } from '../train/teacher';
 import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
 import { buildExport } from './exportTasks';
 import { InferenceService } from './inference';
@@ -112,6 +113,9 @@ export class TrainingSession {
    * RNG). Null while it is off, or until the next step after a reset or restore re-creates it.
    */
   private twin: Trainer | null = null;
+  /** Knowledge distillation: the teacher the run and its twin learn from, and what it was built from. */
+  private teacher: Teacher | null = null;
+  private teacherSpec: TeacherSpec | null = null;
   private twinEnabled = false;
   private pendingTwinLosses: number[] = [];
   /** Milliseconds of the steps since the last progress event, of the run and of its twin (the step rates). */
@@ -216,6 +220,8 @@ export class TrainingSession {
         this.twinEnabled = request.enabled;
         if (!request.enabled) this.dropTwin();
         return;
+      case 'set-teacher':
+        return this.setTeacher(request.teacher);
       case 'ping':
         this.deps.post({ type: 'pong', id: request.id });
         return;
@@ -259,6 +265,9 @@ export class TrainingSession {
       // Its tensors went with the device.
     }
     const backend = await this.deps.fallBackFromGpu();
+    // The teacher's weights went with the device too: build it again on the new backend.
+    this.teacher = null;
+    if (this.teacherSpec) this.teacher = new Teacher(this.teacherSpec);
     const active = this.ensureTrainer();
     if (this.lastGood) active.restoreState(this.lastGood);
     this.pendingLossSteps = [];
@@ -445,7 +454,7 @@ export class TrainingSession {
     if (!this.dataset) throw new Error('No dataset is loaded yet.');
     if (!this.config) throw new Error('No configuration has been set.');
     if (!this.trainer) {
-      this.trainer = new Trainer({ ...this.config, threshold: this.threshold }, this.dataset);
+      this.trainer = new Trainer({ ...this.config, threshold: this.threshold }, this.dataset, this.teacher);
       this.trainerGeneration++;
     }
     return this.trainer;
@@ -544,7 +553,8 @@ export class TrainingSession {
   /** Starts the float twin from the run's state when it is on and missing (first step, after a reset or restore). */
   private async ensureTwin(active: Trainer): Promise<void> {
     if (!this.twinEnabled || this.twin || !this.dataset || active.finished) return;
-    const twin = new Trainer({ ...active.config, weightQuantizer: 'none' }, this.dataset);
+    // The twin learns from the same teacher, so that the gap shows what ternary weights cost under distillation.
+    const twin = new Trainer({ ...active.config, weightQuantizer: 'none' }, this.dataset, active.teacher);
     twin.restoreState(await active.captureState());
     this.twin = twin;
   }
@@ -781,10 +791,49 @@ export class TrainingSession {
     }
   }
 
+  // ---- distillation ------------------------------------------------------------------------------------------
+
+  /**
+   * Takes a teacher (or none) from the next step on, for the run and its twin. A teacher that does not load (its
+   * weights do not fit its config, non-finite values) is refused with a message and the run goes on without one.
+   */
+  private async setTeacher(spec: TeacherSpec | null): Promise<void> {
+    this.dropTeacher();
+    if (!spec) {
+      this.deps.post({ type: 'teacher', label: null, validationAccuracy: null, message: '' });
+      return;
+    }
+    let teacher: Teacher;
+    let validated: TeacherSpec;
+    try {
+      validated = { ...spec, config: validateConfig(spec.config) };
+      teacher = new Teacher(validated);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deps.post({ type: 'teacher', label: null, validationAccuracy: null, message: `"${spec.label}" cannot teach: ${reason}` });
+      return;
+    }
+    this.teacher = teacher;
+    this.teacherSpec = validated;
+    if (this.trainer) this.trainer.teacher = teacher;
+    if (this.twin) this.twin.teacher = teacher;
+    const validationAccuracy = this.dataset ? await teacher.accuracy(this.dataset.validation) : null;
+    this.deps.post({ type: 'teacher', label: spec.label, validationAccuracy, message: '' });
+  }
+
+  private dropTeacher(): void {
+    if (this.trainer) this.trainer.teacher = null;
+    if (this.twin) this.twin.teacher = null;
+    this.teacher?.dispose();
+    this.teacher = null;
+    this.teacherSpec = null;
+  }
+
   dispose(): void {
     this.status = 'idle';
     this.resetTrainer();
     this.dropTwin();
+    this.dropTeacher();
     this.inference.dispose();
   }
 }
