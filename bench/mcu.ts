@@ -8,6 +8,9 @@
  * -fstack-usage; instructions = SysTick ticks around one bitnet_predict in QEMU (mps2-an385, Cortex-M3,
  * -icount shift=0) × instructions per tick from a calibration loop, median of 32 test images; msAt48MHz =
  * instructions ÷ 48,000; agreement = share of identical C and ONNX predictions on the 10,000 test images.
+ * BENCH_TEACHER=FILE.safetensors (a checkpoint, e.g. bench-results/bitnet-mcu-cnn-16k.safetensors) makes it a
+ * distillation benchmark: each preset trained learns from that run, with BENCH_DISTILL_WEIGHT (default 0.7) and
+ * BENCH_DISTILL_TEMPERATURE (default 4).
  * Writes every zip and ONNX file to bench-results/, and each trained model as a checkpoint there; with
  * BENCH_FROM_CHECKPOINTS=1 a preset whose checkpoint is there is loaded instead of trained (to measure the exports
  * again without hours of training). A benchmark: it prints figures and asserts nothing.
@@ -22,6 +25,7 @@ import { toIntegerModel } from '../src/core/integerModel';
 import { exportOnnx } from '../src/core/onnxExport';
 import type { TritPacking } from '../src/core/tritBytes';
 import { initBackend, registerOptionalBackends } from '../src/train/backend';
+import { Teacher } from '../src/train/teacher';
 import { Trainer } from '../src/train/trainer';
 import { buildCortexM0Plus, buildHost, runCortexM3, runHost, writeExport } from '../scripts/cToolchain';
 import { loadFullDatasetFromDir } from './nodeData';
@@ -32,6 +36,10 @@ if (!dir) {
   process.exit(2);
 }
 const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,mcu-16k,mcu-cnn-16k').split(',') as PresetId[];
+const teacherFile = process.env.BENCH_TEACHER ?? null;
+const distillation = teacherFile
+  ? { distillWeight: Number(process.env.BENCH_DISTILL_WEIGHT ?? 0.7), distillTemperature: Number(process.env.BENCH_DISTILL_TEMPERATURE ?? 4) }
+  : {};
 const PACKINGS: TritPacking[] = ['base3', 'base4'];
 const QEMU_IMAGES = 32;
 
@@ -47,12 +55,21 @@ const accuracyOf = (predictions: ArrayLike<number>): number => {
   return correct / test.count;
 };
 
+/** The run that teaches every preset trained here (BENCH_TEACHER), checked by its own accuracy on the test set. */
+async function loadTeacher(file: string): Promise<Teacher> {
+  const saved = decodeCheckpoint(readFileSync(file));
+  const teacher = new Teacher({ config: saved.config, variables: saved.state.variables, label: file });
+  console.error(`# teacher ${file} (${saved.preset}, ${saved.state.globalStep} steps): test ${((await teacher.accuracy(test)) * 100).toFixed(2)} %`);
+  return teacher;
+}
+const teacher = teacherFile ? await loadTeacher(teacherFile) : null;
+
 for (const preset of presets) {
   const checkpointPath = `bench-results/bitnet-${preset}.safetensors`;
   const saved = process.env.BENCH_FROM_CHECKPOINTS === '1' && existsSync(checkpointPath) ? decodeCheckpoint(readFileSync(checkpointPath)) : null;
   const epochs = saved ? saved.config.epochs : Number(process.env.BENCH_EPOCHS ?? PRESETS[preset].epochs);
-  const config = saved ? saved.config : { ...PRESETS[preset], epochs };
-  const trainer = new Trainer(config, data);
+  const config = saved ? saved.config : { ...PRESETS[preset], epochs, ...distillation };
+  const trainer = new Trainer(config, data, saved ? null : teacher);
   if (saved) {
     trainer.restoreState(saved.state);
     console.error(`# ${preset}: loaded ${checkpointPath} (${saved.state.globalStep} steps); not training`);
@@ -120,6 +137,9 @@ for (const preset of presets) {
         epochs,
         backend,
         trainSeconds: saved ? null : Number(trainSeconds.toFixed(1)),
+        teacher: saved ? null : teacherFile,
+        distillWeight: config.distillWeight,
+        distillTemperature: config.distillTemperature,
       }),
     );
   }
