@@ -5,25 +5,79 @@ import { shallow } from 'zustand/shallow';
 import { useAppStore, type AppState } from './store';
 
 /**
- * The selected fields, taken into React in a transition: for the live charts. zustand's hooks re-render
- * synchronously (useSyncExternalStore), so each update rendered a chart with all of recharts' work in one task of
- * the main thread; in a transition React renders in slices of a few milliseconds, runs the effects (where recharts
- * updates its own store) in a later task, and the page stays responsive between them. A chart may show a report a
- * frame later than the numbers beside it. `select` must be a module-level function (it is an effect dependency).
+ * Live charts take their data one chart at a time. Each chart's update is a transition (below), but React renders
+ * all pending transitions together and commits them in one piece: the loss, accuracy and sparsity charts updated
+ * by the same worker report (a validation point arrives with progress and weights) made one commit plus one
+ * synchronous re-render of recharts' own store in its effects, 50–60 ms in one task. Here the charts wait in a
+ * queue, and the next one gets its data only after the previous one has committed (or after a short timeout, for
+ * one that unmounted meanwhile): each task holds one chart's work.
+ */
+const pendingCharts = new Map<object, () => void>();
+let chartInFlight: object | null = null;
+let chartTimeout: ReturnType<typeof setTimeout> | null = null;
+const CHART_COMMIT_TIMEOUT_MS = 250;
+
+function queueChartUpdate(chart: object, apply: () => void): void {
+  pendingCharts.set(chart, apply); // only the newest value of a chart counts
+  if (chartInFlight === null) startNextChart();
+}
+
+function startNextChart(): void {
+  const next = pendingCharts.entries().next();
+  if (next.done) {
+    chartInFlight = null;
+    return;
+  }
+  const [chart, apply] = next.value;
+  pendingCharts.delete(chart);
+  chartInFlight = chart;
+  chartTimeout = setTimeout(() => chartCommitted(chart), CHART_COMMIT_TIMEOUT_MS);
+  startTransition(apply);
+}
+
+/** Called from the chart's effect once its update is on screen; the next chart starts in a later task. */
+function chartCommitted(chart: object): void {
+  if (chartInFlight !== chart) return;
+  if (chartTimeout !== null) clearTimeout(chartTimeout);
+  chartTimeout = null;
+  chartInFlight = null;
+  if (pendingCharts.size > 0) {
+    chartInFlight = chart; // holds the queue until the task below
+    setTimeout(() => {
+      chartInFlight = null;
+      startNextChart();
+    }, 0);
+  }
+}
+
+/**
+ * The selected fields, taken into React in a transition, one chart at a time (see queueChartUpdate): for the live
+ * charts. zustand's hooks re-render synchronously (useSyncExternalStore), so each update rendered a chart with all
+ * of recharts' work in one task of the main thread; in a transition React renders in slices of a few
+ * milliseconds, runs the effects (where recharts updates its own store) in a later task, and the page stays
+ * responsive between them. A chart may show a report a frame later than the numbers beside it. `select` must be
+ * a module-level function (it is an effect dependency).
  */
 function useTransitionedSelector<T>(select: (state: AppState) => T): T {
   const [value, setValue] = useState(() => select(useAppStore.getState()));
+  const [chart] = useState(() => ({}));
+  useEffect(() => chartCommitted(chart), [chart, value]);
   useEffect(() => {
     let shown = select(useAppStore.getState());
     // The store may have changed between the first render and this subscription.
-    startTransition(() => setValue((previous) => (shallow(previous, shown) ? previous : shown)));
-    return useAppStore.subscribe((state) => {
+    queueChartUpdate(chart, () => setValue((previous) => (shallow(previous, shown) ? previous : shown)));
+    const unsubscribe = useAppStore.subscribe((state) => {
       const next = select(state);
       if (shallow(shown, next)) return;
       shown = next;
-      startTransition(() => setValue(next));
+      queueChartUpdate(chart, () => setValue(next));
     });
-  }, [select]);
+    return () => {
+      unsubscribe();
+      pendingCharts.delete(chart);
+      chartCommitted(chart);
+    };
+  }, [select, chart]);
   return value;
 }
 
@@ -80,7 +134,9 @@ export const useResumeOffer = () => useAppStore((s) => s.resumeOffer);
 export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);
 export const useShareLink = () => useAppStore((s) => s.shareLink);
 export const useKeptRuns = () => useAppStore(useShallow((s) => ({ runs: s.runs, compared: s.comparedRunIds, toggleCompared: s.userToggledCompared })));
-export const useMistakeAnalysis = () => useAppStore((s) => s.analysis);
+const selectAnalysis = (s: AppState) => s.analysis;
+/** The confusion matrix and the mistakes' images (16 canvases), queued with the charts: they arrive at epoch ends with a validation point. */
+export const useMistakeAnalysis = () => useTransitionedSelector(selectAnalysis);
 export const useFloatTwin = () => useAppStore((s) => s.floatTwin);
 export const useTwinFigures = () =>
   useAppStore(
