@@ -4,11 +4,11 @@
  * crashes, hangs or loads garbage.
  */
 import { mlpLayers } from '../core/layers';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, variableLayout, type Checkpoint } from '../core/checkpoint';
 import { PRESETS, type TrainConfig } from '../core/config';
-import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import type { SplitDataset } from '../core/dataset';
 import { createRng } from '../core/rng';
 import { encodeSafetensors } from '../core/safetensors';
 import * as tf from './tf';
@@ -22,8 +22,7 @@ const config: TrainConfig = { ...PRESETS.seed, layers: mlpLayers([24]), batchSiz
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  data = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+  data = loadEmbeddedMnist();
   const trainer = new Trainer(config, data);
   for (let i = 0; i < 4; i++) await trainer.step();
   saved = {

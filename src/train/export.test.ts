@@ -7,14 +7,14 @@
  * CNNs too: ONNX (Conv, MaxPool) and C (conv and pool in the integer engine) with the same proofs.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
 import { mlpLayers, type LayerSpec } from '../core/layers';
 import { configFootprint, FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
-import { imageSetFromIdx, splitEmbedded, type ImageSet } from '../core/dataset';
+import type { ImageSet } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
 import { argmaxInt, integerForward, toIntegerModel } from '../core/integerModel';
 import { decodeOnnx, exportOnnx } from '../core/onnxExport';
@@ -40,13 +40,11 @@ const runArm = armToolchainAvailable() || !!process.env.CI;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  validation = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded')).validation;
+  validation = loadEmbeddedMnist().validation;
 });
 
 async function trainedSnapshot(config: TrainConfig, steps: number): Promise<LayerSnapshot[]> {
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  const trainer = new Trainer(config, splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded')));
+  const trainer = new Trainer(config, loadEmbeddedMnist());
   for (let i = 0; i < steps; i++) await trainer.step();
   const snapshot = await trainer.model.snapshot();
   trainer.dispose();

@@ -3,12 +3,12 @@
  * predict the same digits (tolerance: float rounding can move a logit across an absmax rounding step or a sign
  * boundary, so a handful of disagreements in a thousand are allowed, no more).
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { PRESETS, type PresetId } from '../core/config';
 import { mlpLayers, type LayerSpec } from '../core/layers';
 import type { ScaleGranularity } from '../core/ternary';
-import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import type { SplitDataset } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/inference';
 import * as tf from './tf';
 import { pixelsToTensor, Trainer } from './trainer';
@@ -17,8 +17,7 @@ let data: SplitDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  data = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+  data = loadEmbeddedMnist();
 });
 
 /** A small CNN with odd shapes: kernels 5 and 3, 'valid' and 'same', stride 2, channel counts not multiples of 4. */

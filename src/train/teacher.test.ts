@@ -2,10 +2,10 @@
  * Knowledge distillation: the loss against a hand computation, the teacher's forward pass against core's
  * reference, and a student that learns from the teacher's soft targets alone.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { PRESETS, type TrainConfig } from '../core/config';
-import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import type { SplitDataset } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/inference';
 import { mlpLayers } from '../core/layers';
 import * as tf from './tf';
@@ -16,8 +16,7 @@ let data: SplitDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  data = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+  data = loadEmbeddedMnist();
 });
 
 const quick = (patch: Partial<TrainConfig> = {}): TrainConfig => ({ ...PRESETS.seed, epochs: 1, ...patch });

@@ -1,8 +1,8 @@
 import { mlpLayers } from '../core/layers';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { PRESETS, type TrainConfig } from '../core/config';
-import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import type { SplitDataset } from '../core/dataset';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 
@@ -11,8 +11,7 @@ let data: SplitDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  data = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+  data = loadEmbeddedMnist();
 });
 
 const quick = (patch: Partial<TrainConfig> = {}): TrainConfig => ({ ...PRESETS.seed, epochs: 1, ...patch });

@@ -5,10 +5,10 @@
  * posts an 'Internal:' error, which these tests forbid).
  */
 import { mlpLayers } from '../core/layers';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEmbeddedMnist } from '../train/embeddedMnist.testing';
 import { PRESETS, type TrainConfig } from '../core/config';
-import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import type { SplitDataset } from '../core/dataset';
 import { matrixAccuracy } from '../core/mistakes';
 import type { WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
@@ -18,8 +18,7 @@ let embedded: SplitDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));
-  embedded = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded'));
+  embedded = loadEmbeddedMnist();
 });
 
 const SMALL: TrainConfig = { ...PRESETS.seed, layers: mlpLayers([32]), batchSize: 200, epochs: 1 };
