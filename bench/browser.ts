@@ -17,11 +17,44 @@ async function waitForServer(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** Starts `vite preview` on the port and Chromium; returns both and the app's URL once it answers. */
-export async function startPreviewAndBrowser(port: number): Promise<{ server: ChildProcess; browser: Browser; url: string }> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore', env: process.env });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `vite preview` on the port and Chromium; returns the browser and the app's URL once it answers, and
+ * `close`, which closes both. The server runs in its own process group (npx starts vite as a child), so that
+ * `close` stops vite itself and not only npx: a leftover server would keep the port and answer the next
+ * benchmark with whatever it was started with.
+ */
+export async function startPreviewAndBrowser(port: number): Promise<{ browser: Browser; url: string; close: () => Promise<void> }> {
   const url = `http://localhost:${port}/`;
-  await waitForServer(url, 60_000);
-  return { server, browser, url };
+  if (await answers(url)) throw new Error(`port ${port} already answers (a leftover \`vite preview\`?); stop that server first`);
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore', env: process.env, detached: true });
+  const stopServer = () => {
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  try {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    await waitForServer(url, 60_000);
+    return {
+      browser,
+      url,
+      close: async () => {
+        await browser.close();
+        stopServer();
+      },
+    };
+  } catch (error) {
+    stopServer();
+    throw error;
+  }
 }

@@ -13,7 +13,7 @@ const steps = Number(process.env.BENCH_STEPS ?? 150);
 const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,cnn').split(',');
 
 
-const { server, browser, url: appUrl } = await startPreviewAndBrowser(PORT);
+const { browser, url: appUrl, close: stopBrowserAndServer } = await startPreviewAndBrowser(PORT);
 try {
   for (const preset of presets) {
     const page = await browser.newPage();
@@ -50,6 +50,5 @@ try {
     await page.close();
   }
 } finally {
-  await browser.close();
-  server.kill();
+  await stopBrowserAndServer();
 }

@@ -141,7 +141,7 @@ interface Sample {
   pageOtherBytes: number;
 }
 
-const { server, browser, url: appUrl } = await startPreviewAndBrowser(PORT);
+const { browser, url: appUrl, close: stopBrowserAndServer } = await startPreviewAndBrowser(PORT);
 try {
   const page = await browser.newPage();
   // Main-thread long tasks (> 50 ms) while training with every view updating: a figure, reported per epoch.
@@ -221,6 +221,5 @@ try {
     }),
   );
 } finally {
-  await browser.close();
-  server.kill();
+  await stopBrowserAndServer();
 }

@@ -130,7 +130,7 @@ function median(values: number[]): number | null {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const { server, browser, url } = await startPreviewAndBrowser(PORT);
+const { browser, url, close: stopBrowserAndServer } = await startPreviewAndBrowser(PORT);
 try {
   for (const backend of forcedBackends) console.log(JSON.stringify(await measureRow(browser, url, backend)));
   const autoRows: Row[] = [];
@@ -153,6 +153,5 @@ try {
     );
   }
 } finally {
-  await browser.close();
-  server.kill();
+  await stopBrowserAndServer();
 }
