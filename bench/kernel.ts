@@ -14,8 +14,10 @@ const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,cnn').split(',');
 
 
 const { browser, url: appUrl, close: stopBrowserAndServer } = await startPreviewAndBrowser(PORT);
+const benchStarted = performance.now();
 try {
   for (const preset of presets) {
+    const presetStarted = performance.now();
     const page = await browser.newPage();
     await page.goto(appUrl);
     await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
@@ -42,7 +44,8 @@ try {
     });
     const rows = JSON.parse((await result.getAttribute('data-json')) ?? '[]') as Record<string, unknown>[];
     const backend = await page.getByTestId('backend').textContent();
-    console.error(`# ${preset}: trained ${steps} steps on ${backend}, validation ${validation}`);
+    const seconds = (started: number) => Math.round((performance.now() - started) / 1000);
+    console.error(`# ${preset}: trained ${steps} steps on ${backend}, validation ${validation}; ${seconds(presetStarted)} s for this preset, ${seconds(benchStarted)} s in all`);
     for (const row of rows) {
       const { kernel, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement } = row;
       console.log(JSON.stringify({ kernel, preset, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement }));
