@@ -287,6 +287,31 @@ test.describe('conv and max-pool kernels', () => {
     }
   }
 
+  // Input channels a multiple of 16: 8-bit codes go to kernel 5 (dot4I8Packed) where the adapter has it.
+  for (const [name, input, layer, pool, batch] of [
+    ['kernel 3, same, 16→6 channels', { height: 7, width: 7, channels: 16 }, conv(6, 3, 1, 'same'), 0, 1],
+    ['kernel 3, same, stride 2, 32→9 channels, pool 2', { height: 12, width: 10, channels: 32 }, conv(9, 3, 2, 'same'), 2, 70],
+    ['kernel 5, valid, 48→32 channels', { height: 9, width: 9, channels: 48 }, conv(32, 5, 1, 'valid'), 0, 3],
+  ] as const) {
+    test(`exact on integer inputs with dot4I8Packed where the adapter has it: ${name}, batch ${batch}`, async ({ page }) => {
+      const layers: LayerSpec[] = pool ? [layer, { kind: 'maxpool2d', size: pool }, { kind: 'flatten' }] : [layer, { kind: 'flatten' }];
+      const result = await runConvCase(page, { input, layers, batch, activation: 'absmax8', seed: 40 + batch + input.channels, layerOnly: true });
+      expect(result.validationError).toBeNull();
+      expect(result.kernels[0]).toBe(result.hasDot4 ? 'conv-dot4' : 'conv');
+      expect(result.outputs).toBeGreaterThan(0);
+      expect(result.exactMismatches).toBe(0);
+    });
+  }
+
+  test('a whole CNN with a 16-channel second conv (dot4I8Packed where the adapter has it): the reference logits, batch 130', async ({ page }) => {
+    const layers: LayerSpec[] = [conv(16, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, conv(20, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 24 }];
+    const result = await runConvCase(page, { input: { height: 28, width: 28, channels: 1 }, layers, batch: 130, activation: 'absmax8', seed: 23, layerOnly: false });
+    expect(result.validationError).toBeNull();
+    expect(result.kernels.slice(0, 2)).toEqual(['conv', result.hasDot4 ? 'conv-dot4' : 'conv']);
+    expect(result.maxRelDiff).toBeLessThan(1e-3);
+    expect(result.predictionAgreement).toBe(1);
+  });
+
   test('a whole CNN (8-bit, conv, pool, conv stride 2, dense) on the kernels: the reference logits, batch 130', async ({ page }) => {
     const layers: LayerSpec[] = [conv(6, 5, 1, 'valid'), { kind: 'maxpool2d', size: 2 }, conv(10, 3, 2, 'same'), { kind: 'flatten' }, { kind: 'dense', units: 24 }];
     const result = await runConvCase(page, { input: { height: 28, width: 28, channels: 1 }, layers, batch: 130, activation: 'absmax8', seed: 17, layerOnly: false });

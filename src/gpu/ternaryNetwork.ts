@@ -6,9 +6,10 @@
  * Per layer: input quantizer 'sign' -> quantize_sign + kernel 2 (bit planes, countOneBits);
  * 'absmax8' -> quantize_absmax8 + kernel 3 (dot4I8Packed) where the adapter has it and it is chosen, else kernel 1;
  * 'none' -> kernel 1 on the float activations.
- * A conv layer: 'absmax8' -> quantize_absmax8 over the example's whole map, then kernel 4 (ternary_conv: add/sub on
- * packed2 words, one thread per output value); 'sign' and 'none' -> kernel 4 on the raw map (binarized inside for
- * 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
+ * A conv layer: 'absmax8' -> quantize_absmax8 over the example's whole map, then kernel 5 (ternary_conv_dot4:
+ * dot4I8Packed, four filters per thread) where the adapter has it, it is chosen and the input channels are a multiple
+ * of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, one thread per output value); 'sign' and 'none' ->
+ * kernel 4 on the raw map (binarized inside for 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
  */
 import { imagePixelsOf, type InferenceLayer, type InferenceModel } from '../core/inference';
 import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE } from '../core/inputResolution';
@@ -20,10 +21,11 @@ import addSubSource from './kernels/ternary_addsub.wgsl?raw';
 import binarySource from './kernels/ternary_binary.wgsl?raw';
 import dot4Source from './kernels/ternary_dot4.wgsl?raw';
 import convSource from './kernels/ternary_conv.wgsl?raw';
+import convDot4Source from './kernels/ternary_conv_dot4.wgsl?raw';
 import maxPoolSource from './kernels/maxpool.wgsl?raw';
 import areaAverageSource from './kernels/area_average16.wgsl?raw';
 
-export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv';
+export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4';
 const WORKGROUP_SIZE = 64;
 /** Samples per thread in the three matrix kernels (SAMPLES in their .wgsl files). */
 const SAMPLES_PER_THREAD = 4;
@@ -33,6 +35,8 @@ const SAMPLES_PER_THREAD = 4;
  * (Tiling the add/sub kernel the same way made it slower on SwiftShader: 410 ms instead of 300 at batch 1000.)
  */
 const DOT4_UNITS_PER_THREAD = 4;
+/** Filters per thread in the dot4 conv kernel (UNITS in ternary_conv_dot4.wgsl). */
+const CONV_DOT4_UNITS_PER_THREAD = 4;
 
 /** Workgroups along the unit axis. */
 function unitGroupsFor(kernel: KernelChoice, units: number): number {
@@ -58,7 +62,11 @@ interface LayerBuffers {
 
 /** Which kernel runs a layer, given its input quantizer. */
 function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: boolean): KernelChoice {
-  if (layer.conv) return 'conv';
+  if (layer.conv) {
+    // Whole words of weights per tap (16 channels) and of codes per pixel (4): see ternary_conv_dot4.wgsl.
+    const wholeWords = layer.conv.input.channels % 16 === 0;
+    return layer.inputQuantizer === 'absmax8' && preferDot4 && hasDot4 && wholeWords ? 'conv-dot4' : 'conv';
+  }
   if (layer.inputQuantizer === 'sign') return 'binary';
   if (layer.inputQuantizer === 'absmax8' && preferDot4 && hasDot4) return 'dot4';
   return 'addsub';
@@ -242,7 +250,7 @@ export class GpuTernaryNetwork {
       const K = layer.packed.inputSize;
       const N = layer.packed.outputSize;
       const relu = layer.activation === 'relu' ? 1 : 0;
-      if (kernel === 'conv') {
+      if (kernel === 'conv' || kernel === 'conv-dot4') {
         activation = this.encodeConv(i, entry, activation, batch, i === 0 && pixelInput, { buffer, uniform, bind }, dispatches);
         return;
       }
@@ -333,17 +341,20 @@ export class GpuTernaryNetwork {
     let x = activation;
     let inScale: GPUBuffer;
     if (layer.inputQuantizer === 'absmax8') {
-      const codes = make.buffer(batch * features * 4, `layer${i} codes`);
+      // Kernel 5 reads the codes four to a word (B, H·W·C/4), kernel 4 one f32 each (B, H·W·C).
+      const packedOutput = entry.kernel === 'conv-dot4';
+      const codes = make.buffer(packedOutput ? 16 : batch * features * 4, `layer${i} codes`);
+      const packed = make.buffer(packedOutput ? batch * Math.ceil(features / 4) * 4 : 16, `layer${i} packed codes`);
       inScale = make.buffer(batch * 4, `layer${i} input scale`);
-      const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: 0, U8_INPUT: pixelInput ? 1 : 0 }, [
+      const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0, U8_INPUT: pixelInput ? 1 : 0 }, [
         'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
       ]);
       dispatches.push({
         pipeline: quantize.pipeline,
-        bindGroup: make.bind('quantize_absmax8', quantize, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), activation, codes, make.buffer(16, `layer${i} unused packed`), inScale, this.pixelValues]),
+        bindGroup: make.bind('quantize_absmax8', quantize, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), activation, codes, packed, inScale, this.pixelValues]),
         groups: [batch],
       });
-      x = codes;
+      x = packedOutput ? packed : codes;
     } else {
       inScale = make.buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
       this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
@@ -371,14 +382,20 @@ export class GpuTernaryNetwork {
     const { layer } = entry;
     const { input, output, kernel, stride, padTop, padLeft } = layer.conv!;
     const N = layer.packed.outputSize;
-    const conv = this.pipeline('ternary_conv', convSource, { WORKGROUP_SIZE, RELU: layer.activation === 'relu' ? 1 : 0, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, [
-      'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
-    ]);
+    const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
+    const relu = layer.activation === 'relu' ? 1 : 0;
+    const dot4 = entry.kernel === 'conv-dot4';
+    const name = dot4 ? 'ternary_conv_dot4' : 'ternary_conv';
+    const conv = dot4
+      ? this.pipeline(name, convDot4Source, { WORKGROUP_SIZE, RELU: relu }, kinds)
+      : this.pipeline(name, convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, kinds);
     const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, layer.packed.wordsPerRow];
+    // Kernel 4: one thread per output value; kernel 5: one per output position and group of filters.
+    const threadsPerSample = output.height * output.width * (dot4 ? Math.ceil(N / CONV_DOT4_UNITS_PER_THREAD) : N);
     dispatches.push({
       pipeline: conv.pipeline,
-      bindGroup: make.bind('ternary_conv', conv, [make.uniform(dims, `layer${i} conv dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, out]),
-      groups: [Math.ceil((output.height * output.width * N) / WORKGROUP_SIZE), batch],
+      bindGroup: make.bind(name, conv, [make.uniform(dims, `layer${i} conv dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, out]),
+      groups: [Math.ceil(threadsPerSample / WORKGROUP_SIZE), batch],
     });
   }
 
@@ -495,7 +512,7 @@ export class GpuTernaryNetwork {
       scratch.push(b);
       return b;
     };
-    if (kernel === 'conv') return this.convLayerOnly(entry, values, inScale, batch, make, scratch);
+    if (kernel === 'conv' || kernel === 'conv-dot4') return this.convLayerOnly(entry, values, inScale, batch, make, scratch);
     let input: Uint32Array | Float32Array = values;
     if (kernel === 'binary') input = packSignBits(values, batch, K);
     if (kernel === 'dot4') input = packI8x4(values, batch, K);
@@ -540,7 +557,9 @@ export class GpuTernaryNetwork {
     };
     const dispatches: ForwardPlan['dispatches'] = [];
     const convOut = empty(batch * output.height * output.width * N * 4, 'layer-only conv output');
-    this.encodeConvDispatches(0, entry, make(values, 'layer-only input', GPUBufferUsage.STORAGE), make(inScale, 'layer-only inScale', GPUBufferUsage.STORAGE), convOut, batch, helpers, dispatches);
+    const features = geometry.input.height * geometry.input.width * geometry.input.channels;
+    const input = entry.kernel === 'conv-dot4' ? packI8x4(values, batch, features) : values;
+    this.encodeConvDispatches(0, entry, make(input, 'layer-only input', GPUBufferUsage.STORAGE), make(inScale, 'layer-only inScale', GPUBufferUsage.STORAGE), convOut, batch, helpers, dispatches);
     let result = convOut;
     let bytes = batch * output.height * output.width * N * 4;
     if (pool) {
