@@ -152,6 +152,16 @@ test.describe('each matrix kernel alone, on the reference quantized input: exact
 });
 
 test.describe('whole networks with folded scales and biases', () => {
+  for (const batch of [1, 2]) {
+    test(`b158-style on dot4 at batch ${batch} (fewer samples per thread): the reference logits`, async ({ page }) => {
+      const result = await runCase(page, { sizes: [784, 70, 45, 10], batch, activation: 'absmax8', hidden: 'relu', seed: 11 + batch, unitAffine: false, preferDot4: true });
+      expect(result.validationError).toBeNull();
+      expect(result.kernels).toEqual(result.hasDot4 ? ['dot4', 'dot4', 'dot4'] : ['addsub', 'addsub', 'addsub']);
+      expect(result.maxRelDiff).toBeLessThan(1e-3);
+      expect(result.predictionAgreement).toBe(1);
+    });
+  }
+
   test('kernel 1 on float activations: logits within 1e-4 relative, same predictions', async ({ page }) => {
     const result = await runCase(page, { sizes: [784, 96, 10], batch: 50, activation: 'none', hidden: 'relu', seed: 1, unitAffine: false, preferDot4: false });
     expect(result.validationError).toBeNull();

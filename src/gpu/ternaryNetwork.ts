@@ -43,9 +43,22 @@ function unitGroupsFor(kernel: KernelChoice, units: number): number {
   return Math.ceil(units / (WORKGROUP_SIZE * (kernel === 'dot4' ? DOT4_UNITS_PER_THREAD : 1)));
 }
 
+/**
+ * Samples per thread of a kernel at this batch: the dot4 kernel takes fewer than four below a batch of 4 (its
+ * SAMPLES override), the others always four.
+ */
+function samplesPerThread(kernel: KernelChoice, batch: number): number {
+  return kernel === 'dot4' ? Math.min(SAMPLES_PER_THREAD, batch) : SAMPLES_PER_THREAD;
+}
+
+/** Pipeline constants of the add/sub and dot4 matrix kernels. */
+function matrixConstants(kernel: KernelChoice, relu: number, batch: number): Record<string, number> {
+  return kernel === 'dot4' ? { WORKGROUP_SIZE, RELU: relu, SAMPLES: samplesPerThread(kernel, batch) } : { WORKGROUP_SIZE, RELU: relu };
+}
+
 /** Workgroups along the batch axis. */
-function batchGroups(batch: number): number {
-  return Math.ceil(batch / SAMPLES_PER_THREAD);
+function batchGroups(kernel: KernelChoice, batch: number): number {
+  return Math.ceil(batch / samplesPerThread(kernel, batch));
 }
 
 type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
@@ -271,7 +284,7 @@ export class GpuTernaryNetwork {
         dispatches.push({
           pipeline: matmul.pipeline,
           bindGroup: bind('ternary_binary', matmul, [uniform([batch, K, N, wordsPerRow], 'binary dims'), entry.weights[0]!, entry.weights[1]!, entry.scale, entry.bias, bits, output]),
-          groups: [unitGroups, batchGroups(batch)],
+          groups: [unitGroups, batchGroups(kernel, batch)],
         });
       } else {
         let x = activation;
@@ -297,13 +310,13 @@ export class GpuTernaryNetwork {
           this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
         }
         const source = kernel === 'dot4' ? dot4Source : addSubSource;
-        const matmul = this.pipeline(`ternary_${kernel}`, source, { WORKGROUP_SIZE, RELU: relu }, [
+        const matmul = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch), [
           'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
         ]);
         dispatches.push({
           pipeline: matmul.pipeline,
           bindGroup: bind(`ternary_${kernel}`, matmul, [uniform([batch, K, N, layer.packed.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
-          groups: [unitGroups, batchGroups(batch)],
+          groups: [unitGroups, batchGroups(kernel, batch)],
         });
       }
       activation = output;
@@ -522,7 +535,7 @@ export class GpuTernaryNetwork {
     const relu = layer.activation === 'relu' ? 1 : 0;
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
     const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : addSubSource;
-    const info = this.pipeline(`ternary_${kernel}`, source, { WORKGROUP_SIZE, RELU: relu }, kinds);
+    const info = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch), kinds);
     const wordsPerRow = kernel === 'binary' ? Math.ceil(K / 32) : layer.packed.wordsPerRow;
     const dims = make(Uint32Array.of(batch, K, N, wordsPerRow), 'layer-only dims', GPUBufferUsage.UNIFORM);
     const buffers =
@@ -533,7 +546,7 @@ export class GpuTernaryNetwork {
     const pass = encoder.beginComputePass({ label: 'layer-only pass' });
     pass.setPipeline(info.pipeline);
     pass.setBindGroup(0, this.device.createBindGroup({ label: 'layer-only bind group', layout: info.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })) }));
-    pass.dispatchWorkgroups(unitGroupsFor(kernel, N), batchGroups(batch));
+    pass.dispatchWorkgroups(unitGroupsFor(kernel, N), batchGroups(kernel, batch));
     pass.end();
     return this.submitAndRead(encoder, output, batch * N * 4, scratch);
   }

@@ -3,7 +3,7 @@ requires packed_4x8_integer_dot_product;
 // Kernel 3: ternary weights × 8-bit activations with dot4I8Packed; integer exact.
 // weights: (N, ⌈K/16⌉) u32 packed2 (2 bits per trit); each word expands to four i8x4 words of trits in {-1,0,1}
 // x: (B, ⌈K/4⌉) u32, four i8 codes each (padding codes 0); inScale: (B); scale, bias: (N) -> y: (B, N) f32
-// Dispatch: (⌈N/(WORKGROUP_SIZE·UNITS)⌉, ⌈B/SAMPLES⌉) workgroups.
+// Dispatch: (⌈N/(WORKGROUP_SIZE·UNITS)⌉, ⌈B/SAMPLES⌉) workgroups, SAMPLES = min(4, B).
 //   y[b, j] = act(scale[j] · f32(Σ dot4I8Packed(x4, t4)) · inScale[b] + bias[j])
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -39,8 +39,10 @@ var<workgroup> expanded: array<u32, 256>;
 
 // Register tiling: each thread computes UNITS consecutive units for SAMPLES consecutive samples. Per group of
 // four inputs it loads UNITS expanded weight words and SAMPLES activation words and does UNITS·SAMPLES dot4s,
-// so every load feeds four dot products (a float matMul needs a load per multiply-add without such tiling).
-const SAMPLES: u32 = 4u;
+// so every load feeds up to four dot products (a float matMul needs a load per multiply-add without such tiling).
+// SAMPLES is 1 to 4 (acc holds four): the host sets it to the batch below 4, so that a drawn digit (batch 1)
+// does not compute three absent samples as well.
+override SAMPLES: u32 = 4u;
 const UNITS: u32 = 4u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
