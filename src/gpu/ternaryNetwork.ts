@@ -17,13 +17,29 @@ import { packI8x4, packSignBits, toBitPlanes } from '../core/packing';
 import type { GpuContext } from './device';
 import quantizeAbsmaxSource from './kernels/quantize_absmax8.wgsl?raw';
 import quantizeSignSource from './kernels/quantize_sign.wgsl?raw';
-import addSubSource from './kernels/ternary_addsub.wgsl?raw';
-import binarySource from './kernels/ternary_binary.wgsl?raw';
-import dot4Source from './kernels/ternary_dot4.wgsl?raw';
-import convSource from './kernels/ternary_conv.wgsl?raw';
-import convDot4Source from './kernels/ternary_conv_dot4.wgsl?raw';
+import addSubKernel from './kernels/ternary_addsub.wgsl?raw';
+import binaryKernel from './kernels/ternary_binary.wgsl?raw';
+import dot4Kernel from './kernels/ternary_dot4.wgsl?raw';
+import convKernel from './kernels/ternary_conv.wgsl?raw';
+import convDot4Kernel from './kernels/ternary_conv_dot4.wgsl?raw';
 import maxPoolSource from './kernels/maxpool.wgsl?raw';
 import areaAverageSource from './kernels/area_average16.wgsl?raw';
+import matrixDims from './kernels/shared/matrix_dims.wgsl?raw';
+import convDims from './kernels/shared/conv_dims.wgsl?raw';
+import ternaryIo from './kernels/shared/ternary_io.wgsl?raw';
+import tritExpansion from './kernels/shared/trit_expansion.wgsl?raw';
+
+/**
+ * A kernel's whole module: its own source, then the fragments it shares with others (./kernels/shared). Appended,
+ * not prepended, because a `requires` directive must open the module; module-scope declarations may come in any
+ * order in WGSL.
+ */
+const withShared = (kernel: string, ...fragments: string[]) => [kernel, ...fragments].join('\n');
+const addSubSource = withShared(addSubKernel, matrixDims, ternaryIo);
+const binarySource = withShared(binaryKernel, matrixDims);
+const dot4Source = withShared(dot4Kernel, matrixDims, ternaryIo, tritExpansion);
+const convSource = withShared(convKernel, convDims, ternaryIo);
+const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpansion);
 
 export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4';
 const WORKGROUP_SIZE = 64;

@@ -8,23 +8,10 @@
 // SAMPLES activations. Dispatch: (⌈N/WORKGROUP_SIZE⌉, ⌈B/SAMPLES⌉) workgroups.
 
 override WORKGROUP_SIZE: u32 = 64u;
-override RELU: bool = false;
 const SAMPLES: u32 = 4u;
 
-struct Dims {
-  batch: u32,
-  inputs: u32,
-  units: u32,
-  wordsPerRow: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> weights: array<u32>;
-@group(0) @binding(2) var<storage, read> scale: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
+// Dims, the other bindings, RELU and epilogue(): shared/matrix_dims.wgsl and shared/ternary_io.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
-@group(0) @binding(5) var<storage, read> inScale: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
@@ -63,10 +50,6 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   }
   for (var s = 0u; s < samples; s++) {
     let b = firstSample + s;
-    var value = scale[j] * (acc[s] * inScale[b]) + bias[j];
-    if (RELU) {
-      value = max(value, 0.0);
-    }
-    y[b * dims.units + j] = value;
+    y[b * dims.units + j] = epilogue(acc[s], j, b);
   }
 }

@@ -8,13 +8,7 @@
 override WORKGROUP_SIZE: u32 = 64u;
 override RELU: bool = false;
 
-struct Dims {
-  batch: u32,
-  inputs: u32,
-  units: u32,
-  wordsPerRow: u32,
-}
-
+// Dims: shared/matrix_dims.wgsl.
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> plus: array<u32>;
 @group(0) @binding(2) var<storage, read> minus: array<u32>;

@@ -9,31 +9,10 @@
 // epilogue is the reference's float32 order. One thread per output value; dispatch (⌈H'·W'·N/WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
-override RELU: bool = false;
 override SIGN_INPUT: bool = false;
 
-struct Dims {
-  batch: u32,
-  inHeight: u32,
-  inWidth: u32,
-  inChannels: u32,
-  outHeight: u32,
-  outWidth: u32,
-  filters: u32,
-  kernel: u32,
-  stride: u32,
-  padTop: u32,
-  padLeft: u32,
-  wordsPerRow: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> weights: array<u32>;
-@group(0) @binding(2) var<storage, read> scale: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
+// Dims, the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
-@group(0) @binding(5) var<storage, read> inScale: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
@@ -79,9 +58,5 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
       }
     }
   }
-  var value = scale[n] * (acc * inScale[b]) + bias[n];
-  if (RELU) {
-    value = max(value, 0.0);
-  }
-  y[b * perSample + index] = value;
+  y[b * perSample + index] = epilogue(acc, n, b);
 }

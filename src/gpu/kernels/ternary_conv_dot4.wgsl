@@ -11,52 +11,16 @@ requires packed_4x8_integer_dot_product;
 // UNITS dot products. Dispatch: (⌈H'·W'·⌈N/UNITS⌉ / WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
-override RELU: bool = false;
 
-struct Dims {
-  batch: u32,
-  inHeight: u32,
-  inWidth: u32,
-  inChannels: u32,
-  outHeight: u32,
-  outWidth: u32,
-  filters: u32,
-  kernel: u32,
-  stride: u32,
-  padTop: u32,
-  padLeft: u32,
-  wordsPerRow: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> weights: array<u32>;
-@group(0) @binding(2) var<storage, read> scale: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
+// Dims, the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl;
+// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
-@group(0) @binding(5) var<storage, read> inScale: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
-
-// Four 2-bit trit codes (one byte of a packed2 word) -> four i8 lanes: 01 -> 0x01, 10 -> 0xFF, 00 -> 0x00.
-fn expand(codes: u32) -> u32 {
-  var out = 0u;
-  for (var i = 0u; i < 4u; i++) {
-    let c = (codes >> (2u * i)) & 3u;
-    out |= select(select(0u, 0xFFu, c == 2u), 1u, c == 1u) << (8u * i);
-  }
-  return out;
-}
-
-// The 256 possible bytes of codes, expanded once per workgroup.
-var<workgroup> expanded: array<u32, 256>;
 
 const UNITS: u32 = 4u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
-  for (var code = lane; code < 256u; code += WORKGROUP_SIZE) {
-    expanded[code] = expand(code);
-  }
-  workgroupBarrier();
+  fillExpansionTable(lane);
   let index = group.x * WORKGROUP_SIZE + lane;
   let b = group.y;
   let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
@@ -107,10 +71,6 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   }
   for (var u = 0u; u < units; u++) {
     let n = firstUnit + u;
-    var value = scale[n] * (f32(acc[u]) * inScale[b]) + bias[n];
-    if (RELU) {
-      value = max(value, 0.0);
-    }
-    y[(b * positions + position) * dims.filters + n] = value;
+    y[(b * positions + position) * dims.filters + n] = epilogue(f32(acc[u]), n, b);
   }
 }

@@ -7,35 +7,10 @@ requires packed_4x8_integer_dot_product;
 //   y[b, j] = act(scale[j] · f32(Σ dot4I8Packed(x4, t4)) · inScale[b] + bias[j])
 
 override WORKGROUP_SIZE: u32 = 64u;
-override RELU: bool = false;
 
-struct Dims {
-  batch: u32,
-  inputs: u32,
-  units: u32,
-  wordsPerRow: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> weights: array<u32>;
-@group(0) @binding(2) var<storage, read> scale: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
+// Dims, the other bindings, RELU and epilogue(): shared/matrix_dims.wgsl and shared/ternary_io.wgsl;
+// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
-@group(0) @binding(5) var<storage, read> inScale: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
-
-// Four 2-bit trit codes (one byte of a packed2 word) -> four i8 lanes: 01 -> 0x01, 10 -> 0xFF, 00 -> 0x00.
-fn expand(codes: u32) -> u32 {
-  var out = 0u;
-  for (var i = 0u; i < 4u; i++) {
-    let c = (codes >> (2u * i)) & 3u;
-    out |= select(select(0u, 0xFFu, c == 2u), 1u, c == 1u) << (8u * i);
-  }
-  return out;
-}
-
-// The 256 possible bytes of codes, expanded once per workgroup.
-var<workgroup> expanded: array<u32, 256>;
 
 // Register tiling: each thread computes UNITS consecutive units for SAMPLES consecutive samples. Per group of
 // four inputs it loads UNITS expanded weight words and SAMPLES activation words and does UNITS·SAMPLES dot4s,
@@ -47,10 +22,7 @@ const UNITS: u32 = 4u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
-  for (var code = lane; code < 256u; code += WORKGROUP_SIZE) {
-    expanded[code] = expand(code);
-  }
-  workgroupBarrier();
+  fillExpansionTable(lane);
   let firstUnit = (group.x * WORKGROUP_SIZE + lane) * UNITS;
   let firstSample = group.y * SAMPLES;
   if (firstUnit >= dims.units || firstSample >= dims.batch) {
@@ -97,11 +69,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
     let j = firstUnit + u;
     for (var s = 0u; s < samples; s++) {
       let b = firstSample + s;
-      var value = scale[j] * (f32(acc[u][s]) * inScale[b]) + bias[j];
-      if (RELU) {
-        value = max(value, 0.0);
-      }
-      y[b * dims.units + j] = value;
+      y[b * dims.units + j] = epilogue(f32(acc[u][s]), j, b);
     }
   }
 }
