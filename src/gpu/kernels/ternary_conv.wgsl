@@ -11,7 +11,7 @@
 override WORKGROUP_SIZE: u32 = 64u;
 override SIGN_INPUT: bool = false;
 
-// Dims, the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl.
+// Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -29,16 +29,12 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let weightRow = n * dims.wordsPerRow;
   var acc = 0.0;
   for (var ky = 0u; ky < dims.kernel; ky++) {
-    let row = i32(oy * dims.stride + ky) - i32(dims.padTop);
-    if (row < 0 || row >= i32(dims.inHeight)) {
-      continue;
-    }
     for (var kx = 0u; kx < dims.kernel; kx++) {
-      let column = i32(ox * dims.stride + kx) - i32(dims.padLeft);
-      if (column < 0 || column >= i32(dims.inWidth)) {
+      let tapped = tapPixel(b, oy, ox, ky, kx);
+      if (tapped < 0) {
         continue;
       }
-      let pixel = ((b * dims.inHeight + u32(row)) * dims.inWidth + u32(column)) * dims.inChannels;
+      let pixel = u32(tapped) * dims.inChannels;
       let tap = (ky * dims.kernel + kx) * dims.inChannels;
       for (var c = 0u; c < dims.inChannels; c++) {
         let k = tap + c;

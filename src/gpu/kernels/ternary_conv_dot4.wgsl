@@ -12,7 +12,7 @@ requires packed_4x8_integer_dot_product;
 
 override WORKGROUP_SIZE: u32 = 64u;
 
-// Dims, the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl;
+// Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl;
 // expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
 
@@ -42,16 +42,12 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   let wWordsPerTap = dims.inChannels / 16u;
   var acc = vec4i(0);
   for (var ky = 0u; ky < dims.kernel; ky++) {
-    let row = i32(oy * dims.stride + ky) - i32(dims.padTop);
-    if (row < 0 || row >= i32(dims.inHeight)) {
-      continue;
-    }
     for (var kx = 0u; kx < dims.kernel; kx++) {
-      let column = i32(ox * dims.stride + kx) - i32(dims.padLeft);
-      if (column < 0 || column >= i32(dims.inWidth)) {
+      let tapped = tapPixel(b, oy, ox, ky, kx);
+      if (tapped < 0) {
         continue;
       }
-      let pixelWord = ((b * dims.inHeight + u32(row)) * dims.inWidth + u32(column)) * xWordsPerPixel;
+      let pixelWord = u32(tapped) * xWordsPerPixel;
       let tapWord = (ky * dims.kernel + kx) * wWordsPerTap;
       for (var w = 0u; w < wWordsPerTap; w++) {
         let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
