@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendBounded, seriesToCsv } from './series';
+import { appendBounded, chartStepEnd, seriesToCsv, slotTable } from './series';
 
 describe('series', () => {
   it('keeps at most the limit, newest point always kept', () => {
@@ -15,5 +15,40 @@ describe('series', () => {
       { name: 'sparsity, all layers', points: [{ step: 2, value: 0.4 }] },
     ]);
     expect(csv).toBe('series,step,value\ntraining loss,1,2.5\ntraining loss,2,1.25\n"sparsity, all layers",2,0.4\n');
+  });
+
+  it('slots a chart into a fixed number of rows over the whole run: means per slot, newest step, nothing where no point fell', () => {
+    const loss = [
+      { step: 1, value: 4 },
+      { step: 10, value: 2 }, // slot 0 of 10 over 100 steps: (0, 10]
+      { step: 11, value: 1 }, // slot 1
+      { step: 35, value: 0.5 }, // slot 3
+    ];
+    const validation = [{ step: 10, value: 0.9 }];
+    const rows = slotTable([{ key: 'loss', points: loss }, { key: 'validation', points: validation }], 100, 10);
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toEqual({ step: 10, loss: 3, validation: 0.9 });
+    expect(rows[1]).toEqual({ step: 11, loss: 1 });
+    expect(rows[2]).toEqual({ step: 30 }); // empty: the slot's end
+    expect(rows[3]).toEqual({ step: 35, loss: 0.5 });
+    expect(rows[9]).toEqual({ step: 100 });
+    // Steps ascend through every row, so the x axis is monotone.
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.step).toBeGreaterThan(rows[i - 1]!.step);
+  });
+
+  it('keeps the same row count as a run grows, puts steps past the plan in the last slot and skips non-finite values', () => {
+    const points = Array.from({ length: 1000 }, (_, i) => ({ step: i + 1, value: i % 7 === 0 ? Number.NaN : 1 }));
+    for (const upTo of [1, 10, 500, 1000]) expect(slotTable([{ key: 'v', points: points.slice(0, upTo) }], 1000, 240)).toHaveLength(240);
+    const past = slotTable([{ key: 'v', points: [{ step: 150, value: 2 }] }], 100, 4);
+    expect(past[3]).toEqual({ step: 150, v: 2 });
+    expect(slotTable([{ key: 'v', points: [{ step: 7, value: Number.NaN }] }], 10, 2)).toEqual([{ step: 5 }, { step: 10 }]);
+    expect(() => slotTable([], 10, 0)).toThrow(RangeError);
+  });
+
+  it('ends a chart at the planned run, or at the newest point past it', () => {
+    expect(chartStepEnd(2700, [{ step: 5 }])).toBe(2700);
+    expect(chartStepEnd(100, [{ step: 5 }], [{ step: 130 }])).toBe(130);
+    expect(chartStepEnd(0, [])).toBe(1);
+    expect(chartStepEnd(Number.NaN, [{ step: 12 }])).toBe(12);
   });
 });

@@ -20,6 +20,56 @@ export function appendBounded<T>(points: readonly T[], added: readonly T[], limi
   return thinSeries([...points, ...added], limit);
 }
 
+/** One column of a slotted chart table: a series under the key its chart line reads. */
+export interface SlotColumn<K extends string> {
+  key: K;
+  points: readonly SeriesPoint[];
+}
+
+export type SlotRow<K extends string> = { step: number } & Partial<Record<K, number>>;
+
+/**
+ * A live chart's rows: always exactly `slots` rows over steps 0 … stepEnd (the whole planned run), each the mean
+ * of the points of each column that fall in it, and no value where none fell. Why a fixed count: recharts keeps
+ * state for every row it draws (about 2.6 KB a point, measured by bench:soak), so a chart whose rows grow with the
+ * run makes the page's memory grow with it; with a constant row count it stays level from the first report, and
+ * the x axis shows how far the run has come. A row's step is its newest point's (so a curve ends where the run
+ * is), or the slot's end where it has none. Slot i holds steps in (i·stepEnd/slots, (i+1)·stepEnd/slots]; a step
+ * beyond stepEnd goes to the last slot. Lines draw across empty slots (connectNulls), since sparse series (one
+ * validation point per 60 steps) leave most slots empty.
+ */
+export function slotTable<K extends string>(columns: readonly SlotColumn<K>[], stepEnd: number, slots: number): SlotRow<K>[] {
+  if (!(slots >= 1) || !Number.isInteger(slots)) throw new RangeError(`slots must be a positive integer, got ${slots}`);
+  const end = Number.isFinite(stepEnd) && stepEnd > 0 ? stepEnd : 1;
+  const slotOf = (step: number) => Math.min(slots - 1, Math.max(0, Math.ceil((step * slots) / end) - 1));
+  const newestStep = new Array<number>(slots).fill(Number.NEGATIVE_INFINITY);
+  const sums = columns.map(() => new Float64Array(slots));
+  const counts = columns.map(() => new Uint32Array(slots));
+  columns.forEach((column, c) => {
+    for (const { step, value } of column.points) {
+      if (!Number.isFinite(value)) continue;
+      const slot = slotOf(step);
+      sums[c]![slot] = sums[c]![slot]! + value;
+      counts[c]![slot] = counts[c]![slot]! + 1;
+      if (step > newestStep[slot]!) newestStep[slot] = step;
+    }
+  });
+  return Array.from({ length: slots }, (_, slot) => {
+    const row: Record<string, number> = { step: Number.isFinite(newestStep[slot]!) ? newestStep[slot]! : Math.round(((slot + 1) * end) / slots) };
+    columns.forEach((column, c) => {
+      if (counts[c]![slot]! > 0) row[column.key] = sums[c]![slot]! / counts[c]![slot]!;
+    });
+    return row as SlotRow<K>;
+  });
+}
+
+/** Where a live chart's x axis ends: the planned run, or the newest point when a run went past its plan. */
+export function chartStepEnd(totalSteps: number, ...series: readonly (readonly { step: number }[])[]): number {
+  let end = Number.isFinite(totalSteps) && totalSteps > 0 ? totalSteps : 0;
+  for (const points of series) end = Math.max(end, points[points.length - 1]?.step ?? 0);
+  return Math.max(end, 1);
+}
+
 /** Mean of a block of values (one chart point per progress event); NaN for an empty block. */
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;

@@ -103,9 +103,14 @@ export const useProgress = () =>
       epochs: s.config.epochs,
     })),
   );
-const selectLossCurves = (s: AppState) => ({ loss: s.lossSeries, twinLoss: s.twinLossSeries });
-const selectAccuracyCurves = (s: AppState) => ({ validation: s.validationSeries, epochs: s.epochSeries, twinValidation: s.twinValidationSeries });
-const selectSparsitySeries = (s: AppState) => s.sparsitySeries;
+const selectLossCurves = (s: AppState) => ({ loss: s.lossSeries, twinLoss: s.twinLossSeries, totalSteps: s.totalSteps });
+const selectAccuracyCurves = (s: AppState) => ({
+  validation: s.validationSeries,
+  epochs: s.epochSeries,
+  twinValidation: s.twinValidationSeries,
+  totalSteps: s.totalSteps,
+});
+const selectSparsitySeries = (s: AppState) => ({ series: s.sparsitySeries, totalSteps: s.totalSteps });
 /** The loss chart's series (ternary and float twin), in a transition (see useTransitionedSelector). */
 export const useLossCurves = () => useTransitionedSelector(selectLossCurves);
 /** The accuracy chart's series, in a transition. */

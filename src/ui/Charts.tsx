@@ -1,15 +1,20 @@
 /**
- * Live curves. Animation is off and series are bounded (core/series.ts), so recharts redraws in a few ms even
- * after hours of training. Every axis has interval={0}: by default recharts measures each tick label in the DOM
+ * Live curves. Animation is off, and each chart draws a fixed number of rows over the whole run (slotTable in
+ * core/series.ts), so recharts redraws in a few ms even after hours of training and its memory does not grow with
+ * the run. Every axis has interval={0}: by default recharts measures each tick label in the DOM
  * (getBoundingClientRect, a forced layout) on every render to drop labels that would overlap, which took a
  * large part of a chart's render while training; a numeric axis has five ticks, which never overlap. Tick labels
  * are PlainTick for the same reason.
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAccuracyCurves, useLossCurves, useTwinFigures } from '../store/hooks';
+import { chartStepEnd, slotTable } from '../core/series';
 import { percent } from './format';
 import { PlainTick } from './PlainTick';
 import { StaticLineShape } from './StaticLine';
+
+/** Rows of every live chart: about two per pixel of a chart's plot width in the page's layout. */
+export const CHART_SLOTS = 240;
 
 /** The cost of ternary weights, live: the float twin's validation accuracy against the run's, and both step times. */
 export function TwinGap() {
@@ -36,20 +41,29 @@ export function TwinGap() {
 }
 
 export function LossChart() {
-  const { loss: series, twinLoss } = useLossCurves();
+  const { loss: series, twinLoss, totalSteps } = useLossCurves();
+  const stepEnd = chartStepEnd(totalSteps, series, twinLoss);
+  const rows = slotTable(
+    [
+      { key: 'loss', points: series },
+      { key: 'twin', points: twinLoss },
+    ],
+    stepEnd,
+    CHART_SLOTS,
+  );
   return (
     <figure className="chart" data-testid="loss-chart" data-points={series.length}>
       <figcaption>Training loss</figcaption>
       <ResponsiveContainer width="100%" height={220}>
-        <LineChart margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+        <LineChart data={rows} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} interval={0} tick={<PlainTick />} />
+          <XAxis dataKey="step" type="number" domain={[0, stepEnd]} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} interval={0} tick={<PlainTick />} />
           <YAxis domain={[0, 'auto']} width={50} interval={0} tick={<PlainTick />} />
           <Tooltip formatter={(value) => Number(value).toFixed(4)} />
           {twinLoss.length > 0 && <Legend />}
-          <Line data={series} dataKey="value" name="train loss (ternary)" stroke="#1f77b4" dot={false} isAnimationActive={false} shape={StaticLineShape} />
+          <Line dataKey="loss" name="train loss (ternary)" stroke="#1f77b4" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
           {twinLoss.length > 0 && (
-            <Line data={twinLoss} dataKey="value" name="float twin" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} isAnimationActive={false} shape={StaticLineShape} />
+            <Line dataKey="twin" name="float twin" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
           )}
         </LineChart>
       </ResponsiveContainer>
@@ -58,22 +72,27 @@ export function LossChart() {
 }
 
 export function AccuracyChart() {
-  const { validation, epochs, twinValidation } = useAccuracyCurves();
-  // One row per step; test accuracy exists only at epoch ends, so its line connects across the gaps.
-  const rows = new Map<number, { step: number; validation?: number; test?: number; twin?: number }>();
-  for (const p of validation) rows.set(p.step, { step: p.step, validation: p.value * 100 });
-  for (const p of twinValidation) rows.set(p.step, { ...rows.get(p.step), step: p.step, twin: p.value * 100 });
-  for (const e of epochs) {
-    if (e.testAccuracy !== null) rows.set(e.globalStep, { ...rows.get(e.globalStep), step: e.globalStep, test: e.testAccuracy * 100 });
-  }
-  const points = [...rows.values()].sort((a, b) => a.step - b.step);
+  const { validation, epochs, twinValidation, totalSteps } = useAccuracyCurves();
+  // Test accuracy exists only at epoch ends, so its line connects across the empty slots like the others.
+  const tests = epochs.flatMap((e) => (e.testAccuracy === null ? [] : [{ step: e.globalStep, value: e.testAccuracy * 100 }]));
+  const asPercent = (points: typeof validation) => points.map((p) => ({ step: p.step, value: p.value * 100 }));
+  const stepEnd = chartStepEnd(totalSteps, validation, twinValidation, tests);
+  const points = slotTable(
+    [
+      { key: 'validation', points: asPercent(validation) },
+      { key: 'test', points: tests },
+      { key: 'twin', points: asPercent(twinValidation) },
+    ],
+    stepEnd,
+    CHART_SLOTS,
+  );
   return (
     <figure className="chart" data-testid="accuracy-chart">
       <figcaption>Accuracy (%): validation during training, test at each epoch end</figcaption>
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={points} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} interval={0} tick={<PlainTick />} />
+          <XAxis dataKey="step" type="number" domain={[0, stepEnd]} interval={0} tick={<PlainTick />} />
           <YAxis domain={['auto', 100]} width={50} interval={0} tick={<PlainTick />} />
           <Tooltip formatter={(value) => `${Number(value).toFixed(2)} %`} />
           <Legend />

@@ -12,7 +12,9 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { chartStepEnd, slotTable } from '../core/series';
 import { useConfig, useSparsitySeries, useStatus, useSweep } from '../store/hooks';
+import { CHART_SLOTS } from './Charts';
 import { sweepThreshold } from '../store/workerBridge';
 import { PlainTick } from './PlainTick';
 import { StaticLineShape } from './StaticLine';
@@ -20,31 +22,37 @@ import { StaticLineShape } from './StaticLine';
 const LAYER_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
 export function SparsityChart() {
-  const series = useSparsitySeries();
+  const { series, totalSteps } = useSparsitySeries();
   const layerCount = series[series.length - 1]?.layers.length ?? 0;
-  const rows = series.map((p) => ({
-    step: p.step,
-    overall: p.overall * 100,
-    ...Object.fromEntries(p.layers.map((s, i) => [`layer${i + 1}`, s * 100])),
-  }));
+  const stepEnd = chartStepEnd(totalSteps, series);
+  const columns = [
+    { key: 'overall', points: series.map((p) => ({ step: p.step, value: p.overall * 100 })) },
+    ...Array.from({ length: layerCount }, (_, i) => ({
+      key: `layer${i + 1}`,
+      points: series.flatMap((p) => (i < p.layers.length ? [{ step: p.step, value: p.layers[i]! * 100 }] : [])),
+    })),
+  ];
+  const rows = slotTable(columns, stepEnd, CHART_SLOTS);
   return (
     <figure className="chart" data-testid="sparsity-chart" data-points={series.length}>
       <figcaption>Sparsity per layer (%) over training steps</figcaption>
       <ResponsiveContainer width="100%" height={200}>
         <LineChart data={rows} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} interval={0} tick={<PlainTick />} />
+          <XAxis dataKey="step" type="number" domain={[0, stepEnd]} interval={0} tick={<PlainTick />} />
           <YAxis domain={[0, 100]} width={40} interval={0} tick={<PlainTick />} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
           <Legend />
-          <Line dataKey="overall" stroke="#222" dot={false} isAnimationActive={false} shape={StaticLineShape} />
+          <Line dataKey="overall" stroke="#222" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
           {Array.from({ length: layerCount }, (_, i) => (
             <Line
               key={i}
               dataKey={`layer${i + 1}`}
               stroke={LAYER_COLOURS[i % LAYER_COLOURS.length]}
               dot={false}
-              isAnimationActive={false} shape={StaticLineShape}
+              connectNulls
+              isAnimationActive={false}
+              shape={StaticLineShape}
             />
           ))}
         </LineChart>
