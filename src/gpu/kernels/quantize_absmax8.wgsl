@@ -5,7 +5,10 @@
 //                ->  codes: (B, K) f32 integers in [-127, 127]   (PACKED = false)
 //                 or packed: (B, ⌈K/4⌉) u32, four i8 codes each   (PACKED = true, for dot4I8Packed)
 //                 inScale: (B) f32 = γ/127, γ = max_k |x[b, k]|
-// One workgroup per sample: a tree reduction finds γ, then every thread quantizes a strided slice.
+// One workgroup per sample: each thread takes the largest |x| of a strided slice, an atomicMax over their bit
+// patterns finds γ (for non-negative floats the u32 order of the bits is the numeric order), then every thread
+// quantizes a strided slice. One barrier: a tree reduction needed log2(WORKGROUP_SIZE) + 1, and on a software
+// adapter each barrier is a switch between all the workgroup's invocations.
 // Arithmetic mirrors core/inference.ts quantizeInput: factor = 127/γ in f32, round half to even.
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -35,7 +38,8 @@ fn load(b: u32, k: u32) -> f32 {
   return bitcast<f32>(x[b * dims.features + k]);
 }
 
-var<workgroup> partialMax: array<f32, WORKGROUP_SIZE>;
+// Zero-initialized, as all workgroup memory is, so γ = 0 for a sample of zeros.
+var<workgroup> gammaBits: atomic<u32>;
 
 fn code(value: f32, factor: f32) -> f32 {
   return clamp(round(value * factor), -127.0, 127.0);
@@ -49,15 +53,9 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   for (var k = lane; k < dims.features; k += WORKGROUP_SIZE) {
     largest = max(largest, abs(load(b, k)));
   }
-  partialMax[lane] = largest;
+  atomicMax(&gammaBits, bitcast<u32>(largest));
   workgroupBarrier();
-  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      partialMax[lane] = max(partialMax[lane], partialMax[lane + stride]);
-    }
-    workgroupBarrier();
-  }
-  let gamma = partialMax[0];
+  let gamma = bitcast<f32>(atomicLoad(&gammaBits));
   let factor = select(0.0, 127.0 / gamma, gamma > 0.0);
   if (lane == 0u) {
     inScale[b] = gamma / 127.0;
