@@ -52,7 +52,8 @@ const SAMPLES_PER_THREAD = 4;
  */
 const DOT4_UNITS_PER_THREAD = 4;
 /** Filters per thread in the dot4 conv kernel (UNITS in ternary_conv_dot4.wgsl). */
-const CONV_DOT4_UNITS_PER_THREAD = 4;
+/** Filters each thread of a convolution kernel computes (UNITS in ternary_conv.wgsl and ternary_conv_dot4.wgsl). */
+const CONV_UNITS_PER_THREAD = 4;
 
 /** Workgroups along the unit axis. */
 function unitGroupsFor(kernel: KernelChoice, units: number): number {
@@ -419,8 +420,8 @@ export class GpuTernaryNetwork {
       ? this.pipeline(name, convDot4Source, { WORKGROUP_SIZE, RELU: relu }, kinds)
       : this.pipeline(name, convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, kinds);
     const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, layer.packed.wordsPerRow];
-    // Kernel 4: one thread per output value; kernel 5: one per output position and group of filters.
-    const threadsPerSample = output.height * output.width * (dot4 ? Math.ceil(N / CONV_DOT4_UNITS_PER_THREAD) : N);
+    // Kernels 4 and 5: one thread per output position and group of filters.
+    const threadsPerSample = output.height * output.width * Math.ceil(N / CONV_UNITS_PER_THREAD);
     dispatches.push({
       pipeline: conv.pipeline,
       bindGroup: make.bind(name, conv, [make.uniform(dims, `layer${i} conv dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, out]),

@@ -6,7 +6,10 @@
 //   ->  y: (B, H', W', N) f32,  y[b, oy, ox, n] = act(scale[n] · (Σ t · x[b, oy·s + ky − padTop, ox·s + kx − padLeft, c])
 //                                                     · inScale[b] + bias[n])     (taps outside the map read 0)
 // Integer codes keep every partial sum an integer below 2^24 (127 · kernel² · C_in), so f32 is exact, and the
-// epilogue is the reference's float32 order. One thread per output value; dispatch (⌈H'·W'·N/WORKGROUP_SIZE⌉, B).
+// epilogue is the reference's float32 order. Each thread computes UNITS consecutive filters at one output position,
+// so every input value loaded (and binarized) feeds UNITS sums, each summed in the same order as with one filter per
+// thread; a first layer has one input channel, and a thread per output value did nine taps of work against a
+// workgroup's fixed cost. Dispatch: (⌈H'·W'·⌈N/UNITS⌉ / WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
 override SIGN_INPUT: bool = false;
@@ -14,20 +17,28 @@ override SIGN_INPUT: bool = false;
 // Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 
+const UNITS: u32 = 4u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let index = id.x;
   let b = id.y;
-  let perSample = dims.outHeight * dims.outWidth * dims.filters;
-  if (index >= perSample || b >= dims.batch) {
+  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
+  let positions = dims.outHeight * dims.outWidth;
+  if (index >= positions * unitGroups || b >= dims.batch) {
     return;
   }
-  let n = index % dims.filters;
-  let position = index / dims.filters;
+  let firstUnit = (index % unitGroups) * UNITS;
+  let position = index / unitGroups;
   let ox = position % dims.outWidth;
   let oy = position / dims.outWidth;
-  let weightRow = n * dims.wordsPerRow;
-  var acc = 0.0;
+  let units = min(UNITS, dims.filters - firstUnit);
+  // Absent units (past the last filter) re-read the first one; their sums are never written.
+  var wRow = vec4u(firstUnit * dims.wordsPerRow);
+  for (var u = 1u; u < units; u++) {
+    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
+  }
+  var acc = vec4f(0.0);
   for (var ky = 0u; ky < dims.kernel; ky++) {
     for (var kx = 0u; kx < dims.kernel; kx++) {
       let tapped = tapPixel(b, oy, ox, ky, kx);
@@ -38,21 +49,24 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
       let tap = (ky * dims.kernel + kx) * dims.inChannels;
       for (var c = 0u; c < dims.inChannels; c++) {
         let k = tap + c;
-        let code = (weights[weightRow + k / 16u] >> (2u * (k % 16u))) & 3u;
-        if (code == 0u) {
-          continue;
-        }
         var a = x[pixel + c];
         if (SIGN_INPUT) {
           a = select(-1.0, 1.0, a >= 0.0);
         }
-        if (code == 1u) {
-          acc += a;
-        } else {
-          acc -= a;
+        let shift = 2u * (k % 16u);
+        for (var u = 0u; u < UNITS; u++) {
+          let code = (weights[wRow[u] + k / 16u] >> shift) & 3u;
+          if (code == 1u) {
+            acc[u] += a;
+          } else if (code == 2u) {
+            acc[u] -= a;
+          }
         }
       }
     }
   }
-  y[b * perSample + index] = epilogue(acc, n, b);
+  for (var u = 0u; u < units; u++) {
+    let n = firstUnit + u;
+    y[(b * positions + position) * dims.filters + n] = epilogue(acc[u], n, b);
+  }
 }
