@@ -53,15 +53,10 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
         if (SIGN_INPUT) {
           a = select(-1.0, 1.0, a >= 0.0);
         }
-        let shift = 2u * (k % 16u);
-        for (var u = 0u; u < UNITS; u++) {
-          let code = (weights[wRow[u] + k / 16u] >> shift) & 3u;
-          if (code == 1u) {
-            acc[u] += a;
-          } else if (code == 2u) {
-            acc[u] -= a;
-          }
-        }
+        let word = k / 16u;
+        let codes = (vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]) >> vec4u(2u * (k % 16u))) & vec4u(3u);
+        // + a where the trit is +1, − a where it is −1: (acc + a) − 0 and (acc + 0) − a are acc ± a exactly.
+        acc = acc + select(vec4f(0.0), vec4f(a), codes == vec4u(1u)) - select(vec4f(0.0), vec4f(a), codes == vec4u(2u));
       }
     }
   }
