@@ -24,6 +24,7 @@ interface CaseResult {
   predictionAgreement: number;
   validationError: string | null;
   hasDot4: boolean;
+  byteSums: boolean;
 }
 
 /** Runs one randomly generated network on GPU and CPU inside the page and compares. */
@@ -39,6 +40,10 @@ async function runCase(
     preferDot4: boolean;
     /** Run the first layer's matrix kernel alone on CPU-quantized input (exactness of the kernel itself). */
     layerOnly?: boolean;
+    /** Kernel 3's inner product: byte sums (true) or dot4I8Packed (false); the adapter's default when absent. */
+    byteSums?: boolean;
+    /** Worst case for byte sums: every weight positive (trit +1) and every pixel 255 (code 127). */
+    saturated?: boolean;
   },
 ): Promise<CaseResult> {
   return page.evaluate(async (s) => {
@@ -57,7 +62,7 @@ async function runCase(
       return {
         inputSize: inputs,
         outputSize: units,
-        weight: Float32Array.from({ length: inputs * units }, () => rng.normal() * 0.1),
+        weight: Float32Array.from({ length: inputs * units }, () => (s.saturated ? 0.1 + Math.abs(rng.normal()) * 0.1 : rng.normal() * 0.1)),
         bias: s.unitAffine ? new Float32Array(units) : vector(0.1, 0),
         batchNorm: null,
       };
@@ -65,9 +70,9 @@ async function runCase(
     const model = inference.foldModel(snapshot, { activationQuantizer: s.activation, hiddenActivation: s.hidden }, 'twn', 0.7);
     if (s.unitAffine) for (const layer of model.layers) layer.scale.fill(1);
     if (s.layerOnly) model.layers[0]!.inputQuantizer = s.activation;
-    const pixels = Uint8Array.from({ length: s.batch * s.sizes[0]! }, () => rng.int(256));
+    const pixels = Uint8Array.from({ length: s.batch * s.sizes[0]! }, () => (s.saturated ? 255 : rng.int(256)));
     gpu.device.pushErrorScope('validation');
-    const network = new GpuTernaryNetwork(gpu, model, s.preferDot4);
+    const network = new GpuTernaryNetwork(gpu, model, s.preferDot4, s.byteSums ?? gpu.softwareAdapter);
     let fromGpu: Float32Array;
     let fromCpu: Float32Array;
     if (s.layerOnly) {
@@ -116,6 +121,7 @@ async function runCase(
       predictionAgreement: agree / s.batch,
       validationError: error ? error.message : null,
       hasDot4: gpu.hasDot4,
+      byteSums: network.byteSums,
     };
   }, spec);
 }
@@ -142,13 +148,25 @@ test.describe('each matrix kernel alone, on the reference quantized input: exact
       expect(result.exactMismatches).toBe(0);
     });
 
-    test(`kernel 3 (dot4I8Packed) is exact where available: ${inputs}→${units}, batch ${batch}`, async ({ page }) => {
-      const result = await runCase(page, { sizes: [inputs, units], batch, activation: 'absmax8', hidden: 'identity', seed: 5 * inputs + units, unitAffine: false, preferDot4: true, layerOnly: true });
-      expect(result.validationError).toBeNull();
-      expect(result.kernels).toEqual([result.hasDot4 ? 'dot4' : 'addsub']);
-      expect(result.exactMismatches).toBe(0);
-    });
+    for (const byteSums of [false, true]) {
+      test(`kernel 3 (${byteSums ? 'byte sums' : 'dot4I8Packed'}) is exact where available: ${inputs}→${units}, batch ${batch}`, async ({ page }) => {
+        const result = await runCase(page, { sizes: [inputs, units], batch, activation: 'absmax8', hidden: 'identity', seed: 5 * inputs + units, unitAffine: false, preferDot4: true, layerOnly: true, byteSums });
+        expect(result.validationError).toBeNull();
+        expect(result.kernels).toEqual([result.hasDot4 ? 'dot4' : 'addsub']);
+        expect(result.byteSums).toBe(byteSums);
+        expect(result.exactMismatches).toBe(0);
+      });
+    }
   }
+});
+
+test('kernel 3 byte sums at their worst case (codes 127, trits +1, 4,100 inputs: 16-bit lanes widened in time): exact', async ({ page }) => {
+  // 128 steps of 2 · 255 fill a 16-bit lane to 65,280; 4,100 inputs are 1,025 steps, so the lanes must be widened
+  // to 32 bits between chunks, or the sums wrap.
+  const result = await runCase(page, { sizes: [4100, 9], batch: 5, activation: 'absmax8', hidden: 'identity', seed: 17, unitAffine: false, preferDot4: true, layerOnly: true, byteSums: true, saturated: true });
+  expect(result.validationError).toBeNull();
+  expect(result.kernels).toEqual([result.hasDot4 ? 'dot4' : 'addsub']);
+  expect(result.exactMismatches).toBe(0);
 });
 
 test.describe('whole networks with folded scales and biases', () => {
@@ -272,6 +290,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       predictionAgreement: agree / s.batch,
       validationError: error ? error.message : null,
       hasDot4: gpu.hasDot4,
+      byteSums: network.byteSums,
       outputs: fromCpu.length,
     };
   }, spec);

@@ -5,3 +5,13 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 export function isBackendName(value: unknown): value is BackendName {
   return typeof value === 'string' && (BACKEND_ORDER as readonly string[]).includes(value);
 }
+
+/**
+ * Software WebGPU adapters: a GPU API running on the CPU (SwiftShader, llvmpipe), rarely faster than WASM for
+ * training, and without a hardware packed dot product for the WGSL kernels.
+ */
+export function isSoftwareAdapter(info: { vendor?: string; architecture?: string; description?: string; device?: string }, isFallback: boolean): boolean {
+  if (isFallback) return true;
+  const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`;
+  return /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(text);
+}

@@ -43,8 +43,10 @@ const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpan
 
 export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4';
 const WORKGROUP_SIZE = 64;
-/** Samples per thread in the three matrix kernels (SAMPLES in their .wgsl files). */
+/** Samples per thread in the add/sub and binary kernels (SAMPLES in their .wgsl files). */
 const SAMPLES_PER_THREAD = 4;
+/** Samples per thread in the dot4 kernel at most (its SAMPLES override, and the size of its accumulator tile). */
+const DOT4_SAMPLES_PER_THREAD = 8;
 
 /**
  * Units per thread in the dot4 kernel (UNITS in ternary_dot4.wgsl); the add/sub and binary kernels do one.
@@ -61,16 +63,18 @@ function unitGroupsFor(kernel: KernelChoice, units: number): number {
 }
 
 /**
- * Samples per thread of a kernel at this batch: the dot4 kernel takes fewer than four below a batch of 4 (its
+ * Samples per thread of a kernel at this batch: the dot4 kernel takes up to eight, fewer below a batch of 8 (its
  * SAMPLES override), the others always four.
  */
 function samplesPerThread(kernel: KernelChoice, batch: number): number {
-  return kernel === 'dot4' ? Math.min(SAMPLES_PER_THREAD, batch) : SAMPLES_PER_THREAD;
+  return kernel === 'dot4' ? Math.min(DOT4_SAMPLES_PER_THREAD, batch) : SAMPLES_PER_THREAD;
 }
 
-/** Pipeline constants of the add/sub and dot4 matrix kernels. */
-function matrixConstants(kernel: KernelChoice, relu: number, batch: number): Record<string, number> {
-  return kernel === 'dot4' ? { WORKGROUP_SIZE, RELU: relu, SAMPLES: samplesPerThread(kernel, batch) } : { WORKGROUP_SIZE, RELU: relu };
+/** Pipeline constants of the add/sub and dot4 matrix kernels (byteSums: BYTE_SUMS in ternary_dot4.wgsl). */
+function matrixConstants(kernel: KernelChoice, relu: number, batch: number, byteSums: boolean): Record<string, number> {
+  return kernel === 'dot4'
+    ? { WORKGROUP_SIZE, RELU: relu, SAMPLES: samplesPerThread(kernel, batch), BYTE_SUMS: byteSums ? 1 : 0 }
+    : { WORKGROUP_SIZE, RELU: relu };
 }
 
 /** Workgroups along the batch axis. */
@@ -144,6 +148,11 @@ export class GpuTernaryNetwork {
     private readonly gpu: GpuContext,
     readonly model: InferenceModel,
     preferDot4 = true,
+    /**
+     * Kernel 3's inner product: byte sums in 16-bit lanes instead of dot4I8Packed (ternary_dot4.wgsl). Both are
+     * exact; dot4I8Packed is one instruction on a GPU and emulated on a software adapter, where byte sums win.
+     */
+    readonly byteSums = gpu.softwareAdapter,
   ) {
     this.device = gpu.device;
     this.pixelValues = this.upload(Float32Array.from({ length: 256 }, (_, p) => p / 255), 'pixel values');
@@ -169,7 +178,7 @@ export class GpuTernaryNetwork {
 
   /** The same model on the add/sub kernel instead of dot4I8Packed (for side-by-side timing). */
   withoutDot4(): GpuTernaryNetwork {
-    return new GpuTernaryNetwork(this.gpu, this.model, false);
+    return new GpuTernaryNetwork(this.gpu, this.model, false, this.byteSums);
   }
 
   /** Kernel per layer, e.g. ['dot4', 'addsub', ...]. */
@@ -327,7 +336,7 @@ export class GpuTernaryNetwork {
           this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
         }
         const source = kernel === 'dot4' ? dot4Source : addSubSource;
-        const matmul = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch), [
+        const matmul = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch, this.byteSums), [
           'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
         ]);
         dispatches.push({
@@ -552,7 +561,7 @@ export class GpuTernaryNetwork {
     const relu = layer.activation === 'relu' ? 1 : 0;
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
     const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : addSubSource;
-    const info = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch), kinds);
+    const info = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch, this.byteSums), kinds);
     const wordsPerRow = kernel === 'binary' ? Math.ceil(K / 32) : layer.packed.wordsPerRow;
     const dims = make(Uint32Array.of(batch, K, N, wordsPerRow), 'layer-only dims', GPUBufferUsage.UNIFORM);
     const buffers =

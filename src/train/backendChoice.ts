@@ -6,6 +6,7 @@
  */
 import { PRESETS, type TrainConfig } from '../core/config';
 import type { BackendName } from '../core/backends';
+export { isSoftwareAdapter } from '../core/backends';
 import type { ImageSet, SplitDataset } from '../core/dataset';
 import { createRng } from '../core/rng';
 import { Trainer } from './trainer';
@@ -20,13 +21,6 @@ export interface BackendTiming {
   /** Median time of one training step of the default preset, ms; null when the backend failed. */
   stepMs: number | null;
   error?: string;
-}
-
-/** Software WebGPU adapters: a GPU API running on the CPU, rarely faster than WASM. */
-export function isSoftwareAdapter(info: { vendor?: string; architecture?: string; description?: string; device?: string }, isFallback: boolean): boolean {
-  if (isFallback) return true;
-  const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`;
-  return /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(text);
 }
 
 /** Random images and labels for timing: shapes and the training arithmetic matter, not what is learned. */
