@@ -6,7 +6,6 @@
  */
 import { PRESETS, type TrainConfig } from '../core/config';
 import type { BackendName } from '../core/backends';
-export { isSoftwareAdapter } from '../core/backends';
 import type { ImageSet, SplitDataset } from '../core/dataset';
 import { createRng } from '../core/rng';
 import { Trainer } from './trainer';

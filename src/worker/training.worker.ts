@@ -8,7 +8,8 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
-import { describeTimings, isSoftwareAdapter, measureBackends, type BackendTiming } from '../train/backendChoice';
+import { describeTimings, measureBackends, type BackendTiming } from '../train/backendChoice';
+import { isSoftwareAdapter } from '../core/backends';
 import { gradientSelfTest } from '../train/selfTest';
 import { readBackendChoice, writeBackendChoice } from './backendCache';
 import * as tf from '../train/tf';
