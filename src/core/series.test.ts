@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendBounded, chartStepEnd, seriesToCsv, slotTable } from './series';
+import { appendBounded, chartStepEnd, niceTicks, seriesToCsv, slotTable } from './series';
 
 describe('series', () => {
   it('keeps at most the limit, newest point always kept', () => {
@@ -50,5 +50,27 @@ describe('series', () => {
     expect(chartStepEnd(100, [{ step: 5 }], [{ step: 130 }])).toBe(130);
     expect(chartStepEnd(0, [])).toBe(1);
     expect(chartStepEnd(Number.NaN, [{ step: 12 }])).toBe(12);
+  });
+});
+
+describe('niceTicks', () => {
+  it('spans free ends with round ticks at 1, 2 or 5 times a power of ten', () => {
+    expect(niceTicks(0, 1000, 5)).toEqual({ ticks: [0, 200, 400, 600, 800, 1000], domain: [0, 1000] });
+    expect(niceTicks(0.13, 2.31, 5)).toEqual({ ticks: [0, 0.5, 1, 1.5, 2, 2.5], domain: [0, 2.5] });
+    expect(niceTicks(87.3, 99.1, 5)).toEqual({ ticks: [85, 90, 95, 100], domain: [85, 100] });
+  });
+  it('keeps fixed ends and puts ticks inside them only', () => {
+    expect(niceTicks(0, 100, 5, { min: true, max: true })).toEqual({ ticks: [0, 20, 40, 60, 80, 100], domain: [0, 100] });
+    expect(niceTicks(0, 937, 5, { min: true, max: true })).toEqual({ ticks: [0, 200, 400, 600, 800], domain: [0, 937] });
+    expect(niceTicks(91.2, 100, 5, { max: true })).toEqual({ ticks: [90, 92, 94, 96, 98, 100], domain: [90, 100] });
+  });
+  it('shows decimal steps without binary noise', () => {
+    for (const tick of niceTicks(0, 0.7, 8).ticks) expect(String(tick)).toMatch(/^\d(\.\d)?$/);
+  });
+  it('widens a flat range and survives non-finite input', () => {
+    expect(niceTicks(2, 2, 5).domain[0]).toBeLessThan(2);
+    expect(niceTicks(2, 2, 5).domain[1]).toBeGreaterThan(2);
+    expect(niceTicks(Number.NaN, 3, 5)).toEqual({ ticks: [0, 1], domain: [0, 1] });
+    expect(niceTicks(5, 5, 5, { min: true, max: true }).domain).toEqual([5, 6]);
   });
 });

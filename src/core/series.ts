@@ -1,5 +1,5 @@
 /**
- * Bounded chart series: live curves grow for hours, but recharts slows with thousands of points, so a series
+ * Bounded chart series: live curves grow for hours, but charts slow with thousands of points, so a series
  * keeps at most `limit` points by halving its resolution when full (every other point kept, the newest
  * always kept). Pure functions on readonly arrays, so stores can keep them immutable.
  */
@@ -30,9 +30,10 @@ export type SlotRow<K extends string> = { step: number } & Partial<Record<K, num
 
 /**
  * A live chart's rows: always exactly `slots` rows over steps 0 … stepEnd (the whole planned run), each the mean
- * of the points of each column that fall in it, and no value where none fell. Why a fixed count: recharts keeps
- * state for every row it draws (about 2.6 KB a point, measured by bench:soak), so a chart whose rows grow with the
- * run makes the page's memory grow with it; with a constant row count it stays level from the first report, and
+ * of the points of each column that fall in it, and no value where none fell. Why a fixed count: a chart keeps
+ * state for every row it draws (recharts, which drew them first, about 2.6 KB a point, measured by bench:soak), so
+ * a chart whose rows grow with the run makes the page's memory grow with it, and its updates slow with it; with a
+ * constant row count both stay level from the first report, and
  * the x axis shows how far the run has come. A row's step is its newest point's (so a curve ends where the run
  * is), or the slot's end where it has none. Slot i holds steps in (i·stepEnd/slots, (i+1)·stepEnd/slots]; a step
  * beyond stepEnd goes to the last slot. Lines draw across empty slots (connectNulls), since sparse series (one
@@ -89,4 +90,36 @@ export function seriesToCsv(series: readonly NamedSeries[]): string {
   const rows = ['series,step,value'];
   for (const { name, points } of series) for (const point of points) rows.push(`${quote(name)},${point.step},${point.value}`);
   return `${rows.join('\n')}\n`;
+}
+
+/** An axis: its ticks at a round step (1, 2 or 5 times a power of ten) and the domain they span. */
+export interface AxisTicks {
+  ticks: number[];
+  domain: [number, number];
+}
+
+/**
+ * About `count` evenly spaced round ticks for the values min … max. An end given as fixed stays as it is (ticks
+ * inside it only); an end left free moves out to the next tick, so the curve never touches the frame. A flat or
+ * empty range widens to one unit around its value.
+ */
+export function niceTicks(min: number, max: number, count: number, fixed: { min?: boolean; max?: boolean } = {}): AxisTicks {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { ticks: [0, 1], domain: [0, 1] };
+  let low = Math.min(min, max);
+  let high = Math.max(min, max);
+  if (high - low < 1e-12) {
+    if (!fixed.min) low -= 0.5;
+    if (!fixed.max) high += 0.5;
+    if (high - low < 1e-12) high = low + 1;
+  }
+  const rough = (high - low) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 5, 10].find((m) => m * power >= rough * (1 - 1e-9)) ?? 10) * power;
+  const first = fixed.min ? Math.ceil(low / step - 1e-9) * step : Math.floor(low / step + 1e-9) * step;
+  const last = fixed.max ? Math.floor(high / step + 1e-9) * step : Math.ceil(high / step - 1e-9) * step;
+  const ticks: number[] = [];
+  // Rounded to the step's decimals, so 0.1 + 0.2 shows as 0.3.
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  for (let i = 0; first + i * step <= last + step * 1e-9; i++) ticks.push(Number((first + i * step).toFixed(decimals)));
+  return { ticks, domain: [fixed.min ? low : Math.min(low, first), fixed.max ? high : Math.max(high, last)] };
 }

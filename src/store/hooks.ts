@@ -7,10 +7,10 @@ import { useAppStore, type AppState } from './store';
 /**
  * Live charts take their data one chart at a time. Each chart's update is a transition (below), but React renders
  * all pending transitions together and commits them in one piece: the loss, accuracy and sparsity charts updated
- * by the same worker report (a validation point arrives with progress and weights) made one commit plus one
- * synchronous re-render of recharts' own store in its effects, 50–60 ms in one task. Here the charts wait in a
- * queue, and the next one gets its data only after the previous one has committed (or after a short timeout, for
- * one that unmounted meanwhile): each task holds one chart's work.
+ * by the same worker report (a validation point arrives with progress and weights) made one commit, 50–60 ms in
+ * one task while they were recharts charts (ui/LiveLineChart.tsx says why they no longer are). Here the charts wait
+ * in a queue, and the next one gets its data only after the previous one has committed (or after a short timeout,
+ * for one that unmounted meanwhile): each task holds one chart's work.
  */
 const pendingCharts = new Map<object, () => void>();
 let chartInFlight: object | null = null;
@@ -52,10 +52,9 @@ function chartCommitted(chart: object): void {
 
 /**
  * The selected fields, taken into React in a transition, one chart at a time (see queueChartUpdate): for the live
- * charts. zustand's hooks re-render synchronously (useSyncExternalStore), so each update rendered a chart with all
- * of recharts' work in one task of the main thread; in a transition React renders in slices of a few
- * milliseconds, runs the effects (where recharts updates its own store) in a later task, and the page stays
- * responsive between them. A chart may show a report a frame later than the numbers beside it. `select` must be
+ * charts. zustand's hooks re-render synchronously (useSyncExternalStore), so each update rendered a chart in one
+ * task of the main thread; in a transition React renders in slices of a few milliseconds, runs the effects in a
+ * later task, and the page stays responsive between them. A chart may show a report a frame later than the numbers beside it. `select` must be
  * a module-level function (it is an effect dependency).
  */
 function useTransitionedSelector<T>(select: (state: AppState) => T): T {

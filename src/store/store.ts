@@ -26,7 +26,7 @@ import type { BackendName } from '../core/backends';
 import type { RunSummary } from './autosave';
 import { MCU_TARGETS } from '../core/mcuFootprint';
 
-/** Points per live series: enough for a smooth curve, few enough for recharts to redraw in a few ms. */
+/** Points per live series: enough for a smooth curve, few enough for a chart to redraw in a few ms. */
 const SERIES_LIMIT = 300;
 
 export interface SessionSlice {

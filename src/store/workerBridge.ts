@@ -97,7 +97,7 @@ function send(request: WorkerRequest, transfer: Transferable[] = []): void {
 }
 
 /**
- * Progress and weight reports arrive up to ten times a second; the store (and so React and recharts) takes them
+ * Progress and weight reports arrive up to ten times a second; the store (and so React and the charts) takes them
  * at most every VIEW_INTERVAL_MS, merged, so the main thread stays free. Everything else passes at once.
  */
 const VIEW_INTERVAL_MS = 250;

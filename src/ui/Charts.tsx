@@ -1,17 +1,12 @@
 /**
- * Live curves. Animation is off, and each chart draws a fixed number of rows over the whole run (slotTable in
- * core/series.ts), so recharts redraws in a few ms even after hours of training and its memory does not grow with
- * the run. Every axis has interval={0}: by default recharts measures each tick label in the DOM
- * (getBoundingClientRect, a forced layout) on every render to drop labels that would overlap, which took a
- * large part of a chart's render while training; a numeric axis has five ticks, which never overlap. Tick labels
- * are PlainTick for the same reason.
+ * Live curves, on LiveLineChart (why not recharts: see there). Each chart draws a fixed number of rows over the
+ * whole run (slotTable in core/series.ts), so an update costs the same after hours of training as after a minute,
+ * and the page's memory does not grow with the run.
  */
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAccuracyCurves, useLossCurves, useTwinFigures } from '../store/hooks';
 import { chartStepEnd, slotTable } from '../core/series';
 import { percent } from './format';
-import { PlainTick } from './PlainTick';
-import { StaticLineShape } from './StaticLine';
+import { LiveLineChart, type LiveLine } from './LiveLineChart';
 
 /** Rows of every live chart: about two per pixel of a chart's plot width in the page's layout. */
 export const CHART_SLOTS = 240;
@@ -51,22 +46,22 @@ export function LossChart() {
     stepEnd,
     CHART_SLOTS,
   );
+  const lines: LiveLine<'loss' | 'twin'>[] = [{ key: 'loss', name: 'train loss (ternary)', color: '#1f77b4' }];
+  if (twinLoss.length > 0) lines.push({ key: 'twin', name: 'float twin', color: '#7f7f7f', dashed: true });
   return (
     <figure className="chart" data-testid="loss-chart" data-points={series.length}>
       <figcaption>Training loss</figcaption>
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={rows} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[0, stepEnd]} label={{ value: 'step', position: 'insideBottomRight', offset: -2 }} interval={0} tick={<PlainTick />} />
-          <YAxis domain={[0, 'auto']} width={50} interval={0} tick={<PlainTick />} />
-          <Tooltip formatter={(value) => Number(value).toFixed(4)} />
-          {twinLoss.length > 0 && <Legend />}
-          <Line dataKey="loss" name="train loss (ternary)" stroke="#1f77b4" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
-          {twinLoss.length > 0 && (
-            <Line dataKey="twin" name="float twin" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
-          )}
-        </LineChart>
-      </ResponsiveContainer>
+      <LiveLineChart
+        rows={rows}
+        lines={lines}
+        stepEnd={stepEnd}
+        yDomain={[0, 'auto']}
+        height={220}
+        yAxisWidth={50}
+        xLabel="step"
+        format={(value) => value.toFixed(4)}
+        legend={twinLoss.length > 0}
+      />
     </figure>
   );
 }
@@ -86,23 +81,24 @@ export function AccuracyChart() {
     stepEnd,
     CHART_SLOTS,
   );
+  const lines: LiveLine<'validation' | 'test' | 'twin'>[] = [
+    { key: 'validation', name: 'validation', color: '#2ca02c' },
+    { key: 'test', name: 'test (epoch end)', color: '#d62728', dots: true },
+  ];
+  if (twinValidation.length > 0) lines.push({ key: 'twin', name: 'float twin validation', color: '#7f7f7f', dashed: true });
   return (
     <figure className="chart" data-testid="accuracy-chart">
       <figcaption>Accuracy (%): validation during training, test at each epoch end</figcaption>
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={points} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[0, stepEnd]} interval={0} tick={<PlainTick />} />
-          <YAxis domain={['auto', 100]} width={50} interval={0} tick={<PlainTick />} />
-          <Tooltip formatter={(value) => `${Number(value).toFixed(2)} %`} />
-          <Legend />
-          <Line dataKey="validation" name="validation" stroke="#2ca02c" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
-          <Line dataKey="test" name="test (epoch end)" stroke="#d62728" connectNulls isAnimationActive={false} shape={StaticLineShape} />
-          {twinValidation.length > 0 && (
-            <Line dataKey="twin" name="float twin validation" stroke="#7f7f7f" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
-          )}
-        </LineChart>
-      </ResponsiveContainer>
+      <LiveLineChart
+        rows={points}
+        lines={lines}
+        stepEnd={stepEnd}
+        yDomain={['auto', 100]}
+        height={220}
+        yAxisWidth={50}
+        format={(value) => `${value.toFixed(2)} %`}
+        legend
+      />
       {epochs.length > 0 && (
         <table className="epoch-table">
           <thead>

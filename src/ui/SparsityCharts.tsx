@@ -1,9 +1,6 @@
 /** Sparsity per layer over training steps, and the accuracy-versus-sparsity sweep. */
 import {
   CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
   ReferenceDot,
   ResponsiveContainer,
   Scatter,
@@ -16,8 +13,7 @@ import { chartStepEnd, slotTable } from '../core/series';
 import { useConfig, useSparsitySeries, useStatus, useSweep } from '../store/hooks';
 import { CHART_SLOTS } from './Charts';
 import { sweepThreshold } from '../store/workerBridge';
-import { PlainTick } from './PlainTick';
-import { StaticLineShape } from './StaticLine';
+import { LiveLineChart, type LiveLine } from './LiveLineChart';
 
 const LAYER_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
@@ -33,30 +29,14 @@ export function SparsityChart() {
     })),
   ];
   const rows = slotTable(columns, stepEnd, CHART_SLOTS);
+  const lines: LiveLine<string>[] = [
+    { key: 'overall', name: 'overall', color: '#222' },
+    ...Array.from({ length: layerCount }, (_, i) => ({ key: `layer${i + 1}`, name: `layer ${i + 1}`, color: LAYER_COLOURS[i % LAYER_COLOURS.length]! })),
+  ];
   return (
     <figure className="chart" data-testid="sparsity-chart" data-points={series.length}>
       <figcaption>Sparsity per layer (%) over training steps</figcaption>
-      <ResponsiveContainer width="100%" height={200}>
-        <LineChart data={rows} margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[0, stepEnd]} interval={0} tick={<PlainTick />} />
-          <YAxis domain={[0, 100]} width={40} interval={0} tick={<PlainTick />} />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
-          <Legend />
-          <Line dataKey="overall" stroke="#222" dot={false} connectNulls isAnimationActive={false} shape={StaticLineShape} />
-          {Array.from({ length: layerCount }, (_, i) => (
-            <Line
-              key={i}
-              dataKey={`layer${i + 1}`}
-              stroke={LAYER_COLOURS[i % LAYER_COLOURS.length]}
-              dot={false}
-              connectNulls
-              isAnimationActive={false}
-              shape={StaticLineShape}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <LiveLineChart rows={rows} lines={lines} stepEnd={stepEnd} yDomain={[0, 100]} height={200} yAxisWidth={40} format={(v) => `${v.toFixed(1)} %`} legend />
     </figure>
   );
 }
