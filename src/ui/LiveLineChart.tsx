@@ -75,12 +75,10 @@ export function LiveLineChart<K extends string>({ rows, lines, stepEnd, yDomain,
   const { ref, width } = useWidth();
   const [pointerRow, setPointerRow] = useState<number | null>(null);
   const [dataLow, dataHigh] = valueRange(rows, lines);
-  const y = niceTicks(yDomain[0] === 'auto' ? dataLow : Math.min(yDomain[0], dataLow), yDomain[1] === 'auto' ? dataHigh : Math.max(yDomain[1], dataHigh), TICK_COUNT, {
+  const y = niceTicks(yDomain[0] === 'auto' ? dataLow : yDomain[0], yDomain[1] === 'auto' ? dataHigh : yDomain[1], TICK_COUNT, {
     min: yDomain[0] !== 'auto',
     max: yDomain[1] !== 'auto',
   });
-  if (yDomain[0] !== 'auto') y.domain[0] = yDomain[0];
-  if (yDomain[1] !== 'auto') y.domain[1] = yDomain[1];
   const x = niceTicks(0, stepEnd, TICK_COUNT, { min: true, max: true });
   const plotWidth = Math.max(0, width - yAxisWidth - MARGIN.right);
   const plotHeight = Math.max(0, height - MARGIN.top - MARGIN.bottom);
@@ -117,7 +115,7 @@ export function LiveLineChart<K extends string>({ rows, lines, stepEnd, yDomain,
   return (
     <div className="live-chart" ref={ref}>
       {width > 0 && (
-        <svg width={width} height={height} onPointerMove={readout} onPointerLeave={() => setPointerRow(null)} role="img">
+        <svg width={width} height={height} onPointerMove={readout} onPointerLeave={() => setPointerRow(null)}>
           <g className="live-chart-grid">
             {y.ticks.map((tick) => (
               <line key={`y${tick}`} x1={yAxisWidth} x2={yAxisWidth + plotWidth} y1={py(tick)} y2={py(tick)} />
@@ -148,7 +146,7 @@ export function LiveLineChart<K extends string>({ rows, lines, stepEnd, yDomain,
           {lines.map((line, i) => (
             <g key={line.key} className="live-chart-series">
               <path className="live-chart-line" d={paths[i]!.d} fill="none" stroke={line.color} strokeWidth={1.5} strokeDasharray={line.dashed ? '4 3' : undefined} />
-              {line.dots && paths[i]!.points.map(([cx, cy]) => <circle key={`${cx},${cy}`} cx={cx} cy={cy} r={3} fill="#fff" stroke={line.color} />)}
+              {line.dots && paths[i]!.points.map(([cx, cy], p) => <circle key={p} cx={cx} cy={cy} r={3} fill="#fff" stroke={line.color} />)}
             </g>
           ))}
           {shown && <line className="live-chart-cursor" x1={px(shown.step)} x2={px(shown.step)} y1={MARGIN.top} y2={MARGIN.top + plotHeight} />}
