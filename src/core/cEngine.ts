@@ -58,7 +58,7 @@ export const BITNET_ENGINE_C = `/*
  *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
  *   class scores:       Y_j as above
  * A conv layer (BITNET_HAS_CONV) runs the same per output position over the taps inside its input map (rows in
- * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pool window. An 8-bit layer
+ * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pooling window; an 8-bit layer
  * requantises the whole pooled map with one max|Y|, in two passes so that no int32 map is stored: the first finds
  * max|Y|, the second computes the map again and writes its int8 codes (twice the arithmetic; an int32 map would
  * take four times the RAM of the codes). Only int8 codes are ever stored.
