@@ -9,6 +9,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await page.getByTestId('layers-text').fill('flatten,dense:64,dense:32');
   await page.getByLabel('Weight quantizer').selectOption('absmean');
   await page.getByLabel('Normalization').selectOption('none');
+  await page.getByTestId('config-optimizer').selectOption('muon');
   // The address bar follows the form and keeps the debug parameter it was opened with.
   await expect.poll(() => new URL(page.url()).searchParams.get('learningRate')).toBe('0.01');
   expect(new URL(page.url()).searchParams.get('backend')).toBe('wasm');
@@ -18,6 +19,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   const params = new URL(link).searchParams;
   expect(params.get('backend')).toBeNull();
   expect(params.get('layers')).toBe('flatten,dense:64,dense:32');
+  expect(params.get('optimizer')).toBe('muon');
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -31,6 +33,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await expect(other.getByTestId('layers-text')).toHaveValue('flatten,dense:64,dense:32');
   await expect(other.getByLabel('Weight quantizer')).toHaveValue('absmean');
   await expect(other.getByLabel('Normalization')).toHaveValue('none');
+  await expect(other.getByTestId('config-optimizer')).toHaveValue('muon');
   await expect(other.getByLabel('Activation quantizer')).toHaveValue('sign');
   await expect(other.getByTestId('error-banner')).toHaveCount(0);
   await fresh.close();

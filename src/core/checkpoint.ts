@@ -1,7 +1,8 @@
 /**
  * Checkpoint files: a whole training run as safetensors (safetensors.ts). Tensors, named per layer:
  *   layer{i}.weight (in, out), layer{i}.bias (out), and with batch norm layer{i}.bn.{gamma,beta,moving_mean,
- *   moving_variance} (out), all float32 latent values; adam.m.<name> and adam.v.<name> for every trainable one;
+ *   moving_variance} (out), all float32 latent values; adam.m.<name> and adam.v.<name> for every trainable one
+ *   (with config.optimizer 'muon', a hidden weight's adam.m is Muon's momentum and its adam.v stays 0);
  *   trainer.epoch_order (train count) uint32, the current epoch's example order.
  * __metadata__ (strings): format, schema_version, config (JSON), dataset, preset, epoch, step_in_epoch,
  *   global_step, adam_step, rng (JSON), curves (JSON), app_version, data_crc32 (of the tensor data, so a flipped

@@ -28,6 +28,7 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     ['a distillation weight above 1', { distillWeight: 2 }, /distillation weight must be between 0 and 1, got 2/],
     ['a NaN distillation weight', { distillWeight: Number.NaN }, /distillation weight must be a number/],
     ['a distillation temperature below 1', { distillTemperature: 0 }, /distillation temperature must be between 1 and 20/],
+    ['an unknown optimizer', { optimizer: 'sgd' }, /optimizer must be one of adam, muon/],
     ['a map left unflattened', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /end the list with a flatten/],
   ])('refuses %s with a message', (_, patch, message) => {
     expect(() => validateConfig({ ...PRESETS.seed, ...patch })).toThrow(ConfigError);
@@ -38,6 +39,12 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     const legacy: Record<string, unknown> = { ...PRESETS['b158-mlp'], hidden: [512, 512] };
     delete legacy.layers;
     expect(validateConfig(legacy)).toEqual(PRESETS['b158-mlp']);
+  });
+
+  it('reads a config from before the optimizer choice as one trained with Adam', () => {
+    const legacy: Record<string, unknown> = { ...PRESETS['mcu-16k'] };
+    delete legacy.optimizer;
+    expect(validateConfig(legacy)).toEqual({ ...PRESETS['mcu-16k'], optimizer: 'adam' });
   });
 
   it('reads a config from before distillation as one that learns from the labels alone (α 0, T 4)', () => {

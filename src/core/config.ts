@@ -12,6 +12,12 @@ export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k';
 export type NormKind = 'none' | 'batchnorm';
 export type HiddenActivation = 'identity' | 'relu';
 export type LrSchedule = 'constant' | 'cosine';
+/**
+ * 'adam': Adam on every variable. 'muon': Muon (momentum orthogonalized by a Newton–Schulz iteration, Jordan et
+ * al. 2024) on the latent weight matrices of the hidden layers, Adam on the output layer, biases and batch norm, as
+ * in Muon's recipe; one learning rate for both (src/train/muon.ts scales Muon's update to Adam's size).
+ */
+export type OptimizerKind = 'adam' | 'muon';
 
 export interface ModelConfig {
   /** 28: the image as it is; 16: its 16×16 area average (core/inputResolution.ts), for the smallest chips. */
@@ -55,6 +61,7 @@ export interface TrainConfig extends ModelConfig, AugmentationConfig {
   distillWeight: number;
   /** Temperature T that softens the teacher's and the student's logits in the distillation term. */
   distillTemperature: number;
+  optimizer: OptimizerKind;
   learningRate: number;
   lrSchedule: LrSchedule;
   batchSize: number;
@@ -77,6 +84,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'identity',
     steClip: 1,
+    optimizer: 'adam',
     learningRate: 0.006,
     lrSchedule: 'cosine',
     batchSize: 100,
@@ -99,6 +107,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: false,
     hiddenActivation: 'relu',
     steClip: 1,
+    optimizer: 'adam',
     learningRate: 0.003,
     lrSchedule: 'cosine',
     batchSize: 128,
@@ -129,6 +138,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'relu',
     steClip: 1,
+    optimizer: 'adam',
     learningRate: 0.003,
     lrSchedule: 'cosine',
     batchSize: 128,
@@ -166,6 +176,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'relu',
     steClip: 1,
+    optimizer: 'adam',
     learningRate: 0.004,
     lrSchedule: 'cosine',
     batchSize: 128,
@@ -207,6 +218,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'relu',
     steClip: 1,
+    optimizer: 'adam',
     learningRate: 0.004,
     lrSchedule: 'cosine',
     batchSize: 128,
@@ -234,6 +246,7 @@ export const ACTIVATION_QUANTIZERS = ['none', 'absmax8', 'sign'] as const;
 export const NORM_KINDS = ['none', 'batchnorm'] as const;
 export const HIDDEN_ACTIVATIONS = ['identity', 'relu'] as const;
 export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export const OPTIMIZERS = ['adam', 'muon'] as const;
 
 export const THRESHOLD_RANGE = { min: 0, max: 2 } as const;
 
@@ -335,6 +348,8 @@ function validateFields(input: unknown): TrainConfig {
     outputNorm: typeof c.outputNorm === 'boolean' ? c.outputNorm : fail('output batch norm must be true or false.'),
     hiddenActivation: oneOf('hidden activation', c.hiddenActivation, HIDDEN_ACTIVATIONS),
     steClip: finiteInRange('STE clip', c.steClip, 0.001, 100),
+    // Configs from before the choice trained with Adam.
+    optimizer: c.optimizer === undefined ? 'adam' : oneOf('optimizer', c.optimizer, OPTIMIZERS),
     learningRate: finiteInRange('learning rate', c.learningRate, 1e-6, 1),
     lrSchedule: oneOf('learning-rate schedule', c.lrSchedule, LR_SCHEDULES),
     batchSize: integerInRange('batch size', c.batchSize, 1, 4096),

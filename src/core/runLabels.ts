@@ -27,6 +27,7 @@ const CONFIG_SETTINGS: Setting[] = [
       'outputNorm',
       'hiddenActivation',
       'steClip',
+      'optimizer',
       'learningRate',
       'lrSchedule',
       'batchSize',

@@ -33,6 +33,15 @@ describe('share links', () => {
     expect(bad.kind === 'invalid' && bad.message).toMatch(/input resolution must be one of 28, 16/);
   });
 
+  it('the optimizer travels by name, and an unknown one is refused with a message', () => {
+    const config = { ...PRESETS['mcu-16k'], optimizer: 'muon' as const };
+    const { text, read } = roundTrip({ preset: 'mcu-16k', datasetId: 'mnist', config });
+    expect(text).toBe('v=1&preset=mcu-16k&dataset=mnist&optimizer=muon');
+    expect(read).toEqual({ kind: 'setup', setup: { preset: 'mcu-16k', datasetId: 'mnist', config } });
+    const bad = readShareLink([['preset', 'seed'], ['optimizer', 'sgd']]);
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/optimizer must be one of adam, muon/);
+  });
+
   it('a link made before layer lists (hidden=…) opens as the MLP it described', () => {
     const read = readShareLink([['v', '1'], ['preset', 'b158-mlp'], ['hidden', '256,64']]);
     expect(read.kind === 'setup' && read.setup.config.layers).toEqual(mlpLayers([256, 64]));

@@ -6,7 +6,10 @@ import type { RngState } from './rng';
 
 export interface OptimizerState {
   step: number;
-  /** Adam's first and second moments, one array per trainable variable, in the model's variable order. */
+  /**
+   * Adam's first and second moments, one array per trainable variable, in the model's variable order. A variable
+   * Muon updates (src/train/muon.ts) keeps its momentum as the first moment; its second moment stays 0.
+   */
   firstMoments: Float32Array[];
   secondMoments: Float32Array[];
 }

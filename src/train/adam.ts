@@ -6,12 +6,12 @@ import type { OptimizerState } from '../core/trainerState';
 import * as tf from './tf';
 
 export class Adam {
-  private readonly firstMoments: tf.Variable[];
-  private readonly secondMoments: tf.Variable[];
-  private step = 0;
+  protected readonly firstMoments: tf.Variable[];
+  protected readonly secondMoments: tf.Variable[];
+  protected step = 0;
 
   constructor(
-    private readonly variables: tf.Variable[],
+    protected readonly variables: tf.Variable[],
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-7,
@@ -24,23 +24,26 @@ export class Adam {
   /** grads: keyed by variable name, as tf.variableGrads returns them. */
   apply(grads: tf.NamedTensorMap, learningRate: number): void {
     this.step++;
-    const correction1 = 1 - this.beta1 ** this.step;
-    const correction2 = 1 - this.beta2 ** this.step;
     tf.tidy(() => {
       this.variables.forEach((variable, i) => {
         const grad = grads[variable.name];
-        if (!grad) return;
-        const m = this.firstMoments[i]!;
-        const v = this.secondMoments[i]!;
-        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1)));
-        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2)));
-        const update = tf.div(
-          tf.mul(m, learningRate / correction1),
-          tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon),
-        );
-        variable.assign(tf.sub(variable, update));
+        if (grad) this.update(i, grad, learningRate);
       });
     });
+  }
+
+  /** Adam's step for variable i (inside apply's tidy); subclasses give some variables another rule. */
+  protected update(i: number, grad: tf.Tensor, learningRate: number): void {
+    const variable = this.variables[i]!;
+    const m = this.firstMoments[i]!;
+    const v = this.secondMoments[i]!;
+    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1)));
+    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2)));
+    const update = tf.div(
+      tf.mul(m, learningRate / (1 - this.beta1 ** this.step)),
+      tf.add(tf.sqrt(tf.div(v, 1 - this.beta2 ** this.step)), this.epsilon),
+    );
+    variable.assign(tf.sub(variable, update));
   }
 
   /** Moments and step count, copied off the device. */

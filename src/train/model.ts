@@ -97,6 +97,11 @@ export class TernaryNetwork {
     ]);
   }
 
+  /** The latent weight matrices (K, N) of the hidden layers: what Muon updates (src/train/muon.ts). */
+  hiddenWeightMatrices(): tf.Variable[] {
+    return this.layers.filter((_, i) => !this.plan[i]!.isOutput).map((layer) => layer.weight);
+  }
+
   /** Every variable the model's state consists of: trainable ones and the batch-norm moving statistics. */
   stateVariables(): tf.Variable[] {
     return this.layers.flatMap((layer) => [

@@ -17,8 +17,8 @@ beforeAll(async () => {
 const quick = (patch: Partial<TrainConfig> = {}): TrainConfig => ({ ...PRESETS.seed, epochs: 1, ...patch });
 
 describe('Trainer', () => {
-  it('a captured state restored continues bitwise like the run that never stopped (CPU backend)', async () => {
-    const config = quick({ layers: mlpLayers([32]), batchSize: 50 });
+  it.each(['adam', 'muon'] as const)('a captured state restored continues bitwise like the run that never stopped (%s, CPU backend)', async (optimizer) => {
+    const config = quick({ layers: mlpLayers([32]), batchSize: 50, optimizer });
     const uninterrupted = new Trainer(config, data);
     for (let i = 0; i < 5; i++) await uninterrupted.step();
     const saved = await uninterrupted.captureState();
@@ -50,6 +50,14 @@ describe('Trainer', () => {
     expect(after.accuracy).toBeGreaterThan(0.8);
   });
 
+  it('learns with Muon on the hidden weights too: 80 % validation accuracy within 60 steps', async () => {
+    const trainer = new Trainer(quick({ layers: mlpLayers([32]), optimizer: 'muon' }), data);
+    for (let i = 0; i < 60; i++) await trainer.step();
+    const after = await trainer.evaluate(data.validation);
+    trainer.dispose();
+    expect(after.accuracy).toBeGreaterThan(0.8);
+  });
+
   it('the b158 preset learns too (absmean weights, 8-bit activations, batch norm, ReLU)', async () => {
     const trainer = new Trainer({ ...PRESETS['b158-mlp'], layers: mlpLayers([64, 64]), epochs: 1 }, data);
     for (let i = 0; i < 40; i++) await trainer.step();
@@ -71,10 +79,10 @@ describe('Trainer', () => {
     expect(await curve(2)).not.toEqual(first);
   });
 
-  it('leaks no tensors across steps, epochs and evaluations', async () => {
+  it.each(['adam', 'muon'] as const)('leaks no tensors across steps, epochs and evaluations (%s)', async (optimizer) => {
     const small = { ...data, train: { ...data.train, count: 256 } };
     const beforeTrainer = tf.memory().numTensors;
-    const trainer = new Trainer(quick({ batchSize: 64, epochs: 3 }), small);
+    const trainer = new Trainer(quick({ layers: mlpLayers([32]), batchSize: 64, epochs: 3, optimizer }), small);
     await trainer.step(); // first step creates the optimizer state
     const baseline = tf.memory().numTensors;
     const counts: number[] = [];

@@ -10,6 +10,7 @@ import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng, permutation, type Rng } from '../core/rng';
 import type { TrainerState } from '../core/trainerState';
 import { Adam } from './adam';
+import { Muon } from './muon';
 
 export { stateIsFinite, type TrainerState } from '../core/trainerState';
 import { TernaryNetwork } from './model';
@@ -114,7 +115,10 @@ export class Trainer {
     }
     const input = config.inputResolution === REDUCED_SIDE ? configInputShape(config) : { height: train.rows, width: train.cols, channels: 1 };
     this.model = new TernaryNetwork(config, input, CLASS_COUNT, this.rng);
-    this.optimizer = new Adam(this.model.trainableVariables());
+    this.optimizer =
+      config.optimizer === 'muon'
+        ? new Muon(this.model.trainableVariables(), this.model.hiddenWeightMatrices())
+        : new Adam(this.model.trainableVariables());
     this.stepsPerEpoch = Math.ceil(train.count / config.batchSize);
     this.epochOrder = permutation(train.count, this.rng);
   }
@@ -124,8 +128,9 @@ export class Trainer {
   }
 
   /**
-   * Everything training depends on, copied off the device: model variables (with batch-norm statistics), Adam's
-   * moments, the position in the epoch and the RNG, so restoring it continues exactly as the run would have.
+   * Everything training depends on, copied off the device: model variables (with batch-norm statistics), the
+   * optimizer's moments (core/trainerState.ts), the position in the epoch and the RNG, so restoring it continues
+   * exactly as the run would have.
    */
   async captureState(): Promise<TrainerState> {
     return {

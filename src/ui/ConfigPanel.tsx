@@ -3,6 +3,7 @@ import {
   HIDDEN_ACTIVATIONS,
   LR_SCHEDULES,
   NORM_KINDS,
+  OPTIMIZERS,
   PRESET_LABELS,
   WEIGHT_QUANTIZERS,
   WEIGHT_SCALES,
@@ -35,6 +36,7 @@ function SelectField<K extends keyof TrainConfig>(props: { label: string; field:
     <label>
       {props.label}
       <select
+        data-testid={`config-${String(props.field)}`}
         disabled={props.disabled}
         value={String(config[props.field])}
         onChange={(e) => userEditedConfig({ [props.field]: e.target.value } as Partial<TrainConfig>)}
@@ -94,6 +96,7 @@ export function ConfigPanel() {
       <SelectField label="Activation quantizer" field="activationQuantizer" options={ACTIVATION_QUANTIZERS} disabled={locked} />
       <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />
       <SelectField label="Hidden activation" field="hiddenActivation" options={HIDDEN_ACTIVATIONS} disabled={locked} />
+      <SelectField label="Optimizer (muon: orthogonalized updates for the hidden weight matrices, Adam for the rest)" field="optimizer" options={OPTIMIZERS} disabled={locked} />
       <SelectField label="LR schedule" field="lrSchedule" options={LR_SCHEDULES} disabled={locked} />
       {NUMERIC_FIELDS.map(({ key, label, step }) => (
         <NumericField key={key} field={key} label={label} step={step} disabled={locked} />
