@@ -12,7 +12,7 @@
  * The factor 0.2·√max(K, N) gives the update the root-mean-square size of a typical Adam update (0.2·lr), as in
  * Moonshot AI's "Muon is scalable for LLM training" (2025): one learning rate, the config's, serves both rules.
  * Orthogonalizing costs about 15·min(K, N)²·max(K, N) multiply-adds per matrix and step (five iterations of three
- * matrix products), independent of the batch.
+ * products of that size and one min(K, N)³), independent of the batch.
  */
 import { Adam } from './adam';
 import * as tf from './tf';
@@ -42,7 +42,8 @@ export function orthogonalize(g: tf.Tensor2D, steps = NEWTON_SCHULZ_STEPS): tf.T
       const gram = wide ? tf.matMul(x, y) : tf.matMul(y, x); // (r, r), r = min(K, N)
       const polynomial = tf.add(tf.mul(gram, b), tf.mul(tf.matMul(gram, gram), c));
       const nextX = tf.add<tf.Tensor2D>(tf.mul(x, a), wide ? tf.matMul(polynomial, x) : tf.matMul(x, polynomial));
-      y = tf.add<tf.Tensor2D>(tf.mul(y, a), wide ? tf.matMul(y, polynomial) : tf.matMul(polynomial, y));
+      // The last iteration's Xᵀ would never be read: skip its product.
+      if (i < steps - 1) y = tf.add<tf.Tensor2D>(tf.mul(y, a), wide ? tf.matMul(y, polynomial) : tf.matMul(polynomial, y));
       x = nextX;
     }
     return x;
