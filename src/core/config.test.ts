@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mlpLayers } from './layers';
-import { ConfigError, estimateTrainingBytes, PRESETS, TRAINING_MEMORY_BUDGET_BYTES, validateConfig } from './config';
+import { ConfigError, COSINE_FLOOR, estimateTrainingBytes, learningRateAt, PRESETS, TRAINING_MEMORY_BUDGET_BYTES, validateConfig } from './config';
 
 describe('validateConfig: the gate for form fields and anything untrusted', () => {
   it('accepts every preset as it is', () => {
@@ -91,5 +91,39 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     // The presets are far below it.
     expect(estimateTrainingBytes(PRESETS['b158-mlp'])).toBeLessThan(64 * 1024 * 1024);
     expect(validateConfig({ ...huge, batchSize: 256 }).batchSize).toBe(256);
+  });
+});
+
+describe('learningRateAt: the schedule over the whole run', () => {
+  const base = 0.004;
+  const total = 1001;
+  const at = (lrSchedule: 'constant' | 'cosine' | 'cosine-zero', step: number) => learningRateAt({ learningRate: base, lrSchedule }, step, total);
+
+  it('keeps the base rate with a constant schedule', () => {
+    expect([0, 500, 1000].map((step) => at('constant', step))).toEqual([base, base, base]);
+  });
+
+  it('starts at the base rate and ends at 5 % of it (cosine) or at zero (cosine-zero), halfway at the mean of the two', () => {
+    expect(at('cosine', 0)).toBeCloseTo(base, 12);
+    expect(at('cosine', total - 1)).toBeCloseTo(base * COSINE_FLOOR, 12);
+    expect(at('cosine', 500)).toBeCloseTo((base * (1 + COSINE_FLOOR)) / 2, 12);
+    expect(at('cosine-zero', 0)).toBeCloseTo(base, 12);
+    expect(at('cosine-zero', 500)).toBeCloseTo(base / 2, 12);
+    expect(at('cosine-zero', total - 1)).toBeCloseTo(0, 12);
+    // Past the planned end (a resumed run with fewer epochs) it stays at the floor.
+    expect(at('cosine-zero', total + 50)).toBeCloseTo(0, 12);
+  });
+
+  it('never rises, and cosine-zero is below cosine after the first step', () => {
+    for (let step = 1; step < total; step++) {
+      expect(at('cosine', step)).toBeLessThanOrEqual(at('cosine', step - 1));
+      expect(at('cosine-zero', step)).toBeLessThanOrEqual(at('cosine-zero', step - 1));
+      expect(at('cosine-zero', step)).toBeLessThan(at('cosine', step));
+    }
+  });
+
+  it('reads a config with the new schedule back from a link or file, and refuses an unknown one', () => {
+    expect(validateConfig({ ...PRESETS.seed, lrSchedule: 'cosine-zero' }).lrSchedule).toBe('cosine-zero');
+    expect(() => validateConfig({ ...PRESETS.seed, lrSchedule: 'cosine-ish' })).toThrow(ConfigError);
   });
 });

@@ -11,7 +11,12 @@ import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from './t
 export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k';
 export type NormKind = 'none' | 'batchnorm';
 export type HiddenActivation = 'identity' | 'relu';
-export type LrSchedule = 'constant' | 'cosine';
+/**
+ * 'cosine': from the base rate down to 5 % of it over the whole run. 'cosine-zero': down to 0, as PyTorch's
+ * CosineAnnealingLR with eta_min = 0 (BitNetMCU's schedule): the last epochs take ever smaller steps, so the trits
+ * settle instead of flipping at 5 % of the base rate to the end.
+ */
+export type LrSchedule = 'constant' | 'cosine' | 'cosine-zero';
 /**
  * 'adam': Adam on every variable. 'muon': Muon (momentum orthogonalized by a Newton–Schulz iteration, Jordan et
  * al. 2024) on the latent weight matrices of the hidden layers, Adam on the output layer, biases and batch norm, as
@@ -245,7 +250,7 @@ export const WEIGHT_SCALES = ['layer', 'channel'] as const;
 export const ACTIVATION_QUANTIZERS = ['none', 'absmax8', 'sign'] as const;
 export const NORM_KINDS = ['none', 'batchnorm'] as const;
 export const HIDDEN_ACTIVATIONS = ['identity', 'relu'] as const;
-export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export const LR_SCHEDULES = ['constant', 'cosine', 'cosine-zero'] as const;
 export const OPTIMIZERS = ['adam', 'muon'] as const;
 
 export const THRESHOLD_RANGE = { min: 0, max: 2 } as const;
@@ -424,11 +429,14 @@ export function layerListProblem(layers: unknown, inputResolution: InputResoluti
   }
 }
 
-/** Learning rate at `step` of `totalSteps` (cosine decays to 5 % of the base rate). */
+/** Share of the base rate that 'cosine' ends at. */
+export const COSINE_FLOOR = 0.05;
+
+/** Learning rate at `step` (0-based) of `totalSteps`: the base rate at step 0, the schedule's floor at the last step. */
 export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSchedule'>, step: number, totalSteps: number): number {
   if (config.lrSchedule === 'constant' || totalSteps <= 1) return config.learningRate;
   const progress = Math.min(1, step / (totalSteps - 1));
-  const floor = 0.05;
+  const floor = config.lrSchedule === 'cosine' ? COSINE_FLOOR : 0;
   return config.learningRate * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 

@@ -97,7 +97,7 @@ export function ConfigPanel() {
       <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />
       <SelectField label="Hidden activation" field="hiddenActivation" options={HIDDEN_ACTIVATIONS} disabled={locked} />
       <SelectField label="Optimizer (muon: orthogonalized updates for the hidden weight matrices, Adam for the rest)" field="optimizer" options={OPTIMIZERS} disabled={locked} />
-      <SelectField label="LR schedule" field="lrSchedule" options={LR_SCHEDULES} disabled={locked} />
+      <SelectField label="LR schedule (cosine: down to 5 % of the rate; cosine-zero: down to 0)" field="lrSchedule" options={LR_SCHEDULES} disabled={locked} />
       {NUMERIC_FIELDS.map(({ key, label, step }) => (
         <NumericField key={key} field={key} label={label} step={step} disabled={locked} />
       ))}
