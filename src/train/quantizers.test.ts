@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng';
 import { quantizeAbsmax8, ternarize, ternarizeLayer, type WeightQuantizer } from '../core/ternary';
-import { absmax8Ste, signSte, ternaryParts, ternaryWeightSte } from './quantizers';
+import { quantizeLayer } from '../core/weightFormats';
+import { absmax8Ste, integerParts, integerWeightSte, signSte, ternaryParts, ternaryWeightSte } from './quantizers';
 import * as tf from './tf';
 
 beforeAll(async () => {
@@ -99,5 +100,38 @@ describe('straight-through estimators', () => {
     expect(Array.from(await signSte(x).data())).toEqual([-1, -1, 1, 1, 1]);
     const gradient = await tf.grad((a: tf.Tensor) => tf.sum(signSte(a)))(x).data();
     expect(Array.from(gradient)).toEqual([0, 1, 1, 1, 0]);
+  });
+});
+
+describe('tfjs integer weight formats match core/weightFormats.ts', () => {
+  // Columns of different magnitudes, and a few weights far out, so the clamp is exercised.
+  const weights = Float32Array.from(latent, (w, i) => (i % 97 === 0 ? w * 40 : w * (1 + (i % 32) / 8)));
+
+  it.each<['int4' | 'int8', 'layer' | 'channel']>([
+    ['int4', 'layer'],
+    ['int4', 'channel'],
+    ['int8', 'layer'],
+    ['int8', 'channel'],
+  ])('%s per %s: the same codes and scales as core', async (format, granularity) => {
+    const reference = quantizeLayer(weights, 64, 32, format, 'twn', 0.7, granularity);
+    const { codes, scale } = integerParts(tf.tensor2d(weights, [64, 32]), format, granularity);
+    const tfCodes = await codes.data();
+    let disagreements = 0;
+    tfCodes.forEach((code, i) => {
+      if (code !== reference.codes[i]) disagreements++;
+    });
+    // float32 (tfjs) vs float64 (core) may differ for a weight within ~1e-7 of a level boundary; none should here.
+    expect(disagreements).toBe(0);
+    const tfScale = await scale.data();
+    reference.scales.forEach((s, n) => expect(tfScale[granularity === 'channel' ? n : 0]).toBeCloseTo(s, 6));
+  });
+
+  it('the straight-through gradient passes where |w| ≤ clip and the forward value is scale·codes', async () => {
+    const w = tf.tensor2d([[0.1, -2], [0.3, 0.05], [-0.2, 1.5]]);
+    const value = await integerWeightSte(w, 'int8', 1, 'layer').data();
+    const reference = quantizeLayer(await w.data(), 3, 2, 'int8', 'twn', 0.7, 'layer');
+    reference.codes.forEach((c, i) => expect(value[i]).toBeCloseTo(c * reference.scales[0]!, 6));
+    const gradient = await tf.grad((a: tf.Tensor) => tf.sum(tf.mul(integerWeightSte(a, 'int4', 1, 'channel'), 3)))(w).data();
+    expect(Array.from(gradient)).toEqual([3, 0, 3, 3, 3, 0]);
   });
 });

@@ -11,6 +11,7 @@
  */
 import * as tf from './tf';
 import { ABSMAX_LEVELS, FIXED_THRESHOLD_UNIT, type ScaleGranularity, type WeightQuantizer } from '../core/ternary';
+import { INTEGER_FORMATS, type WeightFormat } from '../core/weightFormats';
 
 interface GradientRule {
   value: tf.Tensor;
@@ -102,4 +103,39 @@ export function signSte(x: tf.Tensor): tf.Tensor {
     };
   });
   return op(x);
+}
+
+/**
+ * An integer weight format as tensors (src/core/weightFormats.ts): codes (same shape as w, integers in
+ * [−maxCode, maxCode]) and the scale, W ≈ scale·codes; per layer a scalar, per output channel (1, N).
+ */
+export function integerParts(w: tf.Tensor, format: Exclude<WeightFormat, 'ternary'>, granularity: ScaleGranularity = 'layer'): { codes: tf.Tensor; scale: tf.Tensor; absW: tf.Tensor } {
+  return tf.tidy(() => {
+    const absW = tf.abs(w);
+    const meanAbsW = granularity === 'channel' ? tf.mean(absW, 0, true) : tf.mean(absW);
+    // Δ = mean|W| / divisor; a zero Δ (all-zero weights) is replaced by 1 for the division, its scale stays 0.
+    const step = tf.div(meanAbsW, INTEGER_FORMATS[format].stepDivisor);
+    const ratio = tf.div(w, tf.where(tf.equal(step, 0), tf.onesLike(step), step));
+    const codes =
+      format === 'int4'
+        ? tf.add(tf.mul(tf.clipByValue(tf.round(tf.sub(ratio, 0.5)), -8, 7), 2), 1) // odd codes 2n + 1, n in [−8, 7]
+        : tf.clipByValue(tf.round(ratio), -127, 127);
+    const scale = format === 'int4' ? tf.div(step, 2) : step;
+    return { codes, scale, absW };
+  });
+}
+
+/**
+ * w: latent weights; forward scale·codes in `format`, backward as ternaryWeightSte (dy where |w| ≤ clip, else 0).
+ */
+export function integerWeightSte(w: tf.Tensor, format: Exclude<WeightFormat, 'ternary'>, clip: number, granularity: ScaleGranularity = 'layer'): tf.Tensor {
+  const op = customOp(([latent], save) => {
+    const { codes, scale, absW } = integerParts(latent!, format, granularity);
+    save([absW]);
+    return {
+      value: tf.mul(codes, scale),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.cast(tf.lessEqual(saved[0]!, clip), 'float32'))],
+    };
+  });
+  return op(w);
 }
