@@ -41,6 +41,19 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     expect(validateConfig(legacy)).toEqual(PRESETS['b158-mlp']);
   });
 
+  it('reads weight formats: absent or ternary means ternary (kept canonical), int4/int8 kept, anything else refused', () => {
+    const old = JSON.parse(JSON.stringify(PRESETS['mcu-cnn-16k'])) as Record<string, unknown>;
+    delete old.outputWeights;
+    expect(validateConfig(old)).toEqual(PRESETS['mcu-cnn-16k']);
+    const layers = PRESETS['mcu-cnn-16k'].layers.map((layer, i) => (layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'ternary' } : layer));
+    const checked = validateConfig({ ...PRESETS['mcu-cnn-16k'], layers, outputWeights: 'int4' });
+    expect(checked.layers[0]).toEqual({ ...PRESETS['mcu-cnn-16k'].layers[0], weights: 'int8' });
+    expect(checked.layers[2]).toEqual(PRESETS['mcu-cnn-16k'].layers[2]);
+    expect(checked.outputWeights).toBe('int4');
+    expect(() => validateConfig({ ...PRESETS['mcu-cnn-16k'], outputWeights: 'int3' })).toThrow(/output layer weight format/);
+    expect(() => validateConfig({ ...PRESETS['mcu-16k'], layers: [{ kind: 'flatten' }, { kind: 'dense', units: 8, weights: 'fp16' }] })).toThrow(/layer 2 weight format/);
+  });
+
   it('reads a config from before the optimizer choice as one trained with Adam', () => {
     const legacy: Record<string, unknown> = { ...PRESETS['mcu-16k'] };
     delete legacy.optimizer;

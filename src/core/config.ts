@@ -7,6 +7,7 @@ import type { AugmentationConfig } from './augment';
 import { INPUT_RESOLUTIONS, modelInputShape, type InputResolution } from './inputResolution';
 import { LayerError, layerActivationCount, mlpLayers, networkPlan, type LayerSpec, type MapShape } from './layers';
 import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from './ternary';
+import { WEIGHT_FORMATS, type WeightFormat } from './weightFormats';
 
 export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k';
 export type NormKind = 'none' | 'batchnorm';
@@ -55,6 +56,11 @@ export interface ModelConfig {
   hiddenActivation: HiddenActivation;
   /** Straight-through estimator clip: no gradient reaches latent weights with |w| > steClip. */
   steClip: number;
+  /**
+   * Weight format of the implied output layer (the hidden layers carry theirs in their specs): ternary, or int4 /
+   * int8 (core/weightFormats.ts). Configs from before the choice: ternary.
+   */
+  outputWeights: WeightFormat;
 }
 
 /** Augmentation (core/augment.ts) is part of the recipe: the training batches it changes are the run's. */
@@ -89,6 +95,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'identity',
     steClip: 1,
+    outputWeights: 'ternary',
     optimizer: 'adam',
     learningRate: 0.006,
     lrSchedule: 'cosine',
@@ -112,6 +119,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: false,
     hiddenActivation: 'relu',
     steClip: 1,
+    outputWeights: 'ternary',
     optimizer: 'adam',
     learningRate: 0.003,
     lrSchedule: 'cosine',
@@ -144,6 +152,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'relu',
     steClip: 1,
+    outputWeights: 'ternary',
     optimizer: 'adam',
     learningRate: 0.003,
     lrSchedule: 'cosine-zero',
@@ -182,6 +191,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'relu',
     steClip: 1,
+    outputWeights: 'ternary',
     optimizer: 'adam',
     learningRate: 0.004,
     lrSchedule: 'cosine',
@@ -224,6 +234,7 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     outputNorm: true,
     hiddenActivation: 'relu',
     steClip: 1,
+    outputWeights: 'ternary',
     optimizer: 'adam',
     learningRate: 0.004,
     lrSchedule: 'cosine',
@@ -354,6 +365,7 @@ function validateFields(input: unknown): TrainConfig {
     outputNorm: typeof c.outputNorm === 'boolean' ? c.outputNorm : fail('output batch norm must be true or false.'),
     hiddenActivation: oneOf('hidden activation', c.hiddenActivation, HIDDEN_ACTIVATIONS),
     steClip: finiteInRange('STE clip', c.steClip, 0.001, 100),
+    outputWeights: c.outputWeights === undefined ? 'ternary' : oneOf('output layer weight format', c.outputWeights, WEIGHT_FORMATS),
     // Configs from before the choice trained with Adam.
     optimizer: c.optimizer === undefined ? 'adam' : oneOf('optimizer', c.optimizer, OPTIMIZERS),
     learningRate: finiteInRange('learning rate', c.learningRate, 1e-6, 1),
@@ -372,6 +384,13 @@ function validateFields(input: unknown): TrainConfig {
 
 export const MAX_LAYERS = 12;
 
+/** A layer's weight format, kept only when it is not ternary (absent means ternary, so old configs compare equal). */
+function weightFormatField(where: string, value: unknown): { weights?: WeightFormat } {
+  if (value === undefined) return {};
+  const weights = oneOf(`${where} weight format`, value, WEIGHT_FORMATS);
+  return weights === 'ternary' ? {} : { weights };
+}
+
 function validateLayerSpec(input: unknown, index: number): LayerSpec {
   const where = `layer ${index + 1}`;
   if (typeof input !== 'object' || input === null) throw new ConfigError(`${where} is not a layer.`);
@@ -384,13 +403,14 @@ function validateLayerSpec(input: unknown, index: number): LayerSpec {
         kernel: integerInRange(`${where} (conv2d) kernel size`, layer.kernel, 1, 11),
         stride: integerInRange(`${where} (conv2d) stride`, layer.stride, 1, 4),
         padding: oneOf(`${where} (conv2d) padding`, layer.padding, ['valid', 'same'] as const),
+        ...weightFormatField(where, layer.weights),
       };
     case 'maxpool2d':
       return { kind: 'maxpool2d', size: integerInRange(`${where} (maxpool2d) size`, layer.size, 2, 8) };
     case 'flatten':
       return { kind: 'flatten' };
     case 'dense':
-      return { kind: 'dense', units: integerInRange(`${where} (dense) units`, layer.units, 1, 2048) };
+      return { kind: 'dense', units: integerInRange(`${where} (dense) units`, layer.units, 1, 2048), ...weightFormatField(where, layer.weights) };
     default:
       throw new ConfigError(`${where} has an unknown kind "${String(layer.kind)}" (known: conv2d, maxpool2d, flatten, dense).`);
   }

@@ -24,8 +24,9 @@
 import type { HiddenActivation, ModelConfig } from './config';
 import type { ConvGeometry } from './layers';
 import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
-import { packTernary, unpackTernary, type PackedTernary } from './packing';
-import { ABSMAX_LEVELS, binarySign, roundHalfEven, ternarizeLayer, type ActivationQuantizer, type WeightQuantizer } from './ternary';
+import { packTernary, type PackedTernary } from './packing';
+import { ABSMAX_LEVELS, binarySign, roundHalfEven, type ActivationQuantizer, type WeightQuantizer } from './ternary';
+import { quantizeLayer, type WeightFormat } from './weightFormats';
 
 /** Plain-array copy of one trained layer (what src/train/model.ts snapshot() returns). */
 export interface LayerSnapshot {
@@ -37,12 +38,21 @@ export interface LayerSnapshot {
   batchNorm: { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array } | null;
   /** Set for a conv layer: inputSize is then kh·kw·C_in and outputSize the filters (core/layers.ts). */
   conv?: ConvGeometry | null;
+  /** The layer's weight format (core/weightFormats.ts); absent: ternary. */
+  weights?: WeightFormat;
 }
 
 export const BATCH_NORM_EPSILON = 1e-5;
 
 export interface InferenceLayer {
-  /** The trits (for the float twin: their TWN view at the same threshold, which the weight views show). */
+  /** How the weights are stored: trits, or integer codes (core/weightFormats.ts). */
+  weights: WeightFormat;
+  /** (K, N) row-major codes the layer multiplies with: the trits, or an integer format's codes. */
+  codes: Int8Array;
+  /**
+   * The trits, for ternary layers; for an integer layer the signs of its codes, and for the float twin the TWN view
+   * at the same threshold: what the ternary weight views show.
+   */
   packed: PackedTernary;
   /** (K, N) row-major: the float twin's weights, multiplied instead of the trits; null for a ternary layer. */
   floatWeights: Float32Array | null;
@@ -85,19 +95,23 @@ export function foldModel(
 ): InferenceModel {
   const float = quantizer === 'none';
   const layers = snapshot.map((layer, i): InferenceLayer => {
-    const ternary = ternarizeLayer(layer.weight, layer.inputSize, layer.outputSize, float ? 'twn' : quantizer, threshold, config.weightScale ?? 'layer');
-    const { trits } = ternary;
+    // The float twin keeps its latent weights and a ternary view of them; other layers their own format.
+    const format: WeightFormat = float ? 'ternary' : (layer.weights ?? 'ternary');
+    const quantized = quantizeLayer(layer.weight, layer.inputSize, layer.outputSize, format, float ? 'twn' : quantizer, threshold, config.weightScale ?? 'layer');
+    const { codes } = quantized;
     const scale = new Float32Array(layer.outputSize);
     const bias = new Float32Array(layer.outputSize);
     for (let j = 0; j < layer.outputSize; j++) {
       const bn = layer.batchNorm;
       const gain = bn ? bn.gamma[j]! / Math.sqrt(bn.variance[j]! + BATCH_NORM_EPSILON) : 1;
-      scale[j] = (float ? 1 : ternary.scales[j]!) * gain;
+      scale[j] = (float ? 1 : quantized.scales[j]!) * gain;
       bias[j] = bn ? (layer.bias[j]! - bn.mean[j]!) * gain + bn.beta[j]! : layer.bias[j]!;
     }
     const isLast = i === snapshot.length - 1;
     return {
-      packed: packTernary(trits, layer.inputSize, layer.outputSize),
+      weights: format,
+      codes,
+      packed: packTernary(format === 'ternary' ? codes : codes.map(Math.sign), layer.inputSize, layer.outputSize),
       floatWeights: float ? Float32Array.from(layer.weight) : null,
       scale,
       bias,
@@ -148,7 +162,7 @@ export function quantizeInput(x: ArrayLike<number>, quantizer: ActivationQuantiz
 }
 
 /**
- * acc (N) = Σ_k w_kj·a_k for one sample, w the trits (or the float twin's weights); exact integers when `a` holds
+ * acc (N) = Σ_k w_kj·a_k for one sample, w the trits or codes (or the float twin's weights); exact integers when `a` holds
  * integers. weights: (K, N) row-major, as layerWeights returns them.
  */
 export function ternaryAccumulate(layer: InferenceLayer, a: Float32Array, weights: ArrayLike<number> = layerWeights(layer)): Float64Array {
@@ -162,9 +176,9 @@ export function ternaryAccumulate(layer: InferenceLayer, a: Float32Array, weight
   return acc;
 }
 
-/** (K, N) row-major weights the layer multiplies with: the unpacked trits, or the float twin's weights. */
+/** (K, N) row-major weights the layer multiplies with: the trits or integer codes, or the float twin's weights. */
 export function layerWeights(layer: InferenceLayer): Int8Array | Float32Array {
-  return layer.floatWeights ?? unpackTernary(layer.packed);
+  return layer.floatWeights ?? layer.codes;
 }
 
 /** y_j = act(scale_j·(acc_j·inScale) + bias_j) in float32. */

@@ -37,7 +37,7 @@
 import type { InferenceModel } from './inference';
 import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
 import type { ConvGeometry } from './layers';
-import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
+import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM, INTEGER_FORMATS_PROBLEM } from './mcuFootprint';
 import { unpackTernary } from './packing';
 import { ABSMAX_LEVELS } from './ternary';
 
@@ -107,6 +107,7 @@ export class IntegerExportError extends Error {
 export function integerOnlyProblem(model: Pick<InferenceModel, 'layers' | 'float'>): string | null {
   if (model.float) return FLOAT_WEIGHTS_PROBLEM;
   if (model.layers.some((layer) => layer.inputQuantizer === 'none')) return FLOAT_ACTIVATIONS_PROBLEM;
+  if (model.layers.some((layer) => layer.weights !== 'ternary')) return INTEGER_FORMATS_PROBLEM;
   return null;
 }
 

@@ -40,4 +40,22 @@ describe('layer lists', () => {
     expect(parseLayerList('dense:abc,mystery:1')).toEqual([{ kind: 'dense', units: 'abc' }, { kind: 'mystery' }]);
     expect(parseLayerList('')).toEqual([]);
   });
+
+  it('carries a weight format per weighted layer: text, summary and plan; ternary layers read as before', () => {
+    const layers: LayerSpec[] = [
+      { kind: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', weights: 'int8' },
+      { kind: 'maxpool2d', size: 2 },
+      { kind: 'flatten' },
+      { kind: 'dense', units: 32, weights: 'int4' },
+      { kind: 'dense', units: 16 },
+    ];
+    const text = formatLayerList(layers);
+    expect(text).toBe('conv2d:8:3:1:same:int8,maxpool2d:2,flatten,dense:32:int4,dense:16');
+    expect(parseLayerList(text)).toEqual(layers);
+    expect(networkSummary(layers)).toBe('conv2d 8 3×3 same int8, maxpool2d 2, flatten, dense 32 int4, dense 16, dense 10');
+    const plan = networkPlan(layers, undefined, 10, 'int4');
+    expect(plan.map((layer) => layer.weights)).toEqual(['int8', 'int4', 'ternary', 'int4']);
+    expect(networkPlan(layers).at(-1)!.weights).toBe('ternary');
+  });
 });
+

@@ -14,15 +14,17 @@
  * message naming the layer (a pool on a 1×1 map, a dense layer on an unflattened map, a conv after flatten).
  */
 
+import type { WeightFormat } from './weightFormats';
+
 export type ConvPadding = 'valid' | 'same';
 
 export type LayerSpec =
   /** kernel × kernel filters, applied with `stride`; 'same' pads so that stride 1 keeps the map's size. */
-  | { kind: 'conv2d'; filters: number; kernel: number; stride: number; padding: ConvPadding }
+  | { kind: 'conv2d'; filters: number; kernel: number; stride: number; padding: ConvPadding; weights?: WeightFormat }
   /** Max over size × size windows, stride = size (a partial window at the edge is dropped). */
   | { kind: 'maxpool2d'; size: number }
   | { kind: 'flatten' }
-  | { kind: 'dense'; units: number };
+  | { kind: 'dense'; units: number; weights?: WeightFormat };
 
 export type LayerKind = LayerSpec['kind'];
 export const LAYER_KINDS: readonly LayerKind[] = ['conv2d', 'maxpool2d', 'flatten', 'dense'];
@@ -59,6 +61,8 @@ export interface WeightedLayerPlan {
   conv: ConvGeometry | null;
   /** True for the implied output layer. */
   isOutput: boolean;
+  /** How the layer's weights are stored (core/weightFormats.ts); a spec without one is ternary. */
+  weights: WeightFormat;
 }
 
 export const MNIST_INPUT: MapShape = { height: 28, width: 28, channels: 1 };
@@ -82,14 +86,19 @@ export function convAxis(size: number, kernel: number, stride: number, padding: 
 export function describeLayer(layer: LayerSpec): string {
   switch (layer.kind) {
     case 'conv2d':
-      return `conv2d ${layer.filters} ${layer.kernel}×${layer.kernel}${layer.stride === 1 ? '' : ` /${layer.stride}`} ${layer.padding}`;
+      return `conv2d ${layer.filters} ${layer.kernel}×${layer.kernel}${layer.stride === 1 ? '' : ` /${layer.stride}`} ${layer.padding}${formatSuffix(layer.weights, ' ')}`;
     case 'maxpool2d':
       return `maxpool2d ${layer.size}`;
     case 'flatten':
       return 'flatten';
     case 'dense':
-      return `dense ${layer.units}`;
+      return `dense ${layer.units}${formatSuffix(layer.weights, ' ')}`;
   }
+}
+
+/** " int4" for an integer format, "" for ternary (so ternary networks read as they always did). */
+function formatSuffix(weights: WeightFormat | undefined, separator: string): string {
+  return weights === undefined || weights === 'ternary' ? '' : `${separator}${weights}`;
 }
 
 function shapeText(shape: MapShape): string {
@@ -100,7 +109,12 @@ function shapeText(shape: MapShape): string {
  * The weighted layers of `layers` followed by the output layer, with every shape resolved; throws LayerError
  * with a message fit for the page when a layer does not fit the map it receives.
  */
-export function networkPlan(layers: readonly LayerSpec[], input: MapShape = MNIST_INPUT, classCount = 10): WeightedLayerPlan[] {
+export function networkPlan(
+  layers: readonly LayerSpec[],
+  input: MapShape = MNIST_INPUT,
+  classCount = 10,
+  outputWeights: WeightFormat = 'ternary',
+): WeightedLayerPlan[] {
   const plan: WeightedLayerPlan[] = [];
   // Either a map (before flatten) or a vector of `features` values (after flatten or a dense layer).
   let map: MapShape | null = input;
@@ -122,6 +136,7 @@ export function networkPlan(layers: readonly LayerSpec[], input: MapShape = MNIS
           outputSize: layer.filters,
           conv: { input: map, output, kernel: layer.kernel, stride: layer.stride, padding: layer.padding, padTop: rows.padBefore, padLeft: columns.padBefore, pool: 0, pooled: output },
           isOutput: false,
+          weights: layer.weights ?? 'ternary',
         });
         map = output;
         break;
@@ -147,13 +162,13 @@ export function networkPlan(layers: readonly LayerSpec[], input: MapShape = MNIS
         break;
       case 'dense':
         if (map) throw new LayerError(`${where} needs a flat input: add a flatten layer before it.`);
-        plan.push({ kind: 'dense', inputSize: features, outputSize: layer.units, conv: null, isOutput: false });
+        plan.push({ kind: 'dense', inputSize: features, outputSize: layer.units, conv: null, isOutput: false, weights: layer.weights ?? 'ternary' });
         features = layer.units;
         break;
     }
   });
   if (map) throw new LayerError(`The last layer leaves a ${shapeText(map)} feature map: end the list with a flatten (and dense layers if you like) before the ${classCount} class outputs.`);
-  plan.push({ kind: 'dense', inputSize: features, outputSize: classCount, conv: null, isOutput: true });
+  plan.push({ kind: 'dense', inputSize: features, outputSize: classCount, conv: null, isOutput: true, weights: outputWeights });
   return plan;
 }
 
@@ -174,7 +189,8 @@ export function layerActivationCount(layer: WeightedLayerPlan): number {
 }
 
 /**
- * Compact text of a layer list, for share links and labels: `conv2d:16:5:1:same,maxpool2d:2,flatten,dense:128`.
+ * Compact text of a layer list, for share links and labels: `conv2d:16:5:1:same,maxpool2d:2,flatten,dense:128`, with
+ * an integer weight format appended (`conv2d:16:3:1:same:int8`, `dense:64:int4`); ternary layers carry none.
  * parseLayerList reads it back (validateConfig checks the values).
  */
 export function formatLayerList(layers: readonly LayerSpec[]): string {
@@ -182,13 +198,13 @@ export function formatLayerList(layers: readonly LayerSpec[]): string {
     .map((layer) => {
       switch (layer.kind) {
         case 'conv2d':
-          return `conv2d:${layer.filters}:${layer.kernel}:${layer.stride}:${layer.padding}`;
+          return `conv2d:${layer.filters}:${layer.kernel}:${layer.stride}:${layer.padding}${formatSuffix(layer.weights, ':')}`;
         case 'maxpool2d':
           return `maxpool2d:${layer.size}`;
         case 'flatten':
           return 'flatten';
         case 'dense':
-          return `dense:${layer.units}`;
+          return `dense:${layer.units}${formatSuffix(layer.weights, ':')}`;
       }
     })
     .join(',');
@@ -202,13 +218,13 @@ export function parseLayerList(text: string): unknown[] {
     const number = (value: string | undefined): unknown => (value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
     switch (kind) {
       case 'conv2d':
-        return { kind, filters: number(args[0]), kernel: number(args[1]), stride: number(args[2]), padding: args[3] };
+        return { kind, filters: number(args[0]), kernel: number(args[1]), stride: number(args[2]), padding: args[3], ...(args[4] === undefined ? {} : { weights: args[4] }) };
       case 'maxpool2d':
         return { kind, size: number(args[0]) };
       case 'flatten':
         return { kind };
       case 'dense':
-        return { kind, units: number(args[0]) };
+        return { kind, units: number(args[0]), ...(args[1] === undefined ? {} : { weights: args[1] }) };
       default:
         return { kind };
     }

@@ -160,10 +160,15 @@ export const FLOAT_WEIGHTS_PROBLEM =
 export const FLOAT_ACTIVATIONS_PROBLEM =
   'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
 
+// BRANCH weight-formats, step 2 of 4: the C engine does not decode int4/int8 codes yet (step 3). Remove before merging.
+export const INTEGER_FORMATS_PROBLEM = 'This network has int4 or int8 layers: the C export handles ternary layers only so far (ONNX exports every config).';
+
 /** Why a configuration cannot be exported as integer-only C, or null when it can. */
-export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer' | 'layers'>): string | null {
+export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer' | 'layers'> & Partial<Pick<ModelConfig, 'outputWeights'>>): string | null {
   if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
   if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
+  const integerLayers = config.layers.some((layer) => (layer.kind === 'dense' || layer.kind === 'conv2d') && layer.weights !== undefined && layer.weights !== 'ternary');
+  if (integerLayers || (config.outputWeights ?? 'ternary') !== 'ternary') return INTEGER_FORMATS_PROBLEM;
   return null;
 }
 

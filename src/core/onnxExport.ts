@@ -12,7 +12,10 @@
  *   per layer:  absmax8:  g = ReduceMax(|x|), q = Clip(Round(x · (127 / max(g, tiny))), −127, 127), inScale = g / 127
  *               sign:     q = Where(x ≥ 0, 1, −1), inScale = 1
  *               none:     q = x
- *               acc = MatMul(q, Cast(trits))       trits: int8 initializer (K, N) holding −1, 0, +1
+ *               acc = MatMul(q, Cast(trits))       trits: int8 initializer (K, N) holding −1, 0, +1; a layer in an
+ *                                                  integer format (core/weightFormats.ts) has `codes` instead, the
+ *                                                  same int8 codes the reference multiplies (exact in float32 while
+ *                                                  |acc| < 2^24: K·127·maxCode, e.g. K ≤ 1,040 for int8 codes)
  *               y = (acc · inScale) · scale + bias  scale, bias: (N) float32, the ternary scale and batch norm folded
  *               ReLU where the layer has it
  * A conv layer (core/layers.ts) quantizes the same way over the example's whole flattened map, then:
@@ -25,7 +28,6 @@ import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 import { imagePixelsOf, type InferenceLayer, type InferenceModel } from './inference';
 import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from './inputResolution';
-import { unpackTernary } from './packing';
 import { ABSMAX_LEVELS } from './ternary';
 
 // onnx-proto is CommonJS (module.exports = the protobufjs root): take the namespace from its default export.
@@ -101,13 +103,18 @@ function addLayer(graph: GraphBuilder, layer: InferenceLayer, index: number, inp
   if (layer.conv) return addConvEpilogue(graph, layer, p, quantized, inScale);
   const weights = layer.floatWeights
     ? graph.floatTensor(`${p}.weight`, [K, N], layer.floatWeights)
-    : graph.node('Cast', [graph.int8Tensor(`${p}.trits`, [K, N], unpackTernary(layer.packed))], `${p}.trits_float`, [intAttribute('to', FLOAT)]);
+    : graph.node('Cast', [graph.int8Tensor(`${p}.${codesName(layer)}`, [K, N], layer.codes)], `${p}.${codesName(layer)}_float`, [intAttribute('to', FLOAT)]);
   let y = graph.node('MatMul', [quantized, weights], `${p}.acc`);
   if (inScale) y = graph.node('Mul', [y, inScale], `${p}.acc_scaled`);
   y = graph.node('Mul', [y, graph.floatTensor(`${p}.scale`, [N], layer.scale)], `${p}.scaled_out`);
   y = graph.node('Add', [y, graph.floatTensor(`${p}.bias`, [N], layer.bias)], `${p}.y`);
   if (layer.activation === 'relu') y = graph.node('Relu', [y], `${p}.relu`);
   return y;
+}
+
+/** The int8 initializer's name: `trits` for a ternary layer, `codes` for an integer format (core/weightFormats.ts). */
+function codesName(layer: InferenceLayer): string {
+  return layer.weights === 'ternary' ? 'trits' : 'codes';
 }
 
 /** (K = k·k·C, N) row-major HWIO weights -> (N, C, k, k), ONNX's OIHW. */
@@ -135,7 +142,7 @@ function addConvEpilogue(graph: GraphBuilder, layer: InferenceLayer, p: string, 
   const nchw = graph.node('Transpose', [nhwc], `${p}.q_nchw`, [intsAttribute('perm', [0, 3, 1, 2])]);
   const weights = layer.floatWeights
     ? graph.floatTensor(`${p}.weight`, [N, input.channels, kernel, kernel], toOihw(layer.floatWeights, kernel, input.channels, N, (n) => new Float32Array(n)))
-    : graph.node('Cast', [graph.int8Tensor(`${p}.trits`, [N, input.channels, kernel, kernel], toOihw(unpackTernary(layer.packed), kernel, input.channels, N, (n) => new Int8Array(n)))], `${p}.trits_float`, [intAttribute('to', FLOAT)]);
+    : graph.node('Cast', [graph.int8Tensor(`${p}.${codesName(layer)}`, [N, input.channels, kernel, kernel], toOihw(layer.codes, kernel, input.channels, N, (n) => new Int8Array(n)))], `${p}.${codesName(layer)}_float`, [intAttribute('to', FLOAT)]);
   let y = graph.node('Conv', [nchw, weights], `${p}.acc`, [
     intsAttribute('kernel_shape', [kernel, kernel]),
     intsAttribute('strides', [stride, stride]),

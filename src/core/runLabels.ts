@@ -27,6 +27,7 @@ const CONFIG_SETTINGS: Setting[] = [
       'outputNorm',
       'hiddenActivation',
       'steClip',
+      'outputWeights',
       'optimizer',
       'learningRate',
       'lrSchedule',

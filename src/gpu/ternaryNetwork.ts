@@ -154,6 +154,10 @@ export class GpuTernaryNetwork {
      */
     readonly byteSums = gpu.softwareAdapter,
   ) {
+    // BRANCH weight-formats, step 2 of 4: the kernels read trits only; int4/int8 layers come in step 4.
+    if (model.layers.some((layer) => layer.weights !== 'ternary')) {
+      throw new Error('This network has int4 or int8 layers: the WGSL kernels run ternary layers only so far.');
+    }
     this.device = gpu.device;
     this.pixelValues = this.upload(Float32Array.from({ length: 256 }, (_, p) => p / 255), 'pixel values');
     this.layers = model.layers.map((layer, i) => {

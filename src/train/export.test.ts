@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
 import { mlpLayers, type LayerSpec } from '../core/layers';
-import { configFootprint, FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
+import { configFootprint, FLOAT_WEIGHTS_PROBLEM, INTEGER_FORMATS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import type { ImageSet } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
@@ -348,4 +348,48 @@ describe.each<[string, Partial<TrainConfig>]>([
       expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
     },
   );
+});
+
+describe('a CNN in mixed weight formats (int8 and int4 convolutions, a ternary dense layer, an int4 output layer)', () => {
+  const config = {
+    ...PRESETS['mcu-cnn-16k'],
+    layers: ODD_CNN.map((layer, i): LayerSpec => (layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'int4' } : layer)),
+    outputWeights: 'int4',
+    batchSize: 32,
+    epochs: 1,
+  } satisfies TrainConfig;
+  let model: InferenceModel;
+
+  beforeAll(async () => {
+    model = foldModel(await trainedSnapshot(config, 25), config, config.weightQuantizer, config.threshold);
+  }, 120_000);
+
+  it('ONNX Runtime gives the reference logits exactly, from int8 `codes` initializers', async () => {
+    expect(model.layers.map((layer) => layer.weights)).toEqual(['int8', 'int4', 'ternary', 'int4']);
+    const pixels = validation.pixels.subarray(0, COUNT * 784);
+    const referenceLogits = referenceForward(model, pixels, COUNT);
+    const bytes = exportOnnx(model, { preset: 'mcu-cnn-16k', appVersion: 'test', metadata: {} });
+    const names = decodeOnnx(bytes).graph!.initializer!.map((tensor) => tensor.name);
+    expect(names).toEqual(expect.arrayContaining(['layer0.codes', 'layer1.codes', 'layer2.trits', 'layer3.codes']));
+    const session = await ort.InferenceSession.create(bytes);
+    const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [COUNT, 784]) });
+    const onnxLogits = output.logits!.data as Float32Array;
+    // Integer accumulators below 2^24 and the same float32 epilogue: exact.
+    let maxDifference = 0;
+    for (let i = 0; i < onnxLogits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(onnxLogits[i]! - referenceLogits[i]!));
+    expect(maxDifference).toBe(0);
+  });
+
+  it('integer codes really are multi-level: int8 layers use more than 3 values, int4 ones odd values up to ±15', () => {
+    const distinct = (codes: Int8Array) => new Set(codes).size;
+    expect(distinct(model.layers[0]!.codes)).toBeGreaterThan(16);
+    expect(model.layers[1]!.codes.every((c) => Math.abs(c) % 2 === 1 && Math.abs(c) <= 15)).toBe(true);
+    expect(distinct(model.layers[1]!.codes)).toBeGreaterThan(3);
+    expect(distinct(model.layers[2]!.codes)).toBeLessThanOrEqual(3);
+  });
+
+  it('the C export says it handles ternary layers only so far', () => {
+    expect(integerOnlyConfigProblem(config)).toBe(INTEGER_FORMATS_PROBLEM);
+    expect(() => toIntegerModel(model)).toThrow(/ternary layers only/);
+  });
 });

@@ -6,7 +6,8 @@
  * Weighted layer i, with latent W_i (K_i, N_i) (a conv layer's (kh·kw·C_in, C_out) matrix, HWIO order):
  *   q = actQuant_i(a)                      input: 8-bit absmax unless activations are float; hidden: the config's;
  *                                          per example over all its values (a whole feature map for conv)
- *   dense: z = q · Wq_i + b_i              (B, K) -> (B, N);  Wq_i = scale_i·trits(W_i)
+ *   dense: z = q · Wq_i + b_i              (B, K) -> (B, N);  Wq_i = scale_i·trits(W_i), or scale_i·codes(W_i) for
+ *                                          a layer in an integer weight format (core/weightFormats.ts)
  *   conv:  z = conv2d(q, Wq_i) + b_i       (B, H, W, C_in) -> (B, H', W', N), Wq_i seen as (kh, kw, C_in, N)
  *   hidden layers: z = BN(z); a = act(z)   batch norm per unit or channel: batch statistics while training
  *                  then, for a conv layer with a pool, a = maxpool(a); before the first dense layer, flatten
@@ -20,7 +21,7 @@ import { BATCH_NORM_EPSILON, type LayerSnapshot } from '../core/inference';
 import { networkPlan, type MapShape, type WeightedLayerPlan } from '../core/layers';
 import type { Rng } from '../core/rng';
 import { trainableConv2d } from './conv';
-import { absmax8Ste, signSte, ternaryWeightSte } from './quantizers';
+import { absmax8Ste, integerWeightSte, signSte, ternaryWeightSte } from './quantizers';
 
 const BN_MOMENTUM = 0.9;
 const BN_EPSILON = BATCH_NORM_EPSILON;
@@ -57,7 +58,7 @@ export class TernaryNetwork {
     outputSize: number,
     rng: Rng,
   ) {
-    this.plan = networkPlan(config.layers, input, outputSize);
+    this.plan = networkPlan(config.layers, input, outputSize, config.outputWeights);
     this.threshold = tf.keep(tf.scalar(config.threshold));
     this.layers = [];
     for (const plan of this.plan) {
@@ -121,6 +122,8 @@ export class TernaryNetwork {
   effectiveWeight(layerIndex: number): tf.Tensor2D {
     const weight = this.layers[layerIndex]!.weight;
     if (this.config.weightQuantizer === 'none') return weight as tf.Tensor2D;
+    const format = this.plan[layerIndex]!.weights;
+    if (format !== 'ternary') return integerWeightSte(weight, format, this.config.steClip, this.config.weightScale) as tf.Tensor2D;
     return ternaryWeightSte(weight, this.threshold, this.config.weightQuantizer, this.config.steClip, this.config.weightScale) as tf.Tensor2D;
   }
 
@@ -199,6 +202,7 @@ export class TernaryNetwork {
         inputSize: this.plan[i]!.inputSize,
         outputSize: this.plan[i]!.outputSize,
         conv: this.plan[i]!.conv,
+        weights: this.plan[i]!.weights,
         weight: (await layer.weight.data()) as Float32Array,
         bias: (await layer.bias.data()) as Float32Array,
         batchNorm: layer.batchNorm

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
-import { PRESETS, type PresetId } from '../core/config';
+import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import { mlpLayers, type LayerSpec } from '../core/layers';
 import type { ScaleGranularity } from '../core/ternary';
 import type { SplitDataset } from '../core/dataset';
@@ -29,7 +29,12 @@ const SMALL_CNN: LayerSpec[] = [
   { kind: 'dense', units: 32 },
 ];
 
-describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?]>([
+/** SMALL_CNN with BitNetMCU-style mixed weight formats: 8-bit first conv, 4-bit second, ternary dense layer. */
+const MIXED_CNN: LayerSpec[] = SMALL_CNN.map((layer, i) =>
+  layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'int4' } : layer,
+);
+
+describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?, Partial<TrainConfig>?]>([
   ['seed', 'seed', mlpLayers([128])],
   ['b158-mlp', 'b158-mlp', mlpLayers([96, 64])],
   ['cnn (a small one)', 'cnn', SMALL_CNN],
@@ -38,11 +43,13 @@ describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?]>([
   ['an MLP with a ternary scale per output unit', 'b158-mlp', mlpLayers([96, 64]), 'channel'],
   ['mcu-16k (16×16 input)', 'mcu-16k', PRESETS['mcu-16k'].layers, 'channel'],
   ['mcu-cnn-16k (16×16 input, three conv layers)', 'mcu-cnn-16k', PRESETS['mcu-cnn-16k'].layers, 'channel'],
-])('%s: tfjs forward = core reference on packed weights', (_, preset, layers, weightScale = 'layer') => {
+  ['a CNN in mixed weight formats (int8, int4, ternary, int4 output)', 'cnn', MIXED_CNN, 'channel', { outputWeights: 'int4' }],
+  ['an MLP with int4 weights throughout, one scale per layer', 'b158-mlp', [{ kind: 'flatten' }, { kind: 'dense', units: 64, weights: 'int4' }], 'layer', { outputWeights: 'int4' }],
+])('%s: tfjs forward = core reference on packed weights', (_, preset, layers, weightScale = 'layer', extra = {}) => {
   it('agrees on predictions for 500 validation images, at two thresholds', async () => {
     // Batches of at most 32: the 40 steps only have to move the weights away from their initial values, and the
     // mcu-cnn-16k preset's batches of 128 made this test take 150 s on the tfjs CPU backend here.
-    const config = { ...PRESETS[preset], layers, weightScale, epochs: 1, batchSize: Math.min(PRESETS[preset].batchSize, 32) };
+    const config = { ...PRESETS[preset], layers, weightScale, ...extra, epochs: 1, batchSize: Math.min(PRESETS[preset].batchSize, 32) };
     const trainer = new Trainer(config, data);
     for (let i = 0; i < 40; i++) await trainer.step();
     const count = 500;
