@@ -133,19 +133,21 @@ export function buildCortexM0Plus(dir: string): ArmSizes {
   const stackUsage = readdirSync(out)
     .filter((f) => f.endsWith('.su'))
     .flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n'))
-    .map((line) => ({ name: line.split('\t')[0]!.split(':').pop()!, bytes: Number(line.split('\t')[1]) }));
+    // GCC names specialised copies e.g. add_layer_row.isra: they count as the function.
+    .map((line) => ({ name: line.split('\t')[0]!.split(':').pop()!.split('.')[0]!, bytes: Number(line.split('\t')[1]) }));
   // The engine's call chains from bitnet_predict (a function the compiler inlined has no frame of its own: its
   // caller's frame holds it): the deepest chain's frames added up.
   const frame = (name: string): number => stackUsage.find((s) => s.name === name)?.bytes ?? 0;
+  const rowDecoders = ['add_row', 'add_row_int4', 'add_row_int8'].flatMap((decoder) => [[decoder], ['add_layer_row', decoder]]);
   const chains = [
-    ['add_row'],
+    ...rowDecoders,
     ['div_round_half_even'],
     ['round_shift_add'],
     ['unit_output', 'round_shift_add'],
     ['requantize', 'div_round_half_even'],
-    ['conv_layer', 'conv_position', 'add_row'],
-    ['conv_layer', 'conv_position', 'div_round_half_even'],
-    ['conv_layer', 'unit_output', 'round_shift_add'],
+    ...rowDecoders.map((chain) => ['conv_pass', 'conv_position', ...chain]),
+    ['conv_pass', 'conv_position', 'div_round_half_even'],
+    ['conv_pass', 'unit_output', 'round_shift_add'],
   ];
   const stackBytes = frame('bitnet_predict') + Math.max(...chains.map((chain) => chain.reduce((sum, name) => sum + frame(name), 0)));
   const nm = execFileSync('arm-none-eabi-nm', ['-u', ...objects], { encoding: 'utf8' });

@@ -13,7 +13,8 @@ import { BITNET_ENGINE_C, BITNET_H } from './cEngine';
 import { IMAGE_PIXELS, REDUCED_SIDE } from './inputResolution';
 import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from './integerModel';
 import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
-import { PACKING_LABELS, packTritStream, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
+import { PACKING_LABELS, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
+import { packWeightStream, valuesPerByte, type WeightFormat } from './weightFormats';
 
 export interface MeasuredAccuracy {
   /** e.g. 'validation' or 'test', and of which dataset. */
@@ -49,6 +50,7 @@ function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
     outputValues: outputValues(layer),
     conv: layer.conv !== null,
     epilogue: layer.epilogue.kind,
+    weights: layer.weights,
   }));
 }
 
@@ -76,20 +78,23 @@ function describeLayer(layer: IntegerLayer, index: number): string {
   const shape = conv
     ? `conv ${conv.kernel}×${conv.kernel} stride ${conv.stride} on ${conv.input.height}×${conv.input.width}×${conv.input.channels} -> ${conv.output.height}×${conv.output.width}×${layer.outputSize}${conv.pool ? `, max pool ${conv.pool} -> ${conv.pooled.height}×${conv.pooled.width}×${layer.outputSize}` : ''}`
     : `${layer.inputSize} -> ${layer.outputSize}`;
-  return ` *   layer ${index}: ${shape}, ${inputs} in, ${outputs} out`;
+  const weights = layer.weights === 'ternary' ? 'ternary' : `${layer.weights} codes`;
+  return ` *   layer ${index}: ${shape}, ${weights} weights, ${inputs} in, ${outputs} out`;
 }
 
 function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
   const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map(outputValues));
   const hasConv = model.layers.some((l) => l.conv !== null);
+  const has = (format: WeightFormat) => model.layers.some((l) => l.weights === format);
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
 /*
  * bitnet_model.h - the exported model's shape and layer table (internal to the export; the API is bitnet.h).
 ${model.layers.map(describeLayer).join('\n')}
- * Trits are stored input-major, one continuous stream per layer: trit (input k, unit j) at index k·N + j,
- * ${packing === 'base3' ? 'five per byte in base 3 (see bitnet_engine.c for the division-free decoder)' : 'four per byte, two bits each (00 = 0, 01 = +1, 10 = -1)'}.
+ * Weights are stored input-major, one continuous stream per layer: weight (input k, unit j) at index k·N + j;
+ * trits ${packing === 'base3' ? 'five per byte in base 3 (see bitnet_engine.c for the division-free decoder)' : 'four per byte, two bits each (00 = 0, 01 = +1, 10 = -1)'},
+ * int4 codes two per byte (low nibble first, n of the odd code 2n + 1), int8 codes one per byte.
  */
 #include <stdint.h>
 
@@ -100,6 +105,8 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
 #define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
 #define BITNET_HAS_CONV ${hasConv ? 1 : 0}
+#define BITNET_HAS_INT4 ${has('int4') ? 1 : 0}  /* layers of int4 or int8 codes: their decoders are compiled in */
+#define BITNET_HAS_INT8 ${has('int8') ? 1 : 0}
 #define BITNET_REQUANTIZE_CLAMP ${REQUANTIZE_CLAMP}  /* |Y| before requantisation: 127·Y fits an int32 */
 #define BITNET_SCALE_MANTISSA_LIMIT ${SCALE_MANTISSA_LIMIT}  /* per-sample scales s < 2^14, so |acc·s·m| < 2^52 */
 
@@ -107,8 +114,12 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_EPILOGUE_REQUANTIZE 1u /* 8-bit absmax codes: multiplier, shift, bias per unit */
 #define BITNET_EPILOGUE_SCORES 2u     /* class scores: multiplier, shift, bias per unit */
 
+#define BITNET_FORMAT_TERNARY 0u
+#define BITNET_FORMAT_INT4 1u
+#define BITNET_FORMAT_INT8 2u
+
 typedef struct {
-    const uint8_t *trits;      /* packed, input-major */
+    const uint8_t *weights;    /* the packed stream, input-major */
     const int32_t *threshold;  /* sign epilogue (else NULL) */
     const int8_t *direction;   /* +1: out = +1 when acc·s >= threshold; -1: when acc·s <= threshold */
     const int32_t *multiplier; /* fixed-point epilogues (else NULL): m_j */
@@ -116,10 +127,14 @@ typedef struct {
     const int32_t *bias;       /* B_j */
     uint16_t input_size;
     uint16_t output_size;
-    uint16_t row_bytes; /* whole bytes per input row: output_size / BITNET_TRITS_PER_BYTE */
-    uint8_t row_phase;  /* trits left over per row: output_size % BITNET_TRITS_PER_BYTE */
+    uint16_t row_bytes; /* whole bytes per input row: output_size / values per byte */
+    uint8_t row_phase;  /* values left over per row: output_size % values per byte */
     uint8_t epilogue;
     uint8_t relu;
+#if BITNET_HAS_INT4 || BITNET_HAS_INT8
+    uint8_t format;          /* BITNET_FORMAT_* */
+    uint8_t values_per_byte; /* BITNET_TRITS_PER_BYTE, 2 (int4) or 1 (int8) */
+#endif
 #if BITNET_HAS_CONV
     uint16_t in_channels; /* conv layers (kernel > 0): input map (in_height, in_width, in_channels), NHWC */
     uint8_t in_height;
@@ -141,10 +156,9 @@ extern const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS];
 }
 
 function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFootprint): string {
-  const perByte = TRITS_PER_BYTE[packing];
   const parts: string[] = [
     `/*
- * bitnet_model.c - the exported weights: ${footprint.trits} trits in ${footprint.weightBytes} bytes (${footprint.bitsPerWeight.toFixed(4)} bits per weight),
+ * bitnet_model.c - the exported weights: ${footprint.weightCount} weights in ${footprint.weightBytes} bytes (${footprint.bitsPerWeight.toFixed(4)} bits per weight),
  * ${footprint.parameterBytes} bytes of per-unit integer parameters. Everything is const: it stays in flash.
  */
 #include <stddef.h>
@@ -155,31 +169,36 @@ function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFo
   ];
   const entries: string[] = [];
   const hasConv = model.layers.some((layer) => layer.conv !== null);
+  const hasIntegerFormats = model.layers.some((layer) => layer.weights !== 'ternary');
   model.layers.forEach((layer, l) => {
     const { inputSize: K, outputSize: N } = layer;
-    const packed = packTritStream(layer.trits, packing);
-    parts.push(cArray('uint8_t', `layer${l}_trits`, packed, 24, `layer ${l}: ${K}×${N} trits, ${packed.length} bytes`));
+    const perByte = valuesPerByte(layer.weights, packing);
+    const packed = packWeightStream(layer.codes, layer.weights, packing);
+    const stream = layer.weights === 'ternary' ? `layer${l}_trits` : `layer${l}_codes`;
+    const what = layer.weights === 'ternary' ? 'trits' : `${layer.weights} codes`;
+    parts.push(cArray('uint8_t', stream, packed, 24, `layer ${l}: ${K}×${N} ${what}, ${packed.length} bytes`));
     const e = layer.epilogue;
     let pointers: string;
     if (e.kind === 'sign') {
       parts.push(cArray('int32_t', `layer${l}_threshold`, e.threshold, 8, `layer ${l}: ${N} thresholds on acc·s, ${4 * N} bytes`));
       parts.push(cArray('int8_t', `layer${l}_direction`, e.direction, 32, `layer ${l}: ${N} directions, ${N} bytes`));
-      pointers = `layer${l}_trits, layer${l}_threshold, layer${l}_direction, NULL, NULL, NULL`;
+      pointers = `${stream}, layer${l}_threshold, layer${l}_direction, NULL, NULL, NULL`;
     } else {
       parts.push(cArray('int32_t', `layer${l}_multiplier`, e.multiplier, 8, `layer ${l}: ${N} Q20 multipliers m_j, ${4 * N} bytes`));
       parts.push(cArray('int8_t', `layer${l}_shift`, e.shift, 32, `layer ${l}: ${N} shifts k_j, ${N} bytes`));
       parts.push(cArray('int32_t', `layer${l}_bias`, e.bias, 8, `layer ${l}: ${N} biases B_j = round(bias_j·2^${e.fractionBits}), ${4 * N} bytes`));
-      pointers = `layer${l}_trits, NULL, NULL, layer${l}_multiplier, layer${l}_shift, layer${l}_bias`;
+      pointers = `${stream}, NULL, NULL, layer${l}_multiplier, layer${l}_shift, layer${l}_bias`;
     }
     const epilogue = e.kind === 'sign' ? 'BITNET_EPILOGUE_SIGN' : e.kind === 'requantize' ? 'BITNET_EPILOGUE_REQUANTIZE' : 'BITNET_EPILOGUE_SCORES';
     const relu = e.kind !== 'sign' && e.relu ? 1 : 0;
+    const formatFields = hasIntegerFormats ? `, BITNET_FORMAT_${layer.weights.toUpperCase()}, ${perByte}u` : '';
     const c = layer.conv;
     const convFields = !hasConv
       ? ''
       : c
         ? `, ${c.input.channels}u, ${c.input.height}u, ${c.input.width}u, ${c.kernel}u, ${c.stride}u, ${c.padTop}u, ${c.padLeft}u, ${c.pool}u, ${c.pooled.height}u, ${c.pooled.width}u`
         : ', 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u';
-    entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u${convFields}},`);
+    entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u${formatFields}${convFields}},`);
   });
   parts.push(`const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS] = {\n${entries.join('\n')}\n};\n`);
   return parts.join('\n');
@@ -260,8 +279,8 @@ function readme(model: IntegerModel, options: CExportOptions, footprint: McuFoot
     : 'No accuracy was measured for this export.';
   return `# BitNet Playground export: \`${options.preset}\`, integer-only C
 
-A ternary network (weights in {−1, 0, +1}) trained in BitNet Playground ${options.appVersion}, as portable C99 for a
-microcontroller: no floating point, no division in the trit decoder, no \`malloc\`; weights are \`const\` (flash),
+A ${model.layers.every((l) => l.weights === 'ternary') ? 'ternary network (weights in {−1, 0, +1})' : `network of ternary and integer-coded layers (${model.layers.map((l) => l.weights).join(', ')})`} trained in BitNet Playground ${options.appVersion}, as portable C99 for a
+microcontroller: no floating point, no division in the weight decoders, no \`malloc\`; weights are \`const\` (flash),
 scratch buffers static. Configuration: ${options.configSummary}.
 
 ${accuracy}
@@ -280,8 +299,8 @@ class; \`scores\` are integer class scores whose argmax (the first on ties) is t
 
 ## Packing
 
-${PACKING_LABELS[options.packing]}: ${footprint.trits} trits in ${footprint.weightBytes} bytes, **${footprint.bitsPerWeight.toFixed(3)} bits per weight**
-(8 × weight bytes ÷ trits, padding included). Trits are stored input-major, one stream per layer.
+${PACKING_LABELS[options.packing]}: ${footprint.weightCount} weights in ${footprint.weightBytes} bytes, **${footprint.bitsPerWeight.toFixed(3)} bits per weight**
+(8 × weight bytes ÷ weights, padding included). Weights are stored input-major, one stream per layer.${model.layers.some((l) => l.weights !== 'ternary') ? ' int4 layers hold two codes per byte (low nibble first: n of the odd code 2n + 1), int8 layers one.' : ''}
 ${options.packing === 'base3' ? 'A byte q holds five trits as the fraction v/243 ≈ q/256 (v = Σ d_i·3^(4−i), d = trit + 1); digit i is `((q·3^i mod 256)·3) >> 8`: multiply and shift, no division.' : 'Trit i of a byte is in bits 2i..2i+1: 00 = 0, 01 = +1, 10 = −1.'}
 
 ## Size on a Cortex-M0+ (estimated by the playground)

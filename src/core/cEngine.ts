@@ -11,8 +11,9 @@ export const BITNET_H = `#ifndef BITNET_H
 /*
  * bitnet.h - integer-only inference of a ternary network exported by BitNet Playground.
  *
- * Weights are trits in {-1, 0, +1}, stored packed in const arrays (flash); activations are 8-bit integer codes
- * or signs; there is no float, no division in the trit decoder, no malloc. Scratch buffers are static.
+ * Weights are trits in {-1, 0, +1} (or, in layers trained so, int4 or int8 codes), stored packed in const arrays
+ * (flash); activations are 8-bit integer codes or signs; there is no float, no division in the weight decoders,
+ * no malloc. Scratch buffers are static.
  * bitnet_model.h gives the model's shape; README.md its sizes and accuracy.
  *
  * How the float network became integers. Each layer computed, per unit j, with trits t, integer input codes q
@@ -52,7 +53,8 @@ export const BITNET_ENGINE_C = `/*
  * bitnet_engine.c - the integer inference engine: walks the layer table in bitnet_model.c.
  *
  * Per layer (K inputs, N units), with integer input codes q (K) and their per-sample scale s·2^e:
- *   acc_j = sum_k t_kj·q_k                          trits decoded from the packed stream, zero inputs skipped
+ *   acc_j = sum_k c_kj·q_k                          weight codes decoded from the layer's stream (trits, or
+ *                                                   int4/int8 codes where BITNET_HAS_INT4/8), zero inputs skipped
  *   before a sign:      out_j = +1 if acc_j·s >= threshold_j (direction +1) or <= threshold_j (direction -1), else -1
  *   before 8-bit codes: Y_j = round(acc_j·s·m_j / 2^(k_j - e)) + B_j, ReLU if set,
  *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
@@ -182,6 +184,61 @@ static void add_row(const uint8_t *p, uint32_t phase, uint32_t n, int32_t x)
 #error "BITNET_TRITS_PER_BYTE must be 4 or 5"
 #endif
 
+#if BITNET_HAS_INT8
+/* int8 layers: one two's complement code per byte. */
+static void add_row_int8(const uint8_t *p, uint32_t n, int32_t x)
+{
+    const int8_t *codes = (const int8_t *)p;
+    uint32_t j;
+    for (j = 0; j < n; j++) {
+        accumulators[j] += x * codes[j];
+    }
+}
+#endif
+
+#if BITNET_HAS_INT4
+/* int4 layers: two codes per byte, the first in the low nibble; a nibble holds n (-8..7, two's complement) of the
+ * odd code 2n + 1, so x·c = 2x·n + x. */
+static void add_row_int4(const uint8_t *p, uint32_t phase, uint32_t n, int32_t x)
+{
+    const int32_t twice = 2 * x;
+    uint32_t j;
+    for (j = 0; j < n; j++) {
+        const int32_t nibble = (int32_t)((*p >> (4u * phase)) & 15u);
+        accumulators[j] += twice * (nibble - ((nibble & 8) << 1)) + x;
+        if (++phase == 2u) {
+            phase = 0;
+            p++;
+        }
+    }
+}
+#endif
+
+#if BITNET_HAS_INT4 || BITNET_HAS_INT8
+/* A row of the layer's weight stream, by its format; rows advance by the layer's values per byte. */
+static void add_layer_row(const bitnet_layer *layer, const uint8_t *p, uint32_t phase, uint32_t n, int32_t x)
+{
+#if BITNET_HAS_INT8
+    if (layer->format == BITNET_FORMAT_INT8) {
+        add_row_int8(p, n, x);
+        return;
+    }
+#endif
+#if BITNET_HAS_INT4
+    if (layer->format == BITNET_FORMAT_INT4) {
+        add_row_int4(p, phase, n, x);
+        return;
+    }
+#endif
+    add_row(p, phase, n, x);
+}
+#define BITNET_VALUES_PER_BYTE(layer) ((uint32_t)(layer)->values_per_byte)
+#else
+/* Every layer ternary: one decoder, one packing. */
+#define add_layer_row(layer, p, phase, n, x) add_row((p), (phase), (n), (x))
+#define BITNET_VALUES_PER_BYTE(layer) BITNET_TRITS_PER_BYTE
+#endif
+
 /* The unit's output from its accumulator: +1/-1 before a sign, else Y_j (ReLU applied). */
 static int32_t unit_output(const bitnet_layer *layer, uint32_t j, int32_t acc, int32_t scale, int32_t exponent)
 {
@@ -237,7 +294,7 @@ static void requantize(int32_t *values, uint32_t count, int8_t *out, int32_t *sc
 static void conv_position(const bitnet_layer *layer, const int8_t *codes, const uint8_t *image, int32_t max_pixel, uint32_t oy, uint32_t ox)
 {
     const uint32_t n = layer->output_size;
-    const uint8_t *p = layer->trits;
+    const uint8_t *p = layer->weights;
     uint32_t phase = 0;
     uint32_t ky;
     uint32_t kx;
@@ -258,13 +315,13 @@ static void conv_position(const bitnet_layer *layer, const int8_t *codes, const 
                         x = image[base + c] == 0u ? 0 : div_round_half_even(127 * (int32_t)image[base + c], max_pixel);
                     }
                     if (x != 0) {
-                        add_row(p, phase, n, x);
+                        add_layer_row(layer, p, phase, n, x);
                     }
                 }
                 p += layer->row_bytes;
                 phase += layer->row_phase;
-                if (phase >= BITNET_TRITS_PER_BYTE) {
-                    phase -= BITNET_TRITS_PER_BYTE;
+                if (phase >= BITNET_VALUES_PER_BYTE(layer)) {
+                    phase -= BITNET_VALUES_PER_BYTE(layer);
                     p++;
                 }
             }
@@ -385,7 +442,7 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
     for (l = 0; l < BITNET_NUM_LAYERS; l++) {
         const bitnet_layer *layer = &bitnet_layers[l];
         const uint32_t n = layer->output_size;
-        const uint8_t *p = layer->trits;
+        const uint8_t *p = layer->weights;
         uint32_t phase = 0;
 
 #if BITNET_HAS_CONV
@@ -416,13 +473,13 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
                 x = image[k] == 0u ? 0 : div_round_half_even(127 * (int32_t)image[k], max_pixel);
             }
             if (x != 0) {
-                add_row(p, phase, n, x);
+                add_layer_row(layer, p, phase, n, x);
             }
-            /* next row: row_bytes whole bytes and row_phase more trits on, without dividing */
+            /* next row: row_bytes whole bytes and row_phase more values on, without dividing */
             p += layer->row_bytes;
             phase += layer->row_phase;
-            if (phase >= BITNET_TRITS_PER_BYTE) {
-                phase -= BITNET_TRITS_PER_BYTE;
+            if (phase >= BITNET_VALUES_PER_BYTE(layer)) {
+                phase -= BITNET_VALUES_PER_BYTE(layer);
                 p++;
             }
         }

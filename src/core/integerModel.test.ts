@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from './config';
 import { argmaxRows, foldModel, referenceForward, type LayerSnapshot } from './inference';
 import {
+  multiplierBitsFor,
   divRoundHalfEven,
   integerForward,
   normalizeScale,
@@ -149,7 +150,7 @@ describe('integer model = float reference on hand-made models', () => {
 describe('Cortex-M0+ footprint', () => {
   it('seed at the smallest packing: at most 1.61 bits per weight, 24 KB flash, 2 KB RAM', () => {
     const footprint = configFootprint(PRESETS.seed, 'base3');
-    expect(footprint.trits).toBe(784 * 128 + 128 * 10);
+    expect(footprint.weightCount).toBe(784 * 128 + 128 * 10);
     expect(footprint.weightBytes).toBe(Math.ceil((784 * 128) / 5) + Math.ceil((128 * 10) / 5));
     expect(footprint.bitsPerWeight).toBeLessThanOrEqual(1.61);
     expect(footprint.flashBytes).toBeLessThanOrEqual(24 * 1024);
@@ -159,9 +160,9 @@ describe('Cortex-M0+ footprint', () => {
 
   it('mcu-16k: its 16×16 input costs the area average code and a 256-byte buffer, and the whole fits 16 KB / 2 KB', () => {
     const footprint = configFootprint(PRESETS['mcu-16k'], 'base3');
-    expect(footprint.trits).toBe(256 * 128 + 128 * 128 + 128 * 64 + 64 * 10);
+    expect(footprint.weightCount).toBe(256 * 128 + 128 * 128 + 128 * 64 + 64 * 10);
     const at28 = configFootprint({ ...PRESETS['mcu-16k'], inputResolution: 28 }, 'base3');
-    expect(at28.trits - footprint.trits).toBe((784 - 256) * 128);
+    expect(at28.weightCount - footprint.weightCount).toBe((784 - 256) * 128);
     expect(footprint.ramBytes - at28.ramBytes).toBe(256);
     expect(footprint.flashBytes).toBeLessThanOrEqual(16 * 1024);
     expect(footprint.ramBytes + footprint.stackBytes).toBeLessThanOrEqual(2 * 1024);
@@ -177,5 +178,31 @@ describe('Cortex-M0+ footprint', () => {
     );
     expect(footprint.bitsPerWeight).toBe(2);
     expect(footprint.ramBytes).toBe(4 * 512 + 2 * 512);
+  });
+});
+
+describe('multiplier widths: |acc·s·m| < 2^52 for every weight format', () => {
+  it('keeps 20 bits for ternary layers and narrows them for wide int8 layers', () => {
+    // A ternary layer of 256 inputs on 8-bit codes: |acc| ≤ 127·256.
+    expect(multiplierBitsFor(127 * 256, 'absmax8')).toBe(20);
+    expect(multiplierBitsFor(127 * 784, 'pixels')).toBe(20);
+    // An int8 layer of 784 inputs, every code at ±127, on 8-bit codes.
+    const int8Bound = 127 * 127 * 784;
+    const bits = multiplierBitsFor(int8Bound, 'absmax8');
+    expect(bits).toBeLessThan(20);
+    expect(int8Bound * 2 ** 14 * 2 ** bits).toBeLessThanOrEqual(2 ** 52);
+    expect(int8Bound * 2 ** 14 * 2 ** (bits + 1)).toBeGreaterThan(2 ** 52);
+    expect(() => multiplierBitsFor(2 ** 40, 'absmax8')).toThrow(/too large/);
+  });
+
+  it('quantizeMultiplier keeps |m| inside its width', () => {
+    for (const bits of [12, 16, 20]) {
+      for (const r of [1, 0.75, 3.3e-5, 2 ** -7, 1234.5]) {
+        const { multiplier, shift } = quantizeMultiplier(r, bits);
+        expect(Math.abs(multiplier)).toBeGreaterThanOrEqual(2 ** (bits - 1));
+        expect(Math.abs(multiplier)).toBeLessThan(2 ** bits);
+        expect(Math.abs(multiplier * 2 ** -shift - r) / r).toBeLessThanOrEqual(2 ** -bits);
+      }
+    }
   });
 });

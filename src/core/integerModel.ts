@@ -5,8 +5,9 @@
  * oracle) by agreement of predictions. The fast path is the C itself (cEmitter.ts); this is its specification.
  *
  * Derivation. A layer of the folded model computes, per unit j (see inference.ts),
- *   y_j = scale_j · acc_j · S + bias_j,   acc_j = Σ_k t_kj · q_k  (an exact integer)
- * where q are the layer's integer input codes and S > 0 their per-sample scale:
+ *   y_j = scale_j · acc_j · S + bias_j,   acc_j = Σ_k c_kj · q_k  (an exact integer)
+ * where c are the layer's weight codes: trits, or int4/int8 codes (weightFormats.ts); |acc_j| ≤ 127·Σ_k |c_kj|.
+ * and q are the layer's integer input codes and S > 0 their per-sample scale:
  *   pixels (layer 0, 8-bit absmax of p/255):  q_k = round(127·p_k / max p),  S = max p / (255·127)
  *   sign (binary hidden activations):          q_k = ±1,                       S = 1
  *   absmax8 (8-bit hidden activations):        q_k = round(127·y_k / max|y|), S = max|y| / 127
@@ -18,14 +19,17 @@
  *   r_j > 0:  v_j ≥ ⌈−bias_j / r_j⌉        r_j < 0:  v_j ≤ ⌊−bias_j / r_j⌋        r_j = 0: constant, bias_j ≥ 0
  * so batch norm, the ternary scale and the input scale fold into one int32 threshold and a direction per unit
  * (negative γ just flips the direction; a zero variance only makes the gain large). A ReLU before a sign makes
- * every output +1. Thresholds saturate at the int32 limits, far outside |v| ≤ 784·127·255.
+ * every output +1. v is an int32: sign layers take pixels (s ≤ 255) or signs (s = 1), so |v| ≤ 127·Σ|c|·255 stays
+ * below 2^31 unless an int8 first layer has over 2,000 inputs, which toIntegerModel refuses. Thresholds saturate at
+ * the int32 limits, outside every v.
  *
  * Before 8-bit requantisation and for the class scores: Y_j = y_j·2^F in fixed point, F chosen per layer from the
  * largest |y| the layer can produce (|Y| ≤ 2^23 before requantisation, 2^29 for scores), and
- *   Y_j = roundShift(acc_j · s · m_j, k_j − e) + B_j,   m_j·2^-k_j ≈ scale_j·c·2^F (|m_j| in [2^19, 2^20]),
+ *   Y_j = roundShift(acc_j · s · m_j, k_j − e) + B_j,   m_j·2^-k_j ≈ scale_j·c·2^F (|m_j| in [2^(b−1), 2^b)),
  *   B_j = round(bias_j·2^F)
- * (TensorFlow Lite's quantized multiplier, with 20 instead of 31 bits so that |acc·s·m| < 2^18·2^14·2^20 = 2^52
- * stays exact in a float64 here and in an int64 in C). The next layer's codes are round(127·Y_j / max|Y|): the
+ * (TensorFlow Lite's quantized multiplier, with b ≤ 20 instead of 31 bits so that |acc·s·m| < 2^52 stays exact in a
+ * float64 here and in an int64 in C: b = 20 while 127·Σ|c|·max s ≤ 2^32, as for every ternary layer up to 2,064
+ * inputs, fewer bits for wide int8 layers, whose accumulators are up to 127 times larger). The next layer's codes are round(127·Y_j / max|Y|): the
  * common factor 2^F cancels, and max|Y| carries the scale on. Division is integer (round half to even, as tfjs).
  *
  * Conv layers (core/layers.ts) do the same per output position: acc_j sums the trits of the taps inside the map
@@ -37,9 +41,9 @@
 import type { InferenceModel } from './inference';
 import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
 import type { ConvGeometry } from './layers';
-import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM, INTEGER_FORMATS_PROBLEM } from './mcuFootprint';
-import { unpackTernary } from './packing';
+import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
 import { ABSMAX_LEVELS } from './ternary';
+import type { WeightFormat } from './weightFormats';
 
 export type IntegerInput = 'pixels' | 'sign' | 'absmax8';
 
@@ -53,7 +57,7 @@ export interface SignEpilogue {
 
 export interface FixedPointEpilogue {
   kind: 'requantize' | 'scores';
-  /** (N) m_j, |m_j| in [2^19, 2^20) or 0. */
+  /** (N) m_j, |m_j| in [2^(b−1), 2^b) or 0, b = multiplierBits. */
   multiplier: Int32Array;
   /** (N) k_j: Y_j = roundShift(acc_j·s·m_j, k_j − e) + B_j. */
   shift: Int8Array;
@@ -62,14 +66,19 @@ export interface FixedPointEpilogue {
   relu: boolean;
   /** F: Y = y·2^F. */
   fractionBits: number;
+  /** b ≤ 20: the multipliers' width, so that |acc·s·m| < 2^52. */
+  multiplierBits: number;
 }
 
 export interface IntegerLayer {
   inputSize: number;
   outputSize: number;
   input: IntegerInput;
-  /** (K, N) row-major trits, input-major as training holds them. */
-  trits: Int8Array;
+  /** (K, N) row-major weight codes, input-major as training holds them: trits, or int4/int8 codes. */
+  codes: Int8Array;
+  weights: WeightFormat;
+  /** 127·max_j Σ_k |c_kj|, or Σ|c| for sign inputs: the largest |acc_j| the layer can produce. */
+  accumulatorBound: number;
   epilogue: SignEpilogue | FixedPointEpilogue;
   /** Set for a conv layer: K = kernel²·C_in, applied at every position, then the max pool. */
   conv: ConvGeometry | null;
@@ -95,6 +104,10 @@ export const REQUANTIZE_CLAMP = 2 ** 24;
 /** Per-sample input scales are normalised below this, so acc·s·m < 2^52. */
 export const SCALE_MANTISSA_LIMIT = 2 ** 14;
 const MULTIPLIER_BITS = 20;
+/** |acc·s·m| stays below this: exact in a float64 and an int64. */
+const PRODUCT_LIMIT = 2 ** 52;
+/** Largest per-sample scale s by input kind: the max pixel, 1 for signs, the normalised mantissa. */
+const SCALE_LIMIT: Record<IntegerInput, number> = { pixels: 255, sign: 1, absmax8: SCALE_MANTISSA_LIMIT };
 
 export class IntegerExportError extends Error {
   constructor(message: string) {
@@ -107,20 +120,27 @@ export class IntegerExportError extends Error {
 export function integerOnlyProblem(model: Pick<InferenceModel, 'layers' | 'float'>): string | null {
   if (model.float) return FLOAT_WEIGHTS_PROBLEM;
   if (model.layers.some((layer) => layer.inputQuantizer === 'none')) return FLOAT_ACTIVATIONS_PROBLEM;
-  if (model.layers.some((layer) => layer.weights !== 'ternary')) return INTEGER_FORMATS_PROBLEM;
   return null;
 }
 
-/** m·2^-k ≈ r with |m| in [2^19, 2^20); 0 when r is 0 or too small to matter. */
-export function quantizeMultiplier(r: number): { multiplier: number; shift: number } {
+/** m·2^-k ≈ r with |m| in [2^(bits−1), 2^bits); 0 when r is 0 or too small to matter. */
+export function quantizeMultiplier(r: number, bits = MULTIPLIER_BITS): { multiplier: number; shift: number } {
   if (r === 0 || !Number.isFinite(r)) return { multiplier: 0, shift: 0 };
-  const shift = MULTIPLIER_BITS - 1 - Math.floor(Math.log2(Math.abs(r)));
+  const shift = bits - 1 - Math.floor(Math.log2(Math.abs(r)));
   if (shift > 100) return { multiplier: 0, shift: 0 };
   const multiplier = Math.round(r * 2 ** shift);
-  // log2 may be off by one at exact powers of two; keep |m| below 2^20.
-  if (Math.abs(multiplier) >= 2 ** MULTIPLIER_BITS) return { multiplier: Math.round(r * 2 ** (shift - 1)), shift: shift - 1 };
+  // log2 may be off by one at exact powers of two; keep |m| below 2^bits.
+  if (Math.abs(multiplier) >= 2 ** bits) return { multiplier: Math.round(r * 2 ** (shift - 1)), shift: shift - 1 };
   return { multiplier, shift };
 }
+
+/** The widest multiplier that keeps |acc·s·m| below 2^52 for a layer's accumulator and input scale bounds. */
+export function multiplierBitsFor(accumulatorBound: number, input: IntegerInput): number {
+  const headroom = Math.floor(Math.log2(PRODUCT_LIMIT / Math.max(1, accumulatorBound * SCALE_LIMIT[input])));
+  if (headroom < 8) throw new IntegerExportError(`A layer's accumulators (up to ${accumulatorBound}) are too large for the integer engine's 64-bit products.`);
+  return Math.min(MULTIPLIER_BITS, headroom);
+}
+
 
 function clampInt32(value: number): number {
   return Math.max(INT32_MIN, Math.min(INT32_MAX, value));
@@ -136,7 +156,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
   let previousFractionBits = 0;
   model.layers.forEach((layer, index) => {
     const { inputSize: K, outputSize: N } = layer.packed;
-    const trits = unpackTernary(layer.packed);
+    const codes = layer.codes;
     for (let j = 0; j < N; j++) {
       if (!Number.isFinite(layer.scale[j]!) || !Number.isFinite(layer.bias[j]!)) {
         throw new IntegerExportError(`Layer ${index + 1} unit ${j} has a non-finite scale or bias; the model cannot be exported.`);
@@ -146,18 +166,23 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
     if (index === 0 && layer.inputQuantizer !== 'absmax8') throw new IntegerExportError('The first layer must take 8-bit pixels.');
     const inputConstant =
       input === 'pixels' ? 1 / PIXEL_SCALE_DENOMINATOR : input === 'sign' ? 1 : 2 ** -previousFractionBits / ABSMAX_LEVELS;
-    const nonZeros = new Float64Array(N);
-    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) if (trits[k * N + j] !== 0) nonZeros[j]!++;
+    // Σ_k |c_kj|: the count of non-zero trits for a ternary layer.
+    const absSums = new Float64Array(N);
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) absSums[j]! += Math.abs(codes[k * N + j]!);
+    const accumulatorBound = (input === 'sign' ? 1 : ABSMAX_LEVELS) * Math.max(0, ...absSums);
 
     const next = model.layers[index + 1];
     const isLast = next === undefined;
     const relu = layer.activation === 'relu';
     let bound = 0;
     for (let j = 0; j < N; j++) {
-      bound = Math.max(bound, Math.abs(layer.scale[j]!) * nonZeros[j]! * inputMagnitude + Math.abs(layer.bias[j]!));
+      bound = Math.max(bound, Math.abs(layer.scale[j]!) * absSums[j]! * inputMagnitude + Math.abs(layer.bias[j]!));
     }
 
     if (!isLast && next.inputQuantizer === 'sign') {
+      if (accumulatorBound * SCALE_LIMIT[input] > INT32_MAX) {
+        throw new IntegerExportError(`Layer ${index + 1}'s sums before its sign activation can pass 2^31: the integer engine compares them in 32 bits. Use int4 or ternary weights there.`);
+      }
       const threshold = new Int32Array(N);
       const direction = new Int8Array(N);
       for (let j = 0; j < N; j++) {
@@ -165,12 +190,13 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
         const bias = layer.bias[j]!;
         direction[j] = r < 0 ? -1 : 1;
         if (relu) threshold[j] = INT32_MIN; // relu(y) ≥ 0: always +1
-        else if (r === 0 || nonZeros[j] === 0) threshold[j] = bias >= 0 ? INT32_MIN : INT32_MAX;
+        else if (r === 0 || absSums[j] === 0) threshold[j] = bias >= 0 ? INT32_MIN : INT32_MAX;
         else if (r > 0) threshold[j] = clampInt32(Math.ceil(-bias / r));
         else threshold[j] = clampInt32(Math.floor(-bias / r));
-        if ((relu || r === 0 || nonZeros[j] === 0) && direction[j] === -1) direction[j] = 1;
+        if ((relu || r === 0 || absSums[j] === 0) && direction[j] === -1) direction[j] = 1;
       }
-      layers.push({ inputSize: K, outputSize: N, input, trits, epilogue: { kind: 'sign', threshold, direction }, conv: layer.conv });
+      const epilogue: SignEpilogue = { kind: 'sign', threshold, direction };
+      layers.push({ inputSize: K, outputSize: N, input, codes, weights: layer.weights, accumulatorBound, epilogue, conv: layer.conv });
       inputMagnitude = 1;
       return;
     }
@@ -180,8 +206,9 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
     const multiplier = new Int32Array(N);
     const shift = new Int8Array(N);
     const bias = new Int32Array(N);
+    const multiplierBits = multiplierBitsFor(accumulatorBound, input);
     for (let j = 0; j < N; j++) {
-      const q = nonZeros[j] === 0 ? { multiplier: 0, shift: 0 } : quantizeMultiplier(layer.scale[j]! * inputConstant * 2 ** fractionBits);
+      const q = absSums[j] === 0 ? { multiplier: 0, shift: 0 } : quantizeMultiplier(layer.scale[j]! * inputConstant * 2 ** fractionBits, multiplierBits);
       multiplier[j] = q.multiplier;
       shift[j] = q.shift;
       bias[j] = clampInt32(Math.round(layer.bias[j]! * 2 ** fractionBits));
@@ -190,8 +217,10 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
       inputSize: K,
       outputSize: N,
       input,
-      trits,
-      epilogue: { kind: isLast ? 'scores' : 'requantize', multiplier, shift, bias, relu, fractionBits },
+      codes,
+      weights: layer.weights,
+      accumulatorBound,
+      epilogue: { kind: isLast ? 'scores' : 'requantize', multiplier, shift, bias, relu, fractionBits, multiplierBits },
       conv: layer.conv,
     });
     inputMagnitude = bound;
@@ -266,7 +295,7 @@ function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMan
                 const x = codes[(iy * input.width + ix) * input.channels + c]!;
                 if (x === 0) continue;
                 const row = ((ky * kernel + kx) * input.channels + c) * N;
-                for (let j = 0; j < N; j++) acc[j]! += layer.trits[row + j]! * x;
+                for (let j = 0; j < N; j++) acc[j]! += layer.codes[row + j]! * x;
               }
             }
           }
@@ -303,7 +332,7 @@ export function integerForward(model: IntegerModel, images: Uint8Array, batch: n
           const x = codes[k]!;
           if (x === 0) continue;
           const row = k * N;
-          for (let j = 0; j < N; j++) acc[j]! += layer.trits[row + j]! * x;
+          for (let j = 0; j < N; j++) acc[j]! += layer.codes[row + j]! * x;
         }
         out = Int32Array.from({ length: N }, (_, j) => unitOutput(layer, j, acc[j]!, scaleMantissa, scaleExponent));
       }

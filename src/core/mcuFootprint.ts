@@ -4,14 +4,15 @@
  *   flash = text + data, RAM = data + bss of the export's own object files built with
  *   `arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -Os -mfloat-abi=soft` (no C library),
  *   stack = the deepest call chain from -fstack-usage, reported beside RAM,
- *   bits per weight = 8 × weight bytes ÷ trits, padding included.
+ *   bits per weight = 8 × weight bytes ÷ weights, padding included (int4 and int8 layers count at 4 and 8).
  * The engine's own code and stack are constants measured from that build; a test checks the whole estimate
  * against arm-none-eabi-size.
  */
 import { configInputShape, type ModelConfig } from './config';
 import { REDUCED_PIXELS, REDUCED_SIDE, type InputResolution } from './inputResolution';
 import { networkPlan } from './layers';
-import { packedByteCount, type TritPacking } from './tritBytes';
+import type { TritPacking } from './tritBytes';
+import { weightStreamBytes, type WeightFormat } from './weightFormats';
 
 export interface LayerFootprintShape {
   inputSize: number;
@@ -25,10 +26,13 @@ export interface LayerFootprintShape {
   conv?: boolean;
   /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
   epilogue: 'sign' | 'requantize' | 'scores';
+  /** The layer's weight format (weightFormats.ts); ternary when absent. */
+  weights?: WeightFormat;
 }
 
 export interface McuFootprint {
-  trits: number;
+  /** Weights of every layer, whatever their format. */
+  weightCount: number;
   weightBytes: number;
   bitsPerWeight: number;
   /** Per-unit thresholds, multipliers, shifts and biases. */
@@ -46,13 +50,24 @@ export interface McuFootprint {
 export const ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 1076, base4: 1070 };
 /** What the conv code (BITNET_HAS_CONV) adds to it, measured the same way. */
 export const CONV_ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 723, base4: 756 };
-/** Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os); with conv layers. */
+/**
+ * Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os); with conv layers the
+ * chain bitnet_predict → conv_pass → add_row (or add_layer_row and a decoder) is deepest: 240–256 bytes measured.
+ */
 export const ENGINE_STACK_BYTES = 136;
-export const CONV_ENGINE_STACK_BYTES = 136;
+export const CONV_ENGINE_STACK_BYTES = 256;
 /** sizeof(bitnet_layer) on a 32-bit target: six pointers, three uint16, four uint8 fields, padded; with conv layers
  * one uint16 and nine uint8 more. */
 export const LAYER_TABLE_ENTRY_BYTES = 36;
 export const CONV_LAYER_TABLE_ENTRY_BYTES = 48;
+/**
+ * What int4 and int8 layers add to the engine (BITNET_HAS_INT4/8): their decoders, the dispatch by format and the
+ * rows advanced by each layer's values per byte, measured like the engine's code (int4 68–96 bytes, int8 44–60, by
+ * packing and with or without conv layers; the middle is taken).
+ */
+export const INTEGER_DECODER_CODE_BYTES: Record<Exclude<WeightFormat, 'ternary'>, number> = { int4: 85, int8: 52 };
+/** With both decoders the dispatch is shared: both together measured 96–124 bytes. */
+export const SHARED_DISPATCH_CODE_BYTES = 22;
 
 /**
  * What a 16×16 input adds (core/inputResolution.ts): the area average's code and tap table, measured like the
@@ -63,7 +78,7 @@ export const AREA_AVERAGE_CODE_BYTES = 202;
 
 export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking, inputResolution: InputResolution = 28): McuFootprint {
   const reduced = inputResolution === REDUCED_SIDE;
-  let trits = 0;
+  let weightCount = 0;
   let weightBytes = 0;
   let parameterBytes = 0;
   let maxUnits = 1;
@@ -74,13 +89,13 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
   const layerFlashBytes: number[] = [];
   layers.forEach((layer, index) => {
     const count = layer.inputSize * layer.outputSize;
-    const bytes = packedByteCount(count, packing);
+    const bytes = weightStreamBytes(count, layer.weights ?? 'ternary', packing);
     // int32 thresholds + int8 directions, or int32 multipliers + int8 shifts + int32 biases; each array 4-aligned.
     const params =
       layer.epilogue === 'sign'
         ? 4 * layer.outputSize + align4(layer.outputSize)
         : 8 * layer.outputSize + align4(layer.outputSize);
-    trits += count;
+    weightCount += count;
     weightBytes += bytes;
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
@@ -91,17 +106,23 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       largestLayer = index;
     }
   });
+  const formats = new Set(layers.map((layer) => layer.weights ?? 'ternary'));
+  const decoderBytes =
+    (formats.has('int4') ? INTEGER_DECODER_CODE_BYTES.int4 : 0) +
+    (formats.has('int8') ? INTEGER_DECODER_CODE_BYTES.int8 : 0) -
+    (formats.has('int4') && formats.has('int8') ? SHARED_DISPATCH_CODE_BYTES : 0);
   const rodata =
-    layers.reduce((sum, layer) => sum + align4(packedByteCount(layer.inputSize * layer.outputSize, packing)), 0) +
+    layers.reduce((sum, layer) => sum + align4(weightStreamBytes(layer.inputSize * layer.outputSize, layer.weights ?? 'ternary', packing)), 0) +
     parameterBytes +
     (hasConv ? CONV_LAYER_TABLE_ENTRY_BYTES : LAYER_TABLE_ENTRY_BYTES) * layers.length +
     (packing === 'base3' ? 8 : 0);
   return {
-    trits,
+    weightCount,
     weightBytes,
-    bitsPerWeight: trits === 0 ? 0 : (8 * weightBytes) / trits,
+    bitsPerWeight: weightCount === 0 ? 0 : (8 * weightBytes) / weightCount,
     parameterBytes,
-    flashBytes: ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + (reduced ? AREA_AVERAGE_CODE_BYTES : 0) + rodata,
+    flashBytes:
+      ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + (reduced ? AREA_AVERAGE_CODE_BYTES : 0) + decoderBytes + rodata,
     // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map), for CNNs one pool window's int32
     // outputs (the engine requantises a conv map in two passes instead of storing it), and a 16×16 input's average.
     ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxUnits : 0) + (reduced ? REDUCED_PIXELS : 0),
@@ -160,30 +181,26 @@ export const FLOAT_WEIGHTS_PROBLEM =
 export const FLOAT_ACTIVATIONS_PROBLEM =
   'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
 
-// BRANCH weight-formats, step 2 of 4: the C engine does not decode int4/int8 codes yet (step 3). Remove before merging.
-export const INTEGER_FORMATS_PROBLEM = 'This network has int4 or int8 layers: the C export handles ternary layers only so far (ONNX exports every config).';
-
 /** Why a configuration cannot be exported as integer-only C, or null when it can. */
-export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer' | 'layers'> & Partial<Pick<ModelConfig, 'outputWeights'>>): string | null {
+export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer'>): string | null {
   if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
   if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
-  const integerLayers = config.layers.some((layer) => (layer.kind === 'dense' || layer.kind === 'conv2d') && layer.weights !== undefined && layer.weights !== 'ternary');
-  if (integerLayers || (config.outputWeights ?? 'ternary') !== 'ternary') return INTEGER_FORMATS_PROBLEM;
   return null;
 }
 
 /** The footprint of a configuration before any training: its shapes are all the size model needs. */
 export function configFootprint(
-  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution'>>,
+  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution' | 'outputWeights'>>,
   packing: TritPacking,
   classCount = 10,
 ): McuFootprint {
-  const shapes = networkPlan(config.layers, configInputShape(config), classCount).map((layer): LayerFootprintShape => ({
+  const shapes = networkPlan(config.layers, configInputShape(config), classCount, config.outputWeights).map((layer): LayerFootprintShape => ({
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,
     conv: layer.conv !== null,
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
+    weights: layer.weights,
   }));
   return mcuFootprint(shapes, packing, config.inputResolution ?? 28);
 }

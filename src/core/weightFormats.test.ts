@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
 import { meanAbs, ternarizeLayer } from './ternary';
-import { dequantizeLayer, INTEGER_FORMATS, maxWeightCode, quantizeLayer } from './weightFormats';
+import { dequantizeLayer, INTEGER_FORMATS, maxWeightCode, packWeightStream, quantizeLayer, unpackWeightStream, weightStreamBytes } from './weightFormats';
 
 function randomWeights(count: number, seed: number, spread = 0.1): Float32Array {
   const rng = createRng(seed);
@@ -78,5 +78,33 @@ describe('quantizeLayer: codes and scales per weight format', () => {
       expect(Array.from(layer.scales)).toEqual([0, 0, 0]);
       expect(dequantizeLayer(layer, 3).every((v) => v === 0)).toBe(true);
     }
+  });
+});
+
+describe('weight streams for the C export', () => {
+  const rng = createRng(7);
+  it.each(['int4', 'int8', 'ternary'] as const)('%s: every code survives packing, odd lengths included, at the format\'s size', (format) => {
+    for (const count of [1, 2, 7, 33]) {
+      const weights = Float32Array.from({ length: count * 3 }, () => rng.normal());
+      const { codes } = quantizeLayer(weights, count, 3, format, 'twn', 0.7, 'layer');
+      for (const packing of ['base3', 'base4'] as const) {
+        const bytes = packWeightStream(codes, format, packing);
+        expect(bytes.length).toBe(weightStreamBytes(codes.length, format, packing));
+        expect(Array.from(unpackWeightStream(bytes, codes.length, format, packing))).toEqual(Array.from(codes));
+      }
+    }
+    expect(weightStreamBytes(101, 'int4', 'base3')).toBe(51);
+    expect(weightStreamBytes(101, 'int8', 'base3')).toBe(101);
+  });
+
+  it('int4 nibbles hold n = (c − 1) / 2 in two\'s complement, the first code in the low nibble', () => {
+    expect(Array.from(packWeightStream([-15, 15, 1, -1], 'int4', 'base3'))).toEqual([0x78, 0xf0]);
+    expect(Array.from(packWeightStream([-127, 127, -1], 'int8', 'base4'))).toEqual([0x81, 0x7f, 0xff]);
+  });
+
+  it('refuses codes a format cannot hold', () => {
+    expect(() => packWeightStream([2], 'int4', 'base3')).toThrow(/not an int4 code/);
+    expect(() => packWeightStream([17], 'int4', 'base3')).toThrow(/not an int4 code/);
+    expect(() => packWeightStream([-128], 'int8', 'base3')).toThrow(/not an int8 code/);
   });
 });

@@ -19,6 +19,7 @@
  * rounding boundary may land on the neighbouring level.
  */
 import { meanAbs, roundHalfEven, ternarizeLayer, type ScaleGranularity, type WeightQuantizer } from './ternary';
+import { packedByteCount, packTritStream, TRITS_PER_BYTE, unpackTritStream, type TritPacking } from './tritBytes';
 
 export type WeightFormat = 'ternary' | 'int4' | 'int8';
 export const WEIGHT_FORMATS = ['ternary', 'int4', 'int8'] as const;
@@ -107,4 +108,48 @@ export function dequantizeLayer(layer: QuantizedLayer, outputSize: number): Floa
   const out = new Float32Array(layer.codes.length);
   for (let i = 0; i < out.length; i++) out[i] = layer.scales[i % outputSize]! * layer.codes[i]!;
   return out;
+}
+
+/**
+ * Byte streams of a layer's codes for a microcontroller (the C export), input-major like the trit streams of
+ * tritBytes.ts, one continuous stream per layer, only the end padded:
+ *   ternary  the trit packing chosen for the export (5 or 4 per byte)
+ *   int4     two codes per byte, the first in the low nibble; code c = 2n + 1 is stored as n (−8…7) in two's
+ *            complement, so the decoder sign-extends the nibble and computes 2n + 1
+ *   int8     one code per byte, two's complement
+ * The packing choice only changes ternary layers.
+ */
+export function valuesPerByte(format: WeightFormat, packing: TritPacking): number {
+  return format === 'ternary' ? TRITS_PER_BYTE[packing] : 8 / INTEGER_FORMATS[format].bits;
+}
+
+export function weightStreamBytes(count: number, format: WeightFormat, packing: TritPacking): number {
+  return format === 'ternary' ? packedByteCount(count, packing) : Math.ceil(count / valuesPerByte(format, packing));
+}
+
+export function packWeightStream(codes: ArrayLike<number>, format: WeightFormat, packing: TritPacking): Uint8Array {
+  if (format === 'ternary') return packTritStream(codes, packing);
+  const maxCode = INTEGER_FORMATS[format].maxCode;
+  const bytes = new Uint8Array(weightStreamBytes(codes.length, format, packing));
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (!Number.isInteger(code) || Math.abs(code) > maxCode || (format === 'int4' && Math.abs(code) % 2 !== 1)) {
+      throw new RangeError(`packWeightStream: ${code} is not an ${format} code`);
+    }
+    if (format === 'int8') bytes[i] = code & 0xff;
+    else bytes[i >> 1]! |= (((code - 1) / 2) & 0xf) << (4 * (i & 1));
+  }
+  return bytes;
+}
+
+/** Inverse of packWeightStream for the first `count` codes. */
+export function unpackWeightStream(bytes: Uint8Array, count: number, format: WeightFormat, packing: TritPacking): Int8Array {
+  if (format === 'ternary') return unpackTritStream(bytes, count, packing);
+  if (bytes.length < weightStreamBytes(count, format, packing)) throw new RangeError('unpackWeightStream: too few bytes');
+  const codes = new Int8Array(count);
+  for (let i = 0; i < count; i++) {
+    if (format === 'int8') codes[i] = (bytes[i]! << 24) >> 24;
+    else codes[i] = 2 * ((((bytes[i >> 1]! >> (4 * (i & 1))) & 0xf) << 28) >> 28) + 1;
+  }
+  return codes;
 }

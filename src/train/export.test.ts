@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
 import { mlpLayers, type LayerSpec } from '../core/layers';
-import { configFootprint, FLOAT_WEIGHTS_PROBLEM, INTEGER_FORMATS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
+import { configFootprint, FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
 import type { ImageSet } from '../core/dataset';
 import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
@@ -350,27 +350,50 @@ describe.each<[string, Partial<TrainConfig>]>([
   );
 });
 
-describe('a CNN in mixed weight formats (int8 and int4 convolutions, a ternary dense layer, an int4 output layer)', () => {
-  const config = {
-    ...PRESETS['mcu-cnn-16k'],
-    layers: ODD_CNN.map((layer, i): LayerSpec => (layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'int4' } : layer)),
-    outputWeights: 'int4',
-    batchSize: 32,
-    epochs: 1,
-  } satisfies TrainConfig;
+/**
+ * Per-layer weight formats (core/weightFormats.ts) through every export: [name, config, the formats expected].
+ * A CNN of int8 and int4 convolutions, a ternary dense layer and an int4 output layer; an MLP with binary
+ * activations whose first layer is int8 (thresholds on acc·s up to 127²·784·255); an int4 MLP on 16×16 input.
+ */
+const MIXED: [string, TrainConfig, string[]][] = [
+  [
+    'a CNN: int8 and int4 convolutions, a ternary dense layer, an int4 output layer',
+    {
+      ...PRESETS['mcu-cnn-16k'],
+      layers: ODD_CNN.map((layer, i): LayerSpec => (layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'int4' } : layer)),
+      outputWeights: 'int4',
+      batchSize: 32,
+      epochs: 1,
+    },
+    ['int8', 'int4', 'ternary', 'int4'],
+  ],
+  [
+    'binary activations after an int8 layer, int4 output',
+    { ...PRESETS.seed, layers: [{ kind: 'flatten' }, { kind: 'dense', units: 48, weights: 'int8' }, { kind: 'dense', units: 32 }], outputWeights: 'int4', epochs: 1 },
+    ['int8', 'ternary', 'int4'],
+  ],
+  [
+    'mcu-16k with int4 hidden layers',
+    { ...PRESETS['mcu-16k'], layers: [{ kind: 'flatten' }, { kind: 'dense', units: 64, weights: 'int4' }, { kind: 'dense', units: 64, weights: 'int4' }], epochs: 1 },
+    ['int4', 'int4', 'ternary'],
+  ],
+];
+
+describe.each(MIXED)('mixed weight formats (%s) export', (name, config, formats) => {
   let model: InferenceModel;
+  const cnn = config.layers.some((layer) => layer.kind === 'conv2d');
 
   beforeAll(async () => {
     model = foldModel(await trainedSnapshot(config, 25), config, config.weightQuantizer, config.threshold);
   }, 120_000);
 
   it('ONNX Runtime gives the reference logits exactly, from int8 `codes` initializers', async () => {
-    expect(model.layers.map((layer) => layer.weights)).toEqual(['int8', 'int4', 'ternary', 'int4']);
+    expect(model.layers.map((layer) => layer.weights)).toEqual(formats);
     const pixels = validation.pixels.subarray(0, COUNT * 784);
     const referenceLogits = referenceForward(model, pixels, COUNT);
-    const bytes = exportOnnx(model, { preset: 'mcu-cnn-16k', appVersion: 'test', metadata: {} });
+    const bytes = exportOnnx(model, { preset: 'custom', appVersion: 'test', metadata: {} });
     const names = decodeOnnx(bytes).graph!.initializer!.map((tensor) => tensor.name);
-    expect(names).toEqual(expect.arrayContaining(['layer0.codes', 'layer1.codes', 'layer2.trits', 'layer3.codes']));
+    expect(names).toEqual(expect.arrayContaining(formats.map((format, l) => `layer${l}.${format === 'ternary' ? 'trits' : 'codes'}`)));
     const session = await ort.InferenceSession.create(bytes);
     const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [COUNT, 784]) });
     const onnxLogits = output.logits!.data as Float32Array;
@@ -380,16 +403,51 @@ describe('a CNN in mixed weight formats (int8 and int4 convolutions, a ternary d
     expect(maxDifference).toBe(0);
   });
 
-  it('integer codes really are multi-level: int8 layers use more than 3 values, int4 ones odd values up to ±15', () => {
+  it('integer codes really are multi-level: int8 layers use more than 16 values, int4 ones odd values up to ±15', () => {
     const distinct = (codes: Int8Array) => new Set(codes).size;
-    expect(distinct(model.layers[0]!.codes)).toBeGreaterThan(16);
-    expect(model.layers[1]!.codes.every((c) => Math.abs(c) % 2 === 1 && Math.abs(c) <= 15)).toBe(true);
-    expect(distinct(model.layers[1]!.codes)).toBeGreaterThan(3);
-    expect(distinct(model.layers[2]!.codes)).toBeLessThanOrEqual(3);
+    model.layers.forEach((layer) => {
+      if (layer.weights === 'int8') expect(distinct(layer.codes)).toBeGreaterThan(16);
+      if (layer.weights === 'int4') {
+        expect(layer.codes.every((c) => Math.abs(c) % 2 === 1 && Math.abs(c) <= 15)).toBe(true);
+        expect(distinct(layer.codes)).toBeGreaterThan(3);
+      }
+      if (layer.weights === 'ternary') expect(distinct(layer.codes)).toBeLessThanOrEqual(3);
+    });
   });
 
-  it('the C export says it handles ternary layers only so far', () => {
-    expect(integerOnlyConfigProblem(config)).toBe(INTEGER_FORMATS_PROBLEM);
-    expect(() => toIntegerModel(model)).toThrow(/ternary layers only/);
+  it('C (cc, strict flags) computes integerForward exactly, which agrees with the reference', () => {
+    expect(integerOnlyConfigProblem(config)).toBeNull();
+    const pixels = validation.pixels.subarray(0, COUNT * 784);
+    const { integer, files } = emit(model, 'base3', 'custom');
+    expect(files['bitnet_model.h']).toContain(`#define BITNET_HAS_INT8 ${formats.includes('int8') ? 1 : 0}`);
+    expect(files['bitnet_model.h']).toContain(`#define BITNET_HAS_INT4 ${formats.includes('int4') ? 1 : 0}`);
+    const scores = integerForward(integer, pixels, COUNT);
+    const reference = argmaxRows(referenceForward(model, pixels, COUNT), COUNT, 10);
+    expect(share(predictionsOf(scores, COUNT), reference, COUNT)).toBeGreaterThanOrEqual(0.99);
+    const dir = writeExport(files);
+    const checked = cnn ? 200 : 500;
+    const fromC = runHost(buildHost(dir), pixels, checked);
+    expect(Array.from(fromC.scores)).toEqual(Array.from(scores.subarray(0, checked * 10)));
+    expect(runExample(dir).ok).toBe(true);
   });
+
+  it.runIf(runArm).each<TritPacking>(['base3', 'base4'])(
+    'Cortex-M0+ (%s): no floating point, the size core estimates; QEMU Cortex-M3 = host',
+    (packing) => {
+      const { integer, files } = emit(model, packing, 'custom');
+      const dir = writeExport(files);
+      const sizes = buildCortexM0Plus(dir);
+      expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
+      const estimate = integerModelFootprint(integer, packing);
+      console.log(`${name} ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
+      expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+      expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
+      const planned = configFootprint(config, packing);
+      expect(planned.flashBytes).toBe(estimate.flashBytes);
+      const host = runHost(buildHost(dir), validation.pixels, 8);
+      const emulated = runCortexM3(dir, validation.pixels, 8);
+      expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
+    },
+  );
 });

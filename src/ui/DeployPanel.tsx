@@ -45,7 +45,7 @@ export function DeployPanel() {
             <tr>
               <th scope="row">Weights</th>
               <td>
-                {footprint.trits.toLocaleString()} trits in {bytes(footprint.weightBytes)}, {footprint.bitsPerWeight.toFixed(3)} bits per weight
+                {footprint.weightCount.toLocaleString()} weights in {bytes(footprint.weightBytes)}, {footprint.bitsPerWeight.toFixed(3)} bits per weight
               </td>
             </tr>
             <tr>
