@@ -214,6 +214,8 @@ interface ConvCase {
   layerOnly: boolean;
   /** A 16×16 input (input must be 16×16×1): the network is given 28×28 images and area-averages them first. */
   reducedInput?: boolean;
+  /** Weight format of the output layer (the layers' own come from their specs); ternary when absent. */
+  outputWeights?: 'ternary' | 'int4' | 'int8';
 }
 
 /** A random CNN (conv layers from `layers`, then the 10-class output) on GPU and on core's reference. */
@@ -228,8 +230,9 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
     const gpu = await createGpuContext('conv kernel test');
     if (!gpu) throw new Error('no WebGPU adapter');
     const rng = createRng(s.seed);
-    const plan = networkPlan(s.layers, s.input, 10);
+    const plan = networkPlan(s.layers, s.input, 10, s.outputWeights);
     const snapshot = plan.map((layer) => ({
+      weights: layer.weights,
       inputSize: layer.inputSize,
       outputSize: layer.outputSize,
       weight: Float32Array.from({ length: layer.inputSize * layer.outputSize }, () => rng.normal() * 0.1),
@@ -390,6 +393,48 @@ test.describe('conv and max-pool kernels', () => {
       const result = await runConvCase(page, { input: { height: 16, width: 16, channels: 1 }, layers: [...layers], batch: 65, activation: 'absmax8', seed: 23, layerOnly: false, reducedInput: true });
       expect(result.validationError).toBeNull();
       expect(result.outputs).toBe(65 * 10);
+      expect(result.maxRelDiff).toBeLessThan(1e-3);
+      expect(result.predictionAgreement).toBe(1);
+    });
+  }
+});
+
+test.describe('integer-coded weights (int4 and int8 layers): kernels 6 and 7', () => {
+  const conv = (filters: number, kernel: number, stride: number, padding: 'valid' | 'same', weights: 'int4' | 'int8'): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding, weights });
+  for (const [name, input, layer, pool, batch] of [
+    ['int8, kernel 3, same, 3→5 channels', { height: 9, width: 9, channels: 3 }, conv(5, 3, 1, 'same', 'int8'), 0, 1],
+    ['int4, kernel 5, valid, 7→6 channels, pool 2', { height: 13, width: 11, channels: 7 }, conv(6, 5, 1, 'valid', 'int4'), 2, 70],
+    ['int8, kernel 3, same, stride 2, 16→9 channels, pool 2', { height: 12, width: 10, channels: 16 }, conv(9, 3, 2, 'same', 'int8'), 2, 3],
+  ] as const) {
+    for (const activation of ['absmax8', 'sign'] as const) {
+      test(`conv exact on ${activation === 'sign' ? 'binarized' : 'integer'} inputs: ${name}, batch ${batch}`, async ({ page }) => {
+        const layers: LayerSpec[] = pool ? [layer, { kind: 'maxpool2d', size: pool }, { kind: 'flatten' }] : [layer, { kind: 'flatten' }];
+        const result = await runConvCase(page, { input, layers, batch, activation, seed: 60 + batch + input.channels, layerOnly: true });
+        expect(result.validationError).toBeNull();
+        expect(result.kernels[0]).toBe('int8-conv');
+        expect(result.outputs).toBeGreaterThan(0);
+        expect(result.exactMismatches).toBe(0);
+      });
+    }
+  }
+
+  test('a whole CNN in mixed formats (int8 conv, int4 conv, ternary dense, int4 output): the reference logits, batch 65', async ({ page }) => {
+    const layers: LayerSpec[] = [conv(8, 3, 1, 'same', 'int8'), { kind: 'maxpool2d', size: 2 }, conv(16, 3, 1, 'same', 'int4'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 24 }];
+    const result = await runConvCase(page, { input: { height: 16, width: 16, channels: 1 }, layers, batch: 65, activation: 'absmax8', seed: 29, layerOnly: false, reducedInput: true, outputWeights: 'int4' });
+    expect(result.validationError).toBeNull();
+    expect(result.kernels[0]).toBe('int8-conv');
+    expect(result.kernels[1]).toBe('int8-conv');
+    expect(result.kernels[3]).toBe('int8');
+    expect(result.maxRelDiff).toBeLessThan(1e-3);
+    expect(result.predictionAgreement).toBe(1);
+  });
+
+  for (const activation of ['absmax8', 'sign'] as const) {
+    test(`an MLP with an int8 first layer and an int4 output on ${activation} activations: the reference logits, batch 33`, async ({ page }) => {
+      const layers: LayerSpec[] = [{ kind: 'flatten' }, { kind: 'dense', units: 40, weights: 'int8' }, { kind: 'dense', units: 20 }];
+      const result = await runConvCase(page, { input: { height: 28, width: 28, channels: 1 }, layers, batch: 33, activation, seed: 31, layerOnly: false, outputWeights: 'int4' });
+      expect(result.validationError).toBeNull();
+      expect(result.kernels).toEqual(['int8', activation === 'sign' ? 'binary' : expect.any(String), 'int8']);
       expect(result.maxRelDiff).toBeLessThan(1e-3);
       expect(result.predictionAgreement).toBe(1);
     });

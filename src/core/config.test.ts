@@ -42,13 +42,15 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
   });
 
   it('reads weight formats: absent or ternary means ternary (kept canonical), int4/int8 kept, anything else refused', () => {
-    const old = JSON.parse(JSON.stringify(PRESETS['mcu-cnn-16k'])) as Record<string, unknown>;
+    // A config saved before weight formats existed: no outputWeights, no weights on its layers.
+    const old = JSON.parse(JSON.stringify(PRESETS.cnn)) as Record<string, unknown>;
     delete old.outputWeights;
-    expect(validateConfig(old)).toEqual(PRESETS['mcu-cnn-16k']);
-    const layers = PRESETS['mcu-cnn-16k'].layers.map((layer, i) => (layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'ternary' } : layer));
-    const checked = validateConfig({ ...PRESETS['mcu-cnn-16k'], layers, outputWeights: 'int4' });
-    expect(checked.layers[0]).toEqual({ ...PRESETS['mcu-cnn-16k'].layers[0], weights: 'int8' });
-    expect(checked.layers[2]).toEqual(PRESETS['mcu-cnn-16k'].layers[2]);
+    expect(validateConfig(old)).toEqual(PRESETS.cnn);
+    const layers = PRESETS.cnn.layers.map((layer, i) => (layer.kind === 'conv2d' ? { ...layer, weights: i === 0 ? 'int8' : 'ternary' } : layer));
+    const checked = validateConfig({ ...PRESETS.cnn, layers, outputWeights: 'int4' });
+    expect(checked.layers[0]).toEqual({ ...PRESETS.cnn.layers[0], weights: 'int8' });
+    expect(checked.layers[2]).toEqual(PRESETS.cnn.layers[2]);
+    expect(checked.layers[2]).not.toHaveProperty('weights');
     expect(checked.outputWeights).toBe('int4');
     expect(() => validateConfig({ ...PRESETS['mcu-cnn-16k'], outputWeights: 'int3' })).toThrow(/output layer weight format/);
     expect(() => validateConfig({ ...PRESETS['mcu-16k'], layers: [{ kind: 'flatten' }, { kind: 'dense', units: 8, weights: 'fp16' }] })).toThrow(/layer 2 weight format/);

@@ -118,3 +118,13 @@ export function packI8x4(codes: ArrayLike<number>, batch: number, inputSize: num
   }
   return words;
 }
+
+/**
+ * A layer's (K, N) input-major integer codes (core/weightFormats.ts) as the GPU's weight rows: (N, ⌈K/4⌉) u32,
+ * four int8 codes per word, code k of unit j in bits 8·(k mod 4), like packI8x4's rows.
+ */
+export function packCodeRows(codes: Int8Array, inputSize: number, outputSize: number): Uint32Array {
+  const unitMajor = new Int8Array(codes.length);
+  for (let k = 0; k < inputSize; k++) for (let j = 0; j < outputSize; j++) unitMajor[j * inputSize + k] = codes[k * outputSize + j]!;
+  return packI8x4(unitMajor, outputSize, inputSize);
+}

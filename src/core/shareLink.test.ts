@@ -24,6 +24,20 @@ describe('share links', () => {
     expect(read).toEqual({ kind: 'setup', setup: { preset: 'seed', datasetId: 'mnist', config } });
   });
 
+  it('weight formats travel in the layer list and as outputWeights; an unknown one is refused with a message', () => {
+    const layers = PRESETS.cnn.layers.map((layer, i) => (layer.kind === 'conv2d' && i < 1 ? { ...layer, weights: 'int8' as const } : layer));
+    const setup: SharedSetup = { preset: 'cnn', datasetId: 'mnist', config: { ...PRESETS.cnn, layers, outputWeights: 'int4' } };
+    const { text, read } = roundTrip(setup);
+    expect(text).toContain('outputWeights=int4');
+    expect(decodeURIComponent(text)).toContain('conv2d:32:3:1:same:int8,maxpool2d:2,conv2d:32:3:1:same,');
+    // The mcu-cnn-16k preset's own formats need no parameter.
+    expect(roundTrip({ preset: 'mcu-cnn-16k', datasetId: 'mnist', config: PRESETS['mcu-cnn-16k'] }).text).not.toContain('layers');
+    expect(read).toEqual({ kind: 'setup', setup });
+    const bad = readShareLink([['preset', 'mcu-cnn-16k'], ['outputWeights', 'int3']]);
+    expect(bad.kind).toBe('invalid');
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/output layer weight format/);
+  });
+
   it('the input resolution travels as a number, and a bad one is refused with a message', () => {
     const config = { ...PRESETS.seed, inputResolution: 16 as const };
     const { text, read } = roundTrip({ preset: 'seed', datasetId: 'mnist', config });

@@ -30,6 +30,19 @@ describe('layer statistics', () => {
     expect(regionOf(0.35, 0.35)).toBe(0);
   });
 
+  it('an integer layer shows its codes: int8 levels by magnitude, no threshold; t does not move them', () => {
+    const weights = Float32Array.from([0.9, -0.1, 0.2, -0.6, 0.3, 0]);
+    const options = { inputSize: 2, outputSize: 3, quantizer: 'twn', t: 1, weights: 'int8' } as const;
+    const stats = layerWeightStats(weights, options);
+    // mean|W| = 0.35, Δ = 0.35 / 32: codes round(w / Δ), clamped to ±127.
+    expect(Array.from(stats.codes)).toEqual([82, -9, 18, -55, 27, 0]);
+    expect(stats.weights).toBe('int8');
+    expect(stats.threshold).toBe(0);
+    expect(stats.counts).toEqual({ minus: 2, zero: 1, plus: 3 });
+    expect(Array.from(layerWeightStats(weights, { ...options, t: 0.2 }).codes)).toEqual(Array.from(stats.codes));
+    expect(layerWeightStats(weights, { ...options, weights: 'int4' }).counts.zero).toBe(0);
+  });
+
   it('flip ratio over layers; null without a comparable previous snapshot', () => {
     const before = [Int8Array.of(1, 0, -1, 0), Int8Array.of(1, 1)];
     const after = [Int8Array.of(1, 1, -1, 0), Int8Array.of(0, 1)];

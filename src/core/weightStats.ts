@@ -1,10 +1,12 @@
 /**
  * What the views show about a layer's weights, computed once in the worker from the latent weights and sent to
- * the UI: the ternary weights at the current threshold, trit counts, a histogram of the latent weights, and the
- * share of trits that flipped since the previous report. Pure functions; no tensors.
+ * the UI: the ternary weights at the current threshold (or an int4/int8 layer's codes, which no threshold moves),
+ * counts of negative, zero and positive weights, a histogram of the latent weights, and the share of weights whose
+ * trit or code changed since the previous report. Pure functions; no tensors.
  */
 import type { ConvGeometry } from './layers';
 import { countTrits, flipRatio, sparsity, ternarizeLayer, type ScaleGranularity, type TritCounts, type WeightQuantizer } from './ternary';
+import { quantizeLayer, type WeightFormat } from './weightFormats';
 
 export interface Histogram {
   /** Left edge of the first bin. */
@@ -43,11 +45,13 @@ export interface LayerWeightStats {
   outputSize: number;
   /** Set for a conv layer: inputSize is kh·kw·C_in (core/layers.ts). */
   conv: ConvGeometry | null;
-  /** (in, out) row-major, like the latent weights. */
-  trits: Int8Array;
-  /** (out) ternary scale of each unit: one value repeated, or one per output channel. */
+  /** How the layer stores its weights; the views show codes of integer layers with their magnitude. */
+  weights: WeightFormat;
+  /** (in, out) row-major, like the latent weights: trits, or the layer's int4/int8 codes. */
+  codes: Int8Array;
+  /** (out) scale of each unit (weight = scale·code): one value repeated, or one per output channel. */
   scales: Float32Array;
-  /** Δ, or its mean over the output channels when each has its own (the histogram's ±Δ marks). */
+  /** Δ, or its mean over the output channels when each has its own (the histogram's ±Δ marks); 0 for integer codes. */
   threshold: number;
   /** True when each output channel has its own Δ and scale. */
   perChannel: boolean;
@@ -65,23 +69,31 @@ export interface LayerStatsOptions {
   t: number;
   granularity?: ScaleGranularity;
   conv?: ConvGeometry | null;
+  /** Ternary when absent. */
+  weights?: WeightFormat;
 }
 
 /** weights: (in, out) row-major latent weights of one layer. */
 export function layerWeightStats(weights: Float32Array, options: LayerStatsOptions): LayerWeightStats {
   const { inputSize, outputSize, quantizer, t } = options;
-  const { trits, scales, thresholds } = ternarizeLayer(weights, inputSize, outputSize, quantizer, t, options.granularity ?? 'layer');
+  const format = options.weights ?? 'ternary';
+  const granularity = options.granularity ?? 'layer';
+  const { codes, scales, thresholds } =
+    format === 'ternary'
+      ? (({ trits, scales, thresholds }) => ({ codes: trits, scales, thresholds }))(ternarizeLayer(weights, inputSize, outputSize, quantizer, t, granularity))
+      : { ...quantizeLayer(weights, inputSize, outputSize, format, quantizer, t, granularity), thresholds: new Float32Array(0) };
   const threshold = thresholds.length === 0 ? 0 : thresholds.reduce((sum, value) => sum + value, 0) / thresholds.length;
   const range = symmetricRange(weights, threshold);
   return {
     inputSize,
     outputSize,
     conv: options.conv ?? null,
-    trits,
+    weights: format,
+    codes,
     scales,
     threshold,
     perChannel: options.granularity === 'channel',
-    counts: countTrits(trits),
+    counts: countTrits(codes),
     histogram: histogram(weights, HISTOGRAM_BINS, -range, range),
   };
 }

@@ -10,10 +10,12 @@
  * dot4I8Packed, four filters per thread) where the adapter has it, it is chosen and the input channels are a multiple
  * of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, one thread per output value); 'sign' and 'none' ->
  * kernel 4 on the raw map (binarized inside for 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
+ * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (int8_conv) on its codes, four to a
+ * word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
  */
 import { imagePixelsOf, type InferenceLayer, type InferenceModel } from '../core/inference';
 import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE } from '../core/inputResolution';
-import { packI8x4, packSignBits, toBitPlanes } from '../core/packing';
+import { packCodeRows, packI8x4, packSignBits, toBitPlanes } from '../core/packing';
 import type { GpuContext } from './device';
 import quantizeAbsmaxSource from './kernels/quantize_absmax8.wgsl?raw';
 import quantizeSignSource from './kernels/quantize_sign.wgsl?raw';
@@ -22,6 +24,8 @@ import binaryKernel from './kernels/ternary_binary.wgsl?raw';
 import dot4Kernel from './kernels/ternary_dot4.wgsl?raw';
 import convKernel from './kernels/ternary_conv.wgsl?raw';
 import convDot4Kernel from './kernels/ternary_conv_dot4.wgsl?raw';
+import intMatmulKernel from './kernels/int8_matmul.wgsl?raw';
+import intConvKernel from './kernels/int8_conv.wgsl?raw';
 import maxPoolSource from './kernels/maxpool.wgsl?raw';
 import areaAverageSource from './kernels/area_average16.wgsl?raw';
 import matrixDims from './kernels/shared/matrix_dims.wgsl?raw';
@@ -40,8 +44,10 @@ const binarySource = withShared(binaryKernel, matrixDims);
 const dot4Source = withShared(dot4Kernel, matrixDims, ternaryIo, tritExpansion);
 const convSource = withShared(convKernel, convDims, ternaryIo);
 const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpansion);
+const intMatmulSource = withShared(intMatmulKernel, matrixDims, ternaryIo);
+const intConvSource = withShared(intConvKernel, convDims, ternaryIo);
 
-export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4';
+export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4' | 'int8' | 'int8-conv';
 const WORKGROUP_SIZE = 64;
 /** Samples per thread in the add/sub and binary kernels (SAMPLES in their .wgsl files). */
 const SAMPLES_PER_THREAD = 4;
@@ -87,8 +93,10 @@ type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
 interface LayerBuffers {
   layer: InferenceLayer;
   kernel: KernelChoice;
-  /** packed2 words (kernels 1 and 3) or plus and minus planes (kernel 2). */
+  /** packed2 words (kernels 1 and 3), plus and minus planes (kernel 2), or int8 code words (kernels 6 and 7). */
   weights: GPUBuffer[];
+  /** Words per unit's row of weights: ⌈K/16⌉ trits, ⌈K/4⌉ codes. */
+  wordsPerRow: number;
   scale: GPUBuffer;
   bias: GPUBuffer;
   weightBytes: number;
@@ -96,6 +104,7 @@ interface LayerBuffers {
 
 /** Which kernel runs a layer, given its input quantizer. */
 function kernelFor(layer: InferenceLayer, preferDot4: boolean, hasDot4: boolean): KernelChoice {
+  if (layer.weights !== 'ternary') return layer.conv ? 'int8-conv' : 'int8';
   if (layer.conv) {
     // Whole words of weights per tap (16 channels) and of codes per pixel (4): see ternary_conv_dot4.wgsl.
     const wholeWords = layer.conv.input.channels % 16 === 0;
@@ -154,25 +163,26 @@ export class GpuTernaryNetwork {
      */
     readonly byteSums = gpu.softwareAdapter,
   ) {
-    // BRANCH weight-formats, step 2 of 4: the kernels read trits only; int4/int8 layers come in step 4.
-    if (model.layers.some((layer) => layer.weights !== 'ternary')) {
-      throw new Error('This network has int4 or int8 layers: the WGSL kernels run ternary layers only so far.');
-    }
     this.device = gpu.device;
     this.pixelValues = this.upload(Float32Array.from({ length: 256 }, (_, p) => p / 255), 'pixel values');
     this.layers = model.layers.map((layer, i) => {
       const kernel = kernelFor(layer, preferDot4, gpu.hasDot4);
+      const { inputSize: K, outputSize: N } = layer.packed;
+      const integerCodes = kernel === 'int8' || kernel === 'int8-conv';
       const weights =
         kernel === 'binary'
           ? (() => {
               const planes = toBitPlanes(layer.packed);
               return [this.upload(planes.plus, `layer${i} plus plane`), this.upload(planes.minus, `layer${i} minus plane`)];
             })()
-          : [this.upload(layer.packed.words, `layer${i} packed2 weights`)];
+          : integerCodes
+            ? [this.upload(packCodeRows(layer.codes, K, N), `layer${i} ${layer.weights} codes`)]
+            : [this.upload(layer.packed.words, `layer${i} packed2 weights`)];
       return {
         layer,
         kernel,
         weights,
+        wordsPerRow: integerCodes ? Math.ceil(K / 4) : layer.packed.wordsPerRow,
         scale: this.upload(layer.scale, `layer${i} scale`),
         bias: this.upload(layer.bias, `layer${i} bias`),
         weightBytes: weights.reduce((sum, buffer) => sum + buffer.size, 0),
@@ -190,7 +200,7 @@ export class GpuTernaryNetwork {
     return this.layers.map((l) => l.kernel);
   }
 
-  /** Bytes of ternary weights resident on the GPU. */
+  /** Bytes of weights resident on the GPU (trits packed, integer codes one byte each). */
   get weightBytes(): number {
     return this.layers.reduce((sum, l) => sum + l.weightBytes, 0);
   }
@@ -293,7 +303,7 @@ export class GpuTernaryNetwork {
       const K = layer.packed.inputSize;
       const N = layer.packed.outputSize;
       const relu = layer.activation === 'relu' ? 1 : 0;
-      if (kernel === 'conv' || kernel === 'conv-dot4') {
+      if (kernel === 'conv' || kernel === 'conv-dot4' || kernel === 'int8-conv') {
         activation = this.encodeConv(i, entry, activation, batch, i === 0 && pixelInput, { buffer, uniform, bind }, dispatches);
         return;
       }
@@ -339,13 +349,15 @@ export class GpuTernaryNetwork {
           inScale = buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
           this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
         }
-        const source = kernel === 'dot4' ? dot4Source : addSubSource;
-        const matmul = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch, this.byteSums), [
+        const name = kernel === 'int8' ? 'int8_matmul' : `ternary_${kernel}`;
+        const source = kernel === 'dot4' ? dot4Source : kernel === 'int8' ? intMatmulSource : addSubSource;
+        const constants = kernel === 'int8' ? { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 } : matrixConstants(kernel, relu, batch, this.byteSums);
+        const matmul = this.pipeline(name, source, constants, [
           'uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage',
         ]);
         dispatches.push({
           pipeline: matmul.pipeline,
-          bindGroup: bind(`ternary_${kernel}`, matmul, [uniform([batch, K, N, layer.packed.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
+          bindGroup: bind(name, matmul, [uniform([batch, K, N, entry.wordsPerRow], `${kernel} dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, output]),
           groups: [unitGroups, batchGroups(kernel, batch)],
         });
       }
@@ -428,12 +440,13 @@ export class GpuTernaryNetwork {
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
     const relu = layer.activation === 'relu' ? 1 : 0;
     const dot4 = entry.kernel === 'conv-dot4';
-    const name = dot4 ? 'ternary_conv_dot4' : 'ternary_conv';
+    const integerCodes = entry.kernel === 'int8-conv';
+    const name = dot4 ? 'ternary_conv_dot4' : integerCodes ? 'int8_conv' : 'ternary_conv';
     const conv = dot4
       ? this.pipeline(name, convDot4Source, { WORKGROUP_SIZE, RELU: relu }, kinds)
-      : this.pipeline(name, convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, kinds);
-    const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, layer.packed.wordsPerRow];
-    // Kernels 4 and 5: one thread per output position and group of filters.
+      : this.pipeline(name, integerCodes ? intConvSource : convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, kinds);
+    const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, entry.wordsPerRow];
+    // Kernels 4, 5 and 7: one thread per output position and group of filters.
     const threadsPerSample = output.height * output.width * Math.ceil(N / CONV_UNITS_PER_THREAD);
     dispatches.push({
       pipeline: conv.pipeline,
@@ -555,7 +568,7 @@ export class GpuTernaryNetwork {
       scratch.push(b);
       return b;
     };
-    if (kernel === 'conv' || kernel === 'conv-dot4') return this.convLayerOnly(entry, values, inScale, batch, make, scratch);
+    if (kernel === 'conv' || kernel === 'conv-dot4' || kernel === 'int8-conv') return this.convLayerOnly(entry, values, inScale, batch, make, scratch);
     let input: Uint32Array | Float32Array = values;
     if (kernel === 'binary') input = packSignBits(values, batch, K);
     if (kernel === 'dot4') input = packI8x4(values, batch, K);
@@ -564,9 +577,11 @@ export class GpuTernaryNetwork {
     scratch.push(output);
     const relu = layer.activation === 'relu' ? 1 : 0;
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
-    const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : addSubSource;
-    const info = this.pipeline(`ternary_${kernel}`, source, matrixConstants(kernel, relu, batch, this.byteSums), kinds);
-    const wordsPerRow = kernel === 'binary' ? Math.ceil(K / 32) : layer.packed.wordsPerRow;
+    const source = kernel === 'binary' ? binarySource : kernel === 'dot4' ? dot4Source : kernel === 'int8' ? intMatmulSource : addSubSource;
+    // quantizeInput's values are already ±1 for a sign layer: no binarizing here.
+    const constants = kernel === 'int8' ? { WORKGROUP_SIZE, RELU: relu } : matrixConstants(kernel, relu, batch, this.byteSums);
+    const info = this.pipeline(kernel === 'int8' ? 'int8_matmul' : `ternary_${kernel}`, source, constants, kinds);
+    const wordsPerRow = kernel === 'binary' ? Math.ceil(K / 32) : entry.wordsPerRow;
     const dims = make(Uint32Array.of(batch, K, N, wordsPerRow), 'layer-only dims', GPUBufferUsage.UNIFORM);
     const buffers =
       kernel === 'binary'

@@ -355,7 +355,7 @@ const createWeightsSlice: StateCreator<AppState, [], [], WeightsSlice> = (set) =
       const point = {
         step: report.globalStep,
         overall: report.sparsity,
-        layers: report.layers.map((layer) => layer.counts.zero / layer.trits.length),
+        layers: report.layers.map((layer) => layer.counts.zero / layer.codes.length),
       };
       // One point per step: a later report for the same step (threshold moved) replaces the earlier one.
       const kept = state.sparsitySeries.filter((p) => p.step !== report.globalStep);

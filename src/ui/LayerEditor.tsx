@@ -1,13 +1,43 @@
 /**
- * The compact layer editor: one row per layer of the config's list (kind, its numbers, move up or down, remove),
- * a button to add one, and the shapes each weighted layer gets. A list that does not fit (a pool on a 1×1 map, a
+ * The compact layer editor: one row per layer of the config's list (kind, its numbers, its weight format, move up
+ * or down, remove), a button to add one, the output layer's weight format, and the shapes each weighted layer gets. A list that does not fit (a pool on a 1×1 map, a
  * dense layer on an unflattened map) shows core's message at once; Train refuses it with the same message.
  */
 import { configInputShape, layerListProblem } from '../core/config';
 import { describeLayer, LAYER_KINDS, networkPlan, type LayerKind, type LayerSpec, type WeightedLayerPlan } from '../core/layers';
 import { useState } from 'react';
 import { formatLayerList, parseLayerList } from '../core/layers';
+import { WEIGHT_FORMATS, type WeightFormat } from '../core/weightFormats';
 import { useConfig, useStoreActions } from '../store/hooks';
+
+const FORMAT_LABELS: Record<WeightFormat, string> = {
+  ternary: 'ternary (1.58 bits)',
+  int4: 'int4 (16 levels)',
+  int8: 'int8 (255 levels)',
+};
+
+/** Layers with few weights (the first convolutions) lose most from three levels; int4 or int8 there costs little flash. */
+function FormatSelect(props: { testId: string; label: string; value: WeightFormat | undefined; disabled: boolean; onChange: (value: WeightFormat) => void }) {
+  return (
+    <label className="layer-field" title="How this layer's weights are stored: three levels, or 4- or 8-bit integer codes with a scale (the C export, ONNX and the kernels run all three)">
+      {props.label}
+      <select data-testid={props.testId} disabled={props.disabled} value={props.value ?? 'ternary'} onChange={(e) => props.onChange(e.target.value as WeightFormat)}>
+        {WEIGHT_FORMATS.map((format) => (
+          <option key={format} value={format}>
+            {FORMAT_LABELS[format]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The layer with its format; ternary is the default and is left out, so configs and links stay as they were. */
+function withFormat<T extends { weights?: WeightFormat }>(layer: T, weights: WeightFormat): T {
+  const rest = { ...layer };
+  delete rest.weights;
+  return weights === 'ternary' ? rest : { ...rest, weights };
+}
 
 /** The layer a kind gets when the user picks it in a row: a reasonable start the user then edits. */
 function layerOfKind(kind: LayerKind): LayerSpec {
@@ -54,6 +84,7 @@ function LayerFields({ layer, disabled, onChange }: { layer: LayerSpec; disabled
               <option value="valid">valid</option>
             </select>
           </label>
+          <FormatSelect testId="layer-weights" label="weights" value={layer.weights} disabled={disabled} onChange={(weights) => onChange(withFormat(layer, weights))} />
         </>
       );
     case 'maxpool2d':
@@ -61,7 +92,12 @@ function LayerFields({ layer, disabled, onChange }: { layer: LayerSpec; disabled
     case 'flatten':
       return null;
     case 'dense':
-      return <NumberField label="units" testId="layer-units" value={layer.units} disabled={disabled} onChange={(units) => onChange({ ...layer, units })} />;
+      return (
+        <>
+          <NumberField label="units" testId="layer-units" value={layer.units} disabled={disabled} onChange={(units) => onChange({ ...layer, units })} />
+          <FormatSelect testId="layer-weights" label="weights" value={layer.weights} disabled={disabled} onChange={(weights) => onChange(withFormat(layer, weights))} />
+        </>
+      );
   }
 }
 
@@ -100,10 +136,11 @@ function LayersText({ disabled }: { disabled: boolean }) {
 }
 
 function planLine(layer: WeightedLayerPlan): string {
-  if (!layer.conv) return `dense ${layer.inputSize}→${layer.outputSize}${layer.isOutput ? ' (output)' : ''}`;
+  const format = layer.weights === 'ternary' ? '' : `, ${layer.weights}`;
+  if (!layer.conv) return `dense ${layer.inputSize}→${layer.outputSize}${layer.isOutput ? ' (output)' : ''}${format}`;
   const { input, output, pooled } = layer.conv;
   const shape = (s: { height: number; width: number; channels: number }) => `${s.height}×${s.width}×${s.channels}`;
-  return `conv ${shape(input)}→${shape(output)}${layer.conv.pool ? `, pooled ${shape(pooled)}` : ''}`;
+  return `conv ${shape(input)}→${shape(output)}${layer.conv.pool ? `, pooled ${shape(pooled)}` : ''}${format}`;
 }
 
 export function LayerEditor({ disabled }: { disabled: boolean }) {
@@ -120,7 +157,7 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
   };
   const problem = layerListProblem(layers, config.inputResolution);
   const input = configInputShape(config);
-  const plan = problem === null ? networkPlan(layers, input) : [];
+  const plan = problem === null ? networkPlan(layers, input, 10, config.outputWeights) : [];
   return (
     <div className="layer-editor" data-testid="layer-editor">
       <span className="layer-editor-title">
@@ -154,6 +191,13 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
           </li>
         ))}
       </ol>
+      <FormatSelect
+        testId="output-weights"
+        label="Output layer weights"
+        value={config.outputWeights}
+        disabled={disabled}
+        onChange={(weights) => userEditedConfig({ outputWeights: weights })}
+      />
       <LayersText disabled={disabled} />
       <button type="button" data-testid="layer-add" disabled={disabled} onClick={() => setLayers([...layers, layerOfKind('dense')])}>
         Add a layer

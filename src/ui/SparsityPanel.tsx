@@ -21,6 +21,7 @@ function LayerHistogram({ layer, index }: { layer: LayerWeightStats; index: numb
     const context = canvasRef.current?.getContext('2d');
     if (!context) return;
     const plotHeight = CANVAS_HEIGHT - AXIS_HEIGHT;
+    const integer = layer.weights !== 'ternary';
     const { bars, thresholdX } = histogramGeometry(layer.histogram, layer.threshold, CANVAS_WIDTH, plotHeight);
     context.clearRect(0, 0, CANVAS_WIDTH, CANVAS_HEIGHT);
     for (const bar of bars) {
@@ -29,7 +30,7 @@ function LayerHistogram({ layer, index }: { layer: LayerWeightStats; index: numb
     }
     context.strokeStyle = '#222';
     context.setLineDash([4, 3]);
-    for (const x of thresholdX) {
+    for (const x of integer ? [] : thresholdX) {
       context.beginPath();
       context.moveTo(x, 0);
       context.lineTo(x, plotHeight);
@@ -43,15 +44,20 @@ function LayerHistogram({ layer, index }: { layer: LayerWeightStats; index: numb
     context.textAlign = 'right';
     context.fillText(layer.histogram.max.toFixed(3), CANVAS_WIDTH, CANVAS_HEIGHT - 2);
     context.textAlign = 'center';
-    context.fillText(`${layer.perChannel ? 'mean ' : ''}±Δ = ±${layer.threshold.toFixed(3)}`, CANVAS_WIDTH / 2, CANVAS_HEIGHT - 2);
+    context.fillText(
+      integer ? `${layer.weights} codes: no threshold` : `${layer.perChannel ? 'mean ' : ''}±Δ = ±${layer.threshold.toFixed(3)}`,
+      CANVAS_WIDTH / 2,
+      CANVAS_HEIGHT - 2,
+    );
   }, [layer]);
-  const total = layer.trits.length;
+  const total = layer.codes.length;
   const c = layer.counts;
+  const [minus, plus] = layer.weights === 'ternary' ? ['−1', '+1'] : [`${layer.weights} < 0`, '> 0'];
   return (
     <div className="layer-histogram" data-layer={index} data-zero-share={sparsity(c).toFixed(4)}>
       <div className="histogram-title">
-        Layer {index + 1} ({layer.inputSize}→{layer.outputSize}): −1 {c.minus} ({percent(c.minus / total)}), 0 {c.zero} (
-        {percent(c.zero / total)}), +1 {c.plus} ({percent(c.plus / total)})
+        Layer {index + 1} ({layer.inputSize}→{layer.outputSize}): {minus} {c.minus} ({percent(c.minus / total)}), 0 {c.zero} (
+        {percent(c.zero / total)}), {plus} {c.plus} ({percent(c.plus / total)})
       </div>
       <canvas ref={canvasRef} width={CANVAS_WIDTH} height={CANVAS_HEIGHT} className="histogram-canvas" />
     </div>

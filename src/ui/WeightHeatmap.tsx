@@ -1,17 +1,20 @@
 /**
- * Ternary weight heatmap on one canvas. Repainted from the store by subscription (a few times a second while
+ * Ternary weight heatmap on one canvas (an int4/int8 layer's codes shaded by magnitude). Repainted from the store by subscription (a few times a second while
  * training), never by React re-rendering; React only handles the layer choice and the hover read-out.
  */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useAppStore } from '../store/store';
+import { maxWeightCode } from '../core/weightFormats';
 import type { LayerWeightStats } from '../core/weightStats';
 import { convHeatmapLayout, cssRgb, heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
 
 interface Hover {
   unit: number;
   input: number;
-  trit: number;
+  /** The trit or int4/int8 code under the pointer. */
+  code: number;
   value: number;
+  integer: string | null;
 }
 
 /** One layer's shape as text (inputs x units x kernel x channels), so React re-renders only when shapes change. */
@@ -44,7 +47,7 @@ export function WeightHeatmap() {
         canvas.width = layout.width;
         canvas.height = layout.height;
       }
-      const image = new ImageData(paintTrits(layer.trits, layout), layout.width, layout.height);
+      const image = new ImageData(paintTrits(layer.codes, layout, maxWeightCode(layer.weights)), layout.width, layout.height);
       canvas.getContext('2d')?.putImageData(image, 0, 0);
       canvas.dataset.step = String(useAppStore.getState().weightReport?.globalStep ?? 0);
       canvas.dataset.zeros = String(layer.counts.zero);
@@ -70,8 +73,8 @@ export function WeightHeatmap() {
       setHover(null);
       return;
     }
-    const trit = layer.trits[hit.input * layer.outputSize + hit.unit]!;
-    setHover({ ...hit, trit, value: trit * (layer.scales[hit.unit] ?? 0) });
+    const code = layer.codes[hit.input * layer.outputSize + hit.unit]!;
+    setHover({ ...hit, code, value: code * (layer.scales[hit.unit] ?? 0), integer: layer.weights === 'ternary' ? null : layer.weights });
   };
 
   const shape = layerShapes[layerIndex];
@@ -130,7 +133,8 @@ export function WeightHeatmap() {
           ? (isConv
               ? `filter ${hover.unit}, input channel ${(hover.input % channels) + 1}, row ${Math.floor(Math.floor(hover.input / channels) / kernel)}, col ${Math.floor(hover.input / channels) % kernel}: `
               : `unit ${hover.unit}, input ${hover.input}${isImageLayer ? ` (row ${Math.floor(hover.input / 28)}, col ${hover.input % 28})` : ''}: `) +
-            `trit ${hover.trit > 0 ? '+1' : hover.trit < 0 ? '−1' : '0'}, value ${hover.value.toFixed(4)}`
+            (hover.integer ? `${hover.integer} code ${hover.code}` : `trit ${hover.code > 0 ? '+1' : hover.code < 0 ? '−1' : '0'}`) +
+            `, value ${hover.value.toFixed(4)}`
           : 'Hover over the map to read a weight.'}
       </div>
     </figure>

@@ -25,6 +25,21 @@ describe('heatmap painting', () => {
     expect(() => paintTrits(new Int8Array(3), layout)).toThrow();
   });
 
+  it('int8 codes shade by magnitude: full colour at ±127, faint at ±1, the zero colour at 0', () => {
+    const codes = Int8Array.from([127, 1, 0, -127, -64, 64]); // (in=3, out=2)
+    const layout = heatmapLayout(3, 2);
+    const pixels = paintTrits(codes, layout, 127);
+    expect(rgbAt(pixels, 3, 0, 0)).toEqual([...TRIT_RGB[1]]); // unit 0, input 0: +127
+    expect(rgbAt(pixels, 3, 1, 1)).toEqual([...TRIT_RGB[-1]]); // unit 1, input 1: −127
+    expect(rgbAt(pixels, 3, 1, 0)).toEqual([...TRIT_RGB[0]]); // unit 0, input 1: 0
+    const faint = rgbAt(pixels, 3, 0, 1); // unit 1, input 0: +1
+    const distance = (a: number[], b: readonly number[]) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0);
+    expect(distance(faint, TRIT_RGB[0])).toBeLessThan(distance(faint, TRIT_RGB[1]));
+    expect(distance(faint, TRIT_RGB[0])).toBeGreaterThan(0);
+    const half = rgbAt(pixels, 3, 2, 1); // unit 1, input 2: +64
+    expect(distance(half, TRIT_RGB[1])).toBeLessThan(distance(faint, TRIT_RGB[1]));
+  });
+
   it('matrix layers: one row per unit, one column per input; hit testing inverts the layout', () => {
     const trits = Int8Array.from([1, 0, -1, 0, 1, 1]); // (in=3, out=2)
     const layout = heatmapLayout(3, 2);

@@ -100,8 +100,12 @@ function pixelOffsets(layout: HeatmapLayout): Int32Array {
   return offsets;
 }
 
-/** trits: (in, out) row-major -> RGBA pixels of layout.width × layout.height. */
-export function paintTrits(trits: Int8Array, layout: HeatmapLayout): Uint8ClampedArray<ArrayBuffer> {
+/**
+ * trits: (in, out) row-major -> RGBA pixels of layout.width × layout.height. An int4/int8 layer's codes paint with
+ * maxCode its largest |code|: the sign's colour, mixed with the zero colour by magnitude (from a quarter of the
+ * way for |code| = 1, so that every non-zero weight shows, to full at maxCode).
+ */
+export function paintTrits(trits: Int8Array, layout: HeatmapLayout, maxCode = 1): Uint8ClampedArray<ArrayBuffer> {
   if (trits.length !== layout.inputs * layout.units) {
     throw new RangeError(`paintTrits: ${trits.length} trits for a ${layout.inputs}×${layout.units} layer`);
   }
@@ -120,9 +124,17 @@ export function paintTrits(trits: Int8Array, layout: HeatmapLayout): Uint8Clampe
     if (offset < 0) continue;
     const trit = trits[k]!;
     const rgb = colours[(trit > 0 ? 1 : trit < 0 ? -1 : 0) + 1]!;
-    pixels[offset] = rgb[0];
-    pixels[offset + 1] = rgb[1];
-    pixels[offset + 2] = rgb[2];
+    if (maxCode === 1 || trit === 0) {
+      pixels[offset] = rgb[0];
+      pixels[offset + 1] = rgb[1];
+      pixels[offset + 2] = rgb[2];
+      continue;
+    }
+    const mix = 0.25 + (0.75 * (Math.min(Math.abs(trit), maxCode) - 1)) / (maxCode - 1);
+    const zero = colours[1]!;
+    pixels[offset] = zero[0] + mix * (rgb[0] - zero[0]);
+    pixels[offset + 1] = zero[1] + mix * (rgb[1] - zero[1]);
+    pixels[offset + 2] = zero[2] + mix * (rgb[2] - zero[2]);
   }
   return pixels;
 }

@@ -2,7 +2,8 @@
  * Builds the ternary views of a trainer's latent weights (core/weightStats.ts does the math) and the
  * accuracy-versus-sparsity sweep. Runs in the worker, so the UI thread only paints.
  */
-import { countTrits, sparsity, ternarizeLayer, type WeightQuantizer } from '../core/ternary';
+import { countTrits, sparsity, type WeightQuantizer } from '../core/ternary';
+import { quantizeLayer } from '../core/weightFormats';
 import { layerWeightStats, overallFlipRatio, overallSparsity } from '../core/weightStats';
 import type { SweepPoint, WeightReport } from '../protocol/messages';
 import type { Trainer } from '../train/trainer';
@@ -21,13 +22,13 @@ export class NonFiniteWeightsError extends Error {
 }
 
 export class WeightReporter {
-  private previousTrits: Int8Array[] | null = null;
+  private previousCodes: Int8Array[] | null = null;
 
   forget(): void {
-    this.previousTrits = null;
+    this.previousCodes = null;
   }
 
-  /** The report plus the buffers to transfer (copies: the reporter keeps its own trits for the flip ratio). */
+  /** The report plus the buffers to transfer (copies: the reporter keeps its own codes for the flip ratio). */
   async report(trainer: Trainer, threshold: number): Promise<{ report: WeightReport; transfer: ArrayBuffer[] }> {
     const snapshot = await trainer.model.snapshot();
     // Checked here, on the CPU, because a GPU reduction may not propagate NaN (WGSL leaves it to the implementation).
@@ -43,11 +44,12 @@ export class WeightReporter {
         t: threshold,
         granularity: trainer.config.weightScale,
         conv: layer.conv ?? null,
+        weights: layer.weights,
       }),
     );
-    const trits = layers.map((layer) => layer.trits);
-    const flipRatio = overallFlipRatio(this.previousTrits, trits);
-    this.previousTrits = trits.map((t) => t.slice());
+    const codes = layers.map((layer) => layer.codes);
+    const flipRatio = overallFlipRatio(this.previousCodes, codes);
+    this.previousCodes = codes.map((c) => c.slice());
     const report: WeightReport = {
       globalStep: trainer.globalStep,
       threshold,
@@ -58,7 +60,7 @@ export class WeightReporter {
     };
     return {
       report,
-      transfer: layers.flatMap((layer) => [layer.trits.buffer as ArrayBuffer, layer.histogram.counts.buffer as ArrayBuffer]),
+      transfer: layers.flatMap((layer) => [layer.codes.buffer as ArrayBuffer, layer.histogram.counts.buffer as ArrayBuffer]),
     };
   }
 }
@@ -82,7 +84,8 @@ export async function sweepThreshold(
     for (const threshold of SWEEP_THRESHOLDS) {
       trainer.model.setThreshold(threshold);
       const counts = snapshot
-        .map((layer) => countTrits(ternarizeLayer(layer.weight, layer.inputSize, layer.outputSize, quantizer, threshold, trainer.config.weightScale).trits))
+        // An int4/int8 layer's codes do not depend on t: its zeros count the same at every threshold.
+        .map((layer) => countTrits(quantizeLayer(layer.weight, layer.inputSize, layer.outputSize, layer.weights ?? 'ternary', quantizer, threshold, trainer.config.weightScale).codes))
         .reduce((a, b) => ({ minus: a.minus + b.minus, zero: a.zero + b.zero, plus: a.plus + b.plus }));
       points.push({ threshold, sparsity: sparsity(counts), accuracy: await evaluate() });
     }
