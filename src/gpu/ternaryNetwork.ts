@@ -10,8 +10,8 @@
  * dot4I8Packed, four filters per thread) where the adapter has it, it is chosen and the input channels are a multiple
  * of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, one thread per output value); 'sign' and 'none' ->
  * kernel 4 on the raw map (binarized inside for 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
- * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (int8_conv) on its codes, four to a
- * word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
+ * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (ternary_conv with INT8_WEIGHTS) on
+ * its codes, four to a word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
  */
 import { imagePixelsOf, type InferenceLayer, type InferenceModel } from '../core/inference';
 import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE } from '../core/inputResolution';
@@ -25,7 +25,6 @@ import dot4Kernel from './kernels/ternary_dot4.wgsl?raw';
 import convKernel from './kernels/ternary_conv.wgsl?raw';
 import convDot4Kernel from './kernels/ternary_conv_dot4.wgsl?raw';
 import intMatmulKernel from './kernels/int8_matmul.wgsl?raw';
-import intConvKernel from './kernels/int8_conv.wgsl?raw';
 import maxPoolSource from './kernels/maxpool.wgsl?raw';
 import areaAverageSource from './kernels/area_average16.wgsl?raw';
 import matrixDims from './kernels/shared/matrix_dims.wgsl?raw';
@@ -45,7 +44,6 @@ const dot4Source = withShared(dot4Kernel, matrixDims, ternaryIo, tritExpansion);
 const convSource = withShared(convKernel, convDims, ternaryIo);
 const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpansion);
 const intMatmulSource = withShared(intMatmulKernel, matrixDims, ternaryIo);
-const intConvSource = withShared(intConvKernel, convDims, ternaryIo);
 
 export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4' | 'int8' | 'int8-conv';
 const WORKGROUP_SIZE = 64;
@@ -441,10 +439,10 @@ export class GpuTernaryNetwork {
     const relu = layer.activation === 'relu' ? 1 : 0;
     const dot4 = entry.kernel === 'conv-dot4';
     const integerCodes = entry.kernel === 'int8-conv';
-    const name = dot4 ? 'ternary_conv_dot4' : integerCodes ? 'int8_conv' : 'ternary_conv';
+    const name = dot4 ? 'ternary_conv_dot4' : 'ternary_conv';
     const conv = dot4
       ? this.pipeline(name, convDot4Source, { WORKGROUP_SIZE, RELU: relu }, kinds)
-      : this.pipeline(name, integerCodes ? intConvSource : convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 }, kinds);
+      : this.pipeline(name, convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0, INT8_WEIGHTS: integerCodes ? 1 : 0 }, kinds);
     const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, entry.wordsPerRow];
     // Kernels 4, 5 and 7: one thread per output position and group of filters.
     const threadsPerSample = output.height * output.width * Math.ceil(N / CONV_UNITS_PER_THREAD);

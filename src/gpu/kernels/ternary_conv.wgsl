@@ -1,6 +1,9 @@
 // Kernel 4: ternary 2-D convolution by addition and subtraction only, NHWC, with the dense kernels' epilogue.
 // weights: (N, ⌈K/16⌉) u32 packed2 (core/packing.ts), K = kernel·kernel·C_in, row k = (ky·kernel + kx)·C_in + c
 //          (HWIO, core/layers.ts): the same words a dense layer of K inputs has
+// Kernel 7 is this kernel with INT8_WEIGHTS: an int4 or int8 layer's codes (core/weightFormats.ts), (N, ⌈K/4⌉)
+//          u32, four int8 codes per word, code k in bits 8·(k mod 4) (core/packing.ts packCodeRows), multiplied in;
+//          partial sums stay integers below 127² · kernel² · C_in (2^24 up to 1,040 taps × channels), exact in f32.
 // x: (B, H, W, C_in) f32: integer codes from quantize_absmax8, raw activations binarized here (SIGN_INPUT), or
 //    floats; inScale: (B) f32; scale, bias: (N) f32
 //   ->  y: (B, H', W', N) f32,  y[b, oy, ox, n] = act(scale[n] · (Σ t · x[b, oy·s + ky − padTop, ox·s + kx − padLeft, c])
@@ -13,6 +16,7 @@
 
 override WORKGROUP_SIZE: u32 = 64u;
 override SIGN_INPUT: bool = false;
+override INT8_WEIGHTS: bool = false;
 
 // Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
@@ -52,6 +56,13 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
         var a = x[pixel + c];
         if (SIGN_INPUT) {
           a = select(-1.0, 1.0, a >= 0.0);
+        }
+        if (INT8_WEIGHTS) {
+          // Byte k mod 4 of each filter's word, shifted to the top and back down with its sign.
+          let word = k / 4u;
+          let top = vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]) << vec4u(24u - 8u * (k % 4u));
+          acc += vec4f(bitcast<vec4i>(top) >> vec4u(24u)) * a;
+          continue;
         }
         let word = k / 16u;
         let codes = (vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]) >> vec4u(2u * (k % 16u))) & vec4u(3u);
