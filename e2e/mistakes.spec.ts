@@ -19,7 +19,12 @@ test('on demand and at each epoch end the page shows the confusion matrix and th
   // A short run reaches its epoch end, which refreshes the analysis for that step.
   await page.getByTestId('config-epochs').fill('1');
   await page.getByTestId('config-batchSize').fill('1000');
+  await page.getByTestId('config-emaDecay').fill('0.9');
   await playground.trainToggle.click();
   await expect(playground.status).toHaveText('done', { timeout: 120_000 });
+  // The run ends on its weight averages, then on batch-norm statistics of the whole training split.
+  await expect(page.getByTestId('status-detail')).toHaveText(
+    ' — finished 1 epoch; the weights are their moving averages (EMA decay 0.9); batch-norm statistics recalibrated on the 9,000 training images',
+  );
   await expect(page.getByText(/Validation split, 1,000 images, step 9:/)).toBeVisible({ timeout: 30_000 });
 });

@@ -10,6 +10,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await page.getByLabel('Weight quantizer').selectOption('absmean');
   await page.getByLabel('Normalization').selectOption('none');
   await page.getByTestId('config-optimizer').selectOption('muon');
+  await page.getByTestId('config-emaDecay').fill('0.998');
   // The address bar follows the form and keeps the debug parameter it was opened with.
   await expect.poll(() => new URL(page.url()).searchParams.get('learningRate')).toBe('0.01');
   expect(new URL(page.url()).searchParams.get('backend')).toBe('wasm');
@@ -20,6 +21,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   expect(params.get('backend')).toBeNull();
   expect(params.get('layers')).toBe('flatten,dense:64,dense:32');
   expect(params.get('optimizer')).toBe('muon');
+  expect(params.get('emaDecay')).toBe('0.998');
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -34,6 +36,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await expect(other.getByLabel('Weight quantizer')).toHaveValue('absmean');
   await expect(other.getByLabel('Normalization')).toHaveValue('none');
   await expect(other.getByTestId('config-optimizer')).toHaveValue('muon');
+  await expect(other.getByTestId('config-emaDecay')).toHaveValue('0.998');
   await expect(other.getByLabel('Activation quantizer')).toHaveValue('sign');
   await expect(other.getByTestId('error-banner')).toHaveCount(0);
   await fresh.close();

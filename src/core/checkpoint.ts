@@ -2,7 +2,8 @@
  * Checkpoint files: a whole training run as safetensors (safetensors.ts). Tensors, named per layer:
  *   layer{i}.weight (in, out), layer{i}.bias (out), and with batch norm layer{i}.bn.{gamma,beta,moving_mean,
  *   moving_variance} (out), all float32 latent values; adam.m.<name> and adam.v.<name> for every trainable one
- *   (with config.optimizer 'muon', a hidden weight's adam.m is Muon's momentum and its adam.v stays 0);
+ *   (with config.optimizer 'muon', a hidden weight's adam.m is Muon's momentum and its adam.v stays 0); with
+ *   config.emaDecay > 0, ema.<name> for every trainable one, its moving average (src/train/weightAverage.ts);
  *   trainer.epoch_order (train count) uint32, the current epoch's example order.
  * __metadata__ (strings): format, schema_version, config (JSON), dataset, preset, epoch, step_in_epoch,
  *   global_step, adam_step, rng (JSON), curves (JSON), app_version, data_crc32 (of the tensor data, so a flipped
@@ -97,6 +98,11 @@ function tensorsOf(checkpoint: Checkpoint): NamedTensor[] {
   const trainable = slots.filter((slot) => slot.trainable);
   trainable.forEach((slot, i) => tensors.push({ name: `adam.m.${slot.name}`, dtype: 'F32', shape: slot.shape, data: state.optimizer.firstMoments[i]! }));
   trainable.forEach((slot, i) => tensors.push({ name: `adam.v.${slot.name}`, dtype: 'F32', shape: slot.shape, data: state.optimizer.secondMoments[i]! }));
+  if (checkpoint.config.emaDecay > 0) {
+    const averages = state.averages;
+    if (!averages || averages.length !== trainable.length) throw new RangeError('encodeCheckpoint: a run with weight averaging needs its averages');
+    trainable.forEach((slot, i) => tensors.push({ name: `ema.${slot.name}`, dtype: 'F32', shape: slot.shape, data: averages[i]! }));
+  }
   tensors.push({ name: 'trainer.epoch_order', dtype: 'U32', shape: [state.epochOrder.length], data: state.epochOrder });
   return tensors;
 }
@@ -187,6 +193,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const expected = new Map<string, number[]>();
   slots.forEach((slot) => expected.set(slot.name, slot.shape));
   trainable.forEach((slot) => expected.set(`adam.m.${slot.name}`, slot.shape).set(`adam.v.${slot.name}`, slot.shape));
+  const averaged = config.emaDecay > 0;
+  if (averaged) trainable.forEach((slot) => expected.set(`ema.${slot.name}`, slot.shape));
   for (const [name, shape] of expected) {
     const tensor = tensors.get(name);
     if (!tensor) throw new CheckpointError(`Tensor "${name}" is missing: the checkpoint is from a different architecture than its configuration says.`);
@@ -200,7 +208,14 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (!order || order.dtype !== 'U32' || order.shape.length !== 1) throw new CheckpointError('The checkpoint has no valid trainer.epoch_order.');
   const extra = [...tensors.keys()].filter((name) => !expected.has(name) && name !== 'trainer.epoch_order');
   if (extra.length > 0) throw new CheckpointError(`The checkpoint has tensors this architecture does not: ${extra.slice(0, 5).join(', ')}.`);
-  const ordered = [...slots.map((s) => tensors.get(s.name)!), ...trainable.map((s) => tensors.get(`adam.m.${s.name}`)!), ...trainable.map((s) => tensors.get(`adam.v.${s.name}`)!), order];
+  const averages = averaged ? trainable.map((s) => tensors.get(`ema.${s.name}`)!) : [];
+  const ordered = [
+    ...slots.map((s) => tensors.get(s.name)!),
+    ...trainable.map((s) => tensors.get(`adam.m.${s.name}`)!),
+    ...trainable.map((s) => tensors.get(`adam.v.${s.name}`)!),
+    ...averages,
+    order,
+  ];
   if (String(crc32OfTensors(ordered)) !== metadata.data_crc32) throw new CheckpointError('The tensor data does not match its checksum: the file is corrupt.');
   const count = order.data.length;
   const epochOrder = order.data as Uint32Array;
@@ -234,6 +249,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
         firstMoments: trainable.map((s) => tensors.get(`adam.m.${s.name}`)!.data as Float32Array),
         secondMoments: trainable.map((s) => tensors.get(`adam.v.${s.name}`)!.data as Float32Array),
       },
+      averages: averaged ? averages.map((tensor) => tensor.data as Float32Array) : null,
     },
   };
 }

@@ -29,6 +29,8 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     ['a NaN distillation weight', { distillWeight: Number.NaN }, /distillation weight must be a number/],
     ['a distillation temperature below 1', { distillTemperature: 0 }, /distillation temperature must be between 1 and 20/],
     ['an unknown optimizer', { optimizer: 'sgd' }, /optimizer must be one of adam, muon/],
+    ['an EMA decay of 1 (the average would never move)', { emaDecay: 1 }, /EMA decay must be between 0 and 0.9999, got 1/],
+    ['a NaN EMA decay', { emaDecay: Number.NaN }, /EMA decay must be a number/],
     ['a map left unflattened', { layers: [{ kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' }] }, /end the list with a flatten/],
   ])('refuses %s with a message', (_, patch, message) => {
     expect(() => validateConfig({ ...PRESETS.seed, ...patch })).toThrow(ConfigError);
@@ -54,6 +56,12 @@ describe('validateConfig: the gate for form fields and anything untrusted', () =
     expect(checked.outputWeights).toBe('int4');
     expect(() => validateConfig({ ...PRESETS['mcu-cnn-16k'], outputWeights: 'int3' })).toThrow(/output layer weight format/);
     expect(() => validateConfig({ ...PRESETS['mcu-16k'], layers: [{ kind: 'flatten' }, { kind: 'dense', units: 8, weights: 'fp16' }] })).toThrow(/layer 2 weight format/);
+  });
+
+  it('reads a config from before weight averaging as one trained without it', () => {
+    const legacy: Record<string, unknown> = { ...PRESETS.cnn };
+    delete legacy.emaDecay;
+    expect(validateConfig(legacy)).toEqual({ ...PRESETS.cnn, emaDecay: 0 });
   });
 
   it('reads a config from before the optimizer choice as one trained with Adam', () => {

@@ -29,6 +29,7 @@ const CONFIG_SETTINGS: Setting[] = [
       'steClip',
       'outputWeights',
       'optimizer',
+      'emaDecay',
       'learningRate',
       'lrSchedule',
       'batchSize',

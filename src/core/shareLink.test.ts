@@ -56,6 +56,15 @@ describe('share links', () => {
     expect(bad.kind === 'invalid' && bad.message).toMatch(/optimizer must be one of adam, muon/);
   });
 
+  it('the EMA decay travels as a number, and one out of range is refused with a message', () => {
+    const config = { ...PRESETS['mcu-cnn-16k'], emaDecay: 0.9995 };
+    const { text, read } = roundTrip({ preset: 'mcu-cnn-16k', datasetId: 'mnist', config });
+    expect(text).toContain('emaDecay=0.9995');
+    expect(read).toEqual({ kind: 'setup', setup: { preset: 'mcu-cnn-16k', datasetId: 'mnist', config } });
+    const bad = readShareLink([['preset', 'seed'], ['emaDecay', '2']]);
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/EMA decay must be between 0 and 0.9999, got 2/);
+  });
+
   it('a link made before layer lists (hidden=…) opens as the MLP it described', () => {
     const read = readShareLink([['v', '1'], ['preset', 'b158-mlp'], ['hidden', '256,64']]);
     expect(read.kind === 'setup' && read.setup.config.layers).toEqual(mlpLayers([256, 64]));

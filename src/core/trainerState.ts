@@ -24,6 +24,11 @@ export interface TrainerState {
   /** Every model variable (weights, biases, batch-norm parameters and moving statistics), in model order. */
   variables: Float32Array[];
   optimizer: OptimizerState;
+  /**
+   * With config.emaDecay > 0: the moving averages of the trainable variables, in the optimizer's variable order;
+   * null without (and in states saved before weight averaging existed).
+   */
+  averages: Float32Array[] | null;
 }
 
 /** True when every value of the state's variables is finite. */
@@ -47,8 +52,9 @@ export function transferableCopy(state: TrainerState): { state: TrainerState; tr
       firstMoments: state.optimizer.firstMoments.map((values) => values.slice()),
       secondMoments: state.optimizer.secondMoments.map((values) => values.slice()),
     },
+    averages: state.averages?.map((values) => values.slice()) ?? null,
   };
-  const transfer = [copy.epochOrder, ...copy.variables, ...copy.optimizer.firstMoments, ...copy.optimizer.secondMoments].map(
+  const transfer = [copy.epochOrder, ...copy.variables, ...copy.optimizer.firstMoments, ...copy.optimizer.secondMoments, ...(copy.averages ?? [])].map(
     (array) => array.buffer as ArrayBuffer,
   );
   return { state: copy, transfer };

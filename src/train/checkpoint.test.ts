@@ -72,6 +72,28 @@ describe('checkpoints', () => {
     resumed.dispose();
   });
 
+  it('a run with weight averaging carries its averages: resumed, they go on bitwise; a file without them is refused', async () => {
+    const averaging = { ...config, emaDecay: 0.99 };
+    const uninterrupted = new Trainer(averaging, data);
+    for (let i = 0; i < 10; i++) await uninterrupted.step();
+    const expected = (await uninterrupted.captureState()).averages!;
+    const first = new Trainer(averaging, data);
+    for (let i = 0; i < 4; i++) await first.step();
+    const file = encodeCheckpoint({ ...saved, config: averaging, state: await first.captureState() });
+    const resumed = new Trainer(averaging, data);
+    resumed.restoreState(decodeCheckpoint(file).state);
+    for (let i = 0; i < 6; i++) await resumed.step();
+    const actual = (await resumed.captureState()).averages!;
+    expect(actual).toHaveLength(expected.length);
+    actual.forEach((values, i) => expect(Buffer.from(values.buffer).equals(Buffer.from(expected[i]!.buffer))).toBe(true));
+    // The averages differ from the weights: the test compares something the file had to carry.
+    expect(Buffer.from(actual[0]!.buffer).equals(Buffer.from((await resumed.captureState()).variables[0]!.buffer))).toBe(false);
+    // A config that averages, on a file without averages.
+    const withoutAverages = metadataEdit('config', JSON.stringify(averaging));
+    expect(() => decodeCheckpoint(withoutAverages)).toThrow(/Tensor "ema.layer0.weight" is missing/);
+    [uninterrupted, first, resumed].forEach((trainer) => trainer.dispose());
+  });
+
   it('migrates a schema-1 checkpoint, written before augmentation existed: it loads with augmentation off', () => {
     const { augmentShift, augmentRotation, augmentScale, ...older } = config;
     expect([augmentShift, augmentRotation, augmentScale]).toEqual([2, 10, 0.1]);

@@ -51,6 +51,8 @@ export class TernaryNetwork {
   private readonly layers: LayerParams[];
   /** Threshold factor t as a scalar tensor, an input of the weight quantizer (see quantizers.ts). */
   private threshold: tf.Scalar;
+  /** While recalibrating: per batch-norm layer, Σ over examples of the batch mean and mean square, (N) each. */
+  private calibration: Map<BatchNormParams, { sum: tf.Tensor; sumOfSquares: tf.Tensor; count: number }> | null = null;
 
   constructor(
     readonly config: ModelConfig,
@@ -176,6 +178,10 @@ export class TernaryNetwork {
       const moments = tf.moments(z, z.rank === 4 ? [0, 1, 2] : 0);
       mean = moments.mean;
       variance = moments.variance;
+      if (this.calibration) {
+        this.accumulateCalibration(params, mean, variance, z.size / mean.size);
+        return tf.batchNorm(z, mean, variance, params.beta, params.gamma, BN_EPSILON);
+      }
       // Moving statistics are bookkeeping, not part of the loss: update them from stopped-gradient copies.
       const batchMean = tf.tidy(() => tf.clone(mean));
       const batchVariance = tf.tidy(() => tf.clone(variance));
@@ -194,6 +200,54 @@ export class TernaryNetwork {
       return tf.add(tf.mul(tf.sub(z, mean), gain), params.beta);
     }
     return tf.batchNorm(z, mean, variance, params.beta, params.gamma, BN_EPSILON);
+  }
+
+  private accumulateCalibration(params: BatchNormParams, mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+    const previous = this.calibration!.get(params);
+    const sum = tf.keep(tf.tidy(() => tf.mul(mean, count)));
+    const sumOfSquares = tf.keep(tf.tidy(() => tf.mul(tf.add(variance, tf.square(mean)), count)));
+    if (!previous) {
+      this.calibration!.set(params, { sum, sumOfSquares, count });
+      return;
+    }
+    this.calibration!.set(params, {
+      sum: tf.keep(tf.add(previous.sum, sum)),
+      sumOfSquares: tf.keep(tf.add(previous.sumOfSquares, sumOfSquares)),
+      count: previous.count + count,
+    });
+    tf.dispose([previous.sum, previous.sumOfSquares, sum, sumOfSquares]);
+  }
+
+  get hasBatchNorm(): boolean {
+    return this.layers.some((layer) => layer.batchNorm !== null);
+  }
+
+  /**
+   * Replaces every batch-norm layer's moving statistics by population statistics over `batches` (x: (B, K0)),
+   * "precise BN" (Wu & Johnson 2021): each batch runs in training mode, so layer l normalizes with the batch's
+   * own statistics, and the means and mean squares of all batches are pooled per unit or channel. The moving
+   * averages follow the last few dozen batches of a model that was still changing, and of augmented images.
+   * Awaits between batches, so a worker stays responsive (a heartbeat is answered) on synchronous backends.
+   */
+  async recalibrateBatchNorm(batches: Iterable<tf.Tensor2D>): Promise<void> {
+    this.calibration = new Map();
+    try {
+      for (const x of batches) {
+        tf.tidy(() => void this.forward(x, true));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      for (const [params, { sum, sumOfSquares, count }] of this.calibration) {
+        tf.tidy(() => {
+          const mean = tf.div(sum, count);
+          params.movingMean.assign(mean);
+          // E[z²] − E[z]², clamped at 0 against rounding.
+          params.movingVariance.assign(tf.relu(tf.sub(tf.div(sumOfSquares, count), tf.square(mean))));
+        });
+      }
+    } finally {
+      for (const { sum, sumOfSquares } of this.calibration.values()) tf.dispose([sum, sumOfSquares]);
+      this.calibration = null;
+    }
   }
 
   async snapshot(): Promise<LayerSnapshot[]> {

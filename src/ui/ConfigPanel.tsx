@@ -21,6 +21,7 @@ const NUMERIC_FIELDS: { key: NumericKey; label: string; step: string }[] = [
   { key: 'threshold', label: 'Threshold t', step: '0.05' },
   { key: 'steClip', label: 'STE clip', step: '0.1' },
   { key: 'learningRate', label: 'Learning rate', step: '0.0005' },
+  { key: 'emaDecay', label: 'Weight averaging: EMA decay (0 = off; the run ends on the averages)', step: '0.0005' },
   { key: 'batchSize', label: 'Batch size', step: '1' },
   { key: 'epochs', label: 'Epochs', step: '1' },
   { key: 'seed', label: 'Seed', step: '1' },

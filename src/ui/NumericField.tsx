@@ -5,6 +5,7 @@ export type NumericKey =
   | 'threshold'
   | 'steClip'
   | 'learningRate'
+  | 'emaDecay'
   | 'batchSize'
   | 'epochs'
   | 'seed'

@@ -270,6 +270,8 @@ describe('TrainingSession', () => {
     expect(h.events.some((e) => e.type === 'sweep')).toBe(true);
     expect(h.events.some((e) => e.type === 'epoch-end')).toBe(true);
     expect(h.lastStep()).toBe(3);
+    const done = h.events.find((e): e is Extract<WorkerEvent, { type: 'status' }> => e.type === 'status' && e.status === 'done')!;
+    expect(done.detail).toBe(`finished 1 epoch; batch-norm statistics recalibrated on the ${embedded.train.count.toLocaleString('en-US')} training images`);
     // The epoch end brings what the model gets wrong, agreeing with the validation accuracy of that step.
     const epochEnd = h.events.find((e): e is Extract<WorkerEvent, { type: 'epoch-end' }> => e.type === 'epoch-end')!;
     const { analysis } = h.events.find((e): e is Extract<WorkerEvent, { type: 'analysis' }> => e.type === 'analysis')!;

@@ -369,7 +369,7 @@ export class TrainingSession {
     const active = this.trainer;
     if (active.finished) {
       await this.postWeights(active);
-      this.transition('done', `finished ${active.config.epochs} epochs`);
+      this.transition('done', finishedDetail(active));
       await this.runSweep();
       return;
     }
@@ -836,4 +836,13 @@ export class TrainingSession {
     this.dropTeacher();
     this.inference.dispose();
   }
+}
+
+/** What the status line says when a run has finished: its epochs and what the trainer did at the end. */
+function finishedDetail(trainer: Trainer): string {
+  const { epochs, emaDecay } = trainer.config;
+  const parts = [`finished ${epochs} epoch${epochs === 1 ? '' : 's'}`];
+  if (emaDecay > 0) parts.push(`the weights are their moving averages (EMA decay ${emaDecay})`);
+  if (trainer.model.hasBatchNorm) parts.push(`batch-norm statistics recalibrated on the ${trainer.data.train.count.toLocaleString('en-US')} training images`);
+  return parts.join('; ');
 }
