@@ -1,4 +1,5 @@
 /** What the model gets wrong: the confusion matrix and the most confidently misclassified images. */
+import { readFileSync } from 'node:fs';
 import { expect, test } from './playground';
 
 test('on demand and at each epoch end the page shows the confusion matrix and the most confident mistakes', async ({ playground, page }) => {
@@ -27,4 +28,16 @@ test('on demand and at each epoch end the page shows the confusion matrix and th
     ' — finished 1 epoch; the weights are their moving averages (EMA decay 0.9); batch-norm statistics recalibrated on the 9,000 training images',
   );
   await expect(page.getByText(/Validation split, 1,000 images, step 9:/)).toBeVisible({ timeout: 30_000 });
+
+  // Saved and loaded into a fresh page, the finished run is done again, and its file says what its end did.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-checkpoint').click()]);
+  const bytes = readFileSync(await download.path());
+  await page.reload();
+  await playground.open('?backend=wasm');
+  await page.getByTestId('load-checkpoint').setInputFiles({ name: 'finished.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  await expect(playground.status).toHaveText('done', { timeout: 30_000 });
+  await expect(page.getByTestId('status-detail')).toHaveText(
+    ' — restored step 9, finished 1 epoch; the weights are their moving averages (EMA decay 0.9); batch-norm statistics recalibrated on the 9,000 training images',
+  );
+  await expect(playground.trainToggle).toBeDisabled();
 });

@@ -16,7 +16,7 @@ import { configInputShape, PRESETS, validateConfig, type TrainConfig } from './c
 import { networkPlan } from './layers';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
-import type { TrainerState } from './trainerState';
+import type { EndOfRun, TrainerState } from './trainerState';
 
 export const CHECKPOINT_FORMAT = 'bitnet-playground-checkpoint';
 /**
@@ -121,6 +121,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     global_step: String(state.globalStep),
     adam_step: String(state.optimizer.step),
     rng: JSON.stringify(state.rng),
+    end_of_run: JSON.stringify(state.endOfRun),
     curves: JSON.stringify(checkpoint.curves),
     app_version: checkpoint.appVersion,
     data_crc32: String(crc32OfTensors(tensors)),
@@ -143,6 +144,21 @@ function jsonField(metadata: Record<string, string>, key: string): unknown {
   } catch {
     throw new CheckpointError(`The checkpoint's "${key}" is not valid JSON.`);
   }
+}
+
+/**
+ * What the trainer did when the run ended (weight averages taken, batch norm recalibrated); null while it runs.
+ * Files written before it was recorded lack the key: null, nothing is known.
+ */
+function endOfRunField(metadata: Record<string, string>, finished: boolean): EndOfRun | null {
+  if (metadata.end_of_run === undefined) return null;
+  const value = jsonField(metadata, 'end_of_run') as Partial<Record<keyof EndOfRun, unknown>> | null;
+  if (value === null) return null;
+  if (typeof value !== 'object' || typeof value.weightsAveraged !== 'boolean' || typeof value.batchNormRecalibrated !== 'boolean') {
+    throw new CheckpointError('The checkpoint\'s "end_of_run" is not {"weightsAveraged": boolean, "batchNormRecalibrated": boolean}.');
+  }
+  if (!finished) throw new CheckpointError('The checkpoint records the end of a run that has not finished.');
+  return { weightsAveraged: value.weightsAveraged, batchNormRecalibrated: value.batchNormRecalibrated };
 }
 
 /** The config in a checkpoint (or a share link): unknown fields are named, then every value is validated. */
@@ -250,6 +266,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
         secondMoments: trainable.map((s) => tensors.get(`adam.v.${s.name}`)!.data as Float32Array),
       },
       averages: averaged ? averages.map((tensor) => tensor.data as Float32Array) : null,
+      endOfRun: endOfRunField(metadata, epoch === config.epochs),
     },
   };
 }

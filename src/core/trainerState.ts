@@ -14,6 +14,14 @@ export interface OptimizerState {
   secondMoments: Float32Array[];
 }
 
+/** What the trainer did to the model when its last epoch ended (src/train/trainer.ts, finish). */
+export interface EndOfRun {
+  /** The model took the moving averages of its weights (config.emaDecay > 0). */
+  weightsAveraged: boolean;
+  /** Batch norm's statistics were recalibrated on the training split. */
+  batchNormRecalibrated: boolean;
+}
+
 export interface TrainerState {
   epoch: number;
   stepInEpoch: number;
@@ -29,6 +37,11 @@ export interface TrainerState {
    * null without (and in states saved before weight averaging existed).
    */
   averages: Float32Array[] | null;
+  /**
+   * Set when the run has ended: what was done to the model then. null while it runs, and for a finished run saved
+   * before this was recorded (its model may be neither averaged nor recalibrated, and nothing says so).
+   */
+  endOfRun: EndOfRun | null;
 }
 
 /** True when every value of the state's variables is finite. */
@@ -53,6 +66,7 @@ export function transferableCopy(state: TrainerState): { state: TrainerState; tr
       secondMoments: state.optimizer.secondMoments.map((values) => values.slice()),
     },
     averages: state.averages?.map((values) => values.slice()) ?? null,
+    endOfRun: state.endOfRun ? { ...state.endOfRun } : null,
   };
   const transfer = [copy.epochOrder, ...copy.variables, ...copy.optimizer.firstMoments, ...copy.optimizer.secondMoments, ...(copy.averages ?? [])].map(
     (array) => array.buffer as ArrayBuffer,

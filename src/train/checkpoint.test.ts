@@ -37,8 +37,8 @@ beforeAll(async () => {
   trainer.dispose();
 });
 
-/** Rewrites the JSON header (keeping the data) and fixes the 8-byte length. */
-function withHeader(edit: (header: Record<string, unknown>) => void): Uint8Array {
+/** Rewrites the JSON header of `bytes` (keeping the data) and fixes the 8-byte length. */
+function withHeaderOf(bytes: Uint8Array, edit: (header: Record<string, unknown>) => void): Uint8Array {
   const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, unknown>;
   edit(header);
@@ -49,6 +49,8 @@ function withHeader(edit: (header: Record<string, unknown>) => void): Uint8Array
   out.set(bytes.subarray(8 + length), 8 + json.length);
   return out;
 }
+
+const withHeader = (edit: (header: Record<string, unknown>) => void) => withHeaderOf(bytes, edit);
 
 const metadataEdit = (key: string, value: string) => withHeader((h) => ((h.__metadata__ as Record<string, string>)[key] = value));
 
@@ -92,6 +94,17 @@ describe('checkpoints', () => {
     const withoutAverages = metadataEdit('config', JSON.stringify(averaging));
     expect(() => decodeCheckpoint(withoutAverages)).toThrow(/Tensor "ema.layer0.weight" is missing/);
     [uninterrupted, first, resumed].forEach((trainer) => trainer.dispose());
+  });
+
+  it('carries what the end of a run did; a file written before that was recorded says nothing of it', () => {
+    expect(decodeCheckpoint(bytes).state.endOfRun).toBeNull();
+    const endOfRun = { weightsAveraged: false, batchNormRecalibrated: true };
+    const finished = encodeCheckpoint({ ...saved, state: { ...saved.state, epoch: config.epochs, stepInEpoch: 0, endOfRun } });
+    expect(decodeCheckpoint(finished).state.endOfRun).toEqual(endOfRun);
+    const older = withHeaderOf(finished, (h) => delete (h.__metadata__ as Record<string, string>).end_of_run);
+    const loaded = decodeCheckpoint(older);
+    expect(loaded.state.epoch).toBe(config.epochs);
+    expect(loaded.state.endOfRun).toBeNull();
   });
 
   it('migrates a schema-1 checkpoint, written before augmentation existed: it loads with augmentation off', () => {
@@ -164,6 +177,8 @@ describe('checkpoints', () => {
     ['an invalid config value', () => metadataEdit('config', JSON.stringify({ ...config, learningRate: -1 })), /learning rate must be between/],
     ['a newer schema version', () => metadataEdit('schema_version', '4'), /schema version 4, newer/],
     ['another file format', () => metadataEdit('format', 'pytorch'), /not a BitNet Playground checkpoint/],
+    ['a malformed end of run', () => metadataEdit('end_of_run', '{"weightsAveraged":1}'), /"end_of_run" is not/],
+    ['the end of a run that has not finished', () => metadataEdit('end_of_run', '{"weightsAveraged":false,"batchNormRecalibrated":true}'), /has not finished/],
     ['a flipped bit in the data', () => { const b = bytes.slice(); b[b.length - 100]! ^= 4; return b; }, /checksum|permutation/],
   ])('refuses %s with a clear message', (_, make, message) => {
     expect(() => decodeCheckpoint(make())).toThrow(CheckpointError);

@@ -137,8 +137,22 @@ describe('Trainer', () => {
     const small = { ...data, train: { ...data.train, count: 256 } };
     const trainer = new Trainer(quick({ layers: mlpLayers([32]), batchSize: 64, epochs: 2 }), small);
     const flags: boolean[] = [];
-    while (!trainer.finished) flags.push((await trainer.step()).batchNormRecalibrated);
+    expect(trainer.endOfRun).toBeNull();
+    while (!trainer.finished) flags.push((await trainer.step()).endOfRun?.batchNormRecalibrated ?? false);
     expect(flags).toEqual([false, false, false, false, false, false, false, true]);
+    // The trainer and its state remember what the end did; a state that does not say (an autosave from before it
+    // was recorded) restores as unknown, not as recalibrated.
+    const state = await trainer.captureState();
+    expect(state.endOfRun).toEqual({ weightsAveraged: false, batchNormRecalibrated: true });
+    const restored = new Trainer(trainer.config, small);
+    restored.restoreState(state);
+    expect(restored.endOfRun).toEqual({ weightsAveraged: false, batchNormRecalibrated: true });
+    const older: Partial<typeof state> = { ...state };
+    delete older.endOfRun;
+    restored.restoreState(older as typeof state);
+    expect(restored.finished).toBe(true);
+    expect(restored.endOfRun).toBeNull();
+    restored.dispose();
     // The statistics are the training split's: recalibrating the finished model again changes nothing.
     const finished = await trainer.model.snapshot();
     await trainer.recalibrateBatchNorm();
@@ -160,7 +174,7 @@ describe('Trainer', () => {
     const flags: boolean[] = [];
     let beforeLast: Float32Array[] = [];
     for (let step = 1; step <= 7; step++) {
-      flags.push((await trainer.step()).weightsAveraged);
+      flags.push((await trainer.step()).endOfRun?.weightsAveraged ?? false);
       const state = await trainer.captureState();
       const d = Math.min(decay, (1 + step) / (10 + step));
       expected = expected.map((values, i) => values.map((a, k) => d * a + (1 - d) * state.variables[i]![k]!));
@@ -168,8 +182,8 @@ describe('Trainer', () => {
       beforeLast = state.variables;
     }
     const last = await trainer.step();
-    expect([...flags, last.weightsAveraged]).toEqual([false, false, false, false, false, false, false, true]);
-    expect(last.batchNormRecalibrated).toBe(false);
+    expect(flags).toEqual([false, false, false, false, false, false, false]);
+    expect(last.endOfRun).toEqual({ weightsAveraged: true, batchNormRecalibrated: false });
     const final = await trainer.captureState();
     final.variables.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(final.averages![i]!)));
     expect(Array.from(final.variables[0]!)).not.toEqual(Array.from(beforeLast[0]!));

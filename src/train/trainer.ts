@@ -8,7 +8,7 @@ import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, type InputResolution } from
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
 import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng, permutation, type Rng } from '../core/rng';
-import type { TrainerState } from '../core/trainerState';
+import type { EndOfRun, TrainerState } from '../core/trainerState';
 import { Adam } from './adam';
 import { Muon } from './muon';
 import { WeightAverage } from './weightAverage';
@@ -28,13 +28,8 @@ export interface StepResult {
   learningRate: number;
   /** True when this step finished an epoch. */
   epochEnded: boolean;
-  /**
-   * True when this step finished the run and the batch-norm statistics were then recalibrated on the training
-   * split (a model with batch norm; see Trainer.recalibrateBatchNorm).
-   */
-  batchNormRecalibrated: boolean;
-  /** True when this step finished the run and the model then took its weight averages (config.emaDecay). */
-  weightsAveraged: boolean;
+  /** When this step finished the run: what was done to the model then (Trainer.endOfRun); null otherwise. */
+  endOfRun: EndOfRun | null;
 }
 
 export interface Evaluation {
@@ -107,6 +102,11 @@ export class Trainer {
   epoch = 0;
   stepInEpoch = 0;
   globalStep = 0;
+  /**
+   * What finish() did to the model, or what the restored state says was done: null while the run goes on, and for
+   * a finished run restored from a state that did not record it (saved before the end of a run did anything).
+   */
+  endOfRun: EndOfRun | null = null;
 
   /**
    * teacher: a trained network whose softened logits the loss adds as targets (config.distillWeight > 0); see
@@ -153,6 +153,7 @@ export class Trainer {
       variables: await Promise.all(this.model.stateVariables().map(async (v) => ((await v.data()) as Float32Array).slice())),
       optimizer: await this.optimizer.getState(),
       averages: this.weightAverage ? await this.weightAverage.getState() : null,
+      endOfRun: this.endOfRun ? { ...this.endOfRun } : null,
     };
   }
 
@@ -172,6 +173,8 @@ export class Trainer {
     this.globalStep = state.globalStep;
     this.epochOrder = state.epochOrder.slice();
     this.rng.setState(state.rng);
+    // States autosaved before the field existed lack it (undefined): nothing is known of their end.
+    this.endOfRun = state.endOfRun ? { ...state.endOfRun } : null;
   }
 
   get finished(): boolean {
@@ -217,15 +220,14 @@ export class Trainer {
       weightsFinite: Number.isFinite(weightSum!),
       learningRate,
       epochEnded: false,
-      weightsAveraged: false,
-      batchNormRecalibrated: false,
+      endOfRun: null,
     };
     if (this.stepInEpoch >= this.stepsPerEpoch) {
       this.epoch++;
       this.stepInEpoch = 0;
       this.epochOrder = permutation(train.count, this.rng);
       result.epochEnded = true;
-      if (this.finished && Number.isFinite(loss!) && result.weightsFinite) await this.finish(result);
+      if (this.finished && Number.isFinite(loss!) && result.weightsFinite) result.endOfRun = await this.finish();
     }
     return result;
   }
@@ -235,15 +237,12 @@ export class Trainer {
    * statistics, not the moving averages of its last batches (+0.04 to +0.11 point on the test set for four
    * mcu-cnn-16k runs of 30–60 epochs; README, What trains).
    */
-  private async finish(result: StepResult): Promise<void> {
-    if (this.weightAverage) {
-      this.weightAverage.applyToModel();
-      result.weightsAveraged = true;
-    }
-    if (this.model.hasBatchNorm) {
-      await this.recalibrateBatchNorm();
-      result.batchNormRecalibrated = true;
-    }
+  private async finish(): Promise<EndOfRun> {
+    const endOfRun: EndOfRun = { weightsAveraged: this.weightAverage !== null, batchNormRecalibrated: this.model.hasBatchNorm };
+    this.weightAverage?.applyToModel();
+    if (endOfRun.batchNormRecalibrated) await this.recalibrateBatchNorm();
+    this.endOfRun = endOfRun;
+    return { ...endOfRun };
   }
 
   /**

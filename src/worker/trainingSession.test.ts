@@ -291,6 +291,20 @@ describe('TrainingSession', () => {
     await h.session.receive({ type: 'start' });
     await h.session.idle();
     expect(h.session.status).toBe('done');
+    // Restored, a finished run is done again, and the line says what the trainer recorded of its end: from the
+    // run's own state the same; from a state saved before the end of a run was recorded, only that it finished.
+    await h.session.receive({ type: 'capture' });
+    const { state } = h.events.find((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured')!;
+    const detailAfterRestoring = async (restored: typeof state): Promise<string | undefined> => {
+      await h.session.receive({ type: 'restore', state: restored, runId: null });
+      expect(h.session.status).toBe('done');
+      return h.events.filter((e): e is Extract<WorkerEvent, { type: 'status' }> => e.type === 'status').at(-1)!.detail;
+    };
+    expect(await detailAfterRestoring(state)).toBe(`restored step 3, ${done.detail}`);
+    expect(await detailAfterRestoring({ ...state, endOfRun: null })).toBe('restored step 3, finished 1 epoch');
+    await h.session.receive({ type: 'start' });
+    await h.session.idle();
+    expect(h.session.status).toBe('done');
     expect(h.internalErrors()).toEqual([]);
     h.session.dispose();
   });

@@ -62,7 +62,7 @@ const TRANSITIONS: Record<TrainStatus, readonly TrainStatus[]> = {
   training: ['paused', 'done', 'error', 'idle'],
   paused: ['paused', 'training', 'idle', 'loading', 'done', 'error'],
   done: ['done', 'idle', 'loading', 'paused', 'error'],
-  error: ['error', 'idle', 'loading', 'paused', 'training'],
+  error: ['error', 'idle', 'loading', 'paused', 'training', 'done'],
 };
 
 function divergenceCause(result: StepResult): string {
@@ -332,7 +332,13 @@ export class TrainingSession {
     this.deps.post({ type: 'run-restored', globalStep: state.globalStep, reason: 'the run was restored' });
     this.flushProgress(active, 0);
     await this.postWeights(active);
-    this.transition('paused', `restored step ${state.globalStep}`);
+    if (!active.finished) {
+      this.transition('paused', `restored step ${state.globalStep}`);
+      return;
+    }
+    // A finished run is done, not paused (Start would do nothing): the line says what its end did, as recorded.
+    this.transition('done', `restored step ${state.globalStep}, ${finishedDetail(active)}`);
+    await this.runSweep();
   }
 
   /**
@@ -838,11 +844,15 @@ export class TrainingSession {
   }
 }
 
-/** What the status line says when a run has finished: its epochs and what the trainer did at the end. */
+/**
+ * What the status line says when a run has finished: its epochs and what the trainer did at the end, as it
+ * recorded it (a run restored from a state saved before that was recorded says nothing of its end).
+ */
 function finishedDetail(trainer: Trainer): string {
   const { epochs, emaDecay } = trainer.config;
   const parts = [`finished ${epochs} epoch${epochs === 1 ? '' : 's'}`];
-  if (emaDecay > 0) parts.push(`the weights are their moving averages (EMA decay ${emaDecay})`);
-  if (trainer.model.hasBatchNorm) parts.push(`batch-norm statistics recalibrated on the ${trainer.data.train.count.toLocaleString('en-US')} training images`);
+  const end = trainer.endOfRun;
+  if (end?.weightsAveraged) parts.push(`the weights are their moving averages (EMA decay ${emaDecay})`);
+  if (end?.batchNormRecalibrated) parts.push(`batch-norm statistics recalibrated on the ${trainer.data.train.count.toLocaleString('en-US')} training images`);
   return parts.join('; ');
 }
