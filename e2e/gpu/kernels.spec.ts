@@ -216,6 +216,10 @@ interface ConvCase {
   reducedInput?: boolean;
   /** Weight format of the output layer (the layers' own come from their specs); ternary when absent. */
   outputWeights?: 'ternary' | 'int4' | 'int8';
+  /** Kernel 5's inner product: byte sums (true) or dot4I8Packed (false); the adapter's default when absent. */
+  byteSums?: boolean;
+  /** Layer-only: codes 127 and equal positive weights (all trits +1), the byte sums' worst case. */
+  saturated?: boolean;
 }
 
 /** A random CNN (conv layers from `layers`, then the 10-class output) on GPU and on core's reference. */
@@ -235,7 +239,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       weights: layer.weights,
       inputSize: layer.inputSize,
       outputSize: layer.outputSize,
-      weight: Float32Array.from({ length: layer.inputSize * layer.outputSize }, () => rng.normal() * 0.1),
+      weight: Float32Array.from({ length: layer.inputSize * layer.outputSize }, () => (s.saturated ? 0.1 : rng.normal() * 0.1)),
       bias: Float32Array.from({ length: layer.outputSize }, () => rng.normal() * 0.1),
       batchNorm: null,
       conv: layer.conv,
@@ -244,7 +248,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
     const features = s.input.height * s.input.width * s.input.channels;
     const imageSize = s.reducedInput ? 784 : features;
     gpu.device.pushErrorScope('validation');
-    const network = new GpuTernaryNetwork(gpu, model, true);
+    const network = new GpuTernaryNetwork(gpu, model, true, s.byteSums ?? gpu.softwareAdapter);
     let fromGpu: Float32Array;
     let fromCpu: Float32Array;
     if (s.layerOnly) {
@@ -252,7 +256,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       layer.inputQuantizer = s.activation === 'sign' ? 'sign' : 'absmax8';
       const weights = inference.layerWeights(layer);
       // Integer codes in [-127, 127] with a per-example scale, or raw values the kernel binarizes itself.
-      const values = Float32Array.from({ length: s.batch * features }, () => (s.activation === 'sign' ? rng.normal() : rng.int(255) - 127));
+      const values = Float32Array.from({ length: s.batch * features }, () => (s.activation === 'sign' ? rng.normal() : s.saturated ? 127 : rng.int(255) - 127));
       const inScale = Float32Array.from({ length: s.batch }, () => (s.activation === 'sign' ? 1 : 0.001 + rng.int(1000) / 997));
       const perExample: Float32Array[] = [];
       for (let b = 0; b < s.batch; b++) {
@@ -325,15 +329,28 @@ test.describe('conv and max-pool kernels', () => {
     ['kernel 3, same, stride 2, 32→9 channels, pool 2', { height: 12, width: 10, channels: 32 }, conv(9, 3, 2, 'same'), 2, 70],
     ['kernel 5, valid, 48→32 channels', { height: 9, width: 9, channels: 48 }, conv(32, 5, 1, 'valid'), 0, 3],
   ] as const) {
-    test(`exact on integer inputs with dot4I8Packed where the adapter has it: ${name}, batch ${batch}`, async ({ page }) => {
-      const layers: LayerSpec[] = pool ? [layer, { kind: 'maxpool2d', size: pool }, { kind: 'flatten' }] : [layer, { kind: 'flatten' }];
-      const result = await runConvCase(page, { input, layers, batch, activation: 'absmax8', seed: 40 + batch + input.channels, layerOnly: true });
-      expect(result.validationError).toBeNull();
-      expect(result.kernels[0]).toBe(result.hasDot4 ? 'conv-dot4' : 'conv');
-      expect(result.outputs).toBeGreaterThan(0);
-      expect(result.exactMismatches).toBe(0);
-    });
+    for (const byteSums of [false, true]) {
+      test(`exact on integer inputs with ${byteSums ? 'byte sums' : 'dot4I8Packed'} where the adapter has it: ${name}, batch ${batch}`, async ({ page }) => {
+        const layers: LayerSpec[] = pool ? [layer, { kind: 'maxpool2d', size: pool }, { kind: 'flatten' }] : [layer, { kind: 'flatten' }];
+        const result = await runConvCase(page, { input, layers, batch, activation: 'absmax8', seed: 40 + batch + input.channels, layerOnly: true, byteSums });
+        expect(result.validationError).toBeNull();
+        expect(result.kernels[0]).toBe(result.hasDot4 ? 'conv-dot4' : 'conv');
+        expect(result.byteSums).toBe(byteSums);
+        expect(result.outputs).toBeGreaterThan(0);
+        expect(result.exactMismatches).toBe(0);
+      });
+    }
   }
+
+  test('kernel 5 byte sums at their worst case (codes 127, trits +1, 528 channels: 16-bit lanes widened within a tap): exact', async ({ page }) => {
+    // A tap of 528 channels is 33 words of trits, 132 steps of 2 · 255 per 16-bit lane: past 65,535 unless the
+    // lanes are widened after 32 words.
+    const layers: LayerSpec[] = [conv(3, 3, 1, 'same'), { kind: 'flatten' }];
+    const result = await runConvCase(page, { input: { height: 4, width: 3, channels: 528 }, layers, batch: 2, activation: 'absmax8', seed: 29, layerOnly: true, byteSums: true, saturated: true });
+    expect(result.validationError).toBeNull();
+    expect(result.kernels[0]).toBe(result.hasDot4 ? 'conv-dot4' : 'conv');
+    expect(result.exactMismatches).toBe(0);
+  });
 
   test('a whole CNN with a 16-channel second conv (dot4I8Packed where the adapter has it): the reference logits, batch 130', async ({ page }) => {
     const layers: LayerSpec[] = [conv(16, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, conv(20, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 24 }];

@@ -7,7 +7,7 @@
  * 'absmax8' -> quantize_absmax8 + kernel 3 (dot4I8Packed) where the adapter has it and it is chosen, else kernel 1;
  * 'none' -> kernel 1 on the float activations.
  * A conv layer: 'absmax8' -> quantize_absmax8 over the example's whole map, then kernel 5 (ternary_conv_dot4:
- * dot4I8Packed, four filters per thread) where the adapter has it, it is chosen and the input channels are a multiple
+ * dot4I8Packed, or byte sums on a software adapter, four filters per thread) where the adapter has it, it is chosen and the input channels are a multiple
  * of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, one thread per output value); 'sign' and 'none' ->
  * kernel 4 on the raw map (binarized inside for 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
  * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (ternary_conv with INT8_WEIGHTS) on
@@ -440,9 +440,11 @@ export class GpuTernaryNetwork {
     const dot4 = entry.kernel === 'conv-dot4';
     const integerCodes = entry.kernel === 'int8-conv';
     const name = dot4 ? 'ternary_conv_dot4' : 'ternary_conv';
+    // Kernel size and input channels are pipeline constants (see ternary_conv.wgsl): one pipeline per layer shape.
+    const shape = { WORKGROUP_SIZE, RELU: relu, KERNEL: kernel, IN_CHANNELS: input.channels };
     const conv = dot4
-      ? this.pipeline(name, convDot4Source, { WORKGROUP_SIZE, RELU: relu }, kinds)
-      : this.pipeline(name, convSource, { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0, INT8_WEIGHTS: integerCodes ? 1 : 0 }, kinds);
+      ? this.pipeline(name, convDot4Source, { ...shape, BYTE_SUMS: this.byteSums ? 1 : 0 }, kinds)
+      : this.pipeline(name, convSource, { ...shape, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0, INT8_WEIGHTS: integerCodes ? 1 : 0 }, kinds);
     const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, entry.wordsPerRow];
     // Kernels 4, 5 and 7: one thread per output position and group of filters.
     const threadsPerSample = output.height * output.width * Math.ceil(N / CONV_UNITS_PER_THREAD);

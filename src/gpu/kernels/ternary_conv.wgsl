@@ -15,6 +15,14 @@
 // workgroup's fixed cost. Dispatch: (⌈H'·W'·⌈N/UNITS⌉ / WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
+// The layer's kernel size and input channels as pipeline constants (one pipeline per layer shape), so the loop
+// bounds and the walk over a filter's row are fixed when the pipeline is built.
+override KERNEL: u32;
+override IN_CHANNELS: u32;
+// Weights per filter, and per u32 word of a filter's row: 16 trits (packed2) or 4 int8 codes.
+override TAPS: u32 = KERNEL * KERNEL * IN_CHANNELS;
+override CODES_PER_WORD: u32 = select(16u, 4u, INT8_WEIGHTS);
+override WORDS_PER_ROW: u32 = (TAPS + CODES_PER_WORD - 1u) / CODES_PER_WORD;
 override SIGN_INPUT: bool = false;
 override INT8_WEIGHTS: bool = false;
 
@@ -42,32 +50,49 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   for (var u = 1u; u < units; u++) {
     wRow[u] = (firstUnit + u) * dims.wordsPerRow;
   }
+  // Row k of the weights in order, a word of them at a time: each filter's word is loaded once for its 16 trits (4
+  // codes), not once per tap; on a software adapter every load is a per-lane gather and costs far more than the
+  // arithmetic. k = (ky·KERNEL + kx)·IN_CHANNELS + c, so the sums keep the reference's order.
   var acc = vec4f(0.0);
-  for (var ky = 0u; ky < dims.kernel; ky++) {
-    for (var kx = 0u; kx < dims.kernel; kx++) {
-      let tapped = tapPixel(b, oy, ox, ky, kx);
-      if (tapped < 0) {
-        continue;
+  // The tap under weight k, walked without division: channel c, then column kx, then row ky.
+  let top = i32(oy * dims.stride) - i32(dims.padTop);
+  let left = i32(ox * dims.stride) - i32(dims.padLeft);
+  let height = i32(dims.inHeight);
+  let width = i32(dims.inWidth);
+  let sampleBase = b * dims.inHeight * dims.inWidth * IN_CHANNELS;
+  var c = 0u;
+  var kx = 0u;
+  var ky = 0u;
+  for (var word = 0u; word < WORDS_PER_ROW; word++) {
+    let words = vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]);
+    let codesHere = min(CODES_PER_WORD, TAPS - word * CODES_PER_WORD);
+    for (var j = 0u; j < codesHere; j++) {
+      let row = top + i32(ky);
+      let column = left + i32(kx);
+      let inside = row >= 0 && row < height && column >= 0 && column < width;
+      // Taps in the padding read pixel 0 and count 0, without a branch.
+      let pixel = select(0u, u32(row * width + column), inside);
+      var a = select(0.0, x[sampleBase + pixel * IN_CHANNELS + c], inside);
+      if (SIGN_INPUT) {
+        a = select(0.0, select(-1.0, 1.0, a >= 0.0), inside);
       }
-      let pixel = u32(tapped) * dims.inChannels;
-      let tap = (ky * dims.kernel + kx) * dims.inChannels;
-      for (var c = 0u; c < dims.inChannels; c++) {
-        let k = tap + c;
-        var a = x[pixel + c];
-        if (SIGN_INPUT) {
-          a = select(-1.0, 1.0, a >= 0.0);
-        }
-        if (INT8_WEIGHTS) {
-          // Byte k mod 4 of each filter's word, shifted to the top and back down with its sign.
-          let word = k / 4u;
-          let top = vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]) << vec4u(24u - 8u * (k % 4u));
-          acc += vec4f(bitcast<vec4i>(top) >> vec4u(24u)) * a;
-          continue;
-        }
-        let word = k / 16u;
-        let codes = (vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]) >> vec4u(2u * (k % 16u))) & vec4u(3u);
+      if (INT8_WEIGHTS) {
+        // Byte j of each filter's word, shifted to the top and back down with its sign.
+        let shifted = words << vec4u(24u - 8u * j);
+        acc += vec4f(bitcast<vec4i>(shifted) >> vec4u(24u)) * a;
+      } else {
+        let codes = (words >> vec4u(2u * j)) & vec4u(3u);
         // + a where the trit is +1, − a where it is −1: (acc + a) − 0 and (acc + 0) − a are acc ± a exactly.
         acc = acc + select(vec4f(0.0), vec4f(a), codes == vec4u(1u)) - select(vec4f(0.0), vec4f(a), codes == vec4u(2u));
+      }
+      c += 1u;
+      if (c == IN_CHANNELS) {
+        c = 0u;
+        kx += 1u;
+        if (kx == KERNEL) {
+          kx = 0u;
+          ky += 1u;
+        }
       }
     }
   }
