@@ -7,9 +7,10 @@
  * 'absmax8' -> quantize_absmax8 + kernel 3 (dot4I8Packed) where the adapter has it and it is chosen, else kernel 1;
  * 'none' -> kernel 1 on the float activations.
  * A conv layer: 'absmax8' -> quantize_absmax8 over the example's whole map, then kernel 5 (ternary_conv_dot4:
- * dot4I8Packed, or byte sums on a software adapter, four filters per thread) where the adapter has it, it is chosen and the input channels are a multiple
- * of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, one thread per output value); 'sign' and 'none' ->
- * kernel 4 on the raw map (binarized inside for 'sign'); then maxpool when the layer pools. Maps stay NHWC and flat between layers, as in the reference.
+ * dot4I8Packed, or byte sums on a software adapter, four filters per thread) where the adapter has it, it is chosen
+ * and the input channels are a multiple of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, four filters
+ * per thread); 'sign' and 'none' -> kernel 4 on the raw map (binarized inside for 'sign'). A layer's max pool is
+ * fused into its conv kernel (shared/conv_dims.wgsl). Maps stay NHWC and flat between layers, as in the reference.
  * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (ternary_conv with INT8_WEIGHTS) on
  * its codes, four to a word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
  */
@@ -25,7 +26,6 @@ import dot4Kernel from './kernels/ternary_dot4.wgsl?raw';
 import convKernel from './kernels/ternary_conv.wgsl?raw';
 import convDot4Kernel from './kernels/ternary_conv_dot4.wgsl?raw';
 import intMatmulKernel from './kernels/int8_matmul.wgsl?raw';
-import maxPoolSource from './kernels/maxpool.wgsl?raw';
 import areaAverageSource from './kernels/area_average16.wgsl?raw';
 import matrixDims from './kernels/shared/matrix_dims.wgsl?raw';
 import convDims from './kernels/shared/conv_dims.wgsl?raw';
@@ -389,7 +389,7 @@ export class GpuTernaryNetwork {
   ): GPUBuffer {
     const { layer } = entry;
     const geometry = layer.conv!;
-    const { input, output, pooled } = geometry;
+    const { input, pooled } = geometry;
     const features = input.height * input.width * input.channels;
     let x = activation;
     let inScale: GPUBuffer;
@@ -413,13 +413,9 @@ export class GpuTernaryNetwork {
       this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
     }
     const isLast = i === this.layers.length - 1;
-    const convValues = output.height * output.width * layer.packed.outputSize;
-    const convOut = make.buffer(batch * convValues * 4, `layer${i} conv output`, isLast && !geometry.pool ? GPUBufferUsage.COPY_SRC : 0);
-    this.encodeConvDispatches(i, entry, x, inScale, convOut, batch, make, dispatches);
-    if (!geometry.pool) return convOut;
-    const pooledOut = make.buffer(batch * pooled.height * pooled.width * pooled.channels * 4, `layer${i} pooled output`, isLast ? GPUBufferUsage.COPY_SRC : 0);
-    this.encodePool(i, geometry, convOut, pooledOut, batch, make, dispatches);
-    return pooledOut;
+    const out = make.buffer(batch * pooled.height * pooled.width * pooled.channels * 4, `layer${i} ${geometry.pool ? 'pooled ' : ''}output`, isLast ? GPUBufferUsage.COPY_SRC : 0);
+    this.encodeConvDispatches(i, entry, x, inScale, out, batch, make, dispatches);
+    return out;
   }
 
   private encodeConvDispatches(
@@ -433,7 +429,7 @@ export class GpuTernaryNetwork {
     dispatches: ForwardPlan['dispatches'],
   ): void {
     const { layer } = entry;
-    const { input, output, kernel, stride, padTop, padLeft } = layer.conv!;
+    const { input, output, kernel, stride, padTop, padLeft, pool, pooled } = layer.conv!;
     const N = layer.packed.outputSize;
     const kinds: BindingKind[] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
     const relu = layer.activation === 'relu' ? 1 : 0;
@@ -441,35 +437,18 @@ export class GpuTernaryNetwork {
     const integerCodes = entry.kernel === 'int8-conv';
     const name = dot4 ? 'ternary_conv_dot4' : 'ternary_conv';
     // Kernel size and input channels are pipeline constants (see ternary_conv.wgsl): one pipeline per layer shape.
-    const shape = { WORKGROUP_SIZE, RELU: relu, KERNEL: kernel, IN_CHANNELS: input.channels };
+    // The max pool is fused (POOL; see shared/conv_dims.wgsl): `out` is the pooled map.
+    const shape = { WORKGROUP_SIZE, RELU: relu, KERNEL: kernel, IN_CHANNELS: input.channels, POOL: Math.max(1, pool) };
     const conv = dot4
       ? this.pipeline(name, convDot4Source, { ...shape, BYTE_SUMS: this.byteSums ? 1 : 0 }, kinds)
       : this.pipeline(name, convSource, { ...shape, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0, INT8_WEIGHTS: integerCodes ? 1 : 0 }, kinds);
     const dims = [batch, input.height, input.width, input.channels, output.height, output.width, N, kernel, stride, padTop, padLeft, entry.wordsPerRow];
-    // Kernels 4, 5 and 7: one thread per output position and group of filters.
-    const threadsPerSample = output.height * output.width * Math.ceil(N / CONV_UNITS_PER_THREAD);
+    // Kernels 4, 5 and 7: one thread per (pooled) output position and group of filters.
+    const threadsPerSample = pooled.height * pooled.width * Math.ceil(N / CONV_UNITS_PER_THREAD);
     dispatches.push({
       pipeline: conv.pipeline,
       bindGroup: make.bind(name, conv, [make.uniform(dims, `layer${i} conv dims`), entry.weights[0]!, entry.scale, entry.bias, x, inScale, out]),
       groups: [Math.ceil(threadsPerSample / WORKGROUP_SIZE), batch],
-    });
-  }
-
-  private encodePool(
-    i: number,
-    geometry: NonNullable<InferenceLayer['conv']>,
-    x: GPUBuffer,
-    out: GPUBuffer,
-    batch: number,
-    make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
-    dispatches: ForwardPlan['dispatches'],
-  ): void {
-    const { output, pooled, pool } = geometry;
-    const info = this.pipeline('maxpool', maxPoolSource, { WORKGROUP_SIZE }, ['uniform', 'read-only-storage', 'storage']);
-    dispatches.push({
-      pipeline: info.pipeline,
-      bindGroup: make.bind('maxpool', info, [make.uniform([batch, output.height, output.width, output.channels, pooled.height, pooled.width, pool, 0], `layer${i} pool dims`), x, out]),
-      groups: [Math.ceil((pooled.height * pooled.width * pooled.channels) / WORKGROUP_SIZE), batch],
     });
   }
 
@@ -605,26 +584,20 @@ export class GpuTernaryNetwork {
     scratch: GPUBuffer[],
   ): Promise<Float32Array> {
     const geometry = entry.layer.conv!;
-    const { output, pooled, pool } = geometry;
+    const { pooled } = geometry;
     const N = entry.layer.packed.outputSize;
-    const empty = (bytes: number, label: string) => make(new Uint8Array(Math.max(16, bytes)), label, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const helpers = {
       uniform: (dims: number[], label: string) => make(Uint32Array.from([...dims, ...new Array<number>((4 - (dims.length % 4)) % 4).fill(0)]), label, GPUBufferUsage.UNIFORM),
       bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) =>
         this.device.createBindGroup({ label: `${name} bind group`, layout: info.layout, entries: entries.map((b, binding) => ({ binding, resource: { buffer: b } })) }),
     };
     const dispatches: ForwardPlan['dispatches'] = [];
-    const convOut = empty(batch * output.height * output.width * N * 4, 'layer-only conv output');
+    // The conv's output, pooled when the layer pools (the pool is fused into the conv kernels).
+    const bytes = batch * pooled.height * pooled.width * N * 4;
+    const result = make(new Uint8Array(Math.max(16, bytes)), 'layer-only output', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const features = geometry.input.height * geometry.input.width * geometry.input.channels;
     const input = entry.kernel === 'conv-dot4' ? packI8x4(values, batch, features) : values;
-    this.encodeConvDispatches(0, entry, make(input, 'layer-only input', GPUBufferUsage.STORAGE), make(inScale, 'layer-only inScale', GPUBufferUsage.STORAGE), convOut, batch, helpers, dispatches);
-    let result = convOut;
-    let bytes = batch * output.height * output.width * N * 4;
-    if (pool) {
-      bytes = batch * pooled.height * pooled.width * N * 4;
-      result = empty(bytes, 'layer-only pooled output');
-      this.encodePool(0, geometry, convOut, result, batch, helpers, dispatches);
-    }
+    this.encodeConvDispatches(0, entry, make(input, 'layer-only input', GPUBufferUsage.STORAGE), make(inScale, 'layer-only inScale', GPUBufferUsage.STORAGE), result, batch, helpers, dispatches);
     const encoder = this.device.createCommandEncoder({ label: 'conv layer-only' });
     const pass = encoder.beginComputePass({ label: 'conv layer-only pass' });
     for (const dispatch of dispatches) {

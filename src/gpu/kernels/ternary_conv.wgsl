@@ -31,25 +31,8 @@ override INT8_WEIGHTS: bool = false;
 
 const UNITS: u32 = 4u;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let index = id.x;
-  let b = id.y;
-  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
-  let positions = dims.outHeight * dims.outWidth;
-  if (index >= positions * unitGroups || b >= dims.batch) {
-    return;
-  }
-  let firstUnit = (index % unitGroups) * UNITS;
-  let position = index / unitGroups;
-  let ox = position % dims.outWidth;
-  let oy = position / dims.outWidth;
-  let units = min(UNITS, dims.filters - firstUnit);
-  // Absent units (past the last filter) re-read the first one; their sums are never written.
-  var wRow = vec4u(firstUnit * dims.wordsPerRow);
-  for (var u = 1u; u < units; u++) {
-    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
-  }
+// Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b.
+fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4f {
   // Row k of the weights in order, a word of them at a time: each filter's word is loaded once for its 16 trits (4
   // codes), not once per tap; on a software adapter every load is a per-lane gather and costs far more than the
   // arithmetic. k = (ky·KERNEL + kx)·IN_CHANNELS + c, so the sums keep the reference's order.
@@ -96,8 +79,37 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
       }
     }
   }
+  return acc;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let index = id.x;
+  let b = id.y;
+  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
+  let positions = pooledPositions();
+  if (index >= positions * unitGroups || b >= dims.batch) {
+    return;
+  }
+  let firstUnit = (index % unitGroups) * UNITS;
+  let position = index / unitGroups;
+  let pooledWidth = dims.outWidth / POOL;
+  let px = position % pooledWidth;
+  let py = position / pooledWidth;
+  let units = min(UNITS, dims.filters - firstUnit);
+  // Absent units (past the last filter) re-read the first one; their sums are never written.
+  var wRow = vec4u(firstUnit * dims.wordsPerRow);
+  for (var u = 1u; u < units; u++) {
+    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
+  }
+  var largest = vec4f(0.0);
+  for (var dy = 0u; dy < POOL; dy++) {
+    for (var dx = 0u; dx < POOL; dx++) {
+      let values = epilogue4(filterSums(b, py * POOL + dy, px * POOL + dx, wRow), firstUnit, b);
+      largest = select(max(largest, values), values, dy == 0u && dx == 0u);
+    }
+  }
   for (var u = 0u; u < units; u++) {
-    let n = firstUnit + u;
-    y[(b * positions + position) * dims.filters + n] = epilogue(acc[u], n, b);
+    y[(b * positions + position) * dims.filters + firstUnit + u] = largest[u];
   }
 }

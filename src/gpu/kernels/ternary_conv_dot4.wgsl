@@ -60,28 +60,8 @@ fn tapByByteSums(pixelWord: u32, tapWord: u32, wRow: vec4u) -> vec4i {
   return sums;
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
-  if (!BYTE_SUMS) {
-    fillExpansionTable(lane);
-  }
-  let index = group.x * WORKGROUP_SIZE + lane;
-  let b = group.y;
-  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
-  let positions = dims.outHeight * dims.outWidth;
-  if (index >= positions * unitGroups || b >= dims.batch) {
-    return;
-  }
-  let firstUnit = (index % unitGroups) * UNITS;
-  let position = index / unitGroups;
-  let ox = position % dims.outWidth;
-  let oy = position / dims.outWidth;
-  let units = min(UNITS, dims.filters - firstUnit);
-  // Absent units (past the last filter) re-read the first one; their sums are never written.
-  var wRow = vec4u(firstUnit * dims.wordsPerRow);
-  for (var u = 1u; u < units; u++) {
-    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
-  }
+// Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b.
+fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4i {
   let xWordsPerPixel = IN_CHANNELS / 4u;
   let wWordsPerTap = IN_CHANNELS / 16u;
   var acc = vec4i(0);
@@ -113,8 +93,40 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
       }
     }
   }
+  return acc;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
+  if (!BYTE_SUMS) {
+    fillExpansionTable(lane);
+  }
+  let index = group.x * WORKGROUP_SIZE + lane;
+  let b = group.y;
+  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
+  let positions = pooledPositions();
+  if (index >= positions * unitGroups || b >= dims.batch) {
+    return;
+  }
+  let firstUnit = (index % unitGroups) * UNITS;
+  let position = index / unitGroups;
+  let pooledWidth = dims.outWidth / POOL;
+  let px = position % pooledWidth;
+  let py = position / pooledWidth;
+  let units = min(UNITS, dims.filters - firstUnit);
+  // Absent units (past the last filter) re-read the first one; their sums are never written.
+  var wRow = vec4u(firstUnit * dims.wordsPerRow);
+  for (var u = 1u; u < units; u++) {
+    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
+  }
+  var largest = vec4f(0.0);
+  for (var dy = 0u; dy < POOL; dy++) {
+    for (var dx = 0u; dx < POOL; dx++) {
+      let values = epilogue4(vec4f(filterSums(b, py * POOL + dy, px * POOL + dx, wRow)), firstUnit, b);
+      largest = select(max(largest, values), values, dy == 0u && dx == 0u);
+    }
+  }
   for (var u = 0u; u < units; u++) {
-    let n = firstUnit + u;
-    y[(b * positions + position) * dims.filters + n] = epilogue(f32(acc[u]), n, b);
+    y[(b * positions + position) * dims.filters + firstUnit + u] = largest[u];
   }
 }
