@@ -31,6 +31,7 @@ import matrixDims from './kernels/shared/matrix_dims.wgsl?raw';
 import convDims from './kernels/shared/conv_dims.wgsl?raw';
 import ternaryIo from './kernels/shared/ternary_io.wgsl?raw';
 import tritExpansion from './kernels/shared/trit_expansion.wgsl?raw';
+import byteSums from './kernels/shared/byte_sums.wgsl?raw';
 
 /**
  * A kernel's whole module: its own source, then the fragments it shares with others (./kernels/shared). Appended,
@@ -40,9 +41,9 @@ import tritExpansion from './kernels/shared/trit_expansion.wgsl?raw';
 const withShared = (kernel: string, ...fragments: string[]) => [kernel, ...fragments].join('\n');
 const addSubSource = withShared(addSubKernel, matrixDims, ternaryIo);
 const binarySource = withShared(binaryKernel, matrixDims);
-const dot4Source = withShared(dot4Kernel, matrixDims, ternaryIo, tritExpansion);
+const dot4Source = withShared(dot4Kernel, matrixDims, ternaryIo, tritExpansion, byteSums);
 const convSource = withShared(convKernel, convDims, ternaryIo);
-const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpansion);
+const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpansion, byteSums);
 const intMatmulSource = withShared(intMatmulKernel, matrixDims, ternaryIo);
 
 export type KernelChoice = 'addsub' | 'binary' | 'dot4' | 'conv' | 'conv-dot4' | 'int8' | 'int8-conv';
@@ -61,9 +62,21 @@ const DOT4_UNITS_PER_THREAD = 4;
 /** Filters each thread of a convolution kernel computes (UNITS in ternary_conv.wgsl and ternary_conv_dot4.wgsl). */
 const CONV_UNITS_PER_THREAD = 4;
 
+const SMALL_BATCH_WORKGROUP = 16;
+
+/**
+ * Threads per workgroup of a matrix kernel. The dot4 kernel with all samples in one thread's tile (batch ≤ 8) has
+ * one thread per four units, and 64-thread workgroups would put a 128-unit layer in one workgroup: on a software
+ * adapter one CPU core, the others idle. Workgroups of 16 spread it (the cnn shape's 1,568→128 layer at batch 1
+ * on SwiftShader: 1.2–1.4 ms with 64, 0.8 with 16, 0.7–0.8 with 8).
+ */
+function matrixWorkgroupSize(kernel: KernelChoice, batch: number): number {
+  return kernel === 'dot4' && batch <= DOT4_SAMPLES_PER_THREAD ? SMALL_BATCH_WORKGROUP : WORKGROUP_SIZE;
+}
+
 /** Workgroups along the unit axis. */
-function unitGroupsFor(kernel: KernelChoice, units: number): number {
-  return Math.ceil(units / (WORKGROUP_SIZE * (kernel === 'dot4' ? DOT4_UNITS_PER_THREAD : 1)));
+function unitGroupsFor(kernel: KernelChoice, units: number, batch: number): number {
+  return Math.ceil(units / (matrixWorkgroupSize(kernel, batch) * (kernel === 'dot4' ? DOT4_UNITS_PER_THREAD : 1)));
 }
 
 /**
@@ -77,7 +90,7 @@ function samplesPerThread(kernel: KernelChoice, batch: number): number {
 /** Pipeline constants of the add/sub and dot4 matrix kernels (byteSums: BYTE_SUMS in ternary_dot4.wgsl). */
 function matrixConstants(kernel: KernelChoice, relu: number, batch: number, byteSums: boolean): Record<string, number> {
   return kernel === 'dot4'
-    ? { WORKGROUP_SIZE, RELU: relu, SAMPLES: samplesPerThread(kernel, batch), BYTE_SUMS: byteSums ? 1 : 0 }
+    ? { WORKGROUP_SIZE: matrixWorkgroupSize(kernel, batch), RELU: relu, SAMPLES: samplesPerThread(kernel, batch), BYTE_SUMS: byteSums ? 1 : 0 }
     : { WORKGROUP_SIZE, RELU: relu };
 }
 
@@ -306,7 +319,7 @@ export class GpuTernaryNetwork {
         return;
       }
       const output = buffer(batch * N * 4, `layer${i} output`, i === this.layers.length - 1 ? GPUBufferUsage.COPY_SRC : 0);
-      const unitGroups = unitGroupsFor(kernel, N);
+      const unitGroups = unitGroupsFor(kernel, N, batch);
       if (kernel === 'binary') {
         const wordsPerRow = Math.ceil(K / 32);
         const bits = buffer(batch * wordsPerRow * 4, `layer${i} sign bits`);
@@ -570,7 +583,7 @@ export class GpuTernaryNetwork {
     const pass = encoder.beginComputePass({ label: 'layer-only pass' });
     pass.setPipeline(info.pipeline);
     pass.setBindGroup(0, this.device.createBindGroup({ label: 'layer-only bind group', layout: info.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })) }));
-    pass.dispatchWorkgroups(unitGroupsFor(kernel, N), batchGroups(kernel, batch));
+    pass.dispatchWorkgroups(unitGroupsFor(kernel, N, batch), batchGroups(kernel, batch));
     pass.end();
     return this.submitAndRead(encoder, output, batch * N * 4, scratch);
   }

@@ -17,45 +17,31 @@ override KERNEL: u32;
 override IN_CHANNELS: u32;
 
 // Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl;
-// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl.
+// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl; byteLaneSums(),
+// widenLanes() and tritOffsets(): shared/byte_sums.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
 
 const UNITS: u32 = 4u;
-// The inner product: dot4I8Packed on the expansion table, or byte sums in 16-bit lanes (software adapters, where
-// dot4I8Packed is emulated; the same arithmetic as ternary_dot4.wgsl's BYTE_SUMS, with the trit masks computed
-// instead of looked up, so that no table, and no barrier, is needed).
+// The inner product: dot4I8Packed on the expansion table, or byte sums in 16-bit lanes (shared/byte_sums.wgsl;
+// software adapters, where dot4I8Packed is emulated), which need no table.
 override BYTE_SUMS: bool = false;
 
-// Byte i of the result is 0x01 where bit 2i of the byte `pairs` is set (a multiply spreads bits 0, 2, 4, 6 to
-// bits 0, 8, 16, 24; the other products fall outside the mask, and their carries too).
-fn spreadEvenBits(pairs: vec4u) -> vec4u {
-  return ((pairs & vec4u(0x55u)) * 0x41041u) & vec4u(0x01010101u);
-}
-
-// Σ over one tap's C_in channels of trit × code for the four filters, by byte sums: with a' = a ^ 0x80 = a + 128,
-//   Σ t·a = Σ_{t=+1} a' + Σ_{t=−1} (255 − a') − 128·|P| − 127·|M|   (|P|, |M|: the counts of +1 and −1 trits).
-// Each 16-bit lane takes at most 510 per word of codes, so lanes are widened every 32 words of trits (128 of codes).
+// Σ over one tap's C_in channels of trit × code for the four filters, by byte sums (shared/byte_sums.wgsl); the
+// lanes are widened every 32 words of trits.
 fn tapByByteSums(pixelWord: u32, tapWord: u32, wRow: vec4u) -> vec4i {
   let wordsPerTap = IN_CHANNELS / 16u;
   var sums = vec4i(0);
   for (var chunk = 0u; chunk < wordsPerTap; chunk += 32u) {
     var lanes = vec4u(0u);
-    var plusCount = vec4u(0u);
-    var minusCount = vec4u(0u);
+    var offsets = vec4u(0u);
     for (var w = chunk; w < min(chunk + 32u, wordsPerTap); w++) {
       let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
-      plusCount += countOneBits(words & vec4u(0x55555555u)); // codes 01
-      minusCount += countOneBits(words & vec4u(0xAAAAAAAAu)); // codes 10
+      offsets += tritOffsets(words);
       for (var q = 0u; q < 4u; q++) {
-        let biased = vec4u(x[pixelWord + w * 4u + q] ^ 0x80808080u);
-        let trits = (words >> vec4u(8u * q)) & vec4u(0xFFu);
-        let plus = spreadEvenBits(trits);
-        let minus = spreadEvenBits(trits >> vec4u(1u));
-        let v = (biased ^ (minus * 0xFFu)) & ((plus | minus) * 0xFFu);
-        lanes += (v & vec4u(0x00FF00FFu)) + ((v >> vec4u(8u)) & vec4u(0x00FF00FFu));
+        lanes += byteLaneSums(x[pixelWord + w * 4u + q], (words >> vec4u(8u * q)) & vec4u(0xFFu));
       }
     }
-    sums += vec4i((lanes & vec4u(0xFFFFu)) + (lanes >> vec4u(16u))) - vec4i(128u * plusCount + 127u * minusCount);
+    sums += widenLanes(lanes) - vec4i(offsets);
   }
   return sums;
 }

@@ -11,7 +11,8 @@ requires packed_4x8_integer_dot_product;
 override WORKGROUP_SIZE: u32 = 64u;
 
 // Dims, the other bindings, RELU and epilogue(): shared/matrix_dims.wgsl and shared/ternary_io.wgsl;
-// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl.
+// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl; byteLaneSums(),
+// widenLanes() and tritOffsets(): shared/byte_sums.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
 
 // Register tiling: each thread computes UNITS = 4 consecutive units for SAMPLES (up to 8) consecutive samples.
@@ -99,22 +100,8 @@ fn sumsByDot4(tile: Tile) -> array<vec4i, 8> {
   return array<vec4i, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
 }
 
-// One sample's biased codes against the four units' trit masks: per byte a' for +1, 255 - a' for -1, 0 for 0,
-// the four bytes summed pairwise into two 16-bit lanes (at most 2 · 255 each).
-fn byteLaneSums(codes: u32, minusMask: vec4u, nonzeroMask: vec4u) -> vec4u {
-  let v = (vec4u(codes ^ 0x80808080u) ^ minusMask) & nonzeroMask;
-  return (v & vec4u(0x00FF00FFu)) + ((v >> vec4u(8u)) & vec4u(0x00FF00FFu));
-}
-
-// Two 16-bit lanes each, summed to 32 bits.
-fn widen(lanes: vec4u) -> vec4i {
-  return vec4i((lanes & vec4u(0xFFFFu)) + (lanes >> vec4u(16u)));
-}
-
-// The same sums without dot4I8Packed, exact: with a' = a ^ 0x80 = a + 128 (0..255) per byte,
-//   Σ t·a = Σ_{t=+1} a' - Σ_{t=-1} a' - 128·|P| + 128·|M| = Σ bytes(v) - 128·|P| - 127·|M|,
-// v as in byteLaneSums, |P| and |M| the unit's counts of +1 and -1 (zero trits, padding included, add nothing).
-// The 16-bit lanes take at most 510 a step, so they are widened to 32 bits every 32 words (128 steps).
+// The same sums without dot4I8Packed, exact, by byte sums (shared/byte_sums.wgsl): the 16-bit lanes take at most
+// 510 a step, so they are widened to 32 bits every 32 words (128 steps).
 fn sumsByByteLanes(tile: Tile) -> array<vec4i, 8> {
   var acc0 = vec4i(0);
   var acc1 = vec4i(0);
@@ -124,8 +111,7 @@ fn sumsByByteLanes(tile: Tile) -> array<vec4i, 8> {
   var acc5 = vec4i(0);
   var acc6 = vec4i(0);
   var acc7 = vec4i(0);
-  var plusCount = vec4u(0u);
-  var minusCount = vec4u(0u);
+  var offsets = vec4u(0u);
   for (var chunk = 0u; chunk < dims.wordsPerRow; chunk += 32u) {
     var lanes0 = vec4u(0u);
     var lanes1 = vec4u(0u);
@@ -141,57 +127,55 @@ fn sumsByByteLanes(tile: Tile) -> array<vec4i, 8> {
       if (all(words == vec4u(0u))) {
         continue;
       }
-      plusCount += countOneBits(words & vec4u(0x55555555u)); // codes 01
-      minusCount += countOneBits(words & vec4u(0xAAAAAAAAu)); // codes 10
+      offsets += tritOffsets(words);
       for (var q = 0u; q < 4u; q++) {
         let xi = w * 4u + q;
         if (xi >= tile.xPerRow) {
           break;
         }
-        // Expanded trit bytes are 0x01 (+1), 0xFF (-1) or 0x00: bit 0 marks nonzero, bit 7 marks -1.
-        let t = expandedTrits(words, q);
-        let nonzeroMask = (t & vec4u(0x01010101u)) * 0xFFu;
-        let minusMask = ((t >> vec4u(7u)) & vec4u(0x01010101u)) * 0xFFu;
-        lanes0 += byteLaneSums(x[tile.xRow[0] + xi], minusMask, nonzeroMask);
+        let t = (words >> vec4u(8u * q)) & vec4u(0xFFu);
+        lanes0 += byteLaneSums(x[tile.xRow[0] + xi], t);
         if (SAMPLES > 1u) {
-          lanes1 += byteLaneSums(x[tile.xRow[1] + xi], minusMask, nonzeroMask);
+          lanes1 += byteLaneSums(x[tile.xRow[1] + xi], t);
         }
         if (SAMPLES > 2u) {
-          lanes2 += byteLaneSums(x[tile.xRow[2] + xi], minusMask, nonzeroMask);
+          lanes2 += byteLaneSums(x[tile.xRow[2] + xi], t);
         }
         if (SAMPLES > 3u) {
-          lanes3 += byteLaneSums(x[tile.xRow[3] + xi], minusMask, nonzeroMask);
+          lanes3 += byteLaneSums(x[tile.xRow[3] + xi], t);
         }
         if (SAMPLES > 4u) {
-          lanes4 += byteLaneSums(x[tile.xRow[4] + xi], minusMask, nonzeroMask);
+          lanes4 += byteLaneSums(x[tile.xRow[4] + xi], t);
         }
         if (SAMPLES > 5u) {
-          lanes5 += byteLaneSums(x[tile.xRow[5] + xi], minusMask, nonzeroMask);
+          lanes5 += byteLaneSums(x[tile.xRow[5] + xi], t);
         }
         if (SAMPLES > 6u) {
-          lanes6 += byteLaneSums(x[tile.xRow[6] + xi], minusMask, nonzeroMask);
+          lanes6 += byteLaneSums(x[tile.xRow[6] + xi], t);
         }
         if (SAMPLES > 7u) {
-          lanes7 += byteLaneSums(x[tile.xRow[7] + xi], minusMask, nonzeroMask);
+          lanes7 += byteLaneSums(x[tile.xRow[7] + xi], t);
         }
       }
     }
-    acc0 += widen(lanes0);
-    acc1 += widen(lanes1);
-    acc2 += widen(lanes2);
-    acc3 += widen(lanes3);
-    acc4 += widen(lanes4);
-    acc5 += widen(lanes5);
-    acc6 += widen(lanes6);
-    acc7 += widen(lanes7);
+    acc0 += widenLanes(lanes0);
+    acc1 += widenLanes(lanes1);
+    acc2 += widenLanes(lanes2);
+    acc3 += widenLanes(lanes3);
+    acc4 += widenLanes(lanes4);
+    acc5 += widenLanes(lanes5);
+    acc6 += widenLanes(lanes6);
+    acc7 += widenLanes(lanes7);
   }
-  let offset = vec4i(128u * plusCount + 127u * minusCount);
+  let offset = vec4i(offsets);
   return array<vec4i, 8>(acc0 - offset, acc1 - offset, acc2 - offset, acc3 - offset, acc4 - offset, acc5 - offset, acc6 - offset, acc7 - offset);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
-  fillExpansionTable(lane);
+  if (!BYTE_SUMS) {
+    fillExpansionTable(lane);
+  }
   let firstUnit = (group.x * WORKGROUP_SIZE + lane) * UNITS;
   let firstSample = group.y * SAMPLES;
   if (firstUnit >= dims.units || firstSample >= dims.batch) {
