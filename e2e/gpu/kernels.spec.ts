@@ -328,6 +328,7 @@ test.describe('conv and max-pool kernels', () => {
     ['kernel 3, same, 16→6 channels', { height: 7, width: 7, channels: 16 }, conv(6, 3, 1, 'same'), 0, 1],
     ['kernel 3, same, stride 2, 32→9 channels, pool 2', { height: 12, width: 10, channels: 32 }, conv(9, 3, 2, 'same'), 2, 70],
     ['kernel 5, valid, 48→32 channels', { height: 9, width: 9, channels: 48 }, conv(32, 5, 1, 'valid'), 0, 3],
+    ['kernel 3, valid, 16→5 channels, pool 3', { height: 12, width: 11, channels: 16 }, conv(5, 3, 1, 'valid'), 3, 2],
   ] as const) {
     for (const byteSums of [false, true]) {
       test(`exact on integer inputs with ${byteSums ? 'byte sums' : 'dot4I8Packed'} where the adapter has it: ${name}, batch ${batch}`, async ({ page }) => {

@@ -58,7 +58,6 @@ const DOT4_SAMPLES_PER_THREAD = 8;
  * (Tiling the add/sub kernel the same way made it slower on SwiftShader: 410 ms instead of 300 at batch 1000.)
  */
 const DOT4_UNITS_PER_THREAD = 4;
-/** Filters per thread in the dot4 conv kernel (UNITS in ternary_conv_dot4.wgsl). */
 /** Filters each thread of a convolution kernel computes (UNITS in ternary_conv.wgsl and ternary_conv_dot4.wgsl). */
 const CONV_UNITS_PER_THREAD = 4;
 

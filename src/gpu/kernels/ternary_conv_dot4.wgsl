@@ -46,6 +46,57 @@ fn tapByByteSums(pixelWord: u32, tapWord: u32, wRow: vec4u) -> vec4i {
   return sums;
 }
 
+// The four conv positions of a 2×2 pool window at (oy, ox) (only the first when POOL is 1), by byte sums: each
+// weight word is loaded, and its trit masks computed, once for all of them. A tap in the padding reads code word 0,
+// which adds a' = 128 under +1 and 255 − 128 under −1, exactly what tritOffsets() takes off again: no branch.
+fn windowByByteSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> array<vec4i, 4> {
+  let xWordsPerPixel = IN_CHANNELS / 4u;
+  let wordsPerTap = IN_CHANNELS / 16u;
+  var sums0 = vec4i(0);
+  var sums1 = vec4i(0);
+  var sums2 = vec4i(0);
+  var sums3 = vec4i(0);
+  for (var ky = 0u; ky < KERNEL; ky++) {
+    for (var kx = 0u; kx < KERNEL; kx++) {
+      // Each position's pixel under this tap (its first code word), or -1 in the padding.
+      let tapped = vec4i(tapPixel(b, oy, ox, ky, kx), tapPixel(b, oy, ox + 1u, ky, kx), tapPixel(b, oy + 1u, ox, ky, kx), tapPixel(b, oy + 1u, ox + 1u, ky, kx));
+      let inside = tapped >= vec4i(0);
+      let pixelWord = vec4u(max(tapped, vec4i(0))) * xWordsPerPixel;
+      let tapWord = (ky * KERNEL + kx) * wordsPerTap;
+      for (var chunk = 0u; chunk < wordsPerTap; chunk += 32u) {
+        var lanes0 = vec4u(0u);
+        var lanes1 = vec4u(0u);
+        var lanes2 = vec4u(0u);
+        var lanes3 = vec4u(0u);
+        var offsets = vec4u(0u);
+        for (var w = chunk; w < min(chunk + 32u, wordsPerTap); w++) {
+          let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
+          offsets += tritOffsets(words);
+          for (var q = 0u; q < 4u; q++) {
+            let trits = (words >> vec4u(8u * q)) & vec4u(0xFFu);
+            let plus = spreadEvenBits(trits);
+            let minus = spreadEvenBits(trits >> vec4u(1u));
+            let flip = minus * 0xFFu;
+            let keep = (plus | minus) * 0xFFu;
+            let word = w * 4u + q;
+            lanes0 += maskedByteLanes(select(0u, x[pixelWord[0] + word], inside[0]), flip, keep);
+            if (POOL > 1u) {
+              lanes1 += maskedByteLanes(select(0u, x[pixelWord[1] + word], inside[1]), flip, keep);
+              lanes2 += maskedByteLanes(select(0u, x[pixelWord[2] + word], inside[2]), flip, keep);
+              lanes3 += maskedByteLanes(select(0u, x[pixelWord[3] + word], inside[3]), flip, keep);
+            }
+          }
+        }
+        sums0 += widenLanes(lanes0) - vec4i(offsets);
+        sums1 += widenLanes(lanes1) - vec4i(offsets);
+        sums2 += widenLanes(lanes2) - vec4i(offsets);
+        sums3 += widenLanes(lanes3) - vec4i(offsets);
+      }
+    }
+  }
+  return array<vec4i, 4>(sums0, sums1, sums2, sums3);
+}
+
 // Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b.
 fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4i {
   let xWordsPerPixel = IN_CHANNELS / 4u;
@@ -106,6 +157,19 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
     wRow[u] = (firstUnit + u) * dims.wordsPerRow;
   }
   var largest = vec4f(0.0);
+  if (BYTE_SUMS && POOL <= 2u) {
+    let sums = windowByByteSums(b, py * POOL, px * POOL, wRow);
+    largest = epilogue4(vec4f(sums[0]), firstUnit, b);
+    if (POOL == 2u) {
+      largest = max(largest, epilogue4(vec4f(sums[1]), firstUnit, b));
+      largest = max(largest, epilogue4(vec4f(sums[2]), firstUnit, b));
+      largest = max(largest, epilogue4(vec4f(sums[3]), firstUnit, b));
+    }
+    for (var u = 0u; u < units; u++) {
+      y[(b * positions + position) * dims.filters + firstUnit + u] = largest[u];
+    }
+    return;
+  }
   for (var dy = 0u; dy < POOL; dy++) {
     for (var dx = 0u; dx < POOL; dx++) {
       let values = epilogue4(vec4f(filterSums(b, py * POOL + dy, px * POOL + dx, wRow)), firstUnit, b);

@@ -17,7 +17,12 @@ fn spreadEvenBits(pairs: vec4u) -> vec4u {
 fn byteLaneSums(codes: u32, trits: vec4u) -> vec4u {
   let plus = spreadEvenBits(trits);
   let minus = spreadEvenBits(trits >> vec4u(1u));
-  let v = (vec4u(codes ^ 0x80808080u) ^ (minus * 0xFFu)) & ((plus | minus) * 0xFFu);
+  return maskedByteLanes(codes, minus * 0xFFu, (plus | minus) * 0xFFu);
+}
+
+// The same with the masks given: flip 0xFF in the bytes of −1 trits, keep 0xFF in those of nonzero ones.
+fn maskedByteLanes(codes: u32, flip: vec4u, keep: vec4u) -> vec4u {
+  let v = (vec4u(codes ^ 0x80808080u) ^ flip) & keep;
   return (v & vec4u(0x00FF00FFu)) + ((v >> vec4u(8u)) & vec4u(0x00FF00FFu));
 }
 
