@@ -31,15 +31,41 @@ override INT8_WEIGHTS: bool = false;
 
 const UNITS: u32 = 4u;
 
-// Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b.
-fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4f {
-  // Row k of the weights in order, a word of them at a time: each filter's word is loaded once for its 16 trits (4
-  // codes), not once per tap; on a software adapter every load is a per-lane gather and costs far more than the
-  // arithmetic. k = (ky·KERNEL + kx)·IN_CHANNELS + c, so the sums keep the reference's order.
-  var acc = vec4f(0.0);
-  // The tap under weight k, walked without division: channel c, then column kx, then row ky.
-  let top = i32(oy * dims.stride) - i32(dims.padTop);
-  let left = i32(ox * dims.stride) - i32(dims.padLeft);
+// The value tap k reads at one position: 0 in the padding (read from pixel 0, without a branch), binarized for
+// SIGN_INPUT.
+fn tapValue(index: u32, inside: bool) -> f32 {
+  let a = select(0.0, x[index], inside);
+  if (SIGN_INPUT) {
+    return select(0.0, select(-1.0, 1.0, a >= 0.0), inside);
+  }
+  return a;
+}
+
+// acc + t · a for the four filters' weights of tap k: the integer codes (INT8_WEIGHTS), or the trits, as
+// + a where the trit is +1 and − a where it is −1: (acc + a) − 0 and (acc + 0) − a are acc ± a exactly.
+fn accumulate(acc: vec4f, a: f32, weights8: vec4f, plus: vec4<bool>, minus: vec4<bool>) -> vec4f {
+  if (INT8_WEIGHTS) {
+    return acc + weights8 * a;
+  }
+  return acc + select(vec4f(0.0), vec4f(a), plus) - select(vec4f(0.0), vec4f(a), minus);
+}
+
+// Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b and, when
+// `window` is set, at the other three positions of its 2×2 pool window, (oy, ox + 1), (oy + 1, ox) and
+// (oy + 1, ox + 1): each tap's weights are decoded once for the four.
+// Row k of the weights in order, a word of them at a time: each filter's word is loaded once for its 16 trits (4
+// codes), not once per tap; on a software adapter every load is a per-lane gather and costs far more than the
+// arithmetic. k = (ky·KERNEL + kx)·IN_CHANNELS + c, so the sums keep the reference's order.
+fn windowSums(b: u32, oy: u32, ox: u32, wRow: vec4u, window: bool) -> array<vec4f, 4> {
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  // The taps' rows and columns at the four positions, and the tap under weight k walked without division:
+  // channel c, then column kx, then row ky.
+  let stride = i32(dims.stride);
+  let tops = vec4i(i32(oy * dims.stride) - i32(dims.padTop)) + vec4i(0, 0, stride, stride);
+  let lefts = vec4i(i32(ox * dims.stride) - i32(dims.padLeft)) + vec4i(0, stride, 0, stride);
   let height = i32(dims.inHeight);
   let width = i32(dims.inWidth);
   let sampleBase = b * dims.inHeight * dims.inWidth * IN_CHANNELS;
@@ -50,23 +76,20 @@ fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4f {
     let words = vec4u(weights[wRow[0] + word], weights[wRow[1] + word], weights[wRow[2] + word], weights[wRow[3] + word]);
     let codesHere = min(CODES_PER_WORD, TAPS - word * CODES_PER_WORD);
     for (var j = 0u; j < codesHere; j++) {
-      let row = top + i32(ky);
-      let column = left + i32(kx);
-      let inside = row >= 0 && row < height && column >= 0 && column < width;
-      // Taps in the padding read pixel 0 and count 0, without a branch.
-      let pixel = select(0u, u32(row * width + column), inside);
-      var a = select(0.0, x[sampleBase + pixel * IN_CHANNELS + c], inside);
-      if (SIGN_INPUT) {
-        a = select(0.0, select(-1.0, 1.0, a >= 0.0), inside);
-      }
-      if (INT8_WEIGHTS) {
-        // Byte j of each filter's word, shifted to the top and back down with its sign.
-        let shifted = words << vec4u(24u - 8u * j);
-        acc += vec4f(bitcast<vec4i>(shifted) >> vec4u(24u)) * a;
-      } else {
-        let codes = (words >> vec4u(2u * j)) & vec4u(3u);
-        // + a where the trit is +1, − a where it is −1: (acc + a) − 0 and (acc + 0) − a are acc ± a exactly.
-        acc = acc + select(vec4f(0.0), vec4f(a), codes == vec4u(1u)) - select(vec4f(0.0), vec4f(a), codes == vec4u(2u));
+      let rows = tops + vec4i(i32(ky));
+      let columns = lefts + vec4i(i32(kx));
+      let inside = (rows >= vec4i(0)) & (rows < vec4i(height)) & (columns >= vec4i(0)) & (columns < vec4i(width));
+      let index = vec4u(sampleBase) + select(vec4u(0u), vec4u(rows * width + columns), inside) * IN_CHANNELS + vec4u(c);
+      // Byte j of each filter's word shifted to the top and back down with its sign, or trit j's two bits.
+      let weights8 = vec4f(bitcast<vec4i>(words << vec4u(24u - 8u * (j % 4u))) >> vec4u(24u));
+      let codes = (words >> vec4u(2u * j)) & vec4u(3u);
+      let plus = codes == vec4u(1u);
+      let minus = codes == vec4u(2u);
+      acc0 = accumulate(acc0, tapValue(index[0], inside[0]), weights8, plus, minus);
+      if (window) {
+        acc1 = accumulate(acc1, tapValue(index[1], inside[1]), weights8, plus, minus);
+        acc2 = accumulate(acc2, tapValue(index[2], inside[2]), weights8, plus, minus);
+        acc3 = accumulate(acc3, tapValue(index[3], inside[3]), weights8, plus, minus);
       }
       c += 1u;
       if (c == IN_CHANNELS) {
@@ -79,7 +102,7 @@ fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4f {
       }
     }
   }
-  return acc;
+  return array<vec4f, 4>(acc0, acc1, acc2, acc3);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -102,11 +125,17 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   for (var u = 1u; u < units; u++) {
     wRow[u] = (firstUnit + u) * dims.wordsPerRow;
   }
-  var largest = vec4f(0.0);
-  for (var dy = 0u; dy < POOL; dy++) {
-    for (var dx = 0u; dx < POOL; dx++) {
-      let values = epilogue4(filterSums(b, py * POOL + dy, px * POOL + dx, wRow), firstUnit, b);
-      largest = select(max(largest, values), values, dy == 0u && dx == 0u);
+  var largest: vec4f;
+  if (POOL == 2u) {
+    let sums = windowSums(b, py * 2u, px * 2u, wRow, true);
+    largest = max(max(epilogue4(sums[0], firstUnit, b), epilogue4(sums[1], firstUnit, b)),
+                  max(epilogue4(sums[2], firstUnit, b), epilogue4(sums[3], firstUnit, b)));
+  } else {
+    for (var dy = 0u; dy < POOL; dy++) {
+      for (var dx = 0u; dx < POOL; dx++) {
+        let values = epilogue4(windowSums(b, py * POOL + dy, px * POOL + dx, wRow, false)[0], firstUnit, b);
+        largest = select(max(largest, values), values, dy == 0u && dx == 0u);
+      }
     }
   }
   for (var u = 0u; u < units; u++) {
