@@ -17,7 +17,7 @@ override KERNEL: u32;
 override IN_CHANNELS: u32;
 
 // Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl;
-// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl; byteLaneSums(),
+// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl; tritMasks(), byteLaneSums(),
 // widenLanes() and tritOffsets(): shared/byte_sums.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
 
@@ -38,7 +38,7 @@ fn tapByByteSums(pixelWord: u32, tapWord: u32, wRow: vec4u) -> vec4i {
       let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
       offsets += tritOffsets(words);
       for (var q = 0u; q < 4u; q++) {
-        lanes += byteLaneSums(x[pixelWord + w * 4u + q], (words >> vec4u(8u * q)) & vec4u(0xFFu));
+        lanes += byteLaneSums(x[pixelWord + w * 4u + q], tritMasks((words >> vec4u(8u * q)) & vec4u(0xFFu)));
       }
     }
     sums += widenLanes(lanes) - vec4i(offsets);
@@ -73,17 +73,13 @@ fn windowByByteSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> array<vec4i, 4> {
           let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
           offsets += tritOffsets(words);
           for (var q = 0u; q < 4u; q++) {
-            let trits = (words >> vec4u(8u * q)) & vec4u(0xFFu);
-            let plus = spreadEvenBits(trits);
-            let minus = spreadEvenBits(trits >> vec4u(1u));
-            let flip = minus * 0xFFu;
-            let keep = (plus | minus) * 0xFFu;
+            let masks = tritMasks((words >> vec4u(8u * q)) & vec4u(0xFFu));
             let word = w * 4u + q;
-            lanes0 += maskedByteLanes(select(0u, x[pixelWord[0] + word], inside[0]), flip, keep);
+            lanes0 += byteLaneSums(select(0u, x[pixelWord[0] + word], inside[0]), masks);
             if (POOL > 1u) {
-              lanes1 += maskedByteLanes(select(0u, x[pixelWord[1] + word], inside[1]), flip, keep);
-              lanes2 += maskedByteLanes(select(0u, x[pixelWord[2] + word], inside[2]), flip, keep);
-              lanes3 += maskedByteLanes(select(0u, x[pixelWord[3] + word], inside[3]), flip, keep);
+              lanes1 += byteLaneSums(select(0u, x[pixelWord[1] + word], inside[1]), masks);
+              lanes2 += byteLaneSums(select(0u, x[pixelWord[2] + word], inside[2]), masks);
+              lanes3 += byteLaneSums(select(0u, x[pixelWord[3] + word], inside[3]), masks);
             }
           }
         }

@@ -11,7 +11,7 @@ requires packed_4x8_integer_dot_product;
 override WORKGROUP_SIZE: u32 = 64u;
 
 // Dims, the other bindings, RELU and epilogue(): shared/matrix_dims.wgsl and shared/ternary_io.wgsl;
-// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl; byteLaneSums(),
+// expand(), the table expanded[] and fillExpansionTable(): shared/trit_expansion.wgsl; tritMasks(), byteLaneSums(),
 // widenLanes() and tritOffsets(): shared/byte_sums.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
 
@@ -133,28 +133,28 @@ fn sumsByByteLanes(tile: Tile) -> array<vec4i, 8> {
         if (xi >= tile.xPerRow) {
           break;
         }
-        let t = (words >> vec4u(8u * q)) & vec4u(0xFFu);
-        lanes0 += byteLaneSums(x[tile.xRow[0] + xi], t);
+        let masks = tritMasks((words >> vec4u(8u * q)) & vec4u(0xFFu));
+        lanes0 += byteLaneSums(x[tile.xRow[0] + xi], masks);
         if (SAMPLES > 1u) {
-          lanes1 += byteLaneSums(x[tile.xRow[1] + xi], t);
+          lanes1 += byteLaneSums(x[tile.xRow[1] + xi], masks);
         }
         if (SAMPLES > 2u) {
-          lanes2 += byteLaneSums(x[tile.xRow[2] + xi], t);
+          lanes2 += byteLaneSums(x[tile.xRow[2] + xi], masks);
         }
         if (SAMPLES > 3u) {
-          lanes3 += byteLaneSums(x[tile.xRow[3] + xi], t);
+          lanes3 += byteLaneSums(x[tile.xRow[3] + xi], masks);
         }
         if (SAMPLES > 4u) {
-          lanes4 += byteLaneSums(x[tile.xRow[4] + xi], t);
+          lanes4 += byteLaneSums(x[tile.xRow[4] + xi], masks);
         }
         if (SAMPLES > 5u) {
-          lanes5 += byteLaneSums(x[tile.xRow[5] + xi], t);
+          lanes5 += byteLaneSums(x[tile.xRow[5] + xi], masks);
         }
         if (SAMPLES > 6u) {
-          lanes6 += byteLaneSums(x[tile.xRow[6] + xi], t);
+          lanes6 += byteLaneSums(x[tile.xRow[6] + xi], masks);
         }
         if (SAMPLES > 7u) {
-          lanes7 += byteLaneSums(x[tile.xRow[7] + xi], t);
+          lanes7 += byteLaneSums(x[tile.xRow[7] + xi], masks);
         }
       }
     }

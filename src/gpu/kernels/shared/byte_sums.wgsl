@@ -12,17 +12,23 @@ fn spreadEvenBits(pairs: vec4u) -> vec4u {
   return ((pairs & vec4u(0x55u)) * 0x41041u) & vec4u(0x01010101u);
 }
 
-// One word of codes against one byte of trits (four packed2 codes, in the low byte) of each of four units: their
-// 16-bit lane sums. The trit masks are computed, not looked up, so no expansion table (and no barrier) is needed.
-fn byteLaneSums(codes: u32, trits: vec4u) -> vec4u {
-  let plus = spreadEvenBits(trits);
-  let minus = spreadEvenBits(trits >> vec4u(1u));
-  return maskedByteLanes(codes, minus * 0xFFu, (plus | minus) * 0xFFu);
+// The masks of one byte of trits (four packed2 codes, in the low byte) of each of four units: flip is 0xFF in the
+// bytes of −1 trits, keep 0xFF in those of nonzero ones. Computed, not looked up, so no expansion table (and no
+// barrier) is needed; computed once per byte of trits and applied to every sample or position that shares it.
+struct TritMasks {
+  flip: vec4u,
+  keep: vec4u,
 }
 
-// The same with the masks given: flip 0xFF in the bytes of −1 trits, keep 0xFF in those of nonzero ones.
-fn maskedByteLanes(codes: u32, flip: vec4u, keep: vec4u) -> vec4u {
-  let v = (vec4u(codes ^ 0x80808080u) ^ flip) & keep;
+fn tritMasks(trits: vec4u) -> TritMasks {
+  let plus = spreadEvenBits(trits);
+  let minus = spreadEvenBits(trits >> vec4u(1u));
+  return TritMasks(minus * 0xFFu, (plus | minus) * 0xFFu);
+}
+
+// One word of codes against the four units' masks: their 16-bit lane sums.
+fn byteLaneSums(codes: u32, masks: TritMasks) -> vec4u {
+  let v = (vec4u(codes ^ 0x80808080u) ^ masks.flip) & masks.keep;
   return (v & vec4u(0x00FF00FFu)) + ((v >> vec4u(8u)) & vec4u(0x00FF00FFu));
 }
 
