@@ -337,7 +337,12 @@ export class TrainingSession {
       return;
     }
     // A finished run is done, not paused (Start would do nothing): the line says what its end did, as recorded.
-    this.transition('done', `restored step ${state.globalStep}, ${finishedDetail(active)}`);
+    await this.finishRun(`restored step ${state.globalStep}, ${finishedDetail(active)}`);
+  }
+
+  /** The run is over (trained to its end, or restored finished): done, then the threshold sweep of its weights. */
+  private async finishRun(detail: string): Promise<void> {
+    this.transition('done', detail);
     await this.runSweep();
   }
 
@@ -375,8 +380,7 @@ export class TrainingSession {
     const active = this.trainer;
     if (active.finished) {
       await this.postWeights(active);
-      this.transition('done', finishedDetail(active));
-      await this.runSweep();
+      await this.finishRun(finishedDetail(active));
       return;
     }
     try {
