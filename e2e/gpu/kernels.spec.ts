@@ -303,7 +303,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
   }, spec);
 }
 
-test.describe('conv and max-pool kernels', () => {
+test.describe('conv kernels (the max pool fused)', () => {
   const conv = (filters: number, kernel: number, stride: number, padding: 'valid' | 'same'): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding });
   for (const [name, input, layer, pool, batch] of [
     ['kernel 3, same, 3→5 channels', { height: 9, width: 9, channels: 3 }, conv(5, 3, 1, 'same'), 0, 1],
