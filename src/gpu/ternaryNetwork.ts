@@ -62,6 +62,8 @@ const DOT4_UNITS_PER_THREAD = 4;
 const CONV_UNITS_PER_THREAD = 4;
 
 const SMALL_BATCH_WORKGROUP = 16;
+/** Rows quantize_absmax8 quantizes with a thread per sample (its perSample entry point); longer ones a workgroup each. */
+const PER_SAMPLE_MAX_FEATURES = 1024;
 
 /**
  * Threads per workgroup of a matrix kernel. The dot4 kernel with all samples in one thread's tile (batch ≤ 8) has
@@ -226,8 +228,8 @@ export class GpuTernaryNetwork {
     return buffer;
   }
 
-  private pipeline(name: string, source: string, constants: Record<string, number>, kinds: BindingKind[]) {
-    const key = `${name}:${JSON.stringify(constants)}`;
+  private pipeline(name: string, source: string, constants: Record<string, number>, kinds: BindingKind[], entryPoint = 'main') {
+    const key = `${name}.${entryPoint}:${JSON.stringify(constants)}`;
     // Cached per device, not per network: a new network is built for every new set of weights (e.g. while the
     // user draws during training), and recompiling the shaders each time would cost far more than the upload.
     let pipelines = pipelineCache.get(this.device);
@@ -244,7 +246,7 @@ export class GpuTernaryNetwork {
       const pipeline = this.device.createComputePipeline({
         label: key,
         layout: this.device.createPipelineLayout({ label: `${name} pipeline layout`, bindGroupLayouts: [layout] }),
-        compute: { module: this.device.createShaderModule({ label: name, code: source }), entryPoint: 'main', constants },
+        compute: { module: this.device.createShaderModule({ label: name, code: source }), entryPoint, constants },
       });
       cached = { pipeline, layout };
       pipelines.set(key, cached);
@@ -345,15 +347,7 @@ export class GpuTernaryNetwork {
           const codes = buffer(packedOutput ? 16 : batch * K * 4, `layer${i} codes`);
           const packed = buffer(packedOutput ? batch * packedPerRow * 4 : 16, `layer${i} packed codes`);
           inScale = buffer(batch * 4, `layer${i} input scale`);
-          const u8 = i === 0 && pixelInput ? 1 : 0;
-          const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0, U8_INPUT: u8 }, [
-            'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
-          ]);
-          dispatches.push({
-            pipeline: quantize.pipeline,
-            bindGroup: bind('quantize_absmax8', quantize, [uniform([batch, K, packedPerRow, 0], 'absmax dims'), activation, codes, packed, inScale, this.pixelValues]),
-            groups: [batch],
-          });
+          dispatches.push(this.quantizeDispatch(K, packedOutput, i === 0 && pixelInput, [activation, codes, packed, inScale], batch, { uniform, bind }));
           x = packedOutput ? packed : codes;
         } else {
           inScale = buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
@@ -387,6 +381,30 @@ export class GpuTernaryNetwork {
   }
 
   /**
+   * quantize_absmax8 over `features` values per sample: buffers [x, codes, packed codes, inScale]. Rows of up to
+   * PER_SAMPLE_MAX_FEATURES values take its perSample entry point (a thread per sample, no barrier, a few
+   * workgroups per batch); longer rows a workgroup per sample, its threads sharing the row.
+   */
+  private quantizeDispatch(
+    features: number,
+    packed: boolean,
+    pixelInput: boolean,
+    [x, codes, packedCodes, inScale]: GPUBuffer[],
+    batch: number,
+    make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
+  ): ForwardPlan['dispatches'][number] {
+    const perSample = features <= PER_SAMPLE_MAX_FEATURES;
+    const info = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packed ? 1 : 0, U8_INPUT: pixelInput ? 1 : 0 }, [
+      'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
+    ], perSample ? 'perSample' : 'main');
+    return {
+      pipeline: info.pipeline,
+      bindGroup: make.bind('quantize_absmax8', info, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), x!, codes!, packedCodes!, inScale!, this.pixelValues]),
+      groups: [perSample ? Math.ceil(batch / WORKGROUP_SIZE) : batch],
+    };
+  }
+
+  /**
    * The dispatches of conv layer i (quantize, convolve, pool) appended to `dispatches`; returns its output buffer,
    * (B, H''·W''·N) f32. `pixelInput`: the activation is the packed uint8 pixels (an 8-bit first layer).
    */
@@ -411,14 +429,7 @@ export class GpuTernaryNetwork {
       const codes = make.buffer(packedOutput ? 16 : batch * features * 4, `layer${i} codes`);
       const packed = make.buffer(packedOutput ? batch * Math.ceil(features / 4) * 4 : 16, `layer${i} packed codes`);
       inScale = make.buffer(batch * 4, `layer${i} input scale`);
-      const quantize = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packedOutput ? 1 : 0, U8_INPUT: pixelInput ? 1 : 0 }, [
-        'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
-      ]);
-      dispatches.push({
-        pipeline: quantize.pipeline,
-        bindGroup: make.bind('quantize_absmax8', quantize, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), activation, codes, packed, inScale, this.pixelValues]),
-        groups: [batch],
-      });
+      dispatches.push(this.quantizeDispatch(features, packedOutput, pixelInput, [activation, codes, packed, inScale], batch, make));
       x = packedOutput ? packed : codes;
     } else {
       inScale = make.buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);

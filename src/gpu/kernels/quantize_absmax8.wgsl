@@ -77,3 +77,37 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
     }
   }
 }
+
+// A thread per sample, for short rows (the host takes it for rows of up to 1,024 values): no barrier, and a
+// workgroup per WORKGROUP_SIZE samples instead of one per sample. On a software adapter a barrier makes the
+// workgroup's invocations take turns, and each workgroup has a fixed cost, both far above a short row's loads.
+// γ is the same maximum: max over |x| in f32 equals the atomicMax over their bit patterns. Dispatch: ⌈B / WORKGROUP_SIZE⌉.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn perSample(@builtin(global_invocation_id) id: vec3u) {
+  let b = id.x;
+  if (b >= dims.batch) {
+    return;
+  }
+  var gamma = 0.0;
+  for (var k = 0u; k < dims.features; k++) {
+    gamma = max(gamma, abs(load(b, k)));
+  }
+  let factor = select(0.0, 127.0 / gamma, gamma > 0.0);
+  inScale[b] = gamma / 127.0;
+  if (PACKED) {
+    for (var w = 0u; w < dims.packedPerRow; w++) {
+      var word = vec4i(0);
+      for (var i = 0u; i < 4u; i++) {
+        let k = w * 4u + i;
+        if (k < dims.features) {
+          word[i] = i32(code(load(b, k), factor));
+        }
+      }
+      packed[b * dims.packedPerRow + w] = pack4xI8(word);
+    }
+  } else {
+    for (var k = 0u; k < dims.features; k++) {
+      codes[b * dims.features + k] = code(load(b, k), factor);
+    }
+  }
+}
