@@ -45,6 +45,18 @@ fn code(value: f32, factor: f32) -> f32 {
   return clamp(round(value * factor), -127.0, 127.0);
 }
 
+// Codes 4w .. 4w + 3 of sample b as one word of four i8 (codes past the row's end 0).
+fn packedCodes(b: u32, w: u32, factor: f32) -> u32 {
+  var word = vec4i(0);
+  for (var i = 0u; i < 4u; i++) {
+    let k = w * 4u + i;
+    if (k < dims.features) {
+      word[i] = i32(code(load(b, k), factor));
+    }
+  }
+  return pack4xI8(word);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
   let b = group.x;
@@ -62,14 +74,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   }
   if (PACKED) {
     for (var w = lane; w < dims.packedPerRow; w += WORKGROUP_SIZE) {
-      var word = vec4i(0);
-      for (var i = 0u; i < 4u; i++) {
-        let k = w * 4u + i;
-        if (k < dims.features) {
-          word[i] = i32(code(load(b, k), factor));
-        }
-      }
-      packed[b * dims.packedPerRow + w] = pack4xI8(word);
+      packed[b * dims.packedPerRow + w] = packedCodes(b, w, factor);
     }
   } else {
     for (var k = lane; k < dims.features; k += WORKGROUP_SIZE) {
@@ -96,14 +101,7 @@ fn perSample(@builtin(global_invocation_id) id: vec3u) {
   inScale[b] = gamma / 127.0;
   if (PACKED) {
     for (var w = 0u; w < dims.packedPerRow; w++) {
-      var word = vec4i(0);
-      for (var i = 0u; i < 4u; i++) {
-        let k = w * 4u + i;
-        if (k < dims.features) {
-          word[i] = i32(code(load(b, k), factor));
-        }
-      }
-      packed[b * dims.packedPerRow + w] = pack4xI8(word);
+      packed[b * dims.packedPerRow + w] = packedCodes(b, w, factor);
     }
   } else {
     for (var k = 0u; k < dims.features; k++) {

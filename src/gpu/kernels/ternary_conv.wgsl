@@ -9,10 +9,10 @@
 //   ->  y: (B, H', W', N) f32,  y[b, oy, ox, n] = act(scale[n] · (Σ t · x[b, oy·s + ky − padTop, ox·s + kx − padLeft, c])
 //                                                     · inScale[b] + bias[n])     (taps outside the map read 0)
 // Integer codes keep every partial sum an integer below 2^24 (127 · kernel² · C_in), so f32 is exact, and the
-// epilogue is the reference's float32 order. Each thread computes UNITS consecutive filters at one output position,
-// so every input value loaded (and binarized) feeds UNITS sums, each summed in the same order as with one filter per
+// epilogue is the reference's float32 order. Each thread computes four consecutive filters at one output position (or
+// pool window; shared/conv_dims.wgsl), so every input value loaded (and binarized) feeds four sums, each summed in the same order as with one filter per
 // thread; a first layer has one input channel, and a thread per output value did nine taps of work against a
-// workgroup's fixed cost. Dispatch: (⌈H'·W'·⌈N/UNITS⌉ / WORKGROUP_SIZE⌉, B).
+// workgroup's fixed cost. Dispatch: (⌈H''·W''·⌈N/4⌉ / WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
 // The layer's kernel size and input channels as pipeline constants (one pipeline per layer shape), so the loop
@@ -29,7 +29,6 @@ override INT8_WEIGHTS: bool = false;
 // Dims, tapPixel(), the other bindings, RELU and epilogue(): shared/conv_dims.wgsl and shared/ternary_io.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 
-const UNITS: u32 = 4u;
 
 // The value tap k reads at one position: 0 in the padding (read from pixel 0, without a branch), binarized for
 // SIGN_INPUT.
@@ -107,38 +106,10 @@ fn windowSums(b: u32, oy: u32, ox: u32, wRow: vec4u, window: bool) -> array<vec4
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
-  let index = id.x;
   let b = id.y;
-  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
-  let positions = pooledPositions();
-  if (index >= positions * unitGroups || b >= dims.batch) {
+  let t = convThread(id.x, b);
+  if (!t.valid) {
     return;
   }
-  let firstUnit = (index % unitGroups) * UNITS;
-  let position = index / unitGroups;
-  let pooledWidth = dims.outWidth / POOL;
-  let px = position % pooledWidth;
-  let py = position / pooledWidth;
-  let units = min(UNITS, dims.filters - firstUnit);
-  // Absent units (past the last filter) re-read the first one; their sums are never written.
-  var wRow = vec4u(firstUnit * dims.wordsPerRow);
-  for (var u = 1u; u < units; u++) {
-    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
-  }
-  var largest: vec4f;
-  if (POOL == 2u) {
-    let sums = windowSums(b, py * 2u, px * 2u, wRow, true);
-    largest = max(max(epilogue4(sums[0], firstUnit, b), epilogue4(sums[1], firstUnit, b)),
-                  max(epilogue4(sums[2], firstUnit, b), epilogue4(sums[3], firstUnit, b)));
-  } else {
-    for (var dy = 0u; dy < POOL; dy++) {
-      for (var dx = 0u; dx < POOL; dx++) {
-        let values = epilogue4(windowSums(b, py * POOL + dy, px * POOL + dx, wRow, false)[0], firstUnit, b);
-        largest = select(max(largest, values), values, dy == 0u && dx == 0u);
-      }
-    }
-  }
-  for (var u = 0u; u < units; u++) {
-    y[(b * positions + position) * dims.filters + firstUnit + u] = largest[u];
-  }
+  writePooled(t, b, pooledMax(t, b));
 }

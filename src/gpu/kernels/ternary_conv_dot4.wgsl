@@ -7,8 +7,8 @@ requires packed_4x8_integer_dot_product;
 // x: (B, H·W·C_in/4) u32, four i8 codes each (quantize_absmax8 with PACKED: channel c of a pixel in byte c mod 4
 //    of word c/4 of that pixel); inScale: (B) f32; scale, bias: (N) f32
 //   ->  y: (B, H', W', N) f32,  y[b, oy, ox, n] = act(scale[n] · f32(Σ_taps Σ dot4I8Packed(x4, t4)) · inScale[b] + bias[n])
-// Each thread computes UNITS consecutive filters at one output position, so every activation word loaded feeds
-// UNITS dot products. Dispatch: (⌈H'·W'·⌈N/UNITS⌉ / WORKGROUP_SIZE⌉, B).
+// Each thread computes four consecutive filters at one output position (or pool window; shared/conv_dims.wgsl), so
+// every activation word loaded feeds four dot products. Dispatch: (⌈H''·W''·⌈N/4⌉ / WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
 // The layer's kernel size and input channels as pipeline constants (one pipeline per layer shape), so the loop
@@ -21,35 +21,16 @@ override IN_CHANNELS: u32;
 // widenLanes() and tritOffsets(): shared/byte_sums.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<u32>;
 
-const UNITS: u32 = 4u;
 // The inner product: dot4I8Packed on the expansion table, or byte sums in 16-bit lanes (shared/byte_sums.wgsl;
 // software adapters, where dot4I8Packed is emulated), which need no table.
 override BYTE_SUMS: bool = false;
 
-// Σ over one tap's C_in channels of trit × code for the four filters, by byte sums (shared/byte_sums.wgsl); the
-// lanes are widened every 32 words of trits.
-fn tapByByteSums(pixelWord: u32, tapWord: u32, wRow: vec4u) -> vec4i {
-  let wordsPerTap = IN_CHANNELS / 16u;
-  var sums = vec4i(0);
-  for (var chunk = 0u; chunk < wordsPerTap; chunk += 32u) {
-    var lanes = vec4u(0u);
-    var offsets = vec4u(0u);
-    for (var w = chunk; w < min(chunk + 32u, wordsPerTap); w++) {
-      let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
-      offsets += tritOffsets(words);
-      for (var q = 0u; q < 4u; q++) {
-        lanes += byteLaneSums(x[pixelWord + w * 4u + q], tritMasks((words >> vec4u(8u * q)) & vec4u(0xFFu)));
-      }
-    }
-    sums += widenLanes(lanes) - vec4i(offsets);
-  }
-  return sums;
-}
-
-// The four conv positions of a 2×2 pool window at (oy, ox) (only the first when POOL is 1), by byte sums: each
-// weight word is loaded, and its trit masks computed, once for all of them. A tap in the padding reads code word 0,
+// The sums of the four filters whose rows start at wRow at conv position (oy, ox) and, when `window` is set, at
+// the other three positions of its 2×2 pool window, (oy, ox + 1), (oy + 1, ox) and (oy + 1, ox + 1), by byte sums
+// (shared/byte_sums.wgsl): each weight word is loaded, and its trit masks computed, once for the four; the lanes
+// are widened every 32 words of trits. A tap in the padding reads code word 0,
 // which adds a' = 128 under +1 and 255 − 128 under −1, exactly what tritOffsets() takes off again: no branch.
-fn windowByByteSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> array<vec4i, 4> {
+fn windowByByteSums(b: u32, oy: u32, ox: u32, wRow: vec4u, window: bool) -> array<vec4i, 4> {
   let xWordsPerPixel = IN_CHANNELS / 4u;
   let wordsPerTap = IN_CHANNELS / 16u;
   var sums0 = vec4i(0);
@@ -76,7 +57,7 @@ fn windowByByteSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> array<vec4i, 4> {
             let masks = tritMasks((words >> vec4u(8u * q)) & vec4u(0xFFu));
             let word = w * 4u + q;
             lanes0 += byteLaneSums(select(0u, x[pixelWord[0] + word], inside[0]), masks);
-            if (POOL > 1u) {
+            if (window) {
               lanes1 += byteLaneSums(select(0u, x[pixelWord[1] + word], inside[1]), masks);
               lanes2 += byteLaneSums(select(0u, x[pixelWord[2] + word], inside[2]), masks);
               lanes3 += byteLaneSums(select(0u, x[pixelWord[3] + word], inside[3]), masks);
@@ -93,7 +74,8 @@ fn windowByByteSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> array<vec4i, 4> {
   return array<vec4i, 4>(sums0, sums1, sums2, sums3);
 }
 
-// Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b.
+// Sums of the four filters whose rows start at wRow, at conv output position (oy, ox) of sample b, with
+// dot4I8Packed.
 fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4i {
   let xWordsPerPixel = IN_CHANNELS / 4u;
   let wWordsPerTap = IN_CHANNELS / 16u;
@@ -106,10 +88,6 @@ fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4i {
       }
       let pixelWord = u32(tapped) * xWordsPerPixel;
       let tapWord = (ky * KERNEL + kx) * wWordsPerTap;
-      if (BYTE_SUMS) {
-        acc += tapByByteSums(pixelWord, tapWord, wRow);
-        continue;
-      }
       for (var w = 0u; w < wWordsPerTap; w++) {
         let words = vec4u(weights[wRow[0] + tapWord + w], weights[wRow[1] + tapWord + w], weights[wRow[2] + tapWord + w], weights[wRow[3] + tapWord + w]);
         if (all(words == vec4u(0u))) {
@@ -129,50 +107,30 @@ fn filterSums(b: u32, oy: u32, ox: u32, wRow: vec4u) -> vec4i {
   return acc;
 }
 
+// The sums at conv position (oy, ox), or at its whole 2×2 window, with the chosen inner product (integers below
+// 2^24, exact in f32), for pooledMax() in shared/conv_dims.wgsl.
+fn windowSums(b: u32, oy: u32, ox: u32, wRow: vec4u, window: bool) -> array<vec4f, 4> {
+  if (BYTE_SUMS) {
+    let sums = windowByByteSums(b, oy, ox, wRow, window);
+    return array<vec4f, 4>(vec4f(sums[0]), vec4f(sums[1]), vec4f(sums[2]), vec4f(sums[3]));
+  }
+  let first = vec4f(filterSums(b, oy, ox, wRow));
+  if (!window) {
+    return array<vec4f, 4>(first, first, first, first);
+  }
+  return array<vec4f, 4>(first, vec4f(filterSums(b, oy, ox + 1u, wRow)), vec4f(filterSums(b, oy + 1u, ox, wRow)),
+                         vec4f(filterSums(b, oy + 1u, ox + 1u, wRow)));
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
   if (!BYTE_SUMS) {
     fillExpansionTable(lane);
   }
-  let index = group.x * WORKGROUP_SIZE + lane;
   let b = group.y;
-  let unitGroups = (dims.filters + UNITS - 1u) / UNITS;
-  let positions = pooledPositions();
-  if (index >= positions * unitGroups || b >= dims.batch) {
+  let t = convThread(group.x * WORKGROUP_SIZE + lane, b);
+  if (!t.valid) {
     return;
   }
-  let firstUnit = (index % unitGroups) * UNITS;
-  let position = index / unitGroups;
-  let pooledWidth = dims.outWidth / POOL;
-  let px = position % pooledWidth;
-  let py = position / pooledWidth;
-  let units = min(UNITS, dims.filters - firstUnit);
-  // Absent units (past the last filter) re-read the first one; their sums are never written.
-  var wRow = vec4u(firstUnit * dims.wordsPerRow);
-  for (var u = 1u; u < units; u++) {
-    wRow[u] = (firstUnit + u) * dims.wordsPerRow;
-  }
-  var largest = vec4f(0.0);
-  if (BYTE_SUMS && POOL <= 2u) {
-    let sums = windowByByteSums(b, py * POOL, px * POOL, wRow);
-    largest = epilogue4(vec4f(sums[0]), firstUnit, b);
-    if (POOL == 2u) {
-      largest = max(largest, epilogue4(vec4f(sums[1]), firstUnit, b));
-      largest = max(largest, epilogue4(vec4f(sums[2]), firstUnit, b));
-      largest = max(largest, epilogue4(vec4f(sums[3]), firstUnit, b));
-    }
-    for (var u = 0u; u < units; u++) {
-      y[(b * positions + position) * dims.filters + firstUnit + u] = largest[u];
-    }
-    return;
-  }
-  for (var dy = 0u; dy < POOL; dy++) {
-    for (var dx = 0u; dx < POOL; dx++) {
-      let values = epilogue4(vec4f(filterSums(b, py * POOL + dy, px * POOL + dx, wRow)), firstUnit, b);
-      largest = select(max(largest, values), values, dy == 0u && dx == 0u);
-    }
-  }
-  for (var u = 0u; u < units; u++) {
-    y[(b * positions + position) * dims.filters + firstUnit + u] = largest[u];
-  }
+  writePooled(t, b, pooledMax(t, b));
 }

@@ -43,3 +43,59 @@ fn epilogue4(sums: vec4f, firstUnit: u32, b: u32) -> vec4f {
   return vec4f(epilogue(sums[0], min(firstUnit, last), b), epilogue(sums[1], min(firstUnit + 1u, last), b),
                epilogue(sums[2], min(firstUnit + 2u, last), b), epilogue(sums[3], min(firstUnit + 3u, last), b));
 }
+
+// What a thread of a conv kernel computes: UNITS = 4 consecutive filters from firstUnit (units of them exist) at
+// pooled output position (py, px) of sample b, their weight rows starting at wRow (absent filters, past the last
+// one, re-read the first one's row; their sums are never written). valid is false past the last position.
+struct ConvThread {
+  valid: bool,
+  firstUnit: u32,
+  units: u32,
+  position: u32,
+  py: u32,
+  px: u32,
+  wRow: vec4u,
+}
+
+fn convThread(index: u32, b: u32) -> ConvThread {
+  let unitGroups = (dims.filters + 3u) / 4u;
+  var t: ConvThread;
+  t.valid = index < pooledPositions() * unitGroups && b < dims.batch;
+  t.firstUnit = (index % unitGroups) * 4u;
+  t.position = index / unitGroups;
+  let pooledWidth = dims.outWidth / POOL;
+  t.px = t.position % pooledWidth;
+  t.py = t.position / pooledWidth;
+  t.units = min(4u, dims.filters - min(t.firstUnit, dims.filters));
+  t.wRow = vec4u(t.firstUnit * dims.wordsPerRow);
+  for (var u = 1u; u < t.units; u++) {
+    t.wRow[u] = (t.firstUnit + u) * dims.wordsPerRow;
+  }
+  return t;
+}
+
+// Writes the thread's pooled values, largest[u] for filter firstUnit + u.
+fn writePooled(t: ConvThread, b: u32, largest: vec4f) {
+  for (var u = 0u; u < t.units; u++) {
+    y[(b * pooledPositions() + t.position) * dims.filters + t.firstUnit + u] = largest[u];
+  }
+}
+
+// The thread's filters' largest epilogue values over their pool window (the values themselves without a pool),
+// from the kernel's windowSums(b, oy, ox, wRow, window): sums at (oy, ox), and with `window` at the other three
+// positions of a 2×2 window too. A pool of 3 or more takes its positions one at a time.
+fn pooledMax(t: ConvThread, b: u32) -> vec4f {
+  if (POOL == 2u) {
+    let sums = windowSums(b, t.py * 2u, t.px * 2u, t.wRow, true);
+    return max(max(epilogue4(sums[0], t.firstUnit, b), epilogue4(sums[1], t.firstUnit, b)),
+               max(epilogue4(sums[2], t.firstUnit, b), epilogue4(sums[3], t.firstUnit, b)));
+  }
+  var largest: vec4f;
+  for (var dy = 0u; dy < POOL; dy++) {
+    for (var dx = 0u; dx < POOL; dx++) {
+      let values = epilogue4(windowSums(b, t.py * POOL + dy, t.px * POOL + dx, t.wRow, false)[0], t.firstUnit, b);
+      largest = select(max(largest, values), values, dy == 0u && dx == 0u);
+    }
+  }
+  return largest;
+}
