@@ -58,7 +58,7 @@ const DOT4_SAMPLES_PER_THREAD = 8;
  * (Tiling the add/sub kernel the same way made it slower on SwiftShader: 410 ms instead of 300 at batch 1000.)
  */
 const DOT4_UNITS_PER_THREAD = 4;
-/** Filters each thread of a convolution kernel computes (UNITS in ternary_conv.wgsl and ternary_conv_dot4.wgsl). */
+/** Filters each thread of a convolution kernel computes (convThread in kernels/shared/conv_dims.wgsl). */
 const CONV_UNITS_PER_THREAD = 4;
 
 const SMALL_BATCH_WORKGROUP = 16;
@@ -389,7 +389,7 @@ export class GpuTernaryNetwork {
     features: number,
     packed: boolean,
     pixelInput: boolean,
-    [x, codes, packedCodes, inScale]: GPUBuffer[],
+    [x, codes, packedCodes, inScale]: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer],
     batch: number,
     make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
   ): ForwardPlan['dispatches'][number] {
@@ -399,7 +399,7 @@ export class GpuTernaryNetwork {
     ], perSample ? 'perSample' : 'main');
     return {
       pipeline: info.pipeline,
-      bindGroup: make.bind('quantize_absmax8', info, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), x!, codes!, packedCodes!, inScale!, this.pixelValues]),
+      bindGroup: make.bind('quantize_absmax8', info, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), x, codes, packedCodes, inScale, this.pixelValues]),
       groups: [perSample ? Math.ceil(batch / WORKGROUP_SIZE) : batch],
     };
   }
