@@ -9,10 +9,10 @@
 //   ->  y: (B, H', W', N) f32,  y[b, oy, ox, n] = act(scale[n] · (Σ t · x[b, oy·s + ky − padTop, ox·s + kx − padLeft, c])
 //                                                     · inScale[b] + bias[n])     (taps outside the map read 0)
 // Integer codes keep every partial sum an integer below 2^24 (127 · kernel² · C_in), so f32 is exact, and the
-// epilogue is the reference's float32 order. Each thread computes four consecutive filters at one output position (or
-// pool window; shared/conv_dims.wgsl), so every input value loaded (and binarized) feeds four sums, each summed in the same order as with one filter per
-// thread; a first layer has one input channel, and a thread per output value did nine taps of work against a
-// workgroup's fixed cost. Dispatch: (⌈H''·W''·⌈N/4⌉ / WORKGROUP_SIZE⌉, B).
+// epilogue is the reference's float32 order. Each thread computes four consecutive filters at one output position
+// (or pool window; shared/conv_dims.wgsl), so every input value loaded (and binarized) feeds four sums, each summed
+// in the same order as with one filter per thread; a first layer has one input channel, and a thread per output
+// value did nine taps of work against a workgroup's fixed cost. Dispatch: (⌈H''·W''·⌈N/4⌉ / WORKGROUP_SIZE⌉, B).
 
 override WORKGROUP_SIZE: u32 = 64u;
 // The layer's kernel size and input channels as pipeline constants (one pipeline per layer shape), so the loop

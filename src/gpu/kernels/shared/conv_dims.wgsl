@@ -44,7 +44,7 @@ fn epilogue4(sums: vec4f, firstUnit: u32, b: u32) -> vec4f {
                epilogue(sums[2], min(firstUnit + 2u, last), b), epilogue(sums[3], min(firstUnit + 3u, last), b));
 }
 
-// What a thread of a conv kernel computes: UNITS = 4 consecutive filters from firstUnit (units of them exist) at
+// What a thread of a conv kernel computes: four consecutive filters from firstUnit (units of them exist) at
 // pooled output position (py, px) of sample b, their weight rows starting at wRow (absent filters, past the last
 // one, re-read the first one's row; their sums are never written). valid is false past the last position.
 struct ConvThread {
