@@ -156,6 +156,13 @@ interface ForwardPlan {
   buffers: GPUBuffer[];
 }
 
+/** What planFor() makes its buffers and bind groups with (each buffer kept in the plan, destroyed with it). */
+interface PlanMakers {
+  buffer: (bytes: number, label: string, extra?: number) => GPUBuffer;
+  uniform: (values: number[], label: string) => GPUBuffer;
+  bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup;
+}
+
 const pipelineCache = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
 
 export class GpuTernaryNetwork {
@@ -339,20 +346,7 @@ export class GpuTernaryNetwork {
           groups: [unitGroups, batchGroups(kernel, batch)],
         });
       } else {
-        let x = activation;
-        let inScale: GPUBuffer;
-        const packedPerRow = Math.ceil(K / 4);
-        if (layer.inputQuantizer === 'absmax8') {
-          const packedOutput = kernel === 'dot4';
-          const codes = buffer(packedOutput ? 16 : batch * K * 4, `layer${i} codes`);
-          const packed = buffer(packedOutput ? batch * packedPerRow * 4 : 16, `layer${i} packed codes`);
-          inScale = buffer(batch * 4, `layer${i} input scale`);
-          dispatches.push(this.quantizeDispatch(K, packedOutput, i === 0 && pixelInput, [activation, codes, packed, inScale], batch, { uniform, bind }));
-          x = packedOutput ? packed : codes;
-        } else {
-          inScale = buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
-          this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
-        }
+        const { x, inScale } = this.layerInput(i, K, kernel === 'dot4', i === 0 && pixelInput, activation, batch, { buffer, uniform, bind }, dispatches);
         const name = kernel === 'int8' ? 'int8_matmul' : `ternary_${kernel}`;
         const source = kernel === 'dot4' ? dot4Source : kernel === 'int8' ? intMatmulSource : addSubSource;
         const constants = kernel === 'int8' ? { WORKGROUP_SIZE, RELU: relu, SIGN_INPUT: layer.inputQuantizer === 'sign' ? 1 : 0 } : matrixConstants(kernel, relu, batch, this.byteSums);
@@ -381,27 +375,41 @@ export class GpuTernaryNetwork {
   }
 
   /**
-   * quantize_absmax8 over `features` values per sample: buffers [x, codes, packed codes, inScale]. Rows of up to
-   * PER_SAMPLE_MAX_FEATURES values take its perSample entry point (a thread per sample, no barrier, a few
-   * workgroups per batch); longer rows a workgroup per sample, its threads sharing the row.
+   * Layer i's input as its kernel reads it, from `activation` ((B, features) f32, or the packed pixels when
+   * `pixelInput`): for 'absmax8', quantize_absmax8's codes ((B, features) f32, or four to a word with `packed`) and
+   * per-sample scales, its dispatch appended to `dispatches`; otherwise the activation itself with scales of 1.
+   * Rows of up to PER_SAMPLE_MAX_FEATURES values take the quantizer's perSample entry point (a thread per sample,
+   * no barrier, a few workgroups per batch); longer rows a workgroup per sample, its threads sharing the row.
    */
-  private quantizeDispatch(
+  private layerInput(
+    i: number,
     features: number,
     packed: boolean,
     pixelInput: boolean,
-    [x, codes, packedCodes, inScale]: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer],
+    activation: GPUBuffer,
     batch: number,
-    make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
-  ): ForwardPlan['dispatches'][number] {
+    make: PlanMakers,
+    dispatches: ForwardPlan['dispatches'],
+  ): { x: GPUBuffer; inScale: GPUBuffer } {
+    if (this.layers[i]!.layer.inputQuantizer !== 'absmax8') {
+      const inScale = make.buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
+      this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
+      return { x: activation, inScale };
+    }
+    const packedPerRow = Math.ceil(features / 4);
+    const codes = make.buffer(packed ? 16 : batch * features * 4, `layer${i} codes`);
+    const packedCodes = make.buffer(packed ? batch * packedPerRow * 4 : 16, `layer${i} packed codes`);
+    const inScale = make.buffer(batch * 4, `layer${i} input scale`);
     const perSample = features <= PER_SAMPLE_MAX_FEATURES;
     const info = this.pipeline('quantize_absmax8', quantizeAbsmaxSource, { WORKGROUP_SIZE, PACKED: packed ? 1 : 0, U8_INPUT: pixelInput ? 1 : 0 }, [
       'uniform', 'read-only-storage', 'storage', 'storage', 'storage', 'read-only-storage',
     ], perSample ? 'perSample' : 'main');
-    return {
+    dispatches.push({
       pipeline: info.pipeline,
-      bindGroup: make.bind('quantize_absmax8', info, [make.uniform([batch, features, Math.ceil(features / 4), 0], 'absmax dims'), x, codes, packedCodes, inScale, this.pixelValues]),
+      bindGroup: make.bind('quantize_absmax8', info, [make.uniform([batch, features, packedPerRow, 0], 'absmax dims'), activation, codes, packedCodes, inScale, this.pixelValues]),
       groups: [perSample ? Math.ceil(batch / WORKGROUP_SIZE) : batch],
-    };
+    });
+    return { x: packed ? packedCodes : codes, inScale };
   }
 
   /**
@@ -414,27 +422,15 @@ export class GpuTernaryNetwork {
     activation: GPUBuffer,
     batch: number,
     pixelInput: boolean,
-    make: { buffer: (bytes: number, label: string, extra?: number) => GPUBuffer; uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
+    make: PlanMakers,
     dispatches: ForwardPlan['dispatches'],
   ): GPUBuffer {
     const { layer } = entry;
     const geometry = layer.conv!;
     const { input, pooled } = geometry;
     const features = input.height * input.width * input.channels;
-    let x = activation;
-    let inScale: GPUBuffer;
-    if (layer.inputQuantizer === 'absmax8') {
-      // Kernel 5 reads the codes four to a word (B, H·W·C/4), kernel 4 one f32 each (B, H·W·C).
-      const packedOutput = entry.kernel === 'conv-dot4';
-      const codes = make.buffer(packedOutput ? 16 : batch * features * 4, `layer${i} codes`);
-      const packed = make.buffer(packedOutput ? batch * Math.ceil(features / 4) * 4 : 16, `layer${i} packed codes`);
-      inScale = make.buffer(batch * 4, `layer${i} input scale`);
-      dispatches.push(this.quantizeDispatch(features, packedOutput, pixelInput, [activation, codes, packed, inScale], batch, make));
-      x = packedOutput ? packed : codes;
-    } else {
-      inScale = make.buffer(batch * 4, `layer${i} unit input scale`, GPUBufferUsage.COPY_DST);
-      this.device.queue.writeBuffer(inScale, 0, new Float32Array(batch).fill(1));
-    }
+    // Kernel 5 reads the codes four to a word (B, H·W·C/4), kernel 4 one f32 each (B, H·W·C).
+    const { x, inScale } = this.layerInput(i, features, entry.kernel === 'conv-dot4', pixelInput, activation, batch, make, dispatches);
     const isLast = i === this.layers.length - 1;
     const out = make.buffer(batch * pooled.height * pooled.width * pooled.channels * 4, `layer${i} ${geometry.pool ? 'pooled ' : ''}output`, isLast ? GPUBufferUsage.COPY_SRC : 0);
     this.encodeConvDispatches(i, entry, x, inScale, out, batch, make, dispatches);
@@ -448,7 +444,7 @@ export class GpuTernaryNetwork {
     inScale: GPUBuffer,
     out: GPUBuffer,
     batch: number,
-    make: { uniform: (values: number[], label: string) => GPUBuffer; bind: (name: string, info: ReturnType<GpuTernaryNetwork['pipeline']>, entries: GPUBuffer[]) => GPUBindGroup },
+    make: Pick<PlanMakers, 'uniform' | 'bind'>,
     dispatches: ForwardPlan['dispatches'],
   ): void {
     const { layer } = entry;
