@@ -206,7 +206,16 @@ export class Trainer {
     if (teacherLogits) teacherLogits.dispose();
     // One readback for the loss and a health check of the updated weights: Σ of every trainable variable is
     // non-finite as soon as one weight is (a NaN latent weight ternarizes to 0 and would not show in the loss).
-    const readout = tf.tidy(() => tf.stack([value, tf.addN(this.model.trainableVariables().map((v) => tf.sum(v)))]));
+    // Summed pairwise, not with addN: tfjs's WebGPU addN binds one storage buffer per input, and a model with
+    // 8 or more variables (mcu-16k has 16) passes WebGPU's default limit of 8 per shader stage, so its pipeline
+    // was invalid and the check read a sum that was never computed.
+    const readout = tf.tidy(() => {
+      const weightSum = this.model
+        .trainableVariables()
+        .map((v) => tf.sum(v))
+        .reduce((total, sum) => tf.add(total, sum));
+      return tf.stack([value, weightSum]);
+    });
     const [loss, weightSum] = (await readout.data()) as Float32Array;
     tf.dispose([readout, value]);
 
