@@ -19,7 +19,7 @@ test('a saved checkpoint loads into a fresh page with its step and curves, and t
   await page.getByTestId('load-checkpoint').setInputFiles({ name: 'run.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(playground.status).toHaveText('paused', { timeout: 30_000 });
   await expect(playground.step).toHaveText(String(savedStep));
-  expect(Number(await playground.lossChart.getAttribute('data-points'))).toBeGreaterThan(0);
+  await expect.poll(() => playground.chartPoints(playground.lossChart), { timeout: 30_000 }).toBeGreaterThan(0);
   await playground.trainToggle.click();
   await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(savedStep + 3);
   await playground.pause();
@@ -44,9 +44,10 @@ test('after a reload the page offers the autosaved run; resuming continues from 
   await playground.pause();
   const step = await playground.stepCount();
   const accuracy = await playground.validationPercent();
-  const lossPoints = Number(await playground.lossChart.getAttribute('data-points'));
   // A pause autosaves the run; the page says when it is stored.
   await expect(page.getByTestId('autosave-status')).toHaveText(`Autosaved in this browser at step ${step}.`, { timeout: 30_000 });
+  const lossPoints = await playground.settledChartPoints(playground.lossChart);
+  expect(lossPoints).toBeGreaterThan(0);
 
   await page.reload();
   await playground.open();
@@ -54,7 +55,8 @@ test('after a reload the page offers the autosaved run; resuming continues from 
   await page.getByTestId('resume-run').click();
   await expect(playground.step).toHaveText(String(step), { timeout: 30_000 });
   await expect(playground.status).toHaveText('paused');
-  expect(Number(await playground.lossChart.getAttribute('data-points'))).toBe(lossPoints);
+  // The chart takes the restored curves in a transition, a moment after the step count (a CI run read it too early).
+  await expect(playground.lossChart).toHaveAttribute('data-points', String(lossPoints), { timeout: 30_000 });
   expect(Math.abs((await playground.validationPercent()) - accuracy)).toBeLessThanOrEqual(1);
   await playground.trainToggle.click();
   await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(step + 3);

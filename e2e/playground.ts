@@ -40,6 +40,32 @@ export class Playground {
     await expect(this.status).toHaveText('idle');
   }
 
+  /**
+   * The number of points a live chart shows. Charts take the store's series in a React transition (see
+   * useTransitionedSelector), so they may lag the numbers beside them: poll this, never read it once.
+   */
+  async chartPoints(chart: Locator): Promise<number> {
+    return Number(await chart.getAttribute('data-points'));
+  }
+
+  /** A chart's point count once it stops changing (read 500 ms apart), for a paused run whose curves are final. */
+  async settledChartPoints(chart: Locator): Promise<number> {
+    let previous = -1;
+    let settled = -1;
+    await expect
+      .poll(
+        async () => {
+          const now = await this.chartPoints(chart);
+          settled = now === previous ? now : -1;
+          previous = now;
+          return settled;
+        },
+        { timeout: 30_000, intervals: [500] },
+      )
+      .toBeGreaterThanOrEqual(0);
+    return settled;
+  }
+
   async stepCount(): Promise<number> {
     return Number(await this.step.textContent());
   }

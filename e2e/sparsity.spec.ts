@@ -40,7 +40,7 @@ test('moving the threshold re-quantizes live: sparsity, heatmap, histogram and v
   const duringTraining = await longTasksSince(page, tasksBefore);
   console.log(`long tasks while training: ${duringTraining.length}, longest ${Math.max(0, ...duringTraining).toFixed(0)} ms`);
   await expect(page.getByTestId('flip-ratio')).toHaveText(/%/);
-  expect(Number(await page.getByTestId('sparsity-chart').getAttribute('data-points'))).toBeGreaterThan(2);
+  await expect.poll(() => playground.chartPoints(page.getByTestId('sparsity-chart')), { timeout: 30_000 }).toBeGreaterThan(2);
   await playground.pause();
 
   // Lowest threshold: (almost) nothing is zero.

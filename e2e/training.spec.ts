@@ -35,7 +35,7 @@ test('training on WebGPU passes 90 % validation accuracy on the embedded data', 
   const steps = await playground.stepCount();
   console.log(`validation > 90 % after ${seconds.toFixed(0)} s, ${steps} steps on webgpu`);
   await expect(playground.loss).not.toHaveText('—');
-  expect(Number(await playground.lossChart.getAttribute('data-points'))).toBeGreaterThan(3);
+  await expect.poll(() => playground.chartPoints(playground.lossChart), { timeout: 30_000 }).toBeGreaterThan(3);
   await playground.pause();
 });
 
