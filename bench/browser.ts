@@ -27,14 +27,15 @@ async function answers(url: string): Promise<boolean> {
 
 /**
  * Starts `vite preview` on the port and Chromium; returns the browser and the app's URL once it answers, and
- * `close`, which closes both. The server runs in its own process group (npx starts vite as a child), so that
- * `close` stops vite itself and not only npx: a leftover server would keep the port and answer the next
- * benchmark with whatever it was started with.
+ * `close`, which closes both. The build served is appDir's dist/ (BENCH_APP_DIR, by default this checkout:
+ * bench/beforeAfter.sh points it at an older commit's checkout to measure that build the same way). The server
+ * runs in its own process group (npx starts vite as a child), so that `close` stops vite itself and not only npx:
+ * a leftover server would keep the port and answer the next benchmark with whatever it was started with.
  */
-export async function startPreviewAndBrowser(port: number): Promise<{ browser: Browser; url: string; close: () => Promise<void> }> {
+export async function startPreviewAndBrowser(port: number, appDir = process.env.BENCH_APP_DIR ?? process.cwd()): Promise<{ browser: Browser; url: string; close: () => Promise<void> }> {
   const url = `http://localhost:${port}/`;
   if (await answers(url)) throw new Error(`port ${port} already answers (a leftover \`vite preview\`?); stop that server first`);
-  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore', env: process.env, detached: true });
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore', env: process.env, detached: true, cwd: appDir });
   const stopServer = () => {
     try {
       process.kill(-server.pid!, 'SIGTERM');

@@ -77,14 +77,32 @@ async function timeTo90(page: Page, trainAt: number): Promise<{ fromTrain: numbe
 /** Mean step times of the run and of its float twin over a few seconds of training side by side. */
 async function stepTimesWithTwin(page: Page): Promise<{ ternary: number | null; float: number | null }> {
   await page.getByTestId('float-twin').check();
-  if ((await page.getByTestId('train-toggle').textContent()) !== 'Pause') await page.getByTestId('train-toggle').click();
+  const status = await page.getByTestId('status').textContent();
+  if (status === 'idle' || status === 'paused') await page.getByTestId('train-toggle').click();
   const rate = page.getByTestId('twin-step-rate');
-  await rate.waitFor({ timeout: 60_000 });
+  try {
+    await rate.waitFor({ timeout: 20_000 });
+  } catch {
+    // Builds before the twin could join a run mid-way (bench/beforeAfter.sh measures them too) start it with a
+    // new run: reset, then train again with the twin checked (their short default run may also be done by now).
+    if ((await page.getByTestId('status').textContent()) === 'training') {
+      await page.getByTestId('train-toggle').click();
+      await page.getByTestId('status').filter({ hasText: /^paused$/ }).waitFor({ timeout: 60_000 });
+    }
+    await page.getByTestId('reset').click();
+    await page.getByTestId('status').filter({ hasText: /^idle$/ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('train-toggle').click();
+    await rate.waitFor({ timeout: 60_000 });
+  }
   const ternary: number[] = [];
   const float: number[] = [];
   for (let i = 0; i < 10; i++) {
     await page.waitForTimeout(1000);
-    const [t, f] = await rate.evaluate((el) => [Number(el.getAttribute('data-step-ms')), Number(el.getAttribute('data-twin-step-ms'))]);
+    // Builds before the data attributes (bench/beforeAfter.sh measures them too) say it only in the text.
+    const [t, f] = await rate.evaluate((el) => {
+      const text = /ternary ([\d.]+) ms .*float ([\d.]+) ms/.exec(el.textContent ?? '');
+      return [Number(el.getAttribute('data-step-ms') ?? text?.[1]), Number(el.getAttribute('data-twin-step-ms') ?? text?.[2])];
+    });
     if (t! > 0 && f! > 0) {
       ternary.push(t!);
       float.push(f!);
