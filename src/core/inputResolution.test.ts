@@ -9,6 +9,7 @@ import {
   IMAGE_PIXELS,
   modelInputPixels,
   REDUCED_PIXELS,
+  unitIntervalPixels,
 } from './inputResolution';
 import { createRng } from './rng';
 
@@ -77,5 +78,16 @@ describe('16×16 input by area average', () => {
     const image = Uint8Array.from({ length: IMAGE_PIXELS }, (_, k) => k % 256);
     expect(modelInputPixels(28, image, 1)).toBe(image);
     expect(modelInputPixels(16, image, 1).length).toBe(256);
+  });
+});
+
+describe('unitIntervalPixels', () => {
+  it('maps every uint8 value p to p / 255 in float32, in order', () => {
+    const pixels = Uint8Array.from({ length: 512 }, (_, i) => (i * 37) % 256);
+    const values = unitIntervalPixels(pixels);
+    expect(values).toBeInstanceOf(Float32Array);
+    expect(values).toHaveLength(512);
+    pixels.forEach((p, i) => expect(values[i]).toBe(Math.fround(p / 255)));
+    expect(unitIntervalPixels(new Uint8Array(0))).toHaveLength(0);
   });
 });

@@ -15,7 +15,7 @@
  * its codes, four to a word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
  */
 import { imagePixelsOf, type InferenceLayer, type InferenceModel } from '../core/inference';
-import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE } from '../core/inputResolution';
+import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE, unitIntervalPixels } from '../core/inputResolution';
 import { packCodeRows, packI8x4, packSignBits, toBitPlanes } from '../core/packing';
 import type { GpuContext } from './device';
 import quantizeAbsmaxSource from './kernels/quantize_absmax8.wgsl?raw';
@@ -490,7 +490,7 @@ export class GpuTernaryNetwork {
     let input: Uint8Array | Float32Array = images;
     if (!plan.reducesOnGpu) {
       const pixels = modelInputPixels(this.model.inputResolution, images, batch);
-      input = plan.pixelInput ? packPixelRows(pixels, batch, inputSize) : Float32Array.from(pixels.subarray(0, batch * inputSize), (p) => p / 255);
+      input = plan.pixelInput ? packPixelRows(pixels, batch, inputSize) : unitIntervalPixels(pixels.subarray(0, batch * inputSize));
     }
     this.device.queue.writeBuffer(plan.input, 0, input.buffer, input.byteOffset, input.byteLength);
     const encoder = this.device.createCommandEncoder({ label: 'ternary forward' });

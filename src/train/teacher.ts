@@ -9,7 +9,7 @@
 import * as tf from './tf';
 import { configInputShape, type ModelConfig } from '../core/config';
 import { CLASS_COUNT, type ImageSet } from '../core/dataset';
-import { IMAGE_SIDE, modelInputPixels } from '../core/inputResolution';
+import { IMAGE_SIDE, modelInputPixels, unitIntervalPixels } from '../core/inputResolution';
 import { createRng } from '../core/rng';
 import { TernaryNetwork } from './model';
 
@@ -49,7 +49,7 @@ export class Teacher {
   logits(images: Uint8Array, count: number): tf.Tensor2D {
     if (images.length !== count * IMAGE_SIDE * IMAGE_SIDE) throw new Error('A teacher takes 28×28 images.');
     const pixels = modelInputPixels(this.model.config.inputResolution, images, count);
-    return tf.tidy(() => this.model.forward(tf.tensor2d(Float32Array.from(pixels, (p) => p / 255), [count, pixels.length / count]), false));
+    return tf.tidy(() => this.model.forward(tf.tensor2d(unitIntervalPixels(pixels), [count, pixels.length / count]), false));
   }
 
   /** Share of `set`'s images the teacher classifies right (what the page shows next to its name). */

@@ -4,7 +4,7 @@
  */
 import * as tf from './tf';
 import { configInputShape, learningRateAt, type TrainConfig } from '../core/config';
-import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, type InputResolution } from '../core/inputResolution';
+import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/inputResolution';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
 import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng, permutation, type Rng } from '../core/rng';
@@ -60,7 +60,7 @@ function gatherImages(set: ImageSet, indices: ArrayLike<number>): Uint8Array {
 function imagesToTensor(images: Uint8Array, count: number, resolution: InputResolution): tf.Tensor2D {
   const pixels = modelInputPixels(resolution, images, count);
   const size = pixels.length / Math.max(1, count);
-  return tf.tensor2d(Float32Array.from(pixels, (p) => p / 255), [count, size]);
+  return tf.tensor2d(unitIntervalPixels(pixels), [count, size]);
 }
 
 /**
