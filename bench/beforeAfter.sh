@@ -21,10 +21,8 @@ git -C "$here" worktree add --detach -q "$before" "$base"
 trap 'git -C "$here" worktree remove --force "$before"' EXIT
 ln -s "$here/node_modules" "$before/node_modules"
 mkdir -p "$before/public" && cp -r "$here/public/generated" "$before/public/"
-# This checkout's benchmark scripts, beside the older ones (which keep their own names).
-cp "$here/bench/train.ts" "$before/bench/train-now.ts"
-cp "$here/bench/browser.ts" "$before/bench/browser-now.ts"
-sed -i "s#from './browser'#from './browser-now'#" "$before/bench/train-now.ts"
+# This checkout's side-by-side accuracy script, beside the older one (which keeps its name), so that it imports
+# the older source tree. bench:train needs no copy: it runs here and only serves the older build.
 cp "$here/bench/accuracy.ts" "$before/bench/accuracy-now.ts"
 
 tag() { sed -u "s/^{/{\"commit\":\"$1\",/"; }
