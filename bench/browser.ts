@@ -25,18 +25,23 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** Headless Chromium with WebGPU, as every browser benchmark launches it. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
 /**
- * Starts `vite preview` on the port and Chromium; returns the browser and the app's URL once it answers, and
- * `close`, which closes both. The build served is appDir's dist/ (BENCH_APP_DIR, by default this checkout:
- * bench/beforeAfter.sh points it at an older commit's checkout to measure that build the same way). The server
- * runs in its own process group (npx starts vite as a child), so that `close` stops vite itself and not only npx:
- * a leftover server would keep the port and answer the next benchmark with whatever it was started with.
+ * Starts `vite preview` on the port; returns the app's URL once it answers, and `stop`. The build served is
+ * appDir's dist/ (BENCH_APP_DIR, by default this checkout: bench/beforeAfter.sh points it at an older commit's
+ * checkout to measure that build the same way). The server runs in its own process group (npx starts vite as a
+ * child), so that `stop` stops vite itself and not only npx: a leftover server would keep the port and answer the
+ * next benchmark with whatever it was started with.
  */
-export async function startPreviewAndBrowser(port: number, appDir = process.env.BENCH_APP_DIR ?? process.cwd()): Promise<{ browser: Browser; url: string; close: () => Promise<void> }> {
+export async function startPreview(port: number, appDir = process.env.BENCH_APP_DIR ?? process.cwd()): Promise<{ url: string; stop: () => void }> {
   const url = `http://localhost:${port}/`;
   if (await answers(url)) throw new Error(`port ${port} already answers (a leftover \`vite preview\`?); stop that server first`);
   const server: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore', env: process.env, detached: true, cwd: appDir });
-  const stopServer = () => {
+  const stop = () => {
     try {
       process.kill(-server.pid!, 'SIGTERM');
     } catch {
@@ -44,18 +49,29 @@ export async function startPreviewAndBrowser(port: number, appDir = process.env.
     }
   };
   try {
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     await waitForServer(url, 60_000);
+    return { url, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+/** startPreview() and one Chromium; `close` closes both. */
+export async function startPreviewAndBrowser(port: number, appDir?: string): Promise<{ browser: Browser; url: string; close: () => Promise<void> }> {
+  const { url, stop } = await startPreview(port, appDir);
+  try {
+    const browser = await launchBrowser();
     return {
       browser,
       url,
       close: async () => {
         await browser.close();
-        stopServer();
+        stop();
       },
     };
   } catch (error) {
-    stopServer();
+    stop();
     throw error;
   }
 }

@@ -5,53 +5,62 @@
  * float matMul or conv2d (same adapter) and on the CPU reference. Prints one JSON line per measurement. Asserts
  * nothing.
  * BENCH_STEPS (default 150) sets the training steps before measuring; BENCH_PRESETS=seed limits the presets.
+ * Each preset runs in a Chromium of its own (one `vite preview` serves them all).
  */
-import { startPreviewAndBrowser } from './browser';
+import { launchBrowser, startPreview } from './browser';
 
 const PORT = 5197;
 const steps = Number(process.env.BENCH_STEPS ?? 150);
 const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,cnn').split(',');
 
 
-const { browser, url: appUrl, close: stopBrowserAndServer } = await startPreviewAndBrowser(PORT);
+const { url: appUrl, stop: stopServer } = await startPreview(PORT);
 const benchStarted = performance.now();
 try {
   for (const preset of presets) {
     const presetStarted = performance.now();
-    const page = await browser.newPage();
-    await page.goto(appUrl);
-    await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
-    await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
-    if (process.env.MNIST_DIR) {
-      await page.getByTestId('dataset-select').selectOption('mnist');
-      await page.getByTestId('dataset-summary').filter({ hasText: '10,000 test' }).waitFor({ timeout: 120_000 });
+    // A Chromium of its own per preset, so that a preset's figures do not depend on what an earlier preset left in
+    // the (software) GPU process. In one browser, `cnn` measured right after `b158-mlp` (whose batch-10,000 passes
+    // come just before it) gave 5.3 and 5.5 ms at batch 1 and tfjs 85-90 ms, in two runs; after `seed` or alone,
+    // 3.4-3.5 ms and tfjs 60-67 ms; with a browser per preset, 4.0 ms after both. No other process was busy.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(appUrl);
+      await page.getByTestId('backend').filter({ hasText: /webgpu|webgl|wasm|cpu/ }).waitFor({ timeout: 60_000 });
+      await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
+      if (process.env.MNIST_DIR) {
+        await page.getByTestId('dataset-select').selectOption('mnist');
+        await page.getByTestId('dataset-summary').filter({ hasText: '10,000 test' }).waitFor({ timeout: 120_000 });
+      }
+      await page.getByTestId('preset-select').selectOption(preset);
+      await page.getByTestId('train-toggle').click();
+      await page.waitForFunction(
+        (target) => Number(document.querySelector('[data-testid="metric-step"]')?.textContent) >= target,
+        steps,
+        { timeout: 30 * 60_000, polling: 1000 },
+      );
+      await page.getByTestId('train-toggle').click();
+      await page.getByTestId('status').filter({ hasText: 'paused' }).waitFor();
+      const validation = await page.getByTestId('metric-val-acc').textContent();
+      await page.getByTestId('kernel-bench').click();
+      const result = page.getByTestId('kernel-bench-result');
+      await page.waitForFunction(() => !!document.querySelector('[data-testid="kernel-bench-result"]')?.getAttribute('data-json'), null, {
+        timeout: 30 * 60_000,
+        polling: 1000,
+      });
+      const rows = JSON.parse((await result.getAttribute('data-json')) ?? '[]') as Record<string, unknown>[];
+      const backend = await page.getByTestId('backend').textContent();
+      const seconds = (started: number) => Math.round((performance.now() - started) / 1000);
+      console.error(`# ${preset}: trained ${steps} steps on ${backend}, validation ${validation}; ${seconds(presetStarted)} s for this preset, ${seconds(benchStarted)} s in all`);
+      for (const row of rows) {
+        const { kernel, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement } = row;
+        console.log(JSON.stringify({ kernel, preset, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement }));
+      }
+    } finally {
+      await browser.close();
     }
-    await page.getByTestId('preset-select').selectOption(preset);
-    await page.getByTestId('train-toggle').click();
-    await page.waitForFunction(
-      (target) => Number(document.querySelector('[data-testid="metric-step"]')?.textContent) >= target,
-      steps,
-      { timeout: 30 * 60_000, polling: 1000 },
-    );
-    await page.getByTestId('train-toggle').click();
-    await page.getByTestId('status').filter({ hasText: 'paused' }).waitFor();
-    const validation = await page.getByTestId('metric-val-acc').textContent();
-    await page.getByTestId('kernel-bench').click();
-    const result = page.getByTestId('kernel-bench-result');
-    await page.waitForFunction(() => !!document.querySelector('[data-testid="kernel-bench-result"]')?.getAttribute('data-json'), null, {
-      timeout: 30 * 60_000,
-      polling: 1000,
-    });
-    const rows = JSON.parse((await result.getAttribute('data-json')) ?? '[]') as Record<string, unknown>[];
-    const backend = await page.getByTestId('backend').textContent();
-    const seconds = (started: number) => Math.round((performance.now() - started) / 1000);
-    console.error(`# ${preset}: trained ${steps} steps on ${backend}, validation ${validation}; ${seconds(presetStarted)} s for this preset, ${seconds(benchStarted)} s in all`);
-    for (const row of rows) {
-      const { kernel, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement } = row;
-      console.log(JSON.stringify({ kernel, preset, batch, ms, tfjsMs, speedup, predictionsAgree, weightBytes, tfjsWeightBytes, cpuMs, agreement }));
-    }
-    await page.close();
   }
 } finally {
-  await stopBrowserAndServer();
+  stopServer();
 }
