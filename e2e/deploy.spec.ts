@@ -106,10 +106,11 @@ test('the float twin gets a clear message instead of a C export, and still expor
   expect((await onnxPredictions(onnxFile.bytes, validation.pixels, 16)).length).toBe(16);
 });
 
-test('a 16×16 model (mcu-16k) trains in the page, answers a drawn digit, and exports C and ONNX that take the 28×28 image and agree', async ({ playground, page }) => {
+test('a 16×16 model (mcu-16k, shift averaging) trains in the page, answers a drawn digit, and exports C and ONNX that take the 28×28 image and agree', async ({ playground, page }) => {
   test.setTimeout(5 * 60_000);
   await playground.open('?backend=wasm&preset=mcu-16k&epochs=2');
   await expect(page.getByTestId('config-inputResolution')).toHaveValue('16');
+  await expect(page.getByTestId('config-shiftAveraging')).toBeChecked();
   await playground.startTraining();
   await expect.poll(() => playground.validationPercent(), { timeout: 3 * 60_000, intervals: [1000] }).toBeGreaterThan(80);
   await playground.pause();
@@ -130,6 +131,7 @@ test('a 16×16 model (mcu-16k) trains in the page, answers a drawn digit, and ex
   const files = Object.fromEntries(Object.entries(unzipSync(zip.bytes)).map(([name, bytes]) => [name, strFromU8(bytes)]));
   expect(files['bitnet_model.h']).toContain('#define BITNET_AREA_AVERAGE_16 1');
   expect(files['bitnet_model.h']).toContain('#define BITNET_MODEL_INPUT_SIZE 256');
+  expect(files['bitnet_model.h']).toContain('#define BITNET_SHIFT_AVERAGING 1'); // the preset's five passes
   expect(files['bitnet.h']).toContain('#define BITNET_INPUT_SIZE 784');
   const dir = writeExport(files, 'bitnet-e2e-16-');
   const binary = buildHost(dir);
@@ -138,7 +140,8 @@ test('a 16×16 model (mcu-16k) trains in the page, answers a drawn digit, and ex
 
   const onnxFile = await download(page, page.getByTestId('export-onnx'));
   const parsed = decodeOnnx(onnxFile.bytes);
-  expect(parsed.graph?.initializer?.map((t) => t.name)).toContain('area_weights');
+  expect(parsed.graph?.initializer?.map((t) => t.name)).toEqual(expect.arrayContaining(['area_weights', 'shift_pads']));
+  expect(parsed.graph?.node?.map((n) => n.opType)).toContain('ReduceSum');
   expect(parsed.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[1]?.dimValue?.toString()).toBe('784');
 
   const validation = embeddedValidation();

@@ -220,6 +220,8 @@ interface ConvCase {
   byteSums?: boolean;
   /** Layer-only: codes 127 and equal positive weights (all trits +1), the byte sums' worst case. */
   saturated?: boolean;
+  /** Shift averaging (core/shiftAveraging.ts): the network sums the logits of five moved copies of each image. */
+  shiftAveraging?: boolean;
 }
 
 /** A random CNN (conv layers from `layers`, then the 10-class output) on GPU and on core's reference. */
@@ -244,7 +246,12 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       batchNorm: null,
       conv: layer.conv,
     }));
-    const model = inference.foldModel(snapshot, { activationQuantizer: s.activation, hiddenActivation: 'relu', inputResolution: s.reducedInput ? 16 : 28 }, 'twn', 0.7);
+    const model = inference.foldModel(
+      snapshot,
+      { activationQuantizer: s.activation, hiddenActivation: 'relu', inputResolution: s.reducedInput ? 16 : 28, shiftAveraging: s.shiftAveraging ?? false },
+      'twn',
+      0.7,
+    );
     // A negative batch-norm gain folds into a negative scale, under which the fused pool's largest value comes from
     // the smallest sum: every third filter gets one (not in the saturated case, whose sums ReLU would then zero).
     if (!s.saturated) for (const layer of model.layers) if (layer.conv) layer.scale.forEach((value, j) => { if (j % 3 === 1) layer.scale[j] = -value; });
@@ -414,6 +421,20 @@ test.describe('conv kernels (the max pool fused)', () => {
       const result = await runConvCase(page, { input: { height: 16, width: 16, channels: 1 }, layers: [...layers], batch: 65, activation: 'absmax8', seed: 23, layerOnly: false, reducedInput: true });
       expect(result.validationError).toBeNull();
       expect(result.outputs).toBe(65 * 10);
+      expect(result.maxRelDiff).toBeLessThan(1e-3);
+      expect(result.predictionAgreement).toBe(1);
+    });
+  }
+
+  // Shift averaging: the kernels run five moved copies of each image and core sums their logits, as the reference.
+  for (const [name, input, layers, reducedInput] of [
+    ['a 16×16 input, dense 64, dense 32', { height: 16, width: 16, channels: 1 }, [{ kind: 'flatten' }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 32 }], true],
+    ['the 28×28 image, conv, pool, dense', { height: 28, width: 28, channels: 1 }, [conv(4, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 16 }], false],
+  ] as const) {
+    test(`shift averaging on ${name}: the reference's summed logits, batch 13`, async ({ page }) => {
+      const result = await runConvCase(page, { input, layers: [...layers], batch: 13, activation: 'absmax8', seed: 29, layerOnly: false, reducedInput, shiftAveraging: true });
+      expect(result.validationError).toBeNull();
+      expect(result.outputs).toBe(13 * 10);
       expect(result.maxRelDiff).toBeLessThan(1e-3);
       expect(result.predictionAgreement).toBe(1);
     });

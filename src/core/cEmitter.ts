@@ -55,7 +55,7 @@ function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
 }
 
 export function integerModelFootprint(model: IntegerModel, packing: TritPacking): McuFootprint {
-  return mcuFootprint(footprintShapes(model), packing, model.inputResolution);
+  return mcuFootprint(footprintShapes(model), packing, { inputResolution: model.inputResolution, shiftAveraging: model.shiftAveraging });
 }
 
 function cArray(type: string, name: string, values: ArrayLike<number>, perLine: number, comment: string): string {
@@ -101,6 +101,7 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_TRITS_PER_BYTE ${TRITS_PER_BYTE[packing]}
 #define BITNET_MODEL_INPUT_SIZE ${model.inputSize}  /* the first layer's inputs${model.inputResolution === REDUCED_SIDE ? ': the 16×16 area average of the image' : ''} */
 #define BITNET_AREA_AVERAGE_16 ${model.inputResolution === REDUCED_SIDE ? 1 : 0}
+#define BITNET_SHIFT_AVERAGING ${model.shiftAveraging ? 1 : 0}  /* scores summed over five 1-pixel shifts of the image */
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
 #define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
@@ -294,7 +295,7 @@ ${accuracy}
 | \`bitnet_engine.c\` | the integer engine |
 | \`examples/main.c\`, \`examples/test_images.h\` | ${options.examples.count} test images with their expected classes and scores |
 
-The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST.${model.inputResolution === REDUCED_SIDE ? ' The model sees its 16×16 area average, which `bitnet_predict` computes first in integers (a 256-byte buffer).' : ''} The return value is the predicted
+The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST.${model.inputResolution === REDUCED_SIDE ? ' The model sees its 16×16 area average, which `bitnet_predict` computes first in integers (a 256-byte buffer).' : ''}${model.shiftAveraging ? ' With shift averaging, `bitnet_predict` runs the network five times, on the image and on the image moved by one pixel right, left, down and up, and sums the five passes\' scores: five times the time of one pass, for a steadier answer.' : ''} The return value is the predicted
 class; \`scores\` are integer class scores whose argmax (the first on ties) is that class.
 
 ## Packing

@@ -388,14 +388,23 @@ static void conv_pass(const bitnet_layer *layer, const int8_t *codes, const uint
  * quarter pixels [7o, 7o + 7) and image pixel i covers [4i, 4i + 4); out = (Σ w_y·w_x·p + 24) / 49, rounded down,
  * the division done as (x · 21400) >> 20, exact for every x up to 255·49 + 24 (no divide instruction on a M0+).
  * area_taps[o] = {first image pixel, its overlap and the next ones' in quarter pixels, 0 after the last}.
+ * (dx, dy) moves the image first (core/shiftAveraging.ts): pixel (y, x) is read from (y - dy, x - dx), 0 outside;
+ * (0, 0) without shift averaging.
  */
 static uint8_t reduced_image[BITNET_MODEL_INPUT_SIZE];
+
+/* Whether an image row or column read by a moved pass lies inside the image; always, when nothing moves. */
+#if BITNET_SHIFT_AVERAGING
+#define BITNET_INSIDE_IMAGE(v) ((v) < 28u)
+#else
+#define BITNET_INSIDE_IMAGE(v) 1
+#endif
 
 static const uint8_t area_taps[16][4] = {
 ${AREA_TAPS.map((taps) => `    {${[taps.first, ...taps.weights, 0, 0, 0].slice(0, 4).join(', ')}},`).join('\n')}
 };
 
-static void area_average_16(const uint8_t *image, uint8_t *out)
+static void area_average_16(const uint8_t *image, int32_t dx, int32_t dy, uint8_t *out)
 {
     uint32_t oy, ox, i, j;
     for (oy = 0; oy < 16u; oy++) {
@@ -404,10 +413,16 @@ static void area_average_16(const uint8_t *image, uint8_t *out)
             const uint8_t *columns = area_taps[ox];
             uint32_t sum = 24u;
             for (i = 1; i < 4u && rows[i] != 0u; i++) {
-                const uint8_t *row = image + (rows[0] + i - 1u) * 28u + columns[0];
+                const uint32_t y = (uint32_t)((int32_t)(rows[0] + i - 1u) - dy);
                 uint32_t row_sum = 0;
+                if (!BITNET_INSIDE_IMAGE(y)) {
+                    continue; /* moved in from outside the image: 0 */
+                }
                 for (j = 1; j < 4u && columns[j] != 0u; j++) {
-                    row_sum += columns[j] * (uint32_t)row[j - 1u];
+                    const uint32_t x = (uint32_t)((int32_t)(columns[0] + j - 1u) - dx);
+                    if (BITNET_INSIDE_IMAGE(x)) {
+                        row_sum += columns[j] * (uint32_t)image[y * 28u + x];
+                    }
                 }
                 sum += rows[i] * row_sum;
             }
@@ -417,7 +432,33 @@ static void area_average_16(const uint8_t *image, uint8_t *out)
 }
 #endif
 
-int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES])
+#if BITNET_SHIFT_AVERAGING
+/*
+ * Shift averaging (core/shiftAveraging.ts): bitnet_predict sums the scores of five passes, the image moved by each
+ * (dx, dy) below; pixel (y, x) of a moved image is image(y - dy, x - dx), 0 outside. Scores of one pass stay below
+ * 2^26 (the output layer's fixed point is chosen so), so the sum of five fits an int32.
+ */
+static const int8_t shift_offsets[5][2] = {{0, 0}, {1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+static int32_t pass_scores[BITNET_NUM_CLASSES];
+#if !BITNET_AREA_AVERAGE_16
+static uint8_t shifted_image[BITNET_INPUT_SIZE]; /* a 16×16 input moves inside area_average_16 instead */
+
+static void shift_image(const uint8_t *image, int32_t dx, int32_t dy, uint8_t *out)
+{
+    uint32_t y, x;
+    for (y = 0; y < 28u; y++) {
+        for (x = 0; x < 28u; x++) {
+            const uint32_t from_y = (uint32_t)((int32_t)y - dy);
+            const uint32_t from_x = (uint32_t)((int32_t)x - dx);
+            out[y * 28u + x] = from_y < 28u && from_x < 28u ? image[from_y * 28u + from_x] : 0u;
+        }
+    }
+}
+#endif
+#endif
+
+/* One forward pass of the image moved by (dx, dy) (0, 0 without shift averaging); returns the argmax of scores. */
+static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t scores[BITNET_NUM_CLASSES])
 {
     const int8_t *codes = NULL; /* this layer's input codes; NULL: the image itself */
     int32_t max_pixel = 0;
@@ -429,8 +470,14 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
     uint32_t j;
 
 #if BITNET_AREA_AVERAGE_16
-    area_average_16(image, reduced_image);
+    area_average_16(image, dx, dy, reduced_image);
     image = reduced_image; /* from here on the model's input: 16×16 pixels */
+#elif BITNET_SHIFT_AVERAGING
+    shift_image(image, dx, dy, shifted_image);
+    image = shifted_image;
+#else
+    (void)dx;
+    (void)dy;
 #endif
     for (k = 0; k < BITNET_MODEL_INPUT_SIZE; k++) {
         if (image[k] > max_pixel) {
@@ -517,5 +564,28 @@ int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET
         }
     }
     return 0; /* not reached: the last layer returns the scores */
+}
+
+int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES])
+{
+#if BITNET_SHIFT_AVERAGING
+    uint32_t pass, j;
+    int best = 0;
+    memset(scores, 0, BITNET_NUM_CLASSES * sizeof scores[0]);
+    for (pass = 0; pass < 5u; pass++) {
+        predict_pass(image, shift_offsets[pass][0], shift_offsets[pass][1], pass_scores);
+        for (j = 0; j < BITNET_NUM_CLASSES; j++) {
+            scores[j] += pass_scores[j];
+        }
+    }
+    for (j = 1; j < BITNET_NUM_CLASSES; j++) {
+        if (scores[j] > scores[best]) {
+            best = (int)j;
+        }
+    }
+    return best;
+#else
+    return predict_pass(image, 0, 0, scores);
+#endif
 }
 `;

@@ -24,6 +24,7 @@
 import type { HiddenActivation, ModelConfig } from './config';
 import type { ConvGeometry } from './layers';
 import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
+import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import { packTernary, type PackedTernary } from './packing';
 import { ABSMAX_LEVELS, binarySign, roundHalfEven, type ActivationQuantizer, type WeightQuantizer } from './ternary';
 import { quantizeLayer, type WeightFormat } from './weightFormats';
@@ -74,6 +75,8 @@ export interface InferenceModel {
   inputSize: number;
   /** The forward passes take 28×28 images either way; at 16 they area-average them first (core/inputResolution.ts). */
   inputResolution: InputResolution;
+  /** Logits summed over the image and four 1-pixel shifts of it (core/shiftAveraging.ts): five passes per image. */
+  shiftAveraging: boolean;
   classCount: number;
   threshold: number;
   quantizer: WeightQuantizer | 'none';
@@ -89,7 +92,7 @@ function inputQuantizerOf(config: Pick<ModelConfig, 'activationQuantizer'>, laye
 /** Quantizes the snapshot at threshold t and folds scales and batch norm (see the header). */
 export function foldModel(
   snapshot: readonly LayerSnapshot[],
-  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'> & Partial<Pick<ModelConfig, 'weightScale' | 'inputResolution'>>,
+  config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'> & Partial<Pick<ModelConfig, 'weightScale' | 'inputResolution' | 'shiftAveraging'>>,
   quantizer: WeightQuantizer | 'none',
   threshold: number,
 ): InferenceModel {
@@ -126,6 +129,7 @@ export function foldModel(
     layers,
     inputSize: firstMap ? firstMap.height * firstMap.width * firstMap.channels : (first?.inputSize ?? 0),
     inputResolution: config.inputResolution ?? 28,
+    shiftAveraging: config.shiftAveraging ?? false,
     classCount: snapshot[snapshot.length - 1]?.outputSize ?? 0,
     threshold,
     quantizer,
@@ -266,8 +270,20 @@ export function referenceLayerOutputs(model: InferenceModel, image: Uint8Array, 
   });
 }
 
-/** images: (B, imagePixelsOf(model)) uint8 -> logits (B, classes). */
+/**
+ * images: (B, imagePixelsOf(model)) uint8 -> logits (B, classes); with shift averaging, the sum of the logits of
+ * each image's five moved copies (core/shiftAveraging.ts).
+ */
 export function referenceForward(model: InferenceModel, images: Uint8Array, batch: number): Float32Array {
+  const size = imagePixelsOf(model);
+  if (model.shiftAveraging) {
+    const passes = onePassForward(model, shiftedCopies(images.subarray(0, batch * size), batch, imageSideOf(model)), batch * SHIFT_PASSES);
+    return sumShiftPasses(passes, batch, model.classCount);
+  }
+  return onePassForward(model, images, batch);
+}
+
+function onePassForward(model: InferenceModel, images: Uint8Array, batch: number): Float32Array {
   const logits = new Float32Array(batch * model.classCount);
   const weights = model.layers.map(layerWeights);
   const size = imagePixelsOf(model);
@@ -276,6 +292,11 @@ export function referenceForward(model: InferenceModel, images: Uint8Array, batc
     logits.set(outputs[outputs.length - 1]!, b * model.classCount);
   }
   return logits;
+}
+
+/** Side of the square image the forward passes take (28 for MNIST-shaped data, also for a 16×16 input). */
+export function imageSideOf(model: Pick<InferenceModel, 'inputResolution' | 'inputSize'>): number {
+  return Math.round(Math.sqrt(imagePixelsOf(model)));
 }
 
 /** Index of the largest value in each row of a (B, C) matrix (first one on ties). */

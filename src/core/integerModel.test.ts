@@ -16,7 +16,7 @@ import {
   argmaxInt,
   IntegerExportError,
 } from './integerModel';
-import { configFootprint, integerOnlyConfigProblem, mcuFootprint } from './mcuFootprint';
+import { configFootprint, integerOnlyConfigProblem, mcuFootprint, AREA_AVERAGE_SHIFT_CODE_BYTES, SHIFT_AVERAGING_CODE_BYTES, SHIFT_IMAGE_CODE_BYTES } from './mcuFootprint';
 import { createRng } from './rng';
 import { roundHalfEven } from './ternary';
 
@@ -163,9 +163,28 @@ describe('Cortex-M0+ footprint', () => {
     expect(footprint.weightCount).toBe(256 * 128 + 128 * 128 + 128 * 64 + 64 * 10);
     const at28 = configFootprint({ ...PRESETS['mcu-16k'], inputResolution: 28 }, 'base3');
     expect(at28.weightCount - footprint.weightCount).toBe((784 - 256) * 128);
-    expect(footprint.ramBytes - at28.ramBytes).toBe(256);
+    // With shift averaging (the preset's) the 28×28 model keeps a moved copy of the image instead.
+    expect(footprint.ramBytes - at28.ramBytes).toBe(256 - 784);
+    const single = configFootprint({ ...PRESETS['mcu-16k'], shiftAveraging: false }, 'base3');
+    const singleAt28 = configFootprint({ ...PRESETS['mcu-16k'], shiftAveraging: false, inputResolution: 28 }, 'base3');
+    expect(single.ramBytes - singleAt28.ramBytes).toBe(256);
     expect(footprint.flashBytes).toBeLessThanOrEqual(16 * 1024);
     expect(footprint.ramBytes + footprint.stackBytes).toBeLessThanOrEqual(2 * 1024);
+  });
+
+  it('shift averaging costs code and one pass of scores; the moved 28×28 image only where no area average moves it', () => {
+    const reduced = configFootprint({ ...PRESETS['mcu-16k'], shiftAveraging: false }, 'base3');
+    const reducedShifts = configFootprint({ ...PRESETS['mcu-16k'], shiftAveraging: true }, 'base3');
+    expect(reducedShifts.weightCount).toBe(reduced.weightCount);
+    expect(reducedShifts.flashBytes - reduced.flashBytes).toBe(SHIFT_AVERAGING_CODE_BYTES + AREA_AVERAGE_SHIFT_CODE_BYTES);
+    expect(reducedShifts.ramBytes - reduced.ramBytes).toBe(40);
+    expect(reducedShifts.flashBytes).toBeLessThanOrEqual(16 * 1024);
+    expect(reducedShifts.ramBytes + reducedShifts.stackBytes).toBeLessThanOrEqual(2 * 1024);
+    const full = configFootprint(PRESETS.seed, 'base3');
+    const fullShifts = configFootprint({ ...PRESETS.seed, shiftAveraging: true }, 'base3');
+    expect(fullShifts.flashBytes - full.flashBytes).toBe(SHIFT_AVERAGING_CODE_BYTES + SHIFT_IMAGE_CODE_BYTES);
+    expect(fullShifts.ramBytes - full.ramBytes).toBe(40 + 784);
+    expect(fullShifts.stackBytes).toBeGreaterThan(full.stackBytes);
   });
 
   it('counts 2 bits per trit at the fastest packing and the widest layer for RAM', () => {

@@ -40,6 +40,7 @@
  */
 import type { InferenceModel } from './inference';
 import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
+import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import type { ConvGeometry } from './layers';
 import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
 import { ABSMAX_LEVELS } from './ternary';
@@ -89,6 +90,8 @@ export interface IntegerModel {
   inputSize: number;
   /** At 16 the engine area-averages the 28×28 image it is given first (core/inputResolution.ts). */
   inputResolution: InputResolution;
+  /** Scores summed over five moved copies of the image (core/shiftAveraging.ts), in int32 as the C engine does. */
+  shiftAveraging: boolean;
   classCount: number;
   layers: IntegerLayer[];
 }
@@ -99,6 +102,8 @@ const INT32_MAX = 2 ** 31 - 1;
 /** |Y| limits: 127·Y must fit an int32 before requantisation; scores keep headroom for the bias. */
 const REQUANTIZE_LIMIT = 2 ** 23;
 const SCORES_LIMIT = 2 ** 29;
+/** With shift averaging each pass's scores stay below 2^26, so that the sum of five (and its bias) fits an int32. */
+const SHIFT_SCORES_LIMIT = 2 ** 26;
 /** Requantised values are clamped here (never reached when the bounds hold): 127·2^24 < 2^31. */
 export const REQUANTIZE_CLAMP = 2 ** 24;
 /** Per-sample input scales are normalised below this, so acc·s·m < 2^52. */
@@ -201,7 +206,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
       return;
     }
 
-    const limit = isLast ? SCORES_LIMIT : REQUANTIZE_LIMIT;
+    const limit = isLast ? (model.shiftAveraging ? SHIFT_SCORES_LIMIT : SCORES_LIMIT) : REQUANTIZE_LIMIT;
     const fractionBits = bound > 0 ? Math.max(-60, Math.min(60, Math.floor(Math.log2(limit / bound)))) : 0;
     const multiplier = new Int32Array(N);
     const shift = new Int8Array(N);
@@ -226,7 +231,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
     inputMagnitude = bound;
     previousFractionBits = fractionBits;
   });
-  return { inputSize: model.inputSize, inputResolution: model.inputResolution, classCount: model.classCount, layers };
+  return { inputSize: model.inputSize, inputResolution: model.inputResolution, shiftAveraging: model.shiftAveraging, classCount: model.classCount, layers };
 }
 
 /** round(n / d) with ties to even, d > 0, |n| < 2^31: the C engine's div_round_half_even. */
@@ -308,8 +313,18 @@ function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMan
   return out;
 }
 
-/** images: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them. */
+/**
+ * images: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them; with shift
+ * averaging, each image's five passes summed (core/shiftAveraging.ts).
+ */
 export function integerForward(model: IntegerModel, images: Uint8Array, batch: number): Int32Array {
+  if (!model.shiftAveraging) return integerOnePass(model, images, batch);
+  const size = imagePixelsFor(model.inputResolution, model.inputSize);
+  const copies = shiftedCopies(images.subarray(0, batch * size), batch, Math.round(Math.sqrt(size)));
+  return sumShiftPasses(integerOnePass(model, copies, batch * SHIFT_PASSES), batch, model.classCount);
+}
+
+function integerOnePass(model: IntegerModel, images: Uint8Array, batch: number): Int32Array {
   const scores = new Int32Array(batch * model.classCount);
   const K0 = model.inputSize;
   const imageSize = imagePixelsFor(model.inputResolution, K0);

@@ -75,9 +75,29 @@ export const SHARED_DISPATCH_CODE_BYTES = 22;
  * stays the same.
  */
 export const AREA_AVERAGE_CODE_BYTES = 202;
+/**
+ * What shift averaging adds (core/shiftAveraging.ts), measured on seed and mcu-16k at both packings: the pass
+ * loop, the score sums and the offset table (122 bytes); then either the area average's bounds checks, which move
+ * a 16×16 input's image (12 bytes), or shift_image and its 784-byte copy of the moved 28×28 image (52 bytes).
+ * RAM: the int32 scores of one pass; stack: 8 bytes more.
+ */
+export const SHIFT_AVERAGING_CODE_BYTES = 122;
+export const AREA_AVERAGE_SHIFT_CODE_BYTES = 12;
+export const SHIFT_IMAGE_CODE_BYTES = 52;
+export const SHIFT_AVERAGING_STACK_BYTES = 8;
+/** The C API's image (bitnet.h): 28×28 pixels; and its fixed number of class scores. */
+const C_IMAGE_BYTES = 784;
+const C_SCORE_BYTES = 4 * 10;
 
-export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking, inputResolution: InputResolution = 28): McuFootprint {
-  const reduced = inputResolution === REDUCED_SIDE;
+/** How the model takes its image, which decides the input stage's code and buffers. */
+export interface FootprintInput {
+  inputResolution?: InputResolution;
+  shiftAveraging?: boolean;
+}
+
+export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking, input: FootprintInput = {}): McuFootprint {
+  const reduced = input.inputResolution === REDUCED_SIDE;
+  const shifts = input.shiftAveraging === true;
   let weightCount = 0;
   let weightBytes = 0;
   let parameterBytes = 0;
@@ -122,11 +142,22 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     bitsPerWeight: weightCount === 0 ? 0 : (8 * weightBytes) / weightCount,
     parameterBytes,
     flashBytes:
-      ENGINE_CODE_BYTES[packing] + (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) + (reduced ? AREA_AVERAGE_CODE_BYTES : 0) + decoderBytes + rodata,
+      ENGINE_CODE_BYTES[packing] +
+      (hasConv ? CONV_ENGINE_CODE_BYTES[packing] : 0) +
+      (reduced ? AREA_AVERAGE_CODE_BYTES : 0) +
+      (shifts ? SHIFT_AVERAGING_CODE_BYTES + (reduced ? AREA_AVERAGE_SHIFT_CODE_BYTES : SHIFT_IMAGE_CODE_BYTES) : 0) +
+      decoderBytes +
+      rodata,
     // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map), for CNNs one pool window's int32
-    // outputs (the engine requantises a conv map in two passes instead of storing it), and a 16×16 input's average.
-    ramBytes: 4 * maxUnits + 2 * align4(maxHidden) + (hasConv ? 4 * maxUnits : 0) + (reduced ? REDUCED_PIXELS : 0),
-    stackBytes: hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES,
+    // outputs (the engine requantises a conv map in two passes instead of storing it), a 16×16 input's average, and
+    // with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
+    ramBytes:
+      4 * maxUnits +
+      2 * align4(maxHidden) +
+      (hasConv ? 4 * maxUnits : 0) +
+      (reduced ? REDUCED_PIXELS : 0) +
+      (shifts ? C_SCORE_BYTES + (reduced ? 0 : C_IMAGE_BYTES) : 0),
+    stackBytes: (hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES) + (shifts ? SHIFT_AVERAGING_STACK_BYTES : 0),
     largestLayer,
     layerFlashBytes,
   };
@@ -190,7 +221,7 @@ export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuanti
 
 /** The footprint of a configuration before any training: its shapes are all the size model needs. */
 export function configFootprint(
-  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution' | 'outputWeights'>>,
+  config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution' | 'outputWeights' | 'shiftAveraging'>>,
   packing: TritPacking,
   classCount = 10,
 ): McuFootprint {
@@ -202,5 +233,5 @@ export function configFootprint(
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
     weights: layer.weights,
   }));
-  return mcuFootprint(shapes, packing, config.inputResolution ?? 28);
+  return mcuFootprint(shapes, packing, { inputResolution: config.inputResolution ?? 28, shiftAveraging: config.shiftAveraging ?? false });
 }

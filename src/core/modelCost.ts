@@ -27,15 +27,16 @@ export interface ModelCost {
   bytesPacked5PerByte: number;
   /** log2(3) ≈ 1.585 bits per trit: the information-theoretic floor for uniform trits. */
   bytesIdeal: number;
-  /** Float multiply-accumulates of a dense float layer, per example. */
+  /** Float multiply-accumulates of a dense float layer, per example (all its passes: 5 with shift averaging). */
   floatMacs: number;
-  /** Additions/subtractions of the ternary layer with zeros skipped, per example. */
+  /** Additions/subtractions of the ternary layer with zeros skipped, per example (all its passes). */
   ternaryAddSubs: number;
 }
 
 export const TRITS_PER_WORD = 16;
 
-export function modelCost(layers: readonly LayerShape[]): ModelCost {
+/** passesPerExample: forward passes per example, 5 with shift averaging (core/shiftAveraging.ts). */
+export function modelCost(layers: readonly LayerShape[], passesPerExample = 1): ModelCost {
   let weights = 0;
   let zeros = 0;
   let otherParameters = 0;
@@ -46,8 +47,8 @@ export function modelCost(layers: readonly LayerShape[]): ModelCost {
   for (const layer of layers) {
     const count = layer.inputSize * layer.outputSize;
     const positions = layer.positions ?? 1;
-    floatMacs += positions * count;
-    ternaryAddSubs += positions * (count - layer.zeros);
+    floatMacs += passesPerExample * positions * count;
+    ternaryAddSubs += passesPerExample * positions * (count - layer.zeros);
     weights += count;
     zeros += layer.zeros;
     otherParameters += 2 * layer.outputSize;

@@ -21,12 +21,15 @@
  * A conv layer (core/layers.ts) quantizes the same way over the example's whole flattened map, then:
  *               acc = Conv(Transpose(Reshape(q, (N, H, W, C)), NCHW), Cast(trits))   trits (N_out, C, k, k)
  *               y = (acc · inScale) · scale + bias, ReLU, MaxPool (all NCHW), then back to NHWC and flat (N, H·W·C)
+ * With shift averaging (core/shiftAveraging.ts) the pixels first become five moved copies of each image (Pad, five
+ * Slices, Concat: (5N, 784)), and the logits of the five passes are summed at the end (Reshape (5, N, C), ReduceSum).
  * Activations travel flat and NHWC between layers, as in the reference, so a dense layer after a conv layer reads
  * the same order. The float twin has a float32 weight initializer instead of trits (and scale = the batch-norm gain).
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
-import { imagePixelsOf, type InferenceLayer, type InferenceModel } from './inference';
+import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from './inference';
+import { SHIFT_OFFSETS, SHIFT_PASSES } from './shiftAveraging';
 import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from './inputResolution';
 import { ABSMAX_LEVELS } from './ternary';
 
@@ -68,6 +71,34 @@ class GraphBuilder {
   scalar(name: string, value: number): string {
     return this.floatTensor(name, [], [value]);
   }
+
+  /** A 1-D int64 initializer (shapes, pads, slice bounds, axes). */
+  int64Vector(name: string, values: number[]): string {
+    this.initializers.push({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values });
+    return name;
+  }
+}
+
+/**
+ * Shift averaging (core/shiftAveraging.ts), first half: pixels (N, side²) -> (5N, side²), the five moved copies of
+ * every image, pass-major (rows s·N + b): the image zero-padded by one pixel on each side, then five Slices.
+ */
+function addShiftedCopies(graph: GraphBuilder, pixels: string, side: number): string {
+  const image = graph.node('Reshape', [pixels, graph.int64Vector('image_shape', [-1, side, side])], 'image');
+  const padded = graph.node('Pad', [image, graph.int64Vector('shift_pads', [0, 1, 1, 0, 1, 1])], 'image_padded');
+  const axes = graph.int64Vector('shift_axes', [1, 2]);
+  // Moved by (dx, dy): moved(y, x) = image(y − dy, x − dx) = padded(y + 1 − dy, x + 1 − dx).
+  const copies = SHIFT_OFFSETS.map(([dx, dy], s) =>
+    graph.node('Slice', [padded, graph.int64Vector(`shift${s}_starts`, [1 - dy, 1 - dx]), graph.int64Vector(`shift${s}_ends`, [1 - dy + side, 1 - dx + side]), axes], `image_shift${s}`),
+  );
+  const stacked = graph.node('Concat', copies, 'shifted_images', [intAttribute('axis', 0)]);
+  return graph.node('Reshape', [stacked, graph.int64Vector('shifted_pixels_shape', [-1, side * side])], 'shifted_pixels');
+}
+
+/** Second half: logits (5N, C), pass-major -> (N, C), the five passes summed. */
+function addShiftSum(graph: GraphBuilder, logits: string, classes: number): string {
+  const passes = graph.node('Reshape', [logits, graph.int64Vector('pass_logits_shape', [SHIFT_PASSES, -1, classes])], 'pass_logits');
+  return graph.node('ReduceSum', [passes, graph.int64Vector('pass_axis', [0])], 'summed_logits', [intAttribute('keepdims', 0)]);
 }
 
 const intsAttribute = (name: string, ints: number[]): Onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
@@ -134,10 +165,7 @@ function addConvEpilogue(graph: GraphBuilder, layer: InferenceLayer, p: string, 
   const N = layer.packed.outputSize;
   const padBottom = Math.max(0, (output.height - 1) * stride + kernel - input.height - padTop);
   const padRight = Math.max(0, (output.width - 1) * stride + kernel - input.width - padLeft);
-  const shape = (name: string, dims: number[]) => {
-    graph.initializers.push({ name, dims: [dims.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: dims });
-    return name;
-  };
+  const shape = (name: string, dims: number[]): string => graph.int64Vector(name, dims);
   const nhwc = graph.node('Reshape', [quantized, shape(`${p}.map_shape`, [-1, input.height, input.width, input.channels])], `${p}.q_map`);
   const nchw = graph.node('Transpose', [nhwc], `${p}.q_nchw`, [intsAttribute('perm', [0, 3, 1, 2])]);
   const weights = layer.floatWeights
@@ -166,7 +194,7 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
   graph.scalar('zero', 0);
   graph.scalar('one', 1);
   graph.scalar('minus_one', -1);
-  let pixels = 'pixels';
+  let pixels = model.shiftAveraging ? addShiftedCopies(graph, 'pixels', imageSideOf(model)) : 'pixels';
   if (model.inputResolution === REDUCED_SIDE) {
     const sums = graph.node('MatMul', [pixels, graph.floatTensor('area_weights', [IMAGE_PIXELS, REDUCED_PIXELS], areaSumMatrix())], 'area_sums');
     const shifted = graph.node('Add', [sums, graph.scalar('area_rounding', AREA_ROUNDING + 0.5)], 'area_sums_rounded');
@@ -174,7 +202,7 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
   }
   let x = graph.node('Div', [pixels, graph.scalar('pixel_max', 255)], 'x');
   model.layers.forEach((layer, i) => (x = addLayer(graph, layer, i, x)));
-  graph.node('Identity', [x], 'logits');
+  graph.node('Identity', [model.shiftAveraging ? addShiftSum(graph, x, model.classCount) : x], 'logits');
   // Only the initializers a node reads (the sign constants are unused by absmax-only models and vice versa).
   const used = new Set(graph.nodes.flatMap((n) => n.input ?? []));
   const proto = onnx.ModelProto.create({

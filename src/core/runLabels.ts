@@ -28,6 +28,7 @@ const CONFIG_SETTINGS: Setting[] = [
       'hiddenActivation',
       'steClip',
       'outputWeights',
+      'shiftAveraging',
       'optimizer',
       'emaDecay',
       'learningRate',

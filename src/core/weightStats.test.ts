@@ -67,6 +67,11 @@ describe('size and cost arithmetic', () => {
     expect(cost.floatMacs).toBe(cost.weights);
     expect(cost.ternaryAddSubs).toBe(cost.weights - 40_512);
     expect(cost.sparsity).toBeCloseTo(40_512 / cost.weights, 10);
+    // Shift averaging's five passes cost five times the operations, not one weight more.
+    const fivePasses = modelCost([{ inputSize: 784, outputSize: 128, zeros: 40_000 }, { inputSize: 128, outputSize: 10, zeros: 512 }], 5);
+    expect(fivePasses.weights).toBe(cost.weights);
+    expect(fivePasses.floatMacs).toBe(5 * cost.floatMacs);
+    expect(fivePasses.ternaryAddSubs).toBe(5 * cost.ternaryAddSubs);
     expect(cost.otherParameters).toBe(2 * (128 + 10));
   });
 

@@ -14,7 +14,8 @@
  * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (ternary_conv with INT8_WEIGHTS) on
  * its codes, four to a word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
  */
-import { imagePixelsOf, type InferenceLayer, type InferenceModel } from '../core/inference';
+import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from '../core/inference';
+import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from '../core/shiftAveraging';
 import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE, unitIntervalPixels } from '../core/inputResolution';
 import { packCodeRows, packI8x4, packSignBits, toBitPlanes } from '../core/packing';
 import type { GpuContext } from './device';
@@ -472,12 +473,20 @@ export class GpuTernaryNetwork {
   }
 
   /**
-   * images: (B, 784) uint8 -> logits (B, classes): one upload, one command submission, one readback. A 16×16
+   * images: (B, 784) uint8 -> logits (B, classes): one upload, one command submission, one readback (of 5B rows
+   * with shift averaging). A 16×16
    * network with an 8-bit first layer reduces the images on the GPU (area_average16.wgsl); with a float first
    * layer the host does, with core's function (core/inputResolution.ts).
    */
   forward(images: Uint8Array, batch: number): Promise<Float32Array> {
-    const run = this.forwardQueue.then(() => this.forwardNow(images.subarray(0, batch * imagePixelsOf(this.model)), batch));
+    const own = images.subarray(0, batch * imagePixelsOf(this.model));
+    // Shift averaging (core/shiftAveraging.ts): the kernels run on each image's five moved copies, one batch of 5B,
+    // and core sums each image's five rows of logits.
+    const run = this.forwardQueue.then(async () =>
+      this.model.shiftAveraging
+        ? sumShiftPasses(await this.forwardNow(shiftedCopies(own, batch, imageSideOf(this.model)), batch * SHIFT_PASSES), batch, this.model.classCount)
+        : this.forwardNow(own, batch),
+    );
     this.forwardQueue = run.catch(() => undefined);
     return run;
   }

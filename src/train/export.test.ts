@@ -351,7 +351,8 @@ describe.each<[string, Partial<TrainConfig>]>([
 });
 
 /**
- * Per-layer weight formats (core/weightFormats.ts) through every export: [name, config, the formats expected].
+ * Per-layer weight formats (core/weightFormats.ts) and shift averaging through every export: [name, config, the
+ * formats expected].
  * A CNN of int8 and int4 convolutions, a ternary dense layer and an int4 output layer; an MLP with binary
  * activations whose first layer is int8 (thresholds on acc·s up to 127²·784·255); an int4 MLP on 16×16 input.
  */
@@ -377,9 +378,12 @@ const MIXED: [string, TrainConfig, string[]][] = [
     { ...PRESETS['mcu-16k'], layers: [{ kind: 'flatten' }, { kind: 'dense', units: 64, weights: 'int4' }, { kind: 'dense', units: 64, weights: 'int4' }], epochs: 1 },
     ['int4', 'int4', 'ternary'],
   ],
+  // Shift averaging (core/shiftAveraging.ts): five passes summed, the image moved inside the area average or copied.
+  ['shift averaging on a 16×16 input', { ...PRESETS['mcu-16k'], layers: mlpLayers([64, 32]), shiftAveraging: true, epochs: 1 }, ['ternary', 'ternary', 'ternary']],
+  ['shift averaging on the 28×28 image, binary activations', { ...PRESETS.seed, layers: mlpLayers([48]), shiftAveraging: true, epochs: 1 }, ['ternary', 'ternary']],
 ];
 
-describe.each(MIXED)('mixed weight formats (%s) export', (name, config, formats) => {
+describe.each(MIXED)('%s: export', (name, config, formats) => {
   let model: InferenceModel;
   const cnn = config.layers.some((layer) => layer.kind === 'conv2d');
 
@@ -421,6 +425,7 @@ describe.each(MIXED)('mixed weight formats (%s) export', (name, config, formats)
     const { integer, files } = emit(model, 'base3', 'custom');
     expect(files['bitnet_model.h']).toContain(`#define BITNET_HAS_INT8 ${formats.includes('int8') ? 1 : 0}`);
     expect(files['bitnet_model.h']).toContain(`#define BITNET_HAS_INT4 ${formats.includes('int4') ? 1 : 0}`);
+    expect(files['bitnet_model.h']).toContain(`#define BITNET_SHIFT_AVERAGING ${config.shiftAveraging ? 1 : 0}`);
     const scores = integerForward(integer, pixels, COUNT);
     const reference = argmaxRows(referenceForward(model, pixels, COUNT), COUNT, 10);
     expect(share(predictionsOf(scores, COUNT), reference, COUNT)).toBeGreaterThanOrEqual(0.99);

@@ -114,6 +114,23 @@ describe('Teacher', () => {
     }
   });
 
+  it('measures its accuracy as its run did: with shift averaging, from the five passes the reference sums', async () => {
+    const config = quick({ layers: mlpLayers([32]), shiftAveraging: true });
+    const { teacher, trainer } = await trainedTeacher(config, 20);
+    const count = 300;
+    const firstImages = { ...data.validation, count, pixels: data.validation.pixels.subarray(0, count * 784), labels: data.validation.labels.subarray(0, count) };
+    const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer, config.threshold);
+    const rightIn = (averaged: boolean) => {
+      const predicted = argmaxRows(referenceForward({ ...model, shiftAveraging: averaged }, firstImages.pixels, count), count, 10);
+      return predicted.filter((p, i) => p === firstImages.labels[i]).length / count;
+    };
+    const accuracy = await teacher.accuracy(firstImages);
+    expect(Math.abs(accuracy - rightIn(true))).toBeLessThanOrEqual(0.01);
+    expect(rightIn(true)).not.toBe(rightIn(false)); // the two definitions differ on these images, so the check means something
+    teacher.dispose();
+    trainer.dispose();
+  });
+
   it("refuses weights that do not fit the teacher's own configuration, and non-finite weights, with a message", async () => {
     const config = quick({ layers: mlpLayers([32]) });
     const trainer = new Trainer(config, data);

@@ -11,6 +11,7 @@ import { configInputShape, type ModelConfig } from '../core/config';
 import { CLASS_COUNT, type ImageSet } from '../core/dataset';
 import { IMAGE_SIDE, modelInputPixels, unitIntervalPixels } from '../core/inputResolution';
 import { createRng } from '../core/rng';
+import { SHIFT_PASSES, shiftedCopies } from '../core/shiftAveraging';
 import { TernaryNetwork } from './model';
 
 export interface TeacherSource {
@@ -52,14 +53,24 @@ export class Teacher {
     return tf.tidy(() => this.model.forward(tf.tensor2d(unitIntervalPixels(pixels), [count, pixels.length / count]), false));
   }
 
-  /** Share of `set`'s images the teacher classifies right (what the page shows next to its name). */
+  /**
+   * Share of `set`'s images the teacher classifies right (what the page shows next to its name), as its run measured
+   * it: with shift averaging, from the summed logits of five moved copies (core/shiftAveraging.ts). What it teaches
+   * with (logits) is one pass, as training sees the images.
+   */
   async accuracy(set: ImageSet): Promise<number> {
     const chunk = 500;
     const imageSize = set.rows * set.cols;
+    const shifts = this.model.config.shiftAveraging;
     let correct = 0;
     for (let start = 0; start < set.count; start += chunk) {
       const count = Math.min(chunk, set.count - start);
-      const predicted = tf.tidy(() => tf.argMax(this.logits(set.pixels.subarray(start * imageSize, (start + count) * imageSize), count), 1));
+      const images = set.pixels.subarray(start * imageSize, (start + count) * imageSize);
+      const predicted = tf.tidy(() => {
+        if (!shifts) return tf.argMax(this.logits(images, count), 1);
+        const passes = this.logits(shiftedCopies(images, count, set.cols), count * SHIFT_PASSES);
+        return tf.argMax(tf.sum(tf.reshape(passes, [count, SHIFT_PASSES, -1]), 1), 1);
+      });
       const values = await predicted.data();
       predicted.dispose();
       for (let i = 0; i < count; i++) if (values[i] === set.labels[start + i]) correct++;

@@ -5,6 +5,7 @@
 import * as tf from './tf';
 import { configInputShape, learningRateAt, type TrainConfig } from '../core/config';
 import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/inputResolution';
+import { SHIFT_PASSES, shiftedCopies } from '../core/shiftAveraging';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
 import { augmentationEnabled, augmentImages } from '../core/augment';
 import { createRng, permutation, type Rng } from '../core/rng';
@@ -287,11 +288,26 @@ export class Trainer {
       for (let start = 0; start < set.count; start += EVAL_CHUNK) {
         const indices = range(start, Math.min(start + EVAL_CHUNK, set.count));
         const y = labelsToOneHot(set, indices);
-        chunks.push({ x: pixelsToTensor(set, indices, this.config.inputResolution), y, labels: tf.tidy(() => tf.argMax(y, 1) as tf.Tensor1D) });
+        // With shift averaging x holds each image's five moved copies, image-major: (5n, inputs).
+        const x = this.config.shiftAveraging
+          ? imagesToTensor(shiftedCopies(gatherImages(set, indices), indices.length, set.cols), indices.length * SHIFT_PASSES, this.config.inputResolution)
+          : pixelsToTensor(set, indices, this.config.inputResolution);
+        chunks.push({ x, y, labels: tf.tidy(() => tf.argMax(y, 1) as tf.Tensor1D) });
       }
       this.evaluationChunks.set(set, chunks);
     }
     return chunks;
+  }
+
+  /**
+   * Logits (n, classes) of an evaluation chunk; with shift averaging the sum over each image's five moved copies
+   * (core/shiftAveraging.ts): (5n, classes) -> (n, 5, classes) -> (n, classes). Call inside tf.tidy.
+   */
+  private chunkLogits(chunk: { x: tf.Tensor2D }): tf.Tensor2D {
+    const logits = this.model.forward(chunk.x, false);
+    if (!this.config.shiftAveraging) return logits;
+    const classes = logits.shape[1];
+    return tf.sum(tf.reshape(logits, [-1, SHIFT_PASSES, classes]), 1) as tf.Tensor2D;
   }
 
   /**
@@ -304,9 +320,9 @@ export class Trainer {
     let totals: tf.Tensor = tf.zeros([2]);
     for (const chunk of chunks) {
       const next = tf.tidy(() => {
-        const logits = this.model.forward(chunk.x, false);
+        const logits = this.chunkLogits(chunk);
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), chunk.labels), 'float32'));
-        const lossSum = tf.mul(tf.losses.softmaxCrossEntropy(chunk.y, logits), chunk.x.shape[0]);
+        const lossSum = tf.mul(tf.losses.softmaxCrossEntropy(chunk.y, logits), logits.shape[0]);
         return tf.add(totals, tf.stack([correct, lossSum]));
       });
       totals.dispose();
@@ -321,7 +337,7 @@ export class Trainer {
   async predict(set: ImageSet): Promise<Uint8Array> {
     const chunks = this.chunksOf(set);
     // One tidy per chunk, so that only the argmaxes outlive it (see evaluate).
-    const perChunk = chunks.map((chunk) => tf.tidy(() => tf.argMax(this.model.forward(chunk.x, false), 1)));
+    const perChunk = chunks.map((chunk) => tf.tidy(() => tf.argMax(this.chunkLogits(chunk), 1)));
     const predictions = tf.concat(perChunk);
     tf.dispose(perChunk);
     const values = await predictions.data();
@@ -332,7 +348,7 @@ export class Trainer {
   /** Predicted class and its softmax probability for every example of `set`: one readback of (2, n). */
   async predictWithConfidence(set: ImageSet): Promise<{ predicted: Uint8Array; confidence: Float32Array }> {
     const chunks = this.chunksOf(set);
-    const perChunk = chunks.map((chunk) => tf.tidy(() => this.model.forward(chunk.x, false)));
+    const perChunk = chunks.map((chunk) => tf.tidy(() => this.chunkLogits(chunk)));
     const stacked = tf.tidy(() => {
       const logits = tf.concat(perChunk);
       return tf.stack([tf.cast(tf.argMax(logits, 1), 'float32'), tf.max(tf.softmax(logits), 1)]);

@@ -91,6 +91,17 @@ export function ConfigPanel() {
           ))}
         </select>
       </label>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="config-shiftAveraging"
+          disabled={locked}
+          checked={config.shiftAveraging}
+          onChange={(e) => userEditedConfig({ shiftAveraging: e.target.checked })}
+        />
+        Shift averaging at inference: sum the logits of the image and of four copies moved by one pixel (5× the work per
+        image, no more weights; in evaluation, kernels, C and ONNX)
+      </label>
       <LayerEditor key={`${presetId}-${revision}`} disabled={locked} />
       <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />
       <SelectField label="Ternary scale (per layer or per output channel)" field="weightScale" options={WEIGHT_SCALES} disabled={locked} />

@@ -1,9 +1,11 @@
 import { modelCost } from '../core/modelCost';
-import { useWeightReport } from '../store/hooks';
+import { passesPerImage } from '../core/shiftAveraging';
+import { useConfig, useWeightReport } from '../store/hooks';
 import { bytes, percent } from './format';
 
 export function ModelSizeCard() {
   const report = useWeightReport();
+  const passes = passesPerImage(useConfig().config.shiftAveraging);
   if (!report) return <div className="chart" data-testid="model-size">No model yet.</div>;
   const cost = modelCost(
     report.layers.map((l) => ({
@@ -12,6 +14,7 @@ export function ModelSizeCard() {
       zeros: l.counts.zero,
       positions: l.conv ? l.conv.output.height * l.conv.output.width : 1,
     })),
+    passes,
   );
   const rows: [string, string][] = [
     ['Weights', cost.weights.toLocaleString()],
@@ -21,7 +24,7 @@ export function ModelSizeCard() {
     ['2-bit packed (16 per u32)', `${bytes(cost.bytesPacked2Bit)} (${(cost.bytesFloat32 / cost.bytesPacked2Bit).toFixed(1)}× smaller)`],
     ['1.6-bit (5 trits per byte)', bytes(cost.bytesPacked5PerByte)],
     ['Ideal log2(3) bits', bytes(Math.ceil(cost.bytesIdeal))],
-    ['Float multiply-accumulates / inference', cost.floatMacs.toLocaleString()],
+    ['Float multiply-accumulates / inference', `${cost.floatMacs.toLocaleString()}${passes > 1 ? ` (${passes} passes: shift averaging)` : ''}`],
     ['Ternary adds/subtracts / inference (zeros skipped)', `${cost.ternaryAddSubs.toLocaleString()}, no multiplies`],
   ];
   return (

@@ -5,6 +5,7 @@
  */
 import { argmaxRows, foldModel, imagePixelsOf, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/inference';
 import type { ImageSet } from '../core/dataset';
+import { passesPerImage } from '../core/shiftAveraging';
 import { createGpuContext, type GpuContext } from '../gpu/device';
 import { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
 import type { Trainer } from '../train/trainer';
@@ -64,8 +65,10 @@ export class InferenceService {
     if (!network) return referenceForward(model, pixels, batch);
     const out = new Float32Array(batch * model.classCount);
     const size = imagePixelsOf(model);
-    for (let start = 0; start < batch; start += MAX_GPU_BATCH) {
-      const count = Math.min(MAX_GPU_BATCH, batch - start);
+    // With shift averaging each image is five on the GPU (core/shiftAveraging.ts).
+    const chunk = Math.floor(MAX_GPU_BATCH / passesPerImage(model.shiftAveraging));
+    for (let start = 0; start < batch; start += chunk) {
+      const count = Math.min(chunk, batch - start);
       out.set(await network.forward(pixels.subarray(start * size, (start + count) * size), count), start * model.classCount);
     }
     return out;
@@ -86,7 +89,8 @@ export class InferenceService {
     const featureMaps = outputs
       ? model.layers.flatMap((layer, i): FeatureMap[] => (layer.conv ? [{ layer: i, ...layer.conv.pooled, values: outputs[i]! }] : []))
       : [];
-    const logits = network ? await network.forward(pixels, 1) : outputs![outputs!.length - 1]!;
+    // The feature maps are the image's own; the logits, with shift averaging, the five moved copies' sum.
+    const logits = network ? await network.forward(pixels, 1) : model.shiftAveraging ? referenceForward(model, pixels, 1) : outputs![outputs!.length - 1]!;
     return { probabilities: softmax(logits), featureMaps };
   }
 

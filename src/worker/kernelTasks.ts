@@ -3,7 +3,8 @@
  * of a drawn digit. Every figure compares like with like, measured in the same run.
  */
 import type { ImageSet, SplitDataset } from '../core/dataset';
-import { argmaxRows, imagePixelsOf, referenceForward, type InferenceModel } from '../core/inference';
+import { argmaxRows, imagePixelsOf, imageSideOf, referenceForward, type InferenceModel } from '../core/inference';
+import { passesPerImage, shiftedCopies, sumShiftPasses } from '../core/shiftAveraging';
 import { modelInputPixels } from '../core/inputResolution';
 import { unpackTernary } from '../core/packing';
 import type { KernelBenchRow, KernelEvaluation } from '../protocol/messages';
@@ -77,8 +78,11 @@ function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array
   });
   return {
     bytes: weights.reduce((sum, l) => sum + l.w.size * 4, 0),
-    forward: async (images, batch) => {
-      const pixels = modelInputPixels(model.inputResolution, images.subarray(0, batch * imagePixelsOf(model)), batch);
+    // With shift averaging, as the kernels: a batch of each image's five moved copies, their logits summed by core.
+    forward: async (images, imageCount) => {
+      const own = images.subarray(0, imageCount * imagePixelsOf(model));
+      const batch = imageCount * passesPerImage(model.shiftAveraging);
+      const pixels = modelInputPixels(model.inputResolution, model.shiftAveraging ? shiftedCopies(own, imageCount, imageSideOf(model)) : own, batch);
       const out = tf.tidy(() => {
         let x: tf.Tensor = tf.div(tf.tensor2d(pixels, [batch, model.inputSize], 'int32'), 255);
         for (const l of weights) {
@@ -97,7 +101,7 @@ function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array
       });
       const values = (await out.data()) as Float32Array;
       out.dispose();
-      return values;
+      return model.shiftAveraging ? sumShiftPasses(values, imageCount, model.classCount) : values;
     },
     dispose: () => weights.forEach((l) => tf.dispose([l.w, l.b])),
   };
