@@ -3,11 +3,12 @@
  * in Node; BENCH_EPOCHS and BENCH_PRESETS shorten it), exported as C at both packings and as ONNX, and measured:
  * one JSON line per preset and packing,
  *   {"preset","packing","bitsPerWeight","flashBytes","ramBytes","stackBytes","instructionsPerInference",
- *    "msAt48MHz","cAccuracy","onnxAccuracy","agreement", …}
+ *    "msAt48MHz","cAccuracy","onnxAccuracy","agreement","singlePassReferenceAccuracy", …}
  * Flash = text + data, RAM = data + bss of the export's objects for a Cortex-M0+ (-Os, no C library), stack from
  * -fstack-usage; instructions = SysTick ticks around one bitnet_predict in QEMU (mps2-an385, Cortex-M3,
  * -icount shift=0) × instructions per tick from a calibration loop, median of 32 test images; msAt48MHz =
  * instructions ÷ 48,000; agreement = share of identical C and ONNX predictions on the 10,000 test images.
+ * BENCH_SEED=N trains with seed N instead of the preset's (a recipe's spread over seeds).
  * BENCH_TEACHER=FILE.safetensors (a checkpoint, e.g. bench-results/bitnet-mcu-cnn-16k.safetensors) makes it a
  * distillation benchmark: each preset trained learns from that run, with BENCH_DISTILL_WEIGHT (default 0.7) and
  * BENCH_DISTILL_TEMPERATURE (default 4).
@@ -40,6 +41,8 @@ const teacherFile = process.env.BENCH_TEACHER ?? null;
 const distillation = teacherFile
   ? { distillWeight: Number(process.env.BENCH_DISTILL_WEIGHT ?? 0.7), distillTemperature: Number(process.env.BENCH_DISTILL_TEMPERATURE ?? 4) }
   : {};
+/** BENCH_SEED: train with this seed instead of the preset's, to see a recipe's spread over seeds. */
+const seedOverride = process.env.BENCH_SEED ? { seed: Number(process.env.BENCH_SEED) } : {};
 const PACKINGS: TritPacking[] = ['base3', 'base4'];
 const QEMU_IMAGES = 32;
 
@@ -68,7 +71,7 @@ for (const preset of presets) {
   const checkpointPath = `bench-results/bitnet-${preset}.safetensors`;
   const saved = process.env.BENCH_FROM_CHECKPOINTS === '1' && existsSync(checkpointPath) ? decodeCheckpoint(readFileSync(checkpointPath)) : null;
   const epochs = saved ? saved.config.epochs : Number(process.env.BENCH_EPOCHS ?? PRESETS[preset].epochs);
-  const config = saved ? saved.config : { ...PRESETS[preset], epochs, ...distillation };
+  const config = saved ? saved.config : { ...PRESETS[preset], epochs, ...distillation, ...seedOverride };
   const trainer = new Trainer(config, data, saved ? null : teacher);
   if (saved) {
     trainer.restoreState(saved.state);
@@ -93,6 +96,8 @@ for (const preset of presets) {
   trainer.dispose();
 
   const referenceAccuracy = accuracyOf(argmaxRows(referenceForward(model, test.pixels, test.count), test.count, 10));
+  // With shift averaging, what the same weights give in one pass (the reference without it): what the passes add.
+  const singlePassAccuracy = model.shiftAveraging ? accuracyOf(argmaxRows(referenceForward({ ...model, shiftAveraging: false }, test.pixels, test.count), test.count, 10)) : null;
   const onnxBytes = exportOnnx(model, { preset, appVersion: 'bench', metadata: { epochs: String(epochs) } });
   writeFileSync(`bench-results/bitnet-${preset}.onnx`, onnxBytes);
   const session = await ort.InferenceSession.create(onnxBytes);
@@ -134,6 +139,9 @@ for (const preset of presets) {
         qemuMatchesHost: emulated.predictions.every((p, i) => p === fromC[i]),
         estimatedFlashBytes: estimate.flashBytes,
         estimatedRamBytes: estimate.ramBytes,
+        shiftAveraging: config.shiftAveraging,
+        singlePassReferenceAccuracy: singlePassAccuracy,
+        seed: config.seed,
         epochs,
         backend,
         trainSeconds: saved ? null : Number(trainSeconds.toFixed(1)),
