@@ -152,4 +152,12 @@ test('a 16×16 model (mcu-16k, shift averaging) trains in the page, answers a dr
   for (let i = 0; i < count; i++) if (fromC[i] === fromOnnx[i]) agree++;
   console.log(`deploy e2e, 16×16 input: identical C and ONNX predictions on ${(100 * agree / count).toFixed(2)} % of ${count} embedded validation images`);
   expect(agree / count).toBeGreaterThanOrEqual(0.995);
+
+  // Shift averaging is inference only: unticked on the trained run, the run stays and the next C export is one pass.
+  const steps = await playground.stepCount();
+  await page.getByTestId('config-shiftAveraging').uncheck();
+  const onePass = await download(page, page.getByTestId('export-c'));
+  const onePassModel = strFromU8(unzipSync(onePass.bytes)['bitnet_model.h']!);
+  expect(onePassModel).toContain('#define BITNET_SHIFT_AVERAGING 0');
+  expect(await playground.stepCount()).toBe(steps);
 });

@@ -282,6 +282,10 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
   },
 };
 
+export function isPresetId(value: string): value is PresetId {
+  return Object.prototype.hasOwnProperty.call(PRESETS, value);
+}
+
 export const PRESET_LABELS: Record<PresetId, string> = {
   seed: 'seed — 784-128-10, ternary weights, binary activations',
   'b158-mlp': 'b158-mlp — BitNet b1.58 MLP 784-512-512-10, 8-bit activations',
@@ -498,6 +502,18 @@ export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSch
   const progress = Math.min(1, step / (totalSteps - 1));
   const floor = config.lrSchedule === 'cosine' ? COSINE_FLOOR : 0;
   return config.learningRate * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
+/**
+ * Settings that change how a trained run is evaluated, run and exported, never how it trains: a run keeps training
+ * when only these change (the threshold slider; shift averaging, core/shiftAveraging.ts).
+ */
+export const INFERENCE_SETTINGS = ['threshold', 'shiftAveraging'] as const satisfies readonly (keyof TrainConfig)[];
+
+/** True when two configs train the same run: they differ at most in INFERENCE_SETTINGS. */
+export function sameTraining(a: TrainConfig, b: TrainConfig): boolean {
+  const inferenceOnly: readonly (keyof TrainConfig)[] = INFERENCE_SETTINGS;
+  return (Object.keys(a) as (keyof TrainConfig)[]).every((key) => inferenceOnly.includes(key) || JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }
 
 /** True when two configs differ at most in the threshold (which moves live, without restarting training). */

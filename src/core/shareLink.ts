@@ -9,7 +9,7 @@
  * A link is untrusted text: every value goes through validateConfig, and anything wrong (an unknown parameter, a
  * value of the wrong kind, a newer link version) is named in one message while the page falls back to the preset.
  */
-import { PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from './config';
+import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from './config';
 import type { DatasetId } from './dataset';
 import { formatLayerList, parseLayerList, type LayerSpec } from './layers';
 
@@ -32,9 +32,6 @@ export interface SharedSetup {
   config: TrainConfig;
 }
 
-function isPresetId(value: string): value is PresetId {
-  return Object.prototype.hasOwnProperty.call(PRESETS, value);
-}
 
 function formatField(value: TrainConfig[keyof TrainConfig]): string {
   return Array.isArray(value) ? formatLayerList(value as LayerSpec[]) : String(value);

@@ -58,6 +58,8 @@ export type WorkerRequest =
   | { type: 'reset' }
   /** Re-quantize the current latent weights at threshold factor t; training (if running) continues with it. */
   | { type: 'set-threshold'; threshold: number }
+  /** Shift averaging on or off (inference only: the run keeps its weights and goes on training as it was). */
+  | { type: 'set-shift-averaging'; on: boolean }
   /** Post-training re-quantization sweep of t over the validation split (only while not training). */
   | { type: 'sweep-threshold' }
   /** Accuracy of the ternary kernels vs the tfjs evaluation of the same quantized model on the held-out split. */

@@ -361,6 +361,15 @@ export function loadFromUrl(id: DatasetId, baseUrl: string): void {
   loadDataset({ kind: 'url', id, baseUrl });
 }
 
+/**
+ * Shift averaging on or off: the store's config, and at once the worker's run, which keeps its weights (the setting
+ * changes inference only) and reports its validation accuracy with the new setting.
+ */
+export function setShiftAveraging(on: boolean): void {
+  useAppStore.getState().userEditedConfig({ shiftAveraging: on });
+  send({ type: 'set-shift-averaging', on });
+}
+
 /** Validates the store's config; on a bad value shows the message and keeps the previous worker config. */
 export function sendConfig(): boolean {
   const store = useAppStore.getState();

@@ -109,16 +109,34 @@ export class Trainer {
    */
   endOfRun: EndOfRun | null = null;
 
+  private currentConfig: TrainConfig;
+
+  /** The run's configuration; only its inference settings (setShiftAveraging) change after construction. */
+  get config(): TrainConfig {
+    return this.currentConfig;
+  }
+
+  /**
+   * Shift averaging is inference-only (core/shiftAveraging.ts): it changes what evaluate and predict compute, not the
+   * training, so a run takes it on or off without restarting. The cached evaluation inputs are rebuilt.
+   */
+  setShiftAveraging(on: boolean): void {
+    if (this.currentConfig.shiftAveraging === on) return;
+    this.currentConfig = { ...this.currentConfig, shiftAveraging: on };
+    this.disposeEvaluationChunks();
+  }
+
   /**
    * teacher: a trained network whose softened logits the loss adds as targets (config.distillWeight > 0); see
    * teacher.ts. Without one, the run trains on the labels alone, whatever distillWeight says. It can change between
    * steps (the page chooses it); the trainer does not own it and never disposes it.
    */
   constructor(
-    readonly config: TrainConfig,
+    config: TrainConfig,
     readonly data: SplitDataset,
     public teacher: Teacher | null = null,
   ) {
+    this.currentConfig = config;
     this.rng = createRng(config.seed);
     const train = data.train;
     if (config.inputResolution === REDUCED_SIDE && (train.rows !== IMAGE_SIDE || train.cols !== IMAGE_SIDE)) {
@@ -359,11 +377,15 @@ export class Trainer {
     return { predicted: Uint8Array.from(values.subarray(0, set.count)), confidence: values.slice(set.count) };
   }
 
-  dispose(): void {
+  private disposeEvaluationChunks(): void {
     for (const chunks of this.evaluationChunks.values()) {
       for (const chunk of chunks) tf.dispose([chunk.x, chunk.y, chunk.labels]);
     }
     this.evaluationChunks.clear();
+  }
+
+  dispose(): void {
+    this.disposeEvaluationChunks();
     this.model.dispose();
     this.optimizer.dispose();
     this.weightAverage?.dispose();

@@ -12,6 +12,7 @@ import {
 } from '../core/config';
 import { INPUT_RESOLUTIONS, type InputResolution } from '../core/inputResolution';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
+import { setShiftAveraging } from '../store/workerBridge';
 import { AugmentPreview } from './AugmentPreview';
 import { DistillationPanel } from './DistillationPanel';
 import { LayerEditor } from './LayerEditor';
@@ -97,10 +98,10 @@ export function ConfigPanel() {
           data-testid="config-shiftAveraging"
           disabled={locked}
           checked={config.shiftAveraging}
-          onChange={(e) => userEditedConfig({ shiftAveraging: e.target.checked })}
+          onChange={(e) => setShiftAveraging(e.target.checked)}
         />
         Shift averaging at inference: sum the logits of the image and of four copies moved by one pixel (5× the work per
-        image, no more weights; in evaluation, kernels, C and ONNX)
+        image, no more weights; in evaluation, kernels, C and ONNX). A trained run takes it on or off as it is.
       </label>
       <LayerEditor key={`${presetId}-${revision}`} disabled={locked} />
       <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />

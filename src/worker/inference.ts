@@ -23,7 +23,7 @@ export class InferenceService {
 
   /** Builds (or reuses) the folded model for the trainer's current weights and threshold. */
   async model(trainer: Trainer, threshold: number, weightsVersion: number): Promise<{ model: InferenceModel; network: GpuTernaryNetwork | null }> {
-    const key = `${weightsVersion}:${threshold}`;
+    const key = `${weightsVersion}:${threshold}:${trainer.config.shiftAveraging}`;
     if (this.cached?.key === key && !this.gpu?.lostReason) return this.cached;
     this.cached?.network?.destroy();
     const model = foldModel(await trainer.model.snapshot(), trainer.config, viewQuantizer(trainer), threshold);

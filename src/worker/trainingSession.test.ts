@@ -12,6 +12,7 @@ import type { SplitDataset } from '../core/dataset';
 import { matrixAccuracy } from '../core/mistakes';
 import type { WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
+import { Trainer } from '../train/trainer';
 import { TrainingSession, type SessionDeps } from './trainingSession';
 
 let embedded: SplitDataset;
@@ -100,6 +101,38 @@ describe('TrainingSession', () => {
     expect(h.events.some((e) => e.type === 'status' && e.detail.includes('restarts from scratch'))).toBe(true);
     await h.session.receive({ type: 'step' });
     expect(h.lastStep()).toBe(1);
+    h.session.dispose();
+  });
+
+  it('shift averaging moves live, like the threshold: the run keeps its steps and is evaluated again with five passes', async () => {
+    const h = harness();
+    await ready(h);
+    await h.session.receive({ type: 'step' });
+    await h.session.receive({ type: 'step' });
+    const before = h.events.length;
+    await h.session.receive({ type: 'set-shift-averaging', on: true });
+    await h.session.receive({ type: 'set-shift-averaging', on: false });
+    const evaluations = h.events.slice(before).filter((e): e is Extract<WorkerEvent, { type: 'threshold-evaluation' }> => e.type === 'threshold-evaluation');
+    expect(evaluations).toHaveLength(2);
+    // The run's own weights, evaluated apart with and without the five passes, give exactly what was posted.
+    await h.session.receive({ type: 'capture' });
+    const captured = h.events.find((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured')!;
+    expect(captured.state.globalStep).toBe(2);
+    const accuracyWith = async (on: boolean) => {
+      const copy = new Trainer({ ...SMALL, shiftAveraging: on }, embedded);
+      copy.restoreState(captured.state);
+      const { accuracy } = await copy.evaluate(embedded.validation);
+      copy.dispose();
+      return accuracy;
+    };
+    expect(evaluations.map((e) => e.accuracy)).toEqual([await accuracyWith(true), await accuracyWith(false)]);
+    expect(evaluations[0]!.accuracy).not.toBe(evaluations[1]!.accuracy);
+    // The same through a configure that differs only in it: no restart either.
+    await h.session.receive({ type: 'configure', config: { ...SMALL, shiftAveraging: false }, preset: 'custom' });
+    await h.session.receive({ type: 'step' });
+    expect(h.lastStep()).toBe(3);
+    expect(h.events.some((e) => e.type === 'status' && e.detail.includes('restarts from scratch'))).toBe(false);
+    expect(h.internalErrors()).toEqual([]);
     h.session.dispose();
   });
 

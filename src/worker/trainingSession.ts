@@ -9,7 +9,7 @@
  * backend (trainingSession.test.ts); training.worker.ts is a thin dispatch over it.
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
  */
-import { sameExceptThreshold, validateConfig, type TrainConfig } from '../core/config';
+import { isPresetId, PRESETS, sameExceptThreshold, sameTraining, validateConfig, type TrainConfig } from '../core/config';
 import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/dataset';
 import { confusionMatrix, mostConfidentMistakes } from '../core/mistakes';
 import type { BackendName } from '../core/backends';
@@ -78,6 +78,8 @@ export class TrainingSession {
   /** Bumped for every new trainer, so cached inference models never outlive the weights they were built from. */
   private trainerGeneration = 0;
   private presetName = 'custom';
+  /** The preset the page named at the last configure; presetName turns 'custom' while a live setting departs from it. */
+  private configuredPreset = 'custom';
   /** The threshold factor t in force: set by the configuration, then moved live by the slider. */
   private threshold = 0.7;
   /** The newest slider value not yet applied; older ones are skipped (coalesced). */
@@ -222,6 +224,13 @@ export class TrainingSession {
         return;
       case 'set-teacher':
         return this.setTeacher(request.teacher);
+      case 'set-shift-averaging':
+        if (this.config) {
+          this.config = { ...this.config, shiftAveraging: request.on };
+          const preset = this.configuredPreset;
+          this.presetName = isPresetId(preset) && sameExceptThreshold(PRESETS[preset], this.config) ? preset : 'custom';
+        }
+        return this.applyShiftAveraging(request.on);
       case 'ping':
         this.deps.post({ type: 'pong', id: request.id });
         return;
@@ -655,6 +664,19 @@ export class TrainingSession {
     }
   }
 
+  /** Shift averaging on or off for the run as it is (and its twin); when not training, its validation accuracy again. */
+  private async applyShiftAveraging(on: boolean): Promise<void> {
+    const active = this.trainer;
+    if (!active) return;
+    active.setShiftAveraging(on);
+    this.twin?.setShiftAveraging(on);
+    if (this.status !== 'training' && this.dataset) {
+      const started = this.deps.now();
+      const validation = await active.evaluate(this.dataset.validation);
+      this.deps.post({ type: 'threshold-evaluation', threshold: this.threshold, accuracy: validation.accuracy, milliseconds: this.deps.now() - started });
+    }
+  }
+
   private async runSweep(): Promise<void> {
     if (!this.trainer || !this.dataset || this.status === 'training') return;
     const active = this.trainer;
@@ -713,8 +735,9 @@ export class TrainingSession {
   private async configure(config: TrainConfig, preset: string): Promise<void> {
     const next = validateConfig(config);
     this.presetName = preset;
-    // The threshold is live (the slider moves it without a restart); any other change restarts training.
-    const changed = !this.config || !sameExceptThreshold(next, this.config);
+    this.configuredPreset = preset;
+    // The threshold and shift averaging are live (they change inference, not training); any other change restarts.
+    const changed = !this.config || !sameTraining(next, this.config);
     if (changed && this.trainer) {
       this.pauseForTask('paused for a new configuration');
       this.resetTrainer();
@@ -725,6 +748,7 @@ export class TrainingSession {
       this.pendingThreshold = next.threshold;
       await this.applyThreshold();
     }
+    if (this.trainer && this.trainer.config.shiftAveraging !== next.shiftAveraging) await this.applyShiftAveraging(next.shiftAveraging);
     // Show the freshly initialised weights before the first step.
     if (!this.trainer && this.dataset) await this.postWeights(this.ensureTrainer());
   }
