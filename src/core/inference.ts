@@ -23,7 +23,7 @@
  */
 import type { HiddenActivation, ModelConfig } from './config';
 import type { ConvGeometry } from './layers';
-import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
+import { imagePixelsFor, imageSideFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import { packTernary, type PackedTernary } from './packing';
 import { ABSMAX_LEVELS, binarySign, roundHalfEven, type ActivationQuantizer, type WeightQuantizer } from './ternary';
@@ -296,7 +296,7 @@ function onePassForward(model: InferenceModel, images: Uint8Array, batch: number
 
 /** Side of the square image the forward passes take (28 for MNIST-shaped data, also for a 16×16 input). */
 export function imageSideOf(model: Pick<InferenceModel, 'inputResolution' | 'inputSize'>): number {
-  return Math.round(Math.sqrt(imagePixelsOf(model)));
+  return imageSideFor(model.inputResolution, model.inputSize);
 }
 
 /** Index of the largest value in each row of a (B, C) matrix (first one on ties). */

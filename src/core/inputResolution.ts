@@ -108,6 +108,11 @@ export function imagePixelsFor(resolution: InputResolution, modelInputSize: numb
   return resolution === REDUCED_SIDE ? IMAGE_PIXELS : modelInputSize;
 }
 
+/** Side of the square image the forward passes take: 28 for MNIST-shaped data, also for a 16×16 input. */
+export function imageSideFor(resolution: InputResolution, modelInputSize: number): number {
+  return Math.round(Math.sqrt(imagePixelsFor(resolution, modelInputSize)));
+}
+
 /**
  * (784, 256) float32 matrix M with M[iy·28 + ix, oy·16 + ox] = w(oy, iy)·w(ox, ix): images (B, 784) · M is the
  * integer Σ of the definition (exact in float32: every partial sum is an integer below 2^24). The ONNX graph uses it.

@@ -39,7 +39,7 @@
  * requantised over the whole pooled map (one max|Y| per example), as the reference's absmax is.
  */
 import type { InferenceModel } from './inference';
-import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
+import { imagePixelsFor, imageSideFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import type { ConvGeometry } from './layers';
 import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
@@ -320,7 +320,7 @@ function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMan
 export function integerForward(model: IntegerModel, images: Uint8Array, batch: number): Int32Array {
   if (!model.shiftAveraging) return integerOnePass(model, images, batch);
   const size = imagePixelsFor(model.inputResolution, model.inputSize);
-  const copies = shiftedCopies(images.subarray(0, batch * size), batch, Math.round(Math.sqrt(size)));
+  const copies = shiftedCopies(images.subarray(0, batch * size), batch, imageSideFor(model.inputResolution, model.inputSize));
   return sumShiftPasses(integerOnePass(model, copies, batch * SHIFT_PASSES), batch, model.classCount);
 }
 
