@@ -30,10 +30,10 @@ export default tseslint.config(
     rules: {
       ...restrict([
         { group: ['@tensorflow/*', 'react', 'react-*', 'zustand', 'recharts'], message: 'src/core is pure TypeScript.' },
-        { group: ['../train/*', '../ui/*', '../store/*', '../worker/*', '../gpu/*'], message: 'core imports nothing above it.' },
+        { group: ['**/train/*', '**/ui/*', '**/store/*', '**/worker/*', '**/gpu/*', '**/protocol/*'], message: 'core imports nothing above it.' },
       ]),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'self'],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use core/rng.ts.' }],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use core/data/rng.ts.' }],
     },
   },
   {

@@ -6,9 +6,10 @@ import { defineConfig } from '@playwright/test';
 const sharedMnist = resolve(import.meta.dirname, '../shared/data/mnist');
 const mnistDir = process.env.MNIST_DIR ?? (existsSync(sharedMnist) ? sharedMnist : undefined);
 
-const PORT = 5199;
+// E2E_PORT / E2E_DEV_PORT let two checkouts run their specs side by side without reusing each other's server.
+const PORT = Number(process.env.E2E_PORT ?? 5199);
 /** The GPU kernel specs import source modules, which only the dev server serves. */
-const DEV_PORT = 5198;
+const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 5198);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({

@@ -7,7 +7,7 @@
  * for all; BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it. FASHION_MNIST_DIR instead of MNIST_DIR
  * trains on Fashion-MNIST (Debian's dataset-fashion-mnist: /usr/share/datasets/fashion-mnist).
  */
-import { PRESETS, type PresetId, type TrainConfig } from '../src/core/config';
+import { PRESETS, type PresetId, type TrainConfig } from '../src/core/model/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
 import { Trainer } from '../src/train/trainer';
 import { loadFullDatasetFromDir } from './nodeData';

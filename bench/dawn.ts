@@ -17,11 +17,11 @@
  * script bundles, then runs). The bundle needs no node_modules: copy it, the `webgpu` package and the MNIST files to
  * a GPU machine and run `WEBGPU_MODULE=/path/to/webgpu/index.js MNIST_DIR=… node dawn.mjs` there.
  */
-import { PRESETS, type PresetId } from '../src/core/config';
+import { PRESETS, type PresetId } from '../src/core/model/config';
 import { initBackend, registerOptionalBackends } from '../src/train/backend';
 import * as tf from '../src/train/tf';
 import { Trainer } from '../src/train/trainer';
-import { InferenceService } from '../src/worker/inference';
+import { InferenceService } from '../src/worker/inferenceService';
 import { benchmarkKernels } from '../src/worker/kernelTasks';
 import { loadFullDatasetFromDir } from './nodeData';
 

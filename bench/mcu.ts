@@ -18,13 +18,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { emitC, integerModelFootprint, zipFiles } from '../src/core/cEmitter';
-import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint';
-import { PRESETS, type PresetId } from '../src/core/config';
-import { argmaxRows, foldModel, referenceForward } from '../src/core/inference';
-import { toIntegerModel } from '../src/core/integerModel';
-import { exportOnnx } from '../src/core/onnxExport';
-import type { TritPacking } from '../src/core/tritBytes';
+import { emitC, integerModelFootprint, zipFiles } from '../src/core/export/cEmitter';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/core/run/checkpoint';
+import { PRESETS, type PresetId } from '../src/core/model/config';
+import { argmaxRows, foldModel, referenceForward } from '../src/core/model/referenceModel';
+import { toIntegerModel } from '../src/core/model/integerModel';
+import { exportOnnx } from '../src/core/export/onnxExport';
+import type { TritPacking } from '../src/core/quant/tritBytes';
 import { initBackend, registerOptionalBackends } from '../src/train/backend';
 import { Teacher } from '../src/train/teacher';
 import { Trainer } from '../src/train/trainer';

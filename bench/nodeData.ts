@@ -1,8 +1,8 @@
 /** Loads a full MNIST-style dataset from a folder in Node (benchmarks and tests; the browser uses the worker). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageSetFromIdx, splitFull, type SplitDataset } from '../src/core/dataset';
-import { assignIdxRoles } from '../src/core/idxFiles';
+import { imageSetFromIdx, splitFull, type SplitDataset } from '../src/core/data/dataset';
+import { assignIdxRoles } from '../src/core/data/idxFiles';
 
 export function loadFullDatasetFromDir(dir: string, name: string): SplitDataset {
   const files = assignIdxRoles(readdirSync(dir));

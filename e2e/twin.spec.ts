@@ -20,7 +20,7 @@ test('with float-twin on, both curves, the gap and both step rates show live; of
   await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(firstStep + 25);
   await expect.poll(() => gap.getAttribute('data-gap'), { timeout: 60_000 }).not.toBe(firstGap);
   await playground.pause();
-  // Each curve is one connected line across the chart's fixed slots (core/series.ts slotTable), most of them empty
+  // Each curve is one connected line across the chart's fixed slots (core/run/series.ts slotTable), most of them empty
   // while the validation series is sparse: one move-to, then line-to's only.
   for (const chart of [playground.lossChart, page.getByTestId('accuracy-chart')]) {
     const paths = await chart.locator('path.live-chart-line').evaluateAll((curves) => curves.map((curve) => curve.getAttribute('d') ?? ''));

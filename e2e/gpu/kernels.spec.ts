@@ -4,11 +4,11 @@
  * destroyed afterwards. Integer paths must match exactly; float paths within a stated tolerance.
  */
 import { expect, test, type Page } from '@playwright/test';
-import type * as InferenceModule from '../../src/core/inference';
-import type * as InputResolutionModule from '../../src/core/inputResolution';
-import type * as LayersModule from '../../src/core/layers';
-import type { LayerSpec } from '../../src/core/layers';
-import type * as RngModule from '../../src/core/rng';
+import type * as InferenceModule from '../../src/core/model/referenceModel';
+import type * as InputResolutionModule from '../../src/core/model/inputResolution';
+import type * as LayersModule from '../../src/core/model/layers';
+import type { LayerSpec } from '../../src/core/model/layers';
+import type * as RngModule from '../../src/core/data/rng';
 import type * as DeviceModule from '../../src/gpu/device';
 import type * as NetworkModule from '../../src/gpu/ternaryNetwork';
 
@@ -220,7 +220,7 @@ interface ConvCase {
   byteSums?: boolean;
   /** Layer-only: codes 127 and equal positive weights (all trits +1), the byte sums' worst case. */
   saturated?: boolean;
-  /** Shift averaging (core/shiftAveraging.ts): the network sums the logits of five moved copies of each image. */
+  /** Shift averaging (core/model/shiftAveraging.ts): the network sums the logits of five moved copies of each image. */
   shiftAveraging?: boolean;
 }
 

@@ -6,8 +6,8 @@
  */
 import { expect, test } from '@playwright/test';
 import type * as BackendModule from '../../src/train/backend';
-import type * as ConfigModule from '../../src/core/config';
-import type * as RngModule from '../../src/core/rng';
+import type * as ConfigModule from '../../src/core/model/config';
+import type * as RngModule from '../../src/core/data/rng';
 import type * as TfModule from '../../src/train/tf';
 import type * as TrainerModule from '../../src/train/trainer';
 

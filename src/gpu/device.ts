@@ -2,7 +2,7 @@
  * WebGPU device for the ternary inference kernels (separate from TensorFlow.js's device, so either can be lost
  * or reset without the other). Works in pages and workers; needs a secure context (localhost or https).
  */
-import { isSoftwareAdapter } from '../core/backends';
+import { isSoftwareAdapter } from '../core/app/backends';
 
 export interface GpuContext {
   device: GPUDevice;

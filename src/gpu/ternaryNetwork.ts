@@ -1,7 +1,7 @@
 /**
- * Runs a folded ternary network (core/inference.ts) on the GPU with the kernels in ./kernels: every layer,
+ * Runs a folded ternary network (core/model/referenceModel.ts) on the GPU with the kernels in ./kernels: every layer,
  * quantization included, without reading back between layers; one readback of the logits at the end.
- * The CPU reference (core/inference.ts referenceForward) is the oracle these results are tested against.
+ * The CPU reference (core/model/referenceModel.ts referenceForward) is the oracle these results are tested against.
  *
  * Per layer: input quantizer 'sign' -> quantize_sign + kernel 2 (bit planes, countOneBits);
  * 'absmax8' -> quantize_absmax8 + kernel 3 (dot4I8Packed) where the adapter has it and it is chosen, else kernel 1;
@@ -11,13 +11,13 @@
  * and the input channels are a multiple of 16, else kernel 4 (ternary_conv: add/sub on packed2 words, four filters
  * per thread); 'sign' and 'none' -> kernel 4 on the raw map (binarized inside for 'sign'). A layer's max pool is
  * fused into its conv kernel (shared/conv_dims.wgsl). Maps stay NHWC and flat between layers, as in the reference.
- * An int4 or int8 layer (core/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (ternary_conv with INT8_WEIGHTS) on
+ * An int4 or int8 layer (core/quant/weightFormats.ts) runs kernel 6 (int8_matmul) or 7 (ternary_conv with INT8_WEIGHTS) on
  * its codes, four to a word, after quantize_absmax8 for 8-bit inputs or on the raw activations (binarized inside for 'sign').
  */
-import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from '../core/inference';
-import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from '../core/shiftAveraging';
-import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE, unitIntervalPixels } from '../core/inputResolution';
-import { packCodeRows, packI8x4, packSignBits, toBitPlanes } from '../core/packing';
+import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from '../core/model/referenceModel';
+import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from '../core/model/shiftAveraging';
+import { IMAGE_PIXELS, modelInputPixels, REDUCED_PIXELS, REDUCED_SIDE, unitIntervalPixels } from '../core/model/inputResolution';
+import { packCodeRows, packI8x4, packSignBits, toBitPlanes } from '../core/quant/packing';
 import type { GpuContext } from './device';
 import quantizeAbsmaxSource from './kernels/quantize_absmax8.wgsl?raw';
 import quantizeSignSource from './kernels/quantize_sign.wgsl?raw';
@@ -476,11 +476,11 @@ export class GpuTernaryNetwork {
    * images: (B, 784) uint8 -> logits (B, classes): one upload, one command submission, one readback (of 5B rows
    * with shift averaging). A 16×16
    * network with an 8-bit first layer reduces the images on the GPU (area_average16.wgsl); with a float first
-   * layer the host does, with core's function (core/inputResolution.ts).
+   * layer the host does, with core's function (core/model/inputResolution.ts).
    */
   forward(images: Uint8Array, batch: number): Promise<Float32Array> {
     const own = images.subarray(0, batch * imagePixelsOf(this.model));
-    // Shift averaging (core/shiftAveraging.ts): the kernels run on each image's five moved copies, one batch of 5B,
+    // Shift averaging (core/model/shiftAveraging.ts): the kernels run on each image's five moved copies, one batch of 5B,
     // and core sums each image's five rows of logits.
     const run = this.forwardQueue.then(async () =>
       this.model.shiftAveraging

@@ -2,12 +2,12 @@
  * The training worker's protocol: discriminated unions in both directions. The UI imports these types only
  * (`import type`), so no training code reaches the main bundle. Typed arrays are transferred, not copied.
  */
-import type { TrainConfig } from '../core/config';
-import type { DatasetId } from '../core/dataset';
-import type { TrainerState } from '../core/trainerState';
-import type { TritPacking } from '../core/tritBytes';
-import type { LayerWeightStats } from '../core/weightStats';
-import type { BackendName } from '../core/backends';
+import type { TrainConfig } from '../core/model/config';
+import type { DatasetId } from '../core/data/dataset';
+import type { TrainerState } from '../core/run/trainerState';
+import type { TritPacking } from '../core/quant/tritBytes';
+import type { LayerWeightStats } from '../core/model/weightStats';
+import type { BackendName } from '../core/app/backends';
 
 export type TrainStatus = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
 
@@ -169,7 +169,7 @@ export interface ProgressEvent {
   twinStepMs: number | null;
 }
 
-/** What the model gets wrong on a split (core/mistakes.ts). */
+/** What the model gets wrong on a split (core/run/mistakes.ts). */
 export interface MistakeAnalysis {
   globalStep: number;
   split: 'validation' | 'test';

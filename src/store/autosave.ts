@@ -7,10 +7,10 @@
  * database): every call reports that as a message and never throws.
  */
 import { del, get, set, update } from 'idb-keyval';
-import type { CheckpointCurves } from '../core/checkpoint';
-import type { TrainConfig } from '../core/config';
-import type { DatasetId } from '../core/dataset';
-import type { TrainerState } from '../core/trainerState';
+import type { CheckpointCurves } from '../core/run/checkpoint';
+import type { TrainConfig } from '../core/model/config';
+import type { DatasetId } from '../core/data/dataset';
+import type { TrainerState } from '../core/run/trainerState';
 
 const RUN_LIST_KEY = 'bitnet-playground/runs';
 const runKey = (id: string) => `bitnet-playground/run/${id}`;

@@ -4,11 +4,11 @@
  * The store never talks to the worker itself: workerBridge.ts owns the Worker and calls these actions.
  */
 import { create, type StateCreator } from 'zustand';
-import type { Checkpoint } from '../core/checkpoint';
-import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
-import type { DatasetId } from '../core/dataset';
-import { appendBounded, mean, type SeriesPoint } from '../core/series';
-import type { TritPacking } from '../core/tritBytes';
+import type { Checkpoint } from '../core/run/checkpoint';
+import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
+import type { DatasetId } from '../core/data/dataset';
+import { appendBounded, mean, type SeriesPoint } from '../core/run/series';
+import type { TritPacking } from '../core/quant/tritBytes';
 import type {
   DatasetSummary,
   ExportFormat,
@@ -22,9 +22,9 @@ import type {
   TrainStatus,
   WeightReport,
 } from '../protocol/messages';
-import type { BackendName } from '../core/backends';
+import type { BackendName } from '../core/app/backends';
 import type { RunSummary } from './autosave';
-import { MCU_TARGETS } from '../core/mcuFootprint';
+import { MCU_TARGETS } from '../core/export/mcuFootprint';
 
 /** Points per live series: enough for a smooth curve, few enough for a chart to redraw in a few ms. */
 const SERIES_LIMIT = 300;

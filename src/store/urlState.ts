@@ -1,9 +1,9 @@
 /**
- * The address bar holds the setup (core/shareLink.ts): written as the user edits, read once when the page opens.
+ * The address bar holds the setup (core/app/shareLink.ts): written as the user edits, read once when the page opens.
  * Debug parameters already in the address bar stay there; `copy-link` copies the setup without them.
  */
-import { validateConfig, ConfigError } from '../core/config';
-import { addressBarParams, shareParams, type QueryParams, type SharedSetup } from '../core/shareLink';
+import { validateConfig, ConfigError } from '../core/model/config';
+import { addressBarParams, shareParams, type QueryParams, type SharedSetup } from '../core/app/shareLink';
 import { useAppStore, type AppState } from './store';
 
 /** Slider drags change the threshold many times a second; browsers throttle history updates that come faster. */

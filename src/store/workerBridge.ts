@@ -2,10 +2,10 @@
  * The one module that owns the training Worker: it turns user intents into typed requests and worker events
  * into store actions. Components call the functions exported here; nothing else posts to the worker.
  */
-import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/config';
-import type { DatasetId } from '../core/dataset';
-import type { TrainerState } from '../core/trainerState';
-import type { TritPacking } from '../core/tritBytes';
+import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/model/config';
+import type { DatasetId } from '../core/data/dataset';
+import type { TrainerState } from '../core/run/trainerState';
+import type { TritPacking } from '../core/quant/tritBytes';
 import type {
   DatasetSource,
   ExportFormat,
@@ -16,16 +16,16 @@ import type {
   WorkerEvent,
   WorkerRequest,
 } from '../protocol/messages';
-import { isBackendName } from '../core/backends';
+import { isBackendName } from '../core/app/backends';
 import { SESSION_FAULTS } from '../protocol/messages';
 import { version as appVersion } from '../../package.json';
-import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint';
-import type { TrainConfig } from '../core/config';
-import { seriesToCsv } from '../core/series';
+import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/run/checkpoint';
+import type { TrainConfig } from '../core/model/config';
+import { seriesToCsv } from '../core/run/series';
 import { AUTOSAVE_SCHEMA_VERSION, deleteRun, listRuns, readRun, summarize, writeAutosave, type AutosavedRun } from './autosave';
-import { standaloneRunLabel } from '../core/runLabels';
+import { standaloneRunLabel } from '../core/run/runLabels';
 import { saveFile } from './download';
-import { readShareLink } from '../core/shareLink';
+import { readShareLink } from '../core/app/shareLink';
 import { followSetupInAddressBar, queryParams } from './urlState';
 import { useAppStore, type ServerDataset } from './store';
 

@@ -2,7 +2,7 @@
  * Adam (Kingma & Ba) over an explicit variable list, with the learning rate passed per step so that schedules
  * need no access to tfjs optimizer internals.
  */
-import type { OptimizerState } from '../core/trainerState';
+import type { OptimizerState } from '../core/run/trainerState';
 import * as tf from './tf';
 
 export class Adam {

@@ -1,10 +1,10 @@
 /**
  * Choosing and initialising a TensorFlow.js backend, in the worker or in Node. No DOM.
  */
-import type { BackendName } from '../core/backends';
+import type { BackendName } from '../core/app/backends';
 import * as tf from './tf';
 
-export { BACKEND_ORDER, isBackendName, type BackendName } from '../core/backends';
+export { BACKEND_ORDER, isBackendName, type BackendName } from '../core/app/backends';
 
 /**
  * Registers the optional backends (WebGPU, WASM) by dynamic import so that a failure to load one, e.g. in an

@@ -4,10 +4,10 @@
  * train faster on WASM, so when more than one backend is usable each one times a few warm training steps of the
  * default network on synthetic data (no dataset needed), and the fastest wins. No DOM: the worker and Node call it.
  */
-import { PRESETS, type TrainConfig } from '../core/config';
-import type { BackendName } from '../core/backends';
-import type { ImageSet, SplitDataset } from '../core/dataset';
-import { createRng } from '../core/rng';
+import { PRESETS, type TrainConfig } from '../core/model/config';
+import type { BackendName } from '../core/app/backends';
+import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { createRng } from '../core/data/rng';
 import { Trainer } from './trainer';
 import * as tf from './tf';
 

@@ -3,14 +3,14 @@
  * stopped (CPU backend); the strict decoder has one message per fault; a mutation fuzz test (1,200 cases) never
  * crashes, hangs or loads garbage.
  */
-import { mlpLayers } from '../core/layers';
+import { mlpLayers } from '../core/model/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, variableLayout, type Checkpoint } from '../core/checkpoint';
-import { PRESETS, type TrainConfig } from '../core/config';
-import type { SplitDataset } from '../core/dataset';
-import { createRng } from '../core/rng';
-import { encodeSafetensors } from '../core/safetensors';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, variableLayout, type Checkpoint } from '../core/run/checkpoint';
+import { PRESETS, type TrainConfig } from '../core/model/config';
+import type { SplitDataset } from '../core/data/dataset';
+import { createRng } from '../core/data/rng';
+import { encodeSafetensors } from '../core/run/safetensors';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 

@@ -4,8 +4,8 @@
  * gradient kernel of its own) against the CPU.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { networkPlan, type ConvPadding, type LayerSpec } from '../core/layers';
-import { createRng } from '../core/rng';
+import { networkPlan, type ConvPadding, type LayerSpec } from '../core/model/layers';
+import { createRng } from '../core/data/rng';
 import { trainableConv2d } from './conv';
 import { initBackend, registerOptionalBackends } from './backend';
 import * as tf from './tf';

@@ -10,7 +10,7 @@
  * has no Conv2DBackpropFilter kernel, tfjs issue #8474, so tf.conv2d does not train there at all), dx 4 ms against
  * 45 ms for Conv2DBackpropInput. With stride > 1, dx is Conv2DBackpropInput (tf.conv2dTranspose).
  */
-import type { ConvGeometry } from '../core/layers';
+import type { ConvGeometry } from '../core/model/layers';
 import { customOp } from './quantizers';
 import * as tf from './tf';
 

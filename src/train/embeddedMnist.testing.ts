@@ -3,7 +3,7 @@
  * files come from `npm run prepare-data` (a pretest step) under public/generated/.
  */
 import { readFileSync } from 'node:fs';
-import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/dataset';
+import { imageSetFromIdx, splitEmbedded, type SplitDataset } from '../core/data/dataset';
 
 export function loadEmbeddedMnist(): SplitDataset {
   const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/generated/${name}`, import.meta.url)));

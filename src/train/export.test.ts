@@ -10,15 +10,16 @@ import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
-import { emitC, integerModelFootprint, zipFiles } from '../core/cEmitter';
-import { mlpLayers, type LayerSpec } from '../core/layers';
-import { configFootprint, FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/mcuFootprint';
-import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
-import type { ImageSet } from '../core/dataset';
-import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/inference';
-import { argmaxInt, integerForward, toIntegerModel } from '../core/integerModel';
-import { decodeOnnx, exportOnnx } from '../core/onnxExport';
-import type { TritPacking } from '../core/tritBytes';
+import { emitC, integerModelFootprint, zipFiles } from '../core/export/cEmitter';
+import { mlpLayers, type LayerSpec } from '../core/model/layers';
+import { configFootprint } from '../core/export/mcuFootprint';
+import { FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/model/integerModel';
+import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
+import type { ImageSet } from '../core/data/dataset';
+import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/model/referenceModel';
+import { argmaxInt, integerForward, toIntegerModel } from '../core/model/integerModel';
+import { decodeOnnx, exportOnnx } from '../core/export/onnxExport';
+import type { TritPacking } from '../core/quant/tritBytes';
 import {
   armToolchainAvailable,
   buildCortexM0Plus,
@@ -351,7 +352,7 @@ describe.each<[string, Partial<TrainConfig>]>([
 });
 
 /**
- * Per-layer weight formats (core/weightFormats.ts) and shift averaging through every export: [name, config, the
+ * Per-layer weight formats (core/quant/weightFormats.ts) and shift averaging through every export: [name, config, the
  * formats expected].
  * A CNN of int8 and int4 convolutions, a ternary dense layer and an int4 output layer; an MLP with binary
  * activations whose first layer is int8 (thresholds on acc·s up to 127²·784·255); an int4 MLP on 16×16 input.
@@ -378,7 +379,7 @@ const MIXED: [string, TrainConfig, string[]][] = [
     { ...PRESETS['mcu-16k'], layers: [{ kind: 'flatten' }, { kind: 'dense', units: 64, weights: 'int4' }, { kind: 'dense', units: 64, weights: 'int4' }], epochs: 1 },
     ['int4', 'int4', 'ternary'],
   ],
-  // Shift averaging (core/shiftAveraging.ts): five passes summed, the image moved inside the area average or copied.
+  // Shift averaging (core/model/shiftAveraging.ts): five passes summed, the image moved inside the area average or copied.
   ['shift averaging on a 16×16 input', { ...PRESETS['mcu-16k'], layers: mlpLayers([64, 32]), shiftAveraging: true, epochs: 1 }, ['ternary', 'ternary', 'ternary']],
   ['shift averaging on the 28×28 image, binary activations', { ...PRESETS.seed, layers: mlpLayers([48]), shiftAveraging: true, epochs: 1 }, ['ternary', 'ternary']],
 ];

@@ -1,13 +1,13 @@
 /**
  * The ternary network trained with quantization-aware training, as explicit tf.Variables (no tfjs-layers), so
  * that every quantizer is visible and the latent weights can be read out for the views and the GPU kernels. It
- * walks the config's layer list through core/layers.ts networkPlan: conv and dense layers, the output layer last.
+ * walks the config's layer list through core/model/layers.ts networkPlan: conv and dense layers, the output layer last.
  *
  * Weighted layer i, with latent W_i (K_i, N_i) (a conv layer's (kh·kw·C_in, C_out) matrix, HWIO order):
  *   q = actQuant_i(a)                      input: 8-bit absmax unless activations are float; hidden: the config's;
  *                                          per example over all its values (a whole feature map for conv)
  *   dense: z = q · Wq_i + b_i              (B, K) -> (B, N);  Wq_i = scale_i·trits(W_i), or scale_i·codes(W_i) for
- *                                          a layer in an integer weight format (core/weightFormats.ts)
+ *                                          a layer in an integer weight format (core/quant/weightFormats.ts)
  *   conv:  z = conv2d(q, Wq_i) + b_i       (B, H, W, C_in) -> (B, H', W', N), Wq_i seen as (kh, kw, C_in, N)
  *   hidden layers: z = BN(z); a = act(z)   batch norm per unit or channel: batch statistics while training
  *                  then, for a conv layer with a pool, a = maxpool(a); before the first dense layer, flatten
@@ -16,10 +16,10 @@
  * The float twin (weightQuantizer 'none') is the same network with Wq_i = W_i.
  */
 import * as tf from './tf';
-import type { ModelConfig } from '../core/config';
-import { BATCH_NORM_EPSILON, type LayerSnapshot } from '../core/inference';
-import { networkPlan, type MapShape, type WeightedLayerPlan } from '../core/layers';
-import type { Rng } from '../core/rng';
+import type { ModelConfig } from '../core/model/config';
+import { BATCH_NORM_EPSILON, type LayerSnapshot } from '../core/model/referenceModel';
+import { networkPlan, type MapShape, type WeightedLayerPlan } from '../core/model/layers';
+import type { Rng } from '../core/data/rng';
 import { trainableConv2d } from './conv';
 import { absmax8Ste, integerWeightSte, signSte, ternaryWeightSte } from './quantizers';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../core/rng';
-import { quantizeAbsmax8, ternarize, ternarizeLayer, type WeightQuantizer } from '../core/ternary';
-import { quantizeLayer } from '../core/weightFormats';
+import { createRng } from '../core/data/rng';
+import { quantizeAbsmax8, ternarize, ternarizeLayer, type WeightQuantizer } from '../core/quant/ternary';
+import { quantizeLayer } from '../core/quant/weightFormats';
 import { absmax8Ste, integerParts, integerWeightSte, signSte, ternaryParts, ternaryWeightSte } from './quantizers';
 import * as tf from './tf';
 
@@ -18,7 +18,7 @@ describe('tfjs ternary quantizers match core', () => {
     ['twn', 1.3],
     ['absmean', 0.5],
     ['fixed', 1],
-  ])('%s at t = %f: same trits and scale as core/ternary.ts', async (quantizer, t) => {
+  ])('%s at t = %f: same trits and scale as core/quant/ternary.ts', async (quantizer, t) => {
     const reference = ternarize(latent, quantizer, t);
     const { trits, scale } = ternaryParts(tf.tensor2d(latent, [64, 32]), quantizer, tf.scalar(t));
     const tfTrits = await trits.data();
@@ -103,7 +103,7 @@ describe('straight-through estimators', () => {
   });
 });
 
-describe('tfjs integer weight formats match core/weightFormats.ts', () => {
+describe('tfjs integer weight formats match core/quant/weightFormats.ts', () => {
   // Columns of different magnitudes, and a few weights far out, so the clamp is exercised.
   const weights = Float32Array.from(latent, (w, i) => (i % 97 === 0 ? w * 40 : w * (1 + (i % 32) / 8)));
 

@@ -10,8 +10,8 @@
  * weights and the threshold t) is passed in as an input, never captured from a closure.
  */
 import * as tf from './tf';
-import { ABSMAX_LEVELS, FIXED_THRESHOLD_UNIT, type ScaleGranularity, type WeightQuantizer } from '../core/ternary';
-import { INTEGER_FORMATS, type WeightFormat } from '../core/weightFormats';
+import { ABSMAX_LEVELS, FIXED_THRESHOLD_UNIT, type ScaleGranularity, type WeightQuantizer } from '../core/quant/ternary';
+import { INTEGER_FORMATS, type WeightFormat } from '../core/quant/weightFormats';
 
 interface GradientRule {
   value: tf.Tensor;

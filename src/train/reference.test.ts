@@ -5,11 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
-import { PRESETS, type PresetId, type TrainConfig } from '../core/config';
-import { mlpLayers, type LayerSpec } from '../core/layers';
-import type { ScaleGranularity } from '../core/ternary';
-import type { ImageSet, SplitDataset } from '../core/dataset';
-import { argmaxRows, foldModel, referenceForward } from '../core/inference';
+import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
+import { mlpLayers, type LayerSpec } from '../core/model/layers';
+import type { ScaleGranularity } from '../core/quant/ternary';
+import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 

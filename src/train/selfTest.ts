@@ -3,7 +3,7 @@
  * training on WebGPU: a driver or shader-compiler bug shows up here as a disagreement, and the worker falls back
  * to the next backend instead of training on wrong numbers.
  */
-import { createRng } from '../core/rng';
+import { createRng } from '../core/data/rng';
 import { absmax8Ste, signSte, ternaryWeightSte } from './quantizers';
 import * as tf from './tf';
 

@@ -4,10 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
-import { PRESETS, type TrainConfig } from '../core/config';
-import type { SplitDataset } from '../core/dataset';
-import { argmaxRows, foldModel, referenceForward } from '../core/inference';
-import { mlpLayers } from '../core/layers';
+import { PRESETS, type TrainConfig } from '../core/model/config';
+import type { SplitDataset } from '../core/data/dataset';
+import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
+import { mlpLayers } from '../core/model/layers';
 import * as tf from './tf';
 import { Teacher } from './teacher';
 import { distillationLoss, Trainer } from './trainer';

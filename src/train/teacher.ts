@@ -7,11 +7,11 @@
  * resolution) on the same augmented 28×28 images the student sees. No DOM.
  */
 import * as tf from './tf';
-import { configInputShape, type ModelConfig } from '../core/config';
-import { CLASS_COUNT, type ImageSet } from '../core/dataset';
-import { IMAGE_SIDE, modelInputPixels, unitIntervalPixels } from '../core/inputResolution';
-import { createRng } from '../core/rng';
-import { SHIFT_PASSES, shiftedCopies } from '../core/shiftAveraging';
+import { configInputShape, type ModelConfig } from '../core/model/config';
+import { CLASS_COUNT, type ImageSet } from '../core/data/dataset';
+import { IMAGE_SIDE, modelInputPixels, unitIntervalPixels } from '../core/model/inputResolution';
+import { createRng } from '../core/data/rng';
+import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
 import { TernaryNetwork } from './model';
 
 export interface TeacherSource {
@@ -55,7 +55,7 @@ export class Teacher {
 
   /**
    * Share of `set`'s images the teacher classifies right (what the page shows next to its name), as its run measured
-   * it: with shift averaging, from the summed logits of five moved copies (core/shiftAveraging.ts). What it teaches
+   * it: with shift averaging, from the summed logits of five moved copies (core/model/shiftAveraging.ts). What it teaches
    * with (logits) is one pass, as training sees the images.
    */
   async accuracy(set: ImageSet): Promise<number> {

@@ -1,8 +1,8 @@
-import { mlpLayers } from '../core/layers';
+import { mlpLayers } from '../core/model/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
-import { PRESETS, type TrainConfig } from '../core/config';
-import type { SplitDataset } from '../core/dataset';
+import { PRESETS, type TrainConfig } from '../core/model/config';
+import type { SplitDataset } from '../core/data/dataset';
 import * as tf from './tf';
 import { pixelsToTensor, Trainer } from './trainer';
 

@@ -3,18 +3,18 @@
  * changes) and Node can drive it in tests and benchmarks. No DOM.
  */
 import * as tf from './tf';
-import { configInputShape, learningRateAt, type TrainConfig } from '../core/config';
-import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/inputResolution';
-import { SHIFT_PASSES, shiftedCopies } from '../core/shiftAveraging';
-import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/dataset';
-import { augmentationEnabled, augmentImages } from '../core/augment';
-import { createRng, permutation, type Rng } from '../core/rng';
-import type { EndOfRun, TrainerState } from '../core/trainerState';
+import { configInputShape, learningRateAt, type TrainConfig } from '../core/model/config';
+import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/model/inputResolution';
+import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
+import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/data/dataset';
+import { augmentationEnabled, augmentImages } from '../core/data/augment';
+import { createRng, permutation, type Rng } from '../core/data/rng';
+import type { EndOfRun, TrainerState } from '../core/run/trainerState';
 import { Adam } from './adam';
 import { Muon } from './muon';
 import { WeightAverage } from './weightAverage';
 
-export { stateIsFinite, type TrainerState } from '../core/trainerState';
+export { stateIsFinite, type TrainerState } from '../core/run/trainerState';
 import { TernaryNetwork } from './model';
 import type { Teacher } from './teacher';
 
@@ -43,7 +43,7 @@ const EVAL_CHUNK = 1000;
 
 /**
  * (count, K0) float32 in [0, 1]: the listed examples as the network's first layer takes them, K0 = rows·cols, or
- * 256 for a 16×16 input, whose area average core computes on the uint8 pixels (core/inputResolution.ts), so
+ * 256 for a 16×16 input, whose area average core computes on the uint8 pixels (core/model/inputResolution.ts), so
  * training sees the same integers as the reference, the kernels and the exports.
  */
 export function pixelsToTensor(set: ImageSet, indices: ArrayLike<number>, resolution: InputResolution = 28): tf.Tensor2D {
@@ -117,7 +117,7 @@ export class Trainer {
   }
 
   /**
-   * Shift averaging is inference-only (core/shiftAveraging.ts): it changes what evaluate and predict compute, not the
+   * Shift averaging is inference-only (core/model/shiftAveraging.ts): it changes what evaluate and predict compute, not the
    * training, so a run takes it on or off without restarting. The cached evaluation inputs are rebuilt.
    */
   setShiftAveraging(on: boolean): void {
@@ -159,7 +159,7 @@ export class Trainer {
 
   /**
    * Everything training depends on, copied off the device: model variables (with batch-norm statistics), the
-   * optimizer's moments (core/trainerState.ts), the position in the epoch and the RNG, so restoring it continues
+   * optimizer's moments (core/run/trainerState.ts), the position in the epoch and the RNG, so restoring it continues
    * exactly as the run would have.
    */
   async captureState(): Promise<TrainerState> {
@@ -319,7 +319,7 @@ export class Trainer {
 
   /**
    * Logits (n, classes) of an evaluation chunk; with shift averaging the sum over each image's five moved copies
-   * (core/shiftAveraging.ts): (5n, classes) -> (n, 5, classes) -> (n, classes). Call inside tf.tidy.
+   * (core/model/shiftAveraging.ts): (5n, classes) -> (n, 5, classes) -> (n, classes). Call inside tf.tidy.
    */
   private chunkLogits(chunk: { x: tf.Tensor2D }): tf.Tensor2D {
     const logits = this.model.forward(chunk.x, false);

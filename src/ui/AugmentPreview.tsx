@@ -1,12 +1,12 @@
 /**
- * What the network is fed: a few training images through the current augmentation settings (core/augment.ts, the
- * function the training loop uses), then at a 16×16 input the area average the network takes (core/inputResolution.ts),
+ * What the network is fed: a few training images through the current augmentation settings (core/data/augment.ts, the
+ * function the training loop uses), then at a 16×16 input the area average the network takes (core/model/inputResolution.ts),
  * redrawn with fresh transforms on demand. Shown while augmentation is on or the input is reduced.
  */
 import { useEffect, useRef, useState } from 'react';
-import { augmentationEnabled, augmentImages } from '../core/augment';
-import { modelInputPixels, REDUCED_SIDE } from '../core/inputResolution';
-import { createRng } from '../core/rng';
+import { augmentationEnabled, augmentImages } from '../core/data/augment';
+import { modelInputPixels, REDUCED_SIDE } from '../core/model/inputResolution';
+import { createRng } from '../core/data/rng';
 import { useConfig, useDatasetSamples } from '../store/hooks';
 import { paintGray } from './paint';
 

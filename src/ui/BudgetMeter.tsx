@@ -3,10 +3,11 @@
  * architecture and packing will take on a Cortex-M0+ (core's size model, which a test holds within 5 % of
  * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most.
  */
-import { configInputShape } from '../core/config';
-import { networkPlan, type WeightedLayerPlan } from '../core/layers';
-import { checkBudget, configFootprint, integerOnlyConfigProblem, MCU_TARGETS } from '../core/mcuFootprint';
-import { PACKING_LABELS, type TritPacking } from '../core/tritBytes';
+import { configInputShape } from '../core/model/config';
+import { networkPlan, type WeightedLayerPlan } from '../core/model/layers';
+import { checkBudget, configFootprint, MCU_TARGETS } from '../core/export/mcuFootprint';
+import { integerOnlyConfigProblem } from '../core/model/integerModel';
+import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
 import { useMcuBudget } from '../store/hooks';
 import { bytes } from './format';
 

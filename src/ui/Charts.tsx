@@ -1,10 +1,10 @@
 /**
  * Live curves, on LiveLineChart (why not recharts: see there). Each chart draws a fixed number of rows over the
- * whole run (slotTable in core/series.ts), so an update costs the same after hours of training as after a minute,
+ * whole run (slotTable in core/run/series.ts), so an update costs the same after hours of training as after a minute,
  * and the page's memory does not grow with the run.
  */
 import { useAccuracyCurves, useLossCurves, useTwinFigures } from '../store/hooks';
-import { chartStepEnd, slotTable } from '../core/series';
+import { chartStepEnd, slotTable } from '../core/run/series';
 import { percent } from './format';
 import { LiveLineChart, type LiveLine } from './LiveLineChart';
 

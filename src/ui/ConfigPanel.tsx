@@ -9,8 +9,8 @@ import {
   WEIGHT_SCALES,
   type PresetId,
   type TrainConfig,
-} from '../core/config';
-import { INPUT_RESOLUTIONS, type InputResolution } from '../core/inputResolution';
+} from '../core/model/config';
+import { INPUT_RESOLUTIONS, type InputResolution } from '../core/model/inputResolution';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { setShiftAveraging } from '../store/workerBridge';
 import { AugmentPreview } from './AugmentPreview';

@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { DATASET_LABELS, type DatasetId } from '../core/dataset';
+import { DATASET_LABELS, type DatasetId } from '../core/data/dataset';
 import { useDatasetChoice } from '../store/hooks';
 import { chooseDataset, loadFromUrl, loadUserFiles } from '../store/workerBridge';
 

@@ -2,8 +2,9 @@
  * Deploy: the trained network leaves the page as integer-only C for a microcontroller (a zip) or as ONNX. The
  * figures are core's size model for a Cortex-M0+ (mcuFootprint.ts); the exports are made in the worker.
  */
-import { configFootprint, integerOnlyConfigProblem } from '../core/mcuFootprint';
-import { PACKING_LABELS, type TritPacking } from '../core/tritBytes';
+import { configFootprint } from '../core/export/mcuFootprint';
+import { integerOnlyConfigProblem } from '../core/model/integerModel';
+import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
 import { useConfig, useDeploy, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';

@@ -1,4 +1,4 @@
-import { standaloneRunLabel } from '../core/runLabels';
+import { standaloneRunLabel } from '../core/run/runLabels';
 import { useConfig, useKeptRuns, useTeacher } from '../store/hooks';
 import { chooseTeacher } from '../store/workerBridge';
 import { percent } from './format';

@@ -1,11 +1,11 @@
 /**
  * Draw a digit and see the ternary network's answer while drawing. Pointer events cover mouse, touch and pen;
- * strokes are kept as point lists so the last one can be undone. Preprocessing is core/drawing.ts; inference
+ * strokes are kept as point lists so the last one can be undone. Preprocessing is core/data/drawing.ts; inference
  * runs in the worker (WGSL kernels, or the CPU reference without WebGPU).
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import { MNIST_SIDE, toMnistInput } from '../core/drawing';
-import { areaAverage16, REDUCED_SIDE } from '../core/inputResolution';
+import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
+import { areaAverage16, REDUCED_SIDE } from '../core/model/inputResolution';
 import { useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
@@ -81,7 +81,7 @@ function FeatureMapView({ map }: { map: FeatureMap }) {
 export function DrawDigit() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const previewRef = useRef<HTMLCanvasElement>(null);
-  /** At a 16×16 input: the area average the network takes (core/inputResolution.ts), beside the 28×28 image. */
+  /** At a 16×16 input: the area average the network takes (core/model/inputResolution.ts), beside the 28×28 image. */
   const reducedRef = useRef<HTMLCanvasElement>(null);
   const reduced = useConfig().config.inputResolution === REDUCED_SIDE;
   const strokesRef = useRef<Point[][]>([]);

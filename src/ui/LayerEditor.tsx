@@ -3,11 +3,11 @@
  * or down, remove), a button to add one, the output layer's weight format, and the shapes each weighted layer gets. A list that does not fit (a pool on a 1×1 map, a
  * dense layer on an unflattened map) shows core's message at once; Train refuses it with the same message.
  */
-import { configInputShape, layerListProblem } from '../core/config';
-import { describeLayer, LAYER_KINDS, networkPlan, type LayerKind, type LayerSpec, type WeightedLayerPlan } from '../core/layers';
+import { configInputShape, layerListProblem } from '../core/model/config';
+import { describeLayer, LAYER_KINDS, networkPlan, type LayerKind, type LayerSpec, type WeightedLayerPlan } from '../core/model/layers';
 import { useState } from 'react';
-import { formatLayerList, parseLayerList } from '../core/layers';
-import { WEIGHT_FORMATS, type WeightFormat } from '../core/weightFormats';
+import { formatLayerList, parseLayerList } from '../core/model/layers';
+import { WEIGHT_FORMATS, type WeightFormat } from '../core/quant/weightFormats';
 import { useConfig, useStoreActions } from '../store/hooks';
 
 const FORMAT_LABELS: Record<WeightFormat, string> = {

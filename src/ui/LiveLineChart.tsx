@@ -1,5 +1,5 @@
 /**
- * The live curves' chart: a few SVG paths over fixed slots (core/series.ts slotTable), drawn by React alone.
+ * The live curves' chart: a few SVG paths over fixed slots (core/run/series.ts slotTable), drawn by React alone.
  *
  * Why not recharts here: a recharts chart keeps the data in a store of its own, and each new array is dispatched
  * there twice (cleared, then set) from an effect; every axis, tick, grid, line and legend selector reruns at each
@@ -10,7 +10,7 @@
  * recharts.
  */
 import { useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
-import { niceTicks, type SlotRow } from '../core/series';
+import { niceTicks, type SlotRow } from '../core/run/series';
 
 export interface LiveLine<K extends string> {
   key: K;

@@ -4,7 +4,7 @@
  * misclassified with the most confidence, with the predicted and true class.
  */
 import { useEffect, useRef } from 'react';
-import { matrixAccuracy } from '../core/mistakes';
+import { matrixAccuracy } from '../core/run/mistakes';
 import type { MistakeAnalysis } from '../protocol/messages';
 import { useMistakeAnalysis, useStatus } from '../store/hooks';
 import { analyzeMistakes } from '../store/workerBridge';

@@ -1,5 +1,5 @@
-import { modelCost } from '../core/modelCost';
-import { passesPerImage } from '../core/shiftAveraging';
+import { modelCost } from '../core/model/modelCost';
+import { passesPerImage } from '../core/model/shiftAveraging';
 import { useConfig, useWeightReport } from '../store/hooks';
 import { bytes, percent } from './format';
 

@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../core/config';
+import type { TrainConfig } from '../core/model/config';
 import { useConfig, useStoreActions } from '../store/hooks';
 
 export type NumericKey =

@@ -4,8 +4,8 @@
  */
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { runLabels } from '../core/runLabels';
-import type { SeriesPoint } from '../core/series';
+import { runLabels } from '../core/run/runLabels';
+import type { SeriesPoint } from '../core/run/series';
 import type { RunSummary } from '../store/autosave';
 import { useKeptRuns, useStatus } from '../store/hooks';
 import { deleteKeptRun, downloadRun, resumeRun } from '../store/workerBridge';

@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { chartStepEnd, slotTable } from '../core/series';
+import { chartStepEnd, slotTable } from '../core/run/series';
 import { useConfig, useSparsitySeries, useStatus, useSweep } from '../store/hooks';
 import { CHART_SLOTS } from './Charts';
 import { sweepThreshold } from '../store/workerBridge';

@@ -4,8 +4,8 @@
  * chart library busy on the main thread.
  */
 import { useEffect, useRef } from 'react';
-import { sparsity } from '../core/ternary';
-import type { LayerWeightStats } from '../core/weightStats';
+import { sparsity } from '../core/quant/ternary';
+import type { LayerWeightStats } from '../core/model/weightStats';
 import { useWeightReport } from '../store/hooks';
 import { percent } from './format';
 import { cssRgb, histogramGeometry, TRIT_RGB } from './paint';

@@ -1,4 +1,4 @@
-import { THRESHOLD_RANGE } from '../core/config';
+import { THRESHOLD_RANGE } from '../core/model/config';
 import { useThreshold, useThresholdEvaluation, useWeightReport } from '../store/hooks';
 import { moveThreshold } from '../store/workerBridge';
 import { percent } from './format';

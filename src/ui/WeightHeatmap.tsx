@@ -4,8 +4,8 @@
  */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useAppStore } from '../store/store';
-import { maxWeightCode } from '../core/weightFormats';
-import type { LayerWeightStats } from '../core/weightStats';
+import { maxWeightCode } from '../core/quant/weightFormats';
+import type { LayerWeightStats } from '../core/model/weightStats';
 import { convHeatmapLayout, cssRgb, heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
 
 interface Hover {

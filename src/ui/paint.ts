@@ -5,7 +5,7 @@
  * Weights arrive as (in, out) row-major trits: the weight from input i to unit j is trits[i·out + j].
  * A first layer with 784 inputs is drawn as one 28×28 tile per hidden unit (its receptive field), tiles in a
  * near-square grid with 1-pixel gaps; a conv layer as one k×k tile per filter for one chosen input channel (its
- * rows are (ky·k + kx)·C_in + c, core/layers.ts); any other layer as a matrix with one row per unit and one column
+ * rows are (ky·k + kx)·C_in + c, core/model/layers.ts); any other layer as a matrix with one row per unit and one column
  * per input.
  */
 

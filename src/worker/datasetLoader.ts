@@ -8,9 +8,9 @@ import {
   splitEmbedded,
   splitFull,
   type SplitDataset,
-} from '../core/dataset';
-import { IdxError } from '../core/idx';
-import { assignIdxRoles, type IdxRole } from '../core/idxFiles';
+} from '../core/data/dataset';
+import { IdxError } from '../core/data/idx';
+import { assignIdxRoles, type IdxRole } from '../core/data/idxFiles';
 import type { DatasetSource } from '../protocol/messages';
 
 export type ProgressCallback = (stage: string, loadedBytes: number, totalBytes: number | null) => void;

@@ -3,14 +3,14 @@
  * the integer model, the emitters); this file gathers what they need from the trainer and the dataset, and
  * measures the integer model against the float reference on the held-out split, for the export's README.
  */
-import { networkSummary } from '../core/layers';
-import { PRESETS } from '../core/config';
-import { emitC, zipFiles, type MeasuredAccuracy } from '../core/cEmitter';
-import type { DatasetId, ImageSet, SplitDataset } from '../core/dataset';
-import { argmaxRows, foldModel, referenceForward } from '../core/inference';
-import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/integerModel';
-import { exportOnnx } from '../core/onnxExport';
-import type { TritPacking } from '../core/tritBytes';
+import { networkSummary } from '../core/model/layers';
+import { PRESETS } from '../core/model/config';
+import { emitC, zipFiles, type MeasuredAccuracy } from '../core/export/cEmitter';
+import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
+import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
+import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
+import { exportOnnx } from '../core/export/onnxExport';
+import type { TritPacking } from '../core/quant/tritBytes';
 import type { ExportFormat } from '../protocol/messages';
 import type { Trainer } from '../train/trainer';
 import { version as appVersion } from '../../package.json';

@@ -2,15 +2,15 @@
  * The kernel-side tasks of the worker: evaluation against tfjs, the side-by-side benchmark and classification
  * of a drawn digit. Every figure compares like with like, measured in the same run.
  */
-import type { ImageSet, SplitDataset } from '../core/dataset';
-import { argmaxRows, imagePixelsOf, imageSideOf, referenceForward, type InferenceModel } from '../core/inference';
-import { passesPerImage, shiftedCopies, sumShiftPasses } from '../core/shiftAveraging';
-import { modelInputPixels } from '../core/inputResolution';
-import { unpackTernary } from '../core/packing';
+import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { argmaxRows, imagePixelsOf, imageSideOf, referenceForward, type InferenceModel } from '../core/model/referenceModel';
+import { passesPerImage, shiftedCopies, sumShiftPasses } from '../core/model/shiftAveraging';
+import { modelInputPixels } from '../core/model/inputResolution';
+import { unpackTernary } from '../core/quant/packing';
 import type { KernelBenchRow, KernelEvaluation } from '../protocol/messages';
 import * as tf from '../train/tf';
 import type { Trainer } from '../train/trainer';
-import type { InferenceService } from './inference';
+import type { InferenceService } from './inferenceService';
 import type { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
 
 /** The held-out split: the test set where the dataset has one, else validation. */

@@ -9,7 +9,7 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
 import { describeTimings, measureBackends, type BackendTiming } from '../train/backendChoice';
-import { isSoftwareAdapter } from '../core/backends';
+import { isSoftwareAdapter } from '../core/app/backends';
 import { gradientSelfTest } from '../train/selfTest';
 import { readBackendChoice, writeBackendChoice } from './backendCache';
 import * as tf from '../train/tf';

@@ -4,12 +4,12 @@
  * keeps the model, finishing, dispose. Every status change must be one TRANSITIONS allows (else the session
  * posts an 'Internal:' error, which these tests forbid).
  */
-import { mlpLayers } from '../core/layers';
+import { mlpLayers } from '../core/model/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEmbeddedMnist } from '../train/embeddedMnist.testing';
-import { PRESETS, type TrainConfig } from '../core/config';
-import type { SplitDataset } from '../core/dataset';
-import { matrixAccuracy } from '../core/mistakes';
+import { PRESETS, type TrainConfig } from '../core/model/config';
+import type { SplitDataset } from '../core/data/dataset';
+import { matrixAccuracy } from '../core/run/mistakes';
 import type { WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
 import { Trainer } from '../train/trainer';

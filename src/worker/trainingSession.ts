@@ -9,16 +9,16 @@
  * backend (trainingSession.test.ts); training.worker.ts is a thin dispatch over it.
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
  */
-import { isPresetId, PRESETS, sameExceptThreshold, sameTraining, validateConfig, type TrainConfig } from '../core/config';
-import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/dataset';
-import { confusionMatrix, mostConfidentMistakes } from '../core/mistakes';
-import type { BackendName } from '../core/backends';
+import { isPresetId, PRESETS, sameExceptThreshold, sameTraining, validateConfig, type TrainConfig } from '../core/model/config';
+import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/data/dataset';
+import { confusionMatrix, mostConfidentMistakes } from '../core/run/mistakes';
+import type { BackendName } from '../core/app/backends';
 import type { DatasetSource, SessionFault, TeacherSpec, TrainStatus, WorkerEvent, WorkerRequest } from '../protocol/messages';
-import { transferableCopy } from '../core/trainerState';
+import { transferableCopy } from '../core/run/trainerState';
 import { Teacher } from '../train/teacher';
 import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../train/trainer';
 import { buildExport } from './exportTasks';
-import { InferenceService } from './inference';
+import { InferenceService } from './inferenceService';
 import { benchmarkKernels, evaluateKernel } from './kernelTasks';
 import { NonFiniteWeightsError, sweepThreshold, WeightReporter } from './weightReports';
 

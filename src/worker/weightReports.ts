@@ -1,10 +1,10 @@
 /**
- * Builds the ternary views of a trainer's latent weights (core/weightStats.ts does the math) and the
+ * Builds the ternary views of a trainer's latent weights (core/model/weightStats.ts does the math) and the
  * accuracy-versus-sparsity sweep. Runs in the worker, so the UI thread only paints.
  */
-import { countTrits, sparsity, type WeightQuantizer } from '../core/ternary';
-import { quantizeLayer } from '../core/weightFormats';
-import { layerWeightStats, overallFlipRatio, overallSparsity } from '../core/weightStats';
+import { countTrits, sparsity, type WeightQuantizer } from '../core/quant/ternary';
+import { quantizeLayer } from '../core/quant/weightFormats';
+import { layerWeightStats, overallFlipRatio, overallSparsity } from '../core/model/weightStats';
 import type { SweepPoint, WeightReport } from '../protocol/messages';
 import type { Trainer } from '../train/trainer';
 

@@ -11,9 +11,9 @@
  * decodeCheckpoint is strict: every fault has its own message and nothing of the current run is touched until a
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
  */
-import { NO_AUGMENTATION } from './augment';
-import { configInputShape, PRESETS, validateConfig, type TrainConfig } from './config';
-import { networkPlan } from './layers';
+import { NO_AUGMENTATION } from '../data/augment';
+import { configInputShape, PRESETS, validateConfig, type TrainConfig } from '../model/config';
+import { networkPlan } from '../model/layers';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
 import type { EndOfRun, TrainerState } from './trainerState';
@@ -55,7 +55,7 @@ interface VariableSlot {
 
 /**
  * The model's variables in TernaryNetwork.stateVariables() order, with their shapes, from the config alone. A conv
- * layer's weight is its (kh·kw·C_in, C_out) matrix (core/layers.ts), so every weight is 2-D.
+ * layer's weight is its (kh·kw·C_in, C_out) matrix (core/model/layers.ts), so every weight is 2-D.
  */
 export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>, classCount = 10): VariableSlot[] {
   const slots: VariableSlot[] = [];

@@ -3,11 +3,11 @@
  * UI; validateConfig is the one gate for configuration values from outside: the form's fields today (the worker
  * validates again what it is sent), and share links and checkpoint files must pass it too when they arrive.
  */
-import type { AugmentationConfig } from './augment';
+import type { AugmentationConfig } from '../data/augment';
 import { INPUT_RESOLUTIONS, modelInputShape, type InputResolution } from './inputResolution';
 import { LayerError, layerActivationCount, mlpLayers, networkPlan, type LayerSpec, type MapShape } from './layers';
-import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from './ternary';
-import { WEIGHT_FORMATS, type WeightFormat } from './weightFormats';
+import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from '../quant/ternary';
+import { WEIGHT_FORMATS, type WeightFormat } from '../quant/weightFormats';
 
 export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k';
 export type NormKind = 'none' | 'batchnorm';
@@ -26,18 +26,18 @@ export type LrSchedule = 'constant' | 'cosine' | 'cosine-zero';
 export type OptimizerKind = 'adam' | 'muon';
 
 export interface ModelConfig {
-  /** 28: the image as it is; 16: its 16×16 area average (core/inputResolution.ts), for the smallest chips. */
+  /** 28: the image as it is; 16: its 16×16 area average (core/model/inputResolution.ts), for the smallest chips. */
   inputResolution: InputResolution;
   /**
-   * The layers between the image and the classes (core/layers.ts); the input (28×28×1 or 16×16×1) and the output
+   * The layers between the image and the classes (core/model/layers.ts); the input (28×28×1 or 16×16×1) and the output
    * layer are implied by the data and inputResolution. Normalization and quantizers below apply to every conv and dense layer.
    */
   layers: LayerSpec[];
   /** 'none' is the float twin: same network, latent weights used as they are. */
   weightQuantizer: WeightQuantizer | 'none';
-  /** Threshold factor t (see core/ternary.ts). */
+  /** Threshold factor t (see core/quant/ternary.ts). */
   threshold: number;
-  /** One ternary scale and threshold per layer, or per output channel (unit or filter); core/ternary.ts. */
+  /** One ternary scale and threshold per layer, or per output channel (unit or filter); core/quant/ternary.ts. */
   weightScale: ScaleGranularity;
   /**
    * Quantizer of each hidden layer's input. The network input (pixels) is quantized to 8 bits whenever this is
@@ -58,18 +58,18 @@ export interface ModelConfig {
   steClip: number;
   /**
    * Weight format of the implied output layer (the hidden layers carry theirs in their specs): ternary, or int4 /
-   * int8 (core/weightFormats.ts). Configs from before the choice: ternary.
+   * int8 (core/quant/weightFormats.ts). Configs from before the choice: ternary.
    */
   outputWeights: WeightFormat;
   /**
-   * At inference only: sum the logits over the image and four copies moved by one pixel (core/shiftAveraging.ts),
+   * At inference only: sum the logits over the image and four copies moved by one pixel (core/model/shiftAveraging.ts),
    * in every path (evaluation, kernels, C, ONNX). Five times the work of one pass, no more weights. Configs from
    * before the choice: off.
    */
   shiftAveraging: boolean;
 }
 
-/** Augmentation (core/augment.ts) is part of the recipe: the training batches it changes are the run's. */
+/** Augmentation (core/data/augment.ts) is part of the recipe: the training batches it changes are the run's. */
 export interface TrainConfig extends ModelConfig, AugmentationConfig {
   /**
    * Knowledge distillation: the share α of the loss that comes from a teacher network's softened logits (0 = off,
@@ -149,10 +149,10 @@ export const PRESETS: Record<PresetId, TrainConfig> = {
     distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
   },
   /**
-   * Fits a 16 KB flash / 2 KB RAM microcontroller as integer-only C (base-3 packing; core/mcuFootprint.ts): 16,133
+   * Fits a 16 KB flash / 2 KB RAM microcontroller as integer-only C (base-3 packing; core/export/mcuFootprint.ts): 16,133
    * bytes of flash, 1,064 of RAM and a 144-byte stack on the Cortex-M0+ build. The 16×16 area-averaged input (as
    * BitNetMCU's) leaves the flash of a 784-wide first layer to three hidden layers: 256-128-128-64-10, 57,984
-   * trits. Shift averaging (core/shiftAveraging.ts) sums the scores of five passes, the image and its four 1-pixel
+   * trits. Shift averaging (core/model/shiftAveraging.ts) sums the scores of five passes, the image and its four 1-pixel
    * shifts: five times the instructions (1.42 M, 30 ms at 48 MHz), 134 bytes of code, no more weights. bench:mcu, 60
    * epochs on the full MNIST, rate annealed to 0 ('cosine-zero', as BitNetMCU does), batch norm recalibrated at the
    * end: 99.07 % for the C build with shift averaging, 98.91 % for the same weights in one pass (the reference).
@@ -506,7 +506,7 @@ export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSch
 
 /**
  * Settings that change how a trained run is evaluated, run and exported, never how it trains: a run keeps training
- * when only these change (the threshold slider; shift averaging, core/shiftAveraging.ts).
+ * when only these change (the threshold slider; shift averaging, core/model/shiftAveraging.ts).
  */
 export const INFERENCE_SETTINGS = ['threshold', 'shiftAveraging'] as const satisfies readonly (keyof TrainConfig)[];
 

@@ -8,11 +8,11 @@
  * The engine's own code and stack are constants measured from that build; a test checks the whole estimate
  * against arm-none-eabi-size.
  */
-import { configInputShape, type ModelConfig } from './config';
-import { REDUCED_PIXELS, REDUCED_SIDE, type InputResolution } from './inputResolution';
-import { networkPlan } from './layers';
-import type { TritPacking } from './tritBytes';
-import { weightStreamBytes, type WeightFormat } from './weightFormats';
+import { configInputShape, type ModelConfig } from '../model/config';
+import { REDUCED_PIXELS, REDUCED_SIDE, type InputResolution } from '../model/inputResolution';
+import { networkPlan } from '../model/layers';
+import type { TritPacking } from '../quant/tritBytes';
+import { weightStreamBytes, type WeightFormat } from '../quant/weightFormats';
 
 export interface LayerFootprintShape {
   inputSize: number;
@@ -70,13 +70,13 @@ export const INTEGER_DECODER_CODE_BYTES: Record<Exclude<WeightFormat, 'ternary'>
 export const SHARED_DISPATCH_CODE_BYTES = 22;
 
 /**
- * What a 16×16 input adds (core/inputResolution.ts): the area average's code and tap table, measured like the
+ * What a 16×16 input adds (core/model/inputResolution.ts): the area average's code and tap table, measured like the
  * engine's (195 bytes more with base 3, 210 with base 4, on mcu-16k), and its 256-byte buffer; the deepest stack
  * stays the same.
  */
 export const AREA_AVERAGE_CODE_BYTES = 202;
 /**
- * What shift averaging adds (core/shiftAveraging.ts), measured on seed and mcu-16k at both packings: the pass
+ * What shift averaging adds (core/model/shiftAveraging.ts), measured on seed and mcu-16k at both packings: the pass
  * loop, the score sums and the offset table (122 bytes); then either the area average's bounds checks, which move
  * a 16×16 input's image (12 bytes), or shift_image and its 784-byte copy of the moved 28×28 image (52 bytes).
  * RAM: the int32 scores of one pass; stack: 8 bytes more.
@@ -205,18 +205,6 @@ export function checkBudget(footprint: McuFootprint, target: Pick<McuTarget, 'fl
 
 function align4(bytes: number): number {
   return Math.ceil(bytes / 4) * 4;
-}
-
-export const FLOAT_WEIGHTS_PROBLEM =
-  'The float twin has float weights: integer-only C needs ternary weights. Choose a weight quantizer (ONNX exports every config).';
-export const FLOAT_ACTIVATIONS_PROBLEM =
-  'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
-
-/** Why a configuration cannot be exported as integer-only C, or null when it can. */
-export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer'>): string | null {
-  if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
-  if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
-  return null;
 }
 
 /** The footprint of a configuration before any training: its shapes are all the size model needs. */

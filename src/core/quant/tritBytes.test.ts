@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng';
+import { createRng } from '../data/rng';
 import { decodeBase3Trit, encodeBase3Byte, packedByteCount, packTritStream, unpackTritStream, type TritPacking } from './tritBytes';
 
 describe('base-3 bytes (five trits, multiply-and-shift decoding)', () => {

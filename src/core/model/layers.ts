@@ -14,7 +14,7 @@
  * message naming the layer (a pool on a 1×1 map, a dense layer on an unflattened map, a conv after flatten).
  */
 
-import type { WeightFormat } from './weightFormats';
+import type { WeightFormat } from '../quant/weightFormats';
 
 export type ConvPadding = 'valid' | 'same';
 
@@ -61,7 +61,7 @@ export interface WeightedLayerPlan {
   conv: ConvGeometry | null;
   /** True for the implied output layer. */
   isOutput: boolean;
-  /** How the layer's weights are stored (core/weightFormats.ts); a spec without one is ternary. */
+  /** How the layer's weights are stored (core/quant/weightFormats.ts); a spec without one is ternary. */
   weights: WeightFormat;
 }
 

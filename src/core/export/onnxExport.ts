@@ -6,32 +6,32 @@
  * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
  * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
  *   16×16 input:  pixels = Floor((MatMul(pixels, A) + 24.5) / 49)   A: (784, 256) overlap weights w_y·w_x, so the
- *                 MatMul gives core/inputResolution.ts's integer sums exactly (integers below 2^24 in float32),
+ *                 MatMul gives core/model/inputResolution.ts's integer sums exactly (integers below 2^24 in float32),
  *                 and +24.5 keeps the division half a step from every integer boundary
  *   x = pixels / 255
  *   per layer:  absmax8:  g = ReduceMax(|x|), q = Clip(Round(x · (127 / max(g, tiny))), −127, 127), inScale = g / 127
  *               sign:     q = Where(x ≥ 0, 1, −1), inScale = 1
  *               none:     q = x
  *               acc = MatMul(q, Cast(trits))       trits: int8 initializer (K, N) holding −1, 0, +1; a layer in an
- *                                                  integer format (core/weightFormats.ts) has `codes` instead, the
+ *                                                  integer format (core/quant/weightFormats.ts) has `codes` instead, the
  *                                                  same int8 codes the reference multiplies (exact in float32 while
  *                                                  |acc| < 2^24: K·127·maxCode, e.g. K ≤ 1,040 for int8 codes)
  *               y = (acc · inScale) · scale + bias  scale, bias: (N) float32, the ternary scale and batch norm folded
  *               ReLU where the layer has it
- * A conv layer (core/layers.ts) quantizes the same way over the example's whole flattened map, then:
+ * A conv layer (core/model/layers.ts) quantizes the same way over the example's whole flattened map, then:
  *               acc = Conv(Transpose(Reshape(q, (N, H, W, C)), NCHW), Cast(trits))   trits (N_out, C, k, k)
  *               y = (acc · inScale) · scale + bias, ReLU, MaxPool (all NCHW), then back to NHWC and flat (N, H·W·C)
- * With shift averaging (core/shiftAveraging.ts) the pixels first become five moved copies of each image (Pad, five
+ * With shift averaging (core/model/shiftAveraging.ts) the pixels first become five moved copies of each image (Pad, five
  * Slices, Concat: (5N, 784)), and the logits of the five passes are summed at the end (Reshape (5, N, C), ReduceSum).
  * Activations travel flat and NHWC between layers, as in the reference, so a dense layer after a conv layer reads
  * the same order. The float twin has a float32 weight initializer instead of trits (and scale = the batch-norm gain).
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
-import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from './inference';
-import { SHIFT_OFFSETS, SHIFT_PASSES } from './shiftAveraging';
-import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from './inputResolution';
-import { ABSMAX_LEVELS } from './ternary';
+import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from '../model/referenceModel';
+import { SHIFT_OFFSETS, SHIFT_PASSES } from '../model/shiftAveraging';
+import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
+import { ABSMAX_LEVELS } from '../quant/ternary';
 
 // onnx-proto is CommonJS (module.exports = the protobufjs root): take the namespace from its default export.
 const { onnx } = onnxProto;
@@ -80,7 +80,7 @@ class GraphBuilder {
 }
 
 /**
- * Shift averaging (core/shiftAveraging.ts), first half: pixels (N, side²) -> (5N, side²), the five moved copies of
+ * Shift averaging (core/model/shiftAveraging.ts), first half: pixels (N, side²) -> (5N, side²), the five moved copies of
  * every image, pass-major (rows s·N + b): the image zero-padded by one pixel on each side, then five Slices.
  */
 function addShiftedCopies(graph: GraphBuilder, pixels: string, side: number): string {
@@ -143,7 +143,7 @@ function addLayer(graph: GraphBuilder, layer: InferenceLayer, index: number, inp
   return y;
 }
 
-/** The int8 initializer's name: `trits` for a ternary layer, `codes` for an integer format (core/weightFormats.ts). */
+/** The int8 initializer's name: `trits` for a ternary layer, `codes` for an integer format (core/quant/weightFormats.ts). */
 function codesName(layer: InferenceLayer): string {
   return layer.weights === 'ternary' ? 'trits' : 'codes';
 }

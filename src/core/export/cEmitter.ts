@@ -10,11 +10,11 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { BITNET_ENGINE_C, BITNET_H } from './cEngine';
-import { IMAGE_PIXELS, REDUCED_SIDE } from './inputResolution';
-import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from './integerModel';
+import { IMAGE_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
+import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from '../model/integerModel';
 import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
-import { PACKING_LABELS, TRITS_PER_BYTE, type TritPacking } from './tritBytes';
-import { packWeightStream, valuesPerByte, type WeightFormat } from './weightFormats';
+import { PACKING_LABELS, TRITS_PER_BYTE, type TritPacking } from '../quant/tritBytes';
+import { packWeightStream, valuesPerByte, type WeightFormat } from '../quant/weightFormats';
 
 export interface MeasuredAccuracy {
   /** e.g. 'validation' or 'test', and of which dataset. */

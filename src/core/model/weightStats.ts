@@ -5,8 +5,8 @@
  * trit or code changed since the previous report. Pure functions; no tensors.
  */
 import type { ConvGeometry } from './layers';
-import { countTrits, flipRatio, sparsity, ternarizeLayer, type ScaleGranularity, type TritCounts, type WeightQuantizer } from './ternary';
-import { quantizeLayer, type WeightFormat } from './weightFormats';
+import { countTrits, flipRatio, sparsity, ternarizeLayer, type ScaleGranularity, type TritCounts, type WeightQuantizer } from '../quant/ternary';
+import { quantizeLayer, type WeightFormat } from '../quant/weightFormats';
 
 export interface Histogram {
   /** Left edge of the first bin. */
@@ -43,7 +43,7 @@ export function symmetricRange(values: ArrayLike<number>, threshold: number): nu
 export interface LayerWeightStats {
   inputSize: number;
   outputSize: number;
-  /** Set for a conv layer: inputSize is kh·kw·C_in (core/layers.ts). */
+  /** Set for a conv layer: inputSize is kh·kw·C_in (core/model/layers.ts). */
   conv: ConvGeometry | null;
   /** How the layer stores its weights; the views show codes of integer layers with their magnitude. */
   weights: WeightFormat;

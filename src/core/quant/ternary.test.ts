@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng';
+import { createRng } from '../data/rng';
 import {
   countTrits,
   FIXED_THRESHOLD_UNIT,

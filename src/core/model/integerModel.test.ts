@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './config';
-import { argmaxRows, foldModel, referenceForward, type LayerSnapshot } from './inference';
+import { argmaxRows, foldModel, referenceForward, type LayerSnapshot } from './referenceModel';
 import {
   multiplierBitsFor,
   divRoundHalfEven,
@@ -16,9 +16,10 @@ import {
   argmaxInt,
   IntegerExportError,
 } from './integerModel';
-import { configFootprint, integerOnlyConfigProblem, mcuFootprint, AREA_AVERAGE_SHIFT_CODE_BYTES, SHIFT_AVERAGING_CODE_BYTES, SHIFT_IMAGE_CODE_BYTES } from './mcuFootprint';
-import { createRng } from './rng';
-import { roundHalfEven } from './ternary';
+import { integerOnlyConfigProblem } from './integerModel';
+import { configFootprint, mcuFootprint, AREA_AVERAGE_SHIFT_CODE_BYTES, SHIFT_AVERAGING_CODE_BYTES, SHIFT_IMAGE_CODE_BYTES } from '../export/mcuFootprint';
+import { createRng } from '../data/rng';
+import { roundHalfEven } from '../quant/ternary';
 
 describe('integer helpers (the C engine does the same steps)', () => {
   it('divides rounding half to even', () => {

@@ -11,7 +11,7 @@ import {
   REDUCED_PIXELS,
   unitIntervalPixels,
 } from './inputResolution';
-import { createRng } from './rng';
+import { createRng } from '../data/rng';
 
 /** The definition read literally: overlaps of quarter-pixel intervals, a float sum, rounded to nearest. */
 function naiveAverage(image: Uint8Array): Uint8Array {

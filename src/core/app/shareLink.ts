@@ -1,6 +1,6 @@
 /**
  * Share links: the setup of a run in the page's URL, as query parameters named after the config's own fields
- * (`?preset=seed&dataset=mnist&learningRate=0.01&layers=flatten,dense:256,dense:128`; core/layers.ts
+ * (`?preset=seed&dataset=mnist&learningRate=0.01&layers=flatten,dense:256,dense:128`; core/model/layers.ts
  * formatLayerList writes the layers). Only the fields that differ from the preset
  * are written, so a link stays short and readable. Here the parameters are plain key/value pairs; the page's
  * URLSearchParams does the encoding (store/urlState.ts). A URL-state library (nuqs, use-query-params) would bind
@@ -9,9 +9,9 @@
  * A link is untrusted text: every value goes through validateConfig, and anything wrong (an unknown parameter, a
  * value of the wrong kind, a newer link version) is named in one message while the page falls back to the preset.
  */
-import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from './config';
-import type { DatasetId } from './dataset';
-import { formatLayerList, parseLayerList, type LayerSpec } from './layers';
+import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from '../model/config';
+import type { DatasetId } from '../data/dataset';
+import { formatLayerList, parseLayerList, type LayerSpec } from '../model/layers';
 
 /**
  * Bumped when a parameter changes meaning; older links are migrated in readShareLink. Links of version 1 made

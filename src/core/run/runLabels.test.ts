@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from './config';
-import { mlpLayers } from './layers';
+import { PRESETS } from '../model/config';
+import { mlpLayers } from '../model/layers';
 import { differingSettings, runLabels } from './runLabels';
 
 describe('run labels', () => {

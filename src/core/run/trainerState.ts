@@ -2,7 +2,7 @@
  * The whole state of a training run as plain arrays, off the device: what a snapshot, a restored run (after a lost
  * GPU or a restarted worker) and a checkpoint carry. src/train/trainer.ts captures and restores it.
  */
-import type { RngState } from './rng';
+import type { RngState } from '../data/rng';
 
 export interface OptimizerState {
   step: number;

@@ -18,16 +18,16 @@
  * input values. With 'absmax8' or 'sign' every accumulator is an exact integer; the float epilogue is computed in
  * float32 (Math.fround), as the GPU does.
  *
- * Conv layers (core/layers.ts) fold the same way per output channel: their (K = kh·kw·C_in, N) matrix is applied to
+ * Conv layers (core/model/layers.ts) fold the same way per output channel: their (K = kh·kw·C_in, N) matrix is applied to
  * the patch at every output position, the epilogue follows, then the max pool. Feature maps are NHWC.
  */
 import type { HiddenActivation, ModelConfig } from './config';
 import type { ConvGeometry } from './layers';
 import { imagePixelsFor, imageSideFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
-import { packTernary, type PackedTernary } from './packing';
-import { ABSMAX_LEVELS, binarySign, roundHalfEven, type ActivationQuantizer, type WeightQuantizer } from './ternary';
-import { quantizeLayer, type WeightFormat } from './weightFormats';
+import { packTernary, type PackedTernary } from '../quant/packing';
+import { ABSMAX_LEVELS, binarySign, roundHalfEven, type ActivationQuantizer, type WeightQuantizer } from '../quant/ternary';
+import { quantizeLayer, type WeightFormat } from '../quant/weightFormats';
 
 /** Plain-array copy of one trained layer (what src/train/model.ts snapshot() returns). */
 export interface LayerSnapshot {
@@ -37,16 +37,16 @@ export interface LayerSnapshot {
   weight: Float32Array;
   bias: Float32Array;
   batchNorm: { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array } | null;
-  /** Set for a conv layer: inputSize is then kh·kw·C_in and outputSize the filters (core/layers.ts). */
+  /** Set for a conv layer: inputSize is then kh·kw·C_in and outputSize the filters (core/model/layers.ts). */
   conv?: ConvGeometry | null;
-  /** The layer's weight format (core/weightFormats.ts); absent: ternary. */
+  /** The layer's weight format (core/quant/weightFormats.ts); absent: ternary. */
   weights?: WeightFormat;
 }
 
 export const BATCH_NORM_EPSILON = 1e-5;
 
 export interface InferenceLayer {
-  /** How the weights are stored: trits, or integer codes (core/weightFormats.ts). */
+  /** How the weights are stored: trits, or integer codes (core/quant/weightFormats.ts). */
   weights: WeightFormat;
   /** (K, N) row-major codes the layer multiplies with: the trits, or an integer format's codes. */
   codes: Int8Array;
@@ -73,9 +73,9 @@ export interface InferenceModel {
   layers: InferenceLayer[];
   /** Values the first layer takes: 784 pixels, or 256 for a 16×16 input. */
   inputSize: number;
-  /** The forward passes take 28×28 images either way; at 16 they area-average them first (core/inputResolution.ts). */
+  /** The forward passes take 28×28 images either way; at 16 they area-average them first (core/model/inputResolution.ts). */
   inputResolution: InputResolution;
-  /** Logits summed over the image and four 1-pixel shifts of it (core/shiftAveraging.ts): five passes per image. */
+  /** Logits summed over the image and four 1-pixel shifts of it (core/model/shiftAveraging.ts): five passes per image. */
   shiftAveraging: boolean;
   classCount: number;
   threshold: number;
@@ -272,7 +272,7 @@ export function referenceLayerOutputs(model: InferenceModel, image: Uint8Array, 
 
 /**
  * images: (B, imagePixelsOf(model)) uint8 -> logits (B, classes); with shift averaging, the sum of the logits of
- * each image's five moved copies (core/shiftAveraging.ts).
+ * each image's five moved copies (core/model/shiftAveraging.ts).
  */
 export function referenceForward(model: InferenceModel, images: Uint8Array, batch: number): Float32Array {
   const size = imagePixelsOf(model);

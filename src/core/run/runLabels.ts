@@ -2,8 +2,8 @@
  * Labels for runs shown side by side (the run list's comparison): each run is named by the settings in which it
  * differs from the others, e.g. "learningRate 0.01 · layers 784-256-10", so two curves read as the experiment they are.
  */
-import { configInputShape, type TrainConfig } from './config';
-import { networkSummary, type LayerSpec } from './layers';
+import { configInputShape, type TrainConfig } from '../model/config';
+import { networkSummary, type LayerSpec } from '../model/layers';
 
 export interface LabelledRunInput {
   preset: string;

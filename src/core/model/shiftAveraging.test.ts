@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, validateConfig } from './config';
-import { argmaxRows, foldModel, referenceForward, type LayerSnapshot } from './inference';
+import { argmaxRows, foldModel, referenceForward, type LayerSnapshot } from './referenceModel';
 import { argmaxInt, integerForward, toIntegerModel } from './integerModel';
-import { createRng } from './rng';
+import { createRng } from '../data/rng';
 import { SHIFT_OFFSETS, SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 
 /** A random MLP snapshot on `inputSize` inputs with batch norm: enough for the forward passes to disagree by image. */

@@ -35,7 +35,7 @@ export interface ModelCost {
 
 export const TRITS_PER_WORD = 16;
 
-/** passesPerExample: forward passes per example, 5 with shift averaging (core/shiftAveraging.ts). */
+/** passesPerExample: forward passes per example, 5 with shift averaging (core/model/shiftAveraging.ts). */
 export function modelCost(layers: readonly LayerShape[], passesPerExample = 1): ModelCost {
   let weights = 0;
   let zeros = 0;

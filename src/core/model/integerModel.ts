@@ -32,19 +32,19 @@
  * inputs, fewer bits for wide int8 layers, whose accumulators are up to 127 times larger). The next layer's codes are round(127·Y_j / max|Y|): the
  * common factor 2^F cancels, and max|Y| carries the scale on. Division is integer (round half to even, as tfjs).
  *
- * Conv layers (core/layers.ts) do the same per output position: acc_j sums the trits of the taps inside the map
+ * Conv layers (core/model/layers.ts) do the same per output position: acc_j sums the trits of the taps inside the map
  * (HWIO rows, taps outside read 0), the epilogue gives Y_j (or ±1 before a sign), and a max pool keeps the largest
  * Y_j (or sign) of each window, computed window by window so that only the pooled map is stored. Y is monotonic in
  * y for each channel, so this pools what the reference pools, up to the rounding of Y. The next layer's codes are
  * requantised over the whole pooled map (one max|Y| per example), as the reference's absmax is.
  */
-import type { InferenceModel } from './inference';
+import type { ModelConfig } from './config';
+import type { InferenceModel } from './referenceModel';
 import { imagePixelsFor, imageSideFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import type { ConvGeometry } from './layers';
-import { FLOAT_ACTIVATIONS_PROBLEM, FLOAT_WEIGHTS_PROBLEM } from './mcuFootprint';
-import { ABSMAX_LEVELS } from './ternary';
-import type { WeightFormat } from './weightFormats';
+import { ABSMAX_LEVELS } from '../quant/ternary';
+import type { WeightFormat } from '../quant/weightFormats';
 
 export type IntegerInput = 'pixels' | 'sign' | 'absmax8';
 
@@ -88,9 +88,9 @@ export interface IntegerLayer {
 export interface IntegerModel {
   /** Values the first layer takes (784, or 256 for a 16×16 input). */
   inputSize: number;
-  /** At 16 the engine area-averages the 28×28 image it is given first (core/inputResolution.ts). */
+  /** At 16 the engine area-averages the 28×28 image it is given first (core/model/inputResolution.ts). */
   inputResolution: InputResolution;
-  /** Scores summed over five moved copies of the image (core/shiftAveraging.ts), in int32 as the C engine does. */
+  /** Scores summed over five moved copies of the image (core/model/shiftAveraging.ts), in int32 as the C engine does. */
   shiftAveraging: boolean;
   classCount: number;
   layers: IntegerLayer[];
@@ -315,7 +315,7 @@ function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMan
 
 /**
  * images: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them; with shift
- * averaging, each image's five passes summed (core/shiftAveraging.ts).
+ * averaging, each image's five passes summed (core/model/shiftAveraging.ts).
  */
 export function integerForward(model: IntegerModel, images: Uint8Array, batch: number): Int32Array {
   if (!model.shiftAveraging) return integerOnePass(model, images, batch);
@@ -382,4 +382,16 @@ export function argmaxInt(scores: ArrayLike<number>, offset = 0, count = scores.
   let best = 0;
   for (let c = 1; c < count; c++) if (scores[offset + c]! > scores[offset + best]!) best = c;
   return best;
+}
+
+export const FLOAT_WEIGHTS_PROBLEM =
+  'The float twin has float weights: integer-only C needs ternary weights. Choose a weight quantizer (ONNX exports every config).';
+export const FLOAT_ACTIVATIONS_PROBLEM =
+  'This configuration has float activations: integer-only C needs 8-bit or sign activations. Choose an activation quantizer (ONNX exports every config).';
+
+/** Why a configuration cannot be exported as integer-only C, or null when it can. */
+export function integerOnlyConfigProblem(config: Pick<ModelConfig, 'weightQuantizer' | 'activationQuantizer'>): string | null {
+  if (config.weightQuantizer === 'none') return FLOAT_WEIGHTS_PROBLEM;
+  if (config.activationQuantizer === 'none') return FLOAT_ACTIVATIONS_PROBLEM;
+  return null;
 }

@@ -4,7 +4,7 @@
  * table of bitnet_model.c. The engine is the C twin of integerForward in integerModel.ts, step for step; the
  * emitter (cEmitter.ts) writes the rest. Kept as text here so the export is one pure function of the model.
  */
-import { AREA_TAPS } from './inputResolution';
+import { AREA_TAPS } from '../model/inputResolution';
 
 export const BITNET_H = `#ifndef BITNET_H
 #define BITNET_H
@@ -384,11 +384,11 @@ static void conv_pass(const bitnet_layer *layer, const int8_t *codes, const uint
 
 #if BITNET_AREA_AVERAGE_16
 /*
- * The 16×16 area average of the 28×28 image (core/inputResolution.ts): along each axis reduced pixel o covers
+ * The 16×16 area average of the 28×28 image (core/model/inputResolution.ts): along each axis reduced pixel o covers
  * quarter pixels [7o, 7o + 7) and image pixel i covers [4i, 4i + 4); out = (Σ w_y·w_x·p + 24) / 49, rounded down,
  * the division done as (x · 21400) >> 20, exact for every x up to 255·49 + 24 (no divide instruction on a M0+).
  * area_taps[o] = {first image pixel, its overlap and the next ones' in quarter pixels, 0 after the last}.
- * (dx, dy) moves the image first (core/shiftAveraging.ts): pixel (y, x) is read from (y - dy, x - dx), 0 outside;
+ * (dx, dy) moves the image first (core/model/shiftAveraging.ts): pixel (y, x) is read from (y - dy, x - dx), 0 outside;
  * (0, 0) without shift averaging.
  */
 static uint8_t reduced_image[BITNET_MODEL_INPUT_SIZE];
@@ -434,7 +434,7 @@ static void area_average_16(const uint8_t *image, int32_t dx, int32_t dy, uint8_
 
 #if BITNET_SHIFT_AVERAGING
 /*
- * Shift averaging (core/shiftAveraging.ts): bitnet_predict sums the scores of five passes, the image moved by each
+ * Shift averaging (core/model/shiftAveraging.ts): bitnet_predict sums the scores of five passes, the image moved by each
  * (dx, dy) below; pixel (y, x) of a moved image is image(y - dy, x - dx), 0 outside. Scores of one pass stay below
  * 2^26 (the output layer's fixed point is chosen so), so the sum of five fits an int32.
  */

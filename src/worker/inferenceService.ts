@@ -1,11 +1,11 @@
 /**
- * Inference of the trained model outside TensorFlow.js: the folded ternary network (core/inference.ts) runs on
+ * Inference of the trained model outside TensorFlow.js: the folded ternary network (core/model/referenceModel.ts) runs on
  * our WGSL kernels when WebGPU is there, else on the CPU reference. Used by "Evaluate with the ternary kernel",
  * the kernel benchmark and the draw-a-digit classifier. The GPU device is separate from tfjs's.
  */
-import { argmaxRows, foldModel, imagePixelsOf, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/inference';
-import type { ImageSet } from '../core/dataset';
-import { passesPerImage } from '../core/shiftAveraging';
+import { argmaxRows, foldModel, imagePixelsOf, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/model/referenceModel';
+import type { ImageSet } from '../core/data/dataset';
+import { passesPerImage } from '../core/model/shiftAveraging';
 import { createGpuContext, type GpuContext } from '../gpu/device';
 import { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
 import type { Trainer } from '../train/trainer';
@@ -65,7 +65,7 @@ export class InferenceService {
     if (!network) return referenceForward(model, pixels, batch);
     const out = new Float32Array(batch * model.classCount);
     const size = imagePixelsOf(model);
-    // With shift averaging each image is five on the GPU (core/shiftAveraging.ts).
+    // With shift averaging each image is five on the GPU (core/model/shiftAveraging.ts).
     const chunk = Math.floor(MAX_GPU_BATCH / passesPerImage(model.shiftAveraging));
     for (let start = 0; start < batch; start += chunk) {
       const count = Math.min(chunk, batch - start);

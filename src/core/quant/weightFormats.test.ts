@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng';
+import { createRng } from '../data/rng';
 import { meanAbs, ternarizeLayer } from './ternary';
 import { dequantizeLayer, INTEGER_FORMATS, maxWeightCode, packWeightStream, quantizeLayer, unpackWeightStream, weightStreamBytes } from './weightFormats';
 

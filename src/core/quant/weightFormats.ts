@@ -1,5 +1,5 @@
 /**
- * Weight formats per layer: ternary (the default, core/ternary.ts) or a few-bit integer format, for the layers where
+ * Weight formats per layer: ternary (the default, core/quant/ternary.ts) or a few-bit integer format, for the layers where
  * a microcontroller model needs more levels than three. BitNetMCU's CNN reaches 99.5 % on MNIST with 8-bit
  * convolutions and a ternary head; conv layers lose most from ternary weights because they have few weights each.
  *

@@ -120,7 +120,7 @@ export function packI8x4(codes: ArrayLike<number>, batch: number, inputSize: num
 }
 
 /**
- * A layer's (K, N) input-major integer codes (core/weightFormats.ts) as the GPU's weight rows: (N, ⌈K/4⌉) u32,
+ * A layer's (K, N) input-major integer codes (core/quant/weightFormats.ts) as the GPU's weight rows: (N, ⌈K/4⌉) u32,
  * four int8 codes per word, code k of unit j in bits 8·(k mod 4), like packI8x4's rows.
  */
 export function packCodeRows(codes: Int8Array, inputSize: number, outputSize: number): Uint32Array {

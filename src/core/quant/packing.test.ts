@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxRows, epilogue, foldModel, quantizeInput, referenceForward, softmax, ternaryAccumulate, type LayerSnapshot } from './inference';
+import { argmaxRows, epilogue, foldModel, quantizeInput, referenceForward, softmax, ternaryAccumulate, type LayerSnapshot } from '../model/referenceModel';
 import { packSignBits, packTernary, packedTrit, toBitPlanes, unpackTernary, wordsPerRow } from './packing';
-import { createRng, type Rng } from './rng';
+import { createRng, type Rng } from '../data/rng';
 import { ternarize } from './ternary';
 
 function randomTrits(rng: Rng, count: number): Int8Array {
