@@ -20,9 +20,7 @@ try {
   for (const preset of presets) {
     const presetStarted = performance.now();
     // A Chromium of its own per preset, so that a preset's figures do not depend on what an earlier preset left in
-    // the (software) GPU process. In one browser, `cnn` measured right after `b158-mlp` (whose batch-10,000 passes
-    // come just before it) gave 5.3 and 5.5 ms at batch 1 and tfjs 85-90 ms, in two runs; after `seed` or alone,
-    // 3.4-3.5 ms and tfjs 60-67 ms; with a browser per preset, 4.0 ms after both. No other process was busy.
+    // the (software) GPU process (docs/benchmarks.md, bench:kernel).
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();

@@ -5,10 +5,10 @@
  *   dW = conv2d(pad(x)ᵀ, dyᵀ)         batch and channels swapped: one forward convolution with a k×k output
  *                                    (dy dilated by the stride)
  *   dx = conv2d(pad(dy), flip(w)ᵀ)   the "full" correlation with the kernel rotated 180° and its channels swapped
- * Forward convolutions are what the WASM backend does fast (XNNPACK). Measured on WASM, 2 cores, batch 64, the
- * cnn preset's second layer (14×14×16 -> 32): dW 8 ms against 124 ms for a 3-D filter gradient at depth 1 (WASM
- * has no Conv2DBackpropFilter kernel, tfjs issue #8474, so tf.conv2d does not train there at all), dx 4 ms against
- * 45 ms for Conv2DBackpropInput. With stride > 1, dx is Conv2DBackpropInput (tf.conv2dTranspose).
+ * Forward convolutions are what the WASM backend does fast (XNNPACK); it has no Conv2DBackpropFilter kernel (tfjs
+ * issue #8474), so tf.conv2d's own gradient does not train there at all, and its Conv2DBackpropInput is slower than
+ * the forward form (docs/experiments.md, 2026-11-27). With stride > 1, dx is Conv2DBackpropInput
+ * (tf.conv2dTranspose).
  */
 import type { ConvGeometry } from '../core/model/layers';
 import { customOp } from './quantizers';

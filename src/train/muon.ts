@@ -27,8 +27,8 @@ const ADAM_RMS_MATCH = 0.2;
 /**
  * Newton–Schulz orthogonalization of a (K, N) matrix G: X ← a·X + X·P with P = b·A + c·A², A = Xᵀ·X, started from
  * X = G / ‖G‖_F (so every singular value is ≤ 1); A is taken on the smaller side (X·Xᵀ and P·X when K < N).
- * tfjs-wasm multiplies with a transposed operand (matMul's transpose flags, or tf.transpose first) 5–10× slower
- * than plain: a 256×128 Gram matrix took 10 ms against 1 ms. So Xᵀ is carried along as Y and updated by the same
+ * tfjs-wasm multiplies with a transposed operand (matMul's transpose flags, or tf.transpose first) several times
+ * slower than a plain operand (docs/experiments.md, 2026-11-29). So Xᵀ is carried along as Y and updated by the same
  * rule from the other side (P is symmetric), at the price of one transpose of G per call.
  */
 export function orthogonalize(g: tf.Tensor2D, steps = NEWTON_SCHULZ_STEPS): tf.Tensor2D {

@@ -42,8 +42,8 @@ export function ternaryParts(
     const meanAbsW = reduce(tf.mean, absW);
     const threshold = quantizer === 'fixed' ? tf.mul(t, FIXED_THRESHOLD_UNIT) : tf.mul(t, meanAbsW);
     // keep = 1 where |w| > threshold, else 0. As step(|w| − threshold), not greater(): tfjs-wasm's comparison
-    // kernels broadcast (K, N) against (1, N) on a slow generic path (7 of the 8 ms a mcu-16k step spent on
-    // ternary weights), where subtraction has a fast one. The same mask for finite values: the difference of two
+    // kernels broadcast (K, N) against (1, N) on a slow generic path, where subtraction has a fast one
+    // (docs/experiments.md, 2026-11-29). The same mask for finite values: the difference of two
     // float32s is positive exactly when the first is larger.
     const keep = tf.step(tf.sub(absW, threshold));
     const trits = tf.mul(tf.sign(w), keep);

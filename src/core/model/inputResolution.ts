@@ -94,8 +94,8 @@ export function modelInputPixels(resolution: InputResolution, images: Uint8Array
 
 /**
  * uint8 pixels -> float32 in [0, 1] (p / 255), what a float first layer takes. A plain loop: Float32Array.from with
- * a map function calls it per pixel through the iterator protocol, which cost about 5 ms of each `seed` training
- * step on WASM (78,400 pixels a batch).
+ * a map function calls it per pixel through the iterator protocol, a cost a training step pays for every pixel
+ * of its batch (78,400 for `seed`; docs/experiments.md, 2026-12-06).
  */
 export function unitIntervalPixels(pixels: Uint8Array): Float32Array {
   const values = new Float32Array(pixels.length);

@@ -31,7 +31,7 @@ export type SlotRow<K extends string> = { step: number } & Partial<Record<K, num
 /**
  * A live chart's rows: always exactly `slots` rows over steps 0 … stepEnd (the whole planned run), each the mean
  * of the points of each column that fall in it, and no value where none fell. Why a fixed count: a chart keeps
- * state for every row it draws (recharts, which drew them first, about 2.6 KB a point, measured by bench:soak), so
+ * state for every row it draws (recharts does: docs/benchmarks.md, bench:soak), so
  * a chart whose rows grow with the run makes the page's memory grow with it, and its updates slow with it; with a
  * constant row count both stay level from the first report, and
  * the x axis shows how far the run has come. A row's step is its newest point's (so a curve ends where the run

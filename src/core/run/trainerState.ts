@@ -34,12 +34,12 @@ export interface TrainerState {
   optimizer: OptimizerState;
   /**
    * With config.emaDecay > 0: the moving averages of the trainable variables, in the optimizer's variable order;
-   * null without (and in states saved before weight averaging existed).
+   * null without (and in states from files that lack them).
    */
   averages: Float32Array[] | null;
   /**
-   * Set when the run has ended: what was done to the model then. null while it runs, and for a finished run saved
-   * before this was recorded (its model may be neither averaged nor recalibrated, and nothing says so).
+   * Set when the run has ended: what was done to the model then. null while it runs, and for a finished run
+   * from a file that lacks the field (its model may be neither averaged nor recalibrated, and nothing says so).
    */
   endOfRun: EndOfRun | null;
 }

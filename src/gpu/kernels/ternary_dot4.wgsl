@@ -2,7 +2,7 @@ requires packed_4x8_integer_dot_product;
 
 // Kernel 3: ternary weights × 8-bit activations, four inputs to a u32 word; integer exact. Two inner products
 // (BYTE_SUMS): dot4I8Packed, one instruction on GPUs with a packed dot product, or byte sums in 16-bit lanes for
-// software adapters, where dot4I8Packed is emulated (SwiftShader: about 25 % faster at batch 1,024).
+// software adapters, where dot4I8Packed is emulated and the byte sums are cheaper (docs/experiments.md, 2026-11-28).
 // weights: (N, ⌈K/16⌉) u32 packed2 (2 bits per trit); each word expands to four i8x4 words of trits in {-1,0,1}
 // x: (B, ⌈K/4⌉) u32, four i8 codes each (padding codes 0); inScale: (B); scale, bias: (N) -> y: (B, N) f32
 // Dispatch: (⌈N/(WORKGROUP_SIZE·UNITS)⌉, ⌈B/SAMPLES⌉) workgroups, SAMPLES = min(8, B).
@@ -18,11 +18,10 @@ override WORKGROUP_SIZE: u32 = 64u;
 // Register tiling: each thread computes UNITS = 4 consecutive units for SAMPLES (up to 8) consecutive samples.
 // Per group of four inputs it loads 4 trit words and SAMPLES code words for 4·SAMPLES products of four, so each
 // load feeds 4 to 8 of them (a float matMul without tiling needs a load per multiply-add). The host sets SAMPLES
-// to the batch below 8, so that a drawn digit (batch 1) does not compute seven absent samples as well. (Eight
-// samples rather than four: 7–10 % faster on SwiftShader at batch 1,024.)
-// The samples are written out rather than looped over: on a software adapter a loop indexing the accumulators by
-// its counter was not unrolled (the add/sub convolution ran 2.7× faster at batch 64 without one); SAMPLES is a
-// pipeline constant, so the ifs compile away.
+// to the batch below 8, so that a drawn digit (batch 1) does not compute seven absent samples as well.
+// The samples are written out rather than looped over: a software adapter does not unroll a loop that indexes the
+// accumulators by its counter, and keeps them in memory instead of registers; SAMPLES is a pipeline constant, so
+// the ifs compile away.
 override SAMPLES: u32 = 8u;
 const UNITS: u32 = 4u;
 override BYTE_SUMS: bool = false;
