@@ -153,7 +153,7 @@ describe('checkpoints', () => {
     resumed.dispose();
   });
 
-  it('names every tensor per layer, as the README says a Python user finds them', () => {
+  it('names every tensor per layer, as docs/formats.md says a Python user finds them', () => {
     const names = variableLayout(config).map((slot) => slot.name);
     expect(names).toEqual([
       'layer0.weight', 'layer0.bias', 'layer0.bn.gamma', 'layer0.bn.beta', 'layer0.bn.moving_mean', 'layer0.bn.moving_variance',

@@ -262,8 +262,8 @@ export class Trainer {
 
   /**
    * The end of the run: the model takes its weight averages (config.emaDecay), then batch norm's population
-   * statistics, not the moving averages of its last batches (+0.04 to +0.11 point on the test set for four
-   * mcu-cnn-16k runs of 30–60 epochs; README, What trains).
+   * statistics, not the moving averages of its last batches, which came from a few augmented batches of a model
+   * that was still changing (docs/experiments.md, 2026-11-29, the end of a run).
    */
   private async finish(): Promise<EndOfRun> {
     const endOfRun: EndOfRun = { weightsAveraged: this.weightAverage !== null, batchNormRecalibrated: this.model.hasBatchNorm };

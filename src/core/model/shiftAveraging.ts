@@ -1,8 +1,8 @@
 /**
  * Shift averaging: at inference (never in training) a model with `shiftAveraging` sums its logits over the image
  * and four copies of it moved by one pixel, a cheap test-time augmentation. It buys accuracy with time, not
- * memory: five passes through the same weights, no flash for more of them. On `mcu-16k` (README, Fitting a
- * microcontroller) it added about 0.2 point for five times the instructions.
+ * memory: five passes through the same weights, no flash for more of them. What it measured on `mcu-16k` is
+ * in docs/experiments.md (2026-12-06, one-pass experiments and shift averaging).
  *
  * Definition, on the 28×28 image before anything else (the 16×16 area average included): pass s moves the image
  * by (dx, dy) = SHIFT_OFFSETS[s], i.e. moved(y, x) = image(y − dy, x − dx), 0 where that falls outside, and the

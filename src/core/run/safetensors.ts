@@ -4,7 +4,7 @@
  * [begin, end)} (offsets into the data, which the tensors cover exactly, without holes or overlaps) and may hold
  * "__metadata__": a map of strings to strings. Encoder and strict decoder side by side; the decoder checks every
  * length and offset against the file before it allocates anything, and says in one sentence what is wrong.
- * Python: `safetensors.numpy.load_file(path)` reads these files as they are (see the README).
+ * Python: `safetensors.numpy.load_file(path)` reads these files as they are (docs/formats.md has an example).
  */
 import { strFromU8, strToU8 } from 'fflate';
 
