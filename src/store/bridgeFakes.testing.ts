@@ -15,6 +15,8 @@ export class FakeTimers implements Timers {
   private clock = 0;
   private nextHandle = 1;
   private readonly pending = new Map<TimerHandle, { at: number; every: number | null; callback: () => void }>();
+  /** How many timer callbacks have run: two callbacks are two tasks of the page. */
+  fired = 0;
   /** Wall-clock time the fake dateNow reports (ms since 1970). */
   wallClock = Date.UTC(2025, 0, 1);
 
@@ -52,6 +54,7 @@ export class FakeTimers implements Timers {
       this.clock = timer.at;
       if (timer.every === null) this.pending.delete(handle);
       else timer.at += timer.every;
+      this.fired++;
       timer.callback();
     }
     this.clock = end;
@@ -119,7 +122,7 @@ export class MemoryStorage implements KeyValueStore {
 
 /** Lets every pending promise callback run (the bridge's storage and takeover are async). */
 export async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A small trainer state at `globalStep`, with one variable that names the step (to tell snapshots apart). */

@@ -27,7 +27,7 @@ type Route<K extends WorkerEventType> = (event: Extract<WorkerEvent, { type: K }
 export type Routes = { [K in WorkerEventType]: Route<K> };
 
 /** The kinds that do not wait for the throttled views: the throttled reports themselves, and those with no view. */
-export const UNORDERED_EVENTS: ReadonlySet<WorkerEventType> = new Set<WorkerEventType>(['pong', 'snapshot', 'progress', 'weights']);
+const UNORDERED_EVENTS: ReadonlySet<WorkerEventType> = new Set<WorkerEventType>(['pong', 'snapshot', 'progress', 'weights']);
 
 export function createRoutes(deps: EventRoutingDeps): Routes {
   const { host, runs, views } = deps;
