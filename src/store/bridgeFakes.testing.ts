@@ -3,6 +3,7 @@
  * pings while told to, and kept-run storage in memory (structured clones, as IndexedDB stores them).
  */
 import { PRESETS } from '../core/model/config';
+import { variableLayout } from '../core/run/checkpoint';
 import type { TrainerState } from '../core/run/trainerState';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import type { KeyValueStore } from './autosave';
@@ -125,22 +126,30 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** A small trainer state at `globalStep`, with one variable that names the step (to tell snapshots apart). */
+export const SEED_CONFIG = { ...PRESETS.seed };
+
+/**
+ * A trainer state of the seed preset's model at `globalStep`, zeros but for the first weight, which holds the step
+ * (to tell snapshots apart); shaped like the real thing, so checkpoints encode it.
+ */
 export function trainerStateAt(globalStep: number): TrainerState {
+  const slots = variableLayout(SEED_CONFIG);
+  const variables = slots.map((slot) => new Float32Array(slot.shape.reduce((n, d) => n * d, 1)));
+  variables[0]![0] = globalStep;
+  const trainable = slots.flatMap((slot, i) => (slot.trainable ? [variables[i]!] : []));
+  const zerosLike = () => trainable.map((values) => new Float32Array(values.length));
   return {
     epoch: 0,
     stepInEpoch: globalStep,
     globalStep,
     epochOrder: new Uint32Array([2, 0, 1]),
     rng: { state: 7, spareNormal: null },
-    variables: [new Float32Array([globalStep, 0.5])],
-    optimizer: { step: globalStep, firstMoments: [new Float32Array(2)], secondMoments: [new Float32Array(2)] },
-    averages: null,
+    variables,
+    optimizer: { step: globalStep, firstMoments: zerosLike(), secondMoments: zerosLike() },
+    averages: SEED_CONFIG.emaDecay > 0 ? zerosLike() : null,
     endOfRun: null,
   };
 }
-
-export const SEED_CONFIG = { ...PRESETS.seed };
 
 /** A bridge on a store of its own, with fake workers, timers and storage, and the files it saved. */
 export function bridgeHarness(options: { serverDatasets?: ServerDataset[] | null } = {}) {
