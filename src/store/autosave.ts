@@ -1,12 +1,11 @@
 /**
- * The runs kept in this browser (IndexedDB through idb-keyval, a maintained 600-byte wrapper, rather than raw
- * IndexedDB requests): the last RUN_LIST_LIMIT runs, each under its own key with the last snapshot the worker
+ * The runs kept in this browser (in the page: IndexedDB through idb-keyval, a maintained 600-byte wrapper, rather
+ * than raw IndexedDB requests; any KeyValueStore in tests): the last RUN_LIST_LIMIT runs, each under its own key with the last snapshot the worker
  * sent, its config and its curves, stored by structured clone (no encoding on the main thread), and one list of
  * their summaries (small: config, figures, curves) that the run list and the comparison read without touching the
  * weights. A reloaded page offers to resume the newest. Storage can fail (quota, private mode, a blocked
  * database): every call reports that as a message and never throws.
  */
-import { del, get, set, update } from 'idb-keyval';
 import type { CheckpointCurves } from '../core/run/checkpoint';
 import type { TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
@@ -45,6 +44,18 @@ export interface RunSummary {
   curves: CheckpointCurves;
 }
 
+/**
+ * The four calls of idb-keyval this file uses, so that a test can keep the runs in memory. Values are stored by
+ * structured clone: what is read back is a copy.
+ */
+export interface KeyValueStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Reads the value, passes it to `updater` and stores what it returns, as one transaction. */
+  update<T>(key: string, updater: (old: T | undefined) => T): Promise<void>;
+}
+
 export type StorageResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 function failure(action: string, error: unknown): { ok: false; message: string } {
@@ -68,70 +79,82 @@ export function summarize(run: AutosavedRun): RunSummary {
   };
 }
 
-/**
- * Stores the run's newest snapshot and puts it first in the list; the oldest beyond the limit are deleted.
- * Returns the list as stored, so the page need not read it back.
- */
-export async function writeAutosave(run: AutosavedRun): Promise<StorageResult<RunSummary[]>> {
-  try {
-    await set(runKey(run.id), run);
-    let dropped: RunSummary[] = [];
-    let kept: RunSummary[] = [];
-    await update<RunSummary[]>(RUN_LIST_KEY, (list = []) => {
-      const next = [summarize(run), ...list.filter((entry) => entry.id !== run.id)];
-      dropped = next.slice(RUN_LIST_LIMIT);
-      kept = next.slice(0, RUN_LIST_LIMIT);
-      return kept;
-    });
-    await Promise.all(dropped.map((entry) => del(runKey(entry.id))));
-    return { ok: true, value: kept };
-  } catch (error) {
-    return failure('autosave the run', error);
-  }
+/** The kept runs' operations over one key-value store. */
+export interface RunArchive {
+  writeAutosave(run: AutosavedRun): Promise<StorageResult<RunSummary[]>>;
+  listRuns(): Promise<StorageResult<RunSummary[]>>;
+  readRun(id: string): Promise<StorageResult<AutosavedRun>>;
+  deleteRun(id: string): Promise<StorageResult<null>>;
 }
 
-/** Moves a version-1 autosave (one run, no id) into the list. */
-async function migrateLegacyAutosave(): Promise<string | null> {
-  const legacy = (await get(LEGACY_AUTOSAVE_KEY)) as (Omit<AutosavedRun, 'id'> & { schemaVersion: number }) | undefined;
-  if (!legacy) return null;
-  await del(LEGACY_AUTOSAVE_KEY);
-  if (legacy.schemaVersion !== 1) return `An autosaved run from an unknown version of the app (schema ${legacy.schemaVersion}) could not be resumed and was discarded.`;
-  const result = await writeAutosave({ ...legacy, schemaVersion: AUTOSAVE_SCHEMA_VERSION, id: `legacy-${legacy.savedAt}` });
-  return result.ok ? null : result.message;
-}
-
-/** The kept runs, newest first. */
-export async function listRuns(): Promise<StorageResult<RunSummary[]>> {
-  try {
-    const problem = await migrateLegacyAutosave();
-    if (problem) return { ok: false, message: problem };
-    return { ok: true, value: ((await get(RUN_LIST_KEY)) as RunSummary[] | undefined) ?? [] };
-  } catch (error) {
-    return failure('read the saved runs', error);
-  }
-}
-
-/** One kept run with its weights, for resuming or downloading it. */
-export async function readRun(id: string): Promise<StorageResult<AutosavedRun>> {
-  try {
-    const run = (await get(runKey(id))) as AutosavedRun | undefined;
-    if (!run) return { ok: false, message: 'That run is no longer stored in this browser.' };
-    if (run.schemaVersion !== AUTOSAVE_SCHEMA_VERSION) {
-      await deleteRun(id);
-      return { ok: false, message: `The saved run is from another version of the app (schema ${run.schemaVersion}) and was discarded.` };
+export function createRunArchive(kv: KeyValueStore): RunArchive {
+  /**
+   * Stores the run's newest snapshot and puts it first in the list; the oldest beyond the limit are deleted.
+   * Returns the list as stored, so the page need not read it back.
+   */
+  async function writeAutosave(run: AutosavedRun): Promise<StorageResult<RunSummary[]>> {
+    try {
+      await kv.set(runKey(run.id), run);
+      let dropped: RunSummary[] = [];
+      let kept: RunSummary[] = [];
+      await kv.update<RunSummary[]>(RUN_LIST_KEY, (list = []) => {
+        const next = [summarize(run), ...list.filter((entry) => entry.id !== run.id)];
+        dropped = next.slice(RUN_LIST_LIMIT);
+        kept = next.slice(0, RUN_LIST_LIMIT);
+        return kept;
+      });
+      await Promise.all(dropped.map((entry) => kv.del(runKey(entry.id))));
+      return { ok: true, value: kept };
+    } catch (error) {
+      return failure('autosave the run', error);
     }
-    return { ok: true, value: run };
-  } catch (error) {
-    return failure('read the saved run', error);
   }
-}
 
-export async function deleteRun(id: string): Promise<StorageResult<null>> {
-  try {
-    await del(runKey(id));
-    await update<RunSummary[]>(RUN_LIST_KEY, (list = []) => list.filter((entry) => entry.id !== id));
-    return { ok: true, value: null };
-  } catch (error) {
-    return failure('delete the saved run', error);
+  /** Moves a version-1 autosave (one run, no id) into the list. */
+  async function migrateLegacyAutosave(): Promise<string | null> {
+    const legacy = (await kv.get(LEGACY_AUTOSAVE_KEY)) as (Omit<AutosavedRun, 'id'> & { schemaVersion: number }) | undefined;
+    if (!legacy) return null;
+    await kv.del(LEGACY_AUTOSAVE_KEY);
+    if (legacy.schemaVersion !== 1) return `An autosaved run from an unknown version of the app (schema ${legacy.schemaVersion}) could not be resumed and was discarded.`;
+    const result = await writeAutosave({ ...legacy, schemaVersion: AUTOSAVE_SCHEMA_VERSION, id: `legacy-${legacy.savedAt}` });
+    return result.ok ? null : result.message;
   }
+
+  /** The kept runs, newest first. */
+  async function listRuns(): Promise<StorageResult<RunSummary[]>> {
+    try {
+      const problem = await migrateLegacyAutosave();
+      if (problem) return { ok: false, message: problem };
+      return { ok: true, value: ((await kv.get(RUN_LIST_KEY)) as RunSummary[] | undefined) ?? [] };
+    } catch (error) {
+      return failure('read the saved runs', error);
+    }
+  }
+
+  /** One kept run with its weights, for resuming or downloading it. */
+  async function readRun(id: string): Promise<StorageResult<AutosavedRun>> {
+    try {
+      const run = (await kv.get(runKey(id))) as AutosavedRun | undefined;
+      if (!run) return { ok: false, message: 'That run is no longer stored in this browser.' };
+      if (run.schemaVersion !== AUTOSAVE_SCHEMA_VERSION) {
+        await deleteRun(id);
+        return { ok: false, message: `The saved run is from another version of the app (schema ${run.schemaVersion}) and was discarded.` };
+      }
+      return { ok: true, value: run };
+    } catch (error) {
+      return failure('read the saved run', error);
+    }
+  }
+
+  async function deleteRun(id: string): Promise<StorageResult<null>> {
+    try {
+      await kv.del(runKey(id));
+      await kv.update<RunSummary[]>(RUN_LIST_KEY, (list = []) => list.filter((entry) => entry.id !== id));
+      return { ok: true, value: null };
+    } catch (error) {
+      return failure('delete the saved run', error);
+    }
+  }
+
+  return { writeAutosave, listRuns, readRun, deleteRun };
 }

@@ -1,9 +1,10 @@
 /**
  * The app's one zustand store, built from typed slices. Actions are named for the events they record
  * ("workerReportedProgress", "userChoseDataset"); components read through the selector hooks in hooks.ts.
- * The store never talks to the worker itself: workerBridge.ts owns the Worker and calls these actions.
+ * The store never talks to the worker itself: the bridge (workerBridge.ts and the parts it wires) owns the Worker
+ * and calls these actions.
  */
-import { create, type StateCreator } from 'zustand';
+import { create, createStore, type StateCreator, type StoreApi } from 'zustand';
 import type { Checkpoint } from '../core/run/checkpoint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
@@ -419,7 +420,8 @@ const createResumeSlice: StateCreator<AppState, [], [], ResumeSlice> = (set) => 
     }),
 });
 
-export const useAppStore = create<AppState>()((...args) => ({
+/** Every slice together: both stores below are made from it. */
+const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
   ...createDatasetSlice(...args),
   ...createConfigSlice(...args),
@@ -428,4 +430,15 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createInferenceSlice(...args),
   ...createDeploySlice(...args),
   ...createResumeSlice(...args),
-}));
+});
+
+/** The page's one store, with zustand's hook API (useAppStore(selector), getState, subscribe). */
+export const useAppStore = create<AppState>()(createAppState);
+
+/** What the bridge's parts read and act on; the page passes useAppStore, a Node test a store of its own. */
+export type AppStore = StoreApi<AppState>;
+
+/** A new store with the initial state and no React attached, for tests that drive the bridge's parts in Node. */
+export function createAppStore(): AppStore {
+  return createStore<AppState>()(createAppState);
+}

@@ -1,0 +1,192 @@
+/**
+ * Run storage: the runs kept in this browser (autosaved from the worker's snapshots, listed, offered after a
+ * reload, resumed, downloaded, deleted) and checkpoint files (saved from a capture, loaded with every check first).
+ * The storage itself is autosave.ts's RunArchive; this part keeps the store and the worker in step with it.
+ */
+import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/run/checkpoint';
+import type { DatasetId } from '../core/data/dataset';
+import type { TrainConfig } from '../core/model/config';
+import type { TrainerState } from '../core/run/trainerState';
+import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { AUTOSAVE_SCHEMA_VERSION, type AutosavedRun, type RunArchive } from './autosave';
+import type { AppStore } from './store';
+
+/** Hands bytes to the user as a downloaded file (download.ts in the page). */
+export type SaveFile = (fileName: string, bytes: Uint8Array, mimeType: string) => void;
+
+export interface RunStorageDeps {
+  store: AppStore;
+  archive: RunArchive;
+  send(request: WorkerRequest): void;
+  saveFile: SaveFile;
+  /** Milliseconds since 1970, for a kept run's savedAt. */
+  dateNow(): number;
+  /** Written into checkpoint files. */
+  appVersion: string;
+}
+
+export interface RunStorage {
+  /** Keeps the worker's snapshot of a run in the run list (the first failure is shown, later ones are not). */
+  autosave(runId: string, state: TrainerState, config: TrainConfig, preset: string, datasetId: DatasetId): Promise<void>;
+  /** After the first dataset is ready: reads the run list and offers the newest run of this dataset for resuming. */
+  offerAutosavedRunOnce(): void;
+  /** A kept run with its weights, or null after saying why not (the list is read again: the run may be gone). */
+  readKeptRun(id: string): Promise<AutosavedRun | null>;
+  resumeRun(id: string): Promise<void>;
+  resumeAutosavedRun(): void;
+  dismissResumeOffer(): void;
+  downloadRun(id: string): Promise<void>;
+  deleteKeptRun(id: string): Promise<void>;
+  saveCheckpoint(): void;
+  /** The worker's answer to 'capture', written as a checkpoint file with the page's curves. */
+  writeCheckpoint(event: Extract<WorkerEvent, { type: 'captured' }>): void;
+  loadCheckpoint(file: File): Promise<void>;
+}
+
+export function createRunStorage(deps: RunStorageDeps): RunStorage {
+  const { archive, send } = deps;
+  const state = () => deps.store.getState();
+  /** The run list is read once, after the first dataset is ready, and after every autosave. */
+  const flags = { offerChecked: false, autosaveWarned: false };
+
+  const curves = () => {
+    const store = state();
+    return { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries };
+  };
+
+  async function refreshRunList(): Promise<void> {
+    const result = await archive.listRuns();
+    const store = state();
+    if (result.ok) store.runsListed(result.value);
+    else store.errorOccurred(result.message);
+  }
+
+  /** After a reload: the newest kept run of this dataset is offered for resuming (a share link's config keeps the offer). */
+  async function offerAutosavedRun(): Promise<void> {
+    flags.offerChecked = true;
+    await refreshRunList();
+    const store = state();
+    const newest = store.runs[0];
+    if (newest && newest.datasetId === store.datasetId && store.globalStep === 0) {
+      store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: newest.epoch, preset: newest.preset, savedAt: newest.savedAt });
+    }
+  }
+
+  async function readKeptRun(id: string): Promise<AutosavedRun | null> {
+    const read = await archive.readRun(id);
+    if (read.ok) return read.value;
+    state().errorOccurred(read.message);
+    await refreshRunList();
+    return null;
+  }
+
+  /** Resume: a kept run continues where it was, its curves back in the charts. */
+  async function resumeRun(id: string): Promise<void> {
+    const store = state();
+    store.autosaveReadOffer(null);
+    const run = await readKeptRun(id);
+    if (!run) return;
+    if (run.datasetId !== store.datasetId) {
+      store.errorOccurred(`That run was trained on ${run.datasetId}; load that dataset first, then resume it.`);
+      return;
+    }
+    let config: TrainConfig;
+    try {
+      config = checkpointConfig(run.config);
+    } catch (error) {
+      store.errorOccurred(`The saved run cannot be resumed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (store.status === 'training') send({ type: 'pause' });
+    store.userLoadedCheckpoint({ config, preset: run.preset, curves: run.curves }, run.state.globalStep);
+    send({ type: 'configure', config, preset: run.preset });
+    send({ type: 'restore', state: run.state, runId: run.id });
+  }
+
+  return {
+    async autosave(runId, runState, config, preset, datasetId) {
+      const store = state();
+      const result = await archive.writeAutosave({
+        schemaVersion: AUTOSAVE_SCHEMA_VERSION,
+        id: runId,
+        savedAt: deps.dateNow(),
+        preset,
+        datasetId,
+        config,
+        state: runState,
+        curves: curves(),
+      });
+      if (result.ok) {
+        store.autosaveWritten(runState.globalStep);
+        store.runsListed(result.value);
+      } else if (!flags.autosaveWarned) {
+        flags.autosaveWarned = true;
+        store.errorOccurred(result.message);
+      }
+    },
+    offerAutosavedRunOnce() {
+      if (!flags.offerChecked) void offerAutosavedRun();
+    },
+    readKeptRun,
+    resumeRun,
+    resumeAutosavedRun() {
+      const offer = state().resumeOffer;
+      if (offer) void resumeRun(offer.id);
+    },
+    /** Hides the offer; the run stays in the run list. */
+    dismissResumeOffer() {
+      state().autosaveReadOffer(null);
+    },
+    /** A kept run as a checkpoint file, as if it had been saved with save-checkpoint at its last autosave. */
+    async downloadRun(id) {
+      const read = await archive.readRun(id);
+      if (!read.ok) {
+        state().errorOccurred(read.message);
+        return;
+      }
+      const run = read.value;
+      const bytes = encodeCheckpoint({ config: run.config, datasetId: run.datasetId, preset: run.preset, state: run.state, curves: run.curves, appVersion: deps.appVersion });
+      deps.saveFile(`bitnet-${run.preset}-step${run.state.globalStep}.safetensors`, bytes, 'application/octet-stream');
+    },
+    async deleteKeptRun(id) {
+      const result = await archive.deleteRun(id);
+      if (!result.ok) state().errorOccurred(result.message);
+      await refreshRunList();
+    },
+    /** Save: the worker captures the run between two steps; the page adds the curves and writes the file. */
+    saveCheckpoint() {
+      send({ type: 'capture' });
+    },
+    writeCheckpoint(event) {
+      const bytes = encodeCheckpoint({
+        config: event.config,
+        datasetId: event.datasetId,
+        preset: event.preset,
+        state: event.state,
+        curves: curves(),
+        appVersion: deps.appVersion,
+      });
+      deps.saveFile(`bitnet-${event.preset}-step${event.state.globalStep}.safetensors`, bytes, 'application/octet-stream');
+    },
+    /** Load: every check passes before anything changes; a bad file gets a message and the current run stays. */
+    async loadCheckpoint(file) {
+      const store = state();
+      let checkpoint;
+      try {
+        checkpoint = decodeCheckpoint(new Uint8Array(await file.arrayBuffer()));
+      } catch (error) {
+        store.errorOccurred(`Could not load the checkpoint ${file.name}: ${error instanceof Error ? error.message : String(error)} The current run is unchanged.`);
+        return;
+      }
+      if (checkpoint.datasetId !== store.datasetId) {
+        store.errorOccurred(`The checkpoint ${file.name} was trained on ${checkpoint.datasetId}; load that dataset first. The current run is unchanged.`);
+        return;
+      }
+      store.userDismissedError();
+      if (store.status === 'training') send({ type: 'pause' });
+      store.userLoadedCheckpoint(checkpoint, checkpoint.state.globalStep);
+      send({ type: 'configure', config: checkpoint.config, preset: checkpoint.preset });
+      send({ type: 'restore', state: checkpoint.state, runId: null });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Start-up from the page's URL: starts the worker, picks the backend (honouring ?backend=NAME), applies a share
+ * link's setup, lists the server's datasets and loads the link's dataset or the embedded one.
+ */
+import { isBackendName } from '../core/app/backends';
+import { readShareLink } from '../core/app/shareLink';
+import { SESSION_FAULTS } from '../protocol/messages';
+import type { AppStore, ServerDataset } from './store';
+import type { UserActions } from './userActions';
+import type { InitRequest, WorkerHost } from './workerHost';
+import { queryParams } from './urlState';
+
+export interface StartupDeps {
+  store: AppStore;
+  host: Pick<WorkerHost, 'started' | 'start'>;
+  actions: Pick<UserActions, 'chooseDataset' | 'loadEmbeddedDataset'>;
+  /** The datasets the dev/preview server offers, or null where there is no dataset server (a static host). */
+  listServerDatasets(): Promise<ServerDataset[] | null>;
+  /** Keeps the address bar in step with the setup from now on (urlState.ts in the page). */
+  followSetupInAddressBar(): void;
+}
+
+/**
+ * The init request the URL's debug parameters ask for, and what was wrong with them. Debug parameters are
+ * untrusted text: a bad value is named in a message and otherwise ignored.
+ */
+export function initRequestFromUrl(search: string): { init: InitRequest; problems: string[] } {
+  const params = new URLSearchParams(search);
+  const problems: string[] = [];
+  const forced = params.get('backend');
+  if (forced !== null && !isBackendName(forced)) problems.push(`Unknown backend "${forced}" in the URL; choosing automatically.`);
+  const inference = params.get('inference');
+  if (inference !== null && inference !== 'cpu') {
+    problems.push(`Unknown inference path "${inference}" in the URL (only "cpu" is known); ignored.`);
+  }
+  const faultParam = params.get('fault');
+  const fault = SESSION_FAULTS.find((f) => f === faultParam) ?? null;
+  if (faultParam !== null && fault === null) problems.push(`Unknown fault "${faultParam}" in the URL (known: ${SESSION_FAULTS.join(', ')}); ignored.`);
+  return { init: { type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference: inference === 'cpu', fault }, problems };
+}
+
+export function createStartup(deps: StartupDeps): (search: string) => Promise<void> {
+  const { store, actions } = deps;
+
+  async function listServerDatasets(): Promise<void> {
+    const datasets = await deps.listServerDatasets();
+    if (datasets) store.getState().serverListedDatasets(datasets);
+  }
+
+  return async function startPlayground(search) {
+    if (deps.host.started) return;
+    const { init, problems } = initRequestFromUrl(search);
+    deps.host.start(init);
+
+    // A share link's setup wins over the preset (and over an autosave, which stays on offer).
+    const link = readShareLink(queryParams(search));
+    if (link.kind === 'invalid') problems.push(link.message);
+    if (link.kind === 'setup') store.getState().sharedSetupOpened(link.setup.preset, link.setup.config);
+    deps.followSetupInAddressBar();
+    const linkDataset = link.kind === 'setup' ? link.setup.datasetId : 'mnist-10k';
+    const listed = listServerDatasets();
+    if (linkDataset === 'mnist-10k') {
+      actions.loadEmbeddedDataset();
+    } else {
+      await listed;
+      if (store.getState().serverDatasets.some((d) => d.id === linkDataset)) actions.chooseDataset(linkDataset);
+      else {
+        actions.loadEmbeddedDataset();
+        problems.push(`The link's dataset ${linkDataset} is not served here; the embedded MNIST subset is loaded instead (open ${linkDataset} from the Dataset panel).`);
+      }
+    }
+    // After the first load request, which clears earlier messages.
+    if (problems.length > 0) store.getState().errorOccurred(problems.join(' '));
+  };
+}

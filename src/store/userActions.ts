@@ -1,0 +1,218 @@
+/**
+ * User actions: what the page's controls ask of the run, turned into store actions and worker requests. Nothing
+ * here waits for an answer; the worker's events come back through eventRouting.ts.
+ */
+import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/model/config';
+import type { DatasetId } from '../core/data/dataset';
+import type { TritPacking } from '../core/quant/tritBytes';
+import { standaloneRunLabel } from '../core/run/runLabels';
+import { seriesToCsv } from '../core/run/series';
+import type { DatasetSource, ExportFormat, NamedFile } from '../protocol/messages';
+import { summarize } from './autosave';
+import type { RunStorage, SaveFile } from './runStorage';
+import type { AppStore } from './store';
+import type { Timers } from './timers';
+import type { WorkerHost } from './workerHost';
+
+export const BENCH_BATCHES = [1, 64, 1024, 10_000];
+
+export interface UserActionDeps {
+  store: AppStore;
+  host: Pick<WorkerHost, 'send' | 'loadDataset' | 'lendTeacher'>;
+  runs: Pick<RunStorage, 'readKeptRun'>;
+  timers: Pick<Timers, 'now'>;
+  saveFile: SaveFile;
+  /** The app's base URL (import.meta.env.BASE_URL in the page): the embedded data and the dataset server sit under it. */
+  baseUrl: string;
+}
+
+export type UserActions = ReturnType<typeof createUserActions>;
+
+export function createUserActions(deps: UserActionDeps) {
+  const { host, baseUrl } = deps;
+  const send: WorkerHost['send'] = (request, transfer) => host.send(request, transfer);
+  const state = () => deps.store.getState();
+  /** The newest drawing sent to be classified, and when it left the page (Timers.now), for the round trip. */
+  const drawing = { latestRequest: 0, sentAt: 0 };
+
+  /** Validates the store's config; on a bad value shows the message and keeps the previous worker config. */
+  function sendConfig(): boolean {
+    const store = state();
+    try {
+      const config = validateConfig(store.config);
+      const preset = sameExceptThreshold(PRESETS[store.presetId], config) ? store.presetId : 'custom';
+      send({ type: 'configure', config, preset });
+      return true;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        store.errorOccurred(`Invalid setting: ${error.message}`);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  function loadDataset(source: DatasetSource, transfer: Transferable[] = [], replay?: () => Promise<void>): void {
+    state().userDismissedError();
+    host.loadDataset({ type: 'load-dataset', source }, transfer, replay ?? (async () => send({ type: 'load-dataset', source })));
+    sendConfig();
+  }
+
+  function loadEmbeddedDataset(): void {
+    loadDataset({ kind: 'embedded', baseUrl: `${baseUrl}generated/` });
+  }
+
+  // The inference settings: each moves the run's inference at once and leaves its weights and steps alone.
+
+  /** The slider: the store keeps the value for the form, the worker re-quantizes at once (training goes on). */
+  function moveThreshold(threshold: number): void {
+    state().userMovedThreshold(threshold);
+    send({ type: 'set-threshold', threshold });
+  }
+
+  /**
+   * Shift averaging on or off: the store's config, and at once the worker's run, which keeps its weights (the setting
+   * changes inference only) and reports its validation accuracy with the new setting.
+   */
+  function setShiftAveraging(on: boolean): void {
+    state().userEditedConfig({ shiftAveraging: on });
+    send({ type: 'set-shift-averaging', on });
+  }
+
+  return {
+    sendConfig,
+    loadEmbeddedDataset,
+    moveThreshold,
+    setShiftAveraging,
+
+    chooseDataset(id: DatasetId): void {
+      if (id === 'mnist-10k') {
+        loadEmbeddedDataset();
+        return;
+      }
+      const served = state().serverDatasets.find((d) => d.id === id);
+      if (served) loadDataset({ kind: 'server', id, baseUrl: `${baseUrl}datasets/${id}/`, fileNames: served.fileNames });
+    },
+
+    async loadUserFiles(id: DatasetId, files: readonly File[]): Promise<void> {
+      // The bytes are transferred to the worker; a new worker (after a crash) reads the same files again.
+      const read = async (): Promise<NamedFile[]> => Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+      const named = await read();
+      loadDataset({ kind: 'files', id, files: named }, named.map((file) => file.bytes), async () => {
+        const again = await read();
+        send({ type: 'load-dataset', source: { kind: 'files', id, files: again } }, again.map((file) => file.bytes));
+      });
+    },
+
+    loadFromUrl(id: DatasetId, url: string): void {
+      loadDataset({ kind: 'url', id, baseUrl: url });
+    },
+
+    toggleTraining(): void {
+      if (state().status === 'training') {
+        send({ type: 'pause' });
+        return;
+      }
+      if (!sendConfig()) return;
+      send({ type: 'start' });
+    },
+
+    stepOnce(): void {
+      if (sendConfig()) send({ type: 'step' });
+    },
+
+    resetTraining(): void {
+      state().metricsCleared();
+      send({ type: 'reset' });
+    },
+
+    /** The float twin trains alongside from the next step (and its curves show), or stops. */
+    setFloatTwin(enabled: boolean): void {
+      state().userToggledFloatTwin(enabled);
+      send({ type: 'set-float-twin', enabled });
+    },
+
+    /** The confusion matrix and most confident mistakes of the current weights, now. */
+    analyzeMistakes(): void {
+      send({ type: 'analyze' });
+    },
+
+    sweepThreshold(): void {
+      send({ type: 'sweep-threshold' });
+    },
+
+    evaluateWithKernel(): void {
+      state().userStartedKernelTask('evaluate');
+      send({ type: 'kernel-evaluate' });
+    },
+
+    benchmarkKernels(): void {
+      state().userStartedKernelTask('benchmark');
+      send({ type: 'kernel-benchmark', batches: BENCH_BATCHES });
+    },
+
+    /** pixels: the 28×28 model input, or null for an empty canvas (no prediction, not a guess). */
+    classifyDrawing(pixels: Uint8Array | null): void {
+      drawing.latestRequest++;
+      if (!pixels) {
+        state().predictionCleared();
+        return;
+      }
+      const copy = pixels.slice();
+      drawing.sentAt = deps.timers.now();
+      send({ type: 'classify', requestId: drawing.latestRequest, pixels: copy }, [copy.buffer]);
+    },
+
+    /**
+     * The round trip of a classification answer in ms, or null when a newer drawing was sent since (only the
+     * answer to the newest drawing counts; older ones arrive late and are dropped).
+     */
+    classificationRoundTripMs(requestId: number): number | null {
+      return requestId === drawing.latestRequest ? deps.timers.now() - drawing.sentAt : null;
+    },
+
+    /** Deploy: the current model as integer-only C (zip, with the chosen packing) or ONNX, downloaded when ready. */
+    exportModel(format: ExportFormat, packing: TritPacking): void {
+      state().userStartedExport(format);
+      send({ type: 'export', format, packing });
+    },
+
+    /**
+     * Lends a kept run to the worker as the teacher of knowledge distillation (src/train/teacher.ts), or none (null).
+     * It takes effect from the next step, while training too; the run learns from it when config.distillWeight > 0.
+     */
+    async chooseTeacher(id: string | null): Promise<void> {
+      const store = state();
+      if (id === null) {
+        host.lendTeacher(null);
+        store.teacherChosen(null);
+        send({ type: 'set-teacher', teacher: null });
+        return;
+      }
+      const run = await deps.runs.readKeptRun(id);
+      if (!run) return;
+      const label = standaloneRunLabel(summarize(run));
+      const teacher = { config: run.config, variables: run.state.variables, label };
+      host.lendTeacher(teacher);
+      store.teacherChosen({ runId: id, label, state: 'loading', validationAccuracy: null, message: '' });
+      // Sent as a copy: a new worker may need it again.
+      send({ type: 'set-teacher', teacher });
+    },
+
+    /** Every recorded series of the run as CSV. */
+    exportCurvesCsv(): void {
+      const store = state();
+      const csv = seriesToCsv([
+        { name: 'training loss', points: store.lossSeries },
+        { name: 'validation accuracy', points: store.validationSeries },
+        { name: 'test accuracy (epoch end)', points: store.epochSeries.flatMap((e) => (e.testAccuracy === null ? [] : [{ step: e.globalStep, value: e.testAccuracy }])) },
+        { name: 'sparsity (all layers)', points: store.sparsitySeries.map((p) => ({ step: p.step, value: p.overall })) },
+        ...(store.weightReport?.layers ?? []).map((_, layer) => ({
+          name: `sparsity (layer ${layer})`,
+          points: store.sparsitySeries.flatMap((p) => (p.layers[layer] === undefined ? [] : [{ step: p.step, value: p.layers[layer] }])),
+        })),
+      ]);
+      deps.saveFile(`bitnet-${store.presetId}-curves.csv`, new TextEncoder().encode(csv), 'text/csv');
+    },
+  };
+}
