@@ -2,7 +2,7 @@
  * The one module that owns the training Worker: it turns user intents into typed requests and worker events
  * into store actions. Components call the functions exported here; nothing else posts to the worker.
  */
-import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/model/config';
+import { ConfigError, presetOf, validateConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -375,7 +375,7 @@ export function sendConfig(): boolean {
   const store = useAppStore.getState();
   try {
     const config = validateConfig(store.config);
-    const preset = sameExceptThreshold(PRESETS[store.presetId], config) ? store.presetId : 'custom';
+    const preset = presetOf(store.presetId, config);
     send({ type: 'configure', config, preset });
     return true;
   } catch (error) {
