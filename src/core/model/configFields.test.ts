@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readShareLink, shareParams } from '../app/shareLink';
 import { INFERENCE_SETTINGS, PRESETS, presetOf, sameTraining, validateConfig, type TrainConfig } from './config';
-import { CONFIG_FIELDS, defaultConfig, FIELD_KEYS, FIELDS, type FieldKey } from './configFields';
+import { defaultConfig, FIELD_KEYS, FIELDS, type FieldKey } from './configFields';
 import { mlpLayers } from './layers';
 import { configSummary, PRESET_IDS, PRESET_OVERRIDES, presetSummary } from './presets';
 
@@ -87,7 +87,7 @@ describe('the field table', () => {
     expect([...INFERENCE_SETTINGS]).toEqual(['threshold', 'shiftAveraging']);
     for (const field of FIELD_KEYS) {
       const changed = { ...PRESETS.seed, [field]: otherValue(field) } as TrainConfig;
-      expect(sameTraining(PRESETS.seed, changed), field).toBe(CONFIG_FIELDS[field].inferenceOnly === true);
+      expect(sameTraining(PRESETS.seed, changed), field).toBe(FIELDS[field].inferenceOnly === true);
     }
   });
 });
