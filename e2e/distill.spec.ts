@@ -15,6 +15,7 @@ test('a kept run teaches a smaller network: the worker takes it with its accurac
 
   // The student: a smaller network, with α set before any teacher is chosen.
   await page.getByTestId('layers-text').fill('flatten,dense:16');
+  await playground.showAdvancedSettings();
   await page.getByTestId('config-distillWeight').fill('0.8');
   const status = page.getByTestId('distill-status');
   await expect(status).toContainText('No teacher chosen: α = 0.8 has no effect');

@@ -20,6 +20,7 @@ test('on demand and at each epoch end the page shows the confusion matrix and th
   // A short run reaches its epoch end, which refreshes the analysis for that step.
   await page.getByTestId('config-epochs').fill('1');
   await page.getByTestId('config-batchSize').fill('1000');
+  await playground.showAdvancedSettings();
   await page.getByTestId('config-emaDecay').fill('0.9');
   await playground.trainToggle.click();
   await expect(playground.status).toHaveText('done', { timeout: 120_000 });

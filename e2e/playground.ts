@@ -32,6 +32,13 @@ export class Playground {
     this.errorBanner = page.getByTestId('error-banner');
   }
 
+  /** Opens the settings form's Advanced disclosure (Muon, EMA, STE clip, distillation) unless it is open already. */
+  async showAdvancedSettings(): Promise<void> {
+    const toggle = this.page.getByTestId('config-advanced-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  }
+
   /** Opens the page and waits until a backend runs and the embedded data is loaded. */
   async open(query = ''): Promise<void> {
     await this.page.goto(`/${query}`);

@@ -9,6 +9,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await page.getByTestId('layers-text').fill('flatten,dense:64,dense:32');
   await page.getByLabel('Weight quantizer').selectOption('absmean');
   await page.getByLabel('Normalization').selectOption('none');
+  await playground.showAdvancedSettings();
   await page.getByTestId('config-optimizer').selectOption('muon');
   await page.getByTestId('config-emaDecay').fill('0.998');
   // The address bar follows the form and keeps the debug parameter it was opened with.

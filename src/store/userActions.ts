@@ -2,7 +2,7 @@
  * User actions: what the page's controls ask of the run, turned into store actions and worker requests. Nothing
  * here waits for an answer; the worker's events come back through eventRouting.ts.
  */
-import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/model/config';
+import { ConfigError, presetOf, validateConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
@@ -40,7 +40,7 @@ export function createUserActions(deps: UserActionDeps) {
     const store = state();
     try {
       const config = validateConfig(store.config);
-      const preset = sameExceptThreshold(PRESETS[store.presetId], config) ? store.presetId : 'custom';
+      const preset = presetOf(store.presetId, config);
       send({ type: 'configure', config, preset });
       return true;
     } catch (error) {

@@ -1,74 +1,63 @@
-import {
-  ACTIVATION_QUANTIZERS,
-  HIDDEN_ACTIVATIONS,
-  LR_SCHEDULES,
-  NORM_KINDS,
-  OPTIMIZERS,
-  PRESET_LABELS,
-  WEIGHT_QUANTIZERS,
-  WEIGHT_SCALES,
-  type PresetId,
-  type TrainConfig,
-} from '../core/model/config';
-import { INPUT_RESOLUTIONS, type InputResolution } from '../core/model/inputResolution';
+/**
+ * The settings form: the preset, a one-line summary of the config, then every config field, rendered from the field
+ * table through ui/configForm.ts (sections, the "Advanced" disclosure, why a field is disabled). Each field explains
+ * itself with a "?" that shows its description.
+ */
+import { useId, useState } from 'react';
+import { INFERENCE_SETTINGS, PRESET_LABELS, presetSummary, type PresetId } from '../core/model/config';
+import { FIELDS } from '../core/model/configFields';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { setShiftAveraging } from '../store/workerBridge';
 import { AugmentPreview } from './AugmentPreview';
+import { ConfigField } from './ConfigField';
+import { advancedInUse, FORM_LAYOUT, type FormBlock, type FormSection } from './configForm';
 import { DistillationPanel } from './DistillationPanel';
 import { LayerEditor } from './LayerEditor';
-import { NumericField, type NumericKey } from './NumericField';
+import './configPanel.css';
 
-const NUMERIC_FIELDS: { key: NumericKey; label: string; step: string }[] = [
-  { key: 'threshold', label: 'Threshold t', step: '0.05' },
-  { key: 'steClip', label: 'STE clip', step: '0.1' },
-  { key: 'learningRate', label: 'Learning rate', step: '0.0005' },
-  { key: 'emaDecay', label: 'Weight averaging: EMA decay (0 = off; the run ends on the averages)', step: '0.0005' },
-  { key: 'batchSize', label: 'Batch size', step: '1' },
-  { key: 'epochs', label: 'Epochs', step: '1' },
-  { key: 'seed', label: 'Seed', step: '1' },
-  { key: 'augmentShift', label: 'Augmentation: shift up to ± pixels (0 = off)', step: '0.5' },
-  { key: 'augmentRotation', label: 'Augmentation: rotation up to ± degrees (0 = off)', step: '1' },
-  { key: 'augmentScale', label: 'Augmentation: scaling up to ± (0.1 = 90–110 %; 0 = off)', step: '0.05' },
-];
+const LIVE_SETTINGS = INFERENCE_SETTINGS.map((field) => FIELDS[field].label.toLowerCase()).join(' and ');
 
-function SelectField<K extends keyof TrainConfig>(props: { label: string; field: K; options: readonly string[]; disabled: boolean }) {
-  const { config } = useConfig();
-  const { userEditedConfig } = useStoreActions();
+function Block({ block, locked }: { block: FormBlock; locked: boolean }) {
+  const { presetId, revision } = useConfig();
+  switch (block.kind) {
+    case 'layer-editor':
+      return <LayerEditor key={`${presetId}-${revision}`} disabled={locked} />;
+    case 'distillation':
+      return <DistillationPanel />;
+    case 'field':
+      // Shift averaging moves live on a trained run, so it goes to the worker at once rather than with the next configure.
+      return block.field === 'shiftAveraging' ? <ConfigField field="shiftAveraging" onToggle={setShiftAveraging} /> : <ConfigField field={block.field} />;
+  }
+}
+
+function Section({ section, locked }: { section: FormSection; locked: boolean }) {
+  const [only] = section.blocks;
+  // The distillation panel is a fieldset of its own (teacher, α, T, status): no second frame around it.
+  if (section.blocks.length === 1 && only?.kind === 'distillation') return <Block block={only} locked={locked} />;
   return (
-    <label>
-      {props.label}
-      <select
-        data-testid={`config-${String(props.field)}`}
-        disabled={props.disabled}
-        value={String(config[props.field])}
-        onChange={(e) => userEditedConfig({ [props.field]: e.target.value } as Partial<TrainConfig>)}
-      >
-        {props.options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-    </label>
+    <fieldset className="config-section" data-section={section.section}>
+      <legend>{section.title}</legend>
+      {section.blocks.map((block) => (
+        <Block key={block.kind === 'field' ? block.field : block.kind} block={block} locked={locked} />
+      ))}
+      {section.section === 'augmentation' ? <AugmentPreview /> : null}
+    </fieldset>
   );
 }
 
 export function ConfigPanel() {
-  const { presetId, config, revision } = useConfig();
+  const { presetId, config } = useConfig();
   const { status } = useStatus();
-  const { userChosePreset, userEditedConfig } = useStoreActions();
+  const { userChosePreset } = useStoreActions();
   const locked = status === 'training' || status === 'loading';
+  const [advancedOpen, setAdvancedOpen] = useState(() => advancedInUse(config));
+  const advancedId = useId();
   return (
-    <fieldset className="panel">
+    <fieldset className="panel config-panel">
       <legend>Model and training</legend>
       <label>
         Preset
-        <select
-          data-testid="preset-select"
-          disabled={locked}
-          value={presetId}
-          onChange={(e) => userChosePreset(e.target.value as PresetId)}
-        >
+        <select data-testid="preset-select" disabled={locked} value={presetId} onChange={(e) => userChosePreset(e.target.value as PresetId)}>
           {(Object.keys(PRESET_LABELS) as PresetId[]).map((id) => (
             <option key={id} value={id}>
               {PRESET_LABELS[id]}
@@ -76,50 +65,31 @@ export function ConfigPanel() {
           ))}
         </select>
       </label>
-      <label>
-        Input: the 28×28 image, or its 16×16 area average (fewer first-layer weights, for the smallest chips)
-        <select
-          data-testid="config-inputResolution"
-          disabled={locked}
-          value={config.inputResolution}
-          onChange={(e) => userEditedConfig({ inputResolution: Number(e.target.value) as InputResolution })}
-        >
-          {INPUT_RESOLUTIONS.map((side) => (
-            <option key={side} value={side}>
-              {side}×{side}
-              {side === 16 ? ' (area average of the 28×28 image)' : ''}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          data-testid="config-shiftAveraging"
-          disabled={locked}
-          checked={config.shiftAveraging}
-          onChange={(e) => setShiftAveraging(e.target.checked)}
-        />
-        Shift averaging at inference: sum the logits of the image and of four copies moved by one pixel (5× the work per
-        image, no more weights; in evaluation, kernels, C and ONNX). A trained run takes it on or off as it is.
-      </label>
-      <LayerEditor key={`${presetId}-${revision}`} disabled={locked} />
-      <SelectField label="Weight quantizer" field="weightQuantizer" options={WEIGHT_QUANTIZERS} disabled={locked} />
-      <SelectField label="Ternary scale (per layer or per output channel)" field="weightScale" options={WEIGHT_SCALES} disabled={locked} />
-      <SelectField label="Activation quantizer" field="activationQuantizer" options={ACTIVATION_QUANTIZERS} disabled={locked} />
-      <SelectField label="Normalization" field="norm" options={NORM_KINDS} disabled={locked} />
-      <SelectField label="Hidden activation" field="hiddenActivation" options={HIDDEN_ACTIVATIONS} disabled={locked} />
-      <SelectField label="Optimizer (muon: orthogonalized updates for the hidden weight matrices, Adam for the rest)" field="optimizer" options={OPTIMIZERS} disabled={locked} />
-      <SelectField label="LR schedule (cosine: down to 5 % of the rate; cosine-zero: down to 0)" field="lrSchedule" options={LR_SCHEDULES} disabled={locked} />
-      {NUMERIC_FIELDS.map(({ key, label, step }) => (
-        <NumericField key={key} field={key} label={label} step={step} disabled={locked} />
+      <p className="config-summary" data-testid="config-summary">
+        {presetSummary(presetId, config)}
+      </p>
+      {FORM_LAYOUT.main.map((section) => (
+        <Section key={section.section} section={section} locked={locked} />
       ))}
-      <AugmentPreview />
-      <DistillationPanel locked={locked} />
+      <button
+        type="button"
+        className="config-advanced-toggle"
+        data-testid="config-advanced-toggle"
+        aria-expanded={advancedOpen}
+        aria-controls={advancedId}
+        onClick={() => setAdvancedOpen(!advancedOpen)}
+      >
+        Advanced settings
+      </button>
+      <div id={advancedId} className="config-advanced" data-testid="config-advanced" hidden={!advancedOpen}>
+        {FORM_LAYOUT.advanced.map((section) => (
+          <Section key={section.section} section={section} locked={locked} />
+        ))}
+      </div>
       <button type="button" data-testid="reset-to-preset" disabled={locked} onClick={() => userChosePreset(presetId)}>
         Reset the fields to the preset
       </button>
-      <p className="muted">Changing a setting restarts training from scratch.</p>
+      <p className="muted">Changing a setting restarts training from scratch, except {LIVE_SETTINGS}, which a trained run takes on as it is.</p>
     </fieldset>
   );
 }

@@ -2,13 +2,13 @@ import { standaloneRunLabel } from '../core/run/runLabels';
 import { useConfig, useKeptRuns, useTeacher } from '../store/hooks';
 import { chooseTeacher } from '../store/workerBridge';
 import { percent } from './format';
-import { NumericField } from './NumericField';
+import { ConfigField } from './ConfigField';
 
 /**
  * Knowledge distillation: a kept run (say a CNN) teaches the network being trained (say an MLP small enough for a
  * microcontroller). The teacher can change while training; α and T are config fields like the others.
  */
-export function DistillationPanel(props: { locked: boolean }) {
+export function DistillationPanel() {
   const { config } = useConfig();
   const { runs } = useKeptRuns();
   const teacher = useTeacher();
@@ -27,8 +27,8 @@ export function DistillationPanel(props: { locked: boolean }) {
           ))}
         </select>
       </label>
-      <NumericField field="distillWeight" label="Distillation weight α (share of the loss from the teacher; 0 = off)" step="0.1" disabled={props.locked} />
-      <NumericField field="distillTemperature" label="Distillation temperature T (softens both networks' outputs)" step="1" disabled={props.locked} />
+      <ConfigField field="distillWeight" />
+      <ConfigField field="distillTemperature" />
       <p className="muted" data-testid="distill-status" data-state={teacher?.state ?? 'none'} data-validation-accuracy={teacher?.validationAccuracy ?? ''}>
         {distillationStatus(teacher, config.distillWeight, config.distillTemperature)}
       </p>

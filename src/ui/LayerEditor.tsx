@@ -8,7 +8,9 @@ import { describeLayer, LAYER_KINDS, networkPlan, type LayerKind, type LayerSpec
 import { useState } from 'react';
 import { formatLayerList, parseLayerList } from '../core/model/layers';
 import { WEIGHT_FORMATS, type WeightFormat } from '../core/quant/weightFormats';
+import { FIELDS } from '../core/model/configFields';
 import { useConfig, useStoreActions } from '../store/hooks';
+import { useFieldHelp } from './ConfigField';
 
 const FORMAT_LABELS: Record<WeightFormat, string> = {
   ternary: 'ternary (1.58 bits)',
@@ -17,11 +19,11 @@ const FORMAT_LABELS: Record<WeightFormat, string> = {
 };
 
 /** Layers with few weights (the first convolutions) lose most from three levels; int4 or int8 there costs little flash. */
-function FormatSelect(props: { testId: string; label: string; value: WeightFormat | undefined; disabled: boolean; onChange: (value: WeightFormat) => void }) {
+function FormatSelect(props: { testId: string; label: string; value: WeightFormat | undefined; disabled: boolean; describedBy?: string; onChange: (value: WeightFormat) => void }) {
   return (
     <label className="layer-field" title="How this layer's weights are stored: three levels, or 4- or 8-bit integer codes with a scale (the C export, ONNX and the kernels run all three)">
       {props.label}
-      <select data-testid={props.testId} disabled={props.disabled} value={props.value ?? 'ternary'} onChange={(e) => props.onChange(e.target.value as WeightFormat)}>
+      <select data-testid={props.testId} disabled={props.disabled} aria-describedby={props.describedBy} value={props.value ?? 'ternary'} onChange={(e) => props.onChange(e.target.value as WeightFormat)}>
         {WEIGHT_FORMATS.map((format) => (
           <option key={format} value={format}>
             {FORMAT_LABELS[format]}
@@ -114,7 +116,7 @@ function asLayerSpecs(items: unknown[]): LayerSpec[] {
  * The list as one line of text (`conv2d:16:3:1:same,maxpool2d:2,flatten,dense:64`), the form share links use:
  * quicker than the rows for a known network, and what a user pastes. While the user types, their text stays.
  */
-function LayersText({ disabled }: { disabled: boolean }) {
+function LayersText({ disabled, describedBy }: { disabled: boolean; describedBy: string }) {
   const { config } = useConfig();
   const { userEditedConfig } = useStoreActions();
   const [draft, setDraft] = useState<string | null>(null);
@@ -124,6 +126,7 @@ function LayersText({ disabled }: { disabled: boolean }) {
       <input
         data-testid="layers-text"
         disabled={disabled}
+        aria-describedby={describedBy}
         value={draft ?? formatLayerList(config.layers)}
         onChange={(e) => {
           setDraft(e.target.value);
@@ -155,14 +158,17 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
     next.splice(index + by, 0, moved!);
     setLayers(next);
   };
+  const layersHelp = useFieldHelp('layers');
+  const outputHelp = useFieldHelp('outputWeights');
   const problem = layerListProblem(layers, config.inputResolution);
   const input = configInputShape(config);
   const plan = problem === null ? networkPlan(layers, input, 10, config.outputWeights) : [];
   return (
     <div className="layer-editor" data-testid="layer-editor">
       <span className="layer-editor-title">
-        Layers (input {input.height}×{input.width}×{input.channels}; the 10-class output layer follows)
+        Layers (input {input.height}×{input.width}×{input.channels}; the 10-class output layer follows) {layersHelp.helpButton}
       </span>
+      {layersHelp.help}
       <ol>
         {layers.map((layer, index) => (
           <li key={index} data-testid="layer-row" data-layer={describeLayer(layer)}>
@@ -193,12 +199,15 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
       </ol>
       <FormatSelect
         testId="output-weights"
-        label="Output layer weights"
+        label={FIELDS.outputWeights.label}
         value={config.outputWeights}
         disabled={disabled}
+        describedBy={outputHelp.describedBy}
         onChange={(weights) => userEditedConfig({ outputWeights: weights })}
       />
-      <LayersText disabled={disabled} />
+      {outputHelp.helpButton}
+      {outputHelp.help}
+      <LayersText disabled={disabled} describedBy={layersHelp.describedBy} />
       <button type="button" data-testid="layer-add" disabled={disabled} onClick={() => setLayers([...layers, layerOfKind('dense')])}>
         Add a layer
       </button>

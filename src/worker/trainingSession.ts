@@ -9,7 +9,7 @@
  * backend (trainingSession.test.ts); training.worker.ts is a thin dispatch over it.
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
  */
-import { isPresetId, PRESETS, sameExceptThreshold, sameTraining, validateConfig, type TrainConfig } from '../core/model/config';
+import { presetOf, sameTraining, validateConfig, type TrainConfig } from '../core/model/config';
 import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/data/dataset';
 import { confusionMatrix, mostConfidentMistakes } from '../core/run/mistakes';
 import type { BackendName } from '../core/app/backends';
@@ -227,8 +227,7 @@ export class TrainingSession {
       case 'set-shift-averaging':
         if (this.config) {
           this.config = { ...this.config, shiftAveraging: request.on };
-          const preset = this.configuredPreset;
-          this.presetName = isPresetId(preset) && sameExceptThreshold(PRESETS[preset], this.config) ? preset : 'custom';
+          this.presetName = presetOf(this.configuredPreset, this.config);
         }
         return this.applyShiftAveraging(request.on);
       case 'ping':

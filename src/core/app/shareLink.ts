@@ -3,15 +3,17 @@
  * (`?preset=seed&dataset=mnist&learningRate=0.01&layers=flatten,dense:256,dense:128`; core/model/layers.ts
  * formatLayerList writes the layers). Only the fields that differ from the preset
  * are written, so a link stays short and readable. Here the parameters are plain key/value pairs; the page's
- * URLSearchParams does the encoding (store/urlState.ts). A URL-state library (nuqs, use-query-params) would bind
- * it to a router the app does not have, for two functions' worth of work.
+ * URLSearchParams does the encoding (store/urlState.ts). Each field is written and read by its kind in the field
+ * table (core/model/configFields.ts), as TensorFlow Playground's state table drives its URL both ways. A URL-state
+ * library (nuqs, use-query-params) would bind it to a router the app does not have, for two functions' worth of work.
  *
  * A link is untrusted text: every value goes through validateConfig, and anything wrong (an unknown parameter, a
  * value of the wrong kind, a newer link version) is named in one message while the page falls back to the preset.
  */
 import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from '../model/config';
+import { FIELD_KEYS, FIELDS, type FieldKey } from '../model/configFields';
 import type { DatasetId } from '../data/dataset';
-import { formatLayerList, parseLayerList, type LayerSpec } from '../model/layers';
+import { formatLayerList, parseLayerList } from '../model/layers';
 
 /**
  * Bumped when a parameter changes meaning; older links are migrated in readShareLink. Links of version 1 made
@@ -24,7 +26,6 @@ const LEGACY_HIDDEN = 'hidden';
 export const DEBUG_PARAMS = ['backend', 'inference', 'fault'] as const;
 
 const DATASET_IDS: readonly DatasetId[] = ['mnist-10k', 'mnist', 'fashion-mnist'];
-const CONFIG_FIELDS = Object.keys(PRESETS.seed) as (keyof TrainConfig)[];
 
 export interface SharedSetup {
   preset: PresetId;
@@ -32,9 +33,10 @@ export interface SharedSetup {
   config: TrainConfig;
 }
 
-
-function formatField(value: TrainConfig[keyof TrainConfig]): string {
-  return Array.isArray(value) ? formatLayerList(value as LayerSpec[]) : String(value);
+/** One field's value as parameter text, by its kind in the field table. */
+export function formatField<K extends FieldKey>(field: K, value: TrainConfig[K]): string {
+  const spec = FIELDS[field];
+  return spec.kind === 'layers' ? formatLayerList(value as TrainConfig['layers']) : String(value);
 }
 
 /** Query parameters, in order, as [name, value] pairs. */
@@ -48,20 +50,30 @@ export function shareParams(setup: SharedSetup): QueryParams {
     ['dataset', setup.datasetId],
   ];
   const base = PRESETS[setup.preset];
-  for (const field of CONFIG_FIELDS) {
-    const value = formatField(setup.config[field]);
-    if (value !== formatField(base[field])) params.push([field, value]);
+  for (const field of FIELD_KEYS) {
+    const value = formatField(field, setup.config[field]);
+    if (value !== formatField(field, base[field])) params.push([field, value]);
   }
   return params;
 }
 
-/** The text of one parameter turned into the type its field has in the preset (validateConfig checks the range). */
-function parseField(field: keyof TrainConfig, text: string): unknown {
-  const template = PRESETS.seed[field];
-  if (Array.isArray(template)) return parseLayerList(text);
-  if (typeof template === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
-  if (typeof template === 'number') return /^\s*$/.test(text) ? text : Number(text);
-  return text;
+/**
+ * The text of one parameter turned into the type of its field (validateConfig then checks the value). Text that is
+ * not of that type stays text, so that validation names the field.
+ */
+export function parseField(field: FieldKey, text: string): unknown {
+  const spec = FIELDS[field];
+  const number = () => (/^\s*$/.test(text) ? text : Number(text));
+  switch (spec.kind) {
+    case 'layers':
+      return parseLayerList(text);
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    case 'number':
+      return number();
+    case 'choice':
+      return typeof spec.choices[0] === 'number' ? number() : text;
+  }
 }
 
 export type ShareLinkResult =
@@ -84,7 +96,7 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
     return { kind: 'invalid', message: `The link was made by a newer version of the playground (link version ${version}); its settings were not applied.` };
   }
   const unknown = setupKeys.filter(
-    (key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && key !== LEGACY_HIDDEN && !(CONFIG_FIELDS as string[]).includes(key),
+    (key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && key !== LEGACY_HIDDEN && !(FIELD_KEYS as string[]).includes(key),
   );
   if (unknown.length > 0) {
     return { kind: 'invalid', message: `The link has settings this playground does not know (${unknown.join(', ')}); it was not applied.` };
@@ -99,7 +111,7 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
     return { kind: 'invalid', message: `The link names an unknown dataset "${datasetText}" (known: ${DATASET_IDS.join(', ')}); it was not applied.` };
   }
   const candidate: Record<string, unknown> = { ...PRESETS[presetText] };
-  for (const field of CONFIG_FIELDS) {
+  for (const field of FIELD_KEYS) {
     const text = param(field);
     if (text !== null) candidate[field] = parseField(field, text);
   }

@@ -1,15 +1,33 @@
 /**
- * Training configuration: the presets, defaults and validation. Every field a preset sets can be changed in the
- * UI; validateConfig is the one gate for configuration values from outside: the form's fields today (the worker
- * validates again what it is sent), and share links and checkpoint files must pass it too when they arrive.
+ * Training configuration: the TrainConfig type, validation, and the training-memory estimate. The fields themselves
+ * (kind, range, default, label, description, legacy default, inference-only) are declared once in configFields.ts
+ * and the presets in presets.ts; both are re-exported here so that the config has one entry point. validateConfig is
+ * the one gate for configuration values from outside: the form's fields (the worker validates again what it is
+ * sent), share links and checkpoint files.
  */
 import type { AugmentationConfig } from '../data/augment';
-import { INPUT_RESOLUTIONS, modelInputShape, type InputResolution } from './inputResolution';
+import { FIELD_KEYS, FIELDS, copyFieldValue, type FieldKey, type FieldSpec, type INFERENCE_SETTINGS } from './configFields';
+import { modelInputShape, type InputResolution } from './inputResolution';
 import { LayerError, layerActivationCount, mlpLayers, networkPlan, type LayerSpec, type MapShape } from './layers';
 import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from '../quant/ternary';
 import { WEIGHT_FORMATS, type WeightFormat } from '../quant/weightFormats';
 
-export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k';
+export {
+  ACTIVATION_QUANTIZERS,
+  DEFAULT_DISTILL_TEMPERATURE,
+  EMA_DECAY_MAX,
+  HIDDEN_ACTIVATIONS,
+  INFERENCE_SETTINGS,
+  LR_SCHEDULES,
+  NORM_KINDS,
+  OPTIMIZERS,
+  sameTraining,
+  THRESHOLD_RANGE,
+  WEIGHT_QUANTIZERS,
+  WEIGHT_SCALES,
+} from './configFields';
+export { configSummary, isPresetId, PRESET_LABELS, PRESETS, presetOf, presetSummary, type PresetId } from './presets';
+
 export type NormKind = 'none' | 'batchnorm';
 export type HiddenActivation = 'identity' | 'relu';
 /**
@@ -48,8 +66,7 @@ export interface ModelConfig {
   norm: NormKind;
   /**
    * Batch norm on the logits too. A ternary output layer has one scale for all classes; this gives each class its
-   * own scale and shift (folded into the output layer for inference). Measured on full MNIST, seed preset: the
-   * ternary/float gap shrank from about 1.2 to 0.75 points.
+   * own scale and shift (folded into the output layer for inference).
    */
   outputNorm: boolean;
   /** Non-linearity of hidden layers; 'identity' when binary activations already are the non-linearity. */
@@ -92,221 +109,6 @@ export interface TrainConfig extends ModelConfig, AugmentationConfig {
   seed: number;
 }
 
-/** Hinton et al.'s range is 2–20; 4 softened MNIST teachers well in our runs (see README, distillation). */
-export const DEFAULT_DISTILL_TEMPERATURE = 4;
-
-export const PRESETS: Record<PresetId, TrainConfig> = {
-  seed: {
-    inputResolution: 28,
-    layers: mlpLayers([128]),
-    weightQuantizer: 'twn',
-    threshold: 0.7,
-    weightScale: 'layer',
-    activationQuantizer: 'sign',
-    norm: 'batchnorm',
-    outputNorm: true,
-    hiddenActivation: 'identity',
-    steClip: 1,
-    outputWeights: 'ternary',
-    shiftAveraging: false,
-    optimizer: 'adam',
-    emaDecay: 0,
-    learningRate: 0.006,
-    lrSchedule: 'cosine',
-    batchSize: 100,
-    epochs: 5,
-    seed: 42,
-    augmentShift: 0,
-    augmentRotation: 0,
-    augmentScale: 0,
-    distillWeight: 0,
-    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
-  },
-  'b158-mlp': {
-    inputResolution: 28,
-    layers: mlpLayers([512, 512]),
-    weightQuantizer: 'absmean',
-    threshold: 0.5,
-    weightScale: 'layer',
-    activationQuantizer: 'absmax8',
-    norm: 'batchnorm',
-    outputNorm: false,
-    hiddenActivation: 'relu',
-    steClip: 1,
-    outputWeights: 'ternary',
-    shiftAveraging: false,
-    optimizer: 'adam',
-    emaDecay: 0,
-    learningRate: 0.003,
-    lrSchedule: 'cosine',
-    batchSize: 128,
-    epochs: 5,
-    seed: 42,
-    augmentShift: 0,
-    augmentRotation: 0,
-    augmentScale: 0,
-    distillWeight: 0,
-    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
-  },
-  /**
-   * Fits a 16 KB flash / 2 KB RAM microcontroller as integer-only C (base-3 packing; core/export/mcuFootprint.ts): 16,133
-   * bytes of flash, 1,064 of RAM and a 144-byte stack on the Cortex-M0+ build. The 16×16 area-averaged input (as
-   * BitNetMCU's) leaves the flash of a 784-wide first layer to three hidden layers: 256-128-128-64-10, 57,984
-   * trits. Shift averaging (core/model/shiftAveraging.ts) sums the scores of five passes, the image and its four 1-pixel
-   * shifts: five times the instructions (1.42 M, 30 ms at 48 MHz), 134 bytes of code, no more weights. bench:mcu, 60
-   * epochs on the full MNIST, rate annealed to 0 ('cosine-zero', as BitNetMCU does), batch norm recalibrated at the
-   * end: 99.07 % for the C build with shift averaging, 98.91 % for the same weights in one pass (the reference).
-   * Recipe changes gave no more in one pass: 'cosine' 98.73 %, weight averaging 98.85 %, Muon, distillation, a
-   * float warm start, batch 64, a cropped input and 60,000 training images all 98.7–98.9 %, and the float twin of
-   * this shape reaches only 99.07–99.09 %. In a PyTorch replica of this training three hidden layers beat two of the
-   * same flash, a ternary scale per unit beat one per layer (+0.2 point), and ±1 px, ±5°, ±5 % beat stronger
-   * augmentation; the README lists the sweep.
-   */
-  'mcu-16k': {
-    inputResolution: 16,
-    layers: mlpLayers([128, 128, 64]),
-    weightQuantizer: 'absmean',
-    threshold: 0.5,
-    weightScale: 'channel',
-    activationQuantizer: 'absmax8',
-    norm: 'batchnorm',
-    outputNorm: true,
-    hiddenActivation: 'relu',
-    steClip: 1,
-    outputWeights: 'ternary',
-    shiftAveraging: true,
-    optimizer: 'adam',
-    emaDecay: 0,
-    learningRate: 0.003,
-    lrSchedule: 'cosine-zero',
-    batchSize: 128,
-    epochs: 60,
-    seed: 42,
-    augmentShift: 1,
-    augmentRotation: 5,
-    augmentScale: 0.05,
-    distillWeight: 0,
-    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
-  },
-  /**
-   * A LeNet-like ternary CNN: two 3×3 conv layers (32 filters each, 'same' padding), each followed by batch norm,
-   * ReLU and a 2×2 max pool, then a 128-unit dense layer; a ternary scale per output channel. About 2.2 M
-   * multiply-accumulates per image. Measured (bench:accuracy, 10 epochs, tfjs WASM): MNIST 99.44 %, float twin
-   * 99.56 %; Fashion-MNIST 90.17 %, float twin 91.91 %. Batch 128 with Adam 0.004 was chosen over batch 64 with
-   * 0.003 (99.37 % and 88.75 %) from a recipe sweep; the README lists it. A step of 128 images takes about 0.55 s
-   * on one core of this 2-core machine with the other core busy, so 10 epochs take about 40 minutes.
-   */
-  cnn: {
-    inputResolution: 28,
-    layers: [
-      { kind: 'conv2d', filters: 32, kernel: 3, stride: 1, padding: 'same' },
-      { kind: 'maxpool2d', size: 2 },
-      { kind: 'conv2d', filters: 32, kernel: 3, stride: 1, padding: 'same' },
-      { kind: 'maxpool2d', size: 2 },
-      { kind: 'flatten' },
-      { kind: 'dense', units: 128 },
-    ],
-    weightQuantizer: 'twn',
-    threshold: 0.7,
-    weightScale: 'channel',
-    activationQuantizer: 'absmax8',
-    norm: 'batchnorm',
-    outputNorm: true,
-    hiddenActivation: 'relu',
-    steClip: 1,
-    outputWeights: 'ternary',
-    shiftAveraging: false,
-    optimizer: 'adam',
-    emaDecay: 0,
-    learningRate: 0.004,
-    lrSchedule: 'cosine',
-    batchSize: 128,
-    epochs: 10,
-    seed: 42,
-    // Shifts, rotations and scalings: a CNN of this size overfits MNIST within 10 epochs (in the sweep, ±2 px,
-    // ±10°, ±10 % beat ±1.5 px, ±5°, ±5 % and shifts alone on MNIST; shifts alone did best on Fashion-MNIST).
-    augmentShift: 2,
-    augmentRotation: 10,
-    augmentScale: 0.1,
-    distillWeight: 0,
-    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
-  },
-  /**
-   * A CNN for a 16 KB flash / 4 KB RAM microcontroller: on the 16×16 area-averaged input, three 3×3 conv layers
-   * (16, 32 and 64 filters, 'same', each with batch norm, ReLU and a 2×2 max pool) and a 64-unit dense layer. The
-   * first two conv layers have int8 weights (4,752 of the 40,208) and the output layer int4 (640), as BitNetMCU's
-   * CNN does: few weights, each carrying much, so more levels cost little flash. The rest is ternary. In base 3 its C
-   * build takes 16,081 bytes of flash (16,077 before the engine's pass loop for shift averaging), 2,816 of RAM (the
-   * int8 feature maps are most of it) and a 248-byte stack. The
-   * recipe is cnn's (TWN per channel, batch 128, Adam 0.004, ±2 px, ±10°, ±10 %; BitNetMCU's CNN trains with
-   * about as much) for 30 epochs. bench:mcu on the full MNIST, batch norm recalibrated at the end: 99.53 % for the
-   * C build (ONNX and reference 99.52 %), 99.46 % with seed 7 instead of 42. With milder augmentation (±1 px, ±5°, ±5 %, the preset before) the same
-   * formats gave 99.45 and 99.46 % in two runs, and the all-ternary network 99.35 % (11,966 bytes of flash); the
-   * strong augmentation had looked worse before batch norm was recalibrated at the end (97.91 % at the last epoch
-   * of an 8-filter run, 99.01 % one epoch earlier). README, Fitting a microcontroller, has the table.
-   */
-  'mcu-cnn-16k': {
-    inputResolution: 16,
-    layers: [
-      { kind: 'conv2d', filters: 16, kernel: 3, stride: 1, padding: 'same', weights: 'int8' },
-      { kind: 'maxpool2d', size: 2 },
-      { kind: 'conv2d', filters: 32, kernel: 3, stride: 1, padding: 'same', weights: 'int8' },
-      { kind: 'maxpool2d', size: 2 },
-      { kind: 'conv2d', filters: 64, kernel: 3, stride: 1, padding: 'same' },
-      { kind: 'maxpool2d', size: 2 },
-      { kind: 'flatten' },
-      { kind: 'dense', units: 64 },
-    ],
-    weightQuantizer: 'twn',
-    threshold: 0.7,
-    weightScale: 'channel',
-    activationQuantizer: 'absmax8',
-    norm: 'batchnorm',
-    outputNorm: true,
-    hiddenActivation: 'relu',
-    steClip: 1,
-    outputWeights: 'int4',
-    shiftAveraging: false,
-    optimizer: 'adam',
-    emaDecay: 0,
-    learningRate: 0.004,
-    lrSchedule: 'cosine',
-    batchSize: 128,
-    epochs: 30,
-    seed: 42,
-    augmentShift: 2,
-    augmentRotation: 10,
-    augmentScale: 0.1,
-    distillWeight: 0,
-    distillTemperature: DEFAULT_DISTILL_TEMPERATURE,
-  },
-};
-
-export function isPresetId(value: string): value is PresetId {
-  return Object.prototype.hasOwnProperty.call(PRESETS, value);
-}
-
-export const PRESET_LABELS: Record<PresetId, string> = {
-  seed: 'seed — 784-128-10, ternary weights, binary activations',
-  'b158-mlp': 'b158-mlp — BitNet b1.58 MLP 784-512-512-10, 8-bit activations',
-  'mcu-16k': 'mcu-16k — 16×16 input, 256-128-128-64-10, for a 16 KB / 2 KB microcontroller, augmented, 60 epochs, shift averaging (5 passes)',
-  cnn: 'cnn — ternary CNN: conv 3×3 ×32, pool, conv 3×3 ×32, pool, dense 128, 8-bit activations',
-  'mcu-cnn-16k': 'mcu-cnn-16k — 16×16 input, CNN (16, 32, 64 filters, dense 64; int8, ternary and int4 weights) for a 16 KB / 4 KB microcontroller, augmented, 30 epochs',
-};
-
-export const WEIGHT_QUANTIZERS = ['twn', 'absmean', 'fixed', 'none'] as const;
-export const WEIGHT_SCALES = ['layer', 'channel'] as const;
-export const ACTIVATION_QUANTIZERS = ['none', 'absmax8', 'sign'] as const;
-export const NORM_KINDS = ['none', 'batchnorm'] as const;
-export const HIDDEN_ACTIVATIONS = ['identity', 'relu'] as const;
-export const LR_SCHEDULES = ['constant', 'cosine', 'cosine-zero'] as const;
-export const OPTIMIZERS = ['adam', 'muon'] as const;
-
-/** 0.9999 averages over about the last 10,000 steps, a third of a 60-epoch run of full MNIST at batch 128. */
-export const EMA_DECAY_MAX = 0.9999;
-
-export const THRESHOLD_RANGE = { min: 0, max: 2 } as const;
-
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -330,17 +132,8 @@ function integerInRange(name: string, value: unknown, min: number, max: number):
   return n;
 }
 
-function oneOfNumbers<T extends number>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'number' || !(allowed as readonly number[]).includes(value)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}.`);
-  }
-  return value as T;
-}
-
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}.`);
-  }
+function oneOf<T extends string | number>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!(allowed as readonly unknown[]).includes(value)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}.`);
   return value as T;
 }
 
@@ -388,41 +181,32 @@ export function configInputShape(config: Partial<Pick<ModelConfig, 'inputResolut
   return modelInputShape(config.inputResolution ?? 28);
 }
 
+/** One field's value checked against its spec; a missing value takes the field's legacy default when it has one. */
+function validateField(spec: Exclude<FieldSpec, { kind: 'layers' }>, value: unknown): unknown {
+  if (value === undefined && spec.legacyDefault !== undefined) return copyFieldValue(spec.legacyDefault);
+  switch (spec.kind) {
+    case 'number':
+      return spec.integer ? integerInRange(spec.name, value, spec.min, spec.max) : finiteInRange(spec.name, value, spec.min, spec.max);
+    case 'choice':
+      return oneOf<string | number>(spec.name, value, spec.choices);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : fail(`${spec.name} must be true or false.`);
+  }
+}
+
+/** Every field of the table, checked by its spec; the layer list last, as its shapes depend on the input resolution. */
 function validateFields(input: unknown): TrainConfig {
   if (typeof input !== 'object' || input === null) throw new ConfigError('The configuration is not an object.');
   const c = input as Record<string, unknown>;
-  // Configs from before the choice (checkpoints, autosaves, share links) saw the 28×28 image.
-  const inputResolution = c.inputResolution === undefined ? 28 : oneOfNumbers('input resolution', c.inputResolution, INPUT_RESOLUTIONS);
-  return {
-    inputResolution,
-    layers: validateLayers(c, inputResolution),
-    weightQuantizer: oneOf('weight quantizer', c.weightQuantizer, WEIGHT_QUANTIZERS),
-    threshold: finiteInRange('threshold t', c.threshold, THRESHOLD_RANGE.min, THRESHOLD_RANGE.max),
-    // Configs from before the choice (checkpoints, autosaves) had one scale per layer.
-    weightScale: c.weightScale === undefined ? 'layer' : oneOf('ternary scale', c.weightScale, WEIGHT_SCALES),
-    activationQuantizer: oneOf('activation quantizer', c.activationQuantizer, ACTIVATION_QUANTIZERS),
-    norm: oneOf('normalization', c.norm, NORM_KINDS),
-    outputNorm: typeof c.outputNorm === 'boolean' ? c.outputNorm : fail('output batch norm must be true or false.'),
-    hiddenActivation: oneOf('hidden activation', c.hiddenActivation, HIDDEN_ACTIVATIONS),
-    steClip: finiteInRange('STE clip', c.steClip, 0.001, 100),
-    outputWeights: c.outputWeights === undefined ? 'ternary' : oneOf('output layer weight format', c.outputWeights, WEIGHT_FORMATS),
-    shiftAveraging: c.shiftAveraging === undefined ? false : typeof c.shiftAveraging === 'boolean' ? c.shiftAveraging : fail('shift averaging must be true or false.'),
-    // Configs from before the choice trained with Adam.
-    optimizer: c.optimizer === undefined ? 'adam' : oneOf('optimizer', c.optimizer, OPTIMIZERS),
-    // Configs from before weight averaging trained without it.
-    emaDecay: c.emaDecay === undefined ? 0 : finiteInRange('EMA decay', c.emaDecay, 0, EMA_DECAY_MAX),
-    learningRate: finiteInRange('learning rate', c.learningRate, 1e-6, 1),
-    lrSchedule: oneOf('learning-rate schedule', c.lrSchedule, LR_SCHEDULES),
-    batchSize: integerInRange('batch size', c.batchSize, 1, 4096),
-    epochs: integerInRange('epochs', c.epochs, 1, 1000),
-    seed: integerInRange('seed', c.seed, 0, 2 ** 32 - 1),
-    augmentShift: finiteInRange('augmentation shift (pixels)', c.augmentShift, 0, 6),
-    augmentRotation: finiteInRange('augmentation rotation (degrees)', c.augmentRotation, 0, 45),
-    augmentScale: finiteInRange('augmentation scaling', c.augmentScale, 0, 0.5),
-    // Configs from before distillation trained on the labels alone.
-    distillWeight: c.distillWeight === undefined ? 0 : finiteInRange('distillation weight', c.distillWeight, 0, 1),
-    distillTemperature: c.distillTemperature === undefined ? DEFAULT_DISTILL_TEMPERATURE : finiteInRange('distillation temperature', c.distillTemperature, 1, 20),
-  };
+  const config: Record<string, unknown> = {};
+  let layersKey: FieldKey | null = null;
+  for (const key of FIELD_KEYS) {
+    const spec = FIELDS[key];
+    if (spec.kind === 'layers') layersKey = key;
+    else config[key] = validateField(spec, c[key]);
+  }
+  if (layersKey !== null) config[layersKey] = validateLayers(c, config.inputResolution as InputResolution);
+  return config as unknown as TrainConfig;
 }
 
 export const MAX_LAYERS = 12;
@@ -504,21 +288,5 @@ export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSch
   return config.learningRate * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
-/**
- * Settings that change how a trained run is evaluated, run and exported, never how it trains: a run keeps training
- * when only these change (the threshold slider; shift averaging, core/model/shiftAveraging.ts).
- */
-export const INFERENCE_SETTINGS = ['threshold', 'shiftAveraging'] as const satisfies readonly (keyof TrainConfig)[];
-
-/** True when two configs train the same run: they differ at most in INFERENCE_SETTINGS. */
-export function sameTraining(a: TrainConfig, b: TrainConfig): boolean {
-  const inferenceOnly: readonly (keyof TrainConfig)[] = INFERENCE_SETTINGS;
-  return (Object.keys(a) as (keyof TrainConfig)[]).every((key) => inferenceOnly.includes(key) || JSON.stringify(a[key]) === JSON.stringify(b[key]));
-}
-
-/** True when two configs differ at most in the threshold (which moves live, without restarting training). */
-export function sameExceptThreshold(a: TrainConfig, b: TrainConfig): boolean {
-  return (Object.keys(a) as (keyof TrainConfig)[]).every(
-    (key) => key === 'threshold' || JSON.stringify(a[key]) === JSON.stringify(b[key]),
-  );
-}
+/** The inference-only fields (INFERENCE_SETTINGS): what a trained run takes on without retraining. */
+export type InferenceSettings = Pick<TrainConfig, (typeof INFERENCE_SETTINGS)[number]>;
