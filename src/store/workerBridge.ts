@@ -2,7 +2,7 @@
  * The one module that owns the training Worker: it turns user intents into typed requests and worker events
  * into store actions. Components call the functions exported here; nothing else posts to the worker.
  */
-import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/model/config';
+import { ConfigError, PRESETS, sameExceptThreshold, validateConfig, type InferenceSettings } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -216,8 +216,8 @@ function onWorkerEvent(event: WorkerEvent): void {
         twinTestAccuracy: event.twinTestAccuracy,
       });
       return;
-    case 'threshold-evaluation':
-      store.workerReportedThresholdEvaluation(event.threshold, event.accuracy, event.milliseconds);
+    case 'inference-evaluation':
+      store.workerReportedThresholdEvaluation(event.settings.threshold, event.accuracy, event.milliseconds);
       return;
     case 'sweep':
       store.workerReportedSweep(event.points, event.currentThreshold);
@@ -362,12 +362,13 @@ export function loadFromUrl(id: DatasetId, baseUrl: string): void {
 }
 
 /**
- * Shift averaging on or off: the store's config, and at once the worker's run, which keeps its weights (the setting
- * changes inference only) and reports its validation accuracy with the new setting.
+ * Inference-only settings (the threshold slider, shift averaging): the store's config keeps them for the form, and at
+ * once the worker's run takes them; it keeps its weights (training goes on) and, when not training, reports its
+ * validation accuracy with them.
  */
-export function setShiftAveraging(on: boolean): void {
-  useAppStore.getState().userEditedConfig({ shiftAveraging: on });
-  send({ type: 'set-shift-averaging', on });
+export function setInferenceSettings(settings: Partial<InferenceSettings>): void {
+  useAppStore.getState().userEditedConfig(settings);
+  send({ type: 'set-inference-settings', settings });
 }
 
 /** Validates the store's config; on a bad value shows the message and keeps the previous worker config. */
@@ -404,12 +405,6 @@ export function stepOnce(): void {
 export function resetTraining(): void {
   useAppStore.getState().metricsCleared();
   send({ type: 'reset' });
-}
-
-/** The slider: the store keeps the value for the form, the worker re-quantizes at once (training goes on). */
-export function moveThreshold(threshold: number): void {
-  useAppStore.getState().userMovedThreshold(threshold);
-  send({ type: 'set-threshold', threshold });
 }
 
 /** The float twin trains alongside from the next step (and its curves show), or stops. */

@@ -12,7 +12,7 @@ import {
 } from '../core/model/config';
 import { INPUT_RESOLUTIONS, type InputResolution } from '../core/model/inputResolution';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
-import { setShiftAveraging } from '../store/workerBridge';
+import { setInferenceSettings } from '../store/workerBridge';
 import { AugmentPreview } from './AugmentPreview';
 import { DistillationPanel } from './DistillationPanel';
 import { LayerEditor } from './LayerEditor';
@@ -98,7 +98,7 @@ export function ConfigPanel() {
           data-testid="config-shiftAveraging"
           disabled={locked}
           checked={config.shiftAveraging}
-          onChange={(e) => setShiftAveraging(e.target.checked)}
+          onChange={(e) => setInferenceSettings({ shiftAveraging: e.target.checked })}
         />
         Shift averaging at inference: sum the logits of the image and of four copies moved by one pixel (5× the work per
         image, no more weights; in evaluation, kernels, C and ONNX). A trained run takes it on or off as it is.

@@ -9,7 +9,7 @@
  * backend (trainingSession.test.ts); training.worker.ts is a thin dispatch over it.
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
  */
-import { isPresetId, PRESETS, sameExceptThreshold, sameTraining, validateConfig, type TrainConfig } from '../core/model/config';
+import { isPresetId, PRESETS, sameExceptThreshold, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import { CLASS_COUNT, type DatasetId, type SplitDataset } from '../core/data/dataset';
 import { confusionMatrix, mostConfidentMistakes } from '../core/run/mistakes';
 import type { BackendName } from '../core/app/backends';
@@ -20,6 +20,7 @@ import { stateIsFinite, Trainer, type StepResult, type TrainerState } from '../t
 import { buildExport } from './exportTasks';
 import { InferenceService } from './inferenceService';
 import { benchmarkKernels, evaluateKernel } from './kernelTasks';
+import { changedSettings, givenSettings, inferenceSettingsOf, inferenceSettingsProblem } from './inferenceSettings';
 import { NonFiniteWeightsError, sweepThreshold, WeightReporter } from './weightReports';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -80,10 +81,11 @@ export class TrainingSession {
   private presetName = 'custom';
   /** The preset the page named at the last configure; presetName turns 'custom' while a live setting departs from it. */
   private configuredPreset = 'custom';
-  /** The threshold factor t in force: set by the configuration, then moved live by the slider. */
-  private threshold = 0.7;
-  /** The newest slider value not yet applied; older ones are skipped (coalesced). */
-  private pendingThreshold: number | null = null;
+  /**
+   * Inference settings received and not yet applied, merged field by field: a burst of slider moves is applied
+   * once, at its newest value. Once applied they live in the config (and the trainer's), nowhere else.
+   */
+  private pendingSettings: Partial<InferenceSettings> | null = null;
   /**
    * The newest drawing not yet classified. A drawing changes with every stroke and the page re-asks at each weight
    * report; only the newest answer is shown, so one queued task answers the newest request and older ones are
@@ -171,13 +173,15 @@ export class TrainingSession {
           if (this.trainer && this.pendingLosses.length > 0) this.flushProgress(this.trainer, 0);
           this.deferPauseSnapshot();
         });
-      case 'set-threshold':
-        if (!Number.isFinite(request.threshold) || request.threshold < 0 || request.threshold > 2) {
-          this.deps.post({ type: 'error', message: `Threshold ${request.threshold} is outside 0..2.` });
+      case 'set-inference-settings': {
+        const problem = inferenceSettingsProblem(request.settings);
+        if (problem !== null) {
+          this.deps.post({ type: 'error', message: problem });
           return Promise.resolve();
         }
-        this.pendingThreshold = request.threshold;
-        return this.enqueue(() => this.applyThreshold());
+        this.pendingSettings = { ...this.pendingSettings, ...givenSettings(request.settings) };
+        return this.enqueue(() => this.applyPendingSettings());
+      }
       case 'start':
         return this.enqueue(() => this.start());
       case 'classify': {
@@ -195,7 +199,7 @@ export class TrainingSession {
     return this.queue;
   }
 
-  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-threshold' | 'start' | 'classify' }>): Promise<void> {
+  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-inference-settings' | 'start' | 'classify' }>): Promise<void> {
     switch (request.type) {
       case 'load-dataset':
         return this.loadData(request.source);
@@ -224,13 +228,6 @@ export class TrainingSession {
         return;
       case 'set-teacher':
         return this.setTeacher(request.teacher);
-      case 'set-shift-averaging':
-        if (this.config) {
-          this.config = { ...this.config, shiftAveraging: request.on };
-          const preset = this.configuredPreset;
-          this.presetName = isPresetId(preset) && sameExceptThreshold(PRESETS[preset], this.config) ? preset : 'custom';
-        }
-        return this.applyShiftAveraging(request.on);
       case 'ping':
         this.deps.post({ type: 'pong', id: request.id });
         return;
@@ -308,7 +305,7 @@ export class TrainingSession {
         type: 'snapshot',
         runId: this.runId,
         state: sent.state,
-        config: { ...active.config, threshold: this.threshold },
+        config: active.config,
         preset: this.presetName,
         datasetId: this.datasetId,
       },
@@ -320,7 +317,7 @@ export class TrainingSession {
   private async capture(): Promise<void> {
     const active = this.ensureTrainer();
     const state = await active.captureState();
-    this.deps.post({ type: 'captured', state, config: { ...active.config, threshold: this.threshold }, preset: this.presetName, datasetId: this.datasetId });
+    this.deps.post({ type: 'captured', state, config: active.config, preset: this.presetName, datasetId: this.datasetId });
   }
 
   /**
@@ -473,7 +470,7 @@ export class TrainingSession {
     if (!this.dataset) throw new Error('No dataset is loaded yet.');
     if (!this.config) throw new Error('No configuration has been set.');
     if (!this.trainer) {
-      this.trainer = new Trainer({ ...this.config, threshold: this.threshold }, this.dataset, this.teacher);
+      this.trainer = new Trainer(this.config, this.dataset, this.teacher);
       this.trainerGeneration++;
     }
     return this.trainer;
@@ -636,44 +633,44 @@ export class TrainingSession {
 
   private async postWeights(active: Trainer): Promise<void> {
     this.lastWeightReportAt = this.deps.now();
-    const { report, transfer } = await this.weightReporter.report(active, this.threshold);
+    const { report, transfer } = await this.weightReporter.report(active);
     this.deps.post({ type: 'weights', report }, transfer);
   }
 
-  // ---- threshold, sweep ----------------------------------------------------------------------------------------
+  // ---- inference settings, sweep ----------------------------------------------------------------------------
 
-  /** Applies the newest requested threshold; while not training, re-evaluates validation accuracy at once. */
-  private async applyThreshold(): Promise<void> {
-    if (this.pendingThreshold === null) return;
-    this.threshold = this.pendingThreshold;
-    this.pendingThreshold = null;
-    if (this.config) this.config = { ...this.config, threshold: this.threshold };
-    if (!this.trainer) return;
+  private async applyPendingSettings(): Promise<void> {
+    const settings = this.pendingSettings;
+    this.pendingSettings = null;
+    if (settings) await this.applyInferenceSettings(settings);
+  }
+
+  /**
+   * The one route of inference settings into the run: the config (what later trainers are built with) and the
+   * trainer's config (what its model, weight views, exports and snapshots read) take them together, and the twin
+   * follows. A threshold re-quantizes the weights, so their views are posted again; while not training, the
+   * validation accuracy with the new settings is posted at once.
+   */
+  private async applyInferenceSettings(settings: Partial<InferenceSettings>): Promise<void> {
+    if (!this.config) return;
+    this.config = { ...this.config, ...settings };
+    // presetName names what the run is now: a preset only while it matches that preset but for the threshold.
+    const preset = this.configuredPreset;
+    this.presetName = isPresetId(preset) && sameExceptThreshold(PRESETS[preset], this.config) ? preset : 'custom';
     const active = this.trainer;
-    active.model.setThreshold(this.threshold);
-    await this.postWeights(active);
+    if (!active) return;
+    active.applyInferenceSettings(settings);
+    this.twin?.applyInferenceSettings(settings);
+    if (settings.threshold !== undefined) await this.postWeights(active);
     if (this.status !== 'training' && this.dataset) {
       const started = this.deps.now();
       const validation = await active.evaluate(this.dataset.validation);
       this.deps.post({
-        type: 'threshold-evaluation',
-        threshold: this.threshold,
+        type: 'inference-evaluation',
+        settings: inferenceSettingsOf(active.config),
         accuracy: validation.accuracy,
         milliseconds: this.deps.now() - started,
       });
-    }
-  }
-
-  /** Shift averaging on or off for the run as it is (and its twin); when not training, its validation accuracy again. */
-  private async applyShiftAveraging(on: boolean): Promise<void> {
-    const active = this.trainer;
-    if (!active) return;
-    active.setShiftAveraging(on);
-    this.twin?.setShiftAveraging(on);
-    if (this.status !== 'training' && this.dataset) {
-      const started = this.deps.now();
-      const validation = await active.evaluate(this.dataset.validation);
-      this.deps.post({ type: 'threshold-evaluation', threshold: this.threshold, accuracy: validation.accuracy, milliseconds: this.deps.now() - started });
     }
   }
 
@@ -681,8 +678,8 @@ export class TrainingSession {
     if (!this.trainer || !this.dataset || this.status === 'training') return;
     const active = this.trainer;
     const validation = this.dataset.validation;
-    const points = await sweepThreshold(active, async () => (await active.evaluate(validation)).accuracy, this.threshold);
-    this.deps.post({ type: 'sweep', points, currentThreshold: this.threshold });
+    const points = await sweepThreshold(active, async () => (await active.evaluate(validation)).accuracy);
+    this.deps.post({ type: 'sweep', points, currentThreshold: active.config.threshold });
   }
 
   // ---- data and configuration ------------------------------------------------------------------------------
@@ -744,11 +741,9 @@ export class TrainingSession {
       if (this.status !== 'loading') this.transition('idle', 'configuration changed; training restarts from scratch');
     }
     this.config = next;
-    if (next.threshold !== this.threshold) {
-      this.pendingThreshold = next.threshold;
-      await this.applyThreshold();
-    }
-    if (this.trainer && this.trainer.config.shiftAveraging !== next.shiftAveraging) await this.applyShiftAveraging(next.shiftAveraging);
+    // A run that goes on takes the configuration's inference settings by the same route as a slider move.
+    const moved = this.trainer ? changedSettings(this.trainer.config, next) : {};
+    if (Object.keys(moved).length > 0) await this.applyInferenceSettings(moved);
     // Show the freshly initialised weights before the first step.
     if (!this.trainer && this.dataset) await this.postWeights(this.ensureTrainer());
   }
@@ -767,7 +762,7 @@ export class TrainingSession {
     if (active.config.weightQuantizer === 'none') {
       throw new Error('The float twin has no ternary weights to run on the kernels; choose a weight quantizer.');
     }
-    return this.inference.model(active, this.threshold, this.trainerGeneration * 1e9 + active.globalStep);
+    return this.inference.model(active, active.config.threshold, this.trainerGeneration * 1e9 + active.globalStep);
   }
 
   private async runKernelTask(request: Extract<WorkerRequest, { type: 'kernel-evaluate' | 'kernel-benchmark' }>): Promise<void> {
@@ -817,7 +812,6 @@ export class TrainingSession {
         packing: request.packing,
         preset: this.presetName,
         datasetId: this.datasetId,
-        threshold: this.threshold,
       });
       this.deps.post({ type: 'export-ready', format: request.format, fileName: built.fileName, bytes: built.bytes, note: built.note }, [built.bytes.buffer]);
     } catch (error) {

@@ -510,6 +510,9 @@ export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'lrSch
  */
 export const INFERENCE_SETTINGS = ['threshold', 'shiftAveraging'] as const satisfies readonly (keyof TrainConfig)[];
 
+/** The inference-only fields of a run, as one value: what 'set-inference-settings' moves live. */
+export type InferenceSettings = Pick<TrainConfig, 'threshold' | 'shiftAveraging'>;
+
 /** True when two configs train the same run: they differ at most in INFERENCE_SETTINGS. */
 export function sameTraining(a: TrainConfig, b: TrainConfig): boolean {
   const inferenceOnly: readonly (keyof TrainConfig)[] = INFERENCE_SETTINGS;
