@@ -253,3 +253,6 @@ export type WorkerEvent =
    */
   | { type: 'teacher'; label: string | null; validationAccuracy: number | null; message: string }
   | { type: 'error'; message: string };
+
+/** How the worker's parts send an event to the page (postMessage in the worker; a list in tests). */
+export type PostEvent = (event: WorkerEvent, transfer?: Transferable[]) => void;

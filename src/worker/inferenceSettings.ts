@@ -1,9 +1,9 @@
 /**
  * Inference-only settings (core/model/config.ts INFERENCE_SETTINGS) as the worker receives them: checked, stripped
- * of undefined fields, and compared with a config. Pure functions; the trainer's config holds the values
- * (Trainer.applyInferenceSettings), and the session applies them.
+ * of undefined fields, merged while they wait, and compared with a config. The trainer's config holds the values
+ * in force (Trainer.applyInferenceSettings); the session applies them.
  */
-import { INFERENCE_SETTINGS, THRESHOLD_RANGE, type InferenceSettings, type TrainConfig } from '../core/model/config';
+import { INFERENCE_SETTINGS, isPresetId, PRESETS, sameExceptThreshold, THRESHOLD_RANGE, type InferenceSettings, type TrainConfig } from '../core/model/config';
 
 type Key = keyof InferenceSettings;
 
@@ -31,4 +31,34 @@ export function inferenceSettingsOf(config: TrainConfig): InferenceSettings {
 export function changedSettings(current: TrainConfig, next: TrainConfig): Partial<InferenceSettings> {
   const changed = INFERENCE_SETTINGS.filter((key: Key) => current[key] !== next[key]);
   return Object.fromEntries(changed.map((key) => [key, next[key]])) as Partial<InferenceSettings>;
+}
+
+/**
+ * The preset a run is now: the one the page configured while the config matches it but for the threshold (which
+ * the page moves without leaving the preset), else 'custom'.
+ */
+export function presetNameFor(configuredPreset: string, config: TrainConfig): string {
+  return isPresetId(configuredPreset) && sameExceptThreshold(PRESETS[configuredPreset], config) ? configuredPreset : 'custom';
+}
+
+/**
+ * Settings received and not yet applied, merged field by field: when moves arrive faster than they are applied,
+ * each field is applied once, at its newest value.
+ */
+export class SettingsInbox {
+  private pending: Partial<InferenceSettings> | null = null;
+
+  /** Takes the settings in, or says why they are refused (and keeps nothing of them). */
+  offer(settings: Partial<InferenceSettings>): string | null {
+    const problem = inferenceSettingsProblem(settings);
+    if (problem === null) this.pending = { ...this.pending, ...givenSettings(settings) };
+    return problem;
+  }
+
+  /** What waits, merged (null: nothing since the last take). */
+  take(): Partial<InferenceSettings> | null {
+    const settings = this.pending;
+    this.pending = null;
+    return settings;
+  }
 }
