@@ -2,7 +2,7 @@
  * The training worker's protocol: discriminated unions in both directions. The UI imports these types only
  * (`import type`), so no training code reaches the main bundle. Typed arrays are transferred, not copied.
  */
-import type { TrainConfig } from '../core/model/config';
+import type { InferenceSettings, TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -56,10 +56,12 @@ export type WorkerRequest =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset' }
-  /** Re-quantize the current latent weights at threshold factor t; training (if running) continues with it. */
-  | { type: 'set-threshold'; threshold: number }
-  /** Shift averaging on or off (inference only: the run keeps its weights and goes on training as it was). */
-  | { type: 'set-shift-averaging'; on: boolean }
+  /**
+   * Moves inference-only settings live (the fields given; the others stay): the threshold factor t re-quantizes the
+   * current latent weights, shift averaging changes what evaluation computes. The run keeps its weights and steps,
+   * and training (if running) continues with them; the next weight report, export and snapshot carry them.
+   */
+  | { type: 'set-inference-settings'; settings: Partial<InferenceSettings> }
   /** Post-training re-quantization sweep of t over the validation split (only while not training). */
   | { type: 'sweep-threshold' }
   /** Accuracy of the ternary kernels vs the tfjs evaluation of the same quantized model on the held-out split. */
@@ -212,8 +214,8 @@ export type WorkerEvent =
       twinTestAccuracy: number | null;
     }
   | { type: 'weights'; report: WeightReport }
-  /** Validation accuracy re-evaluated after a threshold change while not training. */
-  | { type: 'threshold-evaluation'; threshold: number; accuracy: number; milliseconds: number }
+  /** Validation accuracy re-evaluated after an inference-settings move while not training, with the settings in force. */
+  | { type: 'inference-evaluation'; settings: InferenceSettings; accuracy: number; milliseconds: number }
   | { type: 'sweep'; points: SweepPoint[]; currentThreshold: number }
   | { type: 'inference-path'; path: InferencePath; adapter: string; hasDot4: boolean }
   | { type: 'kernel-evaluation'; result: KernelEvaluation }
@@ -251,3 +253,6 @@ export type WorkerEvent =
    */
   | { type: 'teacher'; label: string | null; validationAccuracy: number | null; message: string }
   | { type: 'error'; message: string };
+
+/** How the worker's parts send an event to the page (postMessage in the worker; a list in tests). */
+export type PostEvent = (event: WorkerEvent, transfer?: Transferable[]) => void;

@@ -139,8 +139,8 @@ const CASES: { [K in WorkerEventType]: Case<K> } = {
     event: { type: 'weights', report },
     check: ({ state }) => expect(state().weightReport).toBe(report), // not training: at once
   },
-  'threshold-evaluation': {
-    event: { type: 'threshold-evaluation', threshold: 0.8, accuracy: 0.93, milliseconds: 40 },
+  'inference-evaluation': {
+    event: { type: 'inference-evaluation', settings: { threshold: 0.8, shiftAveraging: false }, accuracy: 0.93, milliseconds: 40 },
     check: ({ state }) => {
       expect(state().thresholdEvaluation).toEqual({ threshold: 0.8, accuracy: 0.93, milliseconds: 40 });
       expect(state().validationAccuracy).toBe(0.93);

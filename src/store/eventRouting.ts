@@ -64,7 +64,7 @@ export function createRoutes(deps: EventRoutingDeps): Routes {
         twinTestAccuracy: event.twinTestAccuracy,
       }),
     // The inference settings' answer: validation accuracy measured again after a change while not training.
-    'threshold-evaluation': (event, store) => store.workerReportedThresholdEvaluation(event.threshold, event.accuracy, event.milliseconds),
+    'inference-evaluation': (event, store) => store.workerReportedThresholdEvaluation(event.settings.threshold, event.accuracy, event.milliseconds),
     sweep: (event, store) => store.workerReportedSweep(event.points, event.currentThreshold),
     'inference-path': (event, store) => store.workerReportedInferencePath(event.path, event.adapter, event.hasDot4),
     'kernel-evaluation': (event, store) => store.workerReportedKernelEvaluation(event.result),

@@ -133,7 +133,6 @@ export interface WeightsSlice {
   workerReportedWeights: (report: WeightReport) => void;
   workerReportedThresholdEvaluation: (threshold: number, accuracy: number, milliseconds: number) => void;
   workerReportedSweep: (points: SweepPoint[], currentThreshold: number) => void;
-  userMovedThreshold: (threshold: number) => void;
 }
 
 export interface InferenceSlice {
@@ -365,7 +364,6 @@ const createWeightsSlice: StateCreator<AppState, [], [], WeightsSlice> = (set) =
   workerReportedThresholdEvaluation: (threshold, accuracy, milliseconds) =>
     set({ thresholdEvaluation: { threshold, accuracy, milliseconds }, validationAccuracy: accuracy }),
   workerReportedSweep: (points, currentThreshold) => set({ sweep: { points, currentThreshold } }),
-  userMovedThreshold: (threshold) => set((state) => ({ config: { ...state.config, threshold } })),
 });
 
 const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (set) => ({

@@ -2,7 +2,7 @@
  * User actions: what the page's controls ask of the run, turned into store actions and worker requests. Nothing
  * here waits for an answer; the worker's events come back through eventRouting.ts.
  */
-import { ConfigError, presetOf, validateConfig } from '../core/model/config';
+import { ConfigError, presetOf, validateConfig, type InferenceSettings } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
@@ -64,26 +64,20 @@ export function createUserActions(deps: UserActionDeps) {
 
   // The inference settings: each moves the run's inference at once and leaves its weights and steps alone.
 
-  /** The slider: the store keeps the value for the form, the worker re-quantizes at once (training goes on). */
-  function moveThreshold(threshold: number): void {
-    state().userMovedThreshold(threshold);
-    send({ type: 'set-threshold', threshold });
-  }
-
   /**
-   * Shift averaging on or off: the store's config, and at once the worker's run, which keeps its weights (the setting
-   * changes inference only) and reports its validation accuracy with the new setting.
+   * Inference-only settings (the threshold slider, shift averaging): the store's config keeps them for the form, and
+   * at once the worker's run takes them; it keeps its weights (training goes on) and, when not training, reports its
+   * validation accuracy with them.
    */
-  function setShiftAveraging(on: boolean): void {
-    state().userEditedConfig({ shiftAveraging: on });
-    send({ type: 'set-shift-averaging', on });
+  function setInferenceSettings(settings: Partial<InferenceSettings>): void {
+    state().userEditedConfig(settings);
+    send({ type: 'set-inference-settings', settings });
   }
 
   return {
     sendConfig,
     loadEmbeddedDataset,
-    moveThreshold,
-    setShiftAveraging,
+    setInferenceSettings,
 
     chooseDataset(id: DatasetId): void {
       if (id === 'mnist-10k') {

@@ -198,4 +198,21 @@ describe('Trainer', () => {
     await expect(trainer.step()).rejects.toThrow(/finished/);
     trainer.dispose();
   });
+
+  it('applyInferenceSettings moves the threshold and shift averaging of a run as if it had been built with them', async () => {
+    const config = quick({ layers: mlpLayers([16]), batchSize: 200 });
+    const run = new Trainer(config, data);
+    for (let i = 0; i < 3; i++) await run.step();
+    await run.evaluate(data.validation); // caches the one-pass evaluation inputs, which shift averaging must replace
+    run.applyInferenceSettings({ threshold: 1.3, shiftAveraging: true });
+    expect(run.config).toMatchObject({ threshold: 1.3, shiftAveraging: true, batchSize: 200 });
+    const built = new Trainer({ ...config, threshold: 1.3, shiftAveraging: true }, data);
+    built.restoreState(await run.captureState());
+    expect(await run.evaluate(data.validation)).toEqual(await built.evaluate(data.validation));
+    // A field not given stays as it is.
+    run.applyInferenceSettings({ shiftAveraging: undefined });
+    expect(run.config.shiftAveraging).toBe(true);
+    run.dispose();
+    built.dispose();
+  });
 });

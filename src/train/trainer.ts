@@ -3,7 +3,7 @@
  * changes) and Node can drive it in tests and benchmarks. No DOM.
  */
 import * as tf from './tf';
-import { configInputShape, learningRateAt, type TrainConfig } from '../core/model/config';
+import { configInputShape, learningRateAt, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/model/inputResolution';
 import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
 import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/data/dataset';
@@ -111,19 +111,22 @@ export class Trainer {
 
   private currentConfig: TrainConfig;
 
-  /** The run's configuration; only its inference settings (setShiftAveraging) change after construction. */
+  /** The run's configuration; only its inference settings (applyInferenceSettings) change after construction. */
   get config(): TrainConfig {
     return this.currentConfig;
   }
 
   /**
-   * Shift averaging is inference-only (core/model/shiftAveraging.ts): it changes what evaluate and predict compute, not the
-   * training, so a run takes it on or off without restarting. The cached evaluation inputs are rebuilt.
+   * Moves the inference-only settings (core/model/config.ts INFERENCE_SETTINGS) of the run as it is: they change
+   * what evaluate, predict and the weight views compute, never the training, so the run goes on without restarting.
+   * This config is the one place the trainer holds them: the model's threshold scalar follows it here, and the
+   * cached evaluation inputs are rebuilt when shift averaging changes what they hold. Undefined fields stay as they are.
    */
-  setShiftAveraging(on: boolean): void {
-    if (this.currentConfig.shiftAveraging === on) return;
-    this.currentConfig = { ...this.currentConfig, shiftAveraging: on };
-    this.disposeEvaluationChunks();
+  applyInferenceSettings(settings: Partial<InferenceSettings>): void {
+    const { threshold = this.currentConfig.threshold, shiftAveraging = this.currentConfig.shiftAveraging } = settings;
+    if (threshold !== this.currentConfig.threshold) this.model.setThreshold(threshold);
+    if (shiftAveraging !== this.currentConfig.shiftAveraging) this.disposeEvaluationChunks();
+    this.currentConfig = { ...this.currentConfig, threshold, shiftAveraging };
   }
 
   /**

@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 import { INFERENCE_SETTINGS, PRESET_LABELS, presetSummary, type PresetId } from '../core/model/config';
 import { FIELDS } from '../core/model/configFields';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
-import { setShiftAveraging } from '../store/workerBridge';
+import { setInferenceSettings } from '../store/workerBridge';
 import { AugmentPreview } from './AugmentPreview';
 import { ConfigField } from './ConfigField';
 import { advancedInUse, FORM_LAYOUT, type FormBlock, type FormSection } from './configForm';
@@ -26,7 +26,7 @@ function Block({ block, locked }: { block: FormBlock; locked: boolean }) {
       return <DistillationPanel />;
     case 'field':
       // Shift averaging moves live on a trained run, so it goes to the worker at once rather than with the next configure.
-      return block.field === 'shiftAveraging' ? <ConfigField field="shiftAveraging" onToggle={setShiftAveraging} /> : <ConfigField field={block.field} />;
+      return block.field === 'shiftAveraging' ? <ConfigField field="shiftAveraging" onToggle={(on) => setInferenceSettings({ shiftAveraging: on })} /> : <ConfigField field={block.field} />;
   }
 }
 

@@ -1,6 +1,6 @@
 import { THRESHOLD_RANGE } from '../core/model/config';
 import { useThreshold, useThresholdEvaluation, useWeightReport } from '../store/hooks';
-import { moveThreshold } from '../store/workerBridge';
+import { setInferenceSettings } from '../store/workerBridge';
 import { percent } from './format';
 
 /** Reference values of t marked on the slider. */
@@ -31,7 +31,7 @@ export function ThresholdSlider() {
           value={threshold}
           list="threshold-marks"
           aria-valuetext={`t = ${threshold.toFixed(2)}`}
-          onChange={(e) => moveThreshold(Number(e.target.value))}
+          onChange={(e) => setInferenceSettings({ threshold: Number(e.target.value) })}
         />
         <datalist id="threshold-marks">
           {MARKS.map((mark) => (

@@ -25,7 +25,6 @@ export interface ExportRequest {
   packing: TritPacking;
   preset: string;
   datasetId: DatasetId;
-  threshold: number;
 }
 
 export interface BuiltExport {
@@ -34,9 +33,9 @@ export interface BuiltExport {
   note: string;
 }
 
-function configSummary(trainer: Trainer, threshold: number, datasetId: DatasetId): string {
+function configSummary(trainer: Trainer, datasetId: DatasetId): string {
   const c = trainer.config;
-  return `${networkSummary(c.layers)}, ${c.weightQuantizer} weights at t = ${threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+  return `${networkSummary(c.layers)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
 }
 
 function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {
@@ -53,16 +52,17 @@ function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, s
   return { split, count, integerAccuracy: integerCorrect / count, referenceAccuracy: referenceCorrect / count };
 }
 
+/** The trainer's weights at its threshold (its config holds the inference settings in force). */
 export async function buildExport(trainer: Trainer, dataset: SplitDataset, request: ExportRequest): Promise<BuiltExport> {
   const config = trainer.config;
-  const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, request.threshold);
+  const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, config.threshold);
   const preset = request.preset in PRESETS ? request.preset : 'custom';
   if (request.format === 'onnx') {
     const bytes = exportOnnx(model, {
       preset,
       appVersion,
       metadata: {
-        config: JSON.stringify({ ...config, threshold: request.threshold }),
+        config: JSON.stringify(config),
         dataset: request.datasetId,
         globalStep: String(trainer.globalStep),
       },
@@ -78,7 +78,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
   const files = emitC(integerModel, {
     packing: request.packing,
     preset,
-    configSummary: configSummary(trainer, request.threshold, request.datasetId),
+    configSummary: configSummary(trainer, request.datasetId),
     accuracy,
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,

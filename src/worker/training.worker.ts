@@ -184,8 +184,8 @@ scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
     post({ type: 'pong', id: request.id });
     return;
   }
-  // Pause and threshold moves register at once (the session orders their effect with the steps).
-  if (request.type === 'pause' || request.type === 'set-threshold') {
+  // Pause and inference-settings moves register at once (the session orders their effect with the steps).
+  if (request.type === 'pause' || request.type === 'set-inference-settings') {
     void session.receive(request);
     return;
   }

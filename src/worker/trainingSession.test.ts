@@ -13,6 +13,7 @@ import { matrixAccuracy } from '../core/run/mistakes';
 import type { WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
 import { Trainer } from '../train/trainer';
+import { buildExport } from './exportTasks';
 import { TrainingSession, type SessionDeps } from './trainingSession';
 
 let embedded: SplitDataset;
@@ -110,9 +111,9 @@ describe('TrainingSession', () => {
     await h.session.receive({ type: 'step' });
     await h.session.receive({ type: 'step' });
     const before = h.events.length;
-    await h.session.receive({ type: 'set-shift-averaging', on: true });
-    await h.session.receive({ type: 'set-shift-averaging', on: false });
-    const evaluations = h.events.slice(before).filter((e): e is Extract<WorkerEvent, { type: 'threshold-evaluation' }> => e.type === 'threshold-evaluation');
+    await h.session.receive({ type: 'set-inference-settings', settings: { shiftAveraging: true } });
+    await h.session.receive({ type: 'set-inference-settings', settings: { shiftAveraging: false } });
+    const evaluations = h.events.slice(before).filter((e): e is Extract<WorkerEvent, { type: 'inference-evaluation' }> => e.type === 'inference-evaluation');
     expect(evaluations).toHaveLength(2);
     // The run's own weights, evaluated apart with and without the five passes, give exactly what was posted.
     await h.session.receive({ type: 'capture' });
@@ -205,13 +206,57 @@ describe('TrainingSession', () => {
     await ready(h);
     await h.session.receive({ type: 'step' });
     const before = h.events.length;
-    void h.session.receive({ type: 'set-threshold', threshold: 0.1 });
-    void h.session.receive({ type: 'set-threshold', threshold: 0.5 });
-    await h.session.receive({ type: 'set-threshold', threshold: 1.5 });
-    const evaluations = h.events.slice(before).filter((e): e is Extract<WorkerEvent, { type: 'threshold-evaluation' }> => e.type === 'threshold-evaluation');
-    expect(evaluations.map((e) => e.threshold)).toEqual([1.5]);
-    await h.session.receive({ type: 'set-threshold', threshold: Number.NaN });
+    void h.session.receive({ type: 'set-inference-settings', settings: { threshold: 0.1 } });
+    void h.session.receive({ type: 'set-inference-settings', settings: { threshold: 0.5 } });
+    await h.session.receive({ type: 'set-inference-settings', settings: { threshold: 1.5 } });
+    const evaluations = h.events.slice(before).filter((e): e is Extract<WorkerEvent, { type: 'inference-evaluation' }> => e.type === 'inference-evaluation');
+    expect(evaluations.map((e) => e.settings.threshold)).toEqual([1.5]);
+    await h.session.receive({ type: 'set-inference-settings', settings: { threshold: Number.NaN } });
     expect(h.events.some((e) => e.type === 'error' && e.message.includes('outside 0..2'))).toBe(true);
+    h.session.dispose();
+  });
+
+  it('inference settings moved while training reach the next weight report, export and checkpoint', async () => {
+    const h = harness();
+    await ready(h);
+    expect([SMALL.threshold, SMALL.shiftAveraging]).toEqual([0.7, false]);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 2, 'two steps');
+    const weights = () => h.events.filter((e): e is Extract<WorkerEvent, { type: 'weights' }> => e.type === 'weights');
+    const reportsBefore = weights().length;
+    // Each receive resolves when its task has run: the moves are applied between two steps.
+    void h.session.receive({ type: 'set-inference-settings', settings: { threshold: 1.3 } });
+    await h.session.receive({ type: 'set-inference-settings', settings: { shiftAveraging: true } });
+    const reportsAfterMove = weights().length;
+    expect(reportsAfterMove).toBeGreaterThan(reportsBefore);
+    expect(weights().at(-1)!.report.threshold).toBe(1.3);
+    // Training went on through the moves; an export and a checkpoint taken between the same two steps follow them.
+    expect(h.session.status).toBe('training');
+    const stepAtMove = h.lastStep();
+    await h.waitFor(() => h.lastStep() > stepAtMove, 'another step');
+    void h.session.receive({ type: 'export', format: 'onnx', packing: 'base3' });
+    void h.session.receive({ type: 'capture' });
+    await h.waitFor(() => h.events.some((e) => e.type === 'captured'), 'the checkpoint');
+    await h.session.receive({ type: 'pause' });
+    const captured = h.events.find((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured')!;
+    expect(captured.config).toMatchObject({ threshold: 1.3, shiftAveraging: true });
+    const exported = h.events.find((e): e is Extract<WorkerEvent, { type: 'export-ready' }> => e.type === 'export-ready')!;
+    // The same weights exported by a trainer configured with the moved settings give the same bytes.
+    const copy = new Trainer({ ...SMALL, threshold: 1.3, shiftAveraging: true }, embedded);
+    copy.restoreState(captured.state);
+    const expected = await buildExport(copy, embedded, { format: 'onnx', packing: 'base3', preset: 'custom', datasetId: 'mnist-10k' });
+    copy.dispose();
+    expect(exported.bytes).toEqual(expected.bytes);
+    // The paused run's snapshot (what the page autosaves) carries them too, and so does every later weight report.
+    const paused = h.events.length;
+    await h.waitFor(() => h.events.slice(paused).some((e) => e.type === 'snapshot'), 'the pause snapshot');
+    await h.session.idle();
+    const snapshot = h.events.slice(paused).find((e): e is Extract<WorkerEvent, { type: 'snapshot' }> => e.type === 'snapshot')!;
+    expect(snapshot.config).toMatchObject({ threshold: 1.3, shiftAveraging: true });
+    const after = weights().slice(reportsAfterMove);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((e) => e.report.threshold === 1.3)).toBe(true);
+    expect(h.internalErrors()).toEqual([]);
     h.session.dispose();
   });
 

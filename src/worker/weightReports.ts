@@ -29,7 +29,9 @@ export class WeightReporter {
   }
 
   /** The report plus the buffers to transfer (copies: the reporter keeps its own codes for the flip ratio). */
-  async report(trainer: Trainer, threshold: number): Promise<{ report: WeightReport; transfer: ArrayBuffer[] }> {
+  /** At the trainer's threshold (its config holds it). */
+  async report(trainer: Trainer): Promise<{ report: WeightReport; transfer: ArrayBuffer[] }> {
+    const threshold = trainer.config.threshold;
     const snapshot = await trainer.model.snapshot();
     // Checked here, on the CPU, because a GPU reduction may not propagate NaN (WGSL leaves it to the implementation).
     if (snapshot.some((layer) => !layer.weight.every(Number.isFinite) || !layer.bias.every(Number.isFinite))) {
@@ -70,13 +72,10 @@ const SWEEP_THRESHOLDS = Array.from({ length: 21 }, (_, i) => i / 10);
 
 /**
  * Post-training re-quantization: for each t, quantize the trained latent weights, measure sparsity and validation
- * accuracy; restores `currentThreshold` afterwards. Thresholds span 0..2 in steps of 0.1.
+ * accuracy; the model goes back to the trainer's own threshold (its config) afterwards. Thresholds span 0..2 in
+ * steps of 0.1.
  */
-export async function sweepThreshold(
-  trainer: Trainer,
-  evaluate: () => Promise<number>,
-  currentThreshold: number,
-): Promise<SweepPoint[]> {
+export async function sweepThreshold(trainer: Trainer, evaluate: () => Promise<number>): Promise<SweepPoint[]> {
   const snapshot = await trainer.model.snapshot();
   const quantizer = viewQuantizer(trainer);
   const points: SweepPoint[] = [];
@@ -90,7 +89,7 @@ export async function sweepThreshold(
       points.push({ threshold, sparsity: sparsity(counts), accuracy: await evaluate() });
     }
   } finally {
-    trainer.model.setThreshold(currentThreshold);
+    trainer.model.setThreshold(trainer.config.threshold);
   }
   return points;
 }

@@ -206,7 +206,9 @@ function validateFields(input: unknown): TrainConfig {
     else config[key] = validateField(spec, c[key]);
   }
   if (layersKey !== null) config[layersKey] = validateLayers(c, config.inputResolution as InputResolution);
-  return config as unknown as TrainConfig;
+  // In the table's order, whatever order the checks ran in: a validated config serialises (exports' metadata,
+  // checkpoints, share links) exactly like the preset it came from.
+  return Object.fromEntries(FIELD_KEYS.map((key) => [key, config[key]])) as unknown as TrainConfig;
 }
 
 export const MAX_LAYERS = 12;

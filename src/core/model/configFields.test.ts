@@ -57,6 +57,8 @@ describe('the field table', () => {
       expect(PRESETS[id]).toEqual({ ...defaultConfig(), ...PRESET_OVERRIDES[id] });
       expect(Object.keys(PRESETS[id])).toEqual(FIELD_KEYS);
       expect(validateConfig(PRESETS[id])).toEqual(PRESETS[id]);
+      // The same keys in the same order: exports and checkpoints carry the config as JSON.
+      expect(JSON.stringify(validateConfig(PRESETS[id]))).toBe(JSON.stringify(PRESETS[id]));
       // Overrides say only what differs from the defaults.
       for (const [field, value] of Object.entries(PRESET_OVERRIDES[id])) expect(value, `${id}.${field}`).not.toEqual(defaultConfig()[field as FieldKey]);
     }

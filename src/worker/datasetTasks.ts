@@ -1,0 +1,48 @@
+/**
+ * Loading a dataset for the session: the loader's progress posted at most every PROGRESS_INTERVAL_MS (and at the
+ * end of each file), and the summary the page shows once the dataset is ready.
+ */
+import type { DatasetId, SplitDataset } from '../core/data/dataset';
+import type { DatasetSource, PostEvent, WorkerEvent } from '../protocol/messages';
+import { PROGRESS_INTERVAL_MS } from './progressBatcher';
+
+/** Training images sent to the page to show augmentation on. */
+export const AUGMENT_SAMPLES = 8;
+
+export type LoadDataset = (source: DatasetSource, onProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void) => Promise<SplitDataset>;
+
+/** Loads `source` with `load`, posting its progress; throws what the loader throws. */
+export function loadWithProgress(load: LoadDataset, source: DatasetSource, post: PostEvent, now: () => number): Promise<SplitDataset> {
+  let lastPost = 0;
+  return load(source, (stage, loadedBytes, totalBytes) => {
+    const time = now();
+    if (time - lastPost < PROGRESS_INTERVAL_MS && totalBytes !== loadedBytes) return;
+    lastPost = time;
+    post({ type: 'data-progress', stage, loadedBytes, totalBytes });
+  });
+}
+
+/** The dataset a source holds: the embedded one is the 10k subset of MNIST. */
+export function datasetIdOf(source: DatasetSource): DatasetId {
+  return source.kind === 'embedded' ? 'mnist-10k' : source.id;
+}
+
+/** What the page shows of a loaded dataset: its split sizes and a few training images. */
+export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<WorkerEvent, { type: 'dataset-ready' }> {
+  const { train } = loaded;
+  return {
+    type: 'dataset-ready',
+    summary: {
+      id,
+      trainCount: train.count,
+      validationCount: loaded.validation.count,
+      testCount: loaded.test?.count ?? 0,
+      samples: {
+        pixels: train.pixels.slice(0, AUGMENT_SAMPLES * train.rows * train.cols),
+        count: Math.min(AUGMENT_SAMPLES, train.count),
+        rows: train.rows,
+        cols: train.cols,
+      },
+    },
+  };
+}
