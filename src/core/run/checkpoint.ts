@@ -11,8 +11,8 @@
  * decodeCheckpoint is strict: every fault has its own message and nothing of the current run is touched until a
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
  */
-import { NO_AUGMENTATION } from '../data/augment';
-import { configInputShape, PRESETS, validateConfig, type TrainConfig } from '../model/config';
+import { configInputShape, validateConfig, type TrainConfig } from '../model/config';
+import { FIELD_KEYS } from '../model/configFields';
 import { networkPlan } from '../model/layers';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
@@ -165,13 +165,13 @@ function endOfRunField(metadata: Record<string, string>, finished: boolean): End
 export function checkpointConfig(raw: unknown): TrainConfig {
   if (typeof raw !== 'object' || raw === null) throw new CheckpointError('The checkpoint holds no configuration object.');
   // `hidden`: the MLP widths of schema 1 and 2, which validateConfig turns into layers.
-  const known = new Set([...Object.keys(PRESETS.seed), 'hidden']);
+  const known = new Set<string>([...FIELD_KEYS, 'hidden']);
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new CheckpointError(`The checkpoint's configuration has unknown fields: ${unknown.join(', ')}.`);
   try {
-    // Migration: configs written before augmentation existed (schema 1) trained without it; configs written before
-    // layer lists (schema ≤ 2) have `hidden` and no `layers`.
-    return validateConfig({ ...NO_AUGMENTATION, ...raw });
+    // Migration: the field table's legacy defaults fill what older schemas lack (schema 1 trained without
+    // augmentation); configs written before layer lists (schema ≤ 2) have `hidden` and no `layers`.
+    return validateConfig(raw);
   } catch (error) {
     throw new CheckpointError(`The checkpoint's configuration is invalid: ${(error as Error).message}`);
   }
