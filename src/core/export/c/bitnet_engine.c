@@ -13,8 +13,8 @@
  * requantises the whole pooled map with one max|Y|, in two passes so that no int32 map is stored: the first finds
  * max|Y|, the second computes the map again and writes its int8 codes (twice the arithmetic; an int32 map would
  * take four times the RAM of the codes). Only int8 codes are ever stored.
- * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet_model.h.
- * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/integerModel.ts.
+ * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet.h.
+ * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/model/integerModel.ts.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -336,7 +336,7 @@ static void conv_pass(const bitnet_layer *layer, const int8_t *codes, const uint
  * The 16×16 area average of the 28×28 image (core/model/inputResolution.ts): along each axis reduced pixel o covers
  * quarter pixels [7o, 7o + 7) and image pixel i covers [4i, 4i + 4); out = (Σ w_y·w_x·p + 24) / 49, rounded down,
  * the division done as (x · 21400) >> 20, exact for every x up to 255·49 + 24 (no divide instruction on a M0+).
- * area_taps[o] = {first image pixel, its overlap and the next ones' in quarter pixels, 0 after the last}.
+ * area_taps[o] = {first image pixel, its overlap and the next ones' in quarter pixels, 0 after the last}: AREA_TAPS there.
  * (dx, dy) moves the image first (core/model/shiftAveraging.ts): pixel (y, x) is read from (y - dy, x - dx), 0 outside;
  * (0, 0) without shift averaging.
  */
