@@ -1,20 +1,21 @@
 /**
  * The C files under c/ compiled as what they are, from their place in the tree: bitnet.h alone (C and C++), and
- * bitnet_engine.c and examples/main.c with the strict flags (plus -Wundef, so a misspelt BITNET_* macro in an #if
- * fails instead of reading as 0) against the bitnet_model.h / bitnet_model.c the emitter generates for every
- * configuration the engine selects with the preprocessor: both packings, dense and conv layers, int4 and int8
- * decoders, the 16×16 area average and shift averaging. The models are hand-made (random weights and batch norm,
- * no training), so this runs in seconds; each build must give integerForward's scores exactly. Trained models
- * through the emitted zip, the Cortex-M0+ and QEMU are src/train/export.test.ts.
+ * bitnet_engine.c (its parts bitnet_engine_*.inc through #include) and examples/main.c with the strict flags plus
+ * -Wundef, so that a misspelt BITNET_* macro in an #if fails instead of reading as 0, against the bitnet_model.h
+ * and bitnet_model.c the emitter generates for every configuration the engine selects with the preprocessor: both
+ * packings, dense and conv layers, int4 and int8 decoders, the 16×16 area average and shift averaging. The models
+ * are hand-made (random weights and batch norm, no training), so this runs in seconds; each build, and the export's
+ * spliced engine, must give integerForward's scores exactly. Trained models through the emitted zip, the
+ * Cortex-M0+ and QEMU are src/train/export.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildHostDriver, runHost, STRICT_FLAGS, writeExport } from '../../../scripts/cToolchain';
-import { BITNET_ENGINE_C, BITNET_H, EXAMPLE_MAIN_C } from './cEngine';
+import { buildHost, buildHostDriver, runHost, STRICT_FLAGS, writeExport } from '../../../scripts/cToolchain';
+import { BITNET_ENGINE_C, BITNET_H, EXAMPLE_MAIN_C, spliceEngineParts } from './cEngine';
 import { emitC } from './cEmitter';
 import { PRESETS, type TrainConfig } from '../model/config';
 import { AREA_DIVIDE_MULTIPLIER, AREA_DIVIDE_SHIFT, AREA_ROUNDING, AREA_TAPS, modelInputShape } from '../model/inputResolution';
@@ -112,6 +113,18 @@ describe('the C files in the tree', () => {
     expect(BITNET_H).toContain('int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES]);');
   });
 
+  it('ship the engine as one file: every part in c/ is included by bitnet_engine.c and spliced in', () => {
+    const tree = readFileSync(ENGINE, 'utf8');
+    const parts = readdirSync(C_DIR).filter((name) => name.endsWith('.inc'));
+    expect(parts.length).toBeGreaterThan(0);
+    for (const part of parts) {
+      expect(tree).toContain(`#include "${part}"\n`);
+      expect(BITNET_ENGINE_C).toContain(readFileSync(join(C_DIR, part), 'utf8'));
+    }
+    expect(BITNET_ENGINE_C).not.toContain('.inc"');
+    expect(() => spliceEngineParts('#include "bitnet_engine_missing.inc"\n', {})).toThrow(/bitnet_engine_missing\.inc/);
+  });
+
   it('bitnet.h compiles on its own as C99 and as C++', () => {
     execFileSync('cc', [...TREE_FLAGS, '-fsyntax-only', '-x', 'c', join(C_DIR, 'bitnet.h')], { stdio: 'pipe' });
     execFileSync('c++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-pedantic', '-fsyntax-only', '-x', 'c++', join(C_DIR, 'bitnet.h')], { stdio: 'pipe' });
@@ -149,6 +162,8 @@ describe('the C files in the tree', () => {
       const build = mkdtempSync(join(tmpdir(), 'bitnet-tree-build-'));
       const binary = buildHostDriver([ENGINE, join(generated, 'bitnet_model.c')], includes, join(build, 'host'), TREE_FLAGS);
       expect(Array.from(runHost(binary, pixels, IMAGES).scores)).toEqual(Array.from(scores));
+      // The spliced engine in the export, built as users build it, computes the same.
+      expect(Array.from(runHost(buildHost(generated), pixels, IMAGES).scores)).toEqual(Array.from(scores));
       const example = join(build, 'example');
       execFileSync('cc', [...flags, ENGINE, join(generated, 'bitnet_model.c'), EXAMPLE_MAIN, '-o', example], { stdio: 'pipe' });
       expect(execFileSync(example, { encoding: 'utf8' })).toContain('4 of 4 images as expected');
