@@ -2,7 +2,8 @@
  * Builds and runs the C export with real toolchains, for the tests and `npm run bench:mcu` (Node only):
  * the host `cc` with the strict flags users build with, `arm-none-eabi-gcc` for a Cortex-M0+ (sizes, and a check
  * that no floating-point helper or malloc is referenced), and a Cortex-M3 image run in `qemu-system-arm -M
- * mps2-an385` with semihosting, which counts instructions with SysTick under `-icount shift=0`.
+ * mps2-an385` with semihosting, which counts instructions with SysTick under `-icount shift=0`. The drivers that
+ * call bitnet_predict there are C files beside this script (c/host_driver.c, c/qemu_main.c).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

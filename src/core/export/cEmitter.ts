@@ -3,7 +3,7 @@
  *   bitnet.h           the public API (c/bitnet.h), with the integer derivation in its comment
  *   bitnet_model.h     generated: the model's shape as BITNET_* macros and the layer table type (internal)
  *   bitnet_model.c     generated: const packed trits and per-unit integer parameters, sizes in comments
- *   bitnet_engine.c    the engine (c/bitnet_engine.c)
+ *   bitnet_engine.c    the engine (c/bitnet_engine.c, its parts c/bitnet_engine_*.inc spliced in: cEngine.ts)
  *   README.md          generated: what is inside, flash/RAM/stack on a Cortex-M0+, accuracy, packing, how to build
  *   examples/main.c    the example (c/examples/main.c), which checks
  *   examples/test_images.h   generated: a few test images with their expected classes and scores
