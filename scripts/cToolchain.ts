@@ -2,12 +2,14 @@
  * Builds and runs the C export with real toolchains, for the tests and `npm run bench:mcu` (Node only):
  * the host `cc` with the strict flags users build with, `arm-none-eabi-gcc` for a Cortex-M0+ (sizes, and a check
  * that no floating-point helper or malloc is referenced), and a Cortex-M3 image run in `qemu-system-arm -M
- * mps2-an385` with semihosting, which counts instructions with SysTick under `-icount shift=0`.
+ * mps2-an385` with semihosting, which counts instructions with SysTick under `-icount shift=0`. The drivers that
+ * call bitnet_predict there are C files beside this script (c/host_driver.c, c/qemu_main.c).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const STRICT_FLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-pedantic'];
 const M0PLUS_FLAGS = ['-mcpu=cortex-m0plus', '-mthumb', '-Os', '-mfloat-abi=soft', '-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic'];
@@ -36,22 +38,9 @@ export function writeExport(files: Record<string, string>, prefix = 'bitnet-c-')
 
 const exportSources = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f));
 
-/** A test driver (not part of the export): images on stdin, one "class s0 … s9" line per image on stdout. */
-const HOST_DRIVER = `#include <stdio.h>
-#include "bitnet.h"
-int main(void)
-{
-    uint8_t image[BITNET_INPUT_SIZE];
-    int32_t scores[BITNET_NUM_CLASSES];
-    while (fread(image, 1, sizeof image, stdin) == sizeof image) {
-        int c;
-        printf("%d", bitnet_predict(image, scores));
-        for (c = 0; c < BITNET_NUM_CLASSES; c++) printf(" %ld", (long)scores[c]);
-        printf("\\n");
-    }
-    return 0;
-}
-`;
+/** The drivers (not part of the export), real C files beside this script. */
+const HOST_DRIVER = fileURLToPath(new URL('./c/host_driver.c', import.meta.url));
+const QEMU_DRIVER = fileURLToPath(new URL('./c/qemu_main.c', import.meta.url));
 
 export interface CRun {
   predictions: Uint8Array;
@@ -72,14 +61,21 @@ function parseRunOutput(text: string, count: number): CRun {
   return { predictions, scores };
 }
 
+/**
+ * Builds the host driver (images on stdin, one "class s0 … s9" line each on stdout) with the system cc and the
+ * strict flags (or stricter ones) from these engine and model sources, finding headers in includeDirs; returns the binary.
+ */
+export function buildHostDriver(sources: readonly string[], includeDirs: readonly string[], binary: string, flags: readonly string[] = STRICT_FLAGS): string {
+  const includes = includeDirs.flatMap((d) => ['-I', d]);
+  execFileSync('cc', [...flags, ...includes, ...sources, HOST_DRIVER, '-o', binary], { stdio: 'pipe' });
+  return binary;
+}
+
 /** Builds the export with the system cc and the strict flags (plus the export's own example), returns the driver. */
 export function buildHost(dir: string): string {
   const build = join(dir, 'host-build');
   mkdirSync(build, { recursive: true });
-  const driver = join(build, 'driver_main.c');
-  writeFileSync(driver, HOST_DRIVER);
-  const binary = join(build, 'bitnet_host');
-  execFileSync('cc', [...STRICT_FLAGS, '-I', dir, ...exportSources(dir), driver, '-o', binary], { stdio: 'pipe' });
+  const binary = buildHostDriver(exportSources(dir), [dir], join(build, 'bitnet_host'));
   // The export's own example, built as its README says.
   execFileSync('sh', ['-c', `cc ${STRICT_FLAGS.join(' ')} -I. *.c examples/main.c -o host-build/bitnet_example`], { cwd: dir, stdio: 'pipe' });
   return binary;
@@ -163,51 +159,18 @@ export function forbiddenSymbols(undefinedSymbols: readonly string[]): string[] 
 /** Iterations of the calibration loop, two instructions each. */
 const CALIBRATION_LOOPS = 100_000;
 
-/** The QEMU driver: images compiled in, SysTick around each bitnet_predict, results over semihosting. */
-function qemuDriver(pixels: Uint8Array, count: number): string {
+/** The QEMU driver's generated part: the images, compiled in, and the calibration loop's length. */
+function qemuImages(pixels: Uint8Array, count: number): string {
   const rows = Array.from({ length: count }, (_, i) => `    {${Array.from(pixels.subarray(i * 784, (i + 1) * 784)).join(',')}},`);
-  return `#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include "bitnet.h"
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-static const uint8_t images[${count}][784] = {
+  return `#ifndef QEMU_IMAGES_H
+#define QEMU_IMAGES_H
+#include <stdint.h>
+#define QEMU_CALIBRATION_LOOPS ${CALIBRATION_LOOPS}u
+#define QEMU_IMAGE_COUNT ${count}
+static const uint8_t qemu_images[QEMU_IMAGE_COUNT][784] = {
 ${rows.join('\n')}
 };
-static void spin(uint32_t n)
-{
-    __asm__ volatile("1: subs %0, %0, #1\\n\\tbne 1b" : "+r"(n));
-}
-int main(void)
-{
-    int i;
-    uint32_t calibration_start, calibration_end;
-    SYST_RVR = 0x00FFFFFFu;
-    SYST_CVR = 0u;
-    SYST_CSR = 5u; /* enable, processor clock, no interrupt */
-    /* Calibration: ${CALIBRATION_LOOPS} iterations of a two-instruction loop (subs, bne). */
-    SYST_CVR = 0u;
-    calibration_start = SYST_CVR;
-    spin(${CALIBRATION_LOOPS}u);
-    calibration_end = SYST_CVR;
-    printf("calibration %lu\\n", (unsigned long)((calibration_start - calibration_end) & 0x00FFFFFFu));
-    for (i = 0; i < ${count}; i++) {
-        int32_t scores[BITNET_NUM_CLASSES];
-        uint32_t start, end;
-        int c, predicted;
-        SYST_CVR = 0u;
-        start = SYST_CVR;
-        predicted = bitnet_predict(images[i], scores);
-        end = SYST_CVR;
-        printf("%d", predicted);
-        for (c = 0; c < BITNET_NUM_CLASSES; c++) printf(" %ld", (long)scores[c]);
-        printf(" ticks %lu\\n", (unsigned long)((start - end) & 0x00FFFFFFu));
-    }
-    SYST_CSR = 0u;
-    exit(0); /* picolibc's semihosting exit ends QEMU; returning from main leaves it running */
-}
+#endif /* QEMU_IMAGES_H */
 `;
 }
 
@@ -223,8 +186,7 @@ export interface QemuRun extends CRun {
 /** Links the export for a Cortex-M3 with picolibc's semihosting and runs it in QEMU's mps2-an385. */
 export function runCortexM3(dir: string, pixels: Uint8Array, count: number): QemuRun {
   mkdirSync(join(dir, 'qemu-build'), { recursive: true });
-  const driver = join(dir, 'qemu-build', 'qemu_main.c');
-  writeFileSync(driver, qemuDriver(pixels, count));
+  writeFileSync(join(dir, 'qemu-build', 'qemu_images.h'), qemuImages(pixels, count));
   const elf = join(dir, 'qemu-build', 'bitnet_m3.elf');
   execFileSync(
     'arm-none-eabi-gcc',
@@ -232,7 +194,7 @@ export function runCortexM3(dir: string, pixels: Uint8Array, count: number): Qem
       '-mcpu=cortex-m3', '-mthumb', '-O2', '-std=c99', '-Wall', '-Wextra', '-Werror',
       '--specs=picolibc.specs', '--oslib=semihost',
       '-Wl,--defsym=__flash=0', '-Wl,--defsym=__flash_size=0x400000', '-Wl,--defsym=__ram=0x20000000', '-Wl,--defsym=__ram_size=0x400000',
-      '-I', dir, ...exportSources(dir), '-x', 'c', driver, '-o', elf,
+      '-I', dir, '-I', join(dir, 'qemu-build'), ...exportSources(dir), QEMU_DRIVER, '-o', elf,
     ],
     { stdio: 'pipe' },
   );

@@ -51,8 +51,8 @@ async function runCase(
     const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
     const { createGpuContext } = (await load('/src/gpu/device.ts')) as typeof DeviceModule;
     const { GpuTernaryNetwork } = (await load('/src/gpu/ternaryNetwork.ts')) as typeof NetworkModule;
-    const inference = (await load('/src/core/inference.ts')) as typeof InferenceModule;
-    const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+    const inference = (await load('/src/core/model/referenceModel.ts')) as typeof InferenceModule;
+    const { createRng } = (await load('/src/core/data/rng.ts')) as typeof RngModule;
     const gpu = await createGpuContext('kernel test');
     if (!gpu) throw new Error('no WebGPU adapter');
     const rng = createRng(s.seed);
@@ -230,9 +230,9 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
     const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
     const { createGpuContext } = (await load('/src/gpu/device.ts')) as typeof DeviceModule;
     const { GpuTernaryNetwork } = (await load('/src/gpu/ternaryNetwork.ts')) as typeof NetworkModule;
-    const inference = (await load('/src/core/inference.ts')) as typeof InferenceModule;
-    const { networkPlan } = (await load('/src/core/layers.ts')) as typeof LayersModule;
-    const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+    const inference = (await load('/src/core/model/referenceModel.ts')) as typeof InferenceModule;
+    const { networkPlan } = (await load('/src/core/model/layers.ts')) as typeof LayersModule;
+    const { createRng } = (await load('/src/core/data/rng.ts')) as typeof RngModule;
     const gpu = await createGpuContext('conv kernel test');
     if (!gpu) throw new Error('no WebGPU adapter');
     const rng = createRng(s.seed);
@@ -386,9 +386,9 @@ test.describe('conv kernels (the max pool fused)', () => {
       const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
       const { createGpuContext } = (await load('/src/gpu/device.ts')) as typeof DeviceModule;
       const { GpuTernaryNetwork } = (await load('/src/gpu/ternaryNetwork.ts')) as typeof NetworkModule;
-      const inference = (await load('/src/core/inference.ts')) as typeof InferenceModule;
-      const { areaAverage16 } = (await load('/src/core/inputResolution.ts')) as typeof InputResolutionModule;
-      const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+      const inference = (await load('/src/core/model/referenceModel.ts')) as typeof InferenceModule;
+      const { areaAverage16 } = (await load('/src/core/model/inputResolution.ts')) as typeof InputResolutionModule;
+      const { createRng } = (await load('/src/core/data/rng.ts')) as typeof RngModule;
       const gpu = await createGpuContext('area average test');
       if (!gpu) throw new Error('no WebGPU adapter');
       const rng = createRng(31);

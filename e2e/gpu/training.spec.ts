@@ -21,8 +21,8 @@ for (const preset of ['mcu-16k', 'cnn'] as const) {
     const result = await page.evaluate(async (presetId) => {
       const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
       const { initBackend, registerOptionalBackends } = (await load('/src/train/backend.ts')) as typeof BackendModule;
-      const { PRESETS } = (await load('/src/core/config.ts')) as typeof ConfigModule;
-      const { createRng } = (await load('/src/core/rng.ts')) as typeof RngModule;
+      const { PRESETS } = (await load('/src/core/model/config.ts')) as typeof ConfigModule;
+      const { createRng } = (await load('/src/core/data/rng.ts')) as typeof RngModule;
       const tf = (await load('/src/train/tf.ts')) as typeof TfModule;
       const { Trainer } = (await load('/src/train/trainer.ts')) as typeof TrainerModule;
       await registerOptionalBackends();

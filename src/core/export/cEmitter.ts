@@ -1,15 +1,16 @@
 /**
  * The C export: an IntegerModel (integerModel.ts) -> the files of `bitnet-<preset>-c.zip`.
- *   bitnet.h           the public API (cEngine.ts), with the integer derivation in its comment
- *   bitnet_model.h     the model's shape and the layer table type (internal to the export)
- *   bitnet_model.c     const packed trits and per-unit integer parameters, sizes in comments
- *   bitnet_engine.c    the engine (cEngine.ts)
- *   README.md          what is inside, flash/RAM/stack on a Cortex-M0+, accuracy, packing, how to build
- *   examples/main.c + examples/test_images.h   a few test images with their expected classes and scores
+ *   bitnet.h           the public API (c/bitnet.h), with the integer derivation in its comment
+ *   bitnet_model.h     generated: the model's shape as BITNET_* macros and the layer table type (internal)
+ *   bitnet_model.c     generated: const packed trits and per-unit integer parameters, sizes in comments
+ *   bitnet_engine.c    the engine (c/bitnet_engine.c, its parts c/bitnet_engine_*.inc spliced in: cEngine.ts)
+ *   README.md          generated: what is inside, flash/RAM/stack on a Cortex-M0+, accuracy, packing, how to build
+ *   examples/main.c    the example (c/examples/main.c), which checks
+ *   examples/test_images.h   generated: a few test images with their expected classes and scores
  * Pure and deterministic: the same model and options give the same bytes (the zip too: fixed timestamps).
  */
 import { strToU8, zipSync } from 'fflate';
-import { BITNET_ENGINE_C, BITNET_H } from './cEngine';
+import { BITNET_ENGINE_C, BITNET_H, EXAMPLE_MAIN_C } from './cEngine';
 import { IMAGE_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
 import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from '../model/integerModel';
 import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
@@ -238,41 +239,6 @@ ${scoreRows.join('\n')}
 #endif /* TEST_IMAGES_H */
 `;
 }
-
-const EXAMPLE_MAIN_C = `/*
- * examples/main.c - runs bitnet_predict on the test images in test_images.h and checks the classes and scores
- * the playground computed for them. From the folder above:
- *   cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/main.c -o bitnet_demo && ./bitnet_demo
- */
-#include <stdio.h>
-
-#include "bitnet.h"
-#include "test_images.h"
-
-int main(void)
-{
-    int failures = 0;
-    int i;
-    for (i = 0; i < TEST_IMAGE_COUNT; i++) {
-        int32_t scores[BITNET_NUM_CLASSES];
-        int c;
-        int same = 1;
-        const int predicted = bitnet_predict(test_images[i], scores);
-        for (c = 0; c < BITNET_NUM_CLASSES; c++) {
-            if (scores[c] != expected_scores[i][c]) {
-                same = 0;
-            }
-        }
-        printf("image %d: label %d, predicted %d (expected %d), scores %s\\n", i, test_labels[i], predicted,
-               expected_classes[i], same ? "as expected" : "DIFFER");
-        if (predicted != expected_classes[i] || !same) {
-            failures++;
-        }
-    }
-    printf("%d of %d images as expected\\n", TEST_IMAGE_COUNT - failures, TEST_IMAGE_COUNT);
-    return failures == 0 ? 0 : 1;
-}
-`;
 
 function readme(model: IntegerModel, options: CExportOptions, footprint: McuFootprint): string {
   const accuracy = options.accuracy

@@ -1,0 +1,20 @@
+/*
+ * host_driver.c - a test driver for the C export (not part of it; scripts/cToolchain.ts builds it beside the
+ * export's files): 28×28 images on stdin, 784 bytes each, and one "class s0 … s9" line per image on stdout.
+ */
+#include <stdio.h>
+
+#include "bitnet.h"
+
+int main(void)
+{
+    uint8_t image[BITNET_INPUT_SIZE];
+    int32_t scores[BITNET_NUM_CLASSES];
+    while (fread(image, 1, sizeof image, stdin) == sizeof image) {
+        int c;
+        printf("%d", bitnet_predict(image, scores));
+        for (c = 0; c < BITNET_NUM_CLASSES; c++) printf(" %ld", (long)scores[c]);
+        printf("\n");
+    }
+    return 0;
+}
