@@ -156,7 +156,7 @@ export interface InferenceSlice {
 }
 
 export interface ResumeSlice {
-  /** An autosaved run a reloaded page can resume, summarised for the offer. */
+  /** An autosaved run a reloaded page can resume, summarised for the offer (epoch: the one it is in, 1..epochs). */
   resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number } | null;
   autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
   /** The step of the last autosave that reached the browser's storage. */

@@ -23,7 +23,7 @@ import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/ru
 import type { TrainConfig } from '../core/model/config';
 import { seriesToCsv } from '../core/run/series';
 import { AUTOSAVE_SCHEMA_VERSION, deleteRun, listRuns, readRun, summarize, writeAutosave, type AutosavedRun } from './autosave';
-import { standaloneRunLabel } from '../core/run/runLabels';
+import { epochInProgress, standaloneRunLabel } from '../core/run/runLabels';
 import { saveFile } from './download';
 import { readShareLink } from '../core/app/shareLink';
 import { followSetupInAddressBar, queryParams } from './urlState';
@@ -539,7 +539,7 @@ async function offerAutosavedRun(): Promise<void> {
   const store = useAppStore.getState();
   const newest = store.runs[0];
   if (newest && newest.datasetId === store.datasetId && store.globalStep === 0) {
-    store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: newest.epoch, preset: newest.preset, savedAt: newest.savedAt });
+    store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: epochInProgress(newest.epoch, newest.config.epochs), preset: newest.preset, savedAt: newest.savedAt });
   }
 }
 
