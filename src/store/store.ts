@@ -337,6 +337,8 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, g
       lossSeries: checkpoint.curves.loss,
       validationSeries: checkpoint.curves.validation,
       validationAccuracy: checkpoint.curves.validation[checkpoint.curves.validation.length - 1]?.value ?? null,
+      // The last recorded point of the loss curve (a block mean), until the run's next step reports its own.
+      lastLoss: checkpoint.curves.loss[checkpoint.curves.loss.length - 1]?.value ?? null,
       epochSeries: checkpoint.curves.epochs,
       sparsitySeries: [],
       thresholdEvaluation: null,

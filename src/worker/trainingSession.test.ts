@@ -342,6 +342,33 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('a run resumed in a page opened at another threshold reports the accuracy of its own weights, as its analysis does', async () => {
+    const trained = harness();
+    await ready(trained, { ...SMALL, batchSize: 3000 });
+    void trained.session.receive({ type: 'start' });
+    await trained.waitFor(() => trained.session.status === 'done', 'done');
+    await trained.session.receive({ type: 'capture' });
+    const { state, config } = trained.events.find((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured')!;
+    trained.session.dispose();
+
+    // The reloaded page: its fresh (untrained) model at t = 0.8; then Resume sends the run's config (t = 0.7) and state.
+    const page = harness();
+    await ready(page, { ...config, threshold: 0.8 });
+    await page.session.receive({ type: 'configure', config, preset: 'custom' });
+    await page.session.receive({ type: 'restore', state, runId: 'kept' });
+    await page.session.receive({ type: 'analyze' });
+    await page.session.idle();
+    // What the page's accuracy card shows last before the analysis (threshold-evaluation sets it).
+    const shown = page.events.filter((e): e is Extract<WorkerEvent, { type: 'threshold-evaluation' }> => e.type === 'threshold-evaluation').at(-1)!;
+    const { analysis } = page.events.filter((e): e is Extract<WorkerEvent, { type: 'analysis' }> => e.type === 'analysis').at(-1)!;
+    expect(shown.threshold).toBe(0.7);
+    expect(analysis.globalStep).toBe(state.globalStep);
+    expect(shown.accuracy).toBeCloseTo(matrixAccuracy(analysis.matrix, 10), 6);
+    expect(shown.accuracy).toBeGreaterThan(0.5);
+    expect(page.internalErrors()).toEqual([]);
+    page.session.dispose();
+  });
+
   it('?fault=nan: divergence pauses, restores the last good weights and says what to try; Resume trains on', async () => {
     const h = harness();
     await ready(h);

