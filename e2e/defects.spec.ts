@@ -47,4 +47,31 @@ test('a resumed finished run shows the accuracy of its weights, as the confusion
   await expect.poll(() => percentOf(playground.validationAccuracy), { timeout: 30_000 }).toBe(matrix);
   await expect(playground.loss).not.toHaveText('—');
 
+  // Not a dead end: another preset starts a new run at once (the form says so), without the seed run's curves.
+  await expect(playground.trainToggle).toHaveText('Train again');
+  await expect(playground.trainToggle).toBeEnabled();
+  await playground.presetSelect.selectOption('cnn');
+  await expect(playground.status).toHaveText('idle');
+  await expect(playground.step).toHaveText('0');
+  await expect(playground.epoch).toHaveText('0 / 10');
+  await expect(playground.validationAccuracy).toHaveText('—');
+  await expect(playground.trainToggle).toHaveText('Train');
+  await expect(playground.trainToggle).toBeEnabled();
+});
+
+test('after a run finishes, Train again starts a new one from step 0 with fresh curves', async ({ playground, page }) => {
+  test.setTimeout(240_000);
+  await playground.open();
+  await page.getByTestId('config-epochs').fill('1');
+  await trainToEnd(playground);
+  await expect(playground.step).toHaveText('90');
+  await expect(playground.epoch).toHaveText('1 / 1');
+  await expect(playground.trainToggle).toHaveText('Train again');
+  await playground.trainToggle.click();
+  await expect(playground.status).toHaveText(/training|done/);
+  // A new run: its step count starts again from 0 (it may already have finished its 90 steps on a fast machine).
+  await expect.poll(() => playground.stepCount(), { timeout: 30_000 }).toBeLessThan(90);
+  await expect(playground.status).toHaveText('done', { timeout: 120_000 });
+  await expect(playground.step).toHaveText('90');
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
 });

@@ -2,7 +2,7 @@
  * The one module that owns the training Worker: it turns user intents into typed requests and worker events
  * into store actions. Components call the functions exported here; nothing else posts to the worker.
  */
-import { ConfigError, PRESETS, sameExceptThreshold, validateConfig } from '../core/model/config';
+import { ConfigError, PRESETS, sameExceptThreshold, sameTraining, validateConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -316,6 +316,7 @@ export async function startPlayground(search: string): Promise<void> {
   }
   // After the first load request, which clears earlier messages.
   if (problems.length > 0) useAppStore.getState().errorOccurred(problems.join(' '));
+  startNewRunOnSettingChange();
 }
 
 async function listServerDatasets(): Promise<void> {
@@ -370,12 +371,16 @@ export function setShiftAveraging(on: boolean): void {
   send({ type: 'set-shift-averaging', on });
 }
 
+/** The config the worker was sent last: a form change that trains differently from it starts a new run. */
+let workerConfig: TrainConfig | null = null;
+
 /** Validates the store's config; on a bad value shows the message and keeps the previous worker config. */
 export function sendConfig(): boolean {
   const store = useAppStore.getState();
   try {
     const config = validateConfig(store.config);
     const preset = sameExceptThreshold(PRESETS[store.presetId], config) ? store.presetId : 'custom';
+    workerConfig = config;
     send({ type: 'configure', config, preset });
     return true;
   } catch (error) {
@@ -387,11 +392,37 @@ export function sendConfig(): boolean {
   }
 }
 
+/**
+ * "Changing a setting restarts training from scratch", as the form says: a preset or setting that trains
+ * differently from the run the worker holds (not the threshold or shift averaging, which move live) clears the
+ * curves and cards and gives the worker the new config now, which replaces its run with a fresh model. A half-typed
+ * (invalid) value waits: the next valid one, or Train, sends it.
+ */
+function startNewRunOnSettingChange(): void {
+  useAppStore.subscribe((state, previous) => {
+    if (state.config === previous.config || state.status === 'training' || state.status === 'loading') return;
+    let config: TrainConfig;
+    try {
+      config = validateConfig(state.config);
+    } catch {
+      return;
+    }
+    if (workerConfig !== null && sameTraining(config, workerConfig)) return;
+    useAppStore.getState().metricsCleared();
+    sendConfig();
+  });
+}
+
 export function toggleTraining(): void {
   const { status } = useAppStore.getState();
   if (status === 'training') {
     send({ type: 'pause' });
     return;
+  }
+  if (status === 'done') {
+    // Train again: a new run from scratch with the form's settings; the finished run stays in the run list.
+    useAppStore.getState().metricsCleared();
+    send({ type: 'reset' });
   }
   if (!sendConfig()) return;
   send({ type: 'start' });
@@ -495,6 +526,8 @@ export async function loadCheckpoint(file: File): Promise<void> {
   }
   store.userDismissedError();
   if (store.status === 'training') send({ type: 'pause' });
+  // Set before the store takes the run's config, so that this config change does not count as a new run.
+  workerConfig = checkpoint.config;
   store.userLoadedCheckpoint(checkpoint, checkpoint.state.globalStep);
   send({ type: 'configure', config: checkpoint.config, preset: checkpoint.preset });
   send({ type: 'restore', state: checkpoint.state, runId: null });
@@ -570,6 +603,8 @@ export async function resumeRun(id: string): Promise<void> {
     return;
   }
   if (store.status === 'training') send({ type: 'pause' });
+  // Set before the store takes the run's config, so that this config change does not count as a new run.
+  workerConfig = config;
   store.userLoadedCheckpoint({ config, preset: run.preset, curves: run.curves }, run.state.globalStep);
   send({ type: 'configure', config, preset: run.preset });
   send({ type: 'restore', state: run.state, runId: run.id });
