@@ -3,6 +3,7 @@
  * run that can train again, epochs counted 1..N, and a CNN that answers a drawing while it trains.
  */
 import type { Locator, Page } from '@playwright/test';
+import { draw, DIGITS } from './drawing';
 import { test, expect, type Playground } from './playground';
 
 /** The accuracy the confusion matrix reports for the current weights, in percent. */
@@ -74,4 +75,25 @@ test('after a run finishes, Train again starts a new one from step 0 with fresh 
   await expect(playground.status).toHaveText('done', { timeout: 120_000 });
   await expect(playground.step).toHaveText('90');
   await expect(page.getByTestId('run-row')).toHaveCount(2);
+});
+
+test('a CNN answers a digit drawn while it trains, between two steps, as the MLPs do', async ({ playground, page }) => {
+  test.setTimeout(240_000);
+  await playground.open();
+  await playground.presetSelect.selectOption('cnn');
+  const prediction = page.getByTestId('prediction');
+  await playground.startTraining();
+  await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(5);
+  const latencies: string[] = [];
+  for (const digit of [1, 7]) {
+    await page.getByTestId('clear-canvas').click();
+    await expect(prediction).toHaveText('');
+    await draw(page, DIGITS[digit]!);
+    const penUp = Date.now();
+    await expect(prediction).toHaveText(/^\d$/, { timeout: 15_000 });
+    latencies.push(`${Date.now() - penUp} ms after the pen lifted (round trip ${await page.getByTestId('prediction-path').getAttribute('data-round-trip-ms')} ms)`);
+    await expect(playground.status).toHaveText('training');
+  }
+  console.log(`cnn, drawn while training: answered ${latencies.join(', ')}`);
+  await playground.pause();
 });

@@ -232,10 +232,7 @@ function onWorkerEvent(event: WorkerEvent): void {
       store.workerReportedKernelBench(event.rows, event.path, event.backend);
       return;
     case 'classification':
-      // Only the answer to the newest drawing counts; older ones arrive late and are dropped.
-      if (event.requestId === latestClassifyRequest) {
-        store.workerClassified(event.probabilities, event.path, event.milliseconds, performance.now() - latestClassifySentAt, event.featureMaps);
-      }
+      classificationArrived(event);
       return;
     case 'export-ready':
       saveFile(event.fileName, event.bytes, event.format === 'c' ? 'application/zip' : 'application/octet-stream');
@@ -471,19 +468,50 @@ export function benchmarkKernels(): void {
 }
 
 let latestClassifyRequest = 0;
-/** When the newest classification request left the page (performance.now), for the answer's round trip. */
-let latestClassifySentAt = 0;
+/**
+ * The first request for the drawing now on the canvas. The page asks again for the same drawing at every weight
+ * report while a run trains; an answer to any of these requests is an answer for this drawing (with the weights of
+ * a moment ago), so it is shown even when a newer re-ask is on its way. Only answers for an older drawing are
+ * dropped: otherwise a model whose answer takes longer than the interval between weight reports (a CNN) would never
+ * show one while it trains.
+ */
+let drawingFirstRequest = 0;
+/** The newest request whose answer is shown, so a late answer never replaces a newer one. */
+let shownClassifyRequest = 0;
+let drawingPixels: Uint8Array | null = null;
+/** When each unanswered request left the page (performance.now), for the answer's round trip. */
+const classifySentAt = new Map<number, number>();
+
+function samePixels(a: Uint8Array, b: Uint8Array | null): boolean {
+  return b !== null && a.length === b.length && a.every((value, i) => value === b[i]);
+}
 
 /** pixels: the 28×28 model input, or null for an empty canvas (no prediction, not a guess). */
 export function classifyDrawing(pixels: Uint8Array | null): void {
   latestClassifyRequest++;
   if (!pixels) {
+    drawingFirstRequest = latestClassifyRequest;
+    drawingPixels = null;
+    classifySentAt.clear();
     useAppStore.getState().predictionCleared();
     return;
   }
+  if (!samePixels(pixels, drawingPixels)) {
+    drawingFirstRequest = latestClassifyRequest;
+    drawingPixels = pixels.slice();
+  }
   const copy = pixels.slice();
-  latestClassifySentAt = performance.now();
+  classifySentAt.set(latestClassifyRequest, performance.now());
   send({ type: 'classify', requestId: latestClassifyRequest, pixels: copy }, [copy.buffer]);
+}
+
+/** An answer for the drawing on the canvas, newer than the one shown, goes to the store; anything else is dropped. */
+function classificationArrived(event: Extract<WorkerEvent, { type: 'classification' }>): void {
+  const sentAt = classifySentAt.get(event.requestId);
+  for (const id of classifySentAt.keys()) if (id <= event.requestId) classifySentAt.delete(id);
+  if (event.requestId < drawingFirstRequest || event.requestId <= shownClassifyRequest || sentAt === undefined) return;
+  shownClassifyRequest = event.requestId;
+  useAppStore.getState().workerClassified(event.probabilities, event.path, event.milliseconds, performance.now() - sentAt, event.featureMaps);
 }
 
 /** Deploy: the current model as integer-only C (zip, with the chosen packing) or ONNX, downloaded when ready. */
