@@ -80,7 +80,7 @@ function useTransitionedSelector<T>(select: (state: AppState) => T): T {
   return value;
 }
 
-export const useStatus = () => useAppStore(useShallow((s) => ({ status: s.status, detail: s.statusDetail })));
+export const useStatus = () => useAppStore(useShallow((s) => ({ status: s.status, detail: s.statusDetail, trainRequested: s.trainRequested })));
 export const useBackend = () => useAppStore(useShallow((s) => ({ backend: s.backend, note: s.backendNote, timings: s.backendTimings })));
 export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);

@@ -36,10 +36,13 @@ export interface SessionSlice {
   backendNote: string;
   /** Step times measured to choose the backend, fastest first (null when forced or only one starts). */
   backendTimings: { backend: BackendName; stepMs: number | null }[] | null;
+  /** Train was pressed and the worker has not started the run yet (it may still be starting): shown at once. */
+  trainRequested: boolean;
   errorMessage: string | null;
   dataProgress: { stage: string; loadedBytes: number; totalBytes: number | null } | null;
   workerReportedStatus: (status: TrainStatus, detail: string) => void;
   workerReportedBackend: (backend: BackendName, note: string, timings: SessionSlice['backendTimings']) => void;
+  userPressedTrain: () => void;
   workerReportedDataProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void;
   errorOccurred: (message: string) => void;
   userDismissedError: () => void;
@@ -210,13 +213,21 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   backend: null,
   backendNote: '',
   backendTimings: null,
+  trainRequested: false,
   errorMessage: null,
   dataProgress: null,
   workerReportedStatus: (status, detail) =>
-    set((state) => ({ status, statusDetail: detail, dataProgress: status === 'loading' ? state.dataProgress : null })),
+    set((state) => ({
+      status,
+      statusDetail: detail,
+      dataProgress: status === 'loading' ? state.dataProgress : null,
+      // Idle and loading come before a requested run starts; any other status answers the request.
+      trainRequested: state.trainRequested && (status === 'idle' || status === 'loading'),
+    })),
   workerReportedBackend: (backend, backendNote, timings) =>
     // A later change (a lost GPU) keeps the measurement that chose the first backend.
     set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings })),
+  userPressedTrain: () => set({ trainRequested: true }),
   workerReportedDataProgress: (stage, loadedBytes, totalBytes) => set({ dataProgress: { stage, loadedBytes, totalBytes } }),
   errorOccurred: (message) => set({ errorMessage: message }),
   userDismissedError: () => set({ errorMessage: null }),

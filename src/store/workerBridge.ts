@@ -423,6 +423,8 @@ export function toggleTraining(): void {
   }
   if (!sendConfig()) return;
   send({ type: 'start' });
+  // Acknowledged at once: the worker may still be starting (loading TensorFlow.js, the data), and starts the run then.
+  useAppStore.getState().userPressedTrain();
 }
 
 export function stepOnce(): void {

@@ -2,7 +2,7 @@ import { useFloatTwin, useStatus } from '../store/hooks';
 import { resetTraining, setFloatTwin, stepOnce, toggleTraining } from '../store/workerBridge';
 
 export function Controls() {
-  const { status } = useStatus();
+  const { status, trainRequested } = useStatus();
   const training = status === 'training';
   const busy = status === 'loading';
   const floatTwin = useFloatTwin();
@@ -10,7 +10,7 @@ export function Controls() {
     <>
     <div className="controls">
       <button type="button" data-testid="train-toggle" className="primary" disabled={busy} onClick={toggleTraining}>
-        {training ? 'Pause' : status === 'paused' ? 'Resume' : status === 'done' ? 'Train again' : 'Train'}
+        {training ? 'Pause' : status === 'paused' ? 'Resume' : status === 'done' ? 'Train again' : trainRequested ? 'Starting…' : 'Train'}
       </button>
       <button
         type="button"
