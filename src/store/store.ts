@@ -36,12 +36,14 @@ export interface SessionSlice {
   backendNote: string;
   /** Step times measured to choose the backend, fastest first (null when forced or only one starts). */
   backendTimings: { backend: BackendName; stepMs: number | null }[] | null;
+  /** A background measurement of the backends is under way; the run may move to a faster one when it ends. */
+  backendMeasuring: boolean;
   /** Train was pressed and the worker has not started the run yet (it may still be starting): shown at once. */
   trainRequested: boolean;
   errorMessage: string | null;
   dataProgress: { stage: string; loadedBytes: number; totalBytes: number | null } | null;
   workerReportedStatus: (status: TrainStatus, detail: string) => void;
-  workerReportedBackend: (backend: BackendName, note: string, timings: SessionSlice['backendTimings']) => void;
+  workerReportedBackend: (backend: BackendName, note: string, timings: SessionSlice['backendTimings'], measuring: boolean) => void;
   userPressedTrain: () => void;
   workerReportedDataProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void;
   errorOccurred: (message: string) => void;
@@ -213,6 +215,7 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   backend: null,
   backendNote: '',
   backendTimings: null,
+  backendMeasuring: false,
   trainRequested: false,
   errorMessage: null,
   dataProgress: null,
@@ -224,9 +227,9 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
       // Idle and loading come before a requested run starts; any other status answers the request.
       trainRequested: state.trainRequested && (status === 'idle' || status === 'loading'),
     })),
-  workerReportedBackend: (backend, backendNote, timings) =>
+  workerReportedBackend: (backend, backendNote, timings, backendMeasuring) =>
     // A later change (a lost GPU) keeps the measurement that chose the first backend.
-    set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings })),
+    set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings, backendMeasuring })),
   userPressedTrain: () => set({ trainRequested: true }),
   workerReportedDataProgress: (stage, loadedBytes, totalBytes) => set({ dataProgress: { stage, loadedBytes, totalBytes } }),
   errorOccurred: (message) => set({ errorMessage: message }),

@@ -188,7 +188,7 @@ function onWorkerEvent(event: WorkerEvent): void {
   const store = useAppStore.getState();
   switch (event.type) {
     case 'backend':
-      store.workerReportedBackend(event.backend, event.note, event.timings);
+      store.workerReportedBackend(event.backend, event.note, event.timings, event.measuring);
       return;
     case 'status':
       store.workerReportedStatus(event.status, event.detail);

@@ -3,9 +3,6 @@
  * WebGPU only after a gradient self-test against the CPU) and hands every other request to the TrainingSession
  * (trainingSession.ts), which holds all state and runs everything in order.
  */
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
 import { describeTimings, measureBackends, type BackendTiming } from '../train/backendChoice';
@@ -15,6 +12,8 @@ import { readBackendChoice, writeBackendChoice } from './backendCache';
 import * as tf from '../train/tf';
 import { loadDataset } from './datasetLoader';
 import { TrainingSession } from './trainingSession';
+import type { ProbeAnswer, ProbeRequest } from './backendProbe.worker';
+import { registerWasmPaths } from './wasmPaths';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -53,15 +52,6 @@ const session = new TrainingSession({
   loseGpu: () => webgpuDevice()?.destroy(),
   crash: () => scope.close(),
 });
-
-async function wasmPaths(): Promise<void> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmPlainUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-  });
-}
 
 /** The WebGPU adapter TensorFlow.js would get, described for the page and the cache key; null without WebGPU. */
 async function describeAdapter(): Promise<{ name: string; software: boolean } | null> {
@@ -110,13 +100,13 @@ async function usableBackends(): Promise<BackendName[]> {
  */
 async function init(forced: BackendName | null): Promise<void> {
   await import('@tensorflow/tfjs-backend-webgpu').catch(() => undefined);
-  await wasmPaths().catch(() => undefined);
+  await registerWasmPaths().catch(() => undefined);
   backendOrder = [...BACKEND_ORDER];
   if (forced) {
     const chosen = await initBackend([forced]);
     watchGpu();
     const note = chosen === 'webgpu' ? (await webgpuAgrees(true)).note : '';
-    post({ type: 'backend', backend: chosen, note: ['forced by ?backend=', note].filter(Boolean).join('; '), timings: null });
+    post({ type: 'backend', backend: chosen, note: ['forced by ?backend=', note].filter(Boolean).join('; '), timings: null, measuring: false });
     return;
   }
   const usable = await usableBackends();
@@ -133,6 +123,10 @@ async function init(forced: BackendName | null): Promise<void> {
     } else {
       const deviceKey = `${adapter?.name ?? 'no webgpu'}|${navigator.hardwareConcurrency}|${navigator.userAgent}|${candidates.join(',')}`;
       const cached = await readBackendChoice(deviceKey);
+      if (!cached && candidates.includes('wasm')) {
+        await startWhileMeasuring(candidates, deviceKey, adapterNote);
+        return;
+      }
       timings = cached ?? (await measureBackends(candidates));
       const fastest = timings.find((t) => t.stepMs !== null);
       chosen = await initBackend(fastest ? [fastest.backend, 'cpu'] : ['cpu']);
@@ -150,9 +144,65 @@ async function init(forced: BackendName | null): Promise<void> {
       selfTest = agreement.note;
     }
     backendOrder = [chosen, ...BACKEND_ORDER.filter((b) => b !== chosen)];
-    post({ type: 'backend', backend: chosen, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings });
+    post({ type: 'backend', backend: chosen, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings, measuring: false });
     return;
   }
+}
+
+/**
+ * A first visit on this device: nothing measured yet. Training must not wait for the measurement (tens of seconds
+ * where WebGPU is a software adapter compiling its shaders), so WASM, which needs no shader compilation, takes the
+ * run at once, and a probe worker (backendProbe.worker.ts) times every candidate meanwhile. When it answers, the
+ * timings are remembered and the run moves, between two steps and with its whole state, to the fastest backend
+ * (WebGPU only after its gradient self-test) if that is not WASM. The page is told at each point which backend
+ * trains and why.
+ */
+async function startWhileMeasuring(candidates: BackendName[], deviceKey: string, adapterNote: string): Promise<void> {
+  const provisional = await initBackend(['wasm', 'cpu']);
+  backendOrder = [provisional, ...BACKEND_ORDER.filter((b) => b !== provisional)];
+  const measuring = `${candidates.join(', ')} are being measured in the background (about 20 s); ${provisional} trains meanwhile, as it starts without compiling shaders, and the fastest takes over`;
+  post({ type: 'backend', backend: provisional, note: [measuring, adapterNote].filter(Boolean).join('; '), timings: null, measuring: true });
+  // Not awaited: the session's requests (load, configure, a Train click) go on at once.
+  void measureInBackground(provisional, candidates, deviceKey, adapterNote);
+}
+
+/** The probe's timings; then the run stays where it is or moves to the fastest backend (see startWhileMeasuring). */
+async function measureInBackground(provisional: BackendName, candidates: BackendName[], deviceKey: string, adapterNote: string): Promise<void> {
+  const probe = new Worker(new URL('./backendProbe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
+  const answer = await new Promise<ProbeAnswer | null>((resolve) => {
+    probe.onmessage = (message: MessageEvent<ProbeAnswer>) => resolve(message.data);
+    probe.onerror = () => resolve(null);
+    probe.postMessage({ candidates } satisfies ProbeRequest);
+  });
+  probe.terminate();
+  if (!answer) {
+    post({ type: 'backend', backend: provisional, note: [`the background measurement failed; ${provisional} goes on training`, adapterNote].filter(Boolean).join('; '), timings: null, measuring: false });
+    return;
+  }
+  const { timings, webgpuSelfTest } = answer;
+  if (timings.some((t) => t.stepMs !== null)) await writeBackendChoice(deviceKey, timings);
+  const selfTest = webgpuSelfTest ? `gradient self-test vs CPU: max difference ${webgpuSelfTest.maxDifference.toExponential(1)}` : '';
+  if (webgpuSelfTest && !webgpuSelfTest.ok) {
+    post({ type: 'error', message: `WebGPU disagreed with the CPU on the gradient self-test (max difference ${webgpuSelfTest.maxDifference}); it does not train here.` });
+  }
+  const fastest = timings.find((t) => t.stepMs !== null && (t.backend !== 'webgpu' || webgpuSelfTest?.ok === true))?.backend ?? provisional;
+  const why = `measured in the background: ${describeTimings(timings)}; the fastest trains`;
+  if (fastest === tf.getBackend()) {
+    post({ type: 'backend', backend: provisional, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings, measuring: false });
+    return;
+  }
+  await session.moveBackend(
+    async () => {
+      const chosen = await initBackend([fastest, provisional]);
+      watchGpu();
+      backendOrder = [chosen, ...BACKEND_ORDER.filter((b) => b !== chosen)];
+      return chosen;
+    },
+    (backend, globalStep) => {
+      const moved = `${why}; the run moved from ${provisional} to ${backend} at step ${globalStep}`;
+      post({ type: 'backend', backend, note: [moved, adapterNote, selfTest].filter(Boolean).join('; '), timings, measuring: false });
+    },
+  );
 }
 
 /**

@@ -369,6 +369,40 @@ describe('TrainingSession', () => {
     page.session.dispose();
   });
 
+  it('moves a run to another backend between two steps with its whole state, and training goes on from the same step', async () => {
+    const h = harness();
+    await ready(h);
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= 3, 'three steps');
+    await h.session.receive({ type: 'pause' });
+    await h.session.idle();
+    const captured = () => h.events.filter((e): e is Extract<WorkerEvent, { type: 'captured' }> => e.type === 'captured').at(-1)!.state;
+    await h.session.receive({ type: 'capture' });
+    const before = captured();
+    const announced: { backend: string; step: number }[] = [];
+    // The background measurement's move; in Node the CPU backend stands in for the faster one.
+    await h.session.moveBackend(
+      async () => {
+        await tf.setBackend('cpu');
+        return 'cpu';
+      },
+      (backend, step) => announced.push({ backend, step }),
+    );
+    await h.session.receive({ type: 'capture' });
+    const after = captured();
+    expect(announced).toEqual([{ backend: 'cpu', step: before.globalStep }]);
+    expect(after.globalStep).toBe(before.globalStep);
+    expect(after.variables.map((v) => Array.from(v))).toEqual(before.variables.map((v) => Array.from(v)));
+    void h.session.receive({ type: 'start' });
+    await h.waitFor(() => h.lastStep() >= before.globalStep + 2, 'two more steps');
+    await h.session.receive({ type: 'pause' });
+    await h.session.idle();
+    const steps = h.events.flatMap((e) => (e.type === 'progress' ? Array.from(e.lossSteps) : []));
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
+    expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
   it('?fault=nan: divergence pauses, restores the last good weights and says what to try; Resume trains on', async () => {
     const h = harness();
     await ready(h);

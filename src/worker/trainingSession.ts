@@ -282,11 +282,35 @@ export class TrainingSession {
     this.pendingLossSteps = [];
     this.pendingLosses = [];
     this.weightReporter.forget();
-    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}`, timings: null });
+    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}`, timings: null, measuring: false });
     this.deps.post({ type: 'run-restored', globalStep: active.globalStep, reason: `WebGPU device lost: ${reason}` });
     this.flushProgress(active, 0);
     await this.postWeights(active);
     if (this.status === 'training' && !this.pauseRequested) this.scheduleStep();
+  }
+
+  /**
+   * Moves the run to another TensorFlow.js backend between two steps (the background measurement found a faster
+   * one): the run's whole state is read on the old backend and goes on, the same, on the new one; training, if it
+   * was, continues. `move` switches TensorFlow.js and returns the backend it runs; `announce` says so to the page.
+   */
+  moveBackend(move: () => Promise<BackendName>, announce: (backend: BackendName, globalStep: number) => void): Promise<void> {
+    return this.enqueue(async () => {
+      const previous = this.trainer;
+      const state = previous ? await previous.captureState() : null;
+      previous?.dispose();
+      this.trainer = null;
+      this.dropTwin();
+      // The teacher's weights live on the old backend too: built again on the new one.
+      this.teacher?.dispose();
+      this.teacher = null;
+      const backend = await move();
+      if (this.teacherSpec) this.teacher = new Teacher(this.teacherSpec);
+      const active = previous ? this.ensureTrainer() : null;
+      if (active && state) active.restoreState(state);
+      announce(backend, active?.globalStep ?? 0);
+      if (active && this.status === 'training' && !this.pauseRequested) this.scheduleStep();
+    });
   }
 
   /** Keeps the trainer's state as the last good one, if it is finite; returns false when it is not. */
