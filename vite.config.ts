@@ -10,6 +10,9 @@ export default defineConfig({
   // reload is lost. The scan crawls only the HTML entries by default, and the workers are reached through
   // `new URL(..., import.meta.url)`, which it does not follow: so the workers are entries too, and the packages only
   // they import (dynamically, or through an export) are listed as well.
+  // BITNET_VITE_CACHE_DIR: a pre-bundle cache of its own, e.g. an empty one for e2e/firstVisit.spec.ts, which starts
+  // the dev server as a fresh install does without touching the cache of the servers already running.
+  cacheDir: process.env.BITNET_VITE_CACHE_DIR,
   optimizeDeps: {
     entries: ['index.html', 'e2e/gpu/harness.html', 'src/worker/*.worker.ts'],
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'idb-keyval', 'onnx-proto'],
