@@ -5,7 +5,7 @@ test('the page loads with the embedded data and the seed preset, on the backend 
   // Here WebGPU runs on SwiftShader and WASM is usable too. A first visit (nothing measured yet in this browser)
   // does not wait for the measurement: WASM is ready at once, both are timed in the background, the page says
   // so, and then the fastest trains.
-  await expect(page.getByTestId('status-line')).toContainText('measuring backends in the background');
+  await expect(page.getByTestId('status-line')).toContainText('measuring backends in the background', { timeout: 30_000 });
   const timings = page.getByTestId('backend-timings').locator('[data-backend]');
   await expect(timings).not.toHaveCount(0, { timeout: 90_000 });
   await expect(page.getByTestId('status-line')).not.toContainText('measuring');

@@ -150,33 +150,78 @@ async function init(forced: BackendName | null): Promise<void> {
 }
 
 /**
+ * Below this many cores the probe runs only while no run trains: timing WebGPU on a software adapter keeps a core
+ * busy for tens of seconds, which on a 2-core machine slowed the run and the page (a digit drawn meanwhile waited
+ * seconds for its answer). With more cores it runs beside the run.
+ */
+const CONCURRENT_PROBE_CORES = 4;
+/** How long no run must have trained before a deferred measurement starts. */
+const PROBE_QUIET_MS = 2000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
  * A first visit on this device: nothing measured yet. Training must not wait for the measurement (tens of seconds
  * where WebGPU is a software adapter compiling its shaders), so WASM, which needs no shader compilation, takes the
- * run at once, and a probe worker (backendProbe.worker.ts) times every candidate meanwhile. When it answers, the
- * timings are remembered and the run moves, between two steps and with its whole state, to the fastest backend
- * (WebGPU only after its gradient self-test) if that is not WASM. The page is told at each point which backend
- * trains and why.
+ * run at once, and a probe worker (backendProbe.worker.ts) times every candidate in the background. When it
+ * answers, the timings are remembered and the run moves, between two steps and with its whole state, to the
+ * fastest backend (WebGPU only after its gradient self-test) if that is not WASM. The page is told at each point
+ * which backend trains, whether a measurement runs, and why.
  */
 async function startWhileMeasuring(candidates: BackendName[], deviceKey: string, adapterNote: string): Promise<void> {
   const provisional = await initBackend(['wasm', 'cpu']);
   backendOrder = [provisional, ...BACKEND_ORDER.filter((b) => b !== provisional)];
-  const measuring = `${candidates.join(', ')} are being measured in the background (about 20 s); ${provisional} trains meanwhile, as it starts without compiling shaders, and the fastest takes over`;
-  post({ type: 'backend', backend: provisional, note: [measuring, adapterNote].filter(Boolean).join('; '), timings: null, measuring: true });
+  const why = `${provisional} trains until ${candidates.join(' and ')} are measured, as it starts without compiling shaders`;
+  post({ type: 'backend', backend: provisional, note: [why, adapterNote].filter(Boolean).join('; '), timings: null, measuring: false });
   // Not awaited: the session's requests (load, configure, a Train click) go on at once.
   void measureInBackground(provisional, candidates, deviceKey, adapterNote);
 }
 
+/** Resolves once no run has trained for PROBE_QUIET_MS. */
+async function quietSession(): Promise<void> {
+  let quietSince = performance.now();
+  for (;;) {
+    if (session.status === 'training') quietSince = performance.now();
+    else if (performance.now() - quietSince >= PROBE_QUIET_MS) return;
+    await sleep(250);
+  }
+}
+
+/** The probe's answer; 'cancelled' when `cancel` turned true first (the probe is ended), null when it failed. */
+async function runProbe(candidates: BackendName[], cancel: () => boolean): Promise<ProbeAnswer | null | 'cancelled'> {
+  const probe = new Worker(new URL('./backendProbe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
+  let watch: ReturnType<typeof setInterval> | undefined;
+  try {
+    return await new Promise<ProbeAnswer | null | 'cancelled'>((resolve) => {
+      watch = setInterval(() => {
+        if (cancel()) resolve('cancelled');
+      }, 250);
+      probe.onmessage = (message: MessageEvent<ProbeAnswer>) => resolve(message.data);
+      probe.onerror = () => resolve(null);
+      probe.postMessage({ candidates } satisfies ProbeRequest);
+    });
+  } finally {
+    clearInterval(watch);
+    probe.terminate();
+  }
+}
+
 /** The probe's timings; then the run stays where it is or moves to the fastest backend (see startWhileMeasuring). */
 async function measureInBackground(provisional: BackendName, candidates: BackendName[], deviceKey: string, adapterNote: string): Promise<void> {
-  const probe = new Worker(new URL('./backendProbe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
-  const answer = await new Promise<ProbeAnswer | null>((resolve) => {
-    probe.onmessage = (message: MessageEvent<ProbeAnswer>) => resolve(message.data);
-    probe.onerror = () => resolve(null);
-    probe.postMessage({ candidates } satisfies ProbeRequest);
-  });
-  probe.terminate();
+  const cores = navigator.hardwareConcurrency;
+  const besideRuns = cores >= CONCURRENT_PROBE_CORES;
+  const note = (text: string) => [text, adapterNote].filter(Boolean).join('; ');
+  let answer: ProbeAnswer | null | 'cancelled';
+  for (;;) {
+    if (!besideRuns) await quietSession();
+    post({ type: 'backend', backend: provisional, note: note(`measuring ${candidates.join(' and ')} in the background; ${provisional} trains meanwhile`), timings: null, measuring: true });
+    answer = await runProbe(candidates, () => !besideRuns && session.status === 'training');
+    if (answer !== 'cancelled') break;
+    const waits = `${provisional} trains; ${candidates.join(' and ')} are measured when no run trains (measuring beside a run would slow it on ${cores} cores)`;
+    post({ type: 'backend', backend: provisional, note: note(waits), timings: null, measuring: false });
+  }
   if (!answer) {
-    post({ type: 'backend', backend: provisional, note: [`the background measurement failed; ${provisional} goes on training`, adapterNote].filter(Boolean).join('; '), timings: null, measuring: false });
+    post({ type: 'backend', backend: provisional, note: note(`the background measurement failed; ${provisional} goes on training`), timings: null, measuring: false });
     return;
   }
   const { timings, webgpuSelfTest } = answer;
