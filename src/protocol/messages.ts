@@ -196,8 +196,11 @@ export interface FeatureMap {
 }
 
 export type WorkerEvent =
-  /** timings: the step times measured to choose it (null when forced or when only one backend starts). */
-  | { type: 'backend'; backend: BackendName; note: string; timings: { backend: BackendName; stepMs: number | null }[] | null }
+  /**
+   * timings: the step times measured to choose it (null when forced, when only one backend starts, or while they
+   * are being measured). measuring: a background measurement is under way and may move the run to a faster backend.
+   */
+  | { type: 'backend'; backend: BackendName; note: string; timings: { backend: BackendName; stepMs: number | null }[] | null; measuring: boolean }
   | { type: 'status'; status: TrainStatus; detail: string }
   | { type: 'data-progress'; stage: string; loadedBytes: number; totalBytes: number | null }
   | { type: 'dataset-ready'; summary: DatasetSummary }

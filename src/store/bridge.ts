@@ -50,6 +50,7 @@ export function createBridge(deps: BridgeDeps) {
     store,
     archive: createRunArchive(deps.storage),
     send: (request) => host.send(request),
+    configure: (config, preset) => actions.configureWorker(config, preset),
     saveFile,
     dateNow: () => timers.dateNow(),
     appVersion: deps.appVersion,

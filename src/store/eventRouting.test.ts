@@ -92,7 +92,7 @@ interface Case<K extends WorkerEventType> {
 
 const CASES: { [K in WorkerEventType]: Case<K> } = {
   backend: {
-    event: { type: 'backend', backend: 'wasm', note: 'no GPU', timings: [{ backend: 'wasm', stepMs: 9 }] },
+    event: { type: 'backend', backend: 'wasm', note: 'no GPU', timings: [{ backend: 'wasm', stepMs: 9 }], measuring: false },
     check: ({ state }) => expect(state()).toMatchObject({ backend: 'wasm', backendNote: 'no GPU', backendTimings: [{ backend: 'wasm', stepMs: 9 }] }),
   },
   status: {

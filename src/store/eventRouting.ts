@@ -44,7 +44,7 @@ export function createRoutes(deps: EventRoutingDeps): Routes {
     },
     // Not training: this is an answer to the user (threshold moved, single step), so it shows at once.
     weights: (event, store) => views.addWeights(event.report, store.status === 'training'),
-    backend: (event, store) => store.workerReportedBackend(event.backend, event.note, event.timings),
+    backend: (event, store) => store.workerReportedBackend(event.backend, event.note, event.timings, event.measuring),
     status: (event, store) => store.workerReportedStatus(event.status, event.detail),
     'data-progress': (event, store) => store.workerReportedDataProgress(event.stage, event.loadedBytes, event.totalBytes),
     'dataset-ready': (event, store) => {

@@ -80,7 +80,20 @@ function useTransitionedSelector<T>(select: (state: AppState) => T): T {
   return value;
 }
 
-export const useStatus = () => useAppStore(useShallow((s) => ({ status: s.status, detail: s.statusDetail })));
+export const useStatus = () => useAppStore(useShallow((s) => ({ status: s.status, detail: s.statusDetail, trainRequested: s.trainRequested })));
+/** What the status line says in words (ui/statusLine.ts). */
+export const useStatusLineInput = () =>
+  useAppStore(
+    useShallow((s) => ({
+      status: s.status,
+      backend: s.backend,
+      measuring: s.backendMeasuring,
+      trainRequested: s.trainRequested,
+      completedEpochs: s.epoch,
+      epochs: s.config.epochs,
+      globalStep: s.globalStep,
+    })),
+  );
 export const useBackend = () => useAppStore(useShallow((s) => ({ backend: s.backend, note: s.backendNote, timings: s.backendTimings })));
 export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);

@@ -7,6 +7,7 @@ import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/ru
 import type { DatasetId } from '../core/data/dataset';
 import type { TrainConfig } from '../core/model/config';
 import type { TrainerState } from '../core/run/trainerState';
+import { epochInProgress } from '../core/run/runLabels';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { AUTOSAVE_SCHEMA_VERSION, type AutosavedRun, type RunArchive } from './autosave';
 import type { AppStore } from './store';
@@ -18,6 +19,8 @@ export interface RunStorageDeps {
   store: AppStore;
   archive: RunArchive;
   send(request: WorkerRequest): void;
+  /** Gives the worker a run's config (userActions.configureWorker: it remembers it as the run's, not a form change). */
+  configure(config: TrainConfig, preset: string): void;
   saveFile: SaveFile;
   /** Milliseconds since 1970, for a kept run's savedAt. */
   dateNow(): number;
@@ -68,7 +71,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     const store = state();
     const newest = store.runs[0];
     if (newest && newest.datasetId === store.datasetId && store.globalStep === 0) {
-      store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: newest.epoch, preset: newest.preset, savedAt: newest.savedAt });
+      store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: epochInProgress(newest.epoch, newest.config.epochs), preset: newest.preset, savedAt: newest.savedAt });
     }
   }
 
@@ -98,8 +101,9 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
       return;
     }
     if (store.status === 'training') send({ type: 'pause' });
+    // Configured before the store takes the run's config, so that this config change does not count as a new run.
+    deps.configure(config, run.preset);
     store.userLoadedCheckpoint({ config, preset: run.preset, curves: run.curves }, run.state.globalStep);
-    send({ type: 'configure', config, preset: run.preset });
     send({ type: 'restore', state: run.state, runId: run.id });
   }
 
@@ -184,8 +188,8 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
       }
       store.userDismissedError();
       if (store.status === 'training') send({ type: 'pause' });
+      deps.configure(checkpoint.config, checkpoint.preset);
       store.userLoadedCheckpoint(checkpoint, checkpoint.state.globalStep);
-      send({ type: 'configure', config: checkpoint.config, preset: checkpoint.preset });
       send({ type: 'restore', state: checkpoint.state, runId: null });
     },
   };

@@ -13,7 +13,7 @@ import { queryParams } from './urlState';
 export interface StartupDeps {
   store: AppStore;
   host: Pick<WorkerHost, 'started' | 'start'>;
-  actions: Pick<UserActions, 'chooseDataset' | 'loadEmbeddedDataset'>;
+  actions: Pick<UserActions, 'chooseDataset' | 'loadEmbeddedDataset' | 'startNewRunOnSettingChange'>;
   /** The datasets the dev/preview server offers, or null where there is no dataset server (a static host). */
   listServerDatasets(): Promise<ServerDataset[] | null>;
   /** Keeps the address bar in step with the setup from now on (urlState.ts in the page). */
@@ -71,5 +71,6 @@ export function createStartup(deps: StartupDeps): (search: string) => Promise<vo
     }
     // After the first load request, which clears earlier messages.
     if (problems.length > 0) store.getState().errorOccurred(problems.join(' '));
+    actions.startNewRunOnSettingChange();
   };
 }

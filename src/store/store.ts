@@ -37,10 +37,15 @@ export interface SessionSlice {
   backendNote: string;
   /** Step times measured to choose the backend, fastest first (null when forced or only one starts). */
   backendTimings: { backend: BackendName; stepMs: number | null }[] | null;
+  /** A background measurement of the backends is under way; the run may move to a faster one when it ends. */
+  backendMeasuring: boolean;
+  /** Train was pressed and the worker has not started the run yet (it may still be starting): shown at once. */
+  trainRequested: boolean;
   errorMessage: string | null;
   dataProgress: { stage: string; loadedBytes: number; totalBytes: number | null } | null;
   workerReportedStatus: (status: TrainStatus, detail: string) => void;
-  workerReportedBackend: (backend: BackendName, note: string, timings: SessionSlice['backendTimings']) => void;
+  workerReportedBackend: (backend: BackendName, note: string, timings: SessionSlice['backendTimings'], measuring: boolean) => void;
+  userPressedTrain: () => void;
   workerReportedDataProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void;
   errorOccurred: (message: string) => void;
   userDismissedError: () => void;
@@ -156,7 +161,7 @@ export interface InferenceSlice {
 }
 
 export interface ResumeSlice {
-  /** An autosaved run a reloaded page can resume, summarised for the offer. */
+  /** An autosaved run a reloaded page can resume, summarised for the offer (epoch: the one it is in, 1..epochs). */
   resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number } | null;
   autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
   /** The step of the last autosave that reached the browser's storage. */
@@ -210,13 +215,22 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   backend: null,
   backendNote: '',
   backendTimings: null,
+  backendMeasuring: false,
+  trainRequested: false,
   errorMessage: null,
   dataProgress: null,
   workerReportedStatus: (status, detail) =>
-    set((state) => ({ status, statusDetail: detail, dataProgress: status === 'loading' ? state.dataProgress : null })),
-  workerReportedBackend: (backend, backendNote, timings) =>
+    set((state) => ({
+      status,
+      statusDetail: detail,
+      dataProgress: status === 'loading' ? state.dataProgress : null,
+      // Idle and loading come before a requested run starts; any other status answers the request.
+      trainRequested: state.trainRequested && (status === 'idle' || status === 'loading'),
+    })),
+  workerReportedBackend: (backend, backendNote, timings, backendMeasuring) =>
     // A later change (a lost GPU) keeps the measurement that chose the first backend.
-    set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings })),
+    set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings, backendMeasuring })),
+  userPressedTrain: () => set({ trainRequested: true }),
   workerReportedDataProgress: (stage, loadedBytes, totalBytes) => set({ dataProgress: { stage, loadedBytes, totalBytes } }),
   errorOccurred: (message) => set({ errorMessage: message }),
   userDismissedError: () => set({ errorMessage: null }),
@@ -337,6 +351,8 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, g
       lossSeries: checkpoint.curves.loss,
       validationSeries: checkpoint.curves.validation,
       validationAccuracy: checkpoint.curves.validation[checkpoint.curves.validation.length - 1]?.value ?? null,
+      // The last recorded point of the loss curve (a block mean), until the run's next step reports its own.
+      lastLoss: checkpoint.curves.loss[checkpoint.curves.loss.length - 1]?.value ?? null,
       epochSeries: checkpoint.curves.epochs,
       sparsitySeries: [],
       thresholdEvaluation: null,

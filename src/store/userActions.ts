@@ -2,7 +2,7 @@
  * User actions: what the page's controls ask of the run, turned into store actions and worker requests. Nothing
  * here waits for an answer; the worker's events come back through eventRouting.ts.
  */
-import { ConfigError, presetOf, validateConfig, type InferenceSettings } from '../core/model/config';
+import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
@@ -32,16 +32,34 @@ export function createUserActions(deps: UserActionDeps) {
   const { host, baseUrl } = deps;
   const send: WorkerHost['send'] = (request, transfer) => host.send(request, transfer);
   const state = () => deps.store.getState();
-  /** The newest drawing sent to be classified, and when it left the page (Timers.now), for the round trip. */
-  const drawing = { latestRequest: 0, sentAt: 0 };
+  /**
+   * The drawing on the canvas and its classification requests. The page asks again for the same drawing at every
+   * weight report while a run trains; an answer to any of these requests is an answer for this drawing (with the
+   * weights of a moment ago), so it is shown even when a newer re-ask is on its way. Only answers for an older
+   * drawing are dropped: otherwise a model whose answer takes longer than the interval between weight reports (a
+   * CNN) would never show one while it trains. sentAt: when each unanswered request left the page (Timers.now).
+   */
+  const drawing = {
+    latestRequest: 0,
+    firstRequest: 0,
+    shownRequest: 0,
+    pixels: null as Uint8Array | null,
+    sentAt: new Map<number, number>(),
+  };
+  /** The config the worker was sent last: a form change that trains differently from it starts a new run. */
+  let workerConfig: TrainConfig | null = null;
+
+  function configureWorker(config: TrainConfig, preset: string): void {
+    workerConfig = config;
+    send({ type: 'configure', config, preset });
+  }
 
   /** Validates the store's config; on a bad value shows the message and keeps the previous worker config. */
   function sendConfig(): boolean {
     const store = state();
     try {
       const config = validateConfig(store.config);
-      const preset = presetOf(store.presetId, config);
-      send({ type: 'configure', config, preset });
+      configureWorker(config, presetOf(store.presetId, config));
       return true;
     } catch (error) {
       if (error instanceof ConfigError) {
@@ -76,7 +94,30 @@ export function createUserActions(deps: UserActionDeps) {
 
   return {
     sendConfig,
+    /** The worker takes a run's config (resume, checkpoint): not a form change, so no new run is started for it. */
+    configureWorker,
     loadEmbeddedDataset,
+
+    /**
+     * "Changing a setting restarts training from scratch", as the form says: a preset or setting that trains
+     * differently from the run the worker holds (not the inference settings, which move live) clears the curves and
+     * cards and gives the worker the new config now, which replaces its run with a fresh model. A half-typed
+     * (invalid) value waits: the next valid one, or Train, sends it. Returns the unsubscribe function.
+     */
+    startNewRunOnSettingChange(): () => void {
+      return deps.store.subscribe((now, before) => {
+        if (now.config === before.config || now.status === 'training' || now.status === 'loading') return;
+        let config: TrainConfig;
+        try {
+          config = validateConfig(now.config);
+        } catch {
+          return;
+        }
+        if (workerConfig !== null && sameTraining(config, workerConfig)) return;
+        state().metricsCleared();
+        sendConfig();
+      });
+    },
     setInferenceSettings,
 
     chooseDataset(id: DatasetId): void {
@@ -103,12 +144,20 @@ export function createUserActions(deps: UserActionDeps) {
     },
 
     toggleTraining(): void {
-      if (state().status === 'training') {
+      const { status } = state();
+      if (status === 'training') {
         send({ type: 'pause' });
         return;
       }
+      if (status === 'done') {
+        // Train again: a new run from scratch with the form's settings; the finished run stays in the run list.
+        state().metricsCleared();
+        send({ type: 'reset' });
+      }
       if (!sendConfig()) return;
       send({ type: 'start' });
+      // Acknowledged at once: the worker may still be starting (TensorFlow.js, the data) and starts the run then.
+      state().userPressedTrain();
     },
 
     stepOnce(): void {
@@ -147,22 +196,33 @@ export function createUserActions(deps: UserActionDeps) {
 
     /** pixels: the 28×28 model input, or null for an empty canvas (no prediction, not a guess). */
     classifyDrawing(pixels: Uint8Array | null): void {
-      drawing.latestRequest++;
+      const requestId = ++drawing.latestRequest;
       if (!pixels) {
+        drawing.firstRequest = requestId;
+        drawing.pixels = null;
+        drawing.sentAt.clear();
         state().predictionCleared();
         return;
       }
+      if (!samePixels(pixels, drawing.pixels)) {
+        drawing.firstRequest = requestId;
+        drawing.pixels = pixels.slice();
+      }
       const copy = pixels.slice();
-      drawing.sentAt = deps.timers.now();
-      send({ type: 'classify', requestId: drawing.latestRequest, pixels: copy }, [copy.buffer]);
+      drawing.sentAt.set(requestId, deps.timers.now());
+      send({ type: 'classify', requestId, pixels: copy }, [copy.buffer]);
     },
 
     /**
-     * The round trip of a classification answer in ms, or null when a newer drawing was sent since (only the
-     * answer to the newest drawing counts; older ones arrive late and are dropped).
+     * The round trip of a classification answer in ms, to be shown; or null when it is to be dropped: it answers an
+     * older drawing than the one on the canvas, or a request older than the answer already shown.
      */
     classificationRoundTripMs(requestId: number): number | null {
-      return requestId === drawing.latestRequest ? deps.timers.now() - drawing.sentAt : null;
+      const sentAt = drawing.sentAt.get(requestId);
+      for (const id of drawing.sentAt.keys()) if (id <= requestId) drawing.sentAt.delete(id);
+      if (requestId < drawing.firstRequest || requestId <= drawing.shownRequest || sentAt === undefined) return null;
+      drawing.shownRequest = requestId;
+      return deps.timers.now() - sentAt;
     },
 
     /** Deploy: the current model as integer-only C (zip, with the chosen packing) or ONNX, downloaded when ready. */
@@ -209,4 +269,8 @@ export function createUserActions(deps: UserActionDeps) {
       deps.saveFile(`bitnet-${store.presetId}-curves.csv`, new TextEncoder().encode(csv), 'text/csv');
     },
   };
+}
+
+function samePixels(a: Uint8Array, b: Uint8Array | null): boolean {
+  return b !== null && a.length === b.length && a.every((value, i) => value === b[i]);
 }

@@ -2,17 +2,23 @@ import { useFloatTwin, useStatus } from '../store/hooks';
 import { resetTraining, setFloatTwin, stepOnce, toggleTraining } from '../store/workerBridge';
 
 export function Controls() {
-  const { status } = useStatus();
+  const { status, trainRequested } = useStatus();
   const training = status === 'training';
   const busy = status === 'loading';
   const floatTwin = useFloatTwin();
   return (
     <>
     <div className="controls">
-      <button type="button" data-testid="train-toggle" className="primary" disabled={busy || status === 'done'} onClick={toggleTraining}>
-        {training ? 'Pause' : status === 'paused' ? 'Resume' : 'Train'}
+      <button type="button" data-testid="train-toggle" className="primary" disabled={busy} onClick={toggleTraining}>
+        {training ? 'Pause' : status === 'paused' ? 'Resume' : status === 'done' ? 'Train again' : trainRequested ? 'Starting…' : 'Train'}
       </button>
-      <button type="button" data-testid="step-once" disabled={busy || training || status === 'done'} onClick={stepOnce}>
+      <button
+        type="button"
+        data-testid="step-once"
+        disabled={busy || training || status === 'done'}
+        title={status === 'done' ? 'The run has finished: Train again starts a new one.' : undefined}
+        onClick={stepOnce}
+      >
         Step
       </button>
       <button type="button" data-testid="reset" disabled={busy} onClick={resetTraining}>

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { runLabels } from '../core/run/runLabels';
+import { epochInProgress, runLabels } from '../core/run/runLabels';
 import type { SeriesPoint } from '../core/run/series';
 import type { RunSummary } from '../store/autosave';
 import { useKeptRuns, useStatus } from '../store/hooks';
@@ -77,7 +77,7 @@ export function RunList() {
               <td data-testid="run-label">{labels[i]}</td>
               <td>{run.datasetId}</td>
               <td>
-                {run.step} (epoch {run.epoch + 1})
+                {run.step} (epoch {epochInProgress(run.epoch, run.config.epochs)})
               </td>
               <td>{percent(run.validationAccuracy, 2)}</td>
               <td>{percent(run.testAccuracy, 2)}</td>

@@ -17,7 +17,7 @@ export function RunPanel() {
       <legend>Run</legend>
       {offer && (
         <p data-testid="resume-offer">
-          A run was autosaved here ({offer.preset}, epoch {offer.epoch + 1}, step {offer.step}, {new Date(offer.savedAt).toLocaleTimeString()}).{' '}
+          A run was autosaved here ({offer.preset}, epoch {offer.epoch}, step {offer.step}, {new Date(offer.savedAt).toLocaleTimeString()}).{' '}
           <button type="button" data-testid="resume-run" disabled={busy} onClick={resumeAutosavedRun}>
             Resume it at step {offer.step}
           </button>{' '}

@@ -1,15 +1,20 @@
-import { useBackend, useDataProgress, useStatus } from '../store/hooks';
+import { useBackend, useDataProgress, useStatus, useStatusLineInput } from '../store/hooks';
 import { bytes } from './format';
+import { statusLine } from './statusLine';
 
 export function StatusBar() {
   const { status, detail } = useStatus();
   const { backend, note, timings } = useBackend();
   const progress = useDataProgress();
+  const line = statusLine(useStatusLineInput());
   return (
     <div className="status-bar">
       <span>
         Status: <strong data-testid="status" data-status={status}>{status}</strong>
         {detail && <span className="muted" data-testid="status-detail"> — {detail}</span>}
+      </span>
+      <span data-testid="status-line" role="status">
+        {line}
       </span>
       <span title={note}>
         Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>

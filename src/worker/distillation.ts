@@ -46,8 +46,15 @@ export class TeacherSlot {
   }
 
   /** The backend changed under it (a lost GPU): the same teacher again, built on the new backend. */
+  /** Builds the teacher again from its spec (on another backend); the old one's tensors are already gone. */
   rebuild(): void {
     this.current = this.spec ? new Teacher(this.spec) : null;
+  }
+
+  /** Frees the teacher's tensors and keeps its spec, so that rebuild() makes it again (a move between backends). */
+  release(): void {
+    this.current?.dispose();
+    this.current = null;
   }
 
   drop(): void {

@@ -3,9 +3,6 @@
  * WebGPU only after a gradient self-test against the CPU) and hands every other request to the TrainingSession
  * (trainingSession.ts), which holds all state and runs everything in order.
  */
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../train/backend';
 import { describeTimings, measureBackends, type BackendTiming } from '../train/backendChoice';
@@ -15,6 +12,8 @@ import { readBackendChoice, writeBackendChoice } from './backendCache';
 import * as tf from '../train/tf';
 import { loadDataset } from './datasetLoader';
 import { TrainingSession } from './trainingSession';
+import type { ProbeAnswer, ProbeRequest } from './backendProbe.worker';
+import { registerWasmPaths } from './wasmPaths';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -53,15 +52,6 @@ const session = new TrainingSession({
   loseGpu: () => webgpuDevice()?.destroy(),
   crash: () => scope.close(),
 });
-
-async function wasmPaths(): Promise<void> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmPlainUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-  });
-}
 
 /** The WebGPU adapter TensorFlow.js would get, described for the page and the cache key; null without WebGPU. */
 async function describeAdapter(): Promise<{ name: string; software: boolean } | null> {
@@ -110,13 +100,13 @@ async function usableBackends(): Promise<BackendName[]> {
  */
 async function init(forced: BackendName | null): Promise<void> {
   await import('@tensorflow/tfjs-backend-webgpu').catch(() => undefined);
-  await wasmPaths().catch(() => undefined);
+  await registerWasmPaths().catch(() => undefined);
   backendOrder = [...BACKEND_ORDER];
   if (forced) {
     const chosen = await initBackend([forced]);
     watchGpu();
     const note = chosen === 'webgpu' ? (await webgpuAgrees(true)).note : '';
-    post({ type: 'backend', backend: chosen, note: ['forced by ?backend=', note].filter(Boolean).join('; '), timings: null });
+    post({ type: 'backend', backend: chosen, note: ['forced by ?backend=', note].filter(Boolean).join('; '), timings: null, measuring: false });
     return;
   }
   const usable = await usableBackends();
@@ -133,6 +123,10 @@ async function init(forced: BackendName | null): Promise<void> {
     } else {
       const deviceKey = `${adapter?.name ?? 'no webgpu'}|${navigator.hardwareConcurrency}|${navigator.userAgent}|${candidates.join(',')}`;
       const cached = await readBackendChoice(deviceKey);
+      if (!cached && candidates.includes('wasm')) {
+        await startWhileMeasuring(candidates, deviceKey, adapterNote);
+        return;
+      }
       timings = cached ?? (await measureBackends(candidates));
       const fastest = timings.find((t) => t.stepMs !== null);
       chosen = await initBackend(fastest ? [fastest.backend, 'cpu'] : ['cpu']);
@@ -150,9 +144,110 @@ async function init(forced: BackendName | null): Promise<void> {
       selfTest = agreement.note;
     }
     backendOrder = [chosen, ...BACKEND_ORDER.filter((b) => b !== chosen)];
-    post({ type: 'backend', backend: chosen, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings });
+    post({ type: 'backend', backend: chosen, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings, measuring: false });
     return;
   }
+}
+
+/**
+ * Below this many cores the probe runs only while no run trains: timing WebGPU on a software adapter keeps a core
+ * busy for tens of seconds, which on a 2-core machine slowed the run and the page (a digit drawn meanwhile waited
+ * seconds for its answer). With more cores it runs beside the run.
+ */
+const CONCURRENT_PROBE_CORES = 4;
+/** How long no run must have trained before a deferred measurement starts. */
+const PROBE_QUIET_MS = 2000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A first visit on this device: nothing measured yet. Training must not wait for the measurement (tens of seconds
+ * where WebGPU is a software adapter compiling its shaders), so WASM, which needs no shader compilation, takes the
+ * run at once, and a probe worker (backendProbe.worker.ts) times every candidate in the background. When it
+ * answers, the timings are remembered and the run moves, between two steps and with its whole state, to the
+ * fastest backend (WebGPU only after its gradient self-test) if that is not WASM. The page is told at each point
+ * which backend trains, whether a measurement runs, and why.
+ */
+async function startWhileMeasuring(candidates: BackendName[], deviceKey: string, adapterNote: string): Promise<void> {
+  const provisional = await initBackend(['wasm', 'cpu']);
+  backendOrder = [provisional, ...BACKEND_ORDER.filter((b) => b !== provisional)];
+  const why = `${provisional} trains until ${candidates.join(' and ')} are measured, as it starts without compiling shaders`;
+  post({ type: 'backend', backend: provisional, note: [why, adapterNote].filter(Boolean).join('; '), timings: null, measuring: false });
+  // Not awaited: the session's requests (load, configure, a Train click) go on at once.
+  void measureInBackground(provisional, candidates, deviceKey, adapterNote);
+}
+
+/** Resolves once no run has trained for PROBE_QUIET_MS. */
+async function quietSession(): Promise<void> {
+  let quietSince = performance.now();
+  for (;;) {
+    if (session.status === 'training') quietSince = performance.now();
+    else if (performance.now() - quietSince >= PROBE_QUIET_MS) return;
+    await sleep(250);
+  }
+}
+
+/** The probe's answer; 'cancelled' when `cancel` turned true first (the probe is ended), null when it failed. */
+async function runProbe(candidates: BackendName[], cancel: () => boolean): Promise<ProbeAnswer | null | 'cancelled'> {
+  const probe = new Worker(new URL('./backendProbe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
+  let watch: ReturnType<typeof setInterval> | undefined;
+  try {
+    return await new Promise<ProbeAnswer | null | 'cancelled'>((resolve) => {
+      watch = setInterval(() => {
+        if (cancel()) resolve('cancelled');
+      }, 250);
+      probe.onmessage = (message: MessageEvent<ProbeAnswer>) => resolve(message.data);
+      probe.onerror = () => resolve(null);
+      probe.postMessage({ candidates } satisfies ProbeRequest);
+    });
+  } finally {
+    clearInterval(watch);
+    probe.terminate();
+  }
+}
+
+/** The probe's timings; then the run stays where it is or moves to the fastest backend (see startWhileMeasuring). */
+async function measureInBackground(provisional: BackendName, candidates: BackendName[], deviceKey: string, adapterNote: string): Promise<void> {
+  const cores = navigator.hardwareConcurrency;
+  const besideRuns = cores >= CONCURRENT_PROBE_CORES;
+  const note = (text: string) => [text, adapterNote].filter(Boolean).join('; ');
+  let answer: ProbeAnswer | null | 'cancelled';
+  for (;;) {
+    if (!besideRuns) await quietSession();
+    post({ type: 'backend', backend: provisional, note: note(`measuring ${candidates.join(' and ')} in the background; ${provisional} trains meanwhile`), timings: null, measuring: true });
+    answer = await runProbe(candidates, () => !besideRuns && session.status === 'training');
+    if (answer !== 'cancelled') break;
+    const waits = `${provisional} trains; ${candidates.join(' and ')} are measured when no run trains (measuring beside a run would slow it on ${cores} cores)`;
+    post({ type: 'backend', backend: provisional, note: note(waits), timings: null, measuring: false });
+  }
+  if (!answer) {
+    post({ type: 'backend', backend: provisional, note: note(`the background measurement failed; ${provisional} goes on training`), timings: null, measuring: false });
+    return;
+  }
+  const { timings, webgpuSelfTest } = answer;
+  if (timings.some((t) => t.stepMs !== null)) await writeBackendChoice(deviceKey, timings);
+  const selfTest = webgpuSelfTest ? `gradient self-test vs CPU: max difference ${webgpuSelfTest.maxDifference.toExponential(1)}` : '';
+  if (webgpuSelfTest && !webgpuSelfTest.ok) {
+    post({ type: 'error', message: `WebGPU disagreed with the CPU on the gradient self-test (max difference ${webgpuSelfTest.maxDifference}); it does not train here.` });
+  }
+  const fastest = timings.find((t) => t.stepMs !== null && (t.backend !== 'webgpu' || webgpuSelfTest?.ok === true))?.backend ?? provisional;
+  const why = `measured in the background: ${describeTimings(timings)}; the fastest trains`;
+  if (fastest === tf.getBackend()) {
+    post({ type: 'backend', backend: provisional, note: [why, adapterNote, selfTest].filter(Boolean).join('; '), timings, measuring: false });
+    return;
+  }
+  await session.moveBackend(
+    async () => {
+      const chosen = await initBackend([fastest, provisional]);
+      watchGpu();
+      backendOrder = [chosen, ...BACKEND_ORDER.filter((b) => b !== chosen)];
+      return chosen;
+    },
+    (backend, globalStep) => {
+      const moved = `${why}; the run moved from ${provisional} to ${backend} at step ${globalStep}`;
+      post({ type: 'backend', backend, note: [moved, adapterNote, selfTest].filter(Boolean).join('; '), timings, measuring: false });
+    },
+  );
 }
 
 /**

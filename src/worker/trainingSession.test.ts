@@ -14,7 +14,8 @@ import type { WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
 import { Trainer } from '../train/trainer';
 import { buildExport } from './exportTasks';
-import { TrainingSession, type SessionDeps } from './trainingSession';
+import type { SessionDeps } from './trainingSession';
+import { ready, sessionHarness, SMALL } from './sessionHarness.testing';
 
 let embedded: SplitDataset;
 
@@ -23,38 +24,7 @@ beforeAll(async () => {
   embedded = loadEmbeddedMnist();
 });
 
-const SMALL: TrainConfig = { ...PRESETS.seed, layers: mlpLayers([32]), batchSize: 200, epochs: 1 };
-
-function harness(loader?: SessionDeps['loadDataset']) {
-  const events: WorkerEvent[] = [];
-  let clock = 0;
-  const session = new TrainingSession({
-    post: (event) => events.push(event),
-    now: () => (clock += 5),
-    loadDataset: loader ?? (async () => embedded),
-    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
-    gpuLostReason: () => null,
-    fallBackFromGpu: async () => 'cpu',
-    loseGpu: () => undefined,
-    crash: () => undefined,
-  });
-  const statuses = () => events.filter((e): e is Extract<WorkerEvent, { type: 'status' }> => e.type === 'status').map((e) => e.status);
-  const lastStep = () => {
-    const progress = events.filter((e): e is Extract<WorkerEvent, { type: 'progress' }> => e.type === 'progress');
-    return progress.length === 0 ? 0 : progress[progress.length - 1]!.globalStep;
-  };
-  const internalErrors = () => events.filter((e) => e.type === 'error' && e.message.startsWith('Internal'));
-  const waitFor = async (predicate: () => boolean, what: string) => {
-    for (let i = 0; i < 4000 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    if (!predicate()) throw new Error(`timed out waiting for ${what}`);
-  };
-  return { session, events, statuses, lastStep, internalErrors, waitFor };
-}
-
-async function ready(h: ReturnType<typeof harness>, config: TrainConfig = SMALL): Promise<void> {
-  await h.session.receive({ type: 'load-dataset', source: { kind: 'embedded', baseUrl: '' } });
-  await h.session.receive({ type: 'configure', config, preset: 'custom' });
-}
+const harness = (loader?: SessionDeps['loadDataset']) => sessionHarness(loader ?? (async () => embedded));
 
 describe('TrainingSession', () => {
   it('load -> idle; start -> training; pause -> paused after the running step, and no step after it', async () => {

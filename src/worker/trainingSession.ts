@@ -8,22 +8,24 @@
  * The rooms it coordinates hold their own state: the dataset, config and trainer (runSlot.ts), the status
  * (statusMachine.ts), progress and weight reports (runReports.ts, progressBatcher.ts), snapshots and the way back
  * from a divergence or a lost GPU (runGuard.ts), the float twin (floatTwin.ts), validation and mistakes
- * (analysis.ts), the teacher (distillation.ts), and the requests that read the weights without training them
- * (modelQueries.ts). The inference settings in force live in the trainer's config (applyInferenceSettings).
+ * (analysis.ts), the teacher (distillation.ts), moves between backends (backendMove.ts), and the requests that read
+ * the weights without training them (modelQueries.ts). The inference settings in force live in the trainer's config.
  *
  * It takes its `post`, its clock and its dataset loader as parameters, so Vitest drives it in Node on the tfjs CPU
- * backend (trainingSession.test.ts); training.worker.ts is a thin dispatch over it.
+ * backend (trainingSession.test.ts, sessionResume.test.ts); training.worker.ts is a thin dispatch over it.
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
  */
 import { presetOf, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import type { SplitDataset } from '../core/data/dataset';
 import type { DatasetSource, SessionFault, TrainStatus, WorkerRequest } from '../protocol/messages';
+import type { BackendName } from '../core/app/backends';
 import type { Teacher } from '../train/teacher';
 import type { StepResult, Trainer, TrainerState } from '../train/trainer';
 import { postAnalysis, postEvaluations, postInferenceEvaluation, postSweep, validationDue } from './analysis';
 import { datasetIdOf, datasetReady, loadWithProgress } from './datasetTasks';
 import { TeacherSlot } from './distillation';
 import { FloatTwin } from './floatTwin';
+import { rebuildOnBackend } from './backendMove';
 import { changedSettings, SettingsInbox } from './inferenceSettings';
 import type { InferenceService } from './inferenceService';
 import { ModelQueries } from './modelQueries';
@@ -44,7 +46,7 @@ export const FAULT_AFTER_STEPS = 3;
 
 export class TrainingSession {
   private readonly machine: StatusMachine;
-  private readonly run = new RunSlot();
+  readonly run = new RunSlot();
   private presetName = 'custom';
   /** The preset the page named at the last configure; presetName turns 'custom' while a live setting departs from it. */
   private configuredPreset = 'custom';
@@ -60,8 +62,8 @@ export class TrainingSession {
   private stepsSinceStart = 0;
   private readonly reports: RunReports;
   private readonly guard: RunGuard;
-  private readonly twin: FloatTwin;
-  private readonly teachers = new TeacherSlot();
+  readonly twin: FloatTwin;
+  readonly teachers = new TeacherSlot();
   private readonly queries: ModelQueries;
 
   constructor(private readonly deps: SessionDeps) {
@@ -317,25 +319,26 @@ export class TrainingSession {
    * trainer there from the last snapshot (kept on the CPU) and go on training. The page shows the change and why.
    */
   private async recoverFromLostGpu(reason: string): Promise<void> {
-    const lost = this.run.detachTrainer();
-    try {
-      this.twin.drop();
-      lost?.dispose();
-    } catch {
-      // Their tensors went with the device.
-    }
-    const backend = await this.deps.fallBackFromGpu();
-    // The teacher's weights went with the device too: build it again on the new backend.
-    this.teachers.rebuild();
-    const active = this.ensureTrainer();
-    const lastGood = this.guard.lastGoodState;
-    if (lastGood) active.restoreState(lastGood);
+    const { backend, active } = await rebuildOnBackend(this, () => this.deps.fallBackFromGpu(), () => this.guard.lastGoodState, true);
+    if (!active) return;
     this.reports.forgetRun();
-    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}`, timings: null });
+    this.deps.post({ type: 'backend', backend, note: `the WebGPU device was lost (${reason}); training moved to ${backend} from step ${active.globalStep}`, timings: null, measuring: false });
     this.deps.post({ type: 'run-restored', globalStep: active.globalStep, reason: `WebGPU device lost: ${reason}` });
     this.reports.flushProgress(active, 0);
     await this.reports.postWeights(active);
     if (this.status === 'training' && !this.pauseRequested) this.scheduleStep();
+  }
+
+  /**
+   * Moves the run to a faster TensorFlow.js backend between two steps, its whole state with it; training, if it was,
+   * continues. `move` switches TensorFlow.js and returns the backend it runs; `announce` says so to the page.
+   */
+  moveBackend(move: () => Promise<BackendName>, announce: (backend: BackendName, globalStep: number) => void): Promise<void> {
+    return this.enqueue(async () => {
+      const { backend, active } = await rebuildOnBackend(this, move, (previous) => previous, false);
+      announce(backend, active?.globalStep ?? 0);
+      if (active && this.status === 'training' && !this.pauseRequested) this.scheduleStep();
+    });
   }
 
   /**
@@ -352,6 +355,10 @@ export class TrainingSession {
     this.deps.post({ type: 'run-restored', globalStep: state.globalStep, reason: 'the run was restored' });
     this.reports.flushProgress(active, 0);
     await this.reports.postWeights(active);
+    // The page's accuracy card must be this run's, with the inference settings in force. The configure that precedes
+    // a restore may have re-evaluated the model being replaced (an untrained one, when a reloaded page opened at
+    // another t), and the page took that figure for the run's: evaluating the restored weights supersedes it.
+    if (this.run.dataset) await postInferenceEvaluation(active, this.run.dataset.validation, this.deps.post, this.deps.now);
     if (!active.finished) {
       this.transition('paused', `restored step ${state.globalStep}`);
       return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/config';
 import { mlpLayers } from '../model/layers';
-import { differingSettings, runLabels } from './runLabels';
+import { differingSettings, epochInProgress, runLabels, standaloneRunLabel } from './runLabels';
 
 describe('run labels', () => {
   const base = { preset: 'seed', datasetId: 'mnist-10k', config: { ...PRESETS.seed } };
@@ -27,5 +27,13 @@ describe('run labels', () => {
     expect(runLabels([base, base])).toEqual(['seed #1', 'seed #2']);
     expect(runLabels([base])).toEqual(['seed']);
     expect(runLabels([base, { ...base, datasetId: 'mnist' }])).toEqual(['dataset mnist-10k', 'dataset mnist']);
+  });
+
+  it('count epochs from 1 to N: a finished 5-epoch run is in epoch 5, not 6', () => {
+    expect(epochInProgress(0, 5)).toBe(1);
+    expect(epochInProgress(2, 5)).toBe(3);
+    expect(epochInProgress(5, 5)).toBe(5);
+    expect(standaloneRunLabel({ ...base, epoch: 5, step: 450, validationAccuracy: 0.933 })).toContain('epoch 5 (step 450)');
+    expect(standaloneRunLabel({ ...base, epoch: 0, step: 20, validationAccuracy: null })).toContain('epoch 1 (step 20)');
   });
 });

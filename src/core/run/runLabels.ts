@@ -88,10 +88,19 @@ export function runLabels(runs: readonly LabelledRunInput[]): string[] {
 }
 
 /**
+ * The epoch a run is in, counted 1..epochs as the page shows it everywhere: the one in progress, or the last once
+ * the run has finished. completedEpochs is the trainer's count of finished epochs (TrainerState.epoch: 0 during the
+ * first epoch, `epochs` once the run is over), so adding one is right only while an epoch remains.
+ */
+export function epochInProgress(completedEpochs: number, epochs: number): number {
+  return Math.max(1, Math.min(completedEpochs + 1, epochs));
+}
+
+/**
  * How a kept run is named where it is chosen on its own (the teacher of distillation): preset, network, dataset,
- * how far it trained and its last validation accuracy, e.g. "seed · 784-128-10 · mnist · epoch 3 (step 300) · 91.2 %".
+ * how far it trained and its last validation accuracy, e.g. "seed · 784-128-10 · mnist · epoch 3 (step 300) · 91.2 %"; run.epoch is the count of finished epochs.
  */
 export function standaloneRunLabel(run: LabelledRunInput & { epoch: number; step: number; validationAccuracy: number | null }): string {
   const accuracy = run.validationAccuracy === null ? 'not validated' : `${(run.validationAccuracy * 100).toFixed(1)} %`;
-  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config)), run.datasetId, `epoch ${run.epoch} (step ${run.step})`, accuracy].join(' · ');
+  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config)), run.datasetId, `epoch ${epochInProgress(run.epoch, run.config.epochs)} (step ${run.step})`, accuracy].join(' · ');
 }
