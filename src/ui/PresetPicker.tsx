@@ -1,0 +1,60 @@
+/**
+ * The core loop's preset picker and the chosen setup in one line. The full form lives under Settings
+ * (ConfigPanel); both change the same store fields.
+ */
+import { configInputShape, PRESET_LABELS, type PresetId, type TrainConfig } from '../core/model/config';
+import { networkSummary } from '../core/model/layers';
+import { useConfig, useStatus, useStoreActions } from '../store/hooks';
+import { useOpenTab } from '../store/layout';
+import { Tip, tipId } from './Tip';
+
+/** The values that set a run apart, in one line: network, quantizers, optimizer and schedule. */
+export function settingsSummary(config: TrainConfig): string {
+  const parts = [
+    networkSummary(config.layers, configInputShape(config)),
+    `weights ${config.weightQuantizer}, t = ${config.threshold.toFixed(2)}`,
+    `activations ${config.activationQuantizer}`,
+    `${config.optimizer} lr ${config.learningRate}`,
+    `batch ${config.batchSize}`,
+    `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`,
+  ];
+  return parts.join(' · ');
+}
+
+export function PresetPicker() {
+  const { presetId, config } = useConfig();
+  const { status } = useStatus();
+  const { userChosePreset } = useStoreActions();
+  const { openTab } = useOpenTab();
+  const locked = status === 'training' || status === 'loading';
+  return (
+    <div className="preset-picker" data-testid="preset-picker">
+      <label htmlFor="preset-select">Preset</label>
+      <select
+        id="preset-select"
+        data-testid="preset-select"
+        aria-describedby={tipId('preset')}
+        disabled={locked}
+        value={presetId}
+        onChange={(e) => userChosePreset(e.target.value as PresetId)}
+      >
+        {(Object.keys(PRESET_LABELS) as PresetId[]).map((id) => (
+          <option key={id} value={id}>
+            {PRESET_LABELS[id]}
+          </option>
+        ))}
+      </select>
+      <Tip name="preset">
+        {locked
+          ? 'Pause training to pick another preset.'
+          : 'A complete recipe (network, quantizers, optimizer, epochs); picking one starts a new run from scratch.'}
+      </Tip>
+      <p className="settings-summary muted" data-testid="settings-summary" title={settingsSummary(config)}>
+        {settingsSummary(config)}{' '}
+        <button type="button" className="link-button" onClick={() => openTab('settings')}>
+          Edit settings
+        </button>
+      </p>
+    </div>
+  );
+}
