@@ -22,7 +22,8 @@ export class Playground {
     this.status = page.getByTestId('status');
     this.backend = page.getByTestId('backend');
     this.datasetSelect = page.getByTestId('dataset-select');
-    this.presetSelect = page.getByTestId('preset-select');
+    // The core loop's picker; the Settings form may show the same choice.
+    this.presetSelect = page.getByTestId('preset-picker').getByTestId('preset-select');
     this.step = page.getByTestId('metric-step');
     this.epoch = page.getByTestId('metric-epoch');
     this.loss = page.getByTestId('metric-loss');
@@ -66,6 +67,11 @@ export class Playground {
     return settled;
   }
 
+  /** Opens a workbench tab (Inspect, Deploy, Runs, Settings), where everything beyond the core loop lives. */
+  async openTab(tab: WorkbenchTab): Promise<void> {
+    await openTab(this.page, tab);
+  }
+
   async stepCount(): Promise<number> {
     return Number(await this.step.textContent());
   }
@@ -84,6 +90,19 @@ export class Playground {
   async pause(): Promise<void> {
     await this.trainToggle.click();
     await expect(this.status).toHaveText('paused');
+  }
+}
+
+export type WorkbenchTab = 'inspect' | 'deploy' | 'runs' | 'settings';
+
+/** Opens a workbench tab; its controls can then be clicked. Settings' "Advanced" disclosure opens with it. */
+export async function openTab(page: Page, tab: WorkbenchTab): Promise<void> {
+  const button = page.getByTestId(`tab-${tab}`);
+  await button.click();
+  await expect(button).toHaveAttribute('aria-selected', 'true');
+  if (tab === 'settings') {
+    const advanced = page.getByTestId('advanced');
+    if ((await advanced.getAttribute('open')) === null) await advanced.locator('summary').click();
   }
 }
 

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { useDeploy, usePrediction, useProgress, useThresholdEvaluation } from '../store/hooks';
 import { CHECKLIST_STEPS, useChecklist, type ChecklistStep } from '../store/layout';
+import { Tip, tipId } from './Tip';
 
 const LABELS: Record<ChecklistStep, string> = {
   trained: 'Train a network',
@@ -43,9 +44,12 @@ export function Checklist() {
           </li>
         ))}
       </ol>
-      <button type="button" className="link-button" data-testid="checklist-dismiss" onClick={dismiss}>
-        Hide for good
-      </button>
+      <span className="explained">
+        <button type="button" className="link-button" data-testid="checklist-dismiss" aria-describedby={tipId('checklist-dismiss')} onClick={dismiss}>
+          Hide for good
+        </button>
+        <Tip name="checklist-dismiss">Hides this list in this browser from now on.</Tip>
+      </span>
     </section>
   );
 }

@@ -51,9 +51,12 @@ export function PresetPicker() {
       </Tip>
       <p className="settings-summary muted" data-testid="settings-summary" title={settingsSummary(config)}>
         {settingsSummary(config)}{' '}
-        <button type="button" className="link-button" onClick={() => openTab('settings')}>
-          Edit settings
-        </button>
+        <span className="explained">
+          <button type="button" className="link-button" aria-describedby={tipId('edit-settings')} onClick={() => openTab('settings')}>
+            Edit settings
+          </button>
+          <Tip name="edit-settings">Opens the Settings tab below with every field of this preset.</Tip>
+        </span>
       </p>
     </div>
   );

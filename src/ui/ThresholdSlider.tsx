@@ -55,7 +55,7 @@ export function ThresholdSlider() {
         A weight becomes 0 when |w| &lt; t · mean|W| of its layer, else ±1. Moving t re-quantizes the trained weights at
         once{report ? '' : ' (train first to see its effect)'}.
         {evaluation &&
-          ` Validation at t = ${evaluation.threshold.toFixed(2)}: ${percent(evaluation.accuracy, 2)}.`}
+          ` Validation accuracy at t = ${evaluation.threshold.toFixed(2)}: ${percent(evaluation.accuracy, 2)}.`}
       </p>
       <SparsityFigure />
     </div>
