@@ -41,6 +41,7 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await playground.pause();
 
   // Conv filters as 3×3 tiles; the second conv layer has 32 input channels to choose from.
+  await openTab(page, 'inspect');
   const layerSelect = page.getByLabel('Layer', { exact: true });
   await expect(layerSelect.locator('option')).toHaveText(['layer 1 (conv 3×3×1→32)', 'layer 2 (conv 3×3×32→32)', 'layer 3 (1568→128)', 'layer 4 (128→10)']);
   await layerSelect.selectOption({ index: 1 });

@@ -15,7 +15,9 @@ import { buildHost, runExample, runHost, writeExport } from '../scripts/cToolcha
 import { DIGITS, draw } from './drawing';
 import { expect, test, openTab } from './playground';
 
+/** Clicks an export button (under Deploy) and reads the file it downloads. */
 async function download(page: Page, button: Locator): Promise<{ name: string; bytes: Uint8Array }> {
+  await openTab(page, 'deploy');
   const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), button.click()]);
   return { name: file.suggestedFilename(), bytes: new Uint8Array(readFileSync(await file.path())) };
 }
@@ -94,6 +96,7 @@ test('after a short training both exports download; the C builds strictly and ag
 
 test('the float twin gets a clear message instead of a C export, and still exports ONNX', async ({ playground, page }) => {
   await playground.open();
+  await openTab(page, 'settings');
   await page.getByLabel('Weight quantizer').selectOption('none');
   await expect(page.getByTestId('export-c')).toBeDisabled();
   await expect(page.getByTestId('export-c-unavailable')).toContainText('float weights');
