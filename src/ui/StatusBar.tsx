@@ -17,6 +17,7 @@ export function StatusBar() {
       </span>
       <span className="status-backend" title={note}>
         Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>
+        {note && <span className="muted"> ({note})</span>}
       </span>
       {status === 'loading' && progress && (
         <span className="data-progress">
@@ -36,7 +37,7 @@ export function StatusBar() {
 
 /** Which backends were measured and how fast each trained: for the curious, under Settings → Advanced. */
 export function BackendDetails() {
-  const { backend, note, timings } = useBackend();
+  const { backend, timings } = useBackend();
   return (
     <p className="muted" data-testid="backend-details">
       Training backend: {backend ?? 'starting…'}
@@ -52,7 +53,6 @@ export function BackendDetails() {
           ))}
         </span>
       )}
-      {note && <span> ({note})</span>}
     </p>
   );
 }
