@@ -1,5 +1,5 @@
 /** Fitting a microcontroller: the budget meter follows the design live; augmentation shows what training sees. */
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('the budget meter shows flash and RAM against the chosen chip, live while the layers change', async ({ playground, page }) => {
   await playground.open('?backend=wasm');
@@ -21,6 +21,7 @@ test('the budget meter shows flash and RAM against the chosen chip, live while t
   expect(presetFlash).toBeLessThanOrEqual(16_384);
   // Its 16×16 input is what makes it fit: on the 28×28 image the first layer alone is 784×128 trits.
   await expect(page.getByTestId('layer-editor')).toContainText('input 16×16×1');
+  await openTab(page, 'settings');
   await page.getByTestId('config-inputResolution').selectOption('28');
   await expect(page.getByTestId('layer-editor')).toContainText('input 28×28×1');
   await expect(meter).toHaveAttribute('data-fits', 'false');
@@ -38,17 +39,21 @@ test('the budget meter shows flash and RAM against the chosen chip, live while t
   await playground.presetSelect.selectOption('mcu-cnn-16k');
   await expect(meter).toHaveAttribute('data-fits', 'false');
   await expect(page.getByTestId('mcu-budget-verdict')).toContainText('too much RAM');
+  await openTab(page, 'deploy');
   await page.getByTestId('mcu-target').selectOption('16k-4k');
   await expect(meter).toHaveAttribute('data-fits', 'true');
   await playground.presetSelect.selectOption('cnn');
   await expect(meter).toHaveAttribute('data-fits', 'false');
   await expect(page.getByTestId('mcu-budget-verdict')).toContainText('too much RAM');
+  await openTab(page, 'deploy');
   await page.getByTestId('mcu-target').selectOption('16k-2k');
   await playground.presetSelect.selectOption('mcu-16k');
 
   // A bigger chip, then a custom one too small for it.
+  await openTab(page, 'settings');
   await page.getByTestId('layers-text').fill('flatten,dense:256');
   await expect(meter).toHaveAttribute('data-fits', 'false');
+  await openTab(page, 'deploy');
   await page.getByTestId('mcu-target').selectOption('64k-8k');
   await expect(meter).toHaveAttribute('data-fits', 'true');
   await page.getByTestId('mcu-target').selectOption('custom');
@@ -66,6 +71,7 @@ test('augmentation and a 16×16 input show what training sees; with neither, the
   await expect(preview).toHaveAttribute('data-side', '16');
   await expect(preview).toContainText('augmented samples, 16×16 area average');
   await expect(preview.locator('canvas').first()).toHaveAttribute('width', '16');
+  await openTab(page, 'settings');
   await page.getByTestId('config-augmentShift').fill('0');
   await page.getByTestId('config-augmentRotation').fill('0');
   await page.getByTestId('config-augmentScale').fill('0');

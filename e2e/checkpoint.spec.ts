@@ -1,6 +1,6 @@
 /** Checkpoints in the page: save a run, load it into a fresh page and train on; a corrupt file changes nothing. */
 import { readFileSync } from 'node:fs';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('a saved checkpoint loads into a fresh page with its step and curves, and training goes on from there', async ({ playground, page }) => {
   test.setTimeout(180_000);
@@ -9,6 +9,7 @@ test('a saved checkpoint loads into a fresh page with its step and curves, and t
   await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBeGreaterThan(25);
   await playground.pause();
   const savedStep = await playground.stepCount();
+  await openTab(page, 'runs');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-checkpoint').click()]);
   expect(download.suggestedFilename()).toBe(`bitnet-seed-step${savedStep}.safetensors`);
   const bytes = readFileSync(await download.path());
@@ -16,6 +17,7 @@ test('a saved checkpoint loads into a fresh page with its step and curves, and t
   await page.reload();
   await playground.open();
   await expect(playground.step).toHaveText('0');
+  await openTab(page, 'runs');
   await page.getByTestId('load-checkpoint').setInputFiles({ name: 'run.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(playground.status).toHaveText('paused', { timeout: 30_000 });
   await expect(playground.step).toHaveText(String(savedStep));
@@ -28,6 +30,7 @@ test('a saved checkpoint loads into a fresh page with its step and curves, and t
   const stepBefore = await playground.stepCount();
   const corrupt = Buffer.from(bytes);
   corrupt[corrupt.length - 50]! ^= 0x10;
+  await openTab(page, 'runs');
   await page.getByTestId('load-checkpoint').setInputFiles({ name: 'corrupt.safetensors', mimeType: 'application/octet-stream', buffer: corrupt });
   await expect(playground.errorBanner).toContainText('Could not load the checkpoint corrupt.safetensors');
   await expect(playground.errorBanner).toContainText('The current run is unchanged');
@@ -52,6 +55,7 @@ test('after a reload the page offers the autosaved run; resuming continues from 
   await page.reload();
   await playground.open();
   await expect(page.getByTestId('resume-run')).toHaveText(`Resume it at step ${step}`, { timeout: 30_000 });
+  await openTab(page, 'runs');
   await page.getByTestId('resume-run').click();
   await expect(playground.step).toHaveText(String(step), { timeout: 30_000 });
   await expect(playground.status).toHaveText('paused');
@@ -67,12 +71,14 @@ test('the curves export as CSV, and the form resets to its preset', async ({ pla
   await playground.open();
   await page.getByTestId('step-once').click();
   await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBe(1);
+  await openTab(page, 'runs');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   expect(download.suggestedFilename()).toBe('bitnet-seed-curves.csv');
   const csv = readFileSync(await download.path(), 'utf8');
   expect(csv.split('\n')[0]).toBe('series,step,value');
   expect(csv).toContain('training loss,1,');
 
+  await openTab(page, 'settings');
   await page.getByTestId('config-batchSize').fill('77');
   await page.getByTestId('layers-text').fill('flatten,dense:64,dense:32');
   await page.getByLabel('Weight quantizer').selectOption('absmean');

@@ -4,7 +4,7 @@
  * digit, and both exports.
  */
 import { DIGITS, draw } from './drawing';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('a CNN is designed in the layer editor, trains, shows its filters and feature maps, and exports to C and ONNX', async ({ playground, page }) => {
   test.setTimeout(240_000);
@@ -16,6 +16,7 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await expect(page.getByTestId('layer-plan')).toContainText('conv 28×28×1→28×28×32, pooled 14×14×32');
 
   // A shape that does not fit gets core's message at once, and Train refuses it with the same message.
+  await openTab(page, 'settings');
   await page.getByTestId('layers-text').fill('conv2d:8:3:4:same,conv2d:8:3:4:same,conv2d:8:3:4:same,maxpool2d:2,flatten');
   await expect(page.getByTestId('layer-error')).toContainText('cannot pool a 1×1×8 map');
   await playground.trainToggle.click();
@@ -23,6 +24,7 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await expect(playground.status).toHaveText('idle');
 
   // Rows: remove the third conv layer and its pool is fine again; move, then undo the move.
+  await openTab(page, 'settings');
   await page.getByTestId('reset-to-preset').click();
   await expect(rows).toHaveCount(6);
   await page.getByTestId('layer-down').first().click();
@@ -39,15 +41,18 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await playground.pause();
 
   // Conv filters as 3×3 tiles; the second conv layer has 32 input channels to choose from.
+  await openTab(page, 'inspect');
   const layerSelect = page.getByLabel('Layer', { exact: true });
   await expect(layerSelect.locator('option')).toHaveText(['layer 1 (conv 3×3×1→32)', 'layer 2 (conv 3×3×32→32)', 'layer 3 (1568→128)', 'layer 4 (128→10)']);
   await layerSelect.selectOption({ index: 1 });
   await expect(page.getByTestId('heatmap-channel').locator('option')).toHaveCount(32);
+  await openTab(page, 'inspect');
   await page.getByTestId('heatmap-channel').selectOption({ index: 5 });
   const heatmap = page.getByTestId('weight-heatmap');
   await expect.poll(async () => heatmap.evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height])).toEqual([6 * 4 - 1, 6 * 4 - 1]);
 
   // The kernel evaluation runs the CNN on the WGSL conv and pool kernels and agrees with tfjs.
+  await openTab(page, 'deploy');
   await page.getByTestId('kernel-eval').click();
   await expect(page.getByTestId('kernel-eval-result')).toContainText('conv + conv', { timeout: 120_000 });
   const agreement = Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '');
@@ -62,6 +67,7 @@ test('a CNN is designed in the layer editor, trains, shows its filters and featu
   await expect(maps.first()).toContainText('32 maps of 14×14');
 
   // Both exports take CNNs: integer-only C (conv and pool in the engine) and ONNX.
+  await openTab(page, 'deploy');
   const [cZip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-c').click()]);
   expect(cZip.suggestedFilename()).toBe('bitnet-cnn-c.zip');
   await expect(page.getByTestId('export-result')).toHaveAttribute('data-ok', 'true', { timeout: 120_000 });
@@ -76,6 +82,7 @@ for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
     await playground.open(`?backend=${backend}`);
     await expect(playground.backend).toHaveText(backend);
     await playground.presetSelect.selectOption('cnn');
+    await openTab(page, 'settings');
     await page.getByTestId('layers-text').fill('conv2d:4:3:2:same,maxpool2d:2,conv2d:6:3:1:valid,flatten,dense:16');
     await expect(page.getByTestId('layer-error')).toHaveCount(0);
     await playground.startTraining();

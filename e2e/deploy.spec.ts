@@ -13,9 +13,11 @@ import { argmaxRows } from '../src/core/model/referenceModel';
 import { decodeOnnx } from '../src/core/export/onnxExport';
 import { buildHost, runExample, runHost, writeExport } from '../scripts/cToolchain';
 import { DIGITS, draw } from './drawing';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
+/** Clicks an export button (under Deploy) and reads the file it downloads. */
 async function download(page: Page, button: Locator): Promise<{ name: string; bytes: Uint8Array }> {
+  await openTab(page, 'deploy');
   const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), button.click()]);
   return { name: file.suggestedFilename(), bytes: new Uint8Array(readFileSync(await file.path())) };
 }
@@ -86,6 +88,7 @@ test('after a short training both exports download; the C builds strictly and ag
   expect(Math.abs(cCorrect - onnxCorrect) / count).toBeLessThanOrEqual(0.002);
 
   // The fastest packing builds too.
+  await openTab(page, 'deploy');
   await page.getByTestId('export-packing').selectOption('base4');
   const fast = await download(page, page.getByTestId('export-c'));
   expect(strFromU8(unzipSync(fast.bytes)['bitnet_model.h']!)).toContain('#define BITNET_TRITS_PER_BYTE 4');
@@ -93,6 +96,7 @@ test('after a short training both exports download; the C builds strictly and ag
 
 test('the float twin gets a clear message instead of a C export, and still exports ONNX', async ({ playground, page }) => {
   await playground.open();
+  await openTab(page, 'settings');
   await page.getByLabel('Weight quantizer').selectOption('none');
   await expect(page.getByTestId('export-c')).toBeDisabled();
   await expect(page.getByTestId('export-c-unavailable')).toContainText('float weights');
@@ -155,6 +159,7 @@ test('a 16×16 model (mcu-16k, shift averaging) trains in the page, answers a dr
 
   // Shift averaging is inference only: unticked on the trained run, the run stays and the next C export is one pass.
   const steps = await playground.stepCount();
+  await openTab(page, 'settings');
   await page.getByTestId('config-shiftAveraging').uncheck();
   const onePass = await download(page, page.getByTestId('export-c'));
   const onePassModel = strFromU8(unzipSync(onePass.bytes)['bitnet_model.h']!);

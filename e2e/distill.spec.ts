@@ -1,5 +1,5 @@
 /** Knowledge distillation as a user meets it: a kept run teaches a smaller network, in the page. */
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('a kept run teaches a smaller network: the worker takes it with its accuracy, training goes on with it, and α alone says it does nothing', async ({ playground, page }) => {
   test.setTimeout(180_000);
@@ -14,6 +14,7 @@ test('a kept run teaches a smaller network: the worker takes it with its accurac
   await expect(page.getByTestId('autosave-status')).toHaveText(`Autosaved in this browser at step ${step}.`, { timeout: 30_000 });
 
   // The student: a smaller network, with α set before any teacher is chosen.
+  await openTab(page, 'settings');
   await page.getByTestId('layers-text').fill('flatten,dense:16');
   await playground.showAdvancedSettings();
   await page.getByTestId('config-distillWeight').fill('0.8');
@@ -40,6 +41,7 @@ test('a kept run teaches a smaller network: the worker takes it with its accurac
   await expect.poll(() => playground.validationPercent(), { timeout: 30_000 }).toBeGreaterThan(30);
 
   // A bad α gets the form's message; no teacher again says so.
+  await openTab(page, 'settings');
   await page.getByTestId('config-distillWeight').fill('2');
   await playground.trainToggle.click();
   await expect(playground.errorBanner).toContainText('distillation weight must be between 0 and 1, got 2.');

@@ -1,5 +1,5 @@
 import { DIGITS, draw } from './drawing';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('drawn digits are recognised after a short training run; Clear and Undo work', async ({ playground, page }) => {
   test.setTimeout(300_000);
@@ -57,6 +57,7 @@ test('without WebGPU for inference the CPU reference answers, and the page says 
   await draw(page, DIGITS[1]!);
   await expect(page.getByTestId('prediction')).toHaveText(/^\d$/);
   await expect(page.getByTestId('prediction-path')).toContainText('CPU reference');
+  await openTab(page, 'deploy');
   await page.getByTestId('kernel-eval').click();
   await expect(page.getByTestId('kernel-eval-result')).toContainText('cpu-reference', { timeout: 60_000 });
   // An untrained model's logits nearly tie, so float rounding may flip a few argmaxes: most must still agree.

@@ -4,12 +4,13 @@
  * and a drawn digit, and export to C and ONNX.
  */
 import { DIGITS, draw } from './drawing';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('int8 and int4 layers: the budget meter follows, they train, the views and kernels show codes, both exports run', async ({ playground, page }) => {
   test.setTimeout(240_000);
   await playground.open('?backend=wasm');
   await playground.presetSelect.selectOption('mcu-cnn-16k');
+  await openTab(page, 'deploy');
   await page.getByTestId('mcu-target').selectOption('16k-4k');
   const flash = page.getByTestId('mcu-budget-flash');
   // The preset: int8 in the first two conv layers, int4 in the output layer, ternary between.
@@ -21,12 +22,14 @@ test('int8 and int4 layers: the budget meter follows, they train, the views and 
   const presetFlash = Number(await flash.getAttribute('data-used'));
 
   // All ternary: 4,608 second-layer weights at 1.6 bits instead of 8 take about 3.7 KB less flash, at once.
+  await openTab(page, 'settings');
   await page.getByTestId('layer-weights').nth(0).selectOption('ternary');
   await page.getByTestId('layer-weights').nth(1).selectOption('ternary');
   await page.getByTestId('output-weights').selectOption('ternary');
   await expect(page.getByTestId('layers-text')).toHaveValue(/^conv2d:16:3:1:same,maxpool2d:2,conv2d:32:3:1:same,/);
   await expect(page.getByTestId('layer-plan')).not.toContainText('int');
   await expect.poll(async () => Number(await flash.getAttribute('data-used'))).toBeLessThan(presetFlash - 3_500);
+  await openTab(page, 'settings');
   await page.getByTestId('layer-weights').nth(1).selectOption('int4');
   await expect(page.getByTestId('layers-text')).toHaveValue(/^conv2d:16:3:1:same,maxpool2d:2,conv2d:32:3:1:same:int4,/);
 
@@ -49,6 +52,7 @@ test('int8 and int4 layers: the budget meter follows, they train, the views and 
   await expect(page.getByTestId('sparsity-histogram').locator('.layer-histogram').nth(1)).toHaveAttribute('data-zero-share', '0.0000');
 
   // The kernel evaluation runs them on kernels 7 and 6 and agrees with tfjs.
+  await openTab(page, 'deploy');
   await page.getByTestId('kernel-eval').click();
   await expect(page.getByTestId('kernel-eval-result')).toContainText('int8-conv + int8 + int8', { timeout: 120_000 });
   const agreement = Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '');
@@ -57,6 +61,7 @@ test('int8 and int4 layers: the budget meter follows, they train, the views and 
   await expect(page.getByTestId('prediction')).not.toHaveText('', { timeout: 30_000 });
 
   // Both exports take integer-coded layers.
+  await openTab(page, 'deploy');
   const [cZip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-c').click()]);
   expect(cZip.suggestedFilename()).toBe('bitnet-custom-c.zip');
   await expect(page.getByTestId('export-result')).toHaveAttribute('data-ok', 'true', { timeout: 120_000 });

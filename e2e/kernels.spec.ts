@@ -1,4 +1,4 @@
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('the trained model runs on the WGSL kernels with the accuracy TensorFlow.js gives it', async ({ playground, page }) => {
   // The benchmark's batch of 10,000 runs on a software GPU: generous waits, so that a busy machine is not a failure.
@@ -9,6 +9,7 @@ test('the trained model runs on the WGSL kernels with the accuracy TensorFlow.js
   await expect.poll(() => playground.validationPercent(), { timeout: 120_000 }).toBeGreaterThan(85);
   await playground.pause();
 
+  await openTab(page, 'deploy');
   await page.getByTestId('kernel-eval').click();
   const kernelAccuracy = page.getByTestId('kernel-eval-acc');
   await expect(kernelAccuracy).toHaveText(/%/, { timeout: 60_000 });
@@ -20,6 +21,7 @@ test('the trained model runs on the WGSL kernels with the accuracy TensorFlow.js
   expect(Math.abs(kernel - tfjs)).toBeLessThanOrEqual(0.5);
   expect(agreement).toBeGreaterThanOrEqual(99);
 
+  await openTab(page, 'deploy');
   await page.getByTestId('kernel-bench').click();
   const result = page.getByTestId('kernel-bench-result');
   await expect(result).not.toHaveAttribute('data-json', '', { timeout: 300_000 });

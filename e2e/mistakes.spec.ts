@@ -1,12 +1,13 @@
 /** What the model gets wrong: the confusion matrix and the most confidently misclassified images. */
 import { readFileSync } from 'node:fs';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('on demand and at each epoch end the page shows the confusion matrix and the most confident mistakes', async ({ playground, page }) => {
   test.setTimeout(180_000);
   await playground.open('?backend=wasm');
   await page.getByTestId('step-once').click();
   await expect.poll(() => playground.stepCount(), { timeout: 60_000 }).toBe(1);
+  await openTab(page, 'inspect');
   await page.getByTestId('analyze-now').click();
   const matrix = page.getByTestId('confusion-matrix');
   await expect(matrix).toHaveAttribute('data-total', '1000', { timeout: 30_000 });
@@ -18,6 +19,7 @@ test('on demand and at each epoch end the page shows the confusion matrix and th
   expect(predicted).not.toBe(trueClass);
 
   // A short run reaches its epoch end, which refreshes the analysis for that step.
+  await openTab(page, 'settings');
   await page.getByTestId('config-epochs').fill('1');
   await page.getByTestId('config-batchSize').fill('1000');
   await playground.showAdvancedSettings();
@@ -28,9 +30,11 @@ test('on demand and at each epoch end the page shows the confusion matrix and th
   await expect(page.getByTestId('status-detail')).toHaveText(
     ' — finished 1 epoch; the weights are their moving averages (EMA decay 0.9); batch-norm statistics recalibrated on the 9,000 training images',
   );
+  await openTab(page, 'inspect');
   await expect(page.getByText(/Validation split, 1,000 images, step 9:/)).toBeVisible({ timeout: 30_000 });
 
   // Saved and loaded into a fresh page, the finished run is done again, and its file says what its end did.
+  await openTab(page, 'runs');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-checkpoint').click()]);
   const bytes = readFileSync(await download.path());
   await page.reload();

@@ -22,7 +22,8 @@ export class Playground {
     this.status = page.getByTestId('status');
     this.backend = page.getByTestId('backend');
     this.datasetSelect = page.getByTestId('dataset-select');
-    this.presetSelect = page.getByTestId('preset-select');
+    // The core loop's picker; the Settings form may show the same choice.
+    this.presetSelect = page.getByTestId('preset-picker').getByTestId('preset-select');
     this.step = page.getByTestId('metric-step');
     this.epoch = page.getByTestId('metric-epoch');
     this.loss = page.getByTestId('metric-loss');
@@ -34,6 +35,7 @@ export class Playground {
 
   /** Opens the settings form's Advanced disclosure (Muon, EMA, STE clip, distillation) unless it is open already. */
   async showAdvancedSettings(): Promise<void> {
+    await this.openTab('settings');
     const toggle = this.page.getByTestId('config-advanced-toggle');
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
     await expect(toggle).toHaveAttribute('aria-expanded', 'true');
@@ -73,6 +75,11 @@ export class Playground {
     return settled;
   }
 
+  /** Opens a workbench tab (Inspect, Deploy, Runs, Settings), where everything beyond the core loop lives. */
+  async openTab(tab: WorkbenchTab): Promise<void> {
+    await openTab(this.page, tab);
+  }
+
   async stepCount(): Promise<number> {
     return Number(await this.step.textContent());
   }
@@ -91,6 +98,19 @@ export class Playground {
   async pause(): Promise<void> {
     await this.trainToggle.click();
     await expect(this.status).toHaveText('paused');
+  }
+}
+
+export type WorkbenchTab = 'inspect' | 'deploy' | 'runs' | 'settings';
+
+/** Opens a workbench tab; its controls can then be clicked. Settings' "Advanced" disclosure opens with it. */
+export async function openTab(page: Page, tab: WorkbenchTab): Promise<void> {
+  const button = page.getByTestId(`tab-${tab}`);
+  await button.click();
+  await expect(button).toHaveAttribute('aria-selected', 'true');
+  if (tab === 'settings') {
+    const advanced = page.getByTestId('advanced');
+    if ((await advanced.getAttribute('open')) === null) await advanced.locator('summary').click();
   }
 }
 

@@ -1,8 +1,9 @@
 /** Runs kept and shared: the run list (resume, download, delete), the comparison of runs, and share links. */
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('a copied link opens the same setup field for field in a fresh browser context, without debug parameters', async ({ playground, page, browser }) => {
   await playground.open('?backend=wasm');
+  await openTab(page, 'settings');
   await page.getByTestId('config-learningRate').fill('0.01');
   await page.getByTestId('config-epochs').fill('3');
   await page.getByTestId('config-seed').fill('1234');
@@ -16,6 +17,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   await expect.poll(() => new URL(page.url()).searchParams.get('learningRate')).toBe('0.01');
   expect(new URL(page.url()).searchParams.get('backend')).toBe('wasm');
 
+  await openTab(page, 'runs');
   await page.getByTestId('copy-link').click();
   const link = await page.getByTestId('share-link').inputValue();
   const params = new URL(link).searchParams;
@@ -28,7 +30,7 @@ test('a copied link opens the same setup field for field in a fresh browser cont
   const other = await fresh.newPage();
   await other.goto(link.replace(/^https?:\/\/[^/]+/, playground.page.url().replace(/^(https?:\/\/[^/]+).*$/, '$1')));
   await expect(other.getByTestId('dataset-summary')).toContainText('9,000 train', { timeout: 60_000 });
-  await expect(other.getByTestId('preset-select')).toHaveValue('seed');
+  await expect(other.getByTestId('preset-picker').getByTestId('preset-select')).toHaveValue('seed');
   await expect(other.getByTestId('config-learningRate')).toHaveValue('0.01');
   await expect(other.getByTestId('config-epochs')).toHaveValue('3');
   await expect(other.getByTestId('config-seed')).toHaveValue('1234');
@@ -68,6 +70,7 @@ test('the run list keeps each run; runs compare with labels from their differenc
     return step;
   };
   const firstStep = await trainBriefly();
+  await openTab(page, 'settings');
   await page.getByTestId('config-learningRate').fill('0.02');
   await trainBriefly();
 
@@ -75,11 +78,13 @@ test('the run list keeps each run; runs compare with labels from their differenc
   await expect(rows).toHaveCount(2);
   await expect(page.getByTestId('run-label')).toHaveText(['learningRate 0.02', 'learningRate 0.006']);
   await expect(page.getByTestId('compare-runs')).toHaveAttribute('data-runs', '2');
+  await openTab(page, 'runs');
   await page.getByTestId('compare-runs').locator('summary').click();
   await expect(page.getByTestId('compare-loss')).toHaveAttribute('data-lines', '2');
   const legend = page.getByTestId('compare-loss').locator('.recharts-legend-item');
   await expect(legend).toHaveCount(2);
   expect((await legend.allTextContents()).sort()).toEqual(['learningRate 0.006', 'learningRate 0.02']);
+  await openTab(page, 'runs');
   await rows.nth(1).getByTestId('run-compare').check();
   await expect(page.getByTestId('compare-runs')).toHaveAttribute('data-runs', '1');
 
@@ -87,6 +92,7 @@ test('the run list keeps each run; runs compare with labels from their differenc
   await page.reload();
   await playground.open('?backend=wasm');
   await expect(rows).toHaveCount(2);
+  await openTab(page, 'runs');
   await rows.nth(1).getByTestId('run-resume').click();
   await expect(playground.step).toHaveText(String(firstStep), { timeout: 30_000 });
   await expect(page.getByTestId('config-learningRate')).toHaveValue('0.006');
@@ -100,6 +106,7 @@ test('the run list keeps each run; runs compare with labels from their differenc
 
   // A link's config wins over the autosave, which stays on offer.
   await page.goto('/?preset=seed&learningRate=0.03&backend=wasm');
+  await openTab(page, 'runs');
   await expect(page.getByTestId('resume-run')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('config-learningRate')).toHaveValue('0.03');
 });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 /** Collects main-thread long tasks (> 50 ms) from page start; read with longestTask(). */
 async function watchLongTasks(page: Page): Promise<void> {
@@ -83,6 +83,7 @@ test('the accuracy-versus-sparsity sweep and the size card describe the trained 
   await playground.startTraining();
   await expect.poll(() => playground.stepCount(), { timeout: 90_000 }).toBeGreaterThan(30);
   await playground.pause();
+  await openTab(page, 'inspect');
   await page.getByTestId('sweep-threshold').click();
   const curve = page.getByTestId('acc-sparsity-curve');
   await expect(curve).toHaveAttribute('data-points', '21', { timeout: 60_000 });

@@ -1,4 +1,4 @@
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('the page loads with the embedded data and the seed preset, on the backend it measured fastest', async ({ playground, page }) => {
   await playground.open();
@@ -66,6 +66,7 @@ test('Pause stops the step counter within a second, Resume continues, Reset clea
 
 test('invalid hyperparameters get a clear message and do not start training', async ({ playground, page }) => {
   await playground.open();
+  await openTab(page, 'settings');
   await page.getByTestId('config-learningRate').fill('');
   await playground.trainToggle.click();
   await expect(playground.errorBanner).toContainText('learning rate must be a number');

@@ -1,9 +1,10 @@
 /** The float twin alongside: both curves, the accuracy gap and both step rates, live. */
-import { expect, test } from './playground';
+import { expect, test, openTab } from './playground';
 
 test('with float-twin on, both curves, the gap and both step rates show live; off, the twin stops', async ({ playground, page }) => {
   test.setTimeout(180_000);
   await playground.open('?backend=wasm');
+  await openTab(page, 'settings');
   await page.getByTestId('float-twin').check();
   await playground.startTraining();
   const gap = page.getByTestId('twin-gap');
@@ -38,6 +39,7 @@ test('with float-twin on, both curves, the gap and both step rates show live; of
   await expect(readout).toContainText(/float twin validation: \d+\.\d\d %/);
   await page.mouse.move(0, 0);
   await expect(readout).toHaveCount(0);
+  await openTab(page, 'settings');
   await page.getByTestId('float-twin').uncheck();
   await expect(playground.errorBanner).toHaveCount(0);
 });

@@ -3,7 +3,7 @@
  * whole run (slotTable in core/run/series.ts), so an update costs the same after hours of training as after a minute,
  * and the page's memory does not grow with the run.
  */
-import { useAccuracyCurves, useLossCurves, useTwinFigures } from '../store/hooks';
+import { useAccuracyCurves, useDatasetChoice, useLossCurves, useTwinFigures } from '../store/hooks';
 import { chartStepEnd, slotTable } from '../core/run/series';
 import { percent } from './format';
 import { LiveLineChart, type LiveLine } from './LiveLineChart';
@@ -56,7 +56,7 @@ export function LossChart() {
         lines={lines}
         stepEnd={stepEnd}
         yDomain={[0, 'auto']}
-        height={220}
+        height={CORE_CHART_HEIGHT}
         yAxisWidth={50}
         xLabel="step"
         format={(value) => value.toFixed(4)}
@@ -66,8 +66,17 @@ export function LossChart() {
   );
 }
 
+/** Height of the core loop's live charts, px: both fit beside the controls on a 900 px tall screen. */
+const CORE_CHART_HEIGHT = 170;
+
+/** Whether the loaded data has a test split: without one there is no test line, column or card to show. */
+function useHasTestSplit(): boolean {
+  return (useDatasetChoice().summary?.testCount ?? 0) > 0;
+}
+
 export function AccuracyChart() {
   const { validation, epochs, twinValidation, totalSteps } = useAccuracyCurves();
+  const hasTest = useHasTestSplit();
   // Test accuracy exists only at epoch ends, so its line connects across the empty slots like the others.
   const tests = epochs.flatMap((e) => (e.testAccuracy === null ? [] : [{ step: e.globalStep, value: e.testAccuracy * 100 }]));
   const asPercent = (points: typeof validation) => points.map((p) => ({ step: p.step, value: p.value * 100 }));
@@ -81,31 +90,45 @@ export function AccuracyChart() {
     stepEnd,
     CHART_SLOTS,
   );
-  const lines: LiveLine<'validation' | 'test' | 'twin'>[] = [
-    { key: 'validation', name: 'validation', color: '#2ca02c' },
-    { key: 'test', name: 'test (epoch end)', color: '#d62728', dots: true },
-  ];
+  const lines: LiveLine<'validation' | 'test' | 'twin'>[] = [{ key: 'validation', name: 'validation', color: '#2ca02c' }];
+  if (hasTest) lines.push({ key: 'test', name: 'test (epoch end)', color: '#d62728', dots: true });
   if (twinValidation.length > 0) lines.push({ key: 'twin', name: 'float twin validation', color: '#7f7f7f', dashed: true });
   return (
     <figure className="chart" data-testid="accuracy-chart">
-      <figcaption>Accuracy (%): validation during training, test at each epoch end</figcaption>
+      <figcaption>{hasTest ? 'Accuracy (%): validation during training, test at each epoch end' : 'Validation accuracy (%) during training'}</figcaption>
       <LiveLineChart
         rows={points}
         lines={lines}
         stepEnd={stepEnd}
         yDomain={['auto', 100]}
-        height={220}
+        height={CORE_CHART_HEIGHT}
         yAxisWidth={50}
         format={(value) => `${value.toFixed(2)} %`}
         legend
       />
-      {epochs.length > 0 && (
+    </figure>
+  );
+}
+
+/**
+ * Accuracy at each epoch end, one row per epoch. It grows while a run trains, so it lives under Inspect, below
+ * nothing that could move.
+ */
+export function EpochTable() {
+  const { epochs } = useAccuracyCurves();
+  const hasTest = useHasTestSplit();
+  return (
+    <figure className="chart" data-testid="epoch-results">
+      <figcaption>Accuracy at each epoch end</figcaption>
+      {epochs.length === 0 ? (
+        <p className="muted">No epoch has ended yet.</p>
+      ) : (
         <table className="epoch-table">
           <thead>
             <tr>
               <th>Epoch</th>
               <th>Validation</th>
-              <th>Test</th>
+              {hasTest && <th>Test</th>}
             </tr>
           </thead>
           <tbody>
@@ -113,7 +136,7 @@ export function AccuracyChart() {
               <tr key={e.epoch}>
                 <td>{e.epoch}</td>
                 <td>{(e.validationAccuracy * 100).toFixed(2)} %</td>
-                <td>{e.testAccuracy === null ? '—' : `${(e.testAccuracy * 100).toFixed(2)} %`}</td>
+                {hasTest && <td>{e.testAccuracy === null ? '—' : `${(e.testAccuracy * 100).toFixed(2)} %`}</td>}
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,7 @@
  * itself with a "?" that shows its description.
  */
 import { useId, useState } from 'react';
-import { INFERENCE_SETTINGS, PRESET_LABELS, presetSummary, type PresetId } from '../core/model/config';
+import { INFERENCE_SETTINGS, presetSummary } from '../core/model/config';
 import { FIELDS } from '../core/model/configFields';
 import { useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { setInferenceSettings } from '../store/workerBridge';
@@ -55,16 +55,6 @@ export function ConfigPanel() {
   return (
     <fieldset className="panel config-panel">
       <legend>Model and training</legend>
-      <label>
-        Preset
-        <select data-testid="preset-select" disabled={locked} value={presetId} onChange={(e) => userChosePreset(e.target.value as PresetId)}>
-          {(Object.keys(PRESET_LABELS) as PresetId[]).map((id) => (
-            <option key={id} value={id}>
-              {PRESET_LABELS[id]}
-            </option>
-          ))}
-        </select>
-      </label>
       <p className="config-summary" data-testid="config-summary">
         {presetSummary(presetId, config)}
       </p>

@@ -2,6 +2,7 @@ import { useState, type ChangeEvent } from 'react';
 import { DATASET_LABELS, type DatasetId } from '../core/data/dataset';
 import { useDatasetChoice } from '../store/hooks';
 import { chooseDataset, loadFromUrl, loadUserFiles } from '../store/workerBridge';
+import { Tip, tipId } from './Tip';
 
 const FULL_DATASETS: DatasetId[] = ['mnist', 'fashion-mnist'];
 
@@ -24,7 +25,7 @@ export function DatasetPanel() {
       <legend>Data</legend>
       <label>
         Dataset
-        <select data-testid="dataset-select" value={datasetId} onChange={(e) => chooseDataset(e.target.value as DatasetId)}>
+        <select data-testid="dataset-select" aria-describedby={tipId('dataset')} value={datasetId} onChange={(e) => chooseDataset(e.target.value as DatasetId)}>
           {offered.map((id) => (
             <option key={id} value={id}>
               {DATASET_LABELS[id]}
@@ -32,6 +33,7 @@ export function DatasetPanel() {
           ))}
         </select>
       </label>
+      <Tip name="dataset">The images the network trains on; the embedded subset loads at once, full MNIST or Fashion-MNIST from files or a URL.</Tip>
       {summary && (
         <p className="muted" data-testid="dataset-summary">
           {summary.trainCount.toLocaleString()} train / {summary.validationCount.toLocaleString()} validation
@@ -64,7 +66,8 @@ export function DatasetPanel() {
             …or download from a URL (folder with the four .gz files; cached)
             <input type="url" value={url} placeholder="https://…/mnist/" onChange={(e) => setUrl(e.target.value)} />
           </label>
-          <button type="submit">Download</button>
+          <button type="submit" aria-describedby={tipId('dataset-download')}>Download</button>
+          <Tip name="dataset-download">Fetches the four IDX files from that folder, keeps them in this browser and trains on them.</Tip>
         </form>
       </details>
     </fieldset>

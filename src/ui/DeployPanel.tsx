@@ -8,6 +8,7 @@ import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
 import { useConfig, useDeploy, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';
+import { Tip, tipId } from './Tip';
 
 const PACKINGS: TritPacking[] = ['base3', 'base4'];
 
@@ -68,12 +69,20 @@ export function DeployPanel() {
         </p>
       )}
       <div className="kernel-actions">
-        <button type="button" data-testid="export-c" disabled={busy || cProblem !== null} onClick={() => exportModel('c', packing)}>
-          {task === 'c' ? 'Exporting C…' : 'Download C for a microcontroller (.zip)'}
-        </button>
-        <button type="button" data-testid="export-onnx" disabled={busy} onClick={() => exportModel('onnx', packing)}>
-          {task === 'onnx' ? 'Exporting ONNX…' : 'Download ONNX'}
-        </button>
+        <span className="explained">
+          <button type="button" data-testid="export-c" aria-describedby={tipId('export-c')} disabled={busy || cProblem !== null} onClick={() => exportModel('c', packing)}>
+            {task === 'c' ? 'Exporting C…' : 'Download C for a microcontroller (.zip)'}
+          </button>
+          <Tip name="export-c">
+            {cProblem ?? 'A header and a C file that classify an image with integer arithmetic only, with the packed weights as const arrays, checked against this page.'}
+          </Tip>
+        </span>
+        <span className="explained">
+          <button type="button" data-testid="export-onnx" aria-describedby={tipId('export-onnx')} disabled={busy} onClick={() => exportModel('onnx', packing)}>
+            {task === 'onnx' ? 'Exporting ONNX…' : 'Download ONNX'}
+          </button>
+          <Tip name="export-onnx">The trained network as an ONNX model (ternary weights times their scales) for ONNX Runtime and other tools.</Tip>
+        </span>
       </div>
       {result && (
         <p data-testid="export-result" data-ok={result.ok} role={result.ok ? 'status' : 'alert'}>

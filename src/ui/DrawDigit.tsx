@@ -11,6 +11,7 @@ import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
 import type { FeatureMap } from '../protocol/messages';
 import { paintFeatureMap, paintGray } from './paint';
+import { Tip, tipId } from './Tip';
 
 const CANVAS_SIDE = 280;
 /** A digit drawn to fill most of the 280-pixel canvas shrinks about 10×: this width ends near MNIST's ~2.5 px pen. */
@@ -203,12 +204,18 @@ export function DrawDigit() {
                 : 'Nothing drawn yet.'}
           </div>
           <div className="draw-buttons">
-            <button type="button" data-testid="clear-canvas" onClick={clear}>
-              Clear
-            </button>
-            <button type="button" data-testid="undo-stroke" onClick={undo} disabled={strokeCount === 0}>
-              Undo stroke
-            </button>
+            <span className="explained">
+              <button type="button" data-testid="clear-canvas" aria-describedby={tipId('clear-canvas')} onClick={clear}>
+                Clear
+              </button>
+              <Tip name="clear-canvas">Wipes the canvas to draw another digit.</Tip>
+            </span>
+            <span className="explained">
+              <button type="button" data-testid="undo-stroke" aria-describedby={tipId('undo-stroke')} onClick={undo} disabled={strokeCount === 0}>
+                Undo
+              </button>
+              <Tip name="undo-stroke">{strokeCount === 0 ? 'Nothing drawn yet to undo.' : 'Removes the last stroke; the network answers again.'}</Tip>
+            </span>
           </div>
         </div>
         <div className="probabilities" data-testid="probabilities">

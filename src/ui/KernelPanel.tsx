@@ -2,6 +2,7 @@
 import { useConfig, useInferencePath, useKernelResults, useStatus } from '../store/hooks';
 import { benchmarkKernels, evaluateWithKernel } from '../store/workerBridge';
 import { bytes, percent } from './format';
+import { Tip, tipId } from './Tip';
 
 export function KernelPanel() {
   const inference = useInferencePath();
@@ -9,6 +10,11 @@ export function KernelPanel() {
   const { status } = useStatus();
   const { config } = useConfig();
   const unavailable = status === 'loading' || task !== null || config.weightQuantizer === 'none';
+  const unavailableReason =
+    status === 'loading' ? 'Waiting for the data and a backend to load.'
+    : task !== null ? 'Another kernel task is running.'
+    : config.weightQuantizer === 'none' ? 'The float twin has no ternary weights to run.'
+    : null;
   return (
     <figure className="chart kernel-panel">
       <figcaption>
@@ -16,16 +22,28 @@ export function KernelPanel() {
         <strong data-testid="inference-backend">
           {inference ? (inference.path === 'webgpu' ? `webgpu (${inference.adapter})` : 'cpu (reference; no WebGPU here)') : '…'}
         </strong>
-        {inference?.path === 'webgpu' && <span className="muted"> · dot4I8Packed {inference.hasDot4 ? 'available' : 'not available'}</span>}
       </figcaption>
+      {inference?.path === 'webgpu' && (
+        <details className="muted">
+          <summary>Advanced: kernel variants</summary>
+          The packed-int8 dot product (WGSL dot4I8Packed, a faster kernel variant) is{' '}
+          {inference.hasDot4 ? 'available' : 'not available'} on this adapter.
+        </details>
+      )}
       {config.weightQuantizer === 'none' && <p className="muted">The float twin has no ternary weights to run.</p>}
       <div className="kernel-actions">
-        <button type="button" data-testid="kernel-eval" disabled={unavailable} onClick={evaluateWithKernel}>
-          {task === 'evaluate' ? 'Evaluating…' : 'Evaluate with the ternary kernel'}
-        </button>
-        <button type="button" data-testid="kernel-bench" disabled={unavailable} onClick={benchmarkKernels}>
-          {task === 'benchmark' ? 'Benchmarking…' : 'Benchmark kernels vs TensorFlow.js'}
-        </button>
+        <span className="explained">
+          <button type="button" data-testid="kernel-eval" aria-describedby={tipId('kernel-eval')} disabled={unavailable} onClick={evaluateWithKernel}>
+            {task === 'evaluate' ? 'Evaluating…' : 'Evaluate with the ternary kernel'}
+          </button>
+          <Tip name="kernel-eval">{unavailableReason ?? 'Classifies the validation split with the packed ternary kernels and compares accuracy and predictions with TensorFlow.js.'}</Tip>
+        </span>
+        <span className="explained">
+          <button type="button" data-testid="kernel-bench" aria-describedby={tipId('kernel-bench')} disabled={unavailable} onClick={benchmarkKernels}>
+            {task === 'benchmark' ? 'Benchmarking…' : 'Benchmark kernels vs TensorFlow.js'}
+          </button>
+          <Tip name="kernel-bench">{unavailableReason ?? 'Times a forward pass of each layer on the ternary kernels and on TensorFlow.js, side by side.'}</Tip>
+        </span>
       </div>
       {evaluation && (
         <p data-testid="kernel-eval-result">

@@ -145,7 +145,7 @@ export function LiveLineChart<K extends string>({ rows, lines, stepEnd, yDomain,
           </g>
           {lines.map((line, i) => (
             <g key={line.key} className="live-chart-series">
-              <path className="live-chart-line" d={paths[i]!.d} fill="none" stroke={line.color} strokeWidth={1.5} strokeDasharray={line.dashed ? '4 3' : undefined} />
+              <path className="live-chart-line" data-line={line.key} d={paths[i]!.d} fill="none" stroke={line.color} strokeWidth={1.5} strokeDasharray={line.dashed ? '4 3' : undefined} />
               {line.dots && paths[i]!.points.map(([cx, cy], p) => <circle key={p} cx={cx} cy={cy} r={3} fill="#fff" stroke={line.color} />)}
             </g>
           ))}

@@ -10,6 +10,7 @@ import { useMistakeAnalysis, useStatus } from '../store/hooks';
 import { analyzeMistakes } from '../store/workerBridge';
 import { percent } from './format';
 import { paintGray } from './paint';
+import { Tip, tipId } from './Tip';
 
 function MistakeImage({ analysis, position }: { analysis: MistakeAnalysis; position: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -77,13 +78,18 @@ export function MistakesPanel() {
         {analysis
           ? `Validation split, ${analysis.count.toLocaleString('en-US')} images, step ${analysis.globalStep}: ${percent(matrixAccuracy(analysis.matrix, analysis.classCount), 2)} correct. Refreshed at each epoch end.`
           : 'Shown at each epoch end, or now:'}{' '}
-        <button type="button" data-testid="analyze-now" disabled={status === 'loading'} onClick={analyzeMistakes}>
-          Analyse now
-        </button>
+        <span className="explained">
+          <button type="button" data-testid="analyze-now" aria-describedby={tipId('analyze')} disabled={status === 'loading'} onClick={analyzeMistakes}>
+            Analyse now
+          </button>
+          <Tip name="analyze">Classifies the whole validation split with the current weights and shows the confusion matrix and the worst mistakes.</Tip>
+        </span>
       </p>
       {analysis && (
         <div className="mistakes-row">
-          <ConfusionMatrix analysis={analysis} />
+          <div className="table-scroll">
+            <ConfusionMatrix analysis={analysis} />
+          </div>
           <div>
             <div className="histogram-title">Most confidently misclassified: predicted (confidence), true class</div>
             <div className="mistake-grid" data-testid="misclassified" data-count={analysis.mistakes.length}>

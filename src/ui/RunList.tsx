@@ -10,6 +10,7 @@ import type { RunSummary } from '../store/autosave';
 import { useKeptRuns, useStatus } from '../store/hooks';
 import { deleteKeptRun, downloadRun, resumeRun } from '../store/workerBridge';
 import { percent } from './format';
+import { Tip, tipId } from './Tip';
 
 const RUN_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 
@@ -55,6 +56,13 @@ export function RunList() {
   return (
     <section className="chart" data-testid="run-list">
       <h2 className="section-title">Runs kept in this browser</h2>
+      {/* One description per kind of action, shared by the rows' buttons. */}
+      <p className="visually-hidden">
+        <Tip name="run-resume">Loads this run's weights and optimizer state and continues training it from its last step.</Tip>
+        <Tip name="run-download">Downloads this run as a .safetensors checkpoint that Load checkpoint (Runs) takes back.</Tip>
+        <Tip name="run-delete">Removes this run from this browser's storage.</Tip>
+      </p>
+      <div className="table-scroll">
       <table className="run-table">
         <thead>
           <tr>
@@ -83,13 +91,13 @@ export function RunList() {
               <td>{percent(run.testAccuracy, 2)}</td>
               <td>{new Date(run.savedAt).toLocaleString()}</td>
               <td className="run-actions">
-                <button type="button" data-testid="run-resume" disabled={status === 'loading'} onClick={() => void resumeRun(run.id)}>
+                <button type="button" data-testid="run-resume" aria-describedby={tipId('run-resume')} disabled={status === 'loading'} onClick={() => void resumeRun(run.id)}>
                   Resume
                 </button>
-                <button type="button" data-testid="run-download" onClick={() => void downloadRun(run.id)}>
+                <button type="button" data-testid="run-download" aria-describedby={tipId('run-download')} onClick={() => void downloadRun(run.id)}>
                   Download
                 </button>
-                <button type="button" data-testid="run-delete" onClick={() => void deleteKeptRun(run.id)}>
+                <button type="button" data-testid="run-delete" aria-describedby={tipId('run-delete')} onClick={() => void deleteKeptRun(run.id)}>
                   Delete
                 </button>
               </td>
@@ -97,6 +105,7 @@ export function RunList() {
           ))}
         </tbody>
       </table>
+      </div>
       <details data-testid="compare-runs" data-runs={shown.length} open={comparing} onToggle={(e) => setComparing(e.currentTarget.open)}>
         <summary>
           Compare runs: {compared.length > 0 ? `the ${shown.length} ticked` : 'every kept run (tick some to choose)'}, labelled by the settings in which they differ

@@ -5,6 +5,7 @@
 import { useAutosavedStep, useResumeOffer, useShareLink, useStatus } from '../store/hooks';
 import { copyShareLink } from '../store/urlState';
 import { dismissResumeOffer, exportCurvesCsv, loadCheckpoint, resumeAutosavedRun, saveCheckpoint } from '../store/workerBridge';
+import { Tip, tipId } from './Tip';
 
 export function RunPanel() {
   const { status } = useStatus();
@@ -18,12 +19,14 @@ export function RunPanel() {
       {offer && (
         <p data-testid="resume-offer">
           A run was autosaved here ({offer.preset}, epoch {offer.epoch}, step {offer.step}, {new Date(offer.savedAt).toLocaleTimeString()}).{' '}
-          <button type="button" data-testid="resume-run" disabled={busy} onClick={resumeAutosavedRun}>
+          <button type="button" data-testid="resume-run" aria-describedby={tipId('resume-run')} disabled={busy} onClick={resumeAutosavedRun}>
             Resume it at step {offer.step}
           </button>{' '}
-          <button type="button" onClick={dismissResumeOffer}>
+          <button type="button" aria-describedby={tipId('resume-later')} onClick={dismissResumeOffer}>
             Not now
           </button>
+          <Tip name="resume-run">Continues the autosaved run from its last saved step, with its weights and curves.</Tip>
+          <Tip name="resume-later">Hides this offer; the run stays saved under Runs.</Tip>
         </p>
       )}
       {autosavedStep !== null && (
@@ -31,18 +34,25 @@ export function RunPanel() {
           Autosaved in this browser at step {autosavedStep}.
         </p>
       )}
-      <button type="button" data-testid="save-checkpoint" disabled={busy} onClick={saveCheckpoint}>
-        Save checkpoint (.safetensors)
-      </button>
-      <button type="button" data-testid="export-csv" onClick={exportCurvesCsv}>
-        Export curves (.csv)
-      </button>
+      <span className="explained">
+        <button type="button" data-testid="save-checkpoint" aria-describedby={tipId('save-checkpoint')} disabled={busy} onClick={saveCheckpoint}>
+          Save checkpoint (.safetensors)
+        </button>
+        <Tip name="save-checkpoint">Downloads everything training needs to continue (latent weights, optimizer state, settings, curves) as one file.</Tip>
+      </span>
+      <span className="explained">
+        <button type="button" data-testid="export-csv" aria-describedby={tipId('export-csv')} onClick={exportCurvesCsv}>
+          Export curves (.csv)
+        </button>
+        <Tip name="export-csv">Downloads the loss, accuracy and sparsity curves of this run as a spreadsheet.</Tip>
+      </span>
       <label>
         Load checkpoint
         <input
           type="file"
           accept=".safetensors"
           data-testid="load-checkpoint"
+          aria-describedby={tipId('load-checkpoint')}
           disabled={busy}
           onChange={(e) => {
             const file = e.target.files?.[0];
@@ -51,9 +61,13 @@ export function RunPanel() {
           }}
         />
       </label>
-      <button type="button" data-testid="copy-link" onClick={() => void copyShareLink()}>
-        Copy a link to this setup
-      </button>
+      <Tip name="load-checkpoint">Continues training from a .safetensors checkpoint saved by this page.</Tip>
+      <span className="explained">
+        <button type="button" data-testid="copy-link" aria-describedby={tipId('copy-link')} onClick={() => void copyShareLink()}>
+          Copy a link to this setup
+        </button>
+        <Tip name="copy-link">Copies a URL that opens this page with the same preset and settings (not the trained weights).</Tip>
+      </span>
       {shareLink && (
         <label>
           {shareLink.copied ? 'Copied to the clipboard:' : 'The clipboard is not available here; copy the link by hand:'}

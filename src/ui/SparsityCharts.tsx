@@ -14,6 +14,7 @@ import { useConfig, useSparsitySeries, useStatus, useSweep } from '../store/hook
 import { CHART_SLOTS } from './Charts';
 import { sweepThreshold } from '../store/workerBridge';
 import { LiveLineChart, type LiveLine } from './LiveLineChart';
+import { Tip, tipId } from './Tip';
 
 const LAYER_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
 
@@ -29,9 +30,11 @@ export function SparsityChart() {
     })),
   ];
   const rows = slotTable(columns, stepEnd, CHART_SLOTS);
+  // The overall share is a weighted mean of the layers', so it often lies on the largest layer's line: it is drawn
+  // last (on top) and dashed, so that both stay visible where they coincide.
   const lines: LiveLine<string>[] = [
-    { key: 'overall', name: 'overall', color: '#222' },
     ...Array.from({ length: layerCount }, (_, i) => ({ key: `layer${i + 1}`, name: `layer ${i + 1}`, color: LAYER_COLOURS[i % LAYER_COLOURS.length]! })),
+    { key: 'overall', name: 'overall', color: '#222', dashed: true },
   ];
   return (
     <figure className="chart" data-testid="sparsity-chart" data-points={series.length}>
@@ -58,18 +61,45 @@ export function AccuracySparsityCurve() {
         <button
           type="button"
           data-testid="sweep-threshold"
+          aria-describedby={tipId('sweep')}
           disabled={status === 'training' || status === 'loading' || isFloat}
           onClick={sweepThreshold}
         >
           Sweep t
         </button>
+        <Tip name="sweep">
+          {isFloat
+            ? 'The float twin has no ternary weights to sweep.'
+            : status === 'training'
+              ? 'Pause training first: the sweep evaluates the weights as they are.'
+              : 'Re-quantizes the trained latent weights at t = 0 … 2 and plots the validation accuracy against the sparsity each t gives.'}
+        </Tip>
       </figcaption>
       {isFloat && <p className="muted">The float twin does not quantize its weights, so a sweep would be flat.</p>}
-      <ResponsiveContainer width="100%" height={200}>
-        <ScatterChart margin={{ top: 5, right: 20, bottom: 5, left: 0 }}>
+      <ResponsiveContainer width="100%" height={240}>
+        {/* Margins leave room for the end ticks' labels ("100 %" is centred on the plot's edge), the current t's label
+            above its dot and the axis titles. */}
+        <ScatterChart margin={{ top: 22, right: 30, bottom: 22, left: 12 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="sparsity" type="number" domain={[0, 100]} name="sparsity" unit=" %" interval={0} />
-          <YAxis dataKey="accuracy" type="number" domain={[0, 100]} name="accuracy" unit=" %" width={50} interval={0} />
+          <XAxis
+            dataKey="sparsity"
+            type="number"
+            domain={[0, 100]}
+            name="sparsity"
+            unit=" %"
+            interval={0}
+            label={{ value: 'sparsity (share of zero weights)', position: 'bottom', offset: 4, fontSize: 12 }}
+          />
+          <YAxis
+            dataKey="accuracy"
+            type="number"
+            domain={[0, 100]}
+            name="accuracy"
+            unit=" %"
+            width={50}
+            interval={0}
+            label={{ value: 'validation accuracy', angle: -90, position: 'left', offset: 0, fontSize: 12, style: { textAnchor: 'middle' } }}
+          />
           <Tooltip formatter={(v) => Number(v).toFixed(2)} />
           <Scatter data={points} line fill="#0072B2" isAnimationActive={false} />
           {current && (
@@ -80,7 +110,7 @@ export function AccuracySparsityCurve() {
               fill="none"
               stroke="#D55E00"
               strokeWidth={2}
-              label={{ value: `t = ${sweep!.currentThreshold.toFixed(2)}`, position: 'top', fontSize: 11 }}
+              label={{ value: `t = ${sweep!.currentThreshold.toFixed(2)}`, position: current.sparsity > 0.8 ? 'left' : 'right', fontSize: 11 }}
             />
           )}
         </ScatterChart>

@@ -64,17 +64,30 @@ function LayerHistogram({ layer, index }: { layer: LayerWeightStats; index: numb
   );
 }
 
+/** The sparsity the current t gives, and how many weights flipped: beside the threshold slider in the core loop. */
+export function SparsityFigure() {
+  const report = useWeightReport();
+  return (
+    <p className="sparsity-figure">
+      Sparsity (share of zero weights): <strong data-testid="sparsity-value">{report ? percent(report.sparsity, 1) : '—'}</strong>
+      <br />
+      <span className="muted">
+        Flipped since the last report: <strong data-testid="flip-ratio">{report && report.flipRatio !== null ? percent(report.flipRatio, 2) : '—'}</strong>
+      </span>
+    </p>
+  );
+}
+
+/** Per-layer histograms of the latent weights, under Inspect. */
 export function SparsityPanel() {
   const report = useWeightReport();
   return (
     <figure className="chart sparsity-panel">
       <figcaption>
-        Sparsity (share of zero weights):{' '}
-        <strong data-testid="sparsity-value">{report ? percent(report.sparsity, 1) : '—'}</strong>
-        {' · '}flip ratio since last report:{' '}
-        <strong data-testid="flip-ratio">{report && report.flipRatio !== null ? percent(report.flipRatio, 2) : '—'}</strong>
+        Latent weights per layer: the ±Δ lines split them into −1, 0 and +1
         {report?.quantizer && <span className="muted"> · quantizer {report.quantizer}, t = {report.threshold.toFixed(2)}</span>}
       </figcaption>
+      {!report && <p className="muted">Train or step once to see the weights.</p>}
       <div data-testid="sparsity-histogram" data-step={report?.globalStep ?? -1} data-threshold={report?.threshold ?? ''}>
         {report?.layers.map((layer, i) => <LayerHistogram key={i} layer={layer} index={i} />)}
       </div>

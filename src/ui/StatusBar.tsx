@@ -2,34 +2,26 @@ import { useBackend, useDataProgress, useStatus, useStatusLineInput } from '../s
 import { bytes } from './format';
 import { statusLine } from './statusLine';
 
+/**
+ * One line of what the page is doing and on which backend. It never wraps (a longer detail is cut, whole in its
+ * title), so the core loop below it keeps its place while a run trains. The backends' timings are under Settings.
+ */
 export function StatusBar() {
   const { status, detail } = useStatus();
-  const { backend, note, timings } = useBackend();
+  const { backend, note } = useBackend();
   const progress = useDataProgress();
   const line = statusLine(useStatusLineInput());
   return (
-    <div className="status-bar">
-      <span>
+    <div className="status-bar" role="status">
+      <span className="status-text" title={detail ?? undefined}>
         Status: <strong data-testid="status" data-status={status}>{status}</strong>
         {detail && <span className="muted" data-testid="status-detail"> — {detail}</span>}
       </span>
-      <span data-testid="status-line" role="status">
+      <span className="status-line" data-testid="status-line" title={line}>
         {line}
       </span>
-      <span title={note}>
+      <span className="status-backend" title={note}>
         Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>
-        {timings && (
-          <span data-testid="backend-timings">
-            {' '}
-            — fastest of{' '}
-            {timings.map((t, i) => (
-              <span key={t.backend} data-backend={t.backend} data-step-ms={t.stepMs ?? ''}>
-                {i > 0 && ', '}
-                {t.backend} {t.stepMs === null ? 'failed' : `${t.stepMs.toFixed(1)} ms/step`}
-              </span>
-            ))}
-          </span>
-        )}
         {note && <span className="muted"> ({note})</span>}
       </span>
       {status === 'loading' && progress && (
@@ -38,11 +30,34 @@ export function StatusBar() {
           {progress.totalBytes ? ` / ${bytes(progress.totalBytes)}` : ''}
           <progress
             data-testid="data-progress"
+            aria-label="Data loaded"
             max={progress.totalBytes ?? undefined}
             value={progress.totalBytes ? progress.loadedBytes : undefined}
           />
         </span>
       )}
     </div>
+  );
+}
+
+/** Which backends were measured and how fast each trained: for the curious, under Settings → Advanced. */
+export function BackendDetails() {
+  const { backend, timings } = useBackend();
+  return (
+    <p className="muted" data-testid="backend-details">
+      Training backend: {backend ?? 'starting…'}
+      {timings && (
+        <span data-testid="backend-timings">
+          {' '}
+          — fastest of{' '}
+          {timings.map((t, i) => (
+            <span key={t.backend} data-backend={t.backend} data-step-ms={t.stepMs ?? ''}>
+              {i > 0 && ', '}
+              {t.backend} {t.stepMs === null ? 'failed' : `${t.stepMs.toFixed(1)} ms/step`}
+            </span>
+          ))}
+        </span>
+      )}
+    </p>
   );
 }

@@ -2,6 +2,7 @@ import { THRESHOLD_RANGE } from '../core/model/config';
 import { useThreshold, useThresholdEvaluation, useWeightReport } from '../store/hooks';
 import { setInferenceSettings } from '../store/workerBridge';
 import { percent } from './format';
+import { SparsityFigure } from './SparsityPanel';
 
 /** Reference values of t marked on the slider. */
 const MARKS = [
@@ -17,8 +18,7 @@ export function ThresholdSlider() {
   return (
     <div className="threshold">
       <label htmlFor="threshold-slider">
-        Threshold factor t = <strong data-testid="threshold-value">{threshold.toFixed(2)}</strong>
-        {report && <span className="muted"> (Δ of layer 1 = {report.layers[0]?.threshold.toExponential(2)})</span>}
+        Threshold t = <strong data-testid="threshold-value">{threshold.toFixed(2)}</strong>
       </label>
       <div className="slider-wrap">
         <input
@@ -31,6 +31,7 @@ export function ThresholdSlider() {
           value={threshold}
           list="threshold-marks"
           aria-valuetext={`t = ${threshold.toFixed(2)}`}
+          aria-describedby="threshold-help"
           onChange={(e) => setInferenceSettings({ threshold: Number(e.target.value) })}
         />
         <datalist id="threshold-marks">
@@ -49,11 +50,14 @@ export function ThresholdSlider() {
           ))}
         </div>
       </div>
-      <p className="muted">
-        Moves the line between 0 and ±1 on the current latent weights at once; training, if running, continues with it.
+      {/* Space for two lines is kept whether or not an evaluation is shown, so nothing below moves. */}
+      <p className="muted threshold-help" id="threshold-help">
+        A weight becomes 0 when |w| &lt; t · mean|W| of its layer, else ±1. Moving t re-quantizes the trained weights at
+        once{report ? '' : ' (train first to see its effect)'}.
         {evaluation &&
-          ` Validation accuracy at t = ${evaluation.threshold.toFixed(2)}: ${percent(evaluation.accuracy, 2)} (re-evaluated in ${evaluation.milliseconds.toFixed(0)} ms).`}
+          ` Validation accuracy at t = ${evaluation.threshold.toFixed(2)}: ${percent(evaluation.accuracy, 2)}.`}
       </p>
+      <SparsityFigure />
     </div>
   );
 }
