@@ -17,6 +17,7 @@ import convDims from './kernels/shared/conv_dims.wgsl?raw';
 import ternaryIo from './kernels/shared/ternary_io.wgsl?raw';
 import tritExpansion from './kernels/shared/trit_expansion.wgsl?raw';
 import byteSums from './kernels/shared/byte_sums.wgsl?raw';
+import sampleRows from './kernels/shared/sample_rows.wgsl?raw';
 
 /**
  * A kernel's whole module: its own source, then the fragments it shares with others (./kernels/shared). Appended,
@@ -26,7 +27,7 @@ import byteSums from './kernels/shared/byte_sums.wgsl?raw';
 const withShared = (kernel: string, ...fragments: string[]) => [kernel, ...fragments].join('\n');
 
 /** Kernel 1: add/sub on packed2 words, f32 or 8-bit inputs. */
-export const addSubSource = withShared(addSubKernel, matrixDims, ternaryIo);
+export const addSubSource = withShared(addSubKernel, matrixDims, ternaryIo, sampleRows);
 /** Kernel 2: sign inputs as bit planes, countOneBits. */
 export const binarySource = withShared(binaryKernel, matrixDims);
 /** Kernel 3: 8-bit codes four to a word, dot4I8Packed or byte sums. */
@@ -36,4 +37,4 @@ export const convSource = withShared(convKernel, convDims, ternaryIo);
 /** Kernel 5: convolution on 8-bit codes four to a word. */
 export const convDot4Source = withShared(convDot4Kernel, convDims, ternaryIo, tritExpansion, byteSums);
 /** Kernel 6: dense layers of int4/int8 codes four to a word. */
-export const intMatmulSource = withShared(intMatmulKernel, matrixDims, ternaryIo);
+export const intMatmulSource = withShared(intMatmulKernel, matrixDims, ternaryIo, sampleRows);

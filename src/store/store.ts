@@ -85,13 +85,8 @@ export interface EpochPoint {
   twinTestAccuracy?: number | null;
 }
 
-export interface MetricsSlice {
-  epoch: number;
-  stepInEpoch: number;
-  stepsPerEpoch: number;
-  globalStep: number;
-  totalSteps: number;
-  learningRate: number;
+/** The run's position as the last progress event gave it, and what the page has measured of the run. */
+export interface MetricsSlice extends Pick<ProgressEvent, 'epoch' | 'stepInEpoch' | 'stepsPerEpoch' | 'globalStep' | 'totalSteps' | 'learningRate'> {
   lastLoss: number | null;
   validationAccuracy: number | null;
   testAccuracy: number | null;

@@ -17,7 +17,7 @@ import { FLOAT_WEIGHTS_PROBLEM, integerOnlyConfigProblem } from '../core/model/i
 import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
 import type { ImageSet } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/model/referenceModel';
-import { argmaxInt, integerForward, toIntegerModel } from '../core/model/integerModel';
+import { argmaxInt, integerForward, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
 import { decodeOnnx, exportOnnx } from '../core/export/onnxExport';
 import type { TritPacking } from '../core/quant/tritBytes';
 import {
@@ -105,6 +105,26 @@ function emit(model: InferenceModel, packing: TritPacking, preset: string) {
       appVersion: 'test',
     }),
   };
+}
+
+/**
+ * The Cortex-M0+ build of an export: no floating point, flash and RAM within 5 % of core's estimate of the integer
+ * model (the stack at most the estimate), and QEMU's Cortex-M3 scores equal to the host build's on 8 images.
+ * Returns the measured sizes and the estimate for the caller's own checks.
+ */
+function checkCortexM(name: string, integer: IntegerModel, files: ReturnType<typeof emitC>, packing: TritPacking) {
+  const dir = writeExport(files);
+  const sizes = buildCortexM0Plus(dir);
+  expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
+  const estimate = integerModelFootprint(integer, packing);
+  console.log(`${name} ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
+  expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
+  expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
+  expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
+  const host = runHost(buildHost(dir), validation.pixels, 8);
+  const emulated = runCortexM3(dir, validation.pixels, 8);
+  expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
+  return { sizes, estimate };
 }
 
 describe.each<[PresetId, number[]]>([
@@ -328,14 +348,7 @@ describe.each<[string, Partial<TrainConfig>]>([
     'Cortex-M0+ (%s): no floating point, the size core estimates (feature maps counted); QEMU Cortex-M3 = host',
     (packing) => {
       const { integer, files } = emit(model, packing, 'cnn');
-      const dir = writeExport(files);
-      const sizes = buildCortexM0Plus(dir);
-      expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
-      const estimate = integerModelFootprint(integer, packing);
-      console.log(`${name} ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
-      expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
-      expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
-      expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
+      const { sizes } = checkCortexM(name, integer, files, packing);
       const planned = configFootprint(config, packing);
       expect(Math.abs(planned.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
       expect(Math.abs(planned.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
@@ -344,9 +357,6 @@ describe.each<[string, Partial<TrainConfig>]>([
         expect(sizes.flashBytes).toBeLessThanOrEqual(16_384);
         expect(sizes.ramBytes + sizes.stackBytes).toBeLessThanOrEqual(4_096);
       }
-      const host = runHost(buildHost(dir), validation.pixels, 8);
-      const emulated = runCortexM3(dir, validation.pixels, 8);
-      expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
     },
   );
 });
@@ -441,19 +451,8 @@ describe.each(MIXED)('%s: export', (name, config, formats) => {
     'Cortex-M0+ (%s): no floating point, the size core estimates; QEMU Cortex-M3 = host',
     (packing) => {
       const { integer, files } = emit(model, packing, 'custom');
-      const dir = writeExport(files);
-      const sizes = buildCortexM0Plus(dir);
-      expect(forbiddenSymbols(sizes.undefinedSymbols)).toEqual([]);
-      const estimate = integerModelFootprint(integer, packing);
-      console.log(`${name} ${packing}: flash ${sizes.flashBytes} (estimate ${estimate.flashBytes}), RAM ${sizes.ramBytes} (${estimate.ramBytes}), stack ${sizes.stackBytes} (${estimate.stackBytes})`);
-      expect(Math.abs(estimate.flashBytes - sizes.flashBytes) / sizes.flashBytes).toBeLessThanOrEqual(0.05);
-      expect(Math.abs(estimate.ramBytes - sizes.ramBytes) / sizes.ramBytes).toBeLessThanOrEqual(0.05);
-      expect(estimate.stackBytes).toBeGreaterThanOrEqual(sizes.stackBytes);
-      const planned = configFootprint(config, packing);
-      expect(planned.flashBytes).toBe(estimate.flashBytes);
-      const host = runHost(buildHost(dir), validation.pixels, 8);
-      const emulated = runCortexM3(dir, validation.pixels, 8);
-      expect(Array.from(emulated.scores)).toEqual(Array.from(host.scores));
+      const { estimate } = checkCortexM(name, integer, files, packing);
+      expect(configFootprint(config, packing).flashBytes).toBe(estimate.flashBytes);
     },
   );
 });

@@ -10,7 +10,8 @@
 override WORKGROUP_SIZE: u32 = 64u;
 const SAMPLES: u32 = 4u;
 
-// Dims, the other bindings, RELU and epilogue(): shared/matrix_dims.wgsl and shared/ternary_io.wgsl.
+// Dims, the other bindings, RELU and epilogue(): shared/matrix_dims.wgsl and shared/ternary_io.wgsl; sampleRows():
+// shared/sample_rows.wgsl.
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -21,11 +22,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     return;
   }
   let samples = min(SAMPLES, dims.batch - firstSample);
-  // Rows of absent samples (past the batch end) read sample firstSample's row instead; their sums are dropped.
-  var rows = vec4u(firstSample * dims.inputs);
-  for (var s = 1u; s < samples; s++) {
-    rows[s] = (firstSample + s) * dims.inputs;
-  }
+  let rows = sampleRows(firstSample, samples);
   var acc = vec4f(0.0);
   for (var w = 0u; w < dims.wordsPerRow; w++) {
     let word = weights[j * dims.wordsPerRow + w];
