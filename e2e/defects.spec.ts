@@ -37,11 +37,13 @@ test('a resumed finished run shows the accuracy of its weights, as the confusion
   await expect(page.getByTestId('threshold-value')).toHaveText('0.80');
   const offer = page.getByTestId('resume-offer');
   await expect(offer).toContainText('epoch 5, step 450', { timeout: 30_000 });
+  await playground.openTab('runs');
   await expect(page.getByTestId('run-row').first()).toContainText('450 (epoch 5)');
   await page.getByTestId('resume-run').click();
   await expect(playground.status).toHaveText('done', { timeout: 30_000 });
   await expect(page.getByTestId('threshold-value')).toHaveText('0.70');
   await expect(playground.epoch).toHaveText('5 / 5');
+  await playground.openTab('inspect');
   await page.getByTestId('analyze-now').click();
   const matrix = await matrixPercent(page);
   expect(matrix).toBeGreaterThan(85);
@@ -63,6 +65,7 @@ test('a resumed finished run shows the accuracy of its weights, as the confusion
 test('after a run finishes, Train again starts a new one from step 0 with fresh curves', async ({ playground, page }) => {
   test.setTimeout(240_000);
   await playground.open();
+  await playground.openTab('settings');
   await page.getByTestId('config-epochs').fill('1');
   await trainToEnd(playground);
   await expect(playground.step).toHaveText('90');
@@ -74,6 +77,7 @@ test('after a run finishes, Train again starts a new one from step 0 with fresh 
   await expect.poll(() => playground.stepCount(), { timeout: 30_000 }).toBeLessThan(90);
   await expect(playground.status).toHaveText('done', { timeout: 120_000 });
   await expect(playground.step).toHaveText('90');
+  await playground.openTab('runs');
   await expect(page.getByTestId('run-row')).toHaveCount(2);
 });
 

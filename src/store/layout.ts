@@ -13,6 +13,8 @@ export const CHECKLIST_STEPS = ['trained', 'movedThreshold', 'drewDigit', 'expor
 export type ChecklistStep = (typeof CHECKLIST_STEPS)[number];
 
 const DISMISSED_KEY = 'bitnet-playground:checklist-dismissed';
+const DONE_KEY = 'bitnet-playground:checklist-done';
+const NOTHING_DONE: Record<ChecklistStep, boolean> = { trained: false, movedThreshold: false, drewDigit: false, exported: false };
 
 function readDismissed(): boolean {
   try {
@@ -22,9 +24,28 @@ function readDismissed(): boolean {
   }
 }
 
+/** The steps done in this browser before, so that a reload shows the same list. */
+function readDone(): Record<ChecklistStep, boolean> {
+  try {
+    const stored: unknown = JSON.parse(globalThis.localStorage?.getItem(DONE_KEY) ?? '[]');
+    const steps = Array.isArray(stored) ? stored : [];
+    return Object.fromEntries(CHECKLIST_STEPS.map((step) => [step, steps.includes(step)])) as Record<ChecklistStep, boolean>;
+  } catch {
+    return { ...NOTHING_DONE };
+  }
+}
+
+function writeDone(done: Record<ChecklistStep, boolean>): void {
+  try {
+    globalThis.localStorage?.setItem(DONE_KEY, JSON.stringify(CHECKLIST_STEPS.filter((step) => done[step])));
+  } catch {
+    // storage blocked: the list is kept for this page only
+  }
+}
+
 interface LayoutState {
   tab: WorkbenchTab;
-  /** Steps done at least once since the page opened; a Reset does not untick them. */
+  /** Steps done at least once in this browser (kept in localStorage); a Reset does not untick them. */
   done: Record<ChecklistStep, boolean>;
   checklistDismissed: boolean;
   userOpenedTab: (tab: WorkbenchTab) => void;
@@ -34,7 +55,7 @@ interface LayoutState {
 
 const useLayoutStore = create<LayoutState>()((set) => ({
   tab: 'inspect',
-  done: { trained: false, movedThreshold: false, drewDigit: false, exported: false },
+  done: readDone(),
   checklistDismissed: readDismissed(),
   userOpenedTab: (tab) => set({ tab }),
   stepsObserved: (steps) =>
@@ -43,6 +64,7 @@ const useLayoutStore = create<LayoutState>()((set) => ({
       if (newly.length === 0) return state;
       const done = { ...state.done };
       for (const step of newly) done[step] = true;
+      writeDone(done);
       return { done };
     }),
   userDismissedChecklist: () => {
@@ -60,3 +82,8 @@ export const useChecklist = () =>
   useLayoutStore(
     useShallow((s) => ({ done: s.done, dismissed: s.checklistDismissed, observe: s.stepsObserved, dismiss: s.userDismissedChecklist })),
   );
+
+/** A checklist step the user did by an action (not one read from the run's state), e.g. moving t on a trained run. */
+export function checklistStepDone(step: ChecklistStep): void {
+  useLayoutStore.getState().stepsObserved({ [step]: true });
+}

@@ -22,6 +22,7 @@ import { MistakesPanel } from './MistakesPanel';
 import { ModelSizeCard } from './ModelSizeCard';
 import { PresetPicker } from './PresetPicker';
 import { RunList } from './RunList';
+import { ResumeOffer } from './ResumeOffer';
 import { RunPanel } from './RunPanel';
 import { AccuracySparsityCurve, SparsityChart } from './SparsityCharts';
 import { SparsityPanel } from './SparsityPanel';
@@ -52,6 +53,7 @@ export function App() {
             <PresetPicker />
             <Controls />
           </div>
+          <ResumeOffer />
           <Metrics />
           <DatasetPanel />
         </section>

@@ -1,10 +1,10 @@
 /**
  * The first-run checklist: train, move t, draw a digit, export. Each step ticks itself off from the app's state
- * (a step taken, an evaluation at a new threshold, a prediction, a finished export) and stays ticked; the list can
+ * (a step taken, the slider moved on a trained run, a prediction, a finished export) and stays ticked; the list can
  * be dismissed for good (store/layout.ts keeps that in localStorage).
  */
 import { useEffect } from 'react';
-import { useDeploy, usePrediction, useProgress, useThresholdEvaluation } from '../store/hooks';
+import { useDeploy, usePrediction, useProgress } from '../store/hooks';
 import { CHECKLIST_STEPS, useChecklist, type ChecklistStep } from '../store/layout';
 import { Tip, tipId } from './Tip';
 
@@ -18,17 +18,15 @@ const LABELS: Record<ChecklistStep, string> = {
 export function Checklist() {
   const { done, dismissed, observe, dismiss } = useChecklist();
   const { globalStep } = useProgress();
-  const evaluation = useThresholdEvaluation();
   const prediction = usePrediction();
   const { result } = useDeploy();
   useEffect(() => {
     observe({
       trained: globalStep > 0,
-      movedThreshold: evaluation !== null,
       drewDigit: prediction !== null,
       exported: result?.ok === true,
     });
-  }, [observe, globalStep, evaluation, prediction, result]);
+  }, [observe, globalStep, prediction, result]);
   if (dismissed) return null;
   const count = CHECKLIST_STEPS.filter((step) => done[step]).length;
   return (

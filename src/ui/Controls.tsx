@@ -22,8 +22,10 @@ export function Controls() {
               : trainRequested && !training
                 ? 'Train was pressed: the run starts as soon as TensorFlow.js and the data are ready.'
                 : training
-                ? 'Pauses after the current step; Resume continues the same run.'
-                : 'Trains the network on the training split, with live curves; the weights are ternary in every forward pass.'}
+                  ? 'Pauses after the current step; Resume continues the same run.'
+                  : status === 'paused'
+                    ? 'Continues this run from the step it paused at, with its weights and curves.'
+                    : 'Trains the network on the training split, with live curves; the weights are ternary in every forward pass.'}
         </Tip>
       </span>
       <span className="explained">

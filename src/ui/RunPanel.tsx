@@ -1,34 +1,20 @@
 /**
- * The run beyond this page: resume the autosaved run after a reload, save a checkpoint (safetensors) of everything
+ * The run beyond this page (the offer to resume an autosaved run sits in the core loop: ResumeOffer.tsx): save a checkpoint (safetensors) of everything
  * training needs or load one to continue it, export the curves, and copy a link to this setup.
  */
-import { useAutosavedStep, useResumeOffer, useShareLink, useStatus } from '../store/hooks';
+import { useAutosavedStep, useShareLink, useStatus } from '../store/hooks';
 import { copyShareLink } from '../store/urlState';
-import { dismissResumeOffer, exportCurvesCsv, loadCheckpoint, resumeAutosavedRun, saveCheckpoint } from '../store/workerBridge';
+import { exportCurvesCsv, loadCheckpoint, saveCheckpoint } from '../store/workerBridge';
 import { Tip, tipId } from './Tip';
 
 export function RunPanel() {
   const { status } = useStatus();
-  const offer = useResumeOffer();
   const autosavedStep = useAutosavedStep();
   const shareLink = useShareLink();
   const busy = status === 'loading';
   return (
     <fieldset className="panel">
       <legend>Run</legend>
-      {offer && (
-        <p data-testid="resume-offer">
-          A run was autosaved here ({offer.preset}, epoch {offer.epoch}, step {offer.step}, {new Date(offer.savedAt).toLocaleTimeString()}).{' '}
-          <button type="button" data-testid="resume-run" aria-describedby={tipId('resume-run')} disabled={busy} onClick={resumeAutosavedRun}>
-            Resume it at step {offer.step}
-          </button>{' '}
-          <button type="button" aria-describedby={tipId('resume-later')} onClick={dismissResumeOffer}>
-            Not now
-          </button>
-          <Tip name="resume-run">Continues the autosaved run from its last saved step, with its weights and curves.</Tip>
-          <Tip name="resume-later">Hides this offer; the run stays saved under Runs.</Tip>
-        </p>
-      )}
       {autosavedStep !== null && (
         <p className="muted" data-testid="autosave-status">
           Autosaved in this browser at step {autosavedStep}.

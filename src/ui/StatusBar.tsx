@@ -3,8 +3,9 @@ import { bytes } from './format';
 import { statusLine } from './statusLine';
 
 /**
- * One line of what the page is doing and on which backend. It never wraps (a longer detail is cut, whole in its
- * title), so the core loop below it keeps its place while a run trains. The backends' timings are under Settings.
+ * One line of what the page is doing, in words first, then the status and the backend. It never wraps (a longer
+ * text is cut, whole in its title), so the core loop below it keeps its place while a run trains. The backends'
+ * timings are under Settings.
  */
 export function StatusBar() {
   const { status, detail } = useStatus();
@@ -13,12 +14,12 @@ export function StatusBar() {
   const line = statusLine(useStatusLineInput());
   return (
     <div className="status-bar" role="status">
+      <span className="status-line" data-testid="status-line" title={line}>
+        {line}
+      </span>
       <span className="status-text" title={detail ?? undefined}>
         Status: <strong data-testid="status" data-status={status}>{status}</strong>
         {detail && <span className="muted" data-testid="status-detail"> — {detail}</span>}
-      </span>
-      <span className="status-line" data-testid="status-line" title={line}>
-        {line}
       </span>
       <span className="status-backend" title={note}>
         Backend: <strong data-testid="backend">{backend ?? 'starting…'}</strong>

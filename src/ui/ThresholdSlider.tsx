@@ -1,5 +1,6 @@
 import { THRESHOLD_RANGE } from '../core/model/config';
-import { useThreshold, useThresholdEvaluation, useWeightReport } from '../store/hooks';
+import { useProgress, useThreshold, useThresholdEvaluation, useWeightReport } from '../store/hooks';
+import { checklistStepDone } from '../store/layout';
 import { setInferenceSettings } from '../store/workerBridge';
 import { percent } from './format';
 import { SparsityFigure } from './SparsityPanel';
@@ -14,6 +15,7 @@ export function ThresholdSlider() {
   const threshold = useThreshold();
   const evaluation = useThresholdEvaluation();
   const report = useWeightReport();
+  const { globalStep } = useProgress();
   const span = THRESHOLD_RANGE.max - THRESHOLD_RANGE.min;
   return (
     <div className="threshold">
@@ -32,7 +34,10 @@ export function ThresholdSlider() {
           list="threshold-marks"
           aria-valuetext={`t = ${threshold.toFixed(2)}`}
           aria-describedby="threshold-help"
-          onChange={(e) => setInferenceSettings({ threshold: Number(e.target.value) })}
+          onChange={(e) => {
+            setInferenceSettings({ threshold: Number(e.target.value) });
+            if (globalStep > 0) checklistStepDone('movedThreshold');
+          }}
         />
         <datalist id="threshold-marks">
           {MARKS.map((mark) => (
