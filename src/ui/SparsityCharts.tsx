@@ -79,7 +79,7 @@ export function AccuracySparsityCurve() {
       <ResponsiveContainer width="100%" height={240}>
         {/* Margins leave room for the end ticks' labels ("100 %" is centred on the plot's edge), the current t's label
             above its dot and the axis titles. */}
-        <ScatterChart margin={{ top: 22, right: 30, bottom: 22, left: 12 }}>
+        <ScatterChart margin={{ top: 32, right: 30, bottom: 22, left: 22 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             dataKey="sparsity"
@@ -88,6 +88,7 @@ export function AccuracySparsityCurve() {
             name="sparsity"
             unit=" %"
             interval={0}
+            tick={{ fontSize: 11 }}
             label={{ value: 'sparsity (share of zero weights)', position: 'bottom', offset: 4, fontSize: 12 }}
           />
           <YAxis
@@ -96,9 +97,10 @@ export function AccuracySparsityCurve() {
             domain={[0, 100]}
             name="accuracy"
             unit=" %"
-            width={50}
+            width={58}
             interval={0}
-            label={{ value: 'validation accuracy', angle: -90, position: 'left', offset: 0, fontSize: 12, style: { textAnchor: 'middle' } }}
+            tick={{ fontSize: 11 }}
+            label={{ value: 'validation accuracy', angle: -90, position: 'left', offset: 10, fontSize: 12, style: { textAnchor: 'middle' } }}
           />
           <Tooltip formatter={(v) => Number(v).toFixed(2)} />
           <Scatter data={points} line fill="#0072B2" isAnimationActive={false} />
@@ -110,7 +112,7 @@ export function AccuracySparsityCurve() {
               fill="none"
               stroke="#D55E00"
               strokeWidth={2}
-              label={{ value: `t = ${sweep!.currentThreshold.toFixed(2)}`, position: current.sparsity > 0.8 ? 'left' : 'right', fontSize: 11 }}
+              label={{ value: `t = ${sweep!.currentThreshold.toFixed(2)}`, position: 'top', offset: 10, fontSize: 11 }}
             />
           )}
         </ScatterChart>

@@ -45,7 +45,7 @@ function LayerHistogram({ layer, index }: { layer: LayerWeightStats; index: numb
     context.fillText(layer.histogram.max.toFixed(3), CANVAS_WIDTH, CANVAS_HEIGHT - 2);
     context.textAlign = 'center';
     context.fillText(
-      integer ? `${layer.weights} codes: no threshold` : `${layer.perChannel ? 'mean ' : ''}±Δ = ±${layer.threshold.toFixed(3)}`,
+      integer ? `${layer.weights} codes: no threshold` : `${layer.perChannel ? 'mean ' : ''}Δ = ${layer.threshold.toFixed(3)}`,
       CANVAS_WIDTH / 2,
       CANVAS_HEIGHT - 2,
     );
