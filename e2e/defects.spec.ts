@@ -8,7 +8,7 @@ import { test, expect, type Playground } from './playground';
 
 /** The accuracy the confusion matrix reports for the current weights, in percent. */
 async function matrixPercent(page: Page): Promise<number> {
-  const caption = page.getByTestId('analyze-now').locator('..');
+  const caption = page.getByTestId('analyze-now').locator('xpath=ancestor::p[1]');
   await expect(caption).toContainText('correct', { timeout: 30_000 });
   const match = /step \d+: ([\d.]+) % correct/.exec((await caption.textContent()) ?? '');
   return Number(match?.[1]);
