@@ -23,3 +23,21 @@ test('no WCAG 2 A/AA violations idle, training, done, with Settings open and wit
   await openTab(page, 'deploy');
   await expectAccessible(playground, 'deploy open');
 });
+
+test('every field and button in Settings has an accessible description', async ({ playground, page }) => {
+  await playground.open('?backend=wasm');
+  await playground.showAdvancedSettings();
+  const panel = page.getByTestId('panel-settings');
+  const controls = panel.locator('input, select, textarea, button');
+  expect(await controls.count()).toBeGreaterThan(20);
+  const undescribed = await controls.evaluateAll((elements) =>
+    elements
+      .filter((element) => {
+        const ids = (element.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+        const text = ids.map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join('');
+        return text.length === 0;
+      })
+      .map((element) => element.getAttribute('data-testid') ?? `${element.tagName.toLowerCase()} "${element.textContent?.trim() ?? ''}"`),
+  );
+  expect(undescribed).toEqual([]);
+});

@@ -44,5 +44,7 @@ test('on demand and at each epoch end the page shows the confusion matrix and th
   await expect(page.getByTestId('status-detail')).toHaveText(
     ' — restored step 9, finished 1 epoch; the weights are their moving averages (EMA decay 0.9); batch-norm statistics recalibrated on the 9,000 training images',
   );
-  await expect(playground.trainToggle).toBeDisabled();
+  // A finished run is no dead end: Train starts a new one.
+  await expect(playground.trainToggle).toHaveText('Train again');
+  await expect(playground.trainToggle).toBeEnabled();
 });

@@ -41,6 +41,9 @@ export function followSetupInAddressBar(): void {
 }
 
 /** Copies a link to this setup (no debug parameters) to the clipboard, and shows it in the page either way. */
+/** How long the link waits for the clipboard before it is shown to copy by hand. */
+const CLIPBOARD_WAIT_MS = 1500;
+
 export async function copyShareLink(): Promise<void> {
   const store = useAppStore.getState();
   const setup = currentSetup(store);
@@ -51,8 +54,11 @@ export async function copyShareLink(): Promise<void> {
   const url = `${window.location.origin}${window.location.pathname}?${new URLSearchParams(shareParams(setup)).toString()}`;
   let copied = false;
   try {
-    await navigator.clipboard.writeText(url);
-    copied = true;
+    // A clipboard that never answers (a permission prompt nobody sees) must not hold the link back.
+    copied = await Promise.race([
+      navigator.clipboard.writeText(url).then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLIPBOARD_WAIT_MS)),
+    ]);
   } catch {
     // No clipboard permission (an insecure page, a denied prompt): the link is shown to copy by hand.
   }

@@ -23,7 +23,7 @@ export function useFieldHelp(field: FieldKey) {
     describedBy: reason === null ? descriptionId : `${descriptionId} ${reasonId}`,
     disabled: reason !== null,
     helpButton: (
-      <button type="button" className="config-help-toggle" aria-expanded={open} aria-controls={descriptionId} onClick={() => setOpen(!open)}>
+      <button type="button" className="config-help-toggle" aria-expanded={open} aria-controls={descriptionId} aria-describedby={descriptionId} onClick={() => setOpen(!open)}>
         ?<span className="config-visually-hidden"> About {FIELDS[field].label}</span>
       </button>
     ),

@@ -13,6 +13,7 @@ import { ConfigField } from './ConfigField';
 import { advancedInUse, FORM_LAYOUT, type FormBlock, type FormSection } from './configForm';
 import { DistillationPanel } from './DistillationPanel';
 import { LayerEditor } from './LayerEditor';
+import { Tip, tipId } from './Tip';
 import './configPanel.css';
 
 const LIVE_SETTINGS = INFERENCE_SETTINGS.map((field) => FIELDS[field].label.toLowerCase()).join(' and ');
@@ -61,24 +62,31 @@ export function ConfigPanel() {
       {FORM_LAYOUT.main.map((section) => (
         <Section key={section.section} section={section} locked={locked} />
       ))}
-      <button
-        type="button"
-        className="config-advanced-toggle"
-        data-testid="config-advanced-toggle"
-        aria-expanded={advancedOpen}
-        aria-controls={advancedId}
-        onClick={() => setAdvancedOpen(!advancedOpen)}
-      >
-        Advanced settings
-      </button>
+      <span className="explained">
+        <button
+          type="button"
+          className="config-advanced-toggle"
+          data-testid="config-advanced-toggle"
+          aria-expanded={advancedOpen}
+          aria-controls={advancedId}
+          aria-describedby={tipId('config-advanced')}
+          onClick={() => setAdvancedOpen(!advancedOpen)}
+        >
+          Advanced settings
+        </button>
+        <Tip name="config-advanced">Shows the expert fields: the optimizer (Adam or Muon), weight averaging (EMA), the STE clip and distillation.</Tip>
+      </span>
       <div id={advancedId} className="config-advanced" data-testid="config-advanced" hidden={!advancedOpen}>
         {FORM_LAYOUT.advanced.map((section) => (
           <Section key={section.section} section={section} locked={locked} />
         ))}
       </div>
-      <button type="button" data-testid="reset-to-preset" disabled={locked} onClick={() => userChosePreset(presetId)}>
-        Reset the fields to the preset
-      </button>
+      <span className="explained">
+        <button type="button" data-testid="reset-to-preset" aria-describedby={tipId('reset-to-preset')} disabled={locked} onClick={() => userChosePreset(presetId)}>
+          Reset the fields to the preset
+        </button>
+        <Tip name="reset-to-preset">{locked ? 'Pause training first.' : "Puts every field back to the chosen preset's value."}</Tip>
+      </span>
       <p className="muted">Changing a setting restarts training from scratch, except {LIVE_SETTINGS}, which a trained run takes on as it is.</p>
     </fieldset>
   );

@@ -2,6 +2,7 @@ import { standaloneRunLabel } from '../core/run/runLabels';
 import { useConfig, useKeptRuns, useTeacher } from '../store/hooks';
 import { chooseTeacher } from '../store/workerBridge';
 import { percent } from './format';
+import { Tip, tipId } from './Tip';
 import { ConfigField } from './ConfigField';
 
 /**
@@ -17,7 +18,7 @@ export function DistillationPanel() {
       <legend>Learn from a teacher (knowledge distillation)</legend>
       <label>
         Teacher: a kept run whose softened predictions the loss adds to the labels
-        <select data-testid="distill-teacher" value={teacher?.runId ?? ''} onChange={(e) => void chooseTeacher(e.target.value || null)}>
+        <select data-testid="distill-teacher" aria-describedby={tipId('distill-teacher')} value={teacher?.runId ?? ''} onChange={(e) => void chooseTeacher(e.target.value || null)}>
           <option value="">none (labels only)</option>
           {teacher && !runs.some((run) => run.id === teacher.runId) ? <option value={teacher.runId}>{teacher.label}</option> : null}
           {runs.map((run) => (
@@ -27,6 +28,7 @@ export function DistillationPanel() {
           ))}
         </select>
       </label>
+      <Tip name="distill-teacher">A run kept under Runs whose predictions, softened by T, this run also learns from with weight α.</Tip>
       <ConfigField field="distillWeight" />
       <ConfigField field="distillTemperature" />
       <p className="muted" data-testid="distill-status" data-state={teacher?.state ?? 'none'} data-validation-accuracy={teacher?.validationAccuracy ?? ''}>

@@ -55,7 +55,7 @@ function layerOfKind(kind: LayerKind): LayerSpec {
   }
 }
 
-function NumberField(props: { label: string; testId: string; value: number; disabled: boolean; onChange: (value: number) => void }) {
+function NumberField(props: { label: string; testId: string; value: number; disabled: boolean; describedBy: string; onChange: (value: number) => void }) {
   return (
     <label className="layer-field">
       {props.label}
@@ -64,6 +64,7 @@ function NumberField(props: { label: string; testId: string; value: number; disa
         step={1}
         data-testid={props.testId}
         disabled={props.disabled}
+        aria-describedby={props.describedBy}
         value={Number.isNaN(props.value) ? '' : props.value}
         onChange={(e) => props.onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))}
       />
@@ -71,33 +72,33 @@ function NumberField(props: { label: string; testId: string; value: number; disa
   );
 }
 
-function LayerFields({ layer, disabled, onChange }: { layer: LayerSpec; disabled: boolean; onChange: (layer: LayerSpec) => void }) {
+function LayerFields({ layer, disabled, describedBy, onChange }: { layer: LayerSpec; disabled: boolean; describedBy: string; onChange: (layer: LayerSpec) => void }) {
   switch (layer.kind) {
     case 'conv2d':
       return (
         <>
-          <NumberField label="filters" testId="layer-filters" value={layer.filters} disabled={disabled} onChange={(filters) => onChange({ ...layer, filters })} />
-          <NumberField label="kernel" testId="layer-kernel" value={layer.kernel} disabled={disabled} onChange={(kernel) => onChange({ ...layer, kernel })} />
-          <NumberField label="stride" testId="layer-stride" value={layer.stride} disabled={disabled} onChange={(stride) => onChange({ ...layer, stride })} />
+          <NumberField label="filters" testId="layer-filters" value={layer.filters} disabled={disabled} describedBy={describedBy} onChange={(filters) => onChange({ ...layer, filters })} />
+          <NumberField label="kernel" testId="layer-kernel" value={layer.kernel} disabled={disabled} describedBy={describedBy} onChange={(kernel) => onChange({ ...layer, kernel })} />
+          <NumberField label="stride" testId="layer-stride" value={layer.stride} disabled={disabled} describedBy={describedBy} onChange={(stride) => onChange({ ...layer, stride })} />
           <label className="layer-field">
             padding
-            <select data-testid="layer-padding" disabled={disabled} value={layer.padding} onChange={(e) => onChange({ ...layer, padding: e.target.value as 'valid' | 'same' })}>
+            <select data-testid="layer-padding" disabled={disabled} aria-describedby={describedBy} value={layer.padding} onChange={(e) => onChange({ ...layer, padding: e.target.value as 'valid' | 'same' })}>
               <option value="same">same</option>
               <option value="valid">valid</option>
             </select>
           </label>
-          <FormatSelect testId="layer-weights" label="weights" value={layer.weights} disabled={disabled} onChange={(weights) => onChange(withFormat(layer, weights))} />
+          <FormatSelect testId="layer-weights" label="weights" value={layer.weights} disabled={disabled} describedBy={describedBy} onChange={(weights) => onChange(withFormat(layer, weights))} />
         </>
       );
     case 'maxpool2d':
-      return <NumberField label="size" testId="layer-size" value={layer.size} disabled={disabled} onChange={(size) => onChange({ ...layer, size })} />;
+      return <NumberField label="size" testId="layer-size" value={layer.size} disabled={disabled} describedBy={describedBy} onChange={(size) => onChange({ ...layer, size })} />;
     case 'flatten':
       return null;
     case 'dense':
       return (
         <>
-          <NumberField label="units" testId="layer-units" value={layer.units} disabled={disabled} onChange={(units) => onChange({ ...layer, units })} />
-          <FormatSelect testId="layer-weights" label="weights" value={layer.weights} disabled={disabled} onChange={(weights) => onChange(withFormat(layer, weights))} />
+          <NumberField label="units" testId="layer-units" value={layer.units} disabled={disabled} describedBy={describedBy} onChange={(units) => onChange({ ...layer, units })} />
+          <FormatSelect testId="layer-weights" label="weights" value={layer.weights} disabled={disabled} describedBy={describedBy} onChange={(weights) => onChange(withFormat(layer, weights))} />
         </>
       );
   }
@@ -174,7 +175,7 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
           <li key={index} data-testid="layer-row" data-layer={describeLayer(layer)}>
             <label className="layer-field">
               kind
-              <select data-testid="layer-kind" disabled={disabled} value={layer.kind} onChange={(e) => replace(index, layerOfKind(e.target.value as LayerKind))}>
+              <select data-testid="layer-kind" disabled={disabled} aria-describedby={layersHelp.describedBy} value={layer.kind} onChange={(e) => replace(index, layerOfKind(e.target.value as LayerKind))}>
                 {LAYER_KINDS.map((kind) => (
                   <option key={kind} value={kind}>
                     {kind}
@@ -182,15 +183,15 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
                 ))}
               </select>
             </label>
-            <LayerFields layer={layer} disabled={disabled} onChange={(next) => replace(index, next)} />
+            <LayerFields layer={layer} disabled={disabled} describedBy={layersHelp.describedBy} onChange={(next) => replace(index, next)} />
             <span className="layer-buttons">
-              <button type="button" data-testid="layer-up" aria-label={`Move layer ${index + 1} up`} disabled={disabled || index === 0} onClick={() => move(index, -1)}>
+              <button type="button" data-testid="layer-up" aria-describedby={layersHelp.describedBy} aria-label={`Move layer ${index + 1} up`} disabled={disabled || index === 0} onClick={() => move(index, -1)}>
                 ↑
               </button>
-              <button type="button" data-testid="layer-down" aria-label={`Move layer ${index + 1} down`} disabled={disabled || index === layers.length - 1} onClick={() => move(index, 1)}>
+              <button type="button" data-testid="layer-down" aria-describedby={layersHelp.describedBy} aria-label={`Move layer ${index + 1} down`} disabled={disabled || index === layers.length - 1} onClick={() => move(index, 1)}>
                 ↓
               </button>
-              <button type="button" data-testid="layer-remove" aria-label={`Remove layer ${index + 1}`} disabled={disabled} onClick={() => setLayers(layers.filter((_, i) => i !== index))}>
+              <button type="button" data-testid="layer-remove" aria-describedby={layersHelp.describedBy} aria-label={`Remove layer ${index + 1}`} disabled={disabled} onClick={() => setLayers(layers.filter((_, i) => i !== index))}>
                 ✕
               </button>
             </span>
@@ -208,7 +209,7 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
       {outputHelp.helpButton}
       {outputHelp.help}
       <LayersText disabled={disabled} describedBy={layersHelp.describedBy} />
-      <button type="button" data-testid="layer-add" disabled={disabled} onClick={() => setLayers([...layers, layerOfKind('dense')])}>
+      <button type="button" data-testid="layer-add" aria-describedby={layersHelp.describedBy} disabled={disabled} onClick={() => setLayers([...layers, layerOfKind('dense')])}>
         Add a layer
       </button>
       {problem !== null ? (
