@@ -74,6 +74,12 @@ export function DeployPanel() {
         <button type="button" data-testid="export-onnx" disabled={busy} onClick={() => exportModel('onnx', packing)}>
           {task === 'onnx' ? 'Exporting ONNX…' : 'Download ONNX'}
         </button>
+        <button type="button" data-testid="export-pytorch" aria-describedby="export-pytorch-help" disabled={busy} onClick={() => exportModel('pytorch', packing)}>
+          {task === 'pytorch' ? 'Exporting PyTorch…' : 'Download PyTorch project (.zip)'}
+        </button>
+        <span id="export-pytorch-help" className="muted">
+          A PyTorch project that trains this network further on a CPU, a GPU or many (torchrun), and writes checkpoints this page loads.
+        </span>
       </div>
       {result && (
         <p data-testid="export-result" data-ok={result.ok} role={result.ok ? 'status' : 'alert'}>
