@@ -81,7 +81,10 @@ class Absmax8(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
         gamma = x.abs().amax(1, keepdim=True).clamp(min=1e-12)
-        codes = torch.clamp(torch.round(x * (ABSMAX_LEVELS / gamma)), -ABSMAX_LEVELS, ABSMAX_LEVELS)
+        # 127 / γ as one division: `127 / gamma` is computed as 127·(1/γ), rounded twice, and breaks the ties
+        # of round() (a pixel at half the image's maximum lands on exactly 63.5) differently from the page.
+        factor = torch.full_like(gamma, ABSMAX_LEVELS) / gamma
+        codes = torch.clamp(torch.round(x * factor), -ABSMAX_LEVELS, ABSMAX_LEVELS)
         return codes * (gamma / ABSMAX_LEVELS)
 
     @staticmethod

@@ -40,6 +40,7 @@ def parse_args(argv=None):
     parser.add_argument("--out", default="runs", help="where checkpoints go (default: runs)")
     parser.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available")
     parser.add_argument("--resume", help="a checkpoint to continue (one of ours or the page's)")
+    parser.add_argument("--float64", action="store_true", help="compute in float64 (slow; to see how much rounding moves a run)")
     parser.add_argument("--config", default=os.path.join(HERE, "config.json"))
     parser.add_argument("--init", default=os.path.join(HERE, "init.safetensors"), help="starting weights, when the file exists")
     return parser.parse_args(argv)
@@ -82,20 +83,20 @@ class Run:
         self.config, self.data, self.node = config, data, node
         self.rng = Rng(config["seed"])
         self.model = TernaryNet(config)
-        # The RNG's first draws are the initial weights, the next the first epoch's order, as in the page.
-        self.model.reset_parameters(self.rng)
-        self.order = permutation(data.train.count, self.rng)
         self.epoch = self.step_in_epoch = self.global_step = 0
         self.curves = {"loss": [], "validation": [], "epochs": []}
         self.end_of_run = None
-        if args.resume is None and os.path.exists(args.init):
-            tensors, _ = checkpoint.read(args.init)
-            checkpoint.load_weights(self.model, tensors)
-        self.model.to(node.device)
-        self.optimizer = make_optimizer(config, self.model)
-        self.average = WeightAverage(self.model.parameters(), config["emaDecay"]) if config["emaDecay"] > 0 else None
         if args.resume is not None:
             self.resume(args.resume)
+        else:
+            # The RNG's first draws are the initial weights, the next the first epoch's order, as in the page.
+            self.model.reset_parameters(self.rng)
+            self.order = permutation(data.train.count, self.rng)
+            if os.path.exists(args.init):
+                checkpoint.load_weights(self.model, checkpoint.read(args.init)[0])
+            self.model.to(node.device)
+            self.optimizer = make_optimizer(config, self.model)
+            self.average = WeightAverage(self.model.parameters(), config["emaDecay"]) if config["emaDecay"] > 0 else None
         for bn in self.model.batch_norms():
             bn.group = node.group
         self.network = self.model
@@ -137,7 +138,7 @@ class Run:
         images = train.images[indices[local]]
         if draws is not None:
             images = apply_affine(images, [draws[i] for i in local])
-        x = torch.from_numpy(model_input(images, config["inputResolution"])).to(node.device)
+        x = torch.from_numpy(model_input(images, config["inputResolution"])).to(node.device, torch.get_default_dtype())
         y = torch.from_numpy(train.labels[indices[local]]).to(node.device)
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate_at(config, self.global_step, self.total_steps)
@@ -174,7 +175,7 @@ class Run:
             with torch.no_grad():
                 for start in range(0, self.data.train.count, EVAL_CHUNK):
                     images = self.data.train.images[start:start + EVAL_CHUNK]
-                    self.model(torch.from_numpy(model_input(images, self.config["inputResolution"])).to(self.node.device))
+                    self.model(torch.from_numpy(model_input(images, self.config["inputResolution"])).to(self.node.device, torch.get_default_dtype()))
             for bn in norms:
                 total, total_squares, count = bn.calibration
                 bn.moving_mean.copy_(total / count)
@@ -212,7 +213,7 @@ def predict(model, config, images, device):
         chunk = images[start:start + EVAL_CHUNK]
         if passes > 1:
             chunk = shifted_copies(chunk)
-        logits = model(torch.from_numpy(model_input(chunk, config["inputResolution"])).to(device))
+        logits = model(torch.from_numpy(model_input(chunk, config["inputResolution"])).to(device, torch.get_default_dtype()))
         predictions.append(logits.reshape(-1, passes, logits.shape[1]).sum(1).argmax(1).cpu().numpy())
     return np.concatenate(predictions)
 
@@ -227,6 +228,8 @@ def main(argv=None):
     if args.epochs is not None:
         config["epochs"] = args.epochs
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if args.float64:
+        torch.set_default_dtype(torch.float64)
     node = Distributed(device)
     data = load_dataset(args.data, args.dataset)
     run = Run(config, data, args, node)
