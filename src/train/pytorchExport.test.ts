@@ -145,6 +145,18 @@ describe.skipIf(!runPython)('PyTorch project', () => {
     expect(saved.curves.loss.map((point) => point.step)).toEqual([1, 2]);
   });
 
+  it('python train.py --data <the embedded data> trains seed to ≥ 90 % validation, one JSON line per epoch', () => {
+    const dir = project(PRESETS.seed, 'seed', null);
+    const run = runTrain(dir, ['--data', DATA_DIR, '--out', join(dir, 'runs'), '--device', 'cpu']);
+    expect(run.lines.map((line) => line.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(run.lines[4]!.valAcc as number).toBeGreaterThanOrEqual(0.9);
+    expect(run.lines[4]!.testAcc).toBeNull(); // the embedded subset has no test split
+    expect(readdirSync(join(dir, 'runs')).sort()).toEqual([...[1, 2, 3, 4, 5].map((n) => `epoch-${n}.safetensors`), 'last.safetensors']);
+    const saved = readCheckpoint(join(dir, 'runs', 'last.safetensors'));
+    expect(saved.state.endOfRun).toEqual({ weightsAveraged: false, batchNormRecalibrated: true });
+    expect(saved.curves.epochs.map((point) => point.validationAccuracy)).toEqual(run.lines.map((line) => line.valAcc));
+  });
+
   describe.each<PresetId>(['seed', 'b158-mlp', 'cnn', 'mcu-16k'])('%s', (preset) => {
     const config: TrainConfig = { ...PRESETS[preset], augmentShift: 0, augmentRotation: 0, augmentScale: 0 };
     let dir: string;
