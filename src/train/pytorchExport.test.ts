@@ -1,17 +1,20 @@
 /**
  * The PyTorch project export, proven with a real PyTorch (Debian's python3-torch): every preset's project compiles,
- * passes pyflakes and trains a few steps into a checkpoint the page decodes; from the same initial weights and
- * batches, PyTorch follows the tfjs training step for step (losses within LOSS_TOLERANCE, trits ≥ 99.9 % equal);
- * the page's reference forward pass and PyTorch's evaluation predict alike on a checkpoint PyTorch wrote; and two
- * DDP ranks give the one-process run's weights. CI installs python3-torch (.ci/run); a machine without it skips.
+ * passes pyflakes and trains a few steps into a checkpoint the page decodes; it starts from the page's initial
+ * weights, epoch order and RNG and augments as the page does; from the same initial weights and batches PyTorch
+ * follows the tfjs training (20 free-running steps within LOSS_TOLERANCE, and each step forced from the page's own
+ * state within FORCED_LOSS_TOLERANCE with ≥ 99.9 % of the trits); the page's reference forward pass and PyTorch's
+ * evaluation predict alike on a checkpoint PyTorch wrote; two DDP ranks give the one-process run's weights. CI
+ * installs python3-torch (.ci/run); a machine without it skips those tests.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pytorchProjectFiles, PYTORCH_SOURCES } from '../core/export/pytorchExport';
-import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
+import { PRESETS, type TrainConfig } from '../core/model/config';
 import { PRESET_IDS } from '../core/model/presets';
 import { networkPlan } from '../core/model/layers';
 import { configInputShape } from '../core/model/config';
@@ -20,9 +23,12 @@ import { decodeCheckpoint, encodeCheckpoint, variableLayout, type Checkpoint } f
 import type { SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { PYTHON, runRanks, runSnippet, runTrain, torchAvailable, writeProject } from '../../scripts/pytorchProject';
+import { augmentImages } from '../core/data/augment';
+import { createRng } from '../core/data/rng';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import * as tf from './tf';
 import { Trainer } from './trainer';
+import { buildExport } from '../worker/exportTasks';
 
 /** CI installs python3-torch (.ci/run); a developer machine without it skips these tests. */
 const runPython = torchAvailable() || !!process.env.CI;
@@ -79,6 +85,13 @@ function trits(config: TrainConfig, variables: readonly Float32Array[]): Int8Arr
   });
 }
 
+/** With weight averaging: the averages of the weight matrices (the trainable variables' order), else none. */
+function weightAverages(config: TrainConfig, averages: readonly Float32Array[] | null): Float32Array[] {
+  if (!averages) return [];
+  const trainable = variableLayout(config).filter((slot) => slot.trainable);
+  return trainable.flatMap((slot, i) => (slot.name.endsWith('.weight') ? [averages[i]!] : []));
+}
+
 function agreement(a: readonly Int8Array[], b: readonly Int8Array[]): number {
   let same = 0;
   let total = 0;
@@ -122,6 +135,27 @@ function share(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return same / a.length;
 }
 
+describe("the worker's export path", () => {
+  it("format 'pytorch' zips the project as bitnet-<preset>-pytorch.zip, with a trained run's checkpoint as init.safetensors", async () => {
+    const trainer = new Trainer(PRESETS.seed, data);
+    const request = { format: 'pytorch', packing: 'base3', preset: 'seed', datasetId: 'mnist-10k' } as const;
+    const untrained = await buildExport(trainer, data, request);
+    expect(Object.keys(unzipSync(untrained.bytes))).not.toContain('bitnet-pytorch/init.safetensors');
+    await trainer.step();
+    await trainer.step();
+    const built = await buildExport(trainer, data, request);
+    const state = await trainer.captureState();
+    trainer.dispose();
+    expect(built.fileName).toBe('bitnet-seed-pytorch.zip');
+    expect(built.note).toContain('step 2');
+    const files = unzipSync(built.bytes);
+    expect(JSON.parse(strFromU8(files['bitnet-pytorch/config.json']!)).config).toEqual(PRESETS.seed);
+    const init = decodeCheckpoint(files['bitnet-pytorch/init.safetensors']!);
+    expect(init.state.globalStep).toBe(2);
+    expect(init.state.variables).toEqual(state.variables);
+  });
+});
+
 describe.skipIf(!runPython)('PyTorch project', () => {
   it.each(PRESET_IDS)('%s: compiles, passes pyflakes, trains 2 steps into a checkpoint the page decodes', (preset) => {
     const config = PRESETS[preset];
@@ -157,11 +191,54 @@ describe.skipIf(!runPython)('PyTorch project', () => {
     expect(saved.curves.epochs.map((point) => point.validationAccuracy)).toEqual(run.lines.map((line) => line.valAcc));
   });
 
-  describe.each<PresetId>(['seed', 'b158-mlp', 'cnn', 'mcu-16k'])('%s', (preset) => {
-    const config: TrainConfig = { ...PRESETS[preset], augmentShift: 0, augmentRotation: 0, augmentScale: 0 };
+  it("starts where the page starts: the seed's initial weights, epoch order and RNG state", async () => {
+    const config = PRESETS['mcu-16k'];
+    const dir = project(config, 'mcu-16k', null);
+    runTrain(dir, ['--data', DATA_DIR, '--max-steps', '0', '--out', join(dir, 'out'), '--device', 'cpu']);
+    const start = readCheckpoint(join(dir, 'out', 'last.safetensors')).state;
+    const trainer = new Trainer(config, data);
+    const page = await trainer.captureState();
+    trainer.dispose();
+    expect(start.rng).toEqual(page.rng);
+    expect(start.epochOrder).toEqual(page.epochOrder);
+    let largest = 0;
+    page.variables.forEach((values, v) => values.forEach((value, i) => (largest = Math.max(largest, Math.abs(value - start.variables[v]![i]!)))));
+    expect(largest).toBeLessThanOrEqual(1e-6); // Math.log, sin and cos of V8 and of the C library may differ in the last bit
+  });
+
+  it("augments a batch as the page does, from the same RNG", () => {
+    const config = PRESETS.cnn;
+    const dir = project(config, 'cnn', null);
+    const indices = Uint32Array.from({ length: 64 }, (_, i) => (i * 131) % data.train.count);
+    const code = [
+      'import json, numpy as np',
+      'from data import apply_affine, draw_affine, load_dataset',
+      'from rng import Rng',
+      `config = json.load(open("config.json"))["config"]`,
+      `indices = np.array(${JSON.stringify(Array.from(indices))})`,
+      'rng = Rng(7)',
+      'draws = [draw_affine(config, rng) for _ in indices]',
+      `images = apply_affine(load_dataset(${JSON.stringify(DATA_DIR)}).train.images[indices], draws)`,
+      'print(json.dumps(images.reshape(-1).tolist()))',
+    ].join('\n');
+    const torchImages = Uint8Array.from(JSON.parse(runSnippet(dir, code)) as number[]);
+    const pageImages = augmentImages(data.train.pixels, indices, 28, 28, config, createRng(7));
+    let different = 0;
+    for (let i = 0; i < pageImages.length; i++) if (Math.abs(pageImages[i]! - torchImages[i]!) > 0) different++;
+    // Bilinear weights in float64 on both sides; cos and sin may differ in the last bit, a rounding at .5 with them.
+    expect(different / pageImages.length).toBeLessThanOrEqual(1e-4);
+  });
+
+  const PARITY_CASES: [string, TrainConfig][] = [
+    ...(['seed', 'b158-mlp', 'cnn', 'mcu-16k'] as const).map((id): [string, TrainConfig] => [id, { ...PRESETS[id], augmentShift: 0, augmentRotation: 0, augmentScale: 0 }]),
+    // Muon and weight averaging, which no preset uses.
+    ['seed with muon and EMA', { ...PRESETS.seed, optimizer: 'muon', emaDecay: 0.99 }],
+  ];
+
+  describe.each(PARITY_CASES)('%s', (preset, config) => {
     let dir: string;
-    /** Per step k (0-based): the tfjs loss of step k + 1 and the trits after it. */
-    const tfjs: { loss: number; trits: Int8Array[] }[] = [];
+    /** Per step k (0-based): the tfjs loss of step k + 1, the trits after it and the weight matrices' averages. */
+    const tfjs: { loss: number; trits: Int8Array[]; averages: Float32Array[] }[] = [];
 
     beforeAll(async () => {
       const trainer = new Trainer(config, data);
@@ -170,7 +247,8 @@ describe.skipIf(!runPython)('PyTorch project', () => {
       for (let k = 0; k < PARITY_STEPS; k++) {
         writeFileSync(join(dir, 'forced', `state-${k}.safetensors`), await checkpointOf(trainer, preset));
         const { loss } = await trainer.step();
-        tfjs.push({ loss, trits: trits(config, (await trainer.captureState()).variables) });
+        const state = await trainer.captureState();
+        tfjs.push({ loss, trits: trits(config, state.variables), averages: weightAverages(config, state.averages) });
       }
       trainer.dispose();
       const args = (out: string) => ['--data', DATA_DIR, '--max-steps', String(PARITY_STEPS), '--out', join(dir, out), '--device', 'cpu'];
@@ -218,6 +296,9 @@ describe.skipIf(!runPython)('PyTorch project', () => {
         expect(Math.abs(loss - tfjs[k]!.loss)).toBeLessThanOrEqual(FORCED_LOSS_TOLERANCE);
         const after = readCheckpoint(join(dir, 'forced', `after-${k}.safetensors`));
         fewest = Math.min(fewest, agreement(trits(config, after.state.variables), tfjs[k]!.trits));
+        weightAverages(config, after.state.averages).forEach((average, l) =>
+          average.forEach((value, i) => expect(Math.abs(value - tfjs[k]!.averages[l]![i]!)).toBeLessThanOrEqual(1e-4)),
+        );
       });
       console.log(`${preset}: forced steps, fewest trits equal after a step ${(100 * fewest).toFixed(3)} %`);
       expect(fewest).toBeGreaterThanOrEqual(TRIT_AGREEMENT);
