@@ -229,6 +229,44 @@ describe.skipIf(!runPython)('PyTorch project', () => {
     expect(different / pageImages.length).toBeLessThanOrEqual(1e-4);
   });
 
+  it('reads an image folder of PNGs (every PNG row filter) and trains on it', () => {
+    const dir = project(PRESETS.seed, 'seed', null);
+    const code = [
+      'import os, struct, zlib, numpy as np',
+      'from data import load_dataset',
+      'def chunk(kind, body): return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))',
+      'def paeth(a, b, c):',
+      '    p = a + b - c; d = [abs(p - a), abs(p - b), abs(p - c)]',
+      '    return (a, b, c)[d.index(min(d))]',
+      'def png(path, image, kind):',
+      '    rows, prev = b"", [0] * 28',
+      '    for y, row in enumerate(image.tolist()):',
+      '        left = lambda x, r=row: r[x - 1] if x else 0',
+      '        corner = lambda x: prev[x - 1] if x else 0',
+      '        predictors = [lambda x: 0, left, lambda x: prev[x], lambda x: (left(x) + prev[x]) // 2, lambda x: paeth(left(x), prev[x], corner(x))]',
+      '        rows += bytes([kind]) + bytes((v - predictors[kind](x)) & 255 for x, v in enumerate(row))',
+      '        prev = row',
+      '    open(path, "wb").write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))',
+      'rng = np.random.default_rng(1)',
+      'written = {}',
+      'for split, count in (("train", 10), ("test", 2)):',
+      '    for name in ("cat", "dog", "owl"):',
+      '        os.makedirs(f"images/{split}/{name}")',
+      '        for i in range(count):',
+      '            image = rng.integers(0, 256, (28, 28)).astype(np.uint8)',
+      '            png(f"images/{split}/{name}/{i}.png", image, i % 5)',
+      '            written[(split, name, i)] = image',
+      'data = load_dataset("images", "folder")',
+      'print(data.dataset_id, data.train.count, data.validation.count, data.test.count)',
+      'test = data.test.images.reshape(3, 2, 28, 28)',
+      'print(all((test[c, i] == written[("test", n, i)]).all() for c, n in enumerate(("cat", "dog", "owl")) for i in range(2)))',
+    ].join('\n');
+    expect(runSnippet(dir, code).trim().split('\n')).toEqual(['folder 27 3 6', 'True']);
+    const run = runTrain(dir, ['--data', join(dir, 'images'), '--dataset', 'folder', '--epochs', '1', '--out', join(dir, 'out'), '--device', 'cpu']);
+    expect(run.lines).toHaveLength(1);
+    expect(readCheckpoint(join(dir, 'out', 'last.safetensors')).datasetId).toBe('folder');
+  });
+
   const PARITY_CASES: [string, TrainConfig][] = [
     ...(['seed', 'b158-mlp', 'cnn', 'mcu-16k'] as const).map((id): [string, TrainConfig] => [id, { ...PRESETS[id], augmentShift: 0, augmentRotation: 0, augmentScale: 0 }]),
     // Muon and weight averaging, which no preset uses.

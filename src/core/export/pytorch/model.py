@@ -16,6 +16,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
+from torch.distributed.nn.functional import all_reduce  # Σ over the ranks; its gradient is summed back to each
 
 FIXED_THRESHOLD_UNIT = 0.05
 """Latent-weight units of t for the fixed quantizer: t = 1 zeroes |w| <= 0.05."""
@@ -132,8 +133,8 @@ class BatchNorm(nn.Module):
             if self.group is not None and self.calibration is None:
                 count_all = torch.tensor([float(count)], device=z.device)
                 dist.all_reduce(count_all, group=self.group)
-                mean = _all_reduce(z.sum(dims), self.group) / count_all
-                variance = _all_reduce(((z - mean.view(shape)) ** 2).sum(dims), self.group) / count_all
+                mean = all_reduce(z.sum(dims), group=self.group) / count_all
+                variance = all_reduce(((z - mean.view(shape)) ** 2).sum(dims), group=self.group) / count_all
             else:
                 mean = z.mean(dims)
                 variance = ((z - mean.view(shape)) ** 2).mean(dims)
@@ -148,13 +149,6 @@ class BatchNorm(nn.Module):
                     self.moving_variance.mul_(BN_MOMENTUM).add_(variance * (1 - BN_MOMENTUM))
         gain = self.gamma * torch.rsqrt(variance + BN_EPSILON)
         return (z - mean.view(shape)) * gain.view(shape) + self.beta.view(shape)
-
-
-def _all_reduce(tensor, group):
-    """Σ over the ranks, with the gradient summed back to every rank (torch.distributed.nn.functional.all_reduce)."""
-    from torch.distributed.nn.functional import all_reduce
-
-    return all_reduce(tensor, group=group)
 
 
 class QuantLayer(nn.Module):

@@ -86,34 +86,35 @@ class Run:
         self.epoch = self.step_in_epoch = self.global_step = 0
         self.curves = {"loss": [], "validation": [], "epochs": []}
         self.end_of_run = None
-        if args.resume is not None:
-            self.resume(args.resume)
-        else:
+        saved = checkpoint.read(args.resume) if args.resume is not None else None
+        if saved is None:
             # The RNG's first draws are the initial weights, the next the first epoch's order, as in the page.
             self.model.reset_parameters(self.rng)
             self.order = permutation(data.train.count, self.rng)
             if os.path.exists(args.init):
                 checkpoint.load_weights(self.model, checkpoint.read(args.init)[0])
-            self.model.to(node.device)
-            self.optimizer = make_optimizer(config, self.model)
-            self.average = WeightAverage(self.model.parameters(), config["emaDecay"]) if config["emaDecay"] > 0 else None
+        else:
+            checkpoint.load_weights(self.model, saved[0])
+        self.model.to(node.device)
+        self.optimizer = make_optimizer(config, self.model)
+        self.average = WeightAverage(self.model.parameters(), config["emaDecay"]) if config["emaDecay"] > 0 else None
+        if saved is not None:
+            self.restore(args.resume, *saved)
         for bn in self.model.batch_norms():
             bn.group = node.group
         self.network = self.model
         if node.world > 1:
+            if config["batchSize"] < node.world:
+                sys.exit(f"a batch of {config['batchSize']} cannot be shared by {node.world} processes")
             device_ids = [node.device.index] if node.device.type == "cuda" else None
             self.network = DistributedDataParallel(self.model, device_ids=device_ids, broadcast_buffers=False)
         self.steps_per_epoch = -(-data.train.count // config["batchSize"])
         self.total_steps = self.steps_per_epoch * config["epochs"]
 
-    def resume(self, path):
-        tensors, metadata = checkpoint.read(path)
+    def restore(self, path, tensors, metadata):
+        """Optimizer, weight averages, position, epoch order, RNG and curves of a checkpoint (weights already loaded)."""
         if len(tensors["trainer.epoch_order"]) != self.data.train.count:
             sys.exit(f"{path} was trained on {len(tensors['trainer.epoch_order'])} examples; --data has {self.data.train.count}")
-        checkpoint.load_weights(self.model, tensors)
-        self.model.to(self.node.device)
-        self.optimizer = make_optimizer(self.config, self.model)
-        self.average = WeightAverage(self.model.parameters(), self.config["emaDecay"]) if self.config["emaDecay"] > 0 else None
         checkpoint.load_training(self.model, self.optimizer, self.average, tensors)
         self.optimizer.step_count = int(metadata["adam_step"])
         self.order = np.array(tensors["trainer.epoch_order"], dtype=np.uint32)
