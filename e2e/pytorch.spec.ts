@@ -4,7 +4,7 @@
  * show, a drawn digit is answered, and the C export of the loaded weights builds and agrees with the page and with
  * PyTorch on the validation split. Needs Debian's python3-torch (CI installs it); skipped without it outside CI.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { imageSetFromIdx, splitEmbedded } from '../src/core/data/dataset';
@@ -46,7 +46,8 @@ test('a PyTorch project trained by two DDP ranks loads back into the page, answe
 
   const [cZip] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-c').click()]);
   const cFiles = Object.fromEntries(Object.entries(unzipSync(new Uint8Array(readFileSync(await cZip.path())))).map(([name, bytes]) => [name, strFromU8(bytes)]));
-  const binary = buildHost(writeExport(cFiles, 'bitnet-e2e-pytorch-c-'));
+  const cDir = writeExport(cFiles, 'bitnet-e2e-pytorch-c-');
+  const binary = buildHost(cDir);
   const read = (name: string) => new Uint8Array(readFileSync(join(DATA_DIR, name)));
   const validation = splitEmbedded(imageSetFromIdx(read('mnist-10k-images.idx.gz'), read('mnist-10k-labels.idx.gz'), 'embedded')).validation;
   const predictions = runHost(binary, validation.pixels, validation.count).predictions;
@@ -56,4 +57,5 @@ test('a PyTorch project trained by two DDP ranks loads back into the page, answe
   console.log(`pytorch e2e: PyTorch ${(100 * torchAccuracy).toFixed(1)} %, page ${pagePercent.toFixed(1)} %, C ${cPercent.toFixed(1)} % on ${validation.count} validation images`);
   expect(Math.abs(cPercent - pagePercent)).toBeLessThanOrEqual(1);
   expect(Math.abs(pagePercent - 100 * torchAccuracy)).toBeLessThanOrEqual(1);
+  for (const folder of [dir, cDir]) rmSync(folder, { recursive: true, force: true });
 });

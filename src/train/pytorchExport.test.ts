@@ -8,11 +8,11 @@
  * installs python3-torch (.ci/run); a machine without it skips those tests.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strFromU8, unzipSync } from 'fflate';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pytorchProjectFiles, PYTORCH_SOURCES } from '../core/export/pytorchExport';
 import { PRESETS, type TrainConfig } from '../core/model/config';
 import { PRESET_IDS } from '../core/model/presets';
@@ -60,8 +60,20 @@ beforeAll(async () => {
   data = loadEmbeddedMnist();
 });
 
+/** The projects' folders (with checkpoints of every forced step, hundreds of MB), removed after the tests. */
+const folders: string[] = [];
+
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
 function project(config: TrainConfig, preset: string, init: Uint8Array | null): string {
-  return writeProject(pytorchProjectFiles(config, { preset, datasetId: 'mnist-10k', appVersion: 'test', init, trainedSteps: 0 }));
+  return remember(writeProject(pytorchProjectFiles(config, { preset, datasetId: 'mnist-10k', appVersion: 'test', init, trainedSteps: 0 })));
+}
+
+function remember(folder: string): string {
+  folders.push(folder);
+  return folder;
 }
 
 async function checkpointOf(trainer: Trainer, preset: string): Promise<Uint8Array> {
