@@ -85,7 +85,7 @@ export type WorkerRequest =
   /** The teacher whose soft targets the loss adds (with config.distillWeight > 0) from the next step; null: none. */
   | { type: 'set-teacher'; teacher: TeacherSpec | null };
 
-export type ExportFormat = 'c' | 'onnx';
+export type ExportFormat = 'c' | 'onnx' | 'pytorch';
 
 export type InferencePath = 'webgpu' | 'cpu';
 

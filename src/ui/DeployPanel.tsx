@@ -83,6 +83,14 @@ export function DeployPanel() {
           </button>
           <Tip name="export-onnx">The trained network as an ONNX model (ternary weights times their scales) for ONNX Runtime and other tools.</Tip>
         </span>
+        <span className="explained">
+          <button type="button" data-testid="export-pytorch" aria-describedby={tipId('export-pytorch')} disabled={busy} onClick={() => exportModel('pytorch', packing)}>
+            {task === 'pytorch' ? 'Exporting PyTorch…' : 'Download PyTorch project (.zip)'}
+          </button>
+          <Tip name="export-pytorch">
+            A PyTorch project that trains this network further on a CPU, a GPU or many (torchrun), and writes checkpoints this page loads.
+          </Tip>
+        </span>
       </div>
       {result && (
         <p data-testid="export-result" data-ok={result.ok} role={result.ok ? 'status' : 'alert'}>

@@ -1,5 +1,6 @@
 /**
- * Exports of the current model (the Deploy panel): integer-only C as a zip, or ONNX. core does the work (folding,
+ * Exports of the current model (the Deploy panel): integer-only C as a zip, ONNX, or a PyTorch project that trains
+ * it further (a zip; from a trained run with its checkpoint as the starting weights). core does the work (folding,
  * the integer model, the emitters); this file gathers what they need from the trainer and the dataset, and
  * measures the integer model against the float reference on the held-out split, for the export's README.
  */
@@ -10,6 +11,8 @@ import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
 import { exportOnnx } from '../core/export/onnxExport';
+import { distillationNote, pytorchProjectFiles, zipProject } from '../core/export/pytorchExport';
+import { encodeCheckpoint } from '../core/run/checkpoint';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type { ExportFormat } from '../protocol/messages';
 import type { Trainer } from '../train/trainer';
@@ -52,11 +55,28 @@ function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, s
   return { split, count, integerAccuracy: integerCorrect / count, referenceAccuracy: referenceCorrect / count };
 }
 
+/**
+ * The PyTorch project of the trainer's config; a trained run comes along as init.safetensors (its checkpoint, with
+ * empty curves), whose weights the project starts from.
+ */
+async function buildPytorchExport(trainer: Trainer, preset: string, datasetId: DatasetId): Promise<BuiltExport> {
+  const config = trainer.config;
+  const trained = trainer.globalStep > 0;
+  const init = trained
+    ? encodeCheckpoint({ config, datasetId, preset, state: await trainer.captureState(), curves: { loss: [], validation: [], epochs: [] }, appVersion })
+    : null;
+  const bytes = zipProject(pytorchProjectFiles(config, { preset, datasetId, appVersion, init, trainedSteps: trainer.globalStep }));
+  const start = trained ? `starts from this run's weights (step ${trainer.globalStep})` : `starts from seed ${config.seed}'s initial weights`;
+  const note = [`PyTorch project: python train.py --data DIR, or torchrun; ${start}`, distillationNote(config)].filter((part) => part !== null).join('. ');
+  return { fileName: `bitnet-${preset}-pytorch.zip`, bytes, note };
+}
+
 /** The trainer's weights at its threshold (its config holds the inference settings in force). */
 export async function buildExport(trainer: Trainer, dataset: SplitDataset, request: ExportRequest): Promise<BuiltExport> {
   const config = trainer.config;
   const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, config.threshold);
   const preset = request.preset in PRESETS ? request.preset : 'custom';
+  if (request.format === 'pytorch') return buildPytorchExport(trainer, preset, request.datasetId);
   if (request.format === 'onnx') {
     const bytes = exportOnnx(model, {
       preset,
