@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { emitC, integerModelFootprint, zipFiles } from '../src/core/export/cEmitter';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/run/checkpoint';
+import { DIGIT_CLASS_NAMES } from '../src/core/data/dataset';
 import { PRESETS, type PresetId } from '../src/core/model/config';
 import { argmaxRows, foldModel, referenceForward } from '../src/core/model/referenceModel';
 import { toIntegerModel } from '../src/core/model/integerModel';
@@ -89,7 +90,7 @@ for (const preset of presets) {
   const trainSeconds = (performance.now() - started) / 1000;
   if (!saved) {
     const curves = { loss: [], validation: [], epochs: [] };
-    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: 'mnist', preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
+    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: 'mnist', classNames: DIGIT_CLASS_NAMES, conversion: null, preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
   }
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
   const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold);

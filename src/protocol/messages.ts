@@ -4,6 +4,7 @@
  */
 import type { InferenceSettings, TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
+import type { OwnDataReport } from '../core/data/ownDataset';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type { LayerWeightStats } from '../core/model/weightStats';
@@ -144,6 +145,10 @@ export interface SweepPoint {
 
 export interface DatasetSummary {
   id: DatasetId;
+  /** The classes in label order: the model's outputs. */
+  classNames: readonly string[];
+  /** An image-folder data set's report (classes with counts, samples, warnings, skipped files); null for IDX ones. */
+  own: OwnDataReport | null;
   trainCount: number;
   validationCount: number;
   testCount: number;

@@ -4,9 +4,11 @@
  * Parsing and validation live in core (idx.ts, dataset.ts); this file only moves bytes.
  */
 import {
+  builtInClassNames,
   imageSetFromIdx,
   splitEmbedded,
   splitFull,
+  type DatasetId,
   type SplitDataset,
 } from '../core/data/dataset';
 import { IdxError } from '../core/data/idx';
@@ -71,10 +73,11 @@ async function openCache(): Promise<Cache | null> {
   }
 }
 
-function splitFromRoles(bytes: Record<IdxRole, Uint8Array>, name: string): SplitDataset {
+function splitFromRoles(bytes: Record<IdxRole, Uint8Array>, name: DatasetId): SplitDataset {
   return splitFull(
     imageSetFromIdx(bytes.trainImages, bytes.trainLabels, `${name} train`),
     imageSetFromIdx(bytes.testImages, bytes.testLabels, `${name} test`),
+    builtInClassNames(name),
   );
 }
 

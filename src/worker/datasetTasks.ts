@@ -34,6 +34,8 @@ export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<Worke
     type: 'dataset-ready',
     summary: {
       id,
+      classNames: loaded.classNames,
+      own: loaded.report ?? null,
       trainCount: train.count,
       validationCount: loaded.validation.count,
       testCount: loaded.test?.count ?? 0,

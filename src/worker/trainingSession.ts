@@ -171,7 +171,8 @@ export class TrainingSession {
         return;
       case 'set-teacher': {
         const validation = this.run.dataset ? this.run.dataset.validation : null;
-        this.deps.post(await this.teachers.choose(request.teacher, validation, (teacher) => this.attachTeacher(teacher)));
+        const classCount = this.run.dataset?.classNames.length;
+        this.deps.post(await this.teachers.choose(request.teacher, validation, (teacher) => this.attachTeacher(teacher), classCount));
         return;
       }
       case 'ping':

@@ -1,8 +1,8 @@
 /**
- * Decoded RGBA pixels -> the model's input image: composited over white, grey (luminance) or RGB, optionally
- * inverted so that ink is high (as in MNIST), then resized to side×side by area averaging with the aspect ratio
- * kept, the rest padded with the background. Pure arithmetic on arrays; the decoding (createImageBitmap) is the
- * worker's.
+ * Decoded RGBA pixels -> the model's input image: composited over white, grey (luminance) or RGB, resized to
+ * side×side by area averaging with the aspect ratio kept, the rest padded with the background, and optionally
+ * inverted (v -> 255 − v, last, so that a data set's inversion can be decided after converting its images) so that
+ * ink is high as in MNIST. Pure arithmetic on arrays; the decoding (createImageBitmap) is the worker's.
  *
  * Area averaging, per axis: the image's n source pixels map onto m = round(n · side / max(w, h)) output pixels,
  * output pixel o covering the source interval [o·n/m, (o+1)·n/m); each source pixel contributes its overlap with
@@ -114,7 +114,7 @@ export function convertImage(
     const g = overWhite(rgba[4 * p + 1]!, a);
     const b = overWhite(rgba[4 * p + 2]!, a);
     const values = channels === 1 ? [luminance(Math.round(r), Math.round(g), Math.round(b))] : [r, g, b];
-    for (let c = 0; c < channels; c++) source[p * channels + c] = invert ? 255 - values[c]! : values[c]!;
+    for (let c = 0; c < channels; c++) source[p * channels + c] = values[c]!;
   }
   const scale = side / Math.max(width, height);
   const contentWidth = Math.min(side, Math.max(1, Math.round(width * scale)));
@@ -148,10 +148,16 @@ export function convertImage(
       }
     }
   }
+  if (invert) invertInPlace(out);
   return out;
 }
 
-/** The padding: the mean of the converted image's one-pixel border, per channel, so it continues the background. */
+/** v -> 255 − v over a converted image (or a batch of them). */
+export function invertInPlace(pixels: Uint8Array): void {
+  for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i]!;
+}
+
+/** The padding: the mean of the source's one-pixel border, per channel, so it continues the background. */
 function paddingValues(source: Float64Array, width: number, height: number, channels: number): number[] {
   const sums = new Array<number>(channels).fill(0);
   let count = 0;
