@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
 import { areaAverage16, REDUCED_SIDE } from '../core/model/inputResolution';
-import { useConfig, usePrediction } from '../store/hooks';
+import { useClassNames, useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
 import type { FeatureMap } from '../protocol/messages';
@@ -156,11 +156,15 @@ export function DrawDigit() {
     refresh();
   };
 
+  const classNames = useClassNames();
   const probabilities = strokeCount > 0 && prediction ? Array.from(prediction.probabilities) : null;
   const predicted = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : null;
+  const digits = classNames.length === 10 && classNames.every((name, i) => name === String(i));
   return (
     <figure className="chart draw-digit">
-      <figcaption>Draw a digit (0–9): the ternary network answers while you draw</figcaption>
+      <figcaption>
+        {digits ? 'Draw a digit (0–9)' : `Draw one of ${classNames.length <= 12 ? classNames.join(', ') : `${classNames.length} classes`}`}: the ternary network answers while you draw
+      </figcaption>
       <div className="draw-row">
         <canvas
           ref={canvasRef}
@@ -193,7 +197,7 @@ export function DrawDigit() {
             />
           )}
           <div className="prediction-line">
-            Prediction: <strong data-testid="prediction" className="prediction">{predicted ?? ''}</strong>
+            Prediction: <strong data-testid="prediction" className="prediction">{predicted === null ? '' : (classNames[predicted] ?? String(predicted))}</strong>
           </div>
           <div className="muted" data-testid="prediction-path" data-round-trip-ms={prediction ? Math.round(prediction.roundTripMs) : undefined}>
             {prediction && probabilities
@@ -212,11 +216,13 @@ export function DrawDigit() {
           </div>
         </div>
         <div className="probabilities" data-testid="probabilities">
-          {Array.from({ length: 10 }, (_, digit) => {
+          {classNames.map((name, digit) => {
             const p = probabilities?.[digit] ?? 0;
             return (
               <div key={digit} className="probability-row" data-digit={digit} data-probability={probabilities ? p.toFixed(4) : ''}>
-                <span className="digit">{digit}</span>
+                <span className="digit" title={name}>
+                  {name}
+                </span>
                 <span className="bar" style={{ width: `${p * 100}%`, background: digit === predicted ? '#0072B2' : '#9ab' }} />
                 <span className="value">{probabilities ? `${(p * 100).toFixed(1)} %` : ''}</span>
               </div>

@@ -64,6 +64,8 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
       metadata: {
         config: JSON.stringify(config),
         dataset: request.datasetId,
+        // The output's columns in order, as ONNX Runtime's users read metadata_props.
+        class_names: JSON.stringify(dataset.classNames),
         globalStep: String(trainer.globalStep),
       },
     });
@@ -80,6 +82,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
     preset,
     configSummary: configSummary(trainer, request.datasetId),
     accuracy,
+    classNames: dataset.classNames,
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
   });
