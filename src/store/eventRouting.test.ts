@@ -113,6 +113,14 @@ const CASES: { [K in WorkerEventType]: Case<K> } = {
       expect(calls.offers).toBe(1);
     },
   },
+  'own-data-error': {
+    event: { type: 'own-data-error', message: 'Found only one class ("circle")' },
+    before: ({ state }) => state().userLoadedOwnImages(),
+    check: ({ state }) => {
+      expect(state()).toMatchObject({ ownDataError: 'Found only one class ("circle")', ownDataLoading: false });
+      expect(state().datasetId).toBe('mnist-10k'); // the data set already there stays
+    },
+  },
   progress: {
     event: progressAt(9),
     check: ({ state, timers, calls }) => {

@@ -87,6 +87,8 @@ export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);
 /** The loaded data set's classes in label order (the built-in data set's before one has loaded). */
 export const useClassNames = (): readonly string[] => useAppStore((s) => s.datasetSummary?.classNames ?? builtInClassNames(s.datasetId));
+export const useOwnData = () =>
+  useAppStore(useShallow((s) => ({ error: s.ownDataError, loading: s.ownDataLoading, report: s.datasetId === 'own' ? (s.datasetSummary?.own ?? null) : null })));
 export const useDatasetChoice = () =>
   useAppStore(useShallow((s) => ({ datasetId: s.datasetId, serverDatasets: s.serverDatasets, summary: s.datasetSummary })));
 export const useConfig = () => useAppStore(useShallow((s) => ({ presetId: s.presetId, config: s.config, revision: s.configRevision })));

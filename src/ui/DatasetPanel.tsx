@@ -2,6 +2,7 @@ import { useState, type ChangeEvent } from 'react';
 import { DATASET_LABELS, type DatasetId } from '../core/data/dataset';
 import { useDatasetChoice } from '../store/hooks';
 import { chooseDataset, loadFromUrl, loadUserFiles } from '../store/workerBridge';
+import { OwnDataPanel } from './OwnDataPanel';
 
 const FULL_DATASETS: DatasetId[] = ['mnist', 'fashion-mnist'];
 
@@ -67,6 +68,7 @@ export function DatasetPanel() {
           <button type="submit">Download</button>
         </form>
       </details>
+      <OwnDataPanel />
     </fieldset>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
+import { drawingInput } from '../core/data/ownDataset';
 import { areaAverage16, REDUCED_SIDE } from '../core/model/inputResolution';
 import { useClassNames, useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
@@ -48,6 +49,17 @@ function readInk(canvas: HTMLCanvasElement): Uint8Array {
   const ink = new Uint8Array(canvas.width * canvas.height);
   for (let i = 0; i < ink.length; i++) ink[i] = data[i * 4]!;
   return ink;
+}
+
+/**
+ * The drawing as the model's 28×28 input: for the user's own images, converted as they were (the whole canvas,
+ * area-averaged, ink as high or low as theirs); for MNIST-style data, as MNIST was made (20-pixel box, centred by mass).
+ */
+function modelInput(canvas: HTMLCanvasElement): Uint8Array | null {
+  const own = useAppStore.getState().datasetSummary?.own;
+  if (!own) return toMnistInput(readInk(canvas), canvas.width, canvas.height);
+  const { data } = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
+  return drawingInput(data, canvas.width, canvas.height, own);
 }
 
 function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null, side: number): void {
@@ -95,7 +107,7 @@ export function DrawDigit() {
     const canvas = canvasRef.current;
     if (!canvas) return;
     paintStrokes(canvas, strokesRef.current);
-    const image = strokesRef.current.length > 0 ? toMnistInput(readInk(canvas), canvas.width, canvas.height) : null;
+    const image = strokesRef.current.length > 0 ? modelInput(canvas) : null;
     inputRef.current = image;
     if (previewRef.current) paintPreview(previewRef.current, image, MNIST_SIDE);
     if (reducedRef.current) paintPreview(reducedRef.current, image && areaAverage16(image, 1), REDUCED_SIDE);

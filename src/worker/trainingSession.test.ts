@@ -339,6 +339,33 @@ describe('TrainingSession', () => {
     h.session.dispose();
   });
 
+  it('own images: a cancelled load says so as own-data-error and keeps the dataset; a loaded set names its classes', async () => {
+    const images = { kind: 'images', name: 'shapes.zip', zip: null, files: [], invert: 'auto' } as const;
+    let release: () => void = () => undefined;
+    const h = harness(async (source, _onProgress, cancelled) => {
+      if (source.kind !== 'images') return embedded;
+      await new Promise<void>((resolve) => (release = resolve));
+      if (cancelled()) throw new Error('Loading was cancelled; the data set and model you had are unchanged.');
+      return { ...embedded, classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] };
+    });
+    await ready(h);
+    const loading = h.session.receive({ type: 'load-dataset', source: images });
+    await h.waitFor(() => h.statuses().at(-1) === 'loading', 'the load to start');
+    await h.session.receive({ type: 'cancel-load' });
+    release();
+    await loading;
+    expect(h.events.filter((e) => e.type === 'own-data-error').map((e) => (e as { message: string }).message)).toEqual(['Loading was cancelled; the data set and model you had are unchanged.']);
+    expect(h.events.some((e) => e.type === 'error')).toBe(false);
+    const again = h.session.receive({ type: 'load-dataset', source: images });
+    await h.waitFor(() => h.statuses().filter((st) => st === 'loading').length === 2, 'the second load');
+    release();
+    await again;
+    const ready2 = h.events.filter((e): e is Extract<WorkerEvent, { type: 'dataset-ready' }> => e.type === 'dataset-ready').at(-1)!;
+    expect(ready2.summary.id).toBe('own');
+    expect(ready2.summary.classNames[0]).toBe('a');
+    h.session.dispose();
+  });
+
   it('finishes: done, a sweep, and start does nothing more', async () => {
     const h = harness();
     await ready(h, { ...SMALL, batchSize: 3000 });

@@ -62,6 +62,8 @@ export class TrainingSession {
   private readonly guard: RunGuard;
   private readonly twin: FloatTwin;
   private readonly teachers = new TeacherSlot();
+  /** Set by 'cancel-load', cleared when the next load starts. */
+  private loadCancelled = false;
   private readonly queries: ModelQueries;
 
   constructor(private readonly deps: SessionDeps) {
@@ -124,6 +126,10 @@ export class TrainingSession {
           if (settings) await this.applyInferenceSettings(settings);
         });
       }
+      case 'cancel-load':
+        // Takes effect between two images of the load running now (the queue is busy with it).
+        this.loadCancelled = true;
+        return Promise.resolve();
       case 'start':
         return this.enqueue(() => this.start());
       case 'classify':
@@ -139,7 +145,7 @@ export class TrainingSession {
     return this.queue;
   }
 
-  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-inference-settings' | 'start' | 'classify' }>): Promise<void> {
+  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-inference-settings' | 'start' | 'classify' | 'cancel-load' }>): Promise<void> {
     switch (request.type) {
       case 'load-dataset':
         return this.loadData(request.source);
@@ -424,10 +430,12 @@ export class TrainingSession {
     this.transition('loading', 'loading dataset');
     let loaded: SplitDataset;
     try {
-      loaded = await loadWithProgress(this.deps.loadDataset, source, this.deps.post, this.deps.now);
+      this.loadCancelled = false;
+      loaded = await loadWithProgress(this.deps.loadDataset, source, this.deps.post, this.deps.now, () => this.loadCancelled);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.post({ type: 'error', message: `Could not load the dataset: ${message}` });
+      if (source.kind === 'images') this.deps.post({ type: 'own-data-error', message });
+      else this.deps.post({ type: 'error', message: `Could not load the dataset: ${message}` });
       this.transition(this.run.dataset ? previousStatus : 'error', this.run.dataset ? `kept ${this.run.datasetId}` : 'no dataset loaded');
       return;
     }

@@ -2,7 +2,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONVERSION } from './imageConversion';
 import { ImageFolderError } from './imageFolder';
-import { loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
+import { drawingInput, loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
 import { decodePng, encodePng } from './png';
 import { shapeFolder } from './shapeImages.testing';
 
@@ -12,8 +12,8 @@ describe('own data sets', () => {
   it('loads a zip of shape photos: classes, a stratified split, auto-inverted 28×28 images, samples per class', async () => {
     const files = shapeFolder(10, 5);
     const zip = zipSync({ ...Object.fromEntries(Object.entries(files).map(([path, bytes]) => [`shapes/${path}`, bytes])), 'shapes/circle/bad.png': new Uint8Array([1, 2, 3]) });
-    const progress: number[] = [];
-    const dataset = await loadOwnDataset({ kind: 'zip', name: 'shapes.zip', bytes: zip }, { conversion: DEFAULT_CONVERSION, decode, onProgress: (done) => progress.push(done) });
+    const progress: [number, number][] = [];
+    const dataset = await loadOwnDataset({ kind: 'zip', name: 'shapes.zip', bytes: zip }, { conversion: DEFAULT_CONVERSION, decode, onProgress: (done, total) => progress.push([done, total]) });
     const { report } = dataset;
     expect(dataset.classNames).toEqual(['circle', 'square', 'triangle']);
     expect(report.counts).toEqual([[8, 2], [8, 2], [8, 2]]);
@@ -25,7 +25,9 @@ describe('own data sets', () => {
     expect(Math.max(...dataset.train.pixels.subarray(0, 784))).toBeGreaterThan(150);
     expect(report.sampleCounts).toEqual([SAMPLES_PER_CLASS, SAMPLES_PER_CLASS, SAMPLES_PER_CLASS]);
     expect(report.skipped.join()).toContain('"shapes/circle/bad.png" is not an image in a supported format');
-    expect(progress.at(-1)).toBe(31);
+    const imageBytes = Object.values(files).reduce((sum, bytes) => sum + bytes.length, 0);
+    expect(progress.length).toBe(31);
+    expect(progress.at(-1)).toEqual([imageBytes, imageBytes]);
   });
 
   it('loads the same folder from files, and honours the invert override', async () => {
@@ -59,5 +61,17 @@ describe('own data sets', () => {
     await expect(loadOwnDataset({ kind: 'files', name: 'f', files }, { conversion: DEFAULT_CONVERSION, decode })).rejects.toThrow(ImageFolderError);
     const list = Object.entries(shapeFolder(2, 8)).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
     await expect(loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: { ...DEFAULT_CONVERSION, color: 'rgb' }, decode })).rejects.toThrow(/one grey channel/);
+  });
+});
+
+describe('drawings as input', () => {
+  it('are converted like the data set: ink high where its ink is high, low where it is low', async () => {
+    // A 4×4 drawing: a bright 2×2 square of ink on black.
+    const rgba = new Uint8Array(64);
+    for (let p = 0; p < 16; p++) rgba.set([[5, 6, 9, 10].includes(p) ? 255 : 0, [5, 6, 9, 10].includes(p) ? 255 : 0, [5, 6, 9, 10].includes(p) ? 255 : 0, 255], 4 * p);
+    const conversion = { side: 2, color: 'grey' as const, invert: 'auto' as const };
+    expect([...drawingInput(rgba, 4, 4, { conversion, inverted: true, lightBackground: true })]).toEqual([64, 64, 64, 64]);
+    expect([...drawingInput(rgba, 4, 4, { conversion, inverted: false, lightBackground: false })]).toEqual([64, 64, 64, 64]);
+    expect([...drawingInput(rgba, 4, 4, { conversion, inverted: false, lightBackground: true })]).toEqual([191, 191, 191, 191]);
   });
 });

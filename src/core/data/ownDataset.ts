@@ -61,8 +61,8 @@ export type ImageFolderInput =
 export interface LoadOptions {
   conversion: InputConversion;
   decode: DecodeImage;
-  /** Called after each image: (images done, images in all). */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each image: bytes of the image files done, and in all (as a download's progress reads). */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Checked between images: true stops the load with an ImageFolderError. */
   cancelled?: () => boolean;
 }
@@ -77,16 +77,20 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
   const extraSkipped: string[] = [];
   // Per candidate: a reader of its bytes and header, or null where it was skipped already.
   let readers: ((() => Promise<{ bytes: Uint8Array; header: ImageHeader } | null>) | null)[];
+  // Per candidate: its size in bytes, for the progress.
+  let sizes: number[];
   if (input.kind === 'zip') {
     const read = readZipImageFolder(input.bytes, conversion, IMAGE_LIMITS.maxPixels);
     layout = read.layout;
     extraSkipped.push(...read.skipped);
     readers = read.files.map((file) => (file === null ? null : async () => file));
+    sizes = read.files.map((file) => file?.bytes.length ?? 0);
   } else {
     const files: FolderFile[] = input.files.map((f) => ({ path: f.path, size: f.size }));
     layout = layoutImageFolder(files);
     const totalBytes = input.files.reduce((sum, f) => sum + f.size, 0);
     checkLoadBytes(estimateLoadBytes(totalBytes, layout.candidates.length, conversion, IMAGE_LIMITS.maxPixels));
+    sizes = layout.candidates.map((candidate) => input.files[candidate.file]!.size);
     readers = layout.candidates.map((candidate) => async () => {
       const bytes = await input.files[candidate.file]!.read();
       const header = readImageHeader(bytes);
@@ -100,6 +104,8 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
   const converted = new Map<number, Uint8Array>();
   const kept: { candidate: number; digest: string }[] = [];
   let lightBorders = 0;
+  const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
+  let doneBytes = 0;
   for (let k = 0; k < readers.length; k++) {
     if (options.cancelled?.()) throw new ImageFolderError('Loading was cancelled; the data set and model you had are unchanged.');
     const reader = readers[k];
@@ -118,7 +124,8 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
         extraSkipped.push(`"${path}" could not be decoded (${error instanceof Error ? error.message : String(error)}); skipped.`);
       }
     }
-    options.onProgress?.(k + 1, readers.length);
+    doneBytes += sizes[k]!;
+    options.onProgress?.(doneBytes, totalBytes);
   }
   const plan = finishImageFolder(layout, kept, extraSkipped);
   const lightBackground = kept.length > 0 && lightBorders * 2 > kept.length;
@@ -177,4 +184,13 @@ function assemble(plan: ImageFolderPlan, converted: Map<number, Uint8Array>, con
       sampleCounts,
     },
   };
+}
+
+/**
+ * A drawing from the page's canvas (light ink on a dark background, RGBA (height, width, 4)) as the data set's
+ * images became input: the same conversion, and inverted only where the data set's ink ended up dark (a light
+ * background left as it was, or a dark one inverted), so that a drawing looks like the training images.
+ */
+export function drawingInput(rgba: ArrayLike<number>, width: number, height: number, report: Pick<OwnDataReport, 'conversion' | 'inverted' | 'lightBackground'>): Uint8Array {
+  return convertImage(rgba, width, height, report.conversion, report.lightBackground !== report.inverted);
 }
