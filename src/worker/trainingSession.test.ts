@@ -10,7 +10,7 @@ import { loadEmbeddedMnist } from '../train/embeddedMnist.testing';
 import { PRESETS, type TrainConfig } from '../core/model/config';
 import type { SplitDataset } from '../core/data/dataset';
 import { matrixAccuracy } from '../core/run/mistakes';
-import type { WorkerEvent } from '../protocol/messages';
+import type { DatasetSource, WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
 import { Trainer } from '../train/trainer';
 import { buildExport } from './exportTasks';
@@ -340,7 +340,7 @@ describe('TrainingSession', () => {
   });
 
   it('own images: a cancelled load says so as own-data-error and keeps the dataset; a loaded set names its classes', async () => {
-    const images = { kind: 'images', name: 'shapes.zip', zip: null, files: [], invert: 'auto' } as const;
+    const images: DatasetSource = { kind: 'images', name: 'shapes.zip', zip: null, files: [], invert: 'auto' };
     let release: () => void = () => undefined;
     const h = harness(async (source, _onProgress, cancelled) => {
       if (source.kind !== 'images') return embedded;
