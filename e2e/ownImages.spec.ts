@@ -89,7 +89,7 @@ test('a folder of shape photos loads through the directory input, is inverted, t
 test('refused input gets a message naming the problem, and the data set already loaded stays', async ({ playground, page }) => {
   await playground.open();
   const one = zipSync({ 'set/only/1.png': encodePng(new Uint8Array(16), 4, 4, 1), 'set/only/2.png': encodePng(new Uint8Array(16).fill(9), 4, 4, 1) });
-  await page.getByText('Use your own images').click();
+  await playground.openOwnImages();
   await page.getByTestId('own-images-input').setInputFiles({ name: 'one.zip', mimeType: 'application/zip', buffer: Buffer.from(one) });
   await expect(page.getByTestId('own-data-error')).toContainText(/class/);
   await page.getByTestId('own-images-input').setInputFiles({ name: 'bad.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') });

@@ -1,11 +1,12 @@
 /**
  * Collect mode: make a data set by drawing. Name a class, draw samples on the canvas (mouse, pen or touch), keep
  * each with "Add drawing", click a thumbnail to delete it; every class needs MIN_SAMPLES_PER_CLASS drawings to
- * train. The drawings are PNGs (dark ink on white, as drawn), kept in IndexedDB (store/collectStorage.ts),
+ * train. The drawings are grey PNGs (dark ink on white, as drawn), kept in IndexedDB (store/collectStorage.ts),
  * downloadable as a zip in the image-folder layout, and trained on by loading that zip like any own images.
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { classNameProblem, collectedSetZip, MIN_SAMPLES_PER_CLASS, readinessProblem, type CollectedClass } from '../core/data/collectedSet';
+import { encodePng } from '../core/data/png';
 import { readCollectedSet, writeCollectedSet } from '../store/collectStorage';
 import { saveFile } from '../store/download';
 import { loadOwnImages } from '../store/workerBridge';
@@ -17,7 +18,7 @@ const THUMBNAIL_SIDE = 28;
 type Point = [number, number];
 
 function paintStrokes(canvas: HTMLCanvasElement, strokes: readonly Point[][]): void {
-  const context = canvas.getContext('2d');
+  const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context) return;
   context.fillStyle = '#fff';
   context.fillRect(0, 0, canvas.width, canvas.height);
@@ -38,10 +39,15 @@ function paintStrokes(canvas: HTMLCanvasElement, strokes: readonly Point[][]): v
   }
 }
 
-function canvasPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? blob.arrayBuffer().then((buffer) => resolve(new Uint8Array(buffer)), reject) : reject(new Error('the canvas gave no PNG'))), 'image/png'),
-  );
+/**
+ * The drawing as a grey PNG, encoded at once by core's codec (canvas.toBlob encodes in idle time, which a busy
+ * page may not have for seconds).
+ */
+function canvasPng(canvas: HTMLCanvasElement): Uint8Array {
+  const { data } = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
+  const grey = new Uint8Array(canvas.width * canvas.height);
+  for (let p = 0; p < grey.length; p++) grey[p] = data[4 * p]!;
+  return encodePng(grey, canvas.width, canvas.height, 1);
 }
 
 /** A drawing's thumbnail: its PNG decoded and drawn small. */
@@ -108,11 +114,11 @@ export function CollectPanel() {
     if (canvasRef.current) paintStrokes(canvasRef.current, []);
   };
 
-  const addDrawing = async () => {
+  const addDrawing = () => {
     const canvas = canvasRef.current;
     const target = classes[current];
     if (!canvas || !target || strokesRef.current.length === 0) return;
-    const png = await canvasPng(canvas);
+    const png = canvasPng(canvas);
     update(classes.map((c, i) => (i === current ? { ...c, samples: [...c.samples, png] } : c)));
     clear();
   };
@@ -193,7 +199,7 @@ export function CollectPanel() {
               onPointerCancel={() => (drawingRef.current = false)}
             />
             <div className="collect-buttons">
-              <button type="button" data-testid="collect-add-sample" disabled={strokeCount === 0 || classes[current] === undefined} onClick={() => void addDrawing()}>
+              <button type="button" data-testid="collect-add-sample" disabled={strokeCount === 0 || classes[current] === undefined} onClick={addDrawing}>
                 Add drawing{classes[current] ? ` to "${classes[current].name}"` : ''}
               </button>{' '}
               <button type="button" onClick={clear}>
