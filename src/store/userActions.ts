@@ -100,20 +100,15 @@ export function createUserActions(deps: UserActionDeps) {
     },
 
     /**
-     * The user's own images: a .zip, or the files of a chosen folder (their webkitRelativePath gives the class
-     * folders). The files go to the worker as Blobs, read there; a new worker (after a crash) gets the same Blobs.
+     * The user's own images: a .zip, or the files of a chosen or dropped folder with their paths in it (which give
+     * the class folders). The files go to the worker as Blobs, read there; a new worker (after a crash) gets the
+     * same Blobs.
      */
-    loadOwnImages(picked: { zip: File } | { folder: readonly File[] }, invert: InvertMode): void {
+    loadOwnImages(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }, invert: InvertMode): void {
       const source: DatasetSource =
         'zip' in picked
           ? { kind: 'images', name: picked.zip.name, zip: picked.zip, files: [], invert }
-          : {
-              kind: 'images',
-              name: (picked.folder[0]?.webkitRelativePath ?? '').split('/')[0] || 'folder',
-              zip: null,
-              files: picked.folder.map((file) => ({ path: file.webkitRelativePath || file.name, file })),
-              invert,
-            };
+          : { kind: 'images', name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder], invert };
       state().userLoadedOwnImages();
       loadDataset(source);
     },

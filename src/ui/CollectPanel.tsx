@@ -156,7 +156,7 @@ export function CollectPanel() {
             are kept in this browser.
           </p>
           <div className="collect-row">
-            <input data-testid="collect-class-name" type="text" placeholder="class name, e.g. circle" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && addClass()} />
+            <input data-testid="collect-class-name" type="text" aria-label="New class name" placeholder="class name, e.g. circle" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && addClass()} />
             <button type="button" data-testid="collect-add-class" onClick={addClass}>
               Add class
             </button>
@@ -179,6 +179,7 @@ export function CollectPanel() {
             <canvas
               ref={canvasRef}
               data-testid="collect-canvas"
+              aria-label="Drawing canvas for the selected class"
               className="collect-canvas"
               width={CANVAS_SIDE}
               height={CANVAS_SIDE}

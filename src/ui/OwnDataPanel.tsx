@@ -4,7 +4,7 @@
  * inversion, warnings and the files skipped (each named), or the message for input refused as a whole. The data
  * set and model already loaded stay until new images have loaded.
  */
-import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import type { InvertMode } from '../core/data/imageConversion';
 import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
 import { ZIP_LIMITS } from '../core/data/zipReader';
@@ -14,6 +14,7 @@ import { cancelDatasetLoad, loadOwnImages } from '../store/workerBridge';
 import { bytes } from './format';
 import { paintGray } from './paint';
 import { CollectPanel } from './CollectPanel';
+import { filesOfEntries, type DroppedEntry } from './droppedFiles';
 import './ownData.css';
 
 const INVERT_LABELS: Record<InvertMode, string> = {
@@ -84,18 +85,35 @@ export function OwnDataPanel() {
   const progress = useDataProgress();
   const [folder, setFolder] = useState(false);
   const [invert, setInvert] = useState<InvertMode>('auto');
+  /** One .zip alone is an archive; anything else is a folder's files, by their paths. */
+  const load = (files: readonly { path: string; file: File }[]) => {
+    if (files.length === 0) return;
+    const single = files.length === 1 && files[0]!.path.toLowerCase().endsWith('.zip') && !files[0]!.path.includes('/');
+    loadOwnImages(single ? { zip: files[0]!.file } : { folder: files }, invert);
+  };
   const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(event.target.files ?? []);
     event.target.value = '';
-    if (files.length === 0) return;
-    const single = files.length === 1 && files[0]!.name.toLowerCase().endsWith('.zip') && !files[0]!.webkitRelativePath;
-    loadOwnImages(single ? { zip: files[0]! } : { folder: files }, invert);
+    load(files.map((file) => ({ path: file.webkitRelativePath || file.name, file })));
+  };
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    const entries = Array.from(event.dataTransfer.items)
+      .map((item) => item.webkitGetAsEntry())
+      .filter((entry): entry is FileSystemEntry => entry !== null);
+    void filesOfEntries(entries as unknown as DroppedEntry[]).then(load);
   };
   return (
-    <details className="own-data" open={report !== null || error !== null || loading}>
+    <details
+      className="own-data"
+      open={report !== null || error !== null || loading}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDrop}
+      data-testid="own-data-drop"
+    >
       <summary>Use your own images</summary>
       <p className="muted">
-        A .zip or a folder with one subfolder per class ({MIN_CLASSES}–{MAX_CLASSES} classes; {IMAGE_EXTENSIONS.join(', ')}), as PyTorch&apos;s
+        A .zip or a folder (chosen, or dropped here) with one subfolder per class ({MIN_CLASSES}–{MAX_CLASSES} classes; {IMAGE_EXTENSIONS.join(', ')}), as PyTorch&apos;s
         ImageFolder reads; optional train/ and test/ (or val/) folders. Each image becomes 28×28 grey, its aspect ratio kept. Limits:{' '}
         {ZIP_LIMITS.maxEntries.toLocaleString('en-US')} files, {bytes(ZIP_LIMITS.maxTotalBytes)} of images, {bytes(MEMORY_LIMIT_BYTES)} of memory in all.
       </p>
