@@ -86,7 +86,7 @@ test('a folder of shape photos loads through the directory input, is inverted, t
   await expect(page.getByTestId('prediction')).toHaveText('circle', { timeout: 15_000 });
 });
 
-test('refused input gets a message naming the problem, and the data set already loaded stays', async ({ playground, page }) => {
+test('refused input (one class, not a zip, a zip bomb, 101 classes) gets a message naming the problem, and the data set already loaded stays', async ({ playground, page }) => {
   await playground.open();
   const one = zipSync({ 'set/only/1.png': encodePng(new Uint8Array(16), 4, 4, 1), 'set/only/2.png': encodePng(new Uint8Array(16).fill(9), 4, 4, 1) });
   await playground.openOwnImages();
@@ -94,6 +94,12 @@ test('refused input gets a message naming the problem, and the data set already 
   await expect(page.getByTestId('own-data-error')).toContainText(/class/);
   await page.getByTestId('own-images-input').setInputFiles({ name: 'bad.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') });
   await expect(page.getByTestId('own-data-error')).toContainText('not a zip archive');
+  const bomb = zipSync({ 'a/bomb.png': new Uint8Array(8 * 1024 * 1024), 'b/1.png': encodePng(new Uint8Array(16), 4, 4, 1) });
+  await page.getByTestId('own-images-input').setInputFiles({ name: 'bomb.zip', mimeType: 'application/zip', buffer: Buffer.from(bomb) });
+  await expect(page.getByTestId('own-data-error')).toContainText('"a/bomb.png" expands');
+  const many = zipSync(Object.fromEntries(Array.from({ length: 101 }, (_, c) => [`c${c}/1.png`, encodePng(new Uint8Array(16).fill(c), 4, 4, 1)])));
+  await page.getByTestId('own-images-input').setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(many) });
+  await expect(page.getByTestId('own-data-error')).toContainText('101 class folders; the limit is 100');
   await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train');
   await expect(playground.datasetSelect).toHaveValue('mnist-10k');
 });
