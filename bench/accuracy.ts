@@ -5,17 +5,20 @@
  * comparison line per preset (accuracy gap, ternary/float step-time ratio). A benchmark: it asserts nothing.
  * Each preset trains for its own epochs (5 for seed and b158-mlp, 10 for cnn) unless BENCH_EPOCHS sets one count
  * for all; BENCH_PRESETS (comma-separated) and BENCH_MAX_STEPS shorten it. FASHION_MNIST_DIR instead of MNIST_DIR
- * trains on Fashion-MNIST (Debian's dataset-fashion-mnist: /usr/share/datasets/fashion-mnist).
+ * trains on Fashion-MNIST (Debian's dataset-fashion-mnist: /usr/share/datasets/fashion-mnist). DATA_DIR instead
+ * trains on an image folder of PNGs (class folders, optional train/ and test/, as the page loads them): without a
+ * test/ folder the figures are on its seeded validation split. scripts/idxToImageFolder.ts writes an IDX set as one.
  */
 import { PRESETS, type PresetId, type TrainConfig } from '../src/core/model/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
 import { Trainer } from '../src/train/trainer';
-import { loadFullDatasetFromDir } from './nodeData';
+import { loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
 
-const dir = process.env.FASHION_MNIST_DIR ?? process.env.MNIST_DIR;
-const datasetName = process.env.FASHION_MNIST_DIR ? 'Fashion-MNIST' : 'MNIST';
+const imageDir = process.env.DATA_DIR;
+const dir = imageDir ?? process.env.FASHION_MNIST_DIR ?? process.env.MNIST_DIR;
+const datasetName = imageDir ? `images:${imageDir.replace(/\/+$/, '').split('/').at(-1)}` : process.env.FASHION_MNIST_DIR ? 'Fashion-MNIST' : 'MNIST';
 if (!dir) {
-  console.error('Set MNIST_DIR (or FASHION_MNIST_DIR) to a folder with the four IDX files, e.g. MNIST_DIR=../shared/data/mnist');
+  console.error('Set MNIST_DIR (or FASHION_MNIST_DIR) to a folder with the four IDX files, e.g. MNIST_DIR=../shared/data/mnist, or DATA_DIR to an image folder');
   process.exit(2);
 }
 const epochsOverride = process.env.BENCH_EPOCHS === undefined ? null : Number(process.env.BENCH_EPOCHS);
@@ -27,7 +30,14 @@ if (!isBackendName(requestedBackend)) throw new Error(`unknown backend ${request
 
 await registerOptionalBackends();
 const backend = await initBackend([requestedBackend]);
-const data = loadFullDatasetFromDir(dir, datasetName);
+const data = imageDir ? await loadImageFolderFromDir(imageDir) : loadFullDatasetFromDir(dir, datasetName);
+if (imageDir) {
+  const report = (data as Awaited<ReturnType<typeof loadImageFolderFromDir>>).report;
+  console.error(`${datasetName}: ${report.classNames.length} classes, ${data.train.count} train / ${data.validation.count} held out, ${report.skipped.length} files skipped${report.skipped.length > 0 ? ` (first: ${report.skipped[0]})` : ''}`);
+}
+/** Where the figures are measured: the test set, or for an image folder its held-out images (test/ or the split). */
+const heldOut = data.test ?? data.validation;
+const heldOutName = data.test ? 'test' : imageDir && (data as Awaited<ReturnType<typeof loadImageFolderFromDir>>).report.splitFolders ? 'test folder' : 'validation split';
 
 /**
  * Trains the preset and its float twin side by side, one step of each in turn on the same batches (the twin
@@ -50,11 +60,11 @@ async function runSideBySide(preset: PresetId, config: TrainConfig): Promise<voi
     if (ternary.globalStep % 500 === 0) console.error(`${preset}: step ${ternary.globalStep}, ${((performance.now() - started) / 60000).toFixed(1)} min`);
   }
   const seconds = (performance.now() - started) / 1000;
-  const ternaryTest = await ternary.evaluate(data.test!);
-  const floatTest = await float.evaluate(data.test!);
+  const ternaryTest = await ternary.evaluate(heldOut);
+  const floatTest = await float.evaluate(heldOut);
   const steps = ternary.globalStep;
   for (const [quantized, test, ms] of [[true, ternaryTest, ternaryMs], [false, floatTest, floatMs]] as const) {
-    console.log(JSON.stringify({ preset, dataset: datasetName, quantized, backend, epochs: config.epochs, testAcc: test.accuracy, stepMs: ms / steps }));
+    console.log(JSON.stringify({ preset, dataset: datasetName, split: heldOutName, quantized, backend, epochs: config.epochs, testAcc: test.accuracy, stepMs: ms / steps }));
   }
   console.log(JSON.stringify({ preset, gap: floatTest.accuracy - ternaryTest.accuracy, stepRatio: ternaryMs / floatMs, seconds }));
   ternary.dispose();

@@ -14,12 +14,15 @@
  * BENCH_DISTILL_TEMPERATURE (default 4).
  * Writes every zip and ONNX file to bench-results/, and each trained model as a checkpoint there; with
  * BENCH_FROM_CHECKPOINTS=1 a preset whose checkpoint is there is loaded instead of trained (to measure the exports
- * again without hours of training). A benchmark: it prints figures and asserts nothing.
+ * again without hours of training). DATA_DIR instead of MNIST_DIR trains on an image folder of PNGs (as
+ * bench:accuracy reads it), measured on its test/ folder or validation split, with its class names in the exports.
+ * A benchmark: it prints figures and asserts nothing.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { emitC, integerModelFootprint, zipFiles } from '../src/core/export/cEmitter';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/run/checkpoint';
+import { DEFAULT_CONVERSION } from '../src/core/data/imageConversion';
 import { PRESETS, type PresetId } from '../src/core/model/config';
 import { argmaxRows, foldModel, referenceForward } from '../src/core/model/referenceModel';
 import { toIntegerModel } from '../src/core/model/integerModel';
@@ -29,13 +32,15 @@ import { initBackend, registerOptionalBackends } from '../src/train/backend';
 import { Teacher } from '../src/train/teacher';
 import { Trainer } from '../src/train/trainer';
 import { buildCortexM0Plus, buildHost, runCortexM3, runHost, writeExport } from '../scripts/cToolchain';
-import { loadFullDatasetFromDir } from './nodeData';
+import { loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
 
-const dir = process.env.MNIST_DIR;
+const imageDir = process.env.DATA_DIR;
+const dir = imageDir ?? process.env.MNIST_DIR;
 if (!dir) {
-  console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist');
+  console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist, or DATA_DIR to an image folder');
   process.exit(2);
 }
+const datasetName = imageDir ? `images:${imageDir.replace(/\/+$/, '').split('/').at(-1)}` : 'MNIST';
 const presets = (process.env.BENCH_PRESETS ?? 'seed,b158-mlp,mcu-16k,mcu-cnn-16k').split(',') as PresetId[];
 const teacherFile = process.env.BENCH_TEACHER ?? null;
 const distillation = teacherFile
@@ -48,8 +53,10 @@ const QEMU_IMAGES = 32;
 
 await registerOptionalBackends();
 const backend = await initBackend(['wasm', 'cpu']);
-const data = loadFullDatasetFromDir(dir, 'MNIST');
-const test = data.test!;
+const data = imageDir ? await loadImageFolderFromDir(imageDir) : loadFullDatasetFromDir(dir, 'MNIST');
+/** Where the figures are measured: MNIST's test set, or an image folder's held-out images. */
+const test = data.test ?? data.validation;
+const classCount = data.classNames.length;
 mkdirSync('bench-results', { recursive: true });
 
 const accuracyOf = (predictions: ArrayLike<number>): number => {
@@ -61,7 +68,7 @@ const accuracyOf = (predictions: ArrayLike<number>): number => {
 /** The run that teaches every preset trained here (BENCH_TEACHER), checked by its own accuracy on the test set. */
 async function loadTeacher(file: string): Promise<Teacher> {
   const saved = decodeCheckpoint(readFileSync(file));
-  const teacher = new Teacher({ config: saved.config, variables: saved.state.variables, label: file });
+  const teacher = new Teacher({ config: saved.config, variables: saved.state.variables, label: file }, classCount);
   console.error(`# teacher ${file} (${saved.preset}, ${saved.state.globalStep} steps): test ${((await teacher.accuracy(test)) * 100).toFixed(2)} %`);
   return teacher;
 }
@@ -89,28 +96,29 @@ for (const preset of presets) {
   const trainSeconds = (performance.now() - started) / 1000;
   if (!saved) {
     const curves = { loss: [], validation: [], epochs: [] };
-    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: 'mnist', preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
+    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: imageDir ? 'own' : 'mnist', classNames: data.classNames, conversion: imageDir ? DEFAULT_CONVERSION : null, preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
   }
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
   const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold);
   trainer.dispose();
 
-  const referenceAccuracy = accuracyOf(argmaxRows(referenceForward(model, test.pixels, test.count), test.count, 10));
+  const referenceAccuracy = accuracyOf(argmaxRows(referenceForward(model, test.pixels, test.count), test.count, classCount));
   // With shift averaging, what the same weights give in one pass (the reference without it): what the passes add.
-  const singlePassAccuracy = model.shiftAveraging ? accuracyOf(argmaxRows(referenceForward({ ...model, shiftAveraging: false }, test.pixels, test.count), test.count, 10)) : null;
-  const onnxBytes = exportOnnx(model, { preset, appVersion: 'bench', metadata: { epochs: String(epochs) } });
+  const singlePassAccuracy = model.shiftAveraging ? accuracyOf(argmaxRows(referenceForward({ ...model, shiftAveraging: false }, test.pixels, test.count), test.count, classCount)) : null;
+  const onnxBytes = exportOnnx(model, { preset, appVersion: 'bench', metadata: { epochs: String(epochs), dataset: datasetName, class_names: JSON.stringify(data.classNames) } });
   writeFileSync(`bench-results/bitnet-${preset}.onnx`, onnxBytes);
   const session = await ort.InferenceSession.create(onnxBytes);
   const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(test.pixels), [test.count, 784]) });
-  const fromOnnx = argmaxRows(output.logits!.data as Float32Array, test.count, 10);
+  const fromOnnx = argmaxRows(output.logits!.data as Float32Array, test.count, classCount);
 
   const integer = toIntegerModel(model);
   for (const packing of PACKINGS) {
     const files = emitC(integer, {
       packing,
       preset,
-      configSummary: `${preset} preset, ${epochs} epochs on the full MNIST (bench:mcu)`,
+      configSummary: `${preset} preset, ${epochs} epochs on ${imageDir ? datasetName : 'the full MNIST'} (bench:mcu)`,
       accuracy: null,
+      classNames: data.classNames,
       examples: { pixels: test.pixels.subarray(0, 8 * 784), labels: test.labels.subarray(0, 8), count: 8 },
       appVersion: 'bench',
     });
@@ -118,7 +126,7 @@ for (const preset of presets) {
     const exportDir = writeExport(files, `bench-mcu-${preset}-${packing}-`);
     const fromC = runHost(buildHost(exportDir), test.pixels, test.count).predictions;
     const sizes = buildCortexM0Plus(exportDir);
-    const emulated = runCortexM3(exportDir, test.pixels, QEMU_IMAGES);
+    const emulated = runCortexM3(exportDir, test.pixels, Math.min(QEMU_IMAGES, test.count));
     const estimate = integerModelFootprint(integer, packing);
     let agree = 0;
     for (let i = 0; i < test.count; i++) if (fromC[i] === fromOnnx[i]) agree++;

@@ -25,10 +25,11 @@ export const DIGITS: Record<number, Stroke[]> = {
   9: [[...arc(140, 100, 48, 45, 0, 360), [188, 100], [175, 235]]],
 };
 
-export async function draw(page: Page, strokes: Stroke[]): Promise<void> {
+/** Draws the strokes on a 280×280 canvas: Draw a digit's, or another (collect mode's) by its test id. */
+export async function draw(page: Page, strokes: Stroke[], canvasTestId = 'draw-canvas'): Promise<void> {
   // Mouse coordinates are the viewport's: the canvas must be in view.
-  await page.getByTestId('draw-canvas').scrollIntoViewIfNeeded();
-  const box = (await page.getByTestId('draw-canvas').boundingBox())!;
+  await page.getByTestId(canvasTestId).scrollIntoViewIfNeeded();
+  const box = (await page.getByTestId(canvasTestId).boundingBox())!;
   const toPage = ([x, y]: [number, number]) => [box.x + (x / 280) * box.width, box.y + (y / 280) * box.height] as const;
   for (const stroke of strokes) {
     const [x0, y0] = toPage(stroke[0]!);

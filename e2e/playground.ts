@@ -89,6 +89,37 @@ export class Playground {
     return Number.parseFloat((await this.validationAccuracy.textContent()) ?? '');
   }
 
+  /** Opens the dataset panel's "Use your own images" disclosure unless it is open already. */
+  async openOwnImages(): Promise<void> {
+    const details = this.page.locator('details.own-data');
+    if (!(await details.evaluate((element: HTMLDetailsElement) => element.open))) await this.page.getByText('Use your own images', { exact: true }).click();
+    await expect(this.page.getByTestId('own-images-input')).toBeVisible();
+  }
+
+  /** Loads the user's own images from a zip (bytes made by the test) and waits until the summary shows them. */
+  async loadOwnZip(name: string, bytes: Uint8Array): Promise<void> {
+    await this.openOwnImages();
+    await this.page.getByTestId('own-images-input').setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(bytes) });
+    await expect(this.page.getByTestId('own-data-summary')).toBeVisible({ timeout: 120_000 });
+    await expect(this.status).toHaveText('idle');
+  }
+
+  /** Loads the user's own images from a folder on disk through the directory input. */
+  async loadOwnFolder(directory: string): Promise<void> {
+    await this.openOwnImages();
+    await this.page.getByTestId('own-images-folder').check();
+    await this.page.getByTestId('own-images-input').setInputFiles(directory);
+    await expect(this.page.getByTestId('own-data-summary')).toBeVisible({ timeout: 120_000 });
+    await expect(this.status).toHaveText('idle');
+  }
+
+  /** Per class of the own-data summary: its image count. */
+  async ownClassCounts(): Promise<Record<string, number>> {
+    const items = this.page.getByTestId('own-data-summary').locator('li');
+    const entries = await items.evaluateAll((list) => list.map((li) => [li.getAttribute('data-class')!, Number(li.getAttribute('data-count'))] as const));
+    return Object.fromEntries(entries);
+  }
+
   async startTraining(): Promise<void> {
     await expect(this.trainToggle).toHaveText('Train');
     await this.trainToggle.click();

@@ -44,7 +44,7 @@ const QEMU_DRIVER = fileURLToPath(new URL('./c/qemu_main.c', import.meta.url));
 
 export interface CRun {
   predictions: Uint8Array;
-  /** (count, 10) */
+  /** (count, classes) */
   scores: Int32Array;
 }
 
@@ -52,17 +52,20 @@ function parseRunOutput(text: string, count: number): CRun {
   const lines = text.trim().split('\n').filter((line) => /^\d/.test(line));
   if (lines.length !== count) throw new Error(`expected ${count} result lines, got ${lines.length}`);
   const predictions = new Uint8Array(count);
-  const scores = new Int32Array(count * 10);
+  // "class s0 … s(N-1)": the model's N classes from the first line.
+  const classes = lines.length > 0 ? lines[0]!.trim().split(/\s+/).length - 1 : 0;
+  const scores = new Int32Array(count * classes);
   lines.forEach((line, i) => {
     const fields = line.trim().split(/\s+/).map(Number);
+    if (fields.length !== classes + 1) throw new Error(`line ${i + 1} has ${fields.length - 1} scores, the first had ${classes}`);
     predictions[i] = fields[0]!;
-    scores.set(fields.slice(1, 11), i * 10);
+    scores.set(fields.slice(1), i * classes);
   });
   return { predictions, scores };
 }
 
 /**
- * Builds the host driver (images on stdin, one "class s0 … s9" line each on stdout) with the system cc and the
+ * Builds the host driver (images on stdin, one "class s0 … s(N-1)" line each on stdout) with the system cc and the
  * strict flags (or stricter ones) from these engine and model sources, finding headers in includeDirs; returns the binary.
  */
 export function buildHostDriver(sources: readonly string[], includeDirs: readonly string[], binary: string, flags: readonly string[] = STRICT_FLAGS): string {

@@ -38,7 +38,7 @@ for (const preset of ['mcu-16k', 'cnn'] as const) {
         pixels: Uint8Array.from({ length: count * 784 }, () => Math.floor(rng.next() * 256)),
         labels: Uint8Array.from({ length: count }, () => Math.floor(rng.next() * 10)),
       };
-      const trainer = new Trainer({ ...PRESETS[presetId], batchSize: 16, epochs: 1 }, { train: images, validation: images, test: null });
+      const trainer = new Trainer({ ...PRESETS[presetId], batchSize: 16, epochs: 1 }, { train: images, validation: images, test: null, classNames: Array.from({ length: 10 }, (_, d) => String(d)) });
       device.pushErrorScope('validation');
       const healthy = await trainer.step();
       const healthyError = await device.popErrorScope();

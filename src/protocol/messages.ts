@@ -4,6 +4,8 @@
  */
 import type { InferenceSettings, TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
+import type { OwnDataReport } from '../core/data/ownDataset';
+import type { InvertMode } from '../core/data/imageConversion';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type { LayerWeightStats } from '../core/model/weightStats';
@@ -24,7 +26,18 @@ export type DatasetSource =
   /** The four standard files under a URL, fetched when online and cached in the browser. */
   | { kind: 'url'; id: DatasetId; baseUrl: string }
   /** The four files chosen by the user in the page. */
-  | { kind: 'files'; id: DatasetId; files: NamedFile[] };
+  | { kind: 'files'; id: DatasetId; files: NamedFile[] }
+  /**
+   * The user's own images (core/data/imageFolder.ts): a .zip, or the files of a chosen folder with their paths
+   * relative to it; decoded in the worker. invert: 'auto' decides from the images' borders.
+   */
+  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; invert: InvertMode };
+
+export interface ImageFile {
+  /** Path inside the chosen folder, '/'-separated (webkitRelativePath). */
+  path: string;
+  file: Blob;
+}
 
 /**
  * Faults the URL's ?fault= injects, for tests (a contract other tests rely on): 'nan' puts a non-finite value into
@@ -50,6 +63,8 @@ export type WorkerRequest =
    */
   | { type: 'init'; forcedBackend: BackendName | null; cpuInference: boolean; fault: SessionFault | null }
   | { type: 'load-dataset'; source: DatasetSource }
+  /** Stops a dataset load between two images (own images); the data set and model already there stay. */
+  | { type: 'cancel-load' }
   /** preset: the preset the config started from (named in benchmark output), or 'custom'. */
   | { type: 'configure'; config: TrainConfig; preset: string }
   | { type: 'start' }
@@ -144,6 +159,10 @@ export interface SweepPoint {
 
 export interface DatasetSummary {
   id: DatasetId;
+  /** The classes in label order: the model's outputs. */
+  classNames: readonly string[];
+  /** An image-folder data set's report (classes with counts, samples, warnings, skipped files); null for IDX ones. */
+  own: OwnDataReport | null;
   trainCount: number;
   validationCount: number;
   testCount: number;
@@ -204,6 +223,8 @@ export type WorkerEvent =
   | { type: 'status'; status: TrainStatus; detail: string }
   | { type: 'data-progress'; stage: string; loadedBytes: number; totalBytes: number | null }
   | { type: 'dataset-ready'; summary: DatasetSummary }
+  /** The user's own images were refused (or the load cancelled): why, naming the file or folder; the old data stay. */
+  | { type: 'own-data-error'; message: string }
   | ProgressEvent
   /** twin*: the float twin's figures at the same step, null without a twin. */
   | { type: 'validation'; globalStep: number; accuracy: number; loss: number; twinAccuracy: number | null }

@@ -6,6 +6,7 @@
  * weights. A reloaded page offers to resume the newest. Storage can fail (quota, private mode, a blocked
  * database): every call reports that as a message and never throws.
  */
+import type { InputConversion } from '../core/data/imageConversion';
 import type { CheckpointCurves } from '../core/run/checkpoint';
 import type { TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
@@ -25,6 +26,9 @@ export interface AutosavedRun {
   savedAt: number;
   preset: string;
   datasetId: DatasetId;
+  /** The data set's classes and input conversion (absent in runs kept before they were stored: the built-in ten). */
+  classNames?: readonly string[];
+  conversion?: InputConversion | null;
   config: TrainConfig;
   state: TrainerState;
   curves: CheckpointCurves;
@@ -36,6 +40,7 @@ export interface RunSummary {
   savedAt: number;
   preset: string;
   datasetId: DatasetId;
+  classNames?: readonly string[];
   config: TrainConfig;
   epoch: number;
   step: number;
@@ -70,6 +75,7 @@ export function summarize(run: AutosavedRun): RunSummary {
     savedAt: run.savedAt,
     preset: run.preset,
     datasetId: run.datasetId,
+    ...(run.classNames ? { classNames: run.classNames } : {}),
     config: run.config,
     epoch: run.state.epoch,
     step: run.state.globalStep,

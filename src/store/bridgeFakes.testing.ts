@@ -133,7 +133,7 @@ export const SEED_CONFIG = { ...PRESETS.seed };
  * (to tell snapshots apart); shaped like the real thing, so checkpoints encode it.
  */
 export function trainerStateAt(globalStep: number): TrainerState {
-  const slots = variableLayout(SEED_CONFIG);
+  const slots = variableLayout(SEED_CONFIG, 10);
   const variables = slots.map((slot) => new Float32Array(slot.shape.reduce((n, d) => n * d, 1)));
   variables[0]![0] = globalStep;
   const trainable = slots.flatMap((slot, i) => (slot.trainable ? [variables[i]!] : []));

@@ -4,6 +4,7 @@
  * each checking what that event changes. Then the order rule: every kind but the unordered ones applies the
  * throttled progress first.
  */
+import { DIGIT_CLASS_NAMES } from '../core/data/dataset';
 import { describe, expect, it } from 'vitest';
 import type { WeightReport, WorkerEvent } from '../protocol/messages';
 import { SEED_CONFIG, FakeTimers, trainerStateAt } from './bridgeFakes.testing';
@@ -79,7 +80,7 @@ function progressAt(globalStep: number, loss = 2.5): Extract<WorkerEvent, { type
 }
 
 const report: WeightReport = { globalStep: 12, threshold: 0.7, quantizer: 'twn', layers: [], sparsity: 0.4, flipRatio: null };
-const summary = { id: 'mnist' as const, trainCount: 50_000, validationCount: 10_000, testCount: 10_000, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } };
+const summary = { id: 'mnist' as const, classNames: DIGIT_CLASS_NAMES, own: null, trainCount: 50_000, validationCount: 10_000, testCount: 10_000, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } };
 const analysis = { globalStep: 5, split: 'validation' as const, count: 1, classCount: 10, matrix: new Uint32Array(100), mistakes: [], images: new Uint8Array(0), rows: 28, cols: 28 };
 
 interface Case<K extends WorkerEventType> {
@@ -110,6 +111,14 @@ const CASES: { [K in WorkerEventType]: Case<K> } = {
       expect(state().datasetId).toBe('mnist');
       expect(state().validationSeries).toEqual([]); // new data: the old run's curves go
       expect(calls.offers).toBe(1);
+    },
+  },
+  'own-data-error': {
+    event: { type: 'own-data-error', message: 'Found only one class ("circle")' },
+    before: ({ state }) => state().userLoadedOwnImages(),
+    check: ({ state }) => {
+      expect(state()).toMatchObject({ ownDataError: 'Found only one class ("circle")', ownDataLoading: false });
+      expect(state().datasetId).toBe('mnist-10k'); // the data set already there stays
     },
   },
   progress: {

@@ -53,6 +53,7 @@ export function createRoutes(deps: EventRoutingDeps): Routes {
       store.workerLoadedDataset(event.summary);
       runs.offerAutosavedRunOnce();
     },
+    'own-data-error': (event, store) => store.workerRefusedOwnData(event.message),
     validation: (event, store) => store.workerReportedValidation(event.globalStep, event.accuracy, event.twinAccuracy),
     'epoch-end': (event, store) =>
       store.workerReportedEpochEnd({

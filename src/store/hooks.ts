@@ -3,6 +3,7 @@ import { startTransition, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shallow } from 'zustand/shallow';
 import { useAppStore, type AppState } from './store';
+import { builtInClassNames } from '../core/data/dataset';
 
 /**
  * Live charts take their data one chart at a time. Each chart's update is a transition (below), but React renders
@@ -97,6 +98,10 @@ export const useStatusLineInput = () =>
 export const useBackend = () => useAppStore(useShallow((s) => ({ backend: s.backend, note: s.backendNote, timings: s.backendTimings })));
 export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);
+/** The loaded data set's classes in label order (the built-in data set's before one has loaded). */
+export const useClassNames = (): readonly string[] => useAppStore((s) => s.datasetSummary?.classNames ?? builtInClassNames(s.datasetId));
+export const useOwnData = () =>
+  useAppStore(useShallow((s) => ({ error: s.ownDataError, loading: s.ownDataLoading, report: s.datasetId === 'own' ? (s.datasetSummary?.own ?? null) : null })));
 export const useDatasetChoice = () =>
   useAppStore(useShallow((s) => ({ datasetId: s.datasetId, serverDatasets: s.serverDatasets, summary: s.datasetSummary })));
 export const useConfig = () => useAppStore(useShallow((s) => ({ presetId: s.presetId, config: s.config, revision: s.configRevision })));

@@ -3,6 +3,7 @@
  * into the run list (newest first, at most RUN_LIST_LIMIT, the dropped runs' weights deleted), a failing storage
  * is said once, a reloaded page offers the newest run of its dataset and resumes it, and checkpoints round-trip.
  */
+import { DIGIT_CLASS_NAMES } from '../core/data/dataset';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../core/run/checkpoint';
 import type { WorkerRequest } from '../protocol/messages';
@@ -18,7 +19,7 @@ function snapshot(globalStep: number, runId: string) {
 
 const datasetReady = {
   type: 'dataset-ready' as const,
-  summary: { id: 'mnist-10k' as const, trainCount: 8, validationCount: 1, testCount: 1, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } },
+  summary: { id: 'mnist-10k' as const, classNames: DIGIT_CLASS_NAMES, own: null, trainCount: 8, validationCount: 1, testCount: 1, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } },
 };
 
 /** A started page whose worker has loaded the embedded data; storage shared with an earlier page when given. */

@@ -4,7 +4,7 @@
  * The storage itself is autosave.ts's RunArchive; this part keeps the store and the worker in step with it.
  */
 import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/run/checkpoint';
-import type { DatasetId } from '../core/data/dataset';
+import { builtInClassNames, type DatasetId } from '../core/data/dataset';
 import type { TrainConfig } from '../core/model/config';
 import type { TrainerState } from '../core/run/trainerState';
 import { epochInProgress } from '../core/run/runLabels';
@@ -52,6 +52,24 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
   /** The run list is read once, after the first dataset is ready, and after every autosave. */
   const flags = { offerChecked: false, autosaveWarned: false };
 
+  /** The loaded data set's classes and input conversion, which a checkpoint or kept run records. */
+  const dataDescription = () => {
+    const { datasetSummary, datasetId } = state();
+    return { classNames: datasetSummary?.classNames ?? builtInClassNames(datasetId), conversion: datasetSummary?.own?.conversion ?? null };
+  };
+
+  /** Why a run of these classes cannot go on with the loaded data set, or null when it can. */
+  const classMismatch = (datasetId: DatasetId, classNames: readonly string[] | undefined): string | null => {
+    const store = state();
+    if (datasetId !== store.datasetId) return `was trained on ${datasetId}; load that dataset first`;
+    const current = dataDescription().classNames;
+    const recorded = classNames ?? builtInClassNames(datasetId);
+    if (recorded.join('\n') !== current.join('\n')) {
+      return `was trained on the classes ${recorded.join(', ')}, but the loaded data set has ${current.join(', ')}; load its data set first`;
+    }
+    return null;
+  };
+
   const curves = () => {
     const store = state();
     return { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries };
@@ -70,7 +88,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     await refreshRunList();
     const store = state();
     const newest = store.runs[0];
-    if (newest && newest.datasetId === store.datasetId && store.globalStep === 0) {
+    if (newest && classMismatch(newest.datasetId, newest.classNames) === null && store.globalStep === 0) {
       store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: epochInProgress(newest.epoch, newest.config.epochs), preset: newest.preset, savedAt: newest.savedAt });
     }
   }
@@ -89,8 +107,9 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     store.autosaveReadOffer(null);
     const run = await readKeptRun(id);
     if (!run) return;
-    if (run.datasetId !== store.datasetId) {
-      store.errorOccurred(`That run was trained on ${run.datasetId}; load that dataset first, then resume it.`);
+    const mismatch = classMismatch(run.datasetId, run.classNames);
+    if (mismatch !== null) {
+      store.errorOccurred(`That run ${mismatch}, then resume it.`);
       return;
     }
     let config: TrainConfig;
@@ -116,6 +135,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
         savedAt: deps.dateNow(),
         preset,
         datasetId,
+        ...dataDescription(),
         config,
         state: runState,
         curves: curves(),
@@ -149,7 +169,16 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
         return;
       }
       const run = read.value;
-      const bytes = encodeCheckpoint({ config: run.config, datasetId: run.datasetId, preset: run.preset, state: run.state, curves: run.curves, appVersion: deps.appVersion });
+      const bytes = encodeCheckpoint({
+        config: run.config,
+        datasetId: run.datasetId,
+        classNames: run.classNames ?? builtInClassNames(run.datasetId),
+        conversion: run.conversion ?? null,
+        preset: run.preset,
+        state: run.state,
+        curves: run.curves,
+        appVersion: deps.appVersion,
+      });
       deps.saveFile(`bitnet-${run.preset}-step${run.state.globalStep}.safetensors`, bytes, 'application/octet-stream');
     },
     async deleteKeptRun(id) {
@@ -165,6 +194,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
       const bytes = encodeCheckpoint({
         config: event.config,
         datasetId: event.datasetId,
+        ...dataDescription(),
         preset: event.preset,
         state: event.state,
         curves: curves(),
@@ -182,8 +212,9 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
         store.errorOccurred(`Could not load the checkpoint ${file.name}: ${error instanceof Error ? error.message : String(error)} The current run is unchanged.`);
         return;
       }
-      if (checkpoint.datasetId !== store.datasetId) {
-        store.errorOccurred(`The checkpoint ${file.name} was trained on ${checkpoint.datasetId}; load that dataset first. The current run is unchanged.`);
+      const mismatch = classMismatch(checkpoint.datasetId as DatasetId, checkpoint.classNames);
+      if (mismatch !== null) {
+        store.errorOccurred(`The checkpoint ${file.name} ${mismatch}. The current run is unchanged.`);
         return;
       }
       store.userDismissedError();

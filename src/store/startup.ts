@@ -61,6 +61,11 @@ export function createStartup(deps: StartupDeps): (search: string) => Promise<vo
     const listed = listServerDatasets();
     if (linkDataset === 'mnist-10k') {
       actions.loadEmbeddedDataset();
+    } else if (linkDataset === 'own') {
+      // The link names the classes, never the images: the user loads them (the Dataset panel says which).
+      actions.loadEmbeddedDataset();
+      const classes = link.kind === 'setup' && link.setup.classNames ? ` (classes ${link.setup.classNames.join(', ')})` : '';
+      problems.push(`The link's run used your own images${classes}, which a link does not carry; load them with "Use your own images" in the Dataset panel. The embedded MNIST subset is loaded meanwhile.`);
     } else {
       await listed;
       if (store.getState().serverDatasets.some((d) => d.id === linkDataset)) actions.chooseDataset(linkDataset);

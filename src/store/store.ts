@@ -63,6 +63,12 @@ export interface DatasetSlice {
   datasetSummary: DatasetSummary | null;
   serverListedDatasets: (datasets: ServerDataset[]) => void;
   workerLoadedDataset: (summary: DatasetSummary) => void;
+  /** Why the user's own images were refused; null while none was (cleared by the next load). */
+  ownDataError: string | null;
+  /** True from sending own images to the worker until they loaded or were refused. */
+  ownDataLoading: boolean;
+  userLoadedOwnImages: () => void;
+  workerRefusedOwnData: (message: string) => void;
 }
 
 export interface ConfigSlice {
@@ -236,7 +242,11 @@ const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) =
   serverDatasets: [],
   datasetSummary: null,
   serverListedDatasets: (serverDatasets) => set({ serverDatasets }),
-  workerLoadedDataset: (datasetSummary) => set({ datasetSummary, datasetId: datasetSummary.id }),
+  workerLoadedDataset: (datasetSummary) => set({ datasetSummary, datasetId: datasetSummary.id, ownDataLoading: false, ownDataError: null }),
+  ownDataError: null,
+  ownDataLoading: false,
+  userLoadedOwnImages: () => set({ ownDataError: null, ownDataLoading: true }),
+  workerRefusedOwnData: (ownDataError) => set({ ownDataError, ownDataLoading: false }),
 });
 
 const createConfigSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({

@@ -12,7 +12,8 @@ const ADDRESS_BAR_DELAY_MS = 300;
 /** The store's setup, or why its config is not valid (a half-typed value is not written to the address bar). */
 function currentSetup(state: AppState): SharedSetup | { problem: string } {
   try {
-    return { preset: state.presetId, datasetId: state.datasetId, config: validateConfig(state.config) };
+    const classNames = state.datasetId === 'own' ? state.datasetSummary?.classNames : undefined;
+    return { preset: state.presetId, datasetId: state.datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(state.config) };
   } catch (error) {
     if (error instanceof ConfigError) return { problem: error.message };
     throw error;
@@ -28,7 +29,7 @@ export function queryParams(search: string): QueryParams {
 export function followSetupInAddressBar(): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   useAppStore.subscribe((state, previous) => {
-    if (state.config === previous.config && state.presetId === previous.presetId && state.datasetId === previous.datasetId) return;
+    if (state.config === previous.config && state.presetId === previous.presetId && state.datasetSummary === previous.datasetSummary && state.datasetId === previous.datasetId) return;
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;

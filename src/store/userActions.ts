@@ -4,6 +4,7 @@
  */
 import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
+import type { InvertMode } from '../core/data/imageConversion';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
 import { seriesToCsv } from '../core/run/series';
@@ -137,6 +138,25 @@ export function createUserActions(deps: UserActionDeps) {
         const again = await read();
         send({ type: 'load-dataset', source: { kind: 'files', id, files: again } }, again.map((file) => file.bytes));
       });
+    },
+
+    /**
+     * The user's own images: a .zip, or the files of a chosen or dropped folder with their paths in it (which give
+     * the class folders). The files go to the worker as Blobs, read there; a new worker (after a crash) gets the
+     * same Blobs.
+     */
+    loadOwnImages(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }, invert: InvertMode): void {
+      const source: DatasetSource =
+        'zip' in picked
+          ? { kind: 'images', name: picked.zip.name, zip: picked.zip, files: [], invert }
+          : { kind: 'images', name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder], invert };
+      state().userLoadedOwnImages();
+      loadDataset(source);
+    },
+
+    /** Stops a load of own images between two images; what was loaded before stays. */
+    cancelDatasetLoad(): void {
+      send({ type: 'cancel-load' });
     },
 
     loadFromUrl(id: DatasetId, url: string): void {

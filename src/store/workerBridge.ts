@@ -55,6 +55,8 @@ export const { startPlayground } = bridge;
 export const {
   chooseDataset,
   loadUserFiles,
+  loadOwnImages,
+  cancelDatasetLoad,
   loadFromUrl,
   sendConfig,
   toggleTraining,

@@ -2,6 +2,7 @@
  * The worker host driven through the whole bridge in Node: a fake worker that stops answering pings (or crashes)
  * is replaced, and the new worker gets the run back from the last snapshot, in the order the worker needs it.
  */
+import { DIGIT_CLASS_NAMES } from '../core/data/dataset';
 import { describe, expect, it } from 'vitest';
 import type { WorkerRequest } from '../protocol/messages';
 import { SEED_CONFIG, bridgeHarness, settle, trainerStateAt, type FakeWorker } from './bridgeFakes.testing';
@@ -31,7 +32,7 @@ function snapshotAt(globalStep: number, runId: string) {
 
 const datasetReady = {
   type: 'dataset-ready' as const,
-  summary: { id: 'mnist-10k' as const, trainCount: 8, validationCount: 1, testCount: 1, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } },
+  summary: { id: 'mnist-10k' as const, classNames: DIGIT_CLASS_NAMES, own: null, trainCount: 8, validationCount: 1, testCount: 1, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } },
 };
 
 /** A bridge started from `search`, its first worker with a dataset, training, with snapshots at steps 40 and 80. */

@@ -6,7 +6,7 @@
  */
 import { PRESETS, type TrainConfig } from '../core/model/config';
 import type { BackendName } from '../core/app/backends';
-import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { DIGIT_CLASS_NAMES, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { createRng } from '../core/data/rng';
 import { Trainer } from './trainer';
 import * as tf from './tf';
@@ -32,7 +32,7 @@ function syntheticDataset(examples: number): SplitDataset {
     pixels: Uint8Array.from({ length: count * 784 }, () => (rng.int(4) === 0 ? rng.int(256) : 0)),
     labels: Uint8Array.from({ length: count }, () => rng.int(10)),
   });
-  return { train: set(examples), validation: set(10), test: null };
+  return { train: set(examples), validation: set(10), test: null, classNames: DIGIT_CLASS_NAMES };
 }
 
 /**

@@ -28,6 +28,8 @@ beforeAll(async () => {
   saved = {
     config,
     datasetId: 'mnist-10k',
+    classNames: data.classNames,
+    conversion: null,
     preset: 'custom',
     state: await trainer.captureState(),
     curves: { loss: [{ step: 4, value: 1.5 }], validation: [], epochs: [] },
@@ -135,7 +137,7 @@ describe('checkpoints', () => {
       layers: [{ kind: 'conv2d', filters: 3, kernel: 3, stride: 1, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'conv2d', filters: 5, kernel: 5, stride: 2, padding: 'valid' }, { kind: 'flatten' }, { kind: 'dense', units: 8 }],
       batchSize: 8,
     };
-    expect(variableLayout(cnnConfig).filter((slot) => slot.name.endsWith('.weight')).map((slot) => slot.shape)).toEqual([[9, 3], [75, 5], [125, 8], [8, 10]]);
+    expect(variableLayout(cnnConfig, 10).filter((slot) => slot.name.endsWith('.weight')).map((slot) => slot.shape)).toEqual([[9, 3], [75, 5], [125, 8], [8, 10]]);
     const trainer = new Trainer(cnnConfig, data);
     for (let i = 0; i < 3; i++) await trainer.step();
     const file = encodeCheckpoint({ ...saved, config: cnnConfig, state: await trainer.captureState() });
@@ -153,8 +155,39 @@ describe('checkpoints', () => {
     resumed.dispose();
   });
 
+  it('stores the class names and the input conversion; a three-class run round-trips, an older file means its data set', async () => {
+    const three: SplitDataset = {
+      ...data,
+      train: { ...data.train, labels: data.train.labels.map((label) => label % 3) },
+      validation: { ...data.validation, labels: data.validation.labels.map((label) => label % 3) },
+      classNames: ['circle', 'square', 'triangle'],
+    };
+    const trainer = new Trainer(config, three);
+    await trainer.step();
+    const conversion = { side: 28, color: 'grey', invert: 'auto' } as const;
+    const file = encodeCheckpoint({ ...saved, datasetId: 'own', classNames: three.classNames, conversion, state: await trainer.captureState() });
+    trainer.dispose();
+    const loaded = decodeCheckpoint(file);
+    expect(loaded.classNames).toEqual(['circle', 'square', 'triangle']);
+    expect(loaded.conversion).toEqual(conversion);
+    expect(variableLayout(loaded.config, 3).find((slot) => slot.name === 'layer1.weight')!.shape).toEqual([24, 3]);
+    const withMetadata = (edit: (metadata: Record<string, string>) => void) =>
+      withHeaderOf(file, (h) => edit(h.__metadata__ as Record<string, string>));
+    expect(() => decodeCheckpoint(withMetadata((m) => (m.class_names = '["a","a","b"]')))).toThrow(/"class_names" are not 2 to 100 distinct names/);
+    expect(() => decodeCheckpoint(withMetadata((m) => (m.class_names = '["a","b"]')))).toThrow(/needs \[24, 2\]/);
+    expect(() => decodeCheckpoint(withMetadata((m) => (m.input_conversion = '{"side":99}')))).toThrow(/"input_conversion"/);
+    const older = decodeCheckpoint(withHeader((h) => {
+      const metadata = h.__metadata__ as Record<string, string>;
+      delete metadata.class_names;
+      delete metadata.input_conversion;
+      metadata.schema_version = '3';
+    }));
+    expect(older.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(older.conversion).toBeNull();
+  });
+
   it('names every tensor per layer, as docs/formats.md says a Python user finds them', () => {
-    const names = variableLayout(config).map((slot) => slot.name);
+    const names = variableLayout(config, 10).map((slot) => slot.name);
     expect(names).toEqual([
       'layer0.weight', 'layer0.bias', 'layer0.bn.gamma', 'layer0.bn.beta', 'layer0.bn.moving_mean', 'layer0.bn.moving_variance',
       'layer1.weight', 'layer1.bias', 'layer1.bn.gamma', 'layer1.bn.beta', 'layer1.bn.moving_mean', 'layer1.bn.moving_variance',
@@ -175,7 +208,7 @@ describe('checkpoints', () => {
     ['a different architecture', () => metadataEdit('config', JSON.stringify({ ...config, layers: mlpLayers([24, 24]) })), /architecture/],
     ['unknown config fields', () => metadataEdit('config', JSON.stringify({ ...config, dropout: 0.5, momentum: 1 })), /unknown fields: dropout, momentum/],
     ['an invalid config value', () => metadataEdit('config', JSON.stringify({ ...config, learningRate: -1 })), /learning rate must be between/],
-    ['a newer schema version', () => metadataEdit('schema_version', '4'), /schema version 4, newer/],
+    ['a newer schema version', () => metadataEdit('schema_version', '5'), /schema version 5, newer/],
     ['another file format', () => metadataEdit('format', 'pytorch'), /not a BitNet Playground checkpoint/],
     ['a malformed end of run', () => metadataEdit('end_of_run', '{"weightsAveraged":1}'), /"end_of_run" is not/],
     ['the end of a run that has not finished', () => metadataEdit('end_of_run', '{"weightsAveraged":false,"batchNormRecalibrated":true}'), /has not finished/],
@@ -218,7 +251,7 @@ describe('checkpoints', () => {
         const loaded = decodeCheckpoint(mutated);
         outcomes.loaded++;
         // What loads is a whole, consistent checkpoint: every tensor of its architecture, finite and in shape.
-        const slots = variableLayout(loaded.config);
+        const slots = variableLayout(loaded.config, loaded.classNames.length);
         expect(loaded.state.variables.map((v) => v.length)).toEqual(slots.map((s) => s.shape.reduce((a, b) => a * b, 1)));
         expect(loaded.state.variables.every((v) => v.every(Number.isFinite))).toBe(true);
       } catch (error) {

@@ -20,7 +20,7 @@ import { networkPlan } from '../core/model/layers';
 import { configInputShape } from '../core/model/config';
 import { ternarizeLayer } from '../core/quant/ternary';
 import { decodeCheckpoint, encodeCheckpoint, variableLayout, type Checkpoint } from '../core/run/checkpoint';
-import type { SplitDataset } from '../core/data/dataset';
+import { DIGIT_CLASS_NAMES, type SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { PYTHON, runRanks, runSnippet, runTrain, torchAvailable, writeProject } from '../../scripts/pytorchProject';
 import { augmentImages } from '../core/data/augment';
@@ -77,7 +77,16 @@ function remember(folder: string): string {
 }
 
 async function checkpointOf(trainer: Trainer, preset: string): Promise<Uint8Array> {
-  return encodeCheckpoint({ config: trainer.config, datasetId: 'mnist-10k', preset, state: await trainer.captureState(), curves: { loss: [], validation: [], epochs: [] }, appVersion: 'test' });
+  return encodeCheckpoint({
+    config: trainer.config,
+    datasetId: 'mnist-10k',
+    preset,
+    classNames: DIGIT_CLASS_NAMES,
+    conversion: null,
+    state: await trainer.captureState(),
+    curves: { loss: [], validation: [], epochs: [] },
+    appVersion: 'test',
+  });
 }
 
 function readCheckpoint(path: string): Checkpoint {
@@ -100,7 +109,7 @@ function trits(config: TrainConfig, variables: readonly Float32Array[]): Int8Arr
 /** With weight averaging: the averages of the weight matrices (the trainable variables' order), else none. */
 function weightAverages(config: TrainConfig, averages: readonly Float32Array[] | null): Float32Array[] {
   if (!averages) return [];
-  const trainable = variableLayout(config).filter((slot) => slot.trainable);
+  const trainable = variableLayout(config, DIGIT_CLASS_NAMES.length).filter((slot) => slot.trainable);
   return trainable.flatMap((slot, i) => (slot.name.endsWith('.weight') ? [averages[i]!] : []));
 }
 
@@ -379,7 +388,7 @@ describe.skipIf(!runPython)('PyTorch project', () => {
     // steps of up to ±lr on rounding noise, differently in every summation order, and its moving mean follows it
     // with a lag. Every other variable is compared to 1e-5; these by bias − moving mean, what evaluation uses,
     // which drifts by a few lag-weighted noise steps (lr = 0.006): within 1e-3.
-    const names = variableLayout(config).map((slot) => slot.name);
+    const names = variableLayout(config, DIGIT_CLASS_NAMES.length).map((slot) => slot.name);
     const values = (checkpoint: Checkpoint, name: string) => checkpoint.state.variables[names.indexOf(name)]!;
     const noisy = (name: string) => /\.bias$/.test(name) && names.includes(name.replace(/\.bias$/, '.bn.moving_mean'));
     const largest = { weights: 0, offsets: 0 };

@@ -8,7 +8,7 @@
  */
 import * as tf from './tf';
 import { configInputShape, type ModelConfig } from '../core/model/config';
-import { CLASS_COUNT, type ImageSet } from '../core/data/dataset';
+import { IDX_CLASS_COUNT, type ImageSet } from '../core/data/dataset';
 import { IMAGE_SIDE, modelInputPixels, unitIntervalPixels } from '../core/model/inputResolution';
 import { createRng } from '../core/data/rng';
 import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
@@ -26,9 +26,10 @@ export class Teacher {
   private readonly model: TernaryNetwork;
   readonly label: string;
 
-  constructor(source: TeacherSource) {
+  /** classCount: the student's data set's classes; a teacher of another number of classes does not load. */
+  constructor(source: TeacherSource, classCount = IDX_CLASS_COUNT) {
     // The RNG only initializes weights that are overwritten below.
-    this.model = new TernaryNetwork(source.config, configInputShape(source.config), CLASS_COUNT, createRng(0));
+    this.model = new TernaryNetwork(source.config, configInputShape(source.config), classCount, createRng(0));
     const variables = this.model.stateVariables();
     if (source.variables.length !== variables.length || source.variables.some((values, i) => values.length !== variables[i]!.size)) {
       this.model.dispose();
@@ -46,7 +47,7 @@ export class Teacher {
     return this.model.config;
   }
 
-  /** images: (count, 28·28) uint8 -> the teacher's logits (count, 10), inference mode. Caller disposes. */
+  /** images: (count, 28·28) uint8 -> the teacher's logits (count, classes), inference mode. Caller disposes. */
   logits(images: Uint8Array, count: number): tf.Tensor2D {
     if (images.length !== count * IMAGE_SIDE * IMAGE_SIDE) throw new Error('A teacher takes 28×28 images.');
     const pixels = modelInputPixels(this.model.config.inputResolution, images, count);

@@ -6,7 +6,7 @@ import * as tf from './tf';
 import { configInputShape, learningRateAt, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/model/inputResolution';
 import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
-import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/data/dataset';
+import type { ImageSet, SplitDataset } from '../core/data/dataset';
 import { augmentationEnabled, augmentImages } from '../core/data/augment';
 import { createRng, permutation, type Rng } from '../core/data/rng';
 import type { EndOfRun, TrainerState } from '../core/run/trainerState';
@@ -65,9 +65,9 @@ function imagesToTensor(images: Uint8Array, count: number, resolution: InputReso
 }
 
 /**
- * The training loss, a scalar. Without a teacher: softmax cross-entropy with the one-hot labels y (batch, 10).
+ * The training loss, a scalar. Without a teacher: softmax cross-entropy with the one-hot labels y (batch, classes).
  * With one (weight α, temperature T): (1 − α)·CE(y, s) + α·T²·CE(softmax(t/T), s/T), where s and t are the
- * student's and the teacher's logits (batch, 10). The soft term equals T²·KL(teacher ‖ student) up to the
+ * student's and the teacher's logits (batch, classes). The soft term equals T²·KL(teacher ‖ student) up to the
  * teacher's entropy, a constant; T² keeps its gradient's size independent of T (Hinton et al. 2015).
  */
 export function distillationLoss(y: tf.Tensor2D, studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D | null, weight: number, temperature: number): tf.Scalar {
@@ -80,10 +80,10 @@ export function distillationLoss(y: tf.Tensor2D, studentLogits: tf.Tensor2D, tea
   });
 }
 
-function labelsToOneHot(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+function labelsToOneHot(set: ImageSet, indices: ArrayLike<number>, classCount: number): tf.Tensor2D {
   const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) labels[i] = set.labels[indices[i]!]!;
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), CLASS_COUNT), 'float32') as tf.Tensor2D);
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classCount), 'float32') as tf.Tensor2D);
 }
 
 function range(start: number, end: number): Uint32Array {
@@ -146,7 +146,7 @@ export class Trainer {
       throw new Error(`A 16×16 input is the area average of 28×28 images; this dataset has ${train.rows}×${train.cols} images.`);
     }
     const input = config.inputResolution === REDUCED_SIDE ? configInputShape(config) : { height: train.rows, width: train.cols, channels: 1 };
-    this.model = new TernaryNetwork(config, input, CLASS_COUNT, this.rng);
+    this.model = new TernaryNetwork(config, input, data.classNames.length, this.rng);
     this.optimizer =
       config.optimizer === 'muon'
         ? new Muon(this.model.trainableVariables(), this.model.hiddenWeightMatrices())
@@ -214,7 +214,7 @@ export class Trainer {
       ? augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng)
       : gatherImages(train, batchIndices);
     const x = imagesToTensor(images, batchIndices.length, this.config.inputResolution);
-    const y = labelsToOneHot(train, batchIndices);
+    const y = labelsToOneHot(train, batchIndices, this.data.classNames.length);
     // The teacher sees the same (augmented) images; its logits are constants for the gradient.
     const distilling = this.teacher !== null && this.config.distillWeight > 0;
     const teacherLogits = distilling ? this.teacher!.logits(images, batchIndices.length) : null;
@@ -298,7 +298,7 @@ export class Trainer {
 
   /**
    * Evaluation inputs stay on the device between calls: the threshold slider re-evaluates the validation split
-   * many times, and re-uploading it each time would dominate. Chunks: x (n, 784), one-hot y (n, 10), labels (n).
+   * many times, and re-uploading it each time would dominate. Chunks: x (n, 784), one-hot y (n, classes), labels (n).
    */
   private readonly evaluationChunks = new Map<ImageSet, { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D }[]>();
 
@@ -308,7 +308,7 @@ export class Trainer {
       chunks = [];
       for (let start = 0; start < set.count; start += EVAL_CHUNK) {
         const indices = range(start, Math.min(start + EVAL_CHUNK, set.count));
-        const y = labelsToOneHot(set, indices);
+        const y = labelsToOneHot(set, indices, this.data.classNames.length);
         // With shift averaging x holds each image's five moved copies, image-major: (5n, inputs).
         const x = this.config.shiftAveraging
           ? imagesToTensor(shiftedCopies(gatherImages(set, indices), indices.length, set.cols), indices.length * SHIFT_PASSES, this.config.inputResolution)

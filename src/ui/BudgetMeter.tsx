@@ -8,7 +8,7 @@ import { networkPlan, type WeightedLayerPlan } from '../core/model/layers';
 import { checkBudget, configFootprint, MCU_TARGETS } from '../core/export/mcuFootprint';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
-import { useMcuBudget } from '../store/hooks';
+import { useClassNames, useMcuBudget } from '../store/hooks';
 import { bytes } from './format';
 
 const CUSTOM = 'custom';
@@ -36,16 +36,17 @@ function layerLabel(layer: WeightedLayerPlan | undefined): string {
 
 export function BudgetMeter() {
   const { config, packing, target, chooseTarget, choosePacking } = useMcuBudget();
+  const classCount = useClassNames().length;
   let footprint;
   try {
-    footprint = configFootprint(config, packing);
+    footprint = configFootprint(config, packing, classCount);
   } catch {
     footprint = null;
   }
   const valid = footprint !== null;
   const problem = integerOnlyConfigProblem(config);
   const check = valid && footprint ? checkBudget(footprint, target) : null;
-  const plan = footprint ? networkPlan(config.layers, configInputShape(config)) : [];
+  const plan = footprint ? networkPlan(config.layers, configInputShape(config), classCount) : [];
   const largest = footprint?.largestLayer ?? 0;
   const largestShare = footprint && footprint.flashBytes > 0 ? (footprint.layerFlashBytes[largest] ?? 0) / footprint.flashBytes : 0;
   return (

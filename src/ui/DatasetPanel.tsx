@@ -3,6 +3,7 @@ import { DATASET_LABELS, type DatasetId } from '../core/data/dataset';
 import { useDatasetChoice } from '../store/hooks';
 import { chooseDataset, loadFromUrl, loadUserFiles } from '../store/workerBridge';
 import { Tip, tipId } from './Tip';
+import { OwnDataPanel } from './OwnDataPanel';
 
 const FULL_DATASETS: DatasetId[] = ['mnist', 'fashion-mnist'];
 
@@ -70,6 +71,7 @@ export function DatasetPanel() {
           <Tip name="dataset-download">Fetches the four IDX files from that folder, keeps them in this browser and trains on them.</Tip>
         </form>
       </details>
+      <OwnDataPanel />
     </fieldset>
   );
 }

@@ -5,7 +5,7 @@
 import { configFootprint } from '../core/export/mcuFootprint';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
-import { useConfig, useDeploy, useStatus } from '../store/hooks';
+import { useClassNames, useConfig, useDeploy, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';
 import { Tip, tipId } from './Tip';
@@ -25,7 +25,7 @@ export function DeployPanel() {
   const { packing, task, result, choosePacking } = useDeploy();
   const { status } = useStatus();
   // A layer list being edited may not fit together yet; the layer editor says why.
-  const footprint = footprintOrNull(config, packing);
+  const footprint = footprintOrNull(config, packing, useClassNames().length);
   const cProblem = integerOnlyConfigProblem(config);
   const busy = task !== null || status === 'loading';
   return (

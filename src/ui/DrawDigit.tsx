@@ -5,8 +5,9 @@
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
+import { drawingInput } from '../core/data/ownDataset';
 import { areaAverage16, REDUCED_SIDE } from '../core/model/inputResolution';
-import { useConfig, usePrediction } from '../store/hooks';
+import { useClassNames, useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
 import type { FeatureMap } from '../protocol/messages';
@@ -49,6 +50,17 @@ function readInk(canvas: HTMLCanvasElement): Uint8Array {
   const ink = new Uint8Array(canvas.width * canvas.height);
   for (let i = 0; i < ink.length; i++) ink[i] = data[i * 4]!;
   return ink;
+}
+
+/**
+ * The drawing as the model's 28×28 input: for the user's own images, converted as they were (the whole canvas,
+ * area-averaged, ink as high or low as theirs); for MNIST-style data, as MNIST was made (20-pixel box, centred by mass).
+ */
+function modelInput(canvas: HTMLCanvasElement): Uint8Array | null {
+  const own = useAppStore.getState().datasetSummary?.own;
+  if (!own) return toMnistInput(readInk(canvas), canvas.width, canvas.height);
+  const { data } = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
+  return drawingInput(data, canvas.width, canvas.height, own);
 }
 
 function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null, side: number): void {
@@ -96,7 +108,7 @@ export function DrawDigit() {
     const canvas = canvasRef.current;
     if (!canvas) return;
     paintStrokes(canvas, strokesRef.current);
-    const image = strokesRef.current.length > 0 ? toMnistInput(readInk(canvas), canvas.width, canvas.height) : null;
+    const image = strokesRef.current.length > 0 ? modelInput(canvas) : null;
     inputRef.current = image;
     if (previewRef.current) paintPreview(previewRef.current, image, MNIST_SIDE);
     if (reducedRef.current) paintPreview(reducedRef.current, image && areaAverage16(image, 1), REDUCED_SIDE);
@@ -157,11 +169,15 @@ export function DrawDigit() {
     refresh();
   };
 
+  const classNames = useClassNames();
   const probabilities = strokeCount > 0 && prediction ? Array.from(prediction.probabilities) : null;
   const predicted = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : null;
+  const digits = classNames.length === 10 && classNames.every((name, i) => name === String(i));
   return (
     <figure className="chart draw-digit">
-      <figcaption>Draw a digit (0–9): the ternary network answers while you draw</figcaption>
+      <figcaption>
+        {digits ? 'Draw a digit (0–9)' : `Draw one of ${classNames.length <= 12 ? classNames.join(', ') : `${classNames.length} classes`}`}: the ternary network answers while you draw
+      </figcaption>
       <div className="draw-row">
         <canvas
           ref={canvasRef}
@@ -194,7 +210,7 @@ export function DrawDigit() {
             />
           )}
           <div className="prediction-line">
-            Prediction: <strong data-testid="prediction" className="prediction">{predicted ?? ''}</strong>
+            Prediction: <strong data-testid="prediction" className="prediction">{predicted === null ? '' : (classNames[predicted] ?? String(predicted))}</strong>
           </div>
           <div className="muted" data-testid="prediction-path" data-round-trip-ms={prediction ? Math.round(prediction.roundTripMs) : undefined}>
             {prediction && probabilities
@@ -219,11 +235,13 @@ export function DrawDigit() {
           </div>
         </div>
         <div className="probabilities" data-testid="probabilities">
-          {Array.from({ length: 10 }, (_, digit) => {
+          {classNames.map((name, digit) => {
             const p = probabilities?.[digit] ?? 0;
             return (
               <div key={digit} className="probability-row" data-digit={digit} data-probability={probabilities ? p.toFixed(4) : ''}>
-                <span className="digit">{digit}</span>
+                <span className="digit" title={name}>
+                  {name}
+                </span>
                 <span className="bar" style={{ width: `${p * 100}%`, background: digit === predicted ? '#0072B2' : '#9ab' }} />
                 <span className="value">{probabilities ? `${(p * 100).toFixed(1)} %` : ''}</span>
               </div>

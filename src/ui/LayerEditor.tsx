@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { formatLayerList, parseLayerList } from '../core/model/layers';
 import { WEIGHT_FORMATS, type WeightFormat } from '../core/quant/weightFormats';
 import { FIELDS } from '../core/model/configFields';
-import { useConfig, useStoreActions } from '../store/hooks';
+import { useClassNames, useConfig, useStoreActions } from '../store/hooks';
 import { useFieldHelp } from './ConfigField';
 
 const FORMAT_LABELS: Record<WeightFormat, string> = {
@@ -163,11 +163,12 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
   const outputHelp = useFieldHelp('outputWeights');
   const problem = layerListProblem(layers, config.inputResolution);
   const input = configInputShape(config);
-  const plan = problem === null ? networkPlan(layers, input, 10, config.outputWeights) : [];
+  const classCount = useClassNames().length;
+  const plan = problem === null ? networkPlan(layers, input, classCount, config.outputWeights) : [];
   return (
     <div className="layer-editor" data-testid="layer-editor">
       <span className="layer-editor-title">
-        Layers (input {input.height}×{input.width}×{input.channels}; the 10-class output layer follows) {layersHelp.helpButton}
+        Layers (input {input.height}×{input.width}×{input.channels}; the {classCount}-class output layer follows) {layersHelp.helpButton}
       </span>
       {layersHelp.help}
       <ol>

@@ -6,13 +6,13 @@
 import { useEffect, useRef } from 'react';
 import { matrixAccuracy } from '../core/run/mistakes';
 import type { MistakeAnalysis } from '../protocol/messages';
-import { useMistakeAnalysis, useStatus } from '../store/hooks';
+import { useClassNames, useMistakeAnalysis, useStatus } from '../store/hooks';
 import { analyzeMistakes } from '../store/workerBridge';
 import { percent } from './format';
 import { paintGray } from './paint';
 import { Tip, tipId } from './Tip';
 
-function MistakeImage({ analysis, position }: { analysis: MistakeAnalysis; position: number }) {
+function MistakeImage({ analysis, position, names }: { analysis: MistakeAnalysis; position: number; names: readonly string[] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
@@ -27,13 +27,18 @@ function MistakeImage({ analysis, position }: { analysis: MistakeAnalysis; posit
     <figure className="mistake" data-testid="misclassified-item" title={`validation example ${mistake.index}`}>
       <canvas ref={canvas} width={analysis.cols} height={analysis.rows} />
       <figcaption>
-        <strong>{mistake.predicted}</strong> ({percent(mistake.confidence, 0)}), true {mistake.label}
+        <strong>{names[mistake.predicted] ?? mistake.predicted}</strong> ({percent(mistake.confidence, 0)}), true {names[mistake.label] ?? mistake.label}
       </figcaption>
     </figure>
   );
 }
 
-function ConfusionMatrix({ analysis }: { analysis: MistakeAnalysis }) {
+/** A column header fits a narrow cell: the first six characters of a long class name (the full name is its title). */
+function shortName(name: string): string {
+  return [...name].length > 6 ? `${[...name].slice(0, 5).join('')}…` : name;
+}
+
+function ConfusionMatrix({ analysis, names }: { analysis: MistakeAnalysis; names: readonly string[] }) {
   const classes = Array.from({ length: analysis.classCount }, (_, i) => i);
   const rowTotals = classes.map((t) => classes.reduce((sum, p) => sum + analysis.matrix[t * analysis.classCount + p]!, 0));
   return (
@@ -42,21 +47,23 @@ function ConfusionMatrix({ analysis }: { analysis: MistakeAnalysis }) {
         <tr>
           <th title="true class ↓, predicted →">true \ pred</th>
           {classes.map((p) => (
-            <th key={p}>{p}</th>
+            <th key={p} title={names[p]}>
+              {shortName(names[p] ?? String(p))}
+            </th>
           ))}
         </tr>
       </thead>
       <tbody>
         {classes.map((t) => (
           <tr key={t}>
-            <th>{t}</th>
+            <th title={names[t]}>{names[t] ?? t}</th>
             {classes.map((p) => {
               const count = analysis.matrix[t * analysis.classCount + p]!;
               const share = rowTotals[t]! > 0 ? count / rowTotals[t]! : 0;
               // Correct cells in blue, mistakes in vermillion, stronger for a larger share of the row.
               const colour = t === p ? `rgba(0, 114, 178, ${0.1 + 0.6 * share})` : count > 0 ? `rgba(213, 94, 0, ${0.15 + 0.85 * Math.min(1, share * 5)})` : 'transparent';
               return (
-                <td key={p} style={{ background: colour }} title={`true ${t}, predicted ${p}: ${count}`}>
+                <td key={p} style={{ background: colour }} title={`true ${names[t] ?? t}, predicted ${names[p] ?? p}: ${count}`}>
                   {count}
                 </td>
               );
@@ -70,6 +77,7 @@ function ConfusionMatrix({ analysis }: { analysis: MistakeAnalysis }) {
 
 export function MistakesPanel() {
   const analysis = useMistakeAnalysis();
+  const names = useClassNames();
   const { status } = useStatus();
   return (
     <section className="chart">
@@ -88,13 +96,13 @@ export function MistakesPanel() {
       {analysis && (
         <div className="mistakes-row">
           <div className="table-scroll">
-            <ConfusionMatrix analysis={analysis} />
+            <ConfusionMatrix analysis={analysis} names={names} />
           </div>
           <div>
             <div className="histogram-title">Most confidently misclassified: predicted (confidence), true class</div>
             <div className="mistake-grid" data-testid="misclassified" data-count={analysis.mistakes.length}>
               {analysis.mistakes.map((mistake, position) => (
-                <MistakeImage key={`${analysis.globalStep}-${mistake.index}`} analysis={analysis} position={position} />
+                <MistakeImage key={`${analysis.globalStep}-${mistake.index}`} analysis={analysis} position={position} names={names} />
               ))}
             </div>
           </div>

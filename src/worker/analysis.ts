@@ -4,7 +4,7 @@
  * misclassified images; the accuracy after an inference-settings move and the threshold sweep. Functions of a
  * trainer and a dataset; the session calls them between steps.
  */
-import { CLASS_COUNT, type ImageSet, type SplitDataset } from '../core/data/dataset';
+import type { ImageSet, SplitDataset } from '../core/data/dataset';
 import { confusionMatrix, mostConfidentMistakes } from '../core/run/mistakes';
 import type { PostEvent } from '../protocol/messages';
 import type { StepResult, Trainer } from '../train/trainer';
@@ -53,11 +53,12 @@ export async function postAnalysis(active: Trainer, dataset: SplitDataset, post:
   const size = split.rows * split.cols;
   const images = new Uint8Array(mistakes.length * size);
   mistakes.forEach((mistake, i) => images.set(split.pixels.subarray(mistake.index * size, (mistake.index + 1) * size), i * size));
-  const matrix = confusionMatrix(predicted, split.labels, CLASS_COUNT);
+  const classCount = dataset.classNames.length;
+  const matrix = confusionMatrix(predicted, split.labels, classCount);
   post(
     {
       type: 'analysis',
-      analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount: CLASS_COUNT, matrix, mistakes, images, rows: split.rows, cols: split.cols },
+      analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount, matrix, mistakes, images, rows: split.rows, cols: split.cols },
     },
     [matrix.buffer, images.buffer],
   );

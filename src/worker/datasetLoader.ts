@@ -1,17 +1,23 @@
 /**
  * Fetches and parses datasets inside the worker: the embedded 10k subset, folders exposed by the dev server,
- * the four standard files from a URL (cached with the Cache Storage API), or files the user picked.
+ * the four standard files from a URL (cached with the Cache Storage API), files the user picked, or the user's
+ * own images (a zip or a folder, decoded here with the browser's decoders).
  * Parsing and validation live in core (idx.ts, dataset.ts); this file only moves bytes.
  */
 import {
+  builtInClassNames,
   imageSetFromIdx,
   splitEmbedded,
   splitFull,
+  type DatasetId,
   type SplitDataset,
 } from '../core/data/dataset';
 import { IdxError } from '../core/data/idx';
 import { assignIdxRoles, type IdxRole } from '../core/data/idxFiles';
 import type { DatasetSource } from '../protocol/messages';
+import { DEFAULT_CONVERSION } from '../core/data/imageConversion';
+import { loadOwnDataset, type ImageFolderInput } from '../core/data/ownDataset';
+import { decodeWithBrowser } from './imageDecoder';
 
 export type ProgressCallback = (stage: string, loadedBytes: number, totalBytes: number | null) => void;
 
@@ -71,10 +77,11 @@ async function openCache(): Promise<Cache | null> {
   }
 }
 
-function splitFromRoles(bytes: Record<IdxRole, Uint8Array>, name: string): SplitDataset {
+function splitFromRoles(bytes: Record<IdxRole, Uint8Array>, name: DatasetId): SplitDataset {
   return splitFull(
     imageSetFromIdx(bytes.trainImages, bytes.trainLabels, `${name} train`),
     imageSetFromIdx(bytes.testImages, bytes.testLabels, `${name} test`),
+    builtInClassNames(name),
   );
 }
 
@@ -98,7 +105,7 @@ const STANDARD_GZ_NAMES: Record<IdxRole, string> = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 };
 
-export async function loadDataset(source: DatasetSource, onProgress: ProgressCallback): Promise<SplitDataset> {
+export async function loadDataset(source: DatasetSource, onProgress: ProgressCallback, cancelled: () => boolean = () => false): Promise<SplitDataset> {
   switch (source.kind) {
     case 'embedded': {
       const images = await fetchBytes(joinUrl(source.baseUrl, EMBEDDED_FILES.images), 'embedded images', onProgress, null);
@@ -115,6 +122,18 @@ export async function loadDataset(source: DatasetSource, onProgress: ProgressCal
       const bytes = await fetchRoles(source.baseUrl, STANDARD_GZ_NAMES, onProgress, await openCache());
       onProgress('parsing', 0, null);
       return splitFromRoles(bytes, source.id);
+    }
+    case 'images': {
+      const conversion = { ...DEFAULT_CONVERSION, invert: source.invert };
+      const onImages = (done: number, total: number) => onProgress('decoding images', done, total);
+      const input: ImageFolderInput = source.zip
+        ? { kind: 'zip', name: source.name, bytes: new Uint8Array(await source.zip.arrayBuffer()) }
+        : {
+            kind: 'files',
+            name: source.name,
+            files: source.files.map(({ path, file }) => ({ path, size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) })),
+          };
+      return loadOwnDataset(input, { conversion, decode: decodeWithBrowser, onProgress: onImages, cancelled });
     }
     case 'files': {
       const roles = assignIdxRoles(source.files.map((file) => file.name));

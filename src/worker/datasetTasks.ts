@@ -9,22 +9,31 @@ import { PROGRESS_INTERVAL_MS } from './progressBatcher';
 /** Training images sent to the page to show augmentation on. */
 export const AUGMENT_SAMPLES = 8;
 
-export type LoadDataset = (source: DatasetSource, onProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void) => Promise<SplitDataset>;
+/** cancelled: checked between images while own images are decoded; true stops the load with an error. */
+export type LoadDataset = (
+  source: DatasetSource,
+  onProgress: (stage: string, loadedBytes: number, totalBytes: number | null) => void,
+  cancelled: () => boolean,
+) => Promise<SplitDataset>;
 
 /** Loads `source` with `load`, posting its progress; throws what the loader throws. */
-export function loadWithProgress(load: LoadDataset, source: DatasetSource, post: PostEvent, now: () => number): Promise<SplitDataset> {
+export function loadWithProgress(load: LoadDataset, source: DatasetSource, post: PostEvent, now: () => number, cancelled: () => boolean = () => false): Promise<SplitDataset> {
   let lastPost = 0;
-  return load(source, (stage, loadedBytes, totalBytes) => {
-    const time = now();
-    if (time - lastPost < PROGRESS_INTERVAL_MS && totalBytes !== loadedBytes) return;
-    lastPost = time;
-    post({ type: 'data-progress', stage, loadedBytes, totalBytes });
-  });
+  return load(
+    source,
+    (stage, loadedBytes, totalBytes) => {
+      const time = now();
+      if (time - lastPost < PROGRESS_INTERVAL_MS && totalBytes !== loadedBytes) return;
+      lastPost = time;
+      post({ type: 'data-progress', stage, loadedBytes, totalBytes });
+    },
+    cancelled,
+  );
 }
 
-/** The dataset a source holds: the embedded one is the 10k subset of MNIST. */
+/** The dataset a source holds: the embedded one is the 10k subset of MNIST; images are the user's own. */
 export function datasetIdOf(source: DatasetSource): DatasetId {
-  return source.kind === 'embedded' ? 'mnist-10k' : source.id;
+  return source.kind === 'embedded' ? 'mnist-10k' : source.kind === 'images' ? 'own' : source.id;
 }
 
 /** What the page shows of a loaded dataset: its split sizes and a few training images. */
@@ -34,6 +43,8 @@ export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<Worke
     type: 'dataset-ready',
     summary: {
       id,
+      classNames: loaded.classNames,
+      own: loaded.report ?? null,
       trainCount: train.count,
       validationCount: loaded.validation.count,
       testCount: loaded.test?.count ?? 0,

@@ -59,11 +59,20 @@ function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, s
  * The PyTorch project of the trainer's config; a trained run comes along as init.safetensors (its checkpoint, with
  * empty curves), whose weights the project starts from.
  */
-async function buildPytorchExport(trainer: Trainer, preset: string, datasetId: DatasetId): Promise<BuiltExport> {
+async function buildPytorchExport(trainer: Trainer, preset: string, datasetId: DatasetId, dataset: SplitDataset): Promise<BuiltExport> {
   const config = trainer.config;
   const trained = trainer.globalStep > 0;
   const init = trained
-    ? encodeCheckpoint({ config, datasetId, preset, state: await trainer.captureState(), curves: { loss: [], validation: [], epochs: [] }, appVersion })
+    ? encodeCheckpoint({
+        config,
+        datasetId,
+        preset,
+        classNames: dataset.classNames,
+        conversion: dataset.report?.conversion ?? null,
+        state: await trainer.captureState(),
+        curves: { loss: [], validation: [], epochs: [] },
+        appVersion,
+      })
     : null;
   const bytes = zipProject(pytorchProjectFiles(config, { preset, datasetId, appVersion, init, trainedSteps: trainer.globalStep }));
   const start = trained ? `starts from this run's weights (step ${trainer.globalStep})` : `starts from seed ${config.seed}'s initial weights`;
@@ -76,7 +85,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
   const config = trainer.config;
   const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, config.threshold);
   const preset = request.preset in PRESETS ? request.preset : 'custom';
-  if (request.format === 'pytorch') return buildPytorchExport(trainer, preset, request.datasetId);
+  if (request.format === 'pytorch') return buildPytorchExport(trainer, preset, request.datasetId, dataset);
   if (request.format === 'onnx') {
     const bytes = exportOnnx(model, {
       preset,
@@ -84,6 +93,8 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
       metadata: {
         config: JSON.stringify(config),
         dataset: request.datasetId,
+        // The output's columns in order, as ONNX Runtime's users read metadata_props.
+        class_names: JSON.stringify(dataset.classNames),
         globalStep: String(trainer.globalStep),
       },
     });
@@ -100,6 +111,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
     preset,
     configSummary: configSummary(trainer, request.datasetId),
     accuracy,
+    classNames: dataset.classNames,
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
   });

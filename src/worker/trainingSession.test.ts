@@ -10,7 +10,7 @@ import { loadEmbeddedMnist } from '../train/embeddedMnist.testing';
 import { PRESETS, type TrainConfig } from '../core/model/config';
 import type { SplitDataset } from '../core/data/dataset';
 import { matrixAccuracy } from '../core/run/mistakes';
-import type { WorkerEvent } from '../protocol/messages';
+import type { DatasetSource, WorkerEvent } from '../protocol/messages';
 import * as tf from '../train/tf';
 import { Trainer } from '../train/trainer';
 import { buildExport } from './exportTasks';
@@ -306,6 +306,33 @@ describe('TrainingSession', () => {
     await h.session.receive({ type: 'step' });
     expect(h.lastStep()).toBe(2);
     expect(h.internalErrors()).toEqual([]);
+    h.session.dispose();
+  });
+
+  it('own images: a cancelled load says so as own-data-error and keeps the dataset; a loaded set names its classes', async () => {
+    const images: DatasetSource = { kind: 'images', name: 'shapes.zip', zip: null, files: [], invert: 'auto' };
+    let release: () => void = () => undefined;
+    const h = harness(async (source, _onProgress, cancelled) => {
+      if (source.kind !== 'images') return embedded;
+      await new Promise<void>((resolve) => (release = resolve));
+      if (cancelled()) throw new Error('Loading was cancelled; the data set and model you had are unchanged.');
+      return { ...embedded, classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] };
+    });
+    await ready(h);
+    const loading = h.session.receive({ type: 'load-dataset', source: images });
+    await h.waitFor(() => h.statuses().at(-1) === 'loading', 'the load to start');
+    await h.session.receive({ type: 'cancel-load' });
+    release();
+    await loading;
+    expect(h.events.filter((e) => e.type === 'own-data-error').map((e) => (e as { message: string }).message)).toEqual(['Loading was cancelled; the data set and model you had are unchanged.']);
+    expect(h.events.some((e) => e.type === 'error')).toBe(false);
+    const again = h.session.receive({ type: 'load-dataset', source: images });
+    await h.waitFor(() => h.statuses().filter((st) => st === 'loading').length === 2, 'the second load');
+    release();
+    await again;
+    const ready2 = h.events.filter((e): e is Extract<WorkerEvent, { type: 'dataset-ready' }> => e.type === 'dataset-ready').at(-1)!;
+    expect(ready2.summary.id).toBe('own');
+    expect(ready2.summary.classNames[0]).toBe('a');
     h.session.dispose();
   });
 

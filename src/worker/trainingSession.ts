@@ -5,12 +5,8 @@
  * one at a time, so nothing interleaves at an await: while training, the loop is a step task that re-enqueues
  * itself behind whatever arrived meanwhile, which is how a drawn digit gets its answer between two steps.
  *
- * The rooms it coordinates hold their own state: the dataset, config and trainer (runSlot.ts), the status
- * (statusMachine.ts), progress and weight reports (runReports.ts, progressBatcher.ts), snapshots and the way back
- * from a divergence or a lost GPU (runGuard.ts), the float twin (floatTwin.ts), validation and mistakes
- * (analysis.ts), the teacher (distillation.ts), moves between backends (backendMove.ts), and the requests that read
- * the weights without training them (modelQueries.ts). The inference settings in force live in the trainer's config.
- *
+ * The rooms it coordinates hold their own state (docs/architecture.md, "Rooms of the worker and the store"); the
+ * inference settings in force live in the trainer's config.
  * It takes its `post`, its clock and its dataset loader as parameters, so Vitest drives it in Node on the tfjs CPU
  * backend (trainingSession.test.ts, sessionResume.test.ts); training.worker.ts is a thin dispatch over it.
  * Lifecycle: idle -> loading -> idle -> training <-> paused -> done; a failure -> error, keeping what it can.
@@ -64,6 +60,8 @@ export class TrainingSession {
   private readonly guard: RunGuard;
   readonly twin: FloatTwin;
   readonly teachers = new TeacherSlot();
+  /** Set by 'cancel-load', cleared when the next load starts. */
+  private loadCancelled = false;
   private readonly queries: ModelQueries;
 
   constructor(private readonly deps: SessionDeps) {
@@ -126,6 +124,10 @@ export class TrainingSession {
           if (settings) await this.applyInferenceSettings(settings);
         });
       }
+      case 'cancel-load':
+        // Takes effect between two images of the load running now (the queue is busy with it).
+        this.loadCancelled = true;
+        return Promise.resolve();
       case 'start':
         return this.enqueue(() => this.start());
       case 'classify':
@@ -141,7 +143,7 @@ export class TrainingSession {
     return this.queue;
   }
 
-  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-inference-settings' | 'start' | 'classify' }>): Promise<void> {
+  private async handle(request: Exclude<WorkerRequest, { type: 'init' | 'pause' | 'set-inference-settings' | 'start' | 'classify' | 'cancel-load' }>): Promise<void> {
     switch (request.type) {
       case 'load-dataset':
         return this.loadData(request.source);
@@ -169,16 +171,13 @@ export class TrainingSession {
       case 'analyze':
         return postAnalysis(this.ensureTrainer(), this.run.requireDataset(), this.deps.post);
       case 'set-float-twin':
-        this.twin.setEnabled(request.enabled);
-        return;
+        return this.twin.setEnabled(request.enabled);
       case 'set-teacher': {
-        const validation = this.run.dataset ? this.run.dataset.validation : null;
-        this.deps.post(await this.teachers.choose(request.teacher, validation, (teacher) => this.attachTeacher(teacher)));
-        return;
+        const { dataset } = this.run;
+        return this.deps.post(await this.teachers.choose(request.teacher, dataset?.validation ?? null, (t) => this.attachTeacher(t), dataset?.classNames.length));
       }
       case 'ping':
-        this.deps.post({ type: 'pong', id: request.id });
-        return;
+        return this.deps.post({ type: 'pong', id: request.id });
     }
   }
 
@@ -430,10 +429,11 @@ export class TrainingSession {
     this.transition('loading', 'loading dataset');
     let loaded: SplitDataset;
     try {
-      loaded = await loadWithProgress(this.deps.loadDataset, source, this.deps.post, this.deps.now);
+      this.loadCancelled = false;
+      loaded = await loadWithProgress(this.deps.loadDataset, source, this.deps.post, this.deps.now, () => this.loadCancelled);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.post({ type: 'error', message: `Could not load the dataset: ${message}` });
+      this.deps.post(source.kind === 'images' ? { type: 'own-data-error', message } : { type: 'error', message: `Could not load the dataset: ${message}` });
       this.transition(this.run.dataset ? previousStatus : 'error', this.run.dataset ? `kept ${this.run.datasetId}` : 'no dataset loaded');
       return;
     }

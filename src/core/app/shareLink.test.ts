@@ -17,6 +17,19 @@ describe('share links', () => {
     expect(read).toEqual({ kind: 'setup', setup: { preset: 'b158-mlp', datasetId: 'mnist', config } });
   });
 
+  it('an own data set travels as its class names, never its images; bad class lists are refused with a message', () => {
+    const config = { ...PRESETS.cnn };
+    const setup: SharedSetup = { preset: 'cnn', datasetId: 'own', classNames: ['circle', 'square', 'tri,angle'], config };
+    const { text, read } = roundTrip(setup);
+    expect(text).toBe('v=1&preset=cnn&dataset=own&classes=%5B%22circle%22%2C%22square%22%2C%22tri%2Cangle%22%5D');
+    expect(read).toEqual({ kind: 'setup', setup });
+    for (const classes of ['["only"]', '["a","a"]', 'circle,square', '[1,2]']) {
+      const bad = readShareLink([['dataset', 'own'], ['classes', classes]]);
+      expect(bad.kind === 'invalid' && bad.message).toMatch(/classes are not a list of 2 to 100 names/);
+    }
+    expect(readShareLink([['dataset', 'mnist'], ['classes', '["a","b"]']]).kind).toBe('invalid');
+  });
+
   it('a CNN travels as its layer list', () => {
     const config = { ...PRESETS.seed, layers: PRESETS.cnn.layers };
     const { text, read } = roundTrip({ preset: 'seed', datasetId: 'mnist', config });

@@ -12,7 +12,8 @@
  */
 import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from '../model/config';
 import { FIELD_KEYS, FIELDS, type FieldKey } from '../model/configFields';
-import type { DatasetId } from '../data/dataset';
+import { DATASET_IDS, type DatasetId } from '../data/dataset';
+import { MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
 import { formatLayerList, parseLayerList } from '../model/layers';
 
 /**
@@ -25,11 +26,14 @@ const LEGACY_HIDDEN = 'hidden';
 /** Parameters that steer the page for debugging and tests: kept in the address bar, never put in a shared link. */
 export const DEBUG_PARAMS = ['backend', 'inference', 'fault'] as const;
 
-const DATASET_IDS: readonly DatasetId[] = ['mnist-10k', 'mnist', 'fashion-mnist'];
-
 export interface SharedSetup {
   preset: PresetId;
   datasetId: DatasetId;
+  /**
+   * With datasetId 'own': the classes of the user's images, so the page can say which data set the run needs (the
+   * link never carries the images). Written as `classes`, a JSON array of names.
+   */
+  classNames?: readonly string[];
   config: TrainConfig;
 }
 
@@ -49,6 +53,7 @@ export function shareParams(setup: SharedSetup): QueryParams {
     ['preset', setup.preset],
     ['dataset', setup.datasetId],
   ];
+  if (setup.datasetId === 'own' && setup.classNames) params.push(['classes', JSON.stringify(setup.classNames)]);
   const base = PRESETS[setup.preset];
   for (const field of FIELD_KEYS) {
     const value = formatField(field, setup.config[field]);
@@ -96,7 +101,7 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
     return { kind: 'invalid', message: `The link was made by a newer version of the playground (link version ${version}); its settings were not applied.` };
   }
   const unknown = setupKeys.filter(
-    (key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && key !== LEGACY_HIDDEN && !(FIELD_KEYS as string[]).includes(key),
+    (key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && key !== 'classes' && key !== LEGACY_HIDDEN && !(FIELD_KEYS as string[]).includes(key),
   );
   if (unknown.length > 0) {
     return { kind: 'invalid', message: `The link has settings this playground does not know (${unknown.join(', ')}); it was not applied.` };
@@ -110,6 +115,14 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
   if (!datasetId) {
     return { kind: 'invalid', message: `The link names an unknown dataset "${datasetText}" (known: ${DATASET_IDS.join(', ')}); it was not applied.` };
   }
+  const classesText = param('classes');
+  let classNames: string[] | undefined;
+  if (classesText !== null) {
+    classNames = parseClassNames(classesText) ?? undefined;
+    if (datasetId !== 'own' || classNames === undefined) {
+      return { kind: 'invalid', message: `The link's classes are not a list of ${MIN_CLASSES} to ${MAX_CLASSES} names of an own data set; it was not applied.` };
+    }
+  }
   const candidate: Record<string, unknown> = { ...PRESETS[presetText] };
   for (const field of FIELD_KEYS) {
     const text = param(field);
@@ -121,7 +134,7 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
     candidate.hidden = hidden.trim() === '' ? [] : hidden.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : part));
   }
   try {
-    return { kind: 'setup', setup: { preset: presetText, datasetId, config: validateConfig(candidate) } };
+    return { kind: 'setup', setup: { preset: presetText, datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(candidate) } };
   } catch (error) {
     if (error instanceof ConfigError) return { kind: 'invalid', message: `The link's settings are not valid: ${error.message} The preset is used instead.` };
     throw error;
@@ -132,4 +145,17 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
 export function addressBarParams(current: readonly (readonly [string, string])[], setup: SharedSetup): QueryParams {
   const debug = current.filter(([key]) => (DEBUG_PARAMS as readonly string[]).includes(key)).map(([key, value]): [string, string] => [key, value]);
   return [...shareParams(setup), ...debug];
+}
+
+/** A JSON array of 2 to 100 distinct non-empty names, or null. */
+function parseClassNames(text: string): string[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length < MIN_CLASSES || value.length > MAX_CLASSES) return null;
+  if (!value.every((name) => typeof name === 'string' && name.length > 0) || new Set(value).size !== value.length) return null;
+  return value as string[];
 }

@@ -1,19 +1,33 @@
 /**
- * In-memory image classification datasets (MNIST-shaped: N images of rows×cols uint8 pixels, labels 0..9),
- * built from IDX files, and the deterministic train/validation split.
+ * In-memory image classification datasets (N images of rows×cols uint8 pixels, labels 0..classes−1, and the
+ * class names), built from IDX files (MNIST and Fashion-MNIST: ten classes) or from an image folder
+ * (imageFolder.ts, 2 to 100 classes), and the deterministic train/validation split.
  */
 import { IdxError, parseIdx } from './idx';
 import { createRng, permutation } from './rng';
+import type { OwnDataReport } from './ownDataset';
 
-export type DatasetId = 'mnist-10k' | 'mnist' | 'fashion-mnist';
+/** 'own': images the user loaded from a folder or zip, or drew in collect mode (the data stay in the page). */
+export type DatasetId = 'mnist-10k' | 'mnist' | 'fashion-mnist' | 'own';
 
 export const DATASET_LABELS: Record<DatasetId, string> = {
   'mnist-10k': 'MNIST 10k subset, offline',
   mnist: 'MNIST (60k train / 10k test)',
   'fashion-mnist': 'Fashion-MNIST (60k train / 10k test)',
+  own: 'Your own images',
 };
 
-export const CLASS_COUNT = 10;
+export const DATASET_IDS = Object.keys(DATASET_LABELS) as DatasetId[];
+
+/** Classes of the IDX data sets: their labels are 0..9. */
+export const IDX_CLASS_COUNT = 10;
+export const DIGIT_CLASS_NAMES: readonly string[] = Array.from({ length: IDX_CLASS_COUNT }, (_, digit) => String(digit));
+export const FASHION_CLASS_NAMES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+/** The class names of a built-in data set (own data sets carry theirs). */
+export function builtInClassNames(id: DatasetId): readonly string[] {
+  return id === 'fashion-mnist' ? FASHION_CLASS_NAMES : DIGIT_CLASS_NAMES;
+}
 
 export interface ImageSet {
   count: number;
@@ -21,7 +35,7 @@ export interface ImageSet {
   cols: number;
   /** count × rows × cols, row-major, 0 = background. */
   pixels: Uint8Array;
-  /** count labels in [0, CLASS_COUNT). */
+  /** count labels in [0, classes). */
   labels: Uint8Array;
 }
 
@@ -30,6 +44,10 @@ export interface SplitDataset {
   validation: ImageSet;
   /** The separate test set where the dataset has one (full MNIST), else null. */
   test: ImageSet | null;
+  /** One name per class, in label order: its length is the model's number of outputs. */
+  classNames: readonly string[];
+  /** For an image-folder data set: what was loaded and how (ownDataset.ts); absent for the IDX ones. */
+  report?: OwnDataReport;
 }
 
 /** The four standard file names of an MNIST-style dataset, in the order the loaders take them. */
@@ -48,7 +66,7 @@ export function imageSetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, 
   }
   if (count === 0) throw new IdxError(`${name}: the files hold no images.`);
   for (let i = 0; i < count; i++) {
-    if (labels.data[i]! >= CLASS_COUNT) {
+    if (labels.data[i]! >= IDX_CLASS_COUNT) {
       throw new IdxError(`${name} labels: label ${labels.data[i]} at index ${i} is out of range 0..9.`);
     }
   }
@@ -92,15 +110,15 @@ const SPLIT_SEED = 1234;
 
 /** The embedded 10k subset: 9,000 train / 1,000 validation, no test set. */
 export function splitEmbedded(all: ImageSet): SplitDataset {
-  return { ...splitTrainValidation(all, 1000, SPLIT_SEED), test: null };
+  return { ...splitTrainValidation(all, 1000, SPLIT_SEED), test: null, classNames: DIGIT_CLASS_NAMES };
 }
 
 /** A full dataset: 5,000 of the 60,000 training images held out for validation; the 10,000 test images apart. */
-export function splitFull(trainAll: ImageSet, test: ImageSet): SplitDataset {
+export function splitFull(trainAll: ImageSet, test: ImageSet, classNames: readonly string[] = DIGIT_CLASS_NAMES): SplitDataset {
   if (trainAll.rows !== test.rows || trainAll.cols !== test.cols) {
     throw new IdxError(
       `train images are ${trainAll.rows}×${trainAll.cols} but test images ${test.rows}×${test.cols}.`,
     );
   }
-  return { ...splitTrainValidation(trainAll, 5000, SPLIT_SEED), test };
+  return { ...splitTrainValidation(trainAll, 5000, SPLIT_SEED), test, classNames };
 }

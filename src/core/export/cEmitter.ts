@@ -34,6 +34,8 @@ export interface CExportOptions {
   /** Shown in the README: the configuration the model was trained with. */
   configSummary: string;
   accuracy: MeasuredAccuracy | null;
+  /** The classes' names in label order; absent: "0", "1", … (the digits of MNIST). */
+  classNames?: readonly string[];
   /** A few labelled images for examples/ (row-major 28×28 uint8). */
   examples: { pixels: Uint8Array; labels: ArrayLike<number>; count: number };
   appVersion: string;
@@ -157,7 +159,36 @@ extern const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS];
 `;
 }
 
-function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFootprint): string {
+/**
+ * A C string literal of `text`: printable ASCII as itself (with \\, \" and ? escaped, the last against
+ * trigraphs), every other UTF-8 byte as a three-digit octal escape, which never runs into the next character.
+ */
+export function cStringLiteral(text: string): string {
+  let out = '"';
+  for (const byte of strToU8(text)) {
+    const c = String.fromCharCode(byte);
+    if (c === '\\' || c === '"' || c === '?') out += `\\${c}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += c;
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** The names the export uses: the given ones (checked against the model's outputs) or the digits. */
+function classNamesOf(model: IntegerModel, names: readonly string[] | undefined): readonly string[] {
+  if (names === undefined) return Array.from({ length: model.classCount }, (_, i) => String(i));
+  if (names.length !== model.classCount) throw new RangeError(`${names.length} class names for a model of ${model.classCount} outputs`);
+  return names;
+}
+
+/** bitnet.h with the model's number of classes (the file in the tree says 10, MNIST's). */
+function apiHeader(classCount: number): string {
+  const line = /^#define BITNET_NUM_CLASSES 10 /m;
+  if (!line.test(BITNET_H)) throw new Error('bitnet.h has no "#define BITNET_NUM_CLASSES 10" line to set');
+  return BITNET_H.replace(line, `#define BITNET_NUM_CLASSES ${classCount} `);
+}
+
+function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFootprint, classNames: readonly string[]): string {
   const parts: string[] = [
     `/*
  * bitnet_model.c - the exported weights: ${footprint.weightCount} weights in ${footprint.weightBytes} bytes (${footprint.bitsPerWeight.toFixed(4)} bits per weight),
@@ -166,7 +197,12 @@ function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFo
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bitnet.h"
 #include "bitnet_model.h"
+
+const char *const bitnet_class_names[BITNET_NUM_CLASSES] = {
+${classNames.map((name) => `    ${cStringLiteral(name)},`).join('\n')}
+};
 `,
   ];
   const entries: string[] = [];
@@ -232,7 +268,7 @@ static const uint8_t test_labels[TEST_IMAGE_COUNT] = {${Array.from({ length: exa
 
 static const uint8_t expected_classes[TEST_IMAGE_COUNT] = {${expected.join(', ')}};
 
-static const int32_t expected_scores[TEST_IMAGE_COUNT][10] = {
+static const int32_t expected_scores[TEST_IMAGE_COUNT][${classes}] = {
 ${scoreRows.join('\n')}
 };
 
@@ -256,13 +292,14 @@ ${accuracy}
 
 | file | what |
 | --- | --- |
-| \`bitnet.h\` | the API: \`int bitnet_predict(const uint8_t image[784], int32_t scores[10])\`, and how batch norm and scales became integers |
+| \`bitnet.h\` | the API: \`int bitnet_predict(const uint8_t image[784], int32_t scores[${model.classCount}])\`, the \`bitnet_class_names\` table, and how batch norm and scales became integers |
 | \`bitnet_model.h\`, \`bitnet_model.c\` | the layer table and the packed weights: ${model.layers.map((l) => `${l.inputSize}→${l.outputSize}`).join(', ')} |
 | \`bitnet_engine.c\` | the integer engine |
 | \`examples/main.c\`, \`examples/test_images.h\` | ${options.examples.count} test images with their expected classes and scores |
 
 The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST.${model.inputResolution === REDUCED_SIDE ? ' The model sees its 16×16 area average, which `bitnet_predict` computes first in integers (a 256-byte buffer).' : ''}${model.shiftAveraging ? ' With shift averaging, `bitnet_predict` runs the network five times, on the image and on the image moved by one pixel right, left, down and up, and sums the five passes\' scores: five times the time of one pass, for a steadier answer.' : ''} The return value is the predicted
 class; \`scores\` are integer class scores whose argmax (the first on ties) is that class.
+\`bitnet_class_names[class]\` names it; the ${model.classCount} classes: ${(options.classNames ?? []).length > 0 ? options.classNames!.map((name) => `\`${name}\``).join(', ') : 'the digits 0 to 9'}.
 
 ## Packing
 
@@ -293,10 +330,11 @@ Your own \`main.c\` builds the same way: \`cc -std=c99 -O2 -Wall -Wextra -Werror
 /** The export's files, by path inside the zip. */
 export function emitC(model: IntegerModel, options: CExportOptions): Record<string, string> {
   const footprint = integerModelFootprint(model, options.packing);
+  const classNames = classNamesOf(model, options.classNames);
   return {
-    'bitnet.h': BITNET_H,
+    'bitnet.h': apiHeader(model.classCount),
     'bitnet_model.h': modelHeader(model, options.packing),
-    'bitnet_model.c': modelSource(model, options.packing, footprint),
+    'bitnet_model.c': modelSource(model, options.packing, footprint, classNames),
     'bitnet_engine.c': BITNET_ENGINE_C,
     'README.md': readme(model, options, footprint),
     'examples/main.c': EXAMPLE_MAIN_C,

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildHost, buildHostDriver, hasCommand, runHost, STRICT_FLAGS, writeExport } from '../../../scripts/cToolchain';
 import { BITNET_ENGINE_C, BITNET_H, EXAMPLE_MAIN_C, spliceEngineParts } from './cEngine';
-import { emitC } from './cEmitter';
+import { cStringLiteral, emitC } from './cEmitter';
 import { PRESETS, type TrainConfig } from '../model/config';
 import { AREA_DIVIDE_MULTIPLIER, AREA_DIVIDE_SHIFT, AREA_ROUNDING, AREA_TAPS, modelInputShape } from '../model/inputResolution';
 import { integerForward, toIntegerModel, type IntegerModel } from '../model/integerModel';
@@ -32,8 +32,8 @@ const TREE_FLAGS = [...STRICT_FLAGS, '-Wundef'];
 const IMAGES = 48;
 
 /** Random latent weights and batch-norm statistics for every weighted layer of the config's plan. */
-function handSnapshot(config: TrainConfig, rng: Rng): LayerSnapshot[] {
-  const plan = networkPlan(config.layers, modelInputShape(config.inputResolution), 10, config.outputWeights);
+function handSnapshot(config: TrainConfig, rng: Rng, classCount = 10): LayerSnapshot[] {
+  const plan = networkPlan(config.layers, modelInputShape(config.inputResolution), classCount, config.outputWeights);
   return plan.map((layer) => {
     const { inputSize, outputSize } = layer;
     const vector = (f: () => number) => Float32Array.from({ length: outputSize }, f);
@@ -172,5 +172,28 @@ describe('the C files in the tree', () => {
       execFileSync('cc', [...flags, ENGINE, join(generated, 'bitnet_model.c'), EXAMPLE_MAIN, '-o', example], { stdio: 'pipe' });
       expect(execFileSync(example, { encoding: 'utf8' })).toContain('4 of 4 images as expected');
     });
+  });
+
+  it('a model of N classes: bitnet.h says N, bitnet_class_names names them, and the example prints the names', () => {
+    const rng = createRng(3);
+    const config = small('seed', { layers: mlpLayers([16]) });
+    const model = toIntegerModel(foldModel(handSnapshot(config, rng, 3), config, config.weightQuantizer, config.threshold));
+    const pixels = randomImages(rng);
+    const names = ['circle', 'sq"uare??/', 'tri\u00e1ngulo'];
+    const files = emitC(model, { packing: 'base3', preset: 'custom', configSummary: 'test', accuracy: null, appVersion: 'test', classNames: names, examples: { pixels, labels: new Uint8Array(4), count: 4 } });
+    expect(files['bitnet.h']).toContain('#define BITNET_NUM_CLASSES 3 ');
+    expect(files['bitnet.h']!.replace('#define BITNET_NUM_CLASSES 3 ', '#define BITNET_NUM_CLASSES 10 ')).toBe(BITNET_H);
+    expect(files['bitnet_model.c']).toContain('    "sq\\"uare\\?\\?/",\n    "tri\\303\\241ngulo",');
+    expect(files['examples/test_images.h']).toContain('expected_scores[TEST_IMAGE_COUNT][3]');
+    const generated = writeExport(files, 'bitnet-classes-');
+    const example = join(mkdtempSync(join(tmpdir(), 'bitnet-classes-build-')), 'example');
+    execFileSync('cc', [...TREE_FLAGS, '-I', generated, '-I', join(generated, 'examples'), join(generated, 'bitnet_engine.c'), join(generated, 'bitnet_model.c'), join(generated, 'examples', 'main.c'), '-o', example], { stdio: 'pipe' });
+    const output = execFileSync(example, { encoding: 'utf8' });
+    expect(output).toContain('4 of 4 images as expected');
+    const scores = integerForward(model, pixels, 1);
+    const predicted = scores.indexOf(Math.max(...scores));
+    expect(output).toContain(`image 0: label 0, predicted ${predicted} "${names[predicted]}"`);
+    expect(() => emitC(model, { packing: 'base3', preset: 'custom', configSummary: 'test', accuracy: null, appVersion: 'test', classNames: ['a', 'b'], examples: { pixels, labels: new Uint8Array(1), count: 1 } })).toThrow(/2 class names for a model of 3 outputs/);
+    expect(cStringLiteral('a\\b\n')).toBe('"a\\\\b\\012"');
   });
 });

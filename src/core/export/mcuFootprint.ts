@@ -85,9 +85,9 @@ export const SHIFT_AVERAGING_CODE_BYTES = 122;
 export const AREA_AVERAGE_SHIFT_CODE_BYTES = 12;
 export const SHIFT_IMAGE_CODE_BYTES = 52;
 export const SHIFT_AVERAGING_STACK_BYTES = 8;
-/** The C API's image (bitnet.h): 28×28 pixels; and its fixed number of class scores. */
+/** The C API's image (bitnet.h): 28×28 pixels; each class score is an int32. */
 const C_IMAGE_BYTES = 784;
-const C_SCORE_BYTES = 4 * 10;
+const C_SCORE_BYTES_PER_CLASS = 4;
 
 /** How the model takes its image, which decides the input stage's code and buffers. */
 export interface FootprintInput {
@@ -156,7 +156,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       2 * align4(maxHidden) +
       (hasConv ? 4 * maxUnits : 0) +
       (reduced ? REDUCED_PIXELS : 0) +
-      (shifts ? C_SCORE_BYTES + (reduced ? 0 : C_IMAGE_BYTES) : 0),
+      (shifts ? C_SCORE_BYTES_PER_CLASS * (layers.at(-1)?.outputSize ?? 0) + (reduced ? 0 : C_IMAGE_BYTES) : 0),
     stackBytes: (hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES) + (shifts ? SHIFT_AVERAGING_STACK_BYTES : 0),
     largestLayer,
     layerFlashBytes,

@@ -2,7 +2,7 @@
  * The ONNX export: the folded model (inference.ts) as a standard ONNX graph, opset 13, written with the maintained
  * `onnx-proto` package (protobufjs code generated from onnx.proto), graph built by small node helpers.
  *
- * Input `pixels`: float32 (N, 784), raw pixel values 0..255. Output `logits`: float32 (N, 10), no softmax
+ * Input `pixels`: float32 (N, 784), raw pixel values 0..255. Output `logits`: float32 (N, classes), no softmax
  * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
  * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
  *   16×16 input:  pixels = Floor((MatMul(pixels, A) + 24.5) / 49)   A: (784, 256) overlap weights w_y·w_x, so the

@@ -5,15 +5,19 @@
  *   (with config.optimizer 'muon', a hidden weight's adam.m is Muon's momentum and its adam.v stays 0); with
  *   config.emaDecay > 0, ema.<name> for every trainable one, its moving average (src/train/weightAverage.ts);
  *   trainer.epoch_order (train count) uint32, the current epoch's example order.
- * __metadata__ (strings): format, schema_version, config (JSON), dataset, preset, epoch, step_in_epoch,
- *   global_step, adam_step, rng (JSON), curves (JSON), app_version, data_crc32 (of the tensor data, so a flipped
- *   bit anywhere is caught).
+ * __metadata__ (strings): format, schema_version, config (JSON), dataset, class_names (JSON array: the output
+ *   layer's classes in order), input_conversion (JSON {side, color, invert} for an image-folder data set, or null
+ *   for the IDX ones), preset, epoch, step_in_epoch, global_step, adam_step, rng (JSON), curves (JSON),
+ *   app_version, data_crc32 (of the tensor data, so a flipped bit anywhere is caught).
  * decodeCheckpoint is strict: every fault has its own message and nothing of the current run is touched until a
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
  */
 import { configInputShape, validateConfig, type TrainConfig } from '../model/config';
 import { FIELD_KEYS } from '../model/configFields';
 import { networkPlan } from '../model/layers';
+import { builtInClassNames, DATASET_IDS, type DatasetId } from '../data/dataset';
+import { MAX_CLASS_NAME_LENGTH, MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
+import { parseConversion, type InputConversion } from '../data/imageConversion';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
 import type { EndOfRun, TrainerState } from './trainerState';
@@ -22,8 +26,9 @@ export const CHECKPOINT_FORMAT = 'bitnet-playground-checkpoint';
 /**
  * 2: the config gained the augmentation fields (a schema-1 file loads with augmentation off).
  * 3: the network is a list of layers (`layers`); a schema-1 or -2 file's `hidden` widths load as the MLP they were.
+ * 4: class_names and input_conversion (any number of classes); older files are of their built-in data set's ten.
  */
-export const CHECKPOINT_SCHEMA_VERSION = 3;
+export const CHECKPOINT_SCHEMA_VERSION = 4;
 
 export interface CheckpointCurves {
   loss: SeriesPoint[];
@@ -34,6 +39,10 @@ export interface CheckpointCurves {
 export interface Checkpoint {
   config: TrainConfig;
   datasetId: string;
+  /** The output layer's classes, in label order. */
+  classNames: readonly string[];
+  /** How images became input, for an image-folder data set; null for the IDX ones (28×28 grey as stored). */
+  conversion: InputConversion | null;
   preset: string;
   state: TrainerState;
   curves: CheckpointCurves;
@@ -57,7 +66,7 @@ interface VariableSlot {
  * The model's variables in TernaryNetwork.stateVariables() order, with their shapes, from the config alone. A conv
  * layer's weight is its (kh·kw·C_in, C_out) matrix (core/model/layers.ts), so every weight is 2-D.
  */
-export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>, classCount = 10): VariableSlot[] {
+export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>, classCount: number): VariableSlot[] {
   const slots: VariableSlot[] = [];
   networkPlan(config.layers, configInputShape(config), classCount).forEach((layer, i) => {
     const [fanIn, fanOut] = [layer.inputSize, layer.outputSize];
@@ -91,7 +100,7 @@ function crc32OfTensors(tensors: readonly NamedTensor[]): number {
 }
 
 function tensorsOf(checkpoint: Checkpoint): NamedTensor[] {
-  const slots = variableLayout(checkpoint.config);
+  const slots = variableLayout(checkpoint.config, checkpoint.classNames.length);
   const { state } = checkpoint;
   if (state.variables.length !== slots.length) throw new RangeError('encodeCheckpoint: state does not match the config');
   const tensors: NamedTensor[] = slots.map((slot, i) => ({ name: slot.name, dtype: 'F32', shape: slot.shape, data: state.variables[i]! }));
@@ -115,6 +124,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     schema_version: String(CHECKPOINT_SCHEMA_VERSION),
     config: JSON.stringify(checkpoint.config),
     dataset: checkpoint.datasetId,
+    class_names: JSON.stringify(checkpoint.classNames),
+    input_conversion: JSON.stringify(checkpoint.conversion),
     preset: checkpoint.preset,
     epoch: String(state.epoch),
     step_in_epoch: String(state.stepInEpoch),
@@ -177,6 +188,30 @@ export function checkpointConfig(raw: unknown): TrainConfig {
   }
 }
 
+/** The classes a file names, or for a file written before they were stored, its built-in data set's ten. */
+function classNamesField(metadata: Record<string, string>, datasetId: string): readonly string[] {
+  if (metadata.class_names === undefined) {
+    return builtInClassNames(DATASET_IDS.includes(datasetId as DatasetId) ? (datasetId as DatasetId) : 'mnist');
+  }
+  const names = jsonField(metadata, 'class_names');
+  const valid =
+    Array.isArray(names) &&
+    names.length >= MIN_CLASSES &&
+    names.length <= MAX_CLASSES &&
+    names.every((name) => typeof name === 'string' && name.length > 0 && [...name].length <= MAX_CLASS_NAME_LENGTH) &&
+    new Set(names).size === names.length;
+  if (!valid) throw new CheckpointError(`The checkpoint's "class_names" are not ${MIN_CLASSES} to ${MAX_CLASSES} distinct names.`);
+  return names as string[];
+}
+
+function conversionField(metadata: Record<string, string>): InputConversion | null {
+  const raw = jsonField(metadata, 'input_conversion');
+  if (raw === null) return null;
+  const conversion = parseConversion(raw);
+  if (conversion === null) throw new CheckpointError('The checkpoint\'s "input_conversion" is not {side, color, invert}.');
+  return conversion;
+}
+
 function curvesField(metadata: Record<string, string>): CheckpointCurves {
   const raw = jsonField(metadata, 'curves') as Partial<CheckpointCurves> | null;
   const points = (value: unknown): value is SeriesPoint[] =>
@@ -204,7 +239,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   if (version < 1) throw new CheckpointError(`Schema version ${version} does not exist.`);
   const config = checkpointConfig(jsonField(metadata, 'config'));
-  const slots = variableLayout(config);
+  const datasetId = metadata.dataset ?? '';
+  const classNames = classNamesField(metadata, datasetId);
+  const conversion = metadata.input_conversion === undefined ? null : conversionField(metadata);
+  const slots = variableLayout(config, classNames.length);
   const trainable = slots.filter((slot) => slot.trainable);
   const expected = new Map<string, number[]>();
   slots.forEach((slot) => expected.set(slot.name, slot.shape));
@@ -249,7 +287,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (epoch > config.epochs) throw new CheckpointError(`The checkpoint is at epoch ${epoch} of a ${config.epochs}-epoch run.`);
   return {
     config,
-    datasetId: metadata.dataset ?? '',
+    datasetId,
+    classNames,
+    conversion,
     preset: metadata.preset ?? 'custom',
     appVersion: metadata.app_version ?? '',
     curves: curvesField(metadata),

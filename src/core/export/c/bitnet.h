@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #define BITNET_INPUT_SIZE 784     /* 28×28 pixels, row-major, 0 = background … 255 = ink, as in MNIST */
-#define BITNET_NUM_CLASSES 10
+#define BITNET_NUM_CLASSES 10     /* the classes of the data set the model was trained on */
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +33,9 @@ extern "C" {
 
 int bitnet_predict(const uint8_t image[BITNET_INPUT_SIZE], int32_t scores[BITNET_NUM_CLASSES]);
 /* returns the predicted class; scores are integer class scores whose argmax is the returned class */
+
+extern const char *const bitnet_class_names[BITNET_NUM_CLASSES];
+/* class i's name (UTF-8), in the order of scores: bitnet_class_names[bitnet_predict(image, scores)] */
 
 #ifdef __cplusplus
 }

@@ -22,8 +22,8 @@ int main(void)
                 same = 0;
             }
         }
-        printf("image %d: label %d, predicted %d (expected %d), scores %s\n", i, test_labels[i], predicted,
-               expected_classes[i], same ? "as expected" : "DIFFER");
+        printf("image %d: label %d, predicted %d \"%s\" (expected %d), scores %s\n", i, test_labels[i], predicted,
+               bitnet_class_names[predicted], expected_classes[i], same ? "as expected" : "DIFFER");
         if (predicted != expected_classes[i] || !same) {
             failures++;
         }

@@ -1,0 +1,77 @@
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONVERSION } from './imageConversion';
+import { ImageFolderError } from './imageFolder';
+import { drawingInput, loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
+import { decodePng, encodePng } from './png';
+import { shapeFolder } from './shapeImages.testing';
+
+const decode: DecodeImage = async (bytes) => decodePng(bytes);
+
+describe('own data sets', () => {
+  it('loads a zip of shape photos: classes, a stratified split, auto-inverted 28×28 images, samples per class', async () => {
+    const files = shapeFolder(10, 5);
+    const zip = zipSync({ ...Object.fromEntries(Object.entries(files).map(([path, bytes]) => [`shapes/${path}`, bytes])), 'shapes/circle/bad.png': new Uint8Array([1, 2, 3]) });
+    const progress: [number, number][] = [];
+    const dataset = await loadOwnDataset({ kind: 'zip', name: 'shapes.zip', bytes: zip }, { conversion: DEFAULT_CONVERSION, decode, onProgress: (done, total) => progress.push([done, total]) });
+    const { report } = dataset;
+    expect(dataset.classNames).toEqual(['circle', 'square', 'triangle']);
+    expect(report.counts).toEqual([[8, 2], [8, 2], [8, 2]]);
+    expect([dataset.train.count, dataset.validation.count, dataset.train.rows, dataset.train.cols]).toEqual([24, 6, 28, 28]);
+    expect(report.lightBackground).toBe(true);
+    expect(report.inverted).toBe(true);
+    // Inverted: the background (the corners) is dark, the ink bright.
+    expect(dataset.train.pixels[0]).toBeLessThan(40);
+    expect(Math.max(...dataset.train.pixels.subarray(0, 784))).toBeGreaterThan(150);
+    expect(report.sampleCounts).toEqual([SAMPLES_PER_CLASS, SAMPLES_PER_CLASS, SAMPLES_PER_CLASS]);
+    expect(report.skipped.join()).toContain('"shapes/circle/bad.png" is not an image in a supported format');
+    const imageBytes = Object.values(files).reduce((sum, bytes) => sum + bytes.length, 0);
+    expect(progress.length).toBe(31);
+    expect(progress.at(-1)).toEqual([imageBytes, imageBytes]);
+  });
+
+  it('loads the same folder from files, and honours the invert override', async () => {
+    const files = shapeFolder(4, 6);
+    const list = Object.entries(files).map(([path, bytes]) => ({ path: `picked/${path}`, size: bytes.length, read: async () => bytes }));
+    const a = await loadOwnDataset({ kind: 'files', name: 'picked', files: list }, { conversion: DEFAULT_CONVERSION, decode });
+    const b = await loadOwnDataset({ kind: 'zip', name: 'z', bytes: zipSync(files) }, { conversion: DEFAULT_CONVERSION, decode });
+    expect({ ...a, report: null }).toEqual({ ...b, report: null });
+    const plain = await loadOwnDataset({ kind: 'files', name: 'picked', files: list }, { conversion: { ...DEFAULT_CONVERSION, invert: 'no' }, decode });
+    expect(plain.report.inverted).toBe(false);
+    expect(plain.train.pixels.map((v) => 255 - v)).toEqual(a.train.pixels);
+  });
+
+  it('skips images that do not decode by name, and cancels between images without a partial result', async () => {
+    const files = shapeFolder(3, 7);
+    const failing: DecodeImage = async (bytes, header) => {
+      if (bytes === files['square/001.png']) throw new Error('bad data');
+      return decode(bytes, header);
+    };
+    const list = Object.entries(files).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
+    const { report } = await loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: DEFAULT_CONVERSION, decode: failing });
+    expect(report.skipped).toContain('"square/001.png" could not be decoded (bad data); skipped.');
+    expect(report.counts[1]![0] + report.counts[1]![1]).toBe(2);
+    let calls = 0;
+    await expect(loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: DEFAULT_CONVERSION, decode, cancelled: () => ++calls > 4 })).rejects.toThrow(/cancelled/);
+  });
+
+  it('refuses a data set left without validation images, and RGB input for training', async () => {
+    const one = (seed: number) => encodePng(Uint8Array.from({ length: 16 }, (_, i) => (i * seed) % 256), 4, 4, 1);
+    const files = [{ path: 'a/1.png', bytes: one(3) }, { path: 'b/1.png', bytes: one(5) }].map((f) => ({ path: f.path, size: f.bytes.length, read: async () => f.bytes }));
+    await expect(loadOwnDataset({ kind: 'files', name: 'f', files }, { conversion: DEFAULT_CONVERSION, decode })).rejects.toThrow(ImageFolderError);
+    const list = Object.entries(shapeFolder(2, 8)).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
+    await expect(loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: { ...DEFAULT_CONVERSION, color: 'rgb' }, decode })).rejects.toThrow(/one grey channel/);
+  });
+});
+
+describe('drawings as input', () => {
+  it('are converted like the data set: ink high where its ink is high, low where it is low', async () => {
+    // A 4×4 drawing: a bright 2×2 square of ink on black.
+    const rgba = new Uint8Array(64);
+    for (let p = 0; p < 16; p++) rgba.set([[5, 6, 9, 10].includes(p) ? 255 : 0, [5, 6, 9, 10].includes(p) ? 255 : 0, [5, 6, 9, 10].includes(p) ? 255 : 0, 255], 4 * p);
+    const conversion = { side: 2, color: 'grey' as const, invert: 'auto' as const };
+    expect([...drawingInput(rgba, 4, 4, { conversion, inverted: true, lightBackground: true })]).toEqual([64, 64, 64, 64]);
+    expect([...drawingInput(rgba, 4, 4, { conversion, inverted: false, lightBackground: false })]).toEqual([64, 64, 64, 64]);
+    expect([...drawingInput(rgba, 4, 4, { conversion, inverted: false, lightBackground: true })]).toEqual([191, 191, 191, 191]);
+  });
+});

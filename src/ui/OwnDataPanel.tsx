@@ -1,0 +1,163 @@
+/**
+ * "Use your own images": a .zip or a folder of class folders (core/data/imageFolder.ts), decoded in the worker,
+ * with what was loaded shown before training: classes with counts, a grid of converted samples per class, the
+ * inversion, warnings and the files skipped (each named), or the message for input refused as a whole. The data
+ * set and model already loaded stay until new images have loaded.
+ */
+import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import type { InvertMode } from '../core/data/imageConversion';
+import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
+import { ZIP_LIMITS } from '../core/data/zipReader';
+import type { OwnDataReport } from '../core/data/ownDataset';
+import { useDataProgress, useOwnData } from '../store/hooks';
+import { cancelDatasetLoad, loadOwnImages } from '../store/workerBridge';
+import { bytes } from './format';
+import { paintGray } from './paint';
+import { CollectPanel } from './CollectPanel';
+import { filesOfEntries, type DroppedEntry } from './droppedFiles';
+import './ownData.css';
+
+const INVERT_LABELS: Record<InvertMode, string> = {
+  auto: 'auto (invert when the background is light)',
+  yes: 'invert (dark ink on a light background)',
+  no: 'keep (light ink on a dark background, as MNIST)',
+};
+
+/** One class's converted training samples side by side, ink dark on white as people see drawings. */
+function SampleRow({ report, classIndex }: { report: OwnDataReport; classIndex: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const side = report.conversion.side;
+  const count = report.sampleCounts[classIndex]!;
+  const first = report.sampleCounts.slice(0, classIndex).reduce((a, b) => a + b, 0);
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    for (let i = 0; i < count; i++) {
+      const pixels = report.samples.subarray((first + i) * side * side, (first + i + 1) * side * side);
+      context.putImageData(new ImageData(paintGray(pixels, side * side, true), side, side), i * (side + 2), 0);
+    }
+  }, [report, count, first, side]);
+  return <canvas ref={canvas} className="own-samples-row" width={Math.max(1, count * (side + 2) - 2)} height={side} />;
+}
+
+function Report({ report }: { report: OwnDataReport }) {
+  const totals = report.counts.map(([train, validation]) => train + validation);
+  const [trainCount, validationCount] = report.counts.reduce(([t, v], [a, b]) => [t + a, v + b], [0, 0]);
+  return (
+    <div className="own-report">
+      <p className="muted">
+        <strong>{report.name}</strong>: {report.classNames.length} classes, {trainCount} train / {validationCount} validation
+        {report.splitFolders ? ' (from its train/ and test/ folders)' : ' (a seeded split, stratified by class)'}; images{' '}
+        {report.inverted ? 'inverted' : 'not inverted'} ({report.lightBackground ? 'light' : 'dark'} backgrounds found), {report.conversion.side}×
+        {report.conversion.side} grey.
+      </p>
+      <ul className="own-classes" data-testid="own-data-summary">
+        {report.classNames.map((name, c) => (
+          <li key={name} data-class={name} data-count={totals[c]}>
+            <span className="own-class-name">{name}</span> {totals[c]}
+            <SampleRow report={report} classIndex={c} />
+          </li>
+        ))}
+      </ul>
+      {report.warnings.length > 0 && (
+        <ul className="own-warnings" data-testid="own-data-warnings">
+          {report.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      {report.skipped.length > 0 && (
+        <details data-testid="own-data-skipped">
+          <summary>{report.skipped.length} file(s) skipped</summary>
+          <ul>
+            {report.skipped.slice(0, 200).map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+export function OwnDataPanel() {
+  const { error, loading, report } = useOwnData();
+  const progress = useDataProgress();
+  const [folder, setFolder] = useState(false);
+  const [invert, setInvert] = useState<InvertMode>('auto');
+  /** One .zip alone is an archive; anything else is a folder's files, by their paths. */
+  const load = (files: readonly { path: string; file: File }[]) => {
+    if (files.length === 0) return;
+    const single = files.length === 1 && files[0]!.path.toLowerCase().endsWith('.zip') && !files[0]!.path.includes('/');
+    loadOwnImages(single ? { zip: files[0]!.file } : { folder: files }, invert);
+  };
+  const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(event.target.files ?? []);
+    event.target.value = '';
+    load(files.map((file) => ({ path: file.webkitRelativePath || file.name, file })));
+  };
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    const entries = Array.from(event.dataTransfer.items)
+      .map((item) => item.webkitGetAsEntry())
+      .filter((entry): entry is FileSystemEntry => entry !== null);
+    void filesOfEntries(entries as unknown as DroppedEntry[]).then(load);
+  };
+  return (
+    <details
+      className="own-data"
+      open={report !== null || error !== null || loading}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDrop}
+      data-testid="own-data-drop"
+    >
+      <summary>Use your own images</summary>
+      <p className="muted">
+        A .zip or a folder (chosen, or dropped here) with one subfolder per class ({MIN_CLASSES}–{MAX_CLASSES} classes; {IMAGE_EXTENSIONS.join(', ')}), as PyTorch&apos;s
+        ImageFolder reads; optional train/ and test/ (or val/) folders. Each image becomes 28×28 grey, its aspect ratio kept. Limits:{' '}
+        {ZIP_LIMITS.maxEntries.toLocaleString('en-US')} files, {bytes(ZIP_LIMITS.maxTotalBytes)} of images, {bytes(MEMORY_LIMIT_BYTES)} of memory in all.
+      </p>
+      <label>
+        Ink
+        <select data-testid="own-images-invert" value={invert} onChange={(e) => setInvert(e.target.value as InvertMode)}>
+          {(Object.keys(INVERT_LABELS) as InvertMode[]).map((mode) => (
+            <option key={mode} value={mode}>
+              {INVERT_LABELS[mode]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="own-folder-toggle">
+        <span>
+          <input data-testid="own-images-folder" type="checkbox" checked={folder} onChange={(e) => setFolder(e.target.checked)} /> choose a folder instead of a .zip
+        </span>
+      </label>
+      <label>
+        {folder ? 'Folder of class folders' : '.zip of class folders'}
+        <input
+          key={folder ? 'folder' : 'zip'}
+          data-testid="own-images-input"
+          type="file"
+          accept={folder ? undefined : '.zip,application/zip'}
+          onChange={onFiles}
+          {...(folder ? { webkitdirectory: '', multiple: true } : {})}
+        />
+      </label>
+      {loading && (
+        <p className="muted" data-testid="own-data-progress">
+          {progress ? `${progress.stage}: ${bytes(progress.loadedBytes)}${progress.totalBytes ? ` of ${bytes(progress.totalBytes)}` : ''}` : 'reading…'}{' '}
+          <button type="button" data-testid="own-data-cancel" onClick={cancelDatasetLoad}>
+            Cancel
+          </button>
+        </p>
+      )}
+      {error && (
+        <p className="own-error" role="alert" data-testid="own-data-error">
+          {error}
+        </p>
+      )}
+      {report && <Report report={report} />}
+      <CollectPanel />
+    </details>
+  );
+}
