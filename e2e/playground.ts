@@ -128,7 +128,8 @@ export class Playground {
 
   async pause(): Promise<void> {
     await this.trainToggle.click();
-    await expect(this.status).toHaveText('paused');
+    // The step running when Pause is pressed finishes first: a CNN's step on a loaded 2-core machine can take seconds.
+    await expect(this.status).toHaveText('paused', { timeout: 30_000 });
   }
 }
 

@@ -12,7 +12,8 @@ import torch
 import safetensors_io
 
 FORMAT = "bitnet-playground-checkpoint"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+"""4: class_names and input_conversion; a file without them is of its built-in data set's ten classes."""
 SERIES_LIMIT = 300
 """The page keeps at most 300 points per curve, halving the resolution when full; so does this file."""
 
@@ -38,8 +39,9 @@ def _numpy(tensor):
     return tensor.detach().cpu().numpy().astype(np.float32)
 
 
-def save(path, model, optimizer, average, state, config, dataset, preset, curves, app_version):
-    """state: {"epoch", "step_in_epoch", "global_step", "epoch_order" (uint32 array), "rng" (Rng.get_state()),
+def save(path, model, optimizer, average, state, config, dataset, preset, curves, app_version, class_names=None, conversion=None):
+    """class_names, conversion: those of an image-folder data set (the page's own data); None for MNIST and
+    Fashion-MNIST, which the page names itself. state: {"epoch", "step_in_epoch", "global_step", "epoch_order" (uint32 array), "rng" (Rng.get_state()),
     "end_of_run" (None or {"weightsAveraged", "batchNormRecalibrated"})}."""
     tensors = {name: _numpy(value) for name, value in model.state_dict().items()}
     trainable = list(model.named_parameters())
@@ -66,6 +68,9 @@ def save(path, model, optimizer, average, state, config, dataset, preset, curves
         "app_version": app_version,
         "data_crc32": str(_crc32(tensors)),
     }
+    if class_names is not None:
+        metadata["class_names"] = json.dumps(list(class_names), separators=(",", ":"))
+        metadata["input_conversion"] = json.dumps(conversion, separators=(",", ":"))
     safetensors_io.save(path, tensors, metadata)
 
 
@@ -77,7 +82,7 @@ def read(path):
     if int(metadata["schema_version"]) > SCHEMA_VERSION:
         raise ValueError(f"{path} has schema version {metadata['schema_version']}, newer than this project reads ({SCHEMA_VERSION})")
     parsed = dict(metadata)
-    for key in ("config", "rng", "curves", "end_of_run"):
+    for key in ("config", "rng", "curves", "end_of_run", "class_names", "input_conversion"):
         parsed[key] = json.loads(metadata[key]) if key in metadata else None
     return tensors, parsed
 
