@@ -48,10 +48,9 @@ for (let visit = 1; visit <= VISITS; visit++) {
     test.setTimeout(180_000);
     const server = await freshDevServer();
     try {
+      // Documents loaded, not navigations: the address bar following the setup (history.replaceState) is one too.
       let navigations = 0;
-      page.on('framenavigated', (frame) => {
-        if (frame === page.mainFrame()) navigations++;
-      });
+      page.on('domcontentloaded', () => navigations++);
       const opened = Date.now();
       await page.goto(`http://localhost:${PORT}/`);
       const train = page.getByTestId('train-toggle');
