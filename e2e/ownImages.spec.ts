@@ -82,7 +82,9 @@ test('a folder of shape photos loads through the directory input, is inverted, t
   await expect(page.getByText(/images inverted \(light backgrounds found\)/)).toBeVisible();
   await playground.startTraining();
   await expect.poll(() => playground.validationPercent(), { timeout: 4 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(95);
-  await playground.pause();
+  // The run may finish on its own between the poll and the click: paused or done, it then holds still.
+  if ((await playground.status.textContent()) === 'training') await playground.trainToggle.click();
+  await expect(playground.status).toHaveText(/paused|done/, { timeout: 30_000 });
   await draw(page, [circle(140, 140, 80)]);
   await expect(page.getByTestId('prediction')).toHaveText('circle', { timeout: 15_000 });
 });
