@@ -72,7 +72,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
 
   const curves = () => {
     const store = state();
-    return { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries };
+    return { loss: store.lossSeries, validation: store.validationSeries, epochs: store.epochSeries, sparsity: store.sparsitySeries };
   };
 
   async function refreshRunList(): Promise<void> {

@@ -8,7 +8,7 @@ import { create, createStore, type StateCreator, type StoreApi } from 'zustand';
 import type { Checkpoint } from '../core/run/checkpoint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
-import { appendBounded, mean, type SeriesPoint } from '../core/run/series';
+import { appendBounded, mean, type SeriesPoint, type SparsityPoint } from '../core/run/series';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type {
   DatasetSummary,
@@ -122,12 +122,6 @@ export interface MetricsSlice extends Pick<ProgressEvent, 'epoch' | 'stepInEpoch
   metricsCleared: () => void;
 }
 
-/** One point of the sparsity-over-steps chart: overall and per-layer share of zeros. */
-export interface SparsityPoint {
-  step: number;
-  overall: number;
-  layers: number[];
-}
 
 export interface WeightsSlice {
   /** Latest ternary view of the weights. High-frequency: canvases subscribe to it rather than re-render. */
@@ -359,7 +353,7 @@ const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set, g
       // The last recorded point of the loss curve (a block mean), until the run's next step reports its own.
       lastLoss: checkpoint.curves.loss[checkpoint.curves.loss.length - 1]?.value ?? null,
       epochSeries: checkpoint.curves.epochs,
-      sparsitySeries: [],
+      sparsitySeries: checkpoint.curves.sparsity ?? [],
       thresholdEvaluation: null,
       sweep: null,
     }),

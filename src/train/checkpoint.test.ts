@@ -98,6 +98,15 @@ describe('checkpoints', () => {
     [uninterrupted, first, resumed].forEach((trainer) => trainer.dispose());
   });
 
+  it('carries the sparsity chart, so a resumed run shows its history; an older file has none; a bad one is refused', () => {
+    const sparsity = [{ step: 2, overall: 0.41, layers: [0.4, 0.45] }, { step: 4, overall: 0.43, layers: [0.42, 0.47] }];
+    const withSparsity = encodeCheckpoint({ ...saved, curves: { ...saved.curves, sparsity } });
+    expect(decodeCheckpoint(withSparsity).curves.sparsity).toEqual(sparsity);
+    expect(decodeCheckpoint(bytes).curves.sparsity).toBeUndefined();
+    const curves = { ...saved.curves, sparsity: [{ step: 2, overall: 'high', layers: [] }] };
+    expect(() => decodeCheckpoint(metadataEdit('curves', JSON.stringify(curves)))).toThrow(/sparsity points/);
+  });
+
   it('carries what the end of a run did; a file written before that was recorded says nothing of it', () => {
     expect(decodeCheckpoint(bytes).state.endOfRun).toBeNull();
     const endOfRun = { weightsAveraged: false, batchNormRecalibrated: true };

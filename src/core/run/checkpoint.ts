@@ -19,7 +19,7 @@ import { builtInClassNames, DATASET_IDS, type DatasetId } from '../data/dataset'
 import { MAX_CLASS_NAME_LENGTH, MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
 import { parseConversion, type InputConversion } from '../data/imageConversion';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
-import type { SeriesPoint } from './series';
+import type { SeriesPoint, SparsityPoint } from './series';
 import type { EndOfRun, TrainerState } from './trainerState';
 
 export const CHECKPOINT_FORMAT = 'bitnet-playground-checkpoint';
@@ -34,6 +34,8 @@ export interface CheckpointCurves {
   loss: SeriesPoint[];
   validation: SeriesPoint[];
   epochs: { epoch: number; globalStep: number; validationAccuracy: number; testAccuracy: number | null }[];
+  /** The sparsity-over-steps chart's points; absent in files written before it was kept (the chart starts empty). */
+  sparsity?: SparsityPoint[];
 }
 
 export interface Checkpoint {
@@ -219,7 +221,15 @@ function curvesField(metadata: Record<string, string>): CheckpointCurves {
   if (!raw || !points(raw.loss) || !points(raw.validation) || !Array.isArray(raw.epochs)) {
     throw new CheckpointError('The checkpoint\'s "curves" are not series of {step, value} points.');
   }
-  return { loss: raw.loss, validation: raw.validation, epochs: raw.epochs };
+  const sparsity = raw.sparsity;
+  if (sparsity === undefined) return { loss: raw.loss, validation: raw.validation, epochs: raw.epochs };
+  const sparsityPoints = Array.isArray(sparsity) && sparsity.every((p: unknown) => {
+    const point = p as Partial<SparsityPoint> | null;
+    return typeof point === 'object' && point !== null && Number.isFinite(point.step) && Number.isFinite(point.overall)
+      && Array.isArray(point.layers) && point.layers.every((share) => Number.isFinite(share));
+  });
+  if (!sparsityPoints) throw new CheckpointError('The checkpoint\'s "curves" hold sparsity points that are not {step, overall, layers}.');
+  return { loss: raw.loss, validation: raw.validation, epochs: raw.epochs, sparsity };
 }
 
 /** File bytes -> a checkpoint that passed every check; throws CheckpointError with one clear message. */

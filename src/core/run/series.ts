@@ -8,6 +8,13 @@ export interface SeriesPoint {
   value: number;
 }
 
+/** One point of the sparsity-over-steps chart: the share of zero weights overall and per layer, at a step. */
+export interface SparsityPoint {
+  step: number;
+  overall: number;
+  layers: number[];
+}
+
 function thinSeries<T>(points: readonly T[], limit: number): T[] {
   if (points.length <= limit) return points.slice();
   const thinned = points.filter((_, i) => i % 2 === 0);
