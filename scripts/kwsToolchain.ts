@@ -66,6 +66,9 @@ export interface FrontEndCost {
   /** bitnet_kws.o for a Cortex-M0+ (-Os): text + data, and data + bss (the stream's buffers included). */
   flashBytes: number;
   ramBytes: number;
+  /** bitnet_kws.c's deepest frames on a Cortex-M0+ (-fstack-usage): bitnet_kws_push and the frame it computes,
+   *  to add to the network's stack (bitnet_predict's, called from bitnet_kws_push). */
+  stackBytes: number;
   /** Per clip: the QEMU features' FNV-1a hash, to compare with the host's. */
   featureHashes: number[];
   sizes: ArmSizes;
@@ -89,11 +92,17 @@ export function measureFrontEnd(dir: string, clips: Int16Array, count: number): 
   if (lines.length !== count) throw new Error(`expected ${count} feature lines from QEMU, got ${lines.length}:\n${text}`);
   const ticks = lines.map((l) => Number(l.split(' ticks ')[1])).sort((a, b) => a - b);
   const median = ticks[Math.floor(ticks.length / 2)]!;
-  const sizes = buildCortexM0PlusSources(dir, [join(dir, 'bitnet_kws.c')], join(dir, 'kws-m0plus'));
+  const m0plus = join(dir, 'kws-m0plus');
+  const sizes = buildCortexM0PlusSources(dir, [join(dir, 'bitnet_kws.c')], m0plus);
+  const frames = new Map(
+    readFileSync(join(m0plus, 'bitnet_kws.su'), 'utf8').trim().split('\n').map((line) => [line.split('\t')[0]!.split(':').pop()!.split('.')[0]!, Number(line.split('\t')[1])] as const),
+  );
+  const frame = (name: string): number => frames.get(name) ?? 0;
   return {
     instructionsPerWindow: Math.round(median * instructionsPerTick(text)),
     flashBytes: sizes.flashBytes,
     ramBytes: sizes.ramBytes,
+    stackBytes: Math.max(frame('bitnet_kws_push'), frame('bitnet_kws_classify') + frame('bitnet_kws_features')) + frame('frame_column'),
     featureHashes: lines.map((l) => Number(l.split(' ')[1])),
     sizes,
   };

@@ -51,6 +51,11 @@ export interface Detection {
   window: number;
 }
 
+/**
+ * The decision rule on a stream of windows' scores. Scores are integers with F fraction bits: the C engine's
+ * (integerForward, F = scoreFractionBits(model) of core/export/kwsEmitter.ts); float logits become such scores as
+ * round(logit·2^F) with, say, F = 16.
+ */
 export class KeywordDetector {
   private readonly history: Int32Array;
   private next = 0;

@@ -7,8 +7,9 @@
  * weights, no training), so this runs in seconds.
  */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { armToolchainAvailable, forbiddenSymbols, writeExport } from '../../../scripts/cToolchain';
+import { armToolchainAvailable, forbiddenSymbols, hasCommand, writeExport } from '../../../scripts/cToolchain';
 import { buildKwsHost, fnv1a, measureFrontEnd, runKwsClassify, runKwsFeatures, runKwsStream, speechToolsAvailable, streamChunkEnds, synthesiseWord } from '../../../scripts/kwsToolchain';
 import { emitC, type CExportOptions } from './cEmitter';
 import { scoreFractionBits } from './kwsEmitter';
@@ -88,6 +89,12 @@ describe('the C keyword front end and detector', () => {
   const dir = writeExport(files, 'bitnet-kws-');
   const host = buildKwsHost(dir);
 
+  it('bitnet_kws.h compiles on its own as C99 (and as C++ where there is a C++ compiler)', () => {
+    const header = fileURLToPath(new URL('./c/bitnet_kws.h', import.meta.url));
+    execFileSync('cc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-Wundef', '-fsyntax-only', '-x', 'c', header], { stdio: 'pipe' });
+    if (hasCommand('c++')) execFileSync('c++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-pedantic', '-fsyntax-only', '-x', 'c++', header], { stdio: 'pipe' });
+  });
+
   it('without a front end the export has none of the keyword files, and its other files are unchanged', () => {
     const without = emitC(model, { ...exportOptions(), frontEnd: undefined, detector: undefined, kwsClips: undefined });
     expect(Object.keys(files).filter((name) => !(name in without)).sort()).toEqual(['bitnet_kws.c', 'bitnet_kws.h', 'bitnet_kws_config.h', 'examples/kws_main.c', 'examples/test_clips.h']);
@@ -143,8 +150,10 @@ describe('the C keyword front end and detector', () => {
     expect(forbiddenSymbols(cost.sizes.undefinedSymbols)).toEqual([]);
     // The emulated Cortex-M3 computes the host's features, within 1.5 M instructions per 1 s window.
     expect(cost.featureHashes).toEqual([9, 12, 14].map((i) => fnv1a(clipFeatures(SIGNALS[i]![1]))));
+    expect(cost.stackBytes).toBeGreaterThan(0);
+    expect(cost.stackBytes).toBeLessThan(1024);
     expect(cost.instructionsPerWindow).toBeGreaterThan(100_000);
     expect(cost.instructionsPerWindow).toBeLessThanOrEqual(1_500_000);
-    console.log(`front end: ${cost.instructionsPerWindow} Cortex-M3 instructions per 1 s window, flash ${cost.flashBytes} B, RAM ${cost.ramBytes} B (Cortex-M0+)`);
+    console.log(`front end: ${cost.instructionsPerWindow} Cortex-M3 instructions per 1 s window, flash ${cost.flashBytes} B, RAM ${cost.ramBytes} B, stack ${cost.stackBytes} B (Cortex-M0+)`);
   });
 });
