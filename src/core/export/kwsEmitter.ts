@@ -41,7 +41,8 @@ export function scoreFractionBits(model: IntegerModel): number {
 }
 
 export function kwsConfigHeader(frontEnd: FrontEndParameters, detector: DetectorParameters, fractionBits: number): string {
-  if (JSON.stringify(frontEnd) !== JSON.stringify(FRONT_END)) throw new Error(`the C front end is ${FRONT_END.id} as frontEnd.ts defines it; this export asks for ${JSON.stringify(frontEnd)}`);
+  const same = Object.keys(frontEnd).length === Object.keys(FRONT_END).length && (Object.keys(FRONT_END) as (keyof FrontEndParameters)[]).every((key) => frontEnd[key] === FRONT_END[key]);
+  if (!same) throw new Error(`the C front end is ${FRONT_END.id} as frontEnd.ts defines it; this export asks for ${JSON.stringify(frontEnd)}`);
   const t = FRONT_END_TABLES;
   const { multiplier, shift } = confidenceConstants(fractionBits, detector.averageWindows);
   return `#ifndef BITNET_KWS_CONFIG_H
