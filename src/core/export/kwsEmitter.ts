@@ -126,11 +126,11 @@ ${scoreRows.join('\n')}
 
 /**
  * What bitnet_kws.c adds to an export on a microcontroller, for the budget meter (the page cannot run the
- * toolchains): flash, RAM (data + bss: the FFT's 2 KB, the 512-sample ring, the stream's features and the classify
- * copy, the detector's history of BITNET_KWS_AVERAGE_WINDOWS × classes int32 scores) and stack above bitnet_predict's
- * of bitnet_kws.o for a Cortex-M0+ (-Os) (bitnet_kws_push keeps a class's int64 sum and int32 score on its stack), and bitnet_kws_features' Cortex-M3 instructions per 1 s window (28 frames,
- * QEMU -icount). Measured by scripts/kwsToolchain.ts measureFrontEnd; src/core/export/kws.test.ts holds these
- * figures to the measurement.
+ * toolchains). For bitnet_kws.o on a Cortex-M0+ (-Os): flash; RAM (data + bss: the FFT's 2 KB, the 512-sample ring,
+ * the stream's features and the classify copy, the detector's history of K × classes int32 scores); stack above
+ * bitnet_predict's (bitnet_kws_push keeps an int64 sum and an int32 score per class on it). And bitnet_kws_features'
+ * Cortex-M3 instructions per 1 s window (28 frames, QEMU -icount). Measured by measureFrontEnd
+ * (scripts/kwsToolchain.ts); src/core/export/kws.test.ts holds these figures to the measurement.
  */
 export function kwsFootprint(classCount: number, detector: DetectorParameters = DETECTOR): { flashBytes: number; ramBytes: number; stackBytes: number; instructionsPerWindow: number } {
   return { flashBytes: 5600, ramBytes: 4788 + 4 * detector.averageWindows * classCount, stackBytes: 264 + 12 * classCount, instructionsPerWindow: 1_194_000 };
