@@ -124,18 +124,6 @@ ${scoreRows.join('\n')}
 `;
 }
 
-/**
- * What bitnet_kws.c adds to an export on a microcontroller, for the budget meter (the page cannot run the
- * toolchains). For bitnet_kws.o on a Cortex-M0+ (-Os): flash; RAM (data + bss: the FFT's 2 KB, the 512-sample ring,
- * the stream's features and the classify copy, the detector's history of K × classes int32 scores); stack above
- * bitnet_predict's (bitnet_kws_push keeps an int64 sum and an int32 score per class on it). And bitnet_kws_features'
- * Cortex-M3 instructions per 1 s window (28 frames, QEMU -icount). Measured by measureFrontEnd
- * (scripts/kwsToolchain.ts); src/core/export/kws.test.ts holds these figures to the measurement.
- */
-export function kwsFootprint(classCount: number, detector: DetectorParameters = DETECTOR): { flashBytes: number; ramBytes: number; stackBytes: number; instructionsPerWindow: number } {
-  return { flashBytes: 5600, ramBytes: 4788 + 4 * detector.averageWindows * classCount, stackBytes: 264 + 12 * classCount, instructionsPerWindow: 1_194_000 };
-}
-
 /** The files the front end adds to the export. */
 export function emitKws(model: IntegerModel, options: KwsExportOptions): Record<string, string> {
   const clips = options.clips ?? { pcm: new Int16Array(CLIP_SAMPLES), labels: [0], count: 1 };
