@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { clipFromCapture, latest16k, SampleRing, soundEnd } from './capture';
+import { CLIP_SAMPLES } from './frontEnd';
+
+const tone = (count: number, rate: number, hz: number, amplitude: number) => Float32Array.from({ length: count }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate));
+
+describe('the sample ring', () => {
+  it('keeps the newest samples across wrap-arounds and blocks larger than itself', () => {
+    const ring = new SampleRing(8);
+    ring.push(Float32Array.of(1, 2, 3, 4, 5));
+    expect(Array.from(ring.latest(3))).toEqual([3, 4, 5]);
+    expect(Array.from(ring.latest(7))).toEqual([0, 0, 1, 2, 3, 4, 5]);
+    ring.push(Float32Array.of(6, 7, 8, 9, 10));
+    expect(ring.written).toBe(10);
+    expect(Array.from(ring.latest(8))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Array.from(ring.range(0, 4))).toEqual([0, 0, 3, 4]);
+    ring.push(Float32Array.from({ length: 20 }, (_, i) => 100 + i));
+    expect(Array.from(ring.latest(3))).toEqual([117, 118, 119]);
+    expect(Array.from(ring.range(ring.written - 2, 4))).toEqual([118, 119, 0, 0]);
+  });
+});
+
+describe('a recorded clip', () => {
+  it('is 1 s at 16 kHz around the loudest part of a 48 kHz capture', () => {
+    const rate = 48_000;
+    const capture = new Float32Array(rate * 1.5);
+    capture.set(tone(rate / 2, rate, 440, 0.5), rate * 0.8);
+    const clip = clipFromCapture(capture, rate);
+    if ('problem' in clip) throw new Error(clip.problem);
+    expect(clip.pcm.length).toBe(CLIP_SAMPLES);
+    expect(clip.levelDb).toBeGreaterThan(-15);
+    // The whole tone (0.8–1.3 s of the capture) is inside the kept second.
+    let loud = 0;
+    for (const s of clip.pcm) if (Math.abs(s) > 8000) loud++;
+    expect(loud).toBeGreaterThan(0.25 * CLIP_SAMPLES);
+  });
+
+  it('is refused when silent, with a message saying so', () => {
+    const clip = clipFromCapture(tone(44_100 * 1.5, 44_100, 300, 0.0005), 44_100);
+    expect('problem' in clip && clip.problem).toMatch(/silent/);
+  });
+});
+
+describe('the live window', () => {
+  it('is the last second of the stream, resampled, and the sound end is found in it', () => {
+    const rate = 44_100;
+    const ring = new SampleRing(rate * 2);
+    ring.push(new Float32Array(rate));
+    ring.push(tone(rate / 4, rate, 500, 0.6));
+    ring.push(new Float32Array(rate / 4));
+    const window = latest16k(ring, rate);
+    expect(window.length).toBe(CLIP_SAMPLES);
+    // The tone sits 0.5–0.75 s into the last second; the quarter second after it is quiet.
+    const end = soundEnd(window);
+    expect(Math.abs(end - 0.75 * CLIP_SAMPLES)).toBeLessThanOrEqual(320);
+    expect(Math.abs(window[Math.round(0.6 * CLIP_SAMPLES)]!) + Math.abs(window[Math.round(0.6 * CLIP_SAMPLES) + 8]!)).toBeGreaterThan(1000);
+    expect(soundEnd(new Int16Array(CLIP_SAMPLES))).toBe(CLIP_SAMPLES);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * From the microphone's samples (mono, at the device's 44.1 or 48 kHz) to what the keyword pages use: a ring of
+ * the last few seconds, a recorded clip (resampled to 16 kHz, the loudest second kept, refused when silent), and
+ * the live last second at 16 kHz (for the spectrogram and Listen). Pure: the page's AudioWorklet fills the ring.
+ */
+import { CLIP_SAMPLES, SAMPLE_RATE } from './frontEnd';
+import { clipLevel, loudestSecond, resample, toPcm16 } from './resample';
+
+/** A clip quieter than this (RMS over its loudest second) is taken for a muted or missing microphone. */
+export const SILENT_CLIP_DB = -55;
+/** What one recording captures: the word may start late or end late; the loudest second of it is kept. */
+export const CAPTURE_SECONDS = 1.5;
+
+/** The newest samples of a stream: push blocks in, read the last n out. */
+export class SampleRing {
+  private readonly buffer: Float32Array;
+  /** Samples pushed since the start. */
+  written = 0;
+
+  constructor(capacity: number) {
+    this.buffer = new Float32Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  push(samples: Float32Array): void {
+    const size = this.buffer.length;
+    const tail = samples.length > size ? samples.subarray(samples.length - size) : samples;
+    const start = (this.written + samples.length - tail.length) % size;
+    const first = Math.min(tail.length, size - start);
+    this.buffer.set(tail.subarray(0, first), start);
+    this.buffer.set(tail.subarray(first), 0);
+    this.written += samples.length;
+  }
+
+  /** The samples [from, from + count) of the stream, oldest first; zeros where they are not (or no longer) held. */
+  range(from: number, count: number): Float32Array {
+    const out = new Float32Array(count);
+    const size = this.buffer.length;
+    const oldest = Math.max(0, this.written - size);
+    for (let i = 0; i < count; i++) {
+      const at = from + i;
+      if (at >= oldest && at < this.written) out[i] = this.buffer[at % size]!;
+    }
+    return out;
+  }
+
+  /** The newest `count` samples, oldest first (zeros before the stream's start). */
+  latest(count: number): Float32Array {
+    return this.range(this.written - count, count);
+  }
+}
+
+export type RecordedClip = { pcm: Int16Array; levelDb: number } | { problem: string };
+
+/** A recording at `sampleRate` as a 1 s 16 kHz clip: resampled, the loudest second kept; or why it is refused. */
+export function clipFromCapture(samples: Float32Array, sampleRate: number): RecordedClip {
+  const pcm = loudestSecond(toPcm16(resample(samples, sampleRate, SAMPLE_RATE)), CLIP_SAMPLES);
+  const levelDb = clipLevel(pcm);
+  if (!(levelDb > SILENT_CLIP_DB)) {
+    return { problem: `The clip is silent (${Number.isFinite(levelDb) ? levelDb.toFixed(0) : '−∞'} dBFS): is the microphone muted or too far? Nothing was kept.` };
+  }
+  return { pcm, levelDb };
+}
+
+/**
+ * The newest `count` samples of the stream at 16 kHz (the last second by default): a little more than that at the
+ * device's rate, resampled, its last `count` kept (the extra input gives the resampling filter its history, so the
+ * window's start is clean).
+ */
+export function latest16k(ring: SampleRing, sampleRate: number, count = CLIP_SAMPLES): Int16Array {
+  const input = Math.ceil((count * sampleRate) / SAMPLE_RATE) + 256 + Math.ceil(sampleRate / 200);
+  const resampled = toPcm16(resample(ring.latest(input), sampleRate, SAMPLE_RATE));
+  const out = new Int16Array(count);
+  const take = Math.min(count, resampled.length);
+  out.set(resampled.subarray(resampled.length - take), count - take);
+  return out;
+}
+
+/** Block length for soundEnd: 10 ms at 16 kHz. */
+const END_BLOCK = 160;
+/** A block this far below the loudest one is past the sound's end. */
+const END_DROP_DB = 20;
+
+/**
+ * Where the loudest sound of a 16 kHz window ends: the end (sample index) of the last 10 ms block whose energy is
+ * within END_DROP_DB of the loudest block's. Listen measures its latency from there.
+ */
+export function soundEnd(pcm: Int16Array): number {
+  const blocks = Math.floor(pcm.length / END_BLOCK);
+  const energy = new Float64Array(blocks);
+  let loudest = 0;
+  for (let b = 0; b < blocks; b++) {
+    let sum = 0;
+    for (let i = b * END_BLOCK; i < (b + 1) * END_BLOCK; i++) sum += pcm[i]! * pcm[i]!;
+    energy[b] = sum;
+    loudest = Math.max(loudest, sum);
+  }
+  const floor = loudest * 10 ** (-END_DROP_DB / 10);
+  for (let b = blocks - 1; b >= 0; b--) if (energy[b]! >= floor && loudest > 0) return (b + 1) * END_BLOCK;
+  return pcm.length;
+}
