@@ -2,7 +2,7 @@
  * Small views of a 1 s keyword clip: its features as the network sees them (core/audio/frontEnd.ts clipFeatures:
  * 28 mel bands × 28 frames, high bands on top, time left to right, loud bright) and a play button.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { clipFeatures, FEATURE_FRAMES, MEL_BANDS, SAMPLE_RATE } from '../../core/audio/frontEnd';
 import { paintGray } from '../paint';
 
@@ -18,9 +18,8 @@ export function FeatureImage({ features, title }: { features: Uint8Array; title:
 
 /** The clip's features image, computed once per clip. */
 export function ClipFeatures({ pcm, title }: { pcm: Int16Array; title: string }) {
-  const features = useRef<{ pcm: Int16Array; features: Uint8Array } | null>(null);
-  if (features.current?.pcm !== pcm) features.current = { pcm, features: clipFeatures(pcm) };
-  return <FeatureImage features={features.current.features} title={title} />;
+  const features = useMemo(() => clipFeatures(pcm), [pcm]);
+  return <FeatureImage features={features} title={title} />;
 }
 
 let playback: AudioContext | null = null;
