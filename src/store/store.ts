@@ -67,7 +67,9 @@ export interface DatasetSlice {
   ownDataError: string | null;
   /** True from sending own images to the worker until they loaded or were refused. */
   ownDataLoading: boolean;
-  userLoadedOwnImages: () => void;
+  /** Which panel the last own load came from (its progress and refusal show there): images or keywords. */
+  ownDataKind: 'images' | 'keywords';
+  userLoadedOwnImages: (kind?: 'images' | 'keywords') => void;
   workerRefusedOwnData: (message: string) => void;
 }
 
@@ -245,7 +247,8 @@ const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) =
   workerLoadedDataset: (datasetSummary) => set({ datasetSummary, datasetId: datasetSummary.id, ownDataLoading: false, ownDataError: null }),
   ownDataError: null,
   ownDataLoading: false,
-  userLoadedOwnImages: () => set({ ownDataError: null, ownDataLoading: true }),
+  ownDataKind: 'images',
+  userLoadedOwnImages: (ownDataKind = 'images') => set({ ownDataError: null, ownDataLoading: true, ownDataKind }),
   workerRefusedOwnData: (ownDataError) => set({ ownDataError, ownDataLoading: false }),
 });
 

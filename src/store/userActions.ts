@@ -2,13 +2,14 @@
  * User actions: what the page's controls ask of the run, turned into store actions and worker requests. Nothing
  * here waits for an answer; the worker's events come back through eventRouting.ts.
  */
-import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
+import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type PresetId, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { InvertMode } from '../core/data/imageConversion';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
 import { seriesToCsv } from '../core/run/series';
-import type { DatasetSource, ExportFormat, NamedFile } from '../protocol/messages';
+import type { RecordedSet } from '../core/audio/recordedSet';
+import type { DatasetSource, ExportFormat, KeywordFilesInput, NamedFile } from '../protocol/messages';
 import { summarize } from './autosave';
 import type { RunStorage, SaveFile } from './runStorage';
 import type { AppStore } from './store';
@@ -16,6 +17,8 @@ import type { Timers } from './timers';
 import type { WorkerHost } from './workerHost';
 
 export const BENCH_BATCHES = [1, 64, 1024, 10_000];
+/** The preset a keyword data set trains: a small CNN over the 28×28 features. */
+export const KEYWORD_PRESET: PresetId = 'kws';
 
 export interface UserActionDeps {
   store: AppStore;
@@ -75,6 +78,10 @@ export function createUserActions(deps: UserActionDeps) {
     state().userDismissedError();
     host.loadDataset({ type: 'load-dataset', source }, transfer, replay ?? (async () => send({ type: 'load-dataset', source })));
     sendConfig();
+  }
+
+  function chooseKeywordPreset(): void {
+    if (state().presetId !== KEYWORD_PRESET) state().userChosePreset(KEYWORD_PRESET);
   }
 
   function loadEmbeddedDataset(): void {
@@ -152,6 +159,28 @@ export function createUserActions(deps: UserActionDeps) {
           : { kind: 'images', name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder], invert };
       state().userLoadedOwnImages();
       loadDataset(source);
+    },
+
+    /**
+     * A keyword data set: a .zip or a folder of WAV class folders (Speech Commands layout), read in the worker. Sound
+     * makes no sense to the image presets, so the kws preset is chosen with it (a new run).
+     */
+    loadKeywords(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }): void {
+      const input: KeywordFilesInput =
+        'zip' in picked
+          ? { name: picked.zip.name, zip: picked.zip, files: [] }
+          : { name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder] };
+      chooseKeywordPreset();
+      state().userLoadedOwnImages('keywords');
+      loadDataset({ kind: 'keywords', input });
+    },
+
+    /** The clips recorded in the page (and its room noise) as the data set, with the kws preset. */
+    trainOnRecordedKeywords(recorded: RecordedSet): void {
+      const clips = recorded.words.flatMap((word) => word.clips.map((pcm) => ({ word: word.name, pcm })));
+      chooseKeywordPreset();
+      state().userLoadedOwnImages('keywords');
+      loadDataset({ kind: 'keyword-clips', name: 'recorded keywords', clips, background: [...recorded.background] });
     },
 
     /** Stops a load of own images between two images; what was loaded before stays. */

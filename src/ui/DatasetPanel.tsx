@@ -4,6 +4,7 @@ import { useDatasetChoice } from '../store/hooks';
 import { chooseDataset, loadFromUrl, loadUserFiles } from '../store/workerBridge';
 import { Tip, tipId } from './Tip';
 import { OwnDataPanel } from './OwnDataPanel';
+import { KeywordsPanel } from './KeywordsPanel';
 
 const FULL_DATASETS: DatasetId[] = ['mnist', 'fashion-mnist'];
 
@@ -72,6 +73,7 @@ export function DatasetPanel() {
         </form>
       </details>
       <OwnDataPanel />
+      <KeywordsPanel />
     </fieldset>
   );
 }

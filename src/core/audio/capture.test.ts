@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clipFromCapture, latest16k, SampleRing, soundEnd } from './capture';
+import { clipFromCapture, latest16k, SampleRing, soundEnd, StreamResampler } from './capture';
+import { resample, toPcm16 } from './resample';
 import { CLIP_SAMPLES } from './frontEnd';
 
 const tone = (count: number, rate: number, hz: number, amplitude: number) => Float32Array.from({ length: count }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate));
@@ -55,5 +56,28 @@ describe('the live window', () => {
     expect(Math.abs(end - 0.75 * CLIP_SAMPLES)).toBeLessThanOrEqual(320);
     expect(Math.abs(window[Math.round(0.6 * CLIP_SAMPLES)]!) + Math.abs(window[Math.round(0.6 * CLIP_SAMPLES) + 8]!)).toBeGreaterThan(1000);
     expect(soundEnd(new Int16Array(CLIP_SAMPLES))).toBe(CLIP_SAMPLES);
+  });
+});
+
+describe('the stream resampler', () => {
+  it('joins chunks of any size without seams: the same samples as resampling the whole stream at once', () => {
+    for (const rate of [44_100, 48_000]) {
+      const signal = Float32Array.from({ length: rate }, (_, i) => 0.4 * Math.sin((2 * Math.PI * 700 * i) / rate) + 0.2 * Math.sin((2 * Math.PI * 2300 * i) / rate + 1));
+      const ring = new SampleRing(rate);
+      const stream = new StreamResampler(rate);
+      const parts: Int16Array[] = [];
+      for (let at = 0, size = 128; at < signal.length; at += size, size = (size * 7) % 3000 + 128) {
+        ring.push(signal.subarray(at, Math.min(signal.length, at + size)));
+        parts.push(stream.push(ring));
+      }
+      const streamed = Int16Array.from(parts.flatMap((p) => Array.from(p)));
+      expect(streamed.length).toBe(stream.produced);
+      expect(streamed.length).toBeGreaterThan(15_000);
+      const whole = toPcm16(resample(signal, rate, 16_000));
+      let worst = 0;
+      // Away from the stream's start (where the whole-signal resampling sees zeros before it as well).
+      for (let k = 100; k < streamed.length; k++) worst = Math.max(worst, Math.abs(streamed[k]! - whole[k]!));
+      expect(worst, `${rate} Hz`).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -102,3 +102,48 @@ export function soundEnd(pcm: Int16Array): number {
   for (let b = blocks - 1; b >= 0; b--) if (energy[b]! >= floor && loudest > 0) return (b + 1) * END_BLOCK;
   return pcm.length;
 }
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The microphone's stream at 16 kHz, as it arrives: output sample k is the input at k·from/16000, the same grid
+ * for the whole stream, so chunks join without seams. Outputs go in groups of `outStep` (16000/g, g the rates'
+ * gcd) that cover `inStep` (from/g) inputs exactly; a group is made once `margin` more inputs (≥ the resampling
+ * filter's reach, a whole number of groups) have arrived, and `resample` runs on the groups with a margin on each side,
+ * which is dropped. Its delay: margin + up to inStep samples at the device's rate (about 20 ms at 44.1 kHz).
+ */
+export class StreamResampler {
+  private readonly inStep: number;
+  private readonly outStep: number;
+  private readonly margin: number;
+  /** Groups made so far. */
+  private groups = 0;
+
+  constructor(private readonly fromRate: number) {
+    if (!Number.isInteger(fromRate) || fromRate <= 0) throw new RangeError(`a stream's rate must be a positive integer (${fromRate})`);
+    const g = gcd(fromRate, SAMPLE_RATE);
+    this.inStep = fromRate / g;
+    this.outStep = SAMPLE_RATE / g;
+    // The resampling kernel reaches under 64 input samples each side for rates up to 96 kHz.
+    this.margin = this.inStep * Math.ceil(Math.max(64, fromRate / 750) / this.inStep);
+  }
+
+  /** 16 kHz samples made so far. */
+  get produced(): number {
+    return this.groups * this.outStep;
+  }
+
+  /** The 16 kHz samples that the ring's new input completes (none while too few have arrived). */
+  push(ring: SampleRing): Int16Array {
+    const until = Math.floor((ring.written - this.margin) / this.inStep);
+    // Input older than the ring holds is lost: skip ahead rather than resample zeros.
+    const oldest = Math.ceil((ring.written - ring.capacity + this.margin) / this.inStep);
+    const from = Math.max(this.groups, oldest);
+    if (until <= from) return new Int16Array(0);
+    const input = ring.range(from * this.inStep - this.margin, (until - from) * this.inStep + 2 * this.margin);
+    const output = resample(input, this.fromRate, SAMPLE_RATE);
+    const skip = (this.margin / this.inStep) * this.outStep;
+    this.groups = until;
+    return toPcm16(output.subarray(skip, skip + (until - from) * this.outStep));
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Listen: the trained keyword model on the microphone, live. The microphone's stream is resampled to 16 kHz as it
+ * arrives (core/audio/capture.ts StreamResampler) and cut into feature windows exactly as the C detector cuts them
+ * (core/audio/detector.ts FeatureStream: the last second, every stride of about 250 ms); each window goes to the
+ * worker as the "image" of the ordinary classify request, and the answers, as log-probability scores, feed the same
+ * KeywordDetector the C runs (averaging over a few windows, a confidence threshold, a refractory time). A detection
+ * shows the word, its confidence and its latency: from the end of the word (where the window's energy falls,
+ * capture.ts soundEnd) to the answer on screen.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { SampleRing, soundEnd, StreamResampler } from '../core/audio/capture';
+import { FeatureStream, KeywordDetector } from '../core/audio/detector';
+import { CLIP_SAMPLES, SAMPLE_RATE } from '../core/audio/frontEnd';
+import { useClassNames, useStatus } from '../store/hooks';
+import { useAppStore } from '../store/store';
+import { classifyDrawing } from '../store/workerBridge';
+import { FeatureImage } from './audio/clipViews';
+import { onMicrophoneBlock, openLiveMicrophone, useLiveMicrophone } from './audio/liveMicrophone';
+import { LevelMeter } from './LiveSpectrogram';
+import { Tip, tipId } from './Tip';
+
+/** The detector takes fixed-point scores: log-probabilities · 2^SCORE_BITS (differences of logits, as the C's). */
+const SCORE_BITS = 10;
+const LOWEST_PROBABILITY = 1e-30;
+
+interface Detection {
+  word: string;
+  confidence: number;
+  latencyMs: number;
+}
+
+/** Probabilities -> the detector's int32 scores (log p differs from the logit by the same amount for every class). */
+function scoresOf(probabilities: Float32Array): Int32Array {
+  return Int32Array.from(probabilities, (p) => Math.round(Math.log(Math.max(p, LOWEST_PROBABILITY)) * 2 ** SCORE_BITS));
+}
+
+export function ListenPanel() {
+  const classNames = useClassNames();
+  const { status } = useStatus();
+  const microphone = useLiveMicrophone();
+  const [listening, setListening] = useState(false);
+  const [detected, setDetected] = useState<Detection | null>(null);
+  const [best, setBest] = useState<{ word: string; probability: number } | null>(null);
+  const [features, setFeatures] = useState<Uint8Array | null>(null);
+  /** Where the newest window's sound ended, on performance.now()'s clock. */
+  const soundEndAt = useRef<number | null>(null);
+  const trained = status === 'paused' || status === 'done' || status === 'training';
+
+  useEffect(() => {
+    if (!listening) return;
+    const detector = new KeywordDetector(classNames, SCORE_BITS);
+    const windows = new FeatureStream();
+    const recent = new SampleRing(2 * CLIP_SAMPLES);
+    let resampler: StreamResampler | null = null;
+    const stopBlocks = onMicrophoneBlock((ring, sampleRate) => {
+      resampler ??= new StreamResampler(sampleRate);
+      const pcm = resampler.push(ring);
+      if (pcm.length === 0) return;
+      recent.push(Float32Array.from(pcm));
+      const now = performance.now();
+      for (const window of windows.push(pcm)) {
+        // The window's last sample arrived (produced − endSample) samples before the newest one, which is now.
+        const windowEndAt = now - ((resampler.produced - window.endSample) * 1000) / SAMPLE_RATE;
+        const heard = Int16Array.from(recent.range(window.endSample - CLIP_SAMPLES, CLIP_SAMPLES));
+        soundEndAt.current = windowEndAt - ((CLIP_SAMPLES - soundEnd(heard)) * 1000) / SAMPLE_RATE;
+        setFeatures(window.features);
+        classifyDrawing(window.features);
+      }
+    });
+    const stopAnswers = useAppStore.subscribe((state, previous) => {
+      const prediction = state.prediction;
+      if (!prediction || prediction === previous.prediction) return;
+      let top = 0;
+      prediction.probabilities.forEach((p, c) => p > prediction.probabilities[top]! && (top = c));
+      setBest({ word: classNames[top] ?? String(top), probability: prediction.probabilities[top]! });
+      const detection = detector.push(scoresOf(prediction.probabilities));
+      if (detection && soundEndAt.current !== null) {
+        setDetected({ word: classNames[detection.classIndex] ?? String(detection.classIndex), confidence: detection.confidence / 1000, latencyMs: performance.now() - soundEndAt.current });
+      }
+    });
+    return () => {
+      stopBlocks();
+      stopAnswers();
+      classifyDrawing(null);
+    };
+  }, [listening, classNames]);
+
+  const toggle = async () => {
+    if (listening) return setListening(false);
+    if (await openLiveMicrophone()) setListening(true);
+  };
+
+  return (
+    <div className="listen" data-testid="listen-panel">
+      <p className="muted">Say one of the words: the model hears the last second of the microphone four times a second, and names a word when it is sure.</p>
+      <div className="collect-row">
+        <button type="button" data-testid="listen-toggle" aria-pressed={listening} aria-describedby={tipId('listen')} disabled={!listening && !trained} onClick={() => void toggle()}>
+          {listening ? 'Stop listening' : 'Listen'}
+        </button>
+        <Tip name="listen">{trained ? 'Opens the microphone and classifies what it hears, live.' : 'Train on keywords first: Listen uses the trained model.'}</Tip>
+        {listening && microphone.status === 'open' && <LevelMeter levelDb={microphone.levelDb} />}
+      </div>
+      {microphone.error && (
+        <p className="own-error" role="alert">
+          {microphone.error}
+        </p>
+      )}
+      <p className="listen-word" data-testid="detected-word" data-word={detected?.word ?? ''} aria-live="polite">
+        {detected ? (
+          <>
+            {detected.word} <span className="muted">{Math.round(detected.confidence * 100)} % · {Math.max(0, detected.latencyMs).toFixed(0)} ms after the word ended</span>
+          </>
+        ) : listening ? (
+          <span className="muted">listening…</span>
+        ) : null}
+      </p>
+      {listening && (
+        <div className="collect-row muted" data-testid="listen-current">
+          {features && <FeatureImage features={features} title="what the model hears now" />}
+          {best && (
+            <span>
+              now: {best.word} {Math.round(best.probability * 100)} %
+            </span>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
