@@ -18,7 +18,7 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
   test.setTimeout(8 * 60_000);
   const dir = smallKeywordSet();
   const counts = wordCounts(dir);
-  await playground.open('?preset=kws&epochs=8');
+  await playground.open();
   await playground.loadKeywordsZip('keywords.zip', zipFolder(dir));
   const shown = await playground.keywordCounts();
   for (const [word, count] of Object.entries(counts)) expect(shown[word], word).toBe(count);

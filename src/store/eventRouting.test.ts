@@ -5,6 +5,7 @@
  * throttled progress first.
  */
 import { DIGIT_CLASS_NAMES } from '../core/data/dataset';
+import { PRESETS } from '../core/model/config';
 import { describe, expect, it } from 'vitest';
 import type { WeightReport, WorkerEvent } from '../protocol/messages';
 import { SEED_CONFIG, FakeTimers, trainerStateAt } from './bridgeFakes.testing';
@@ -294,6 +295,21 @@ describe('event routing', () => {
     r.host.takingOver = true;
     r.route({ type: 'dataset-ready', summary });
     expect(r.state().validationSeries).toEqual([{ step: 3, value: 0.5 }]);
+  });
+
+  it('keyword data chooses the kws preset once loaded; a refused keyword load keeps the preset and shows in the keywords panel only', () => {
+    const r = routing();
+    r.state().userChosePreset('cnn');
+    r.state().userLoadedOwnImages('keywords');
+    r.route({ type: 'own-data-error', message: 'Found only one class ("yes")' });
+    expect(r.state()).toMatchObject({ presetId: 'cnn', ownDataKind: 'keywords', ownDataError: 'Found only one class ("yes")' });
+    const revision = r.state().configRevision;
+    r.route({ type: 'dataset-ready', summary: { ...summary, id: 'keywords', classNames: ['no', 'yes'] } });
+    expect(r.state()).toMatchObject({ presetId: 'kws', datasetId: 'keywords', configRevision: revision + 1 });
+    expect(r.state().config).toEqual(PRESETS.kws);
+    r.state().userEditedConfig({ epochs: 3 });
+    r.route({ type: 'dataset-ready', summary: { ...summary, id: 'keywords', classNames: ['no', 'yes'] } });
+    expect(r.state().config.epochs).toBe(3); // already kws: the user's settings stay
   });
 
   it('a classification answer to an older drawing is dropped', () => {

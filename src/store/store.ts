@@ -239,12 +239,23 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   userDismissedError: () => set({ errorMessage: null }),
 });
 
+/** The preset a keyword data set trains: a small CNN over the 28×28 log-mel features. */
+export const KEYWORD_PRESET: PresetId = 'kws';
+
 const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) => ({
   datasetId: 'mnist-10k',
   serverDatasets: [],
   datasetSummary: null,
   serverListedDatasets: (serverDatasets) => set({ serverDatasets }),
-  workerLoadedDataset: (datasetSummary) => set({ datasetSummary, datasetId: datasetSummary.id, ownDataLoading: false, ownDataError: null }),
+  workerLoadedDataset: (datasetSummary) =>
+    set((state) => ({
+      datasetSummary,
+      datasetId: datasetSummary.id,
+      ownDataLoading: false,
+      ownDataError: null,
+      // Image presets make no sense on sound: keywords train the kws preset (chosen once they have loaded, so a refused load keeps the model).
+      ...(datasetSummary.id === 'keywords' && state.presetId !== KEYWORD_PRESET ? { presetId: KEYWORD_PRESET, config: { ...PRESETS[KEYWORD_PRESET] }, configRevision: state.configRevision + 1 } : {}),
+    })),
   ownDataError: null,
   ownDataLoading: false,
   ownDataKind: 'images',

@@ -2,7 +2,7 @@
  * User actions: what the page's controls ask of the run, turned into store actions and worker requests. Nothing
  * here waits for an answer; the worker's events come back through eventRouting.ts.
  */
-import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type PresetId, type TrainConfig } from '../core/model/config';
+import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { InvertMode } from '../core/data/imageConversion';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -17,8 +17,6 @@ import type { Timers } from './timers';
 import type { WorkerHost } from './workerHost';
 
 export const BENCH_BATCHES = [1, 64, 1024, 10_000];
-/** The preset a keyword data set trains: a small CNN over the 28×28 features. */
-export const KEYWORD_PRESET: PresetId = 'kws';
 
 export interface UserActionDeps {
   store: AppStore;
@@ -78,10 +76,6 @@ export function createUserActions(deps: UserActionDeps) {
     state().userDismissedError();
     host.loadDataset({ type: 'load-dataset', source }, transfer, replay ?? (async () => send({ type: 'load-dataset', source })));
     sendConfig();
-  }
-
-  function chooseKeywordPreset(): void {
-    if (state().presetId !== KEYWORD_PRESET) state().userChosePreset(KEYWORD_PRESET);
   }
 
   function loadEmbeddedDataset(): void {
@@ -162,15 +156,14 @@ export function createUserActions(deps: UserActionDeps) {
     },
 
     /**
-     * A keyword data set: a .zip or a folder of WAV class folders (Speech Commands layout), read in the worker. Sound
-     * makes no sense to the image presets, so the kws preset is chosen with it (a new run).
+     * A keyword data set: a .zip or a folder of WAV class folders (Speech Commands layout), read in the worker. Once
+     * it has loaded, the store chooses the kws preset (store.ts workerLoadedDataset).
      */
     loadKeywords(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }): void {
       const input: KeywordFilesInput =
         'zip' in picked
           ? { name: picked.zip.name, zip: picked.zip, files: [] }
           : { name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder] };
-      chooseKeywordPreset();
       state().userLoadedOwnImages('keywords');
       loadDataset({ kind: 'keywords', input });
     },
@@ -178,7 +171,6 @@ export function createUserActions(deps: UserActionDeps) {
     /** The clips recorded in the page (and its room noise) as the data set, with the kws preset. */
     trainOnRecordedKeywords(recorded: RecordedSet): void {
       const clips = recorded.words.flatMap((word) => word.clips.map((pcm) => ({ word: word.name, pcm })));
-      chooseKeywordPreset();
       state().userLoadedOwnImages('keywords');
       loadDataset({ kind: 'keyword-clips', name: 'recorded keywords', clips, background: [...recorded.background] });
     },

@@ -24,8 +24,8 @@ function KeywordReport({ report }: { report: KeywordDataReport }) {
       <p className="muted">
         <strong>{report.name}</strong>: {report.classNames.length} words, {train} train / {validation} validation / {test} test clips
         {report.backgroundSeconds > 0 ? `, ${report.backgroundSeconds.toFixed(0)} s of background noise` : ', no background noise'}
-        {report.augmentedCopies > 0 ? `; ${report.augmentedCopies} noisy, shifted copies of each training clip` : ''}. The kws preset was chosen: image presets make
-        no sense on sound.
+        {report.augmentedCopies > 0 ? `; ${report.augmentedCopies} noisy, shifted copies of each training clip` : ''}. Keywords train with the kws preset (chosen
+        when they load: image presets make no sense on sound).
       </p>
       <ul className="own-classes" data-testid="keywords-summary">
         {report.classNames.map((name, c) => {

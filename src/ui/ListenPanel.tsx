@@ -108,7 +108,10 @@ export function ListenPanel() {
       <p className="listen-word" data-testid="detected-word" data-word={detected?.word ?? ''} aria-live="polite">
         {detected ? (
           <>
-            {detected.word} <span className="muted">{Math.round(detected.confidence * 100)} % · {Math.max(0, detected.latencyMs).toFixed(0)} ms after the word ended</span>
+            {detected.word}{' '}
+            <span className="listen-detail muted">
+              {Math.round(detected.confidence * 100)} % sure · answered {Math.max(0, detected.latencyMs).toFixed(0)} ms after the word ended
+            </span>
           </>
         ) : listening ? (
           <span className="muted">listening…</span>
