@@ -146,7 +146,7 @@ export function KeywordRecorder() {
         <button type="button" data-testid="record-noise" disabled={recording !== null} title="5 s of the room, kept as _background_noise_: makes _silence_ and noisy training copies" onClick={() => void recordNoise()}>
           {recording === 'noise' ? 'Recording the room…' : `Record room noise (${recorded.background.length})`}
         </button>
-        {microphone.status === 'open' && <LevelMeter levelDb={microphone.levelDb} />}
+        {recording !== null && microphone.status === 'open' && <LevelMeter levelDb={microphone.levelDb} />}
       </div>
       {microphone.error && (
         <p className="own-error" role="alert" data-testid="microphone-error">

@@ -46,8 +46,11 @@ export function ListenPanel() {
   const soundEndAt = useRef<number | null>(null);
   const trained = status === 'paused' || status === 'done' || status === 'training';
 
+  // Closing the microphone (the spectrogram's button) ends listening.
+  const active = listening && microphone.status === 'open';
+
   useEffect(() => {
-    if (!listening) return;
+    if (!active) return;
     const detector = new KeywordDetector(classNames, SCORE_BITS);
     const windows = new FeatureStream();
     const recent = new SampleRing(2 * CLIP_SAMPLES);
@@ -83,10 +86,10 @@ export function ListenPanel() {
       stopAnswers();
       classifyDrawing(null);
     };
-  }, [listening, classNames]);
+  }, [active, classNames]);
 
   const toggle = async () => {
-    if (listening) return setListening(false);
+    if (active) return setListening(false);
     if (await openLiveMicrophone()) setListening(true);
   };
 
@@ -94,11 +97,11 @@ export function ListenPanel() {
     <div className="listen" data-testid="listen-panel">
       <p className="muted">Say one of the words: the model hears the last second of the microphone four times a second, and names a word when it is sure.</p>
       <div className="collect-row">
-        <button type="button" data-testid="listen-toggle" aria-pressed={listening} aria-describedby={tipId('listen')} disabled={!listening && !trained} onClick={() => void toggle()}>
-          {listening ? 'Stop listening' : 'Listen'}
+        <button type="button" data-testid="listen-toggle" aria-pressed={active} aria-describedby={tipId('listen')} disabled={!active && !trained} onClick={() => void toggle()}>
+          {active ? 'Stop listening' : 'Listen'}
         </button>
         <Tip name="listen">{trained ? 'Opens the microphone and classifies what it hears, live.' : 'Train on keywords first: Listen uses the trained model.'}</Tip>
-        {listening && microphone.status === 'open' && <LevelMeter levelDb={microphone.levelDb} />}
+        {active && <LevelMeter levelDb={microphone.levelDb} />}
       </div>
       {microphone.error && (
         <p className="own-error" role="alert">
@@ -113,11 +116,11 @@ export function ListenPanel() {
               {Math.round(detected.confidence * 100)} % sure · answered {Math.max(0, detected.latencyMs).toFixed(0)} ms after the word ended
             </span>
           </>
-        ) : listening ? (
+        ) : active ? (
           <span className="muted">listening…</span>
         ) : null}
       </p>
-      {listening && (
+      {active && (
         <div className="collect-row muted" data-testid="listen-current">
           {features && <FeatureImage features={features} title="what the model hears now" />}
           {best && (
