@@ -3,7 +3,7 @@
  * loaded through the keywords input: the summary counts each word's clips, the kws preset trains, validation beats
  * chance, and the C export builds with cc; (b) Chromium's fake microphone plays one synthesised word per browser
  * launch (the same user data dir, so IndexedDB stays): ten clips recorded per word for three words, a reload keeps
- * them, they train, and Listen with one word's file playing names that word.
+ * them, they train, Listen with one word's file playing names that word, and their zip loads back.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,11 @@ test('the fake microphone: three words recorded, kept over a reload, trained, an
     await expect(page.getByTestId('detected-word')).toHaveAttribute('data-word', last, { timeout: 30_000 });
     await expect(page.getByTestId('detected-word')).toContainText(/\d+ ?%/);
     await page.screenshot({ path: testInfo.outputPath('listen.png') });
+
+    // The recorded clips download as a Speech Commands zip that the keywords input loads back.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('record-download').click()]);
+    await playground.loadKeywordsZip('keywords.zip', new Uint8Array(readFileSync(await file.path())));
+    expect(await playground.keywordCounts()).toEqual(Object.fromEntries(WORDS.map((word) => [word, CLIPS])));
   } finally {
     await context.close();
   }
