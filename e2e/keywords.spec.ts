@@ -1,13 +1,14 @@
 /**
  * Keywords (issue #41) as a user meets them: (a) the small synthesised set (make:keywords --small) zipped and
  * loaded through the keywords input: the summary counts each word's clips, the kws preset trains, validation beats
- * chance, and the C export builds with cc; (b) Chromium's fake microphone plays one synthesised word per browser
+ * chance, Listen without a microphone says so (and axe finds no WCAG violations), and the C export builds with cc; (b) Chromium's fake microphone plays one synthesised word per browser
  * launch (the same user data dir, so IndexedDB stays): ten clips recorded per word for three words, a reload keeps
  * them, they train, Listen with one word's file playing names that word, and their zip loads back.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Download, type Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import { buildHost, writeExport } from '../scripts/cToolchain';
@@ -29,6 +30,12 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
   await expect(playground.status).toHaveText('done', { timeout: 6 * 60_000 });
   const classes = Object.keys(shown).length;
   expect(await playground.validationPercent()).toBeGreaterThan(100 / classes + 10);
+
+  // No microphone in this browser: Listen says so, and the keyword page passes axe's WCAG checks.
+  await page.getByTestId('listen-toggle').click();
+  await expect(page.getByTestId('listen-error')).toContainText(/microphone/);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await openTab(page, 'deploy');
   const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-c').click()]);

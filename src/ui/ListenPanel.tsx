@@ -104,7 +104,7 @@ export function ListenPanel() {
         {active && <LevelMeter levelDb={microphone.levelDb} />}
       </div>
       {microphone.error && (
-        <p className="own-error" role="alert">
+        <p className="own-error" role="alert" data-testid="listen-error">
           {microphone.error}
         </p>
       )}
@@ -117,7 +117,7 @@ export function ListenPanel() {
             </span>
           </>
         ) : active ? (
-          <span className="muted">listening…</span>
+          <span className="listen-detail muted">listening…</span>
         ) : null}
       </p>
       {active && (
