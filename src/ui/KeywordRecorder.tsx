@@ -9,13 +9,14 @@ import { useEffect, useState } from 'react';
 import { clipFromCapture } from '../core/audio/capture';
 import { clipLevel, resample, toPcm16 } from '../core/audio/resample';
 import { SAMPLE_RATE } from '../core/audio/frontEnd';
-import { MIN_CLIPS_PER_WORD, recordedReadinessProblem, recordedSetZip, SILENCE, UNKNOWN, wordNameProblem, type RecordedSet } from '../core/audio/recordedSet';
+import { BACKGROUND_FOLDER, MIN_CLIPS_PER_WORD, recordedReadinessProblem, recordedSetZip, SILENCE, UNKNOWN, wordNameProblem, type RecordedSet } from '../core/audio/recordedSet';
 import { saveFile } from '../store/download';
 import { readRecordedSet, writeRecordedSet } from '../store/keywordStorage';
 import { trainOnRecordedKeywords } from '../store/workerBridge';
 import { ClipFeatures, PlayButton } from './audio/clipViews';
 import { captureSeconds, useLiveMicrophone } from './audio/liveMicrophone';
 import { LevelMeter } from './LiveSpectrogram';
+import { Tip, tipId } from './Tip';
 
 const NOISE_SECONDS = 5;
 /** Room noise quieter than this is digital silence: no microphone signal at all. */
@@ -121,31 +122,45 @@ export function KeywordRecorder() {
           <option value={SILENCE} />
           <option value={UNKNOWN} />
         </datalist>
-        <button type="button" data-testid="record-add-word" onClick={() => addWord()}>
-          Add word
-        </button>
+        <span className="explained">
+          <button type="button" data-testid="record-add-word" aria-describedby={tipId('record-add-word')} onClick={() => addWord()}>
+            Add word
+          </button>
+          <Tip name="record-add-word">Adds a word to record clips of; the list offers {SILENCE} and {UNKNOWN}.</Tip>
+        </span>
       </div>
       {recorded.words.length > 0 && (
-        <ul className="collect-classes">
-          {recorded.words.map((w, i) => (
-            <li key={w.name}>
-              <button type="button" data-testid="record-word" data-word={w.name} className={i === current ? 'active' : ''} onClick={() => setCurrent(i)}>
-                {w.name} ({w.clips.length})
-              </button>{' '}
-              <button type="button" title={`delete the word ${w.name} and its clips`} onClick={() => deleteWord(i)}>
-                ×
-              </button>
-            </li>
-          ))}
-        </ul>
+        <div className="explained">
+          <ul className="collect-classes">
+            {recorded.words.map((w, i) => (
+              <li key={w.name}>
+                <button type="button" data-testid="record-word" data-word={w.name} aria-describedby={tipId('record-words')} className={i === current ? 'active' : ''} onClick={() => setCurrent(i)}>
+                  {w.name} ({w.clips.length})
+                </button>{' '}
+                <button type="button" aria-label={`delete the word ${w.name} and its clips`} aria-describedby={tipId('record-words')} onClick={() => deleteWord(i)}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+          <Tip name="record-words">Click a word to record clips of it; × deletes the word and its clips.</Tip>
+        </div>
       )}
       <div className="collect-row">
-        <button type="button" data-testid="record-clip" disabled={!target || recording !== null} onClick={() => void recordClip()}>
-          {recording === 'clip' ? 'Recording…' : `Record a clip${target ? ` of "${target.name}"` : ''}`}
-        </button>
-        <button type="button" data-testid="record-noise" disabled={recording !== null} title="5 s of the room, kept as _background_noise_: makes _silence_ and noisy training copies" onClick={() => void recordNoise()}>
-          {recording === 'noise' ? 'Recording the room…' : `Record room noise (${recorded.background.length})`}
-        </button>
+        <span className="explained">
+          <button type="button" data-testid="record-clip" aria-describedby={tipId('record-clip')} disabled={!target || recording !== null} onClick={() => void recordClip()}>
+            {recording === 'clip' ? 'Recording…' : `Record a clip${target ? ` of "${target.name}"` : ''}`}
+          </button>
+          <Tip name="record-clip">
+            {target ? 'Listens for 1.5 s and keeps its loudest second, at 16 kHz, as one clip of the selected word.' : 'Add a word first: each clip belongs to a word.'}
+          </Tip>
+        </span>
+        <span className="explained">
+          <button type="button" data-testid="record-noise" aria-describedby={tipId('record-noise')} disabled={recording !== null} onClick={() => void recordNoise()}>
+            {recording === 'noise' ? 'Recording the room…' : `Record room noise (${recorded.background.length})`}
+          </button>
+          <Tip name="record-noise">Records {NOISE_SECONDS} s of the quiet room, kept as {BACKGROUND_FOLDER}: it makes {SILENCE} and noisy training copies.</Tip>
+        </span>
         {recording !== null && microphone.status === 'open' && <LevelMeter levelDb={microphone.levelDb} />}
       </div>
       {microphone.error && (
@@ -153,34 +168,42 @@ export function KeywordRecorder() {
           {microphone.error}
         </p>
       )}
-      <div data-testid="record-clips">
+      <div data-testid="record-clips" className="explained">
         {recorded.words.map((w, i) => (
           <div key={w.name} className="record-clips" data-word={w.name} data-count={w.clips.length}>
             {w.clips.length > 0 && <span className="own-class-name">{w.name}</span>}
             {w.clips.map((pcm, k) => (
               <span key={k} className="record-clip">
                 <ClipFeatures pcm={pcm} title={`${w.name} ${k + 1}`} />
-                <PlayButton pcm={pcm} label={`play ${w.name} ${k + 1}`} />
-                <button type="button" className="clip-delete" aria-label={`delete ${w.name} ${k + 1}`} title="delete this clip" onClick={() => deleteClip(i, k)}>
+                <PlayButton pcm={pcm} label={`play ${w.name} ${k + 1}`} describedBy={tipId('record-clip-buttons')} />
+                <button type="button" className="clip-delete" aria-label={`delete ${w.name} ${k + 1}`} aria-describedby={tipId('record-clip-buttons')} onClick={() => deleteClip(i, k)}>
                   ×
                 </button>
               </span>
             ))}
           </div>
         ))}
+        <Tip name="record-clip-buttons">Each clip as the network hears it (pitch up, time right); ▶ plays it, × deletes it.</Tip>
       </div>
       <div className="collect-row">
-        <button type="button" data-testid="record-train" disabled={ready !== null} title={ready ?? 'train the kws preset on these clips'} onClick={() => trainOnRecordedKeywords(recorded)}>
-          Train on these clips
-        </button>
-        <button
-          type="button"
-          data-testid="record-download"
-          disabled={recorded.words.length === 0 && recorded.background.length === 0}
-          onClick={() => saveFile('keywords.zip', recordedSetZip(recorded), 'application/zip')}
-        >
-          Download as .zip
-        </button>
+        <span className="explained">
+          <button type="button" data-testid="record-train" aria-describedby={tipId('record-train')} disabled={ready !== null} onClick={() => trainOnRecordedKeywords(recorded)}>
+            Train on these clips
+          </button>
+          <Tip name="record-train">{ready ?? 'Makes these clips the data set (the kws preset trains on them); press Train to start.'}</Tip>
+        </span>
+        <span className="explained">
+          <button
+            type="button"
+            data-testid="record-download"
+            aria-describedby={tipId('record-download')}
+            disabled={recorded.words.length === 0 && recorded.background.length === 0}
+            onClick={() => saveFile('keywords.zip', recordedSetZip(recorded), 'application/zip')}
+          >
+            Download as .zip
+          </button>
+          <Tip name="record-download">Downloads the clips as a .zip in Speech Commands&apos; layout, which the keywords input above loads back.</Tip>
+        </span>
       </div>
       {(message ?? ready) && (
         <p className="muted" data-testid="record-message">

@@ -14,6 +14,7 @@ import { FeatureImage } from './audio/clipViews';
 import { bytes } from './format';
 import { KeywordRecorder } from './KeywordRecorder';
 import { LiveSpectrogram } from './LiveSpectrogram';
+import { Tip, tipId } from './Tip';
 
 const FEATURE_BYTES = MEL_BANDS * FEATURE_FRAMES;
 
@@ -101,9 +102,12 @@ export function KeywordsPanel() {
       {loading && (
         <p className="muted" data-testid="keywords-progress">
           {progress ? `${progress.stage}: ${bytes(progress.loadedBytes)}${progress.totalBytes ? ` of ${bytes(progress.totalBytes)}` : ''}` : 'reading…'}{' '}
-          <button type="button" onClick={cancelDatasetLoad}>
-            Cancel
-          </button>
+          <span className="explained">
+            <button type="button" aria-describedby={tipId('keywords-cancel')} onClick={cancelDatasetLoad}>
+              Cancel
+            </button>
+            <Tip name="keywords-cancel">Stops reading the clips; the data set you had stays.</Tip>
+          </span>
         </p>
       )}
       {error && (

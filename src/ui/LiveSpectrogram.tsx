@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 import { latest16k } from '../core/audio/capture';
 import { CLIP_SAMPLES, FRONT_END, frameFeatures, MEL_BANDS, SAMPLE_RATE } from '../core/audio/frontEnd';
 import { paintGray } from './paint';
+import { Tip, tipId } from './Tip';
 import { closeLiveMicrophone, onMicrophoneBlock, openLiveMicrophone, useLiveMicrophone } from './audio/liveMicrophone';
 
 /** Columns shown: about three seconds at the front end's hop. */
@@ -56,9 +57,22 @@ export function LiveSpectrogram() {
   return (
     <div className="live-spectrogram">
       <div className="collect-row">
-        <button type="button" data-testid="microphone-toggle" disabled={microphone.status === 'opening'} onClick={() => (open ? closeLiveMicrophone() : void openLiveMicrophone())}>
-          {open ? 'Close the microphone' : microphone.status === 'opening' ? 'Opening…' : 'Open the microphone'}
-        </button>
+        <span className="explained">
+          <button
+            type="button"
+            data-testid="microphone-toggle"
+            aria-describedby={tipId('microphone-toggle')}
+            disabled={microphone.status === 'opening'}
+            onClick={() => (open ? closeLiveMicrophone() : void openLiveMicrophone())}
+          >
+            {open ? 'Close the microphone' : microphone.status === 'opening' ? 'Opening…' : 'Open the microphone'}
+          </button>
+          <Tip name="microphone-toggle">
+            {open
+              ? 'Stops listening to the microphone.'
+              : 'Opens the microphone (echo cancellation, noise suppression and gain control off) and shows what it hears as the network does.'}
+          </Tip>
+        </span>
         {open && <LevelMeter levelDb={microphone.levelDb} />}
         {open && (
           <span className="muted">

@@ -36,9 +36,9 @@ export function playPcm(pcm: Int16Array): void {
   void playback.resume().then(() => source.start());
 }
 
-export function PlayButton({ pcm, label }: { pcm: Int16Array; label: string }) {
+export function PlayButton({ pcm, label, describedBy }: { pcm: Int16Array; label: string; describedBy?: string }) {
   return (
-    <button type="button" className="clip-play" aria-label={label} title={label} onClick={() => playPcm(pcm)}>
+    <button type="button" className="clip-play" aria-label={label} aria-describedby={describedBy} onClick={() => playPcm(pcm)}>
       ▶
     </button>
   );
