@@ -27,6 +27,8 @@ export interface MeasuredAccuracy {
   referenceAccuracy: number;
 }
 
+import type { FrontEndParameters } from '../audio/frontEnd';
+
 export interface CExportOptions {
   packing: TritPacking;
   /** Preset name, or 'custom'. */
@@ -39,6 +41,8 @@ export interface CExportOptions {
   /** A few labelled images for examples/ (row-major 28×28 uint8). */
   examples: { pixels: Uint8Array; labels: ArrayLike<number>; count: number };
   appVersion: string;
+  /** For a model trained on keywords: the front end its 28×28 input features come from (core/audio/frontEnd.ts). */
+  frontEnd?: FrontEndParameters;
 }
 
 /** Values of a layer's output kept per example: the pooled map of a conv layer, the units of a dense one. */
