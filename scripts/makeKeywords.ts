@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeWav16 } from '../src/core/audio/wav';
 import { createRng, permutation, type Rng } from '../src/core/data/rng';
 
 export const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'] as const;
@@ -143,28 +144,6 @@ export function placeWord(word: Int16Array, noises: readonly Int16Array[], rng: 
   return out;
 }
 
-/** A 16-bit mono PCM WAV file (44-byte header). */
-export function wav16(pcm: Int16Array, sampleRate = RATE): Uint8Array {
-  const bytes = new Uint8Array(44 + pcm.length * 2);
-  const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) => [...text].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  view.setUint32(4, 36 + pcm.length * 2, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, 'data');
-  view.setUint32(40, pcm.length * 2, true);
-  pcm.forEach((s, i) => view.setInt16(44 + 2 * i, s, true));
-  return bytes;
-}
-
 /**
  * The background noises, 10 s each: white, pink and brown noise by sox in repeatable mode (-R), and a room hum
  * (mains at 50 Hz and its harmonics over quiet brown noise).
@@ -189,7 +168,7 @@ function makeNoises(dir: string): Promise<Int16Array[]> {
             const bytes = Buffer.concat(chunks);
             const pcm = new Int16Array(bytes.length >> 1);
             for (let i = 0; i < pcm.length; i++) pcm[i] = bytes.readInt16LE(2 * i);
-            writeFileSync(join(dir, `${name}.wav`), wav16(pcm));
+            writeFileSync(join(dir, `${name}.wav`), encodeWav16(pcm));
             resolve(pcm);
           });
         }),
@@ -243,7 +222,7 @@ export async function makeKeywordSet(outDir: string, options: KeywordSetOptions,
       const speed = Math.round(SPEED_WPM[0] + rng.next() * (SPEED_WPM[1] - SPEED_WPM[0]));
       const pitch = Math.round(PITCH[0] + rng.next() * (PITCH[1] - PITCH[0]));
       const word = trimSilence(await runPipeline(job.voice, speed, pitch, job.text));
-      writeFileSync(join(outDir, job.folder, job.file), wav16(placeWord(word, noises, rng)));
+      writeFileSync(join(outDir, job.folder, job.file), encodeWav16(placeWord(word, noises, rng)));
       if (next % 200 === 0) log(`${next} / ${jobs.length} clips`);
     }
   };
