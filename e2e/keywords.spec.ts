@@ -1,10 +1,12 @@
 /**
  * Keywords (issue #41) as a user meets them: (a) the small synthesised set (make:keywords --small) zipped and
  * loaded through the keywords input: the summary counts each word's clips, the kws preset trains, validation beats
- * chance, Listen without a microphone says so (and axe finds no WCAG violations), and the C export builds with cc; (b) Chromium's fake microphone plays one synthesised word per browser
+ * chance, Listen without a microphone says so (and axe finds no WCAG violations), and the C export (with the
+ * keyword detector, bitnet_kws.h) builds with cc and its example passes; (b) Chromium's fake microphone plays one synthesised word per browser
  * launch (the same user data dir, so IndexedDB stays): ten clips recorded per word for three words, a reload keeps
  * them, they train, Listen with one word's file playing names that word, and their zip loads back.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { buildHost, writeExport } from '../scripts/cToolchain';
 import { loopFile, smallKeywordSet, trainingClip, wordCounts, zipFolder } from './keywordSets';
 import { expect, openTab, Playground, test } from './playground';
 
-test('a synthesised keyword zip loads, trains the kws preset above chance, and its C export builds', async ({ playground, page }) => {
+test('a synthesised keyword zip loads, trains the kws preset above chance, and its C export with the keyword detector builds and passes its example', async ({ playground, page }) => {
   test.setTimeout(8 * 60_000);
   const dir = smallKeywordSet();
   const counts = wordCounts(dir);
@@ -40,8 +42,11 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
   await openTab(page, 'deploy');
   const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-c').click()]);
   const files = Object.fromEntries(Object.entries(unzipSync(new Uint8Array(readFileSync(await file.path())))).map(([name, bytes]) => [name, strFromU8(bytes)]));
-  expect(Object.keys(files)).toContain('bitnet.h');
-  buildHost(writeExport(files, 'bitnet-kws-e2e-'));
+  expect(Object.keys(files)).toEqual(expect.arrayContaining(['bitnet.h', 'bitnet_kws.h', 'bitnet_kws.c', 'examples/kws_main.c']));
+  const exported = writeExport(files, 'bitnet-kws-e2e-');
+  buildHost(exported);
+  // The keyword detector's own example, built and run as its README says: it checks its clips' scores itself.
+  execFileSync('sh', ['-c', 'cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/kws_main.c -o bitnet_kws_demo && ./bitnet_kws_demo'], { cwd: exported, stdio: 'pipe' });
 });
 
 const WORDS = ['yes', 'no', 'up'];
