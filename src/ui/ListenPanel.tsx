@@ -61,9 +61,14 @@ export function ListenPanel() {
       if (pcm.length === 0) return;
       recent.push(Float32Array.from(pcm));
       const now = performance.now();
+      // When 16 kHz sample k was heard: input sample k·rate/16000 arrived (written − that) samples before the newest
+      // input, which is now (the resampler's own delay is counted this way).
+      // The windows count the samples pushed to them; the resampler counts from the microphone's start (and skips
+      // what a stalled page lost), so k = endSample + offset.
+      const offset = resampler.produced - recent.written;
+      const heardAt = (k: number) => now - ((ring.written - (k * sampleRate) / SAMPLE_RATE) * 1000) / sampleRate;
       for (const window of windows.push(pcm)) {
-        // The window's last sample arrived (produced − endSample) samples before the newest one, which is now.
-        const windowEndAt = now - ((resampler.produced - window.endSample) * 1000) / SAMPLE_RATE;
+        const windowEndAt = heardAt(window.endSample + offset);
         const heard = Int16Array.from(recent.range(window.endSample - CLIP_SAMPLES, CLIP_SAMPLES));
         soundEndAt.current = windowEndAt - ((CLIP_SAMPLES - soundEnd(heard)) * 1000) / SAMPLE_RATE;
         setFeatures(window.features);
