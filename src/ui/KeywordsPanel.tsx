@@ -76,7 +76,7 @@ export function KeywordsPanel() {
     else loadKeywords({ folder: files.map((file) => ({ path: file.webkitRelativePath || file.name, file })) });
   };
   return (
-    <details className="own-data keywords" open={report !== null || error !== null || loading} data-testid="keywords-panel">
+    <details className="keywords-data" open={report !== null || error !== null || loading} data-testid="keywords-panel">
       <summary>Keywords: train on spoken words</summary>
       <p className="muted">
         A .zip or a folder with one subfolder of WAV clips per word (Google Speech Commands&apos; layout: 1 s, 16 kHz mono; other rates and formats are converted;{' '}
