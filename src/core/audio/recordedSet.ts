@@ -1,9 +1,9 @@
 /**
  * Keywords recorded in the page: named words of 1 s clips (16 kHz 16-bit mono) and recordings of room noise. The
- * set downloads as a zip in the layout of Google's Speech Commands (`<word>/<id>_nohash_0.wav`, room noise under
- * `_background_noise_/`), which the keywords input loads back (keywordDataset.ts). Each clip gets its own id before
- * `_nohash_`, so the loader's split by speaker splits one person's recordings clip by clip. Pure: the microphone and
- * IndexedDB are the page's.
+ * set downloads as a zip in the layout of Google's Speech Commands (`<word>/recorded_nohash_<n>.wav`, room noise
+ * under `_background_noise_/`), which the keywords input loads back (keywordDataset.ts). All clips are one speaker's
+ * (`recorded`), so the loader splits them by clip, as it splits clips trained on in the page. Pure: the microphone
+ * and IndexedDB are the page's.
  */
 import { zipSync } from 'fflate';
 import { CLIP_SAMPLES } from './frontEnd';
@@ -58,17 +58,18 @@ export function recordedReadinessProblem(set: RecordedSet): string | null {
 /** A fixed timestamp, so the same clips give the same zip bytes. */
 const ZIP_TIME = new Date(Date.UTC(2026, 0, 1));
 
-/** The clip's file name: its own "speaker" id (word index and clip index, hex) before `_nohash_`. */
-export function clipFileName(word: number, clip: number): string {
-  return `${word.toString(16).padStart(2, '0')}${clip.toString(16).padStart(4, '0')}aa_nohash_0.wav`;
+/** The speaker of every recorded clip (the file name's part before `_nohash_`). */
+export const RECORDED_SPEAKER = 'recorded';
+
+/** The n-th clip's file name in its word's folder. */
+export function clipFileName(clip: number): string {
+  return `${RECORDED_SPEAKER}_nohash_${clip}.wav`;
 }
 
-/** The set as a Speech Commands zip: `<word>/<id>_nohash_0.wav` and `_background_noise_/room_N.wav`. */
+/** The set as a Speech Commands zip: `<word>/recorded_nohash_<n>.wav` and `_background_noise_/room_<n>.wav`. */
 export function recordedSetZip(set: RecordedSet): Uint8Array {
   const entries: Record<string, [Uint8Array, { mtime: Date; level: 0 | 6 }]> = {};
-  set.words.forEach((word, w) => {
-    word.clips.forEach((pcm, c) => (entries[`${word.name}/${clipFileName(w, c)}`] = [encodeWav16(pcm), { mtime: ZIP_TIME, level: 6 }]));
-  });
+  for (const word of set.words) word.clips.forEach((pcm, c) => (entries[`${word.name}/${clipFileName(c)}`] = [encodeWav16(pcm), { mtime: ZIP_TIME, level: 6 }]));
   set.background.forEach((pcm, i) => (entries[`${BACKGROUND_FOLDER}/room_${i + 1}.wav`] = [encodeWav16(pcm), { mtime: ZIP_TIME, level: 6 }]));
   return zipSync(entries);
 }
