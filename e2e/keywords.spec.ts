@@ -93,6 +93,12 @@ test('the fake microphone: three words recorded, kept over a reload, trained, an
   const { context, page, playground } = await launchWithMicrophone(profile, loopFile(trainingClip(dir, last), join(work, `${last}.wav`), 0.5), baseURL);
   try {
     await recordWord(page, last);
+    // One more clip, deleted again.
+    const lastClips = page.getByTestId('record-clips').locator(`[data-word="${last}"]`);
+    await page.getByTestId('record-clip').click();
+    await expect(lastClips).toHaveAttribute('data-count', String(CLIPS + 1), { timeout: 15_000 });
+    await page.getByRole('button', { name: `delete ${last} ${CLIPS + 1}` }).click();
+    await expect(lastClips).toHaveAttribute('data-count', String(CLIPS));
     await page.reload();
     await expect(playground.backend).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
     await playground.openKeywords();

@@ -1,6 +1,6 @@
 /**
- * Listen: the trained keyword model on the microphone, live. The microphone's stream is resampled to 16 kHz as it
- * arrives (core/audio/capture.ts StreamResampler) and cut into feature windows exactly as the C detector cuts them
+ * Listen: the trained keyword model on the microphone, live. The microphone's stream, resampled to 16 kHz as it
+ * arrives (ui/audio/liveMicrophone.ts), is cut into feature windows exactly as the C detector cuts them
  * (core/audio/detector.ts FeatureStream: the last second, every stride of about 250 ms); each window goes to the
  * worker as the "image" of the ordinary classify request, and the answers, as log-probability scores, feed the same
  * KeywordDetector the C runs (averaging over a few windows, a confidence threshold, a refractory time). A detection
@@ -8,7 +8,7 @@
  * capture.ts soundEnd) to the answer on screen.
  */
 import { useEffect, useRef, useState } from 'react';
-import { SampleRing, soundEnd, StreamResampler } from '../core/audio/capture';
+import { soundEnd } from '../core/audio/capture';
 import { FeatureStream, KeywordDetector } from '../core/audio/detector';
 import { CLIP_SAMPLES, SAMPLE_RATE } from '../core/audio/frontEnd';
 import { useClassNames, useStatus } from '../store/hooks';
@@ -53,24 +53,21 @@ export function ListenPanel() {
     if (!active) return;
     const detector = new KeywordDetector(classNames, SCORE_BITS);
     const windows = new FeatureStream();
-    const recent = new SampleRing(2 * CLIP_SAMPLES);
-    let resampler: StreamResampler | null = null;
-    const stopBlocks = onMicrophoneBlock((ring, sampleRate) => {
-      resampler ??= new StreamResampler(sampleRate);
-      const pcm = resampler.push(ring);
-      if (pcm.length === 0) return;
-      recent.push(Float32Array.from(pcm));
+    /** 16 kHz samples pushed to `windows`: its windows' ends count from the first of them. */
+    let pushed = 0;
+    const stopBlocks = onMicrophoneBlock(({ ring, sampleRate, pcm16k, ring16k }) => {
+      if (pcm16k.length === 0) return;
       const now = performance.now();
-      // When 16 kHz sample k was heard: input sample k·rate/16000 arrived (written − that) samples before the newest
-      // input, which is now (the resampler's own delay is counted this way).
-      // The windows count the samples pushed to them; the resampler counts from the microphone's start (and skips
-      // what a stalled page lost), so k = endSample + offset.
-      const offset = resampler.produced - recent.written;
+      // When 16 kHz sample k was heard: device sample k·rate/16000 arrived (written − that) samples before the
+      // newest, which is now (so the resampler's delay counts).
       const heardAt = (k: number) => now - ((ring.written - (k * sampleRate) / SAMPLE_RATE) * 1000) / sampleRate;
-      for (const window of windows.push(pcm)) {
-        const windowEndAt = heardAt(window.endSample + offset);
-        const heard = Int16Array.from(recent.range(window.endSample - CLIP_SAMPLES, CLIP_SAMPLES));
-        soundEndAt.current = windowEndAt - ((CLIP_SAMPLES - soundEnd(heard)) * 1000) / SAMPLE_RATE;
+      // The windows' sample k is the stream's k + offset (the stream began before Listen did).
+      const offset = ring16k.written - pushed - pcm16k.length;
+      pushed += pcm16k.length;
+      for (const window of windows.push(pcm16k)) {
+        const end = window.endSample + offset;
+        const heard = Int16Array.from(ring16k.range(end - CLIP_SAMPLES, CLIP_SAMPLES));
+        soundEndAt.current = heardAt(end - CLIP_SAMPLES + soundEnd(heard));
         setFeatures(window.features);
         classifyDrawing(window.features);
       }

@@ -1,11 +1,10 @@
 /**
  * The microphone as the network hears it, live: a scrolling spectrogram of the front end's columns
- * (core/audio/frontEnd.ts frameFeatures on the 16 kHz stream: one column per hop, high bands on top), and a level
- * meter. Painted from the sample ring about ten times a second, outside React.
+ * (core/audio/frontEnd.ts frameFeatures on the microphone's 16 kHz stream: one column per hop, high bands on top),
+ * and a level meter. Painted from the 16 kHz ring about ten times a second, outside React.
  */
 import { useEffect, useRef } from 'react';
-import { latest16k } from '../core/audio/capture';
-import { CLIP_SAMPLES, FRONT_END, frameFeatures, MEL_BANDS, SAMPLE_RATE } from '../core/audio/frontEnd';
+import { FRONT_END, frameFeatures, MEL_BANDS, SAMPLE_RATE } from '../core/audio/frontEnd';
 import { paintGray } from './paint';
 import { Tip, tipId } from './Tip';
 import { closeLiveMicrophone, onMicrophoneBlock, openLiveMicrophone, useLiveMicrophone } from './audio/liveMicrophone';
@@ -30,27 +29,23 @@ export function LiveSpectrogram() {
 
   useEffect(() => {
     if (!open) return;
-    let drawnFrames = 0;
+    /** Frames painted so far; frame f covers 16 kHz samples [f·hop, f·hop + window) of the microphone's stream. */
+    let painted = 0;
     let lastPaint = 0;
-    return onMicrophoneBlock((ring, sampleRate) => {
+    return onMicrophoneBlock(({ ring16k }) => {
       const now = performance.now();
       const context = canvas.current?.getContext('2d');
       if (!context || now - lastPaint < PAINT_INTERVAL_MS) return;
       lastPaint = now;
-      const samples16k = Math.floor((ring.written * SAMPLE_RATE) / sampleRate);
-      const frames = Math.floor(samples16k / FRONT_END.hopSamples);
-      const fresh = Math.min(frames - drawnFrames, Math.floor((CLIP_SAMPLES - FRONT_END.windowSamples) / FRONT_END.hopSamples), COLUMNS);
-      if (fresh <= 0) return;
-      drawnFrames = frames;
-      // Only the samples the new columns cover: (fresh − 1) hops and one window.
-      const span = (fresh - 1) * FRONT_END.hopSamples + FRONT_END.windowSamples;
-      const window = latest16k(ring, sampleRate, span);
-      context.drawImage(context.canvas, -fresh, 0);
-      for (let j = 0; j < fresh; j++) {
-        const start = j * FRONT_END.hopSamples;
-        const column = frameFeatures(window.subarray(start, start + FRONT_END.windowSamples));
-        context.putImageData(new ImageData(paintGray(column, MEL_BANDS), 1, MEL_BANDS), COLUMNS - fresh + j, 0);
+      const frames = Math.floor((ring16k.written - FRONT_END.windowSamples) / FRONT_END.hopSamples) + 1;
+      const first = Math.max(painted, frames - COLUMNS);
+      if (frames <= first) return;
+      context.drawImage(context.canvas, -(frames - first), 0);
+      for (let f = first; f < frames; f++) {
+        const window = Int16Array.from(ring16k.range(f * FRONT_END.hopSamples, FRONT_END.windowSamples));
+        context.putImageData(new ImageData(paintGray(frameFeatures(window), MEL_BANDS), 1, MEL_BANDS), COLUMNS - (frames - f), 0);
       }
+      painted = frames;
     });
   }, [open]);
 

@@ -1,7 +1,8 @@
 /**
  * From the microphone's samples (mono, at the device's 44.1 or 48 kHz) to what the keyword pages use: a ring of
- * the last few seconds, a recorded clip (resampled to 16 kHz, the loudest second kept, refused when silent), and
- * the live last second at 16 kHz (for the spectrogram and Listen). Pure: the page's AudioWorklet fills the ring.
+ * the last few seconds, a recorded clip (resampled to 16 kHz, the loudest second kept, refused when silent), the
+ * live stream at 16 kHz (for the spectrogram and Listen) and where a sound ends in it. Pure: the page's AudioWorklet
+ * fills the ring.
  */
 import { CLIP_SAMPLES, SAMPLE_RATE } from './frontEnd';
 import { clipLevel, loudestSecond, resample, toPcm16 } from './resample';
@@ -63,20 +64,6 @@ export function clipFromCapture(samples: Float32Array, sampleRate: number): Reco
     return { problem: `The clip is silent (${Number.isFinite(levelDb) ? levelDb.toFixed(0) : '−∞'} dBFS): is the microphone muted or too far? Nothing was kept.` };
   }
   return { pcm, levelDb };
-}
-
-/**
- * The newest `count` samples of the stream at 16 kHz (the last second by default): a little more than that at the
- * device's rate, resampled, its last `count` kept (the extra input gives the resampling filter its history, so the
- * window's start is clean).
- */
-export function latest16k(ring: SampleRing, sampleRate: number, count = CLIP_SAMPLES): Int16Array {
-  const input = Math.ceil((count * sampleRate) / SAMPLE_RATE) + 256 + Math.ceil(sampleRate / 200);
-  const resampled = toPcm16(resample(ring.latest(input), sampleRate, SAMPLE_RATE));
-  const out = new Int16Array(count);
-  const take = Math.min(count, resampled.length);
-  out.set(resampled.subarray(resampled.length - take), count - take);
-  return out;
 }
 
 /** Block length for soundEnd: 10 ms at 16 kHz. */

@@ -1,11 +1,13 @@
 /**
  * The page's one open microphone, shared by the recorder, the live spectrogram and Listen: open or closed, its
- * error, the level of the newest block, and a ring of the last HISTORY_SECONDS at the device's rate
- * (core/audio/capture.ts). Components read its state with useLiveMicrophone (useSyncExternalStore); samples are
- * read from the ring when needed, never through React.
+ * error, the level of the newest block; and its feed: a ring of the last HISTORY_SECONDS at the device's rate, the
+ * same stream resampled to 16 kHz as it arrives (core/audio/capture.ts StreamResampler, made once for all readers)
+ * and a ring of that. Components read the state with useLiveMicrophone (useSyncExternalStore); samples go to
+ * onMicrophoneBlock listeners, never through React.
  */
 import { useSyncExternalStore } from 'react';
-import { CAPTURE_SECONDS, SampleRing } from '../../core/audio/capture';
+import { CAPTURE_SECONDS, SampleRing, StreamResampler } from '../../core/audio/capture';
+import { SAMPLE_RATE } from '../../core/audio/frontEnd';
 import { MicrophoneError, openMicrophone, type Microphone } from './microphone';
 
 const HISTORY_SECONDS = 4;
@@ -20,10 +22,22 @@ export interface MicrophoneState {
 
 let state: MicrophoneState = { status: 'closed', error: null, sampleRate: null, channels: null, levelDb: -120 };
 let microphone: Microphone | null = null;
-let ring: SampleRing | null = null;
+/** What every block brings to its listeners. */
+export interface MicrophoneFeed {
+  /** The device-rate stream (index: samples since the microphone opened). */
+  ring: SampleRing;
+  sampleRate: number;
+  /** The 16 kHz samples this block completed. */
+  pcm16k: Int16Array;
+  /** The 16 kHz stream (index: 16 kHz samples since the microphone opened; a stretch lost in a stall is zeros). */
+  ring16k: SampleRing;
+}
+
+let feed: MicrophoneFeed | null = null;
+let resampler: StreamResampler | null = null;
 const listeners = new Set<() => void>();
-/** Called after every block with the ring (recorder waits, spectrogram and Listen read). */
-const blockListeners = new Set<(ring: SampleRing, sampleRate: number) => void>();
+/** Called after every block (recorder waits, spectrogram and Listen read). */
+const blockListeners = new Set<(feed: MicrophoneFeed) => void>();
 /** Captures under way: each is answered null when the microphone closes before it is complete. */
 const pendingCaptures = new Set<() => void>();
 
@@ -39,9 +53,15 @@ export async function openLiveMicrophone(): Promise<boolean> {
   try {
     let lastLevelUpdate = 0;
     microphone = await openMicrophone((block) => {
-      if (!ring || !microphone) return;
-      ring.push(block.samples);
-      blockListeners.forEach((listener) => listener(ring!, microphone!.sampleRate));
+      if (!feed || !resampler || !microphone) return;
+      feed.ring.push(block.samples);
+      const pcm16k = resampler.push(feed.ring);
+      // Input the device ring no longer held (a stalled page) was skipped by the resampler: zeros keep the index.
+      const lost = resampler.produced - pcm16k.length - feed.ring16k.written;
+      if (lost > 0) feed.ring16k.push(new Float32Array(lost));
+      feed.ring16k.push(Float32Array.from(pcm16k));
+      const current = { ...feed, pcm16k };
+      blockListeners.forEach((listener) => listener(current));
       // The meter needs no more than ~10 updates a second.
       const now = performance.now();
       if (now - lastLevelUpdate > 100) {
@@ -49,7 +69,13 @@ export async function openLiveMicrophone(): Promise<boolean> {
         update({ levelDb: block.levelDb, channels: microphone.channels });
       }
     });
-    ring = new SampleRing(Math.ceil(microphone.sampleRate * HISTORY_SECONDS));
+    resampler = new StreamResampler(microphone.sampleRate);
+    feed = {
+      ring: new SampleRing(Math.ceil(microphone.sampleRate * HISTORY_SECONDS)),
+      sampleRate: microphone.sampleRate,
+      pcm16k: new Int16Array(0),
+      ring16k: new SampleRing(SAMPLE_RATE * HISTORY_SECONDS),
+    };
     update({ status: 'open', sampleRate: microphone.sampleRate, channels: microphone.channels });
     return true;
   } catch (error) {
@@ -63,7 +89,8 @@ export function closeLiveMicrophone(): void {
   microphone?.close();
   microphone = null;
   pendingCaptures.forEach((cancel) => cancel());
-  ring = null;
+  feed = null;
+  resampler = null;
   update({ status: 'closed', levelDb: -120 });
 }
 
@@ -72,7 +99,7 @@ export function reportMicrophoneError(error: string | null): void {
 }
 
 /** Calls listener after every block until the returned function is called. */
-export function onMicrophoneBlock(listener: (ring: SampleRing, sampleRate: number) => void): () => void {
+export function onMicrophoneBlock(listener: (feed: MicrophoneFeed) => void): () => void {
   blockListeners.add(listener);
   return () => blockListeners.delete(listener);
 }
@@ -80,14 +107,14 @@ export function onMicrophoneBlock(listener: (ring: SampleRing, sampleRate: numbe
 /** The next `seconds` of sound at the device's rate (the microphone opened first when closed), or null on a refusal. */
 export async function captureSeconds(seconds = CAPTURE_SECONDS): Promise<{ samples: Float32Array; sampleRate: number } | null> {
   if (!(await openLiveMicrophone())) return null;
-  const start = ring!.written;
+  const start = feed!.ring.written;
   return new Promise((resolve) => {
     const cancel = () => {
       stop();
       pendingCaptures.delete(cancel);
       resolve(null);
     };
-    const stop = onMicrophoneBlock((r, sampleRate) => {
+    const stop = onMicrophoneBlock(({ ring: r, sampleRate }) => {
       const count = Math.round(seconds * sampleRate);
       if (r.written - start < count) return;
       stop();
