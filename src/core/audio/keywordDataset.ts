@@ -283,7 +283,8 @@ export async function loadKeywordDataset(input: ImageFolderInput, options: Keywo
   checkKeywordMemory(heldBytes, layout.clips.length);
   const skipped = [...layout.skipped];
   const conversions: Conversions = { resampled: new Map(), converted: 0 };
-  const totalBytes = [...layout.noise, ...layout.clips.map((clip) => clip.file)].reduce((sum, k) => sum + files[k]!.size, 0);
+  const lists = [layout.validationList, layout.testingList].filter((k): k is number => k !== null);
+  const totalBytes = [...layout.noise, ...lists, ...layout.clips.map((clip) => clip.file)].reduce((sum, k) => sum + files[k]!.size, 0);
   let doneBytes = 0;
   const read = async (k: number): Promise<Uint8Array | null> => {
     if (options.cancelled?.()) throw new ImageFolderError('Loading was cancelled; the data set and model you had are unchanged.');
@@ -316,12 +317,12 @@ export async function loadKeywordDataset(input: ImageFolderInput, options: Keywo
     if (text === null) throw new ImageFolderError(`"${name}" is not UTF-8 text; it should list one clip path per line.`);
     return text;
   };
-  const lists =
+  const splitLists =
     validationList || testingList
       ? { validation: parseSplitList(listText(validationList, VALIDATION_LIST)), test: parseSplitList(listText(testingList, TESTING_LIST)) }
       : null;
   const clips = [...layout.clips].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const splits = splitKeywordClips(clips, lists, options.seed ?? SPLIT_SEED);
+  const splits = splitKeywordClips(clips, splitLists, options.seed ?? SPLIT_SEED);
   const classNames = classOrder(layout.words, noises.length > 0);
   const collector = new FeatureCollector(classNames, noises, createRng(options.seed ?? SPLIT_SEED));
   for (let k = 0; k < clips.length; k++) {
