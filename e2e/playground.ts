@@ -120,6 +120,28 @@ export class Playground {
     return Object.fromEntries(entries);
   }
 
+  /** Opens the dataset panel's "Keywords" disclosure unless it is open already. */
+  async openKeywords(): Promise<void> {
+    const details = this.page.getByTestId('keywords-panel');
+    if (!(await details.evaluate((element: HTMLDetailsElement) => element.open))) await details.locator('summary').first().click();
+    await expect(this.page.getByTestId('keywords-input')).toBeVisible();
+  }
+
+  /** Loads a keyword data set from a zip (bytes made by the test) and waits until the summary shows it. */
+  async loadKeywordsZip(name: string, bytes: Uint8Array): Promise<void> {
+    await this.openKeywords();
+    await this.page.getByTestId('keywords-input').setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(bytes) });
+    await expect(this.page.getByTestId('keywords-summary')).toBeVisible({ timeout: 180_000 });
+    await expect(this.status).toHaveText('idle');
+  }
+
+  /** Per word of the keywords summary: its clip count. */
+  async keywordCounts(): Promise<Record<string, number>> {
+    const items = this.page.getByTestId('keywords-summary').locator('li');
+    const entries = await items.evaluateAll((list) => list.map((li) => [li.getAttribute('data-class')!, Number(li.getAttribute('data-count'))] as const));
+    return Object.fromEntries(entries);
+  }
+
   async startTraining(): Promise<void> {
     await expect(this.trainToggle).toHaveText('Train');
     await this.trainToggle.click();

@@ -5,6 +5,7 @@
  * throttled progress first.
  */
 import { DIGIT_CLASS_NAMES } from '../core/data/dataset';
+import { PRESETS } from '../core/model/config';
 import { describe, expect, it } from 'vitest';
 import type { WeightReport, WorkerEvent } from '../protocol/messages';
 import { SEED_CONFIG, FakeTimers, trainerStateAt } from './bridgeFakes.testing';
@@ -80,7 +81,7 @@ function progressAt(globalStep: number, loss = 2.5): Extract<WorkerEvent, { type
 }
 
 const report: WeightReport = { globalStep: 12, threshold: 0.7, quantizer: 'twn', layers: [], sparsity: 0.4, flipRatio: null };
-const summary = { id: 'mnist' as const, classNames: DIGIT_CLASS_NAMES, own: null, trainCount: 50_000, validationCount: 10_000, testCount: 10_000, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } };
+const summary = { id: 'mnist' as const, classNames: DIGIT_CLASS_NAMES, own: null, keywords: null, trainCount: 50_000, validationCount: 10_000, testCount: 10_000, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } };
 const analysis = { globalStep: 5, split: 'validation' as const, count: 1, classCount: 10, matrix: new Uint32Array(100), mistakes: [], images: new Uint8Array(0), rows: 28, cols: 28 };
 
 interface Case<K extends WorkerEventType> {
@@ -294,6 +295,21 @@ describe('event routing', () => {
     r.host.takingOver = true;
     r.route({ type: 'dataset-ready', summary });
     expect(r.state().validationSeries).toEqual([{ step: 3, value: 0.5 }]);
+  });
+
+  it('keyword data chooses the kws preset once loaded; a refused keyword load keeps the preset and shows in the keywords panel only', () => {
+    const r = routing();
+    r.state().userChosePreset('cnn');
+    r.state().userLoadedOwnImages('keywords');
+    r.route({ type: 'own-data-error', message: 'Found only one class ("yes")' });
+    expect(r.state()).toMatchObject({ presetId: 'cnn', ownDataKind: 'keywords', ownDataError: 'Found only one class ("yes")' });
+    const revision = r.state().configRevision;
+    r.route({ type: 'dataset-ready', summary: { ...summary, id: 'keywords', classNames: ['no', 'yes'] } });
+    expect(r.state()).toMatchObject({ presetId: 'kws', datasetId: 'keywords', configRevision: revision + 1 });
+    expect(r.state().config).toEqual(PRESETS.kws);
+    r.state().userEditedConfig({ epochs: 3 });
+    r.route({ type: 'dataset-ready', summary: { ...summary, id: 'keywords', classNames: ['no', 'yes'] } });
+    expect(r.state().config.epochs).toBe(3); // already kws: the user's settings stay
   });
 
   it('a classification answer to an older drawing is dropped', () => {

@@ -101,7 +101,24 @@ export const useDataProgress = () => useAppStore((s) => s.dataProgress);
 /** The loaded data set's classes in label order (the built-in data set's before one has loaded). */
 export const useClassNames = (): readonly string[] => useAppStore((s) => s.datasetSummary?.classNames ?? builtInClassNames(s.datasetId));
 export const useOwnData = () =>
-  useAppStore(useShallow((s) => ({ error: s.ownDataError, loading: s.ownDataLoading, report: s.datasetId === 'own' ? (s.datasetSummary?.own ?? null) : null })));
+  useAppStore(
+    useShallow((s) => ({
+      error: s.ownDataKind === 'images' ? s.ownDataError : null,
+      loading: s.ownDataKind === 'images' && s.ownDataLoading,
+      report: s.datasetId === 'own' ? (s.datasetSummary?.own ?? null) : null,
+    })),
+  );
+/** Whether the data set is spoken keywords (the answer column listens instead of taking drawings). */
+export const useKeywordDataset = () => useAppStore((s) => s.datasetId === 'keywords');
+/** The keyword data set's load: its refusal, whether it is loading, and the report once loaded. */
+export const useKeywordData = () =>
+  useAppStore(
+    useShallow((s) => ({
+      error: s.ownDataKind === 'keywords' ? s.ownDataError : null,
+      loading: s.ownDataKind === 'keywords' && s.ownDataLoading,
+      report: s.datasetId === 'keywords' ? (s.datasetSummary?.keywords ?? null) : null,
+    })),
+  );
 export const useDatasetChoice = () =>
   useAppStore(useShallow((s) => ({ datasetId: s.datasetId, serverDatasets: s.serverDatasets, summary: s.datasetSummary })));
 export const useConfig = () => useAppStore(useShallow((s) => ({ presetId: s.presetId, config: s.config, revision: s.configRevision })));

@@ -67,7 +67,9 @@ export interface DatasetSlice {
   ownDataError: string | null;
   /** True from sending own images to the worker until they loaded or were refused. */
   ownDataLoading: boolean;
-  userLoadedOwnImages: () => void;
+  /** Which panel the last own load came from (its progress and refusal show there): images or keywords. */
+  ownDataKind: 'images' | 'keywords';
+  userLoadedOwnImages: (kind?: 'images' | 'keywords') => void;
   workerRefusedOwnData: (message: string) => void;
 }
 
@@ -231,15 +233,27 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   userDismissedError: () => set({ errorMessage: null }),
 });
 
+/** The preset a keyword data set trains: a small CNN over the 28×28 log-mel features. */
+export const KEYWORD_PRESET: PresetId = 'kws';
+
 const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) => ({
   datasetId: 'mnist-10k',
   serverDatasets: [],
   datasetSummary: null,
   serverListedDatasets: (serverDatasets) => set({ serverDatasets }),
-  workerLoadedDataset: (datasetSummary) => set({ datasetSummary, datasetId: datasetSummary.id, ownDataLoading: false, ownDataError: null }),
+  workerLoadedDataset: (datasetSummary) =>
+    set((state) => ({
+      datasetSummary,
+      datasetId: datasetSummary.id,
+      ownDataLoading: false,
+      ownDataError: null,
+      // Image presets make no sense on sound: keywords train the kws preset (chosen once they have loaded, so a refused load keeps the model).
+      ...(datasetSummary.id === 'keywords' && state.presetId !== KEYWORD_PRESET ? { presetId: KEYWORD_PRESET, config: { ...PRESETS[KEYWORD_PRESET] }, configRevision: state.configRevision + 1 } : {}),
+    })),
   ownDataError: null,
   ownDataLoading: false,
-  userLoadedOwnImages: () => set({ ownDataError: null, ownDataLoading: true }),
+  ownDataKind: 'images',
+  userLoadedOwnImages: (ownDataKind = 'images') => set({ ownDataError: null, ownDataLoading: true, ownDataKind }),
   workerRefusedOwnData: (ownDataError) => set({ ownDataError, ownDataLoading: false }),
 });
 

@@ -8,7 +8,8 @@ import type { InvertMode } from '../core/data/imageConversion';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
 import { seriesToCsv } from '../core/run/series';
-import type { DatasetSource, ExportFormat, NamedFile } from '../protocol/messages';
+import type { RecordedSet } from '../core/audio/recordedSet';
+import type { DatasetSource, ExportFormat, KeywordFilesInput, NamedFile } from '../protocol/messages';
 import { summarize } from './autosave';
 import type { RunStorage, SaveFile } from './runStorage';
 import type { AppStore } from './store';
@@ -152,6 +153,26 @@ export function createUserActions(deps: UserActionDeps) {
           : { kind: 'images', name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder], invert };
       state().userLoadedOwnImages();
       loadDataset(source);
+    },
+
+    /**
+     * A keyword data set: a .zip or a folder of WAV class folders (Speech Commands layout), read in the worker. Once
+     * it has loaded, the store chooses the kws preset (store.ts workerLoadedDataset).
+     */
+    loadKeywords(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }): void {
+      const input: KeywordFilesInput =
+        'zip' in picked
+          ? { name: picked.zip.name, zip: picked.zip, files: [] }
+          : { name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder] };
+      state().userLoadedOwnImages('keywords');
+      loadDataset({ kind: 'keywords', input });
+    },
+
+    /** The clips recorded in the page (and its room noise) as the data set, with the kws preset. */
+    trainOnRecordedKeywords(recorded: RecordedSet): void {
+      const clips = recorded.words.flatMap((word) => word.clips.map((pcm) => ({ word: word.name, pcm })));
+      state().userLoadedOwnImages('keywords');
+      loadDataset({ kind: 'keyword-clips', name: 'recorded keywords', clips, background: [...recorded.background] });
     },
 
     /** Stops a load of own images between two images; what was loaded before stays. */

@@ -56,6 +56,8 @@ export const {
   chooseDataset,
   loadUserFiles,
   loadOwnImages,
+  loadKeywords,
+  trainOnRecordedKeywords,
   cancelDatasetLoad,
   loadFromUrl,
   sendConfig,

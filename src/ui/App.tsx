@@ -5,6 +5,7 @@
  * Nothing in the core loop changes height while a run trains: tables that grow live under Inspect.
  */
 import { useEffect } from 'react';
+import { useKeywordDataset } from '../store/hooks';
 import { startPlayground } from '../store/workerBridge';
 import { AccuracyChart, EpochTable, LossChart, TwinGap } from './Charts';
 import { BudgetMeter } from './BudgetMeter';
@@ -14,6 +15,7 @@ import { Controls, FloatTwinToggle } from './Controls';
 import { DatasetPanel } from './DatasetPanel';
 import { DeployPanel } from './DeployPanel';
 import { DrawDigit } from './DrawDigit';
+import { ListenPanel } from './ListenPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { Intro } from './Intro';
 import { KernelPanel } from './KernelPanel';
@@ -32,6 +34,8 @@ import { WeightHeatmap } from './WeightHeatmap';
 import { Workbench } from './Workbench';
 
 export function App() {
+  // Drawing makes no sense for spoken words: the answer column listens instead.
+  const keywords = useKeywordDataset();
   useEffect(() => {
     void startPlayground(window.location.search);
   }, []);
@@ -68,7 +72,7 @@ export function App() {
         </section>
         <section className="core-column core-answer" aria-labelledby="core-answer-title">
           <h2 id="core-answer-title" className="column-title">4 · What it answers</h2>
-          <DrawDigit />
+          {keywords ? <ListenPanel /> : <DrawDigit />}
         </section>
       </main>
       <Workbench

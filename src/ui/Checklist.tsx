@@ -4,7 +4,7 @@
  * be dismissed for good (store/layout.ts keeps that in localStorage).
  */
 import { useEffect } from 'react';
-import { useDeploy, usePrediction, useProgress } from '../store/hooks';
+import { useDeploy, useKeywordDataset, usePrediction, useProgress } from '../store/hooks';
 import { CHECKLIST_STEPS, useChecklist, type ChecklistStep } from '../store/layout';
 import { Tip, tipId } from './Tip';
 
@@ -17,6 +17,8 @@ const LABELS: Record<ChecklistStep, string> = {
 
 export function Checklist() {
   const { done, dismissed, observe, dismiss } = useChecklist();
+  // On spoken keywords the answer column listens: the step is the same (the model answers you), its words differ.
+  const keywords = useKeywordDataset();
   const { globalStep } = useProgress();
   const prediction = usePrediction();
   const { result } = useDeploy();
@@ -37,7 +39,7 @@ export function Checklist() {
       <ol>
         {CHECKLIST_STEPS.map((step) => (
           <li key={step} data-testid={`checklist-${step}`} data-done={done[step]} className={done[step] ? 'done' : undefined}>
-            <span aria-hidden="true">{done[step] ? '✓' : '○'}</span> {LABELS[step]}
+            <span aria-hidden="true">{done[step] ? '✓' : '○'}</span> {keywords && step === 'drewDigit' ? 'Say a word (Listen)' : LABELS[step]}
             <span className="visually-hidden">{done[step] ? ' (done)' : ' (to do)'}</span>
           </li>
         ))}

@@ -4,6 +4,7 @@ import { useDatasetChoice } from '../store/hooks';
 import { chooseDataset, loadFromUrl, loadUserFiles } from '../store/workerBridge';
 import { Tip, tipId } from './Tip';
 import { OwnDataPanel } from './OwnDataPanel';
+import { KeywordsPanel } from './KeywordsPanel';
 
 const FULL_DATASETS: DatasetId[] = ['mnist', 'fashion-mnist'];
 
@@ -34,7 +35,7 @@ export function DatasetPanel() {
           ))}
         </select>
       </label>
-      <Tip name="dataset">The images the network trains on; the embedded subset loads at once, full MNIST or Fashion-MNIST from files or a URL.</Tip>
+      <Tip name="dataset">The images the network trains on; the embedded subset loads at once, full MNIST or Fashion-MNIST from files or a URL; your own images or spoken words (Keywords) below.</Tip>
       {summary && (
         <p className="muted" data-testid="dataset-summary">
           {summary.trainCount.toLocaleString()} train / {summary.validationCount.toLocaleString()} validation
@@ -72,6 +73,7 @@ export function DatasetPanel() {
         </form>
       </details>
       <OwnDataPanel />
+      <KeywordsPanel />
     </fieldset>
   );
 }

@@ -1,6 +1,9 @@
 /** What this page is, in three lines, and a "Learn more" panel with the ideas behind it and the papers. */
+import { useKeywordDataset } from '../store/hooks';
 
 export function Intro() {
+  // On spoken keywords the answer column listens instead of taking a drawing.
+  const keywords = useKeywordDataset();
   return (
     <div className="intro" data-testid="intro">
       <p>
@@ -9,8 +12,8 @@ export function Intro() {
         That makes it about 16× smaller than float32 weights, and a layer needs only additions and subtractions, no
         multiplications.
         <br />
-        Try it: press <strong>Train</strong>, move the threshold <strong>t</strong>, draw a digit, then export the
-        network as C or ONNX.
+        Try it: press <strong>Train</strong>, move the threshold <strong>t</strong>, {keywords ? 'press Listen and say a word' : 'draw a digit'}, then
+        export the network as C or ONNX.
       </p>
       <details className="learn-more" data-testid="learn-more">
         <summary>Learn more</summary>

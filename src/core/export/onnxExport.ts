@@ -40,11 +40,15 @@ export const ONNX_OPSET = 13;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT8 = onnx.TensorProto.DataType.INT8;
 
+import type { FrontEndParameters } from '../audio/frontEnd';
+
 export interface OnnxExportOptions {
   preset: string;
   appVersion: string;
   /** Extra key/value pairs for the model's metadata_props (config, threshold, …). */
   metadata: Record<string, string>;
+  /** For a model trained on keywords: the front end its int8 input features come from (core/audio/frontEnd.ts). */
+  frontEnd?: FrontEndParameters;
 }
 
 /** Collects nodes and initializers; names are made unique and readable (layer0.q, layer0.acc, …). */

@@ -1,0 +1,125 @@
+/**
+ * Keywords (issue #41) as a user meets them: (a) the small synthesised set (make:keywords --small) zipped and
+ * loaded through the keywords input: the summary counts each word's clips, the kws preset trains, validation beats
+ * chance, Listen without a microphone says so (and axe finds no WCAG violations), and the C export (with the
+ * keyword detector, bitnet_kws.h) builds with cc and its example passes; (b) Chromium's fake microphone plays one synthesised word per browser
+ * launch (the same user data dir, so IndexedDB stays): ten clips recorded per word for three words, a reload keeps
+ * them, they train, Listen with one word's file playing names that word, and their zip loads back.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type BrowserContext, type Download, type Page } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
+import { buildHost, writeExport } from '../scripts/cToolchain';
+import { loopFile, smallKeywordSet, trainingClip, wordCounts, zipFolder } from './keywordSets';
+import { expect, openTab, Playground, test } from './playground';
+
+test('a synthesised keyword zip loads, trains the kws preset above chance, and its C export with the keyword detector builds and passes its example', async ({ playground, page }) => {
+  test.setTimeout(8 * 60_000);
+  const dir = smallKeywordSet();
+  const counts = wordCounts(dir);
+  await playground.open();
+  await playground.loadKeywordsZip('keywords.zip', zipFolder(dir));
+  const shown = await playground.keywordCounts();
+  for (const [word, count] of Object.entries(counts)) expect(shown[word], word).toBe(count);
+  await expect(playground.presetSelect).toHaveValue('kws');
+  await expect(page.getByTestId('listen-toggle')).toBeVisible();
+
+  await playground.startTraining();
+  await expect(playground.status).toHaveText('done', { timeout: 6 * 60_000 });
+  const classes = Object.keys(shown).length;
+  expect(await playground.validationPercent()).toBeGreaterThan(100 / classes + 10);
+
+  // No microphone in this browser: Listen says so, and the keyword page passes axe's WCAG checks.
+  await page.getByTestId('listen-toggle').click();
+  await expect(page.getByTestId('listen-error')).toContainText(/microphone/);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  await openTab(page, 'deploy');
+  const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-c').click()]);
+  const files = Object.fromEntries(Object.entries(unzipSync(new Uint8Array(readFileSync(await file.path())))).map(([name, bytes]) => [name, strFromU8(bytes)]));
+  expect(Object.keys(files)).toEqual(expect.arrayContaining(['bitnet.h', 'bitnet_kws.h', 'bitnet_kws.c', 'examples/kws_main.c']));
+  const exported = writeExport(files, 'bitnet-kws-e2e-');
+  buildHost(exported);
+  // The keyword detector's own example, built and run as its README says: it checks its clips' scores itself.
+  execFileSync('sh', ['-c', 'cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/kws_main.c -o bitnet_kws_demo && ./bitnet_kws_demo'], { cwd: exported, stdio: 'pipe' });
+});
+
+const WORDS = ['yes', 'no', 'up'];
+const CLIPS = 10;
+
+/** A browser on the shared profile whose microphone loops `wav`. */
+async function launchWithMicrophone(profile: string, wav: string, baseURL: string): Promise<{ context: BrowserContext; page: Page; playground: Playground }> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    baseURL,
+    args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const playground = new Playground(page);
+  await playground.open('?preset=kws&epochs=30&batchSize=8');
+  await playground.openKeywords();
+  return { context, page, playground };
+}
+
+async function recordWord(page: Page, word: string): Promise<void> {
+  await page.getByTestId('record-class-name').fill(word);
+  await page.getByTestId('record-add-word').click();
+  await page.getByTestId('record-word').filter({ hasText: word }).click();
+  const clips = page.getByTestId('record-clips').locator(`[data-word="${word}"]`);
+  for (let i = 1; i <= CLIPS; i++) {
+    await page.getByTestId('record-clip').click();
+    await expect(clips).toHaveAttribute('data-count', String(i), { timeout: 15_000 });
+  }
+}
+
+test('the fake microphone: three words recorded, kept over a reload, trained, and Listen names the word playing', async ({ browserName }, testInfo) => {
+  test.skip(browserName !== 'chromium', 'the fake microphone is a Chromium switch');
+  test.setTimeout(10 * 60_000);
+  const dir = smallKeywordSet();
+  const work = mkdtempSync(join(tmpdir(), 'bitnet-mic-'));
+  const profile = join(work, 'profile');
+  const baseURL = testInfo.project.use.baseURL!;
+  for (const word of WORDS.slice(0, -1)) {
+    const { context, page } = await launchWithMicrophone(profile, loopFile(trainingClip(dir, word), join(work, `${word}.wav`), 0.5), baseURL);
+    await recordWord(page, word);
+    await context.close();
+  }
+  const last = WORDS.at(-1)!;
+  const { context, page, playground } = await launchWithMicrophone(profile, loopFile(trainingClip(dir, last), join(work, `${last}.wav`), 0.5), baseURL);
+  try {
+    await recordWord(page, last);
+    // One more clip, deleted again.
+    const lastClips = page.getByTestId('record-clips').locator(`[data-word="${last}"]`);
+    await page.getByTestId('record-clip').click();
+    await expect(lastClips).toHaveAttribute('data-count', String(CLIPS + 1), { timeout: 15_000 });
+    await page.getByRole('button', { name: `delete ${last} ${CLIPS + 1}` }).click();
+    await expect(lastClips).toHaveAttribute('data-count', String(CLIPS));
+    await page.reload();
+    await expect(playground.backend).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
+    await playground.openKeywords();
+    for (const word of WORDS) await expect(page.getByTestId('record-clips').locator(`[data-word="${word}"]`)).toHaveAttribute('data-count', String(CLIPS));
+
+    await page.getByTestId('record-train').click();
+    await expect(page.getByTestId('keywords-summary')).toContainText(`${last} ${CLIPS}`, { timeout: 60_000 });
+    await expect(playground.presetSelect).toHaveValue('kws');
+    await playground.startTraining();
+    await expect(playground.status).toHaveText('done', { timeout: 5 * 60_000 });
+
+    await page.getByTestId('listen-toggle').click();
+    await expect(page.getByTestId('detected-word')).toHaveAttribute('data-word', last, { timeout: 30_000 });
+    await expect(page.getByTestId('detected-word')).toContainText(/\d+ ?%/);
+    await page.screenshot({ path: testInfo.outputPath('listen.png') });
+
+    // The recorded clips download as a Speech Commands zip that the keywords input loads back.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('record-download').click()]);
+    await playground.loadKeywordsZip('keywords.zip', new Uint8Array(readFileSync(await file.path())));
+    expect(await playground.keywordCounts()).toEqual(Object.fromEntries(WORDS.map((word) => [word, CLIPS])));
+  } finally {
+    await context.close();
+  }
+});
