@@ -176,5 +176,9 @@ export const useMcuBudget = () =>
   useAppStore(
     useShallow((s) => ({ config: s.config, packing: s.exportPacking, target: s.mcuTarget, chooseTarget: s.userChoseMcuTarget, choosePacking: s.userChosePacking })),
   );
+export const usePowerEstimateChoice = () =>
+  useAppStore(
+    useShallow((s) => ({ chip: s.powerChip, windowsPerSecond: s.windowsPerSecond, chooseChip: s.userChosePowerChip, chooseWindowsPerSecond: s.userChoseWindowsPerSecond })),
+  );
 export const useTeacher = () => useAppStore((s) => s.teacher);
 export const useDatasetSamples = () => useAppStore((s) => s.datasetSummary?.samples ?? null);
