@@ -11,8 +11,8 @@
  */
 import { PRESETS, type PresetId, type TrainConfig } from '../src/core/model/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
-import { Trainer } from '../src/train/trainer';
 import { loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
+import { trainSideBySide } from './sideBySide';
 
 const imageDir = process.env.DATA_DIR;
 const dir = imageDir ?? process.env.FASHION_MNIST_DIR ?? process.env.MNIST_DIR;
@@ -39,30 +39,11 @@ if (imageDir) {
 const heldOut = data.test ?? data.validation;
 const heldOutName = data.test ? 'test' : imageDir && (data as Awaited<ReturnType<typeof loadImageFolderFromDir>>).report.splitFolders ? 'test folder' : 'validation split';
 
-/**
- * Trains the preset and its float twin side by side, one step of each in turn on the same batches (the twin
- * starts from the ternary trainer's state), so both step times are measured under the same conditions.
- */
+/** Trains the preset and its float twin side by side (sideBySide.ts) and prints their figures. */
 async function runSideBySide(preset: PresetId, config: TrainConfig): Promise<void> {
-  const ternary = new Trainer(config, data);
-  const float = new Trainer({ ...config, weightQuantizer: 'none' }, data);
-  float.restoreState(await ternary.captureState());
-  const started = performance.now();
-  let ternaryMs = 0;
-  let floatMs = 0;
-  while (!ternary.finished && ternary.globalStep < maxSteps) {
-    let stepStart = performance.now();
-    await ternary.step();
-    ternaryMs += performance.now() - stepStart;
-    stepStart = performance.now();
-    await float.step();
-    floatMs += performance.now() - stepStart;
-    if (ternary.globalStep % 500 === 0) console.error(`${preset}: step ${ternary.globalStep}, ${((performance.now() - started) / 60000).toFixed(1)} min`);
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const { ternary, float, ternaryMs, floatMs, steps, seconds } = await trainSideBySide(preset, config, data, maxSteps);
   const ternaryTest = await ternary.evaluate(heldOut);
   const floatTest = await float.evaluate(heldOut);
-  const steps = ternary.globalStep;
   for (const [quantized, test, ms] of [[true, ternaryTest, ternaryMs], [false, floatTest, floatMs]] as const) {
     console.log(JSON.stringify({ preset, dataset: datasetName, split: heldOutName, quantized, backend, epochs: config.epochs, testAcc: test.accuracy, stepMs: ms / steps }));
   }

@@ -5,6 +5,7 @@
 import type { InferenceSettings, TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { OwnDataReport } from '../core/data/ownDataset';
+import type { KeywordDataReport } from '../core/audio/keywordDataset';
 import type { InvertMode } from '../core/data/imageConversion';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -31,7 +32,27 @@ export type DatasetSource =
    * The user's own images (core/data/imageFolder.ts): a .zip, or the files of a chosen folder with their paths
    * relative to it; decoded in the worker. invert: 'auto' decides from the images' borders.
    */
-  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; invert: InvertMode };
+  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; invert: InvertMode }
+  /**
+   * Spoken keywords in the Speech Commands layout (core/audio/keywordLayout.ts): a .zip, or a chosen folder's files,
+   * of word folders of WAV clips; decoded and turned into features in the worker.
+   */
+  | { kind: 'keywords'; input: KeywordFilesInput }
+  /** Clips recorded in the page (1 s of 16 kHz mono PCM each, by word) and recordings of the room's noise. */
+  | { kind: 'keyword-clips'; name: string; clips: RecordedClip[]; background: Int16Array[] };
+
+/** A zip of keyword folders, or the files of a chosen folder (zip null). */
+export interface KeywordFilesInput {
+  name: string;
+  zip: Blob | null;
+  files: ImageFile[];
+}
+
+export interface RecordedClip {
+  word: string;
+  /** 16,000 samples at 16 kHz. */
+  pcm: Int16Array;
+}
 
 export interface ImageFile {
   /** Path inside the chosen folder, '/'-separated (webkitRelativePath). */
@@ -163,6 +184,8 @@ export interface DatasetSummary {
   classNames: readonly string[];
   /** An image-folder data set's report (classes with counts, samples, warnings, skipped files); null for IDX ones. */
   own: OwnDataReport | null;
+  /** A keyword data set's report (words with [train, validation, test] counts, feature samples, warnings); else null. */
+  keywords: KeywordDataReport | null;
   trainCount: number;
   validationCount: number;
   testCount: number;

@@ -80,7 +80,7 @@ function progressAt(globalStep: number, loss = 2.5): Extract<WorkerEvent, { type
 }
 
 const report: WeightReport = { globalStep: 12, threshold: 0.7, quantizer: 'twn', layers: [], sparsity: 0.4, flipRatio: null };
-const summary = { id: 'mnist' as const, classNames: DIGIT_CLASS_NAMES, own: null, trainCount: 50_000, validationCount: 10_000, testCount: 10_000, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } };
+const summary = { id: 'mnist' as const, classNames: DIGIT_CLASS_NAMES, own: null, keywords: null, trainCount: 50_000, validationCount: 10_000, testCount: 10_000, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } };
 const analysis = { globalStep: 5, split: 'validation' as const, count: 1, classCount: 10, matrix: new Uint32Array(100), mistakes: [], images: new Uint8Array(0), rows: 28, cols: 28 };
 
 interface Case<K extends WorkerEventType> {

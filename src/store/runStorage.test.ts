@@ -19,7 +19,7 @@ function snapshot(globalStep: number, runId: string) {
 
 const datasetReady = {
   type: 'dataset-ready' as const,
-  summary: { id: 'mnist-10k' as const, classNames: DIGIT_CLASS_NAMES, own: null, trainCount: 8, validationCount: 1, testCount: 1, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } },
+  summary: { id: 'mnist-10k' as const, classNames: DIGIT_CLASS_NAMES, own: null, keywords: null, trainCount: 8, validationCount: 1, testCount: 1, samples: { pixels: new Uint8Array(0), count: 0, rows: 28, cols: 28 } },
 };
 
 /** A started page whose worker has loaded the embedded data; storage shared with an earlier page when given. */

@@ -14,7 +14,8 @@ import {
 } from '../core/data/dataset';
 import { IdxError } from '../core/data/idx';
 import { assignIdxRoles, type IdxRole } from '../core/data/idxFiles';
-import type { DatasetSource } from '../protocol/messages';
+import type { DatasetSource, KeywordFilesInput } from '../protocol/messages';
+import { keywordDatasetFromClips, loadKeywordDataset, type KeywordClip } from '../core/audio/keywordDataset';
 import { DEFAULT_CONVERSION } from '../core/data/imageConversion';
 import { loadOwnDataset, type ImageFolderInput } from '../core/data/ownDataset';
 import { decodeWithBrowser } from './imageDecoder';
@@ -105,6 +106,17 @@ const STANDARD_GZ_NAMES: Record<IdxRole, string> = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 };
 
+/** A zip or a chosen folder's files as core's loaders read them (a file's bytes are read when it is its turn). */
+async function folderInput(source: KeywordFilesInput): Promise<ImageFolderInput> {
+  return source.zip
+    ? { kind: 'zip', name: source.name, bytes: new Uint8Array(await source.zip.arrayBuffer()) }
+    : {
+        kind: 'files',
+        name: source.name,
+        files: source.files.map(({ path, file }) => ({ path, size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) })),
+      };
+}
+
 export async function loadDataset(source: DatasetSource, onProgress: ProgressCallback, cancelled: () => boolean = () => false): Promise<SplitDataset> {
   switch (source.kind) {
     case 'embedded': {
@@ -126,14 +138,14 @@ export async function loadDataset(source: DatasetSource, onProgress: ProgressCal
     case 'images': {
       const conversion = { ...DEFAULT_CONVERSION, invert: source.invert };
       const onImages = (done: number, total: number) => onProgress('decoding images', done, total);
-      const input: ImageFolderInput = source.zip
-        ? { kind: 'zip', name: source.name, bytes: new Uint8Array(await source.zip.arrayBuffer()) }
-        : {
-            kind: 'files',
-            name: source.name,
-            files: source.files.map(({ path, file }) => ({ path, size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) })),
-          };
-      return loadOwnDataset(input, { conversion, decode: decodeWithBrowser, onProgress: onImages, cancelled });
+      return loadOwnDataset(await folderInput(source), { conversion, decode: decodeWithBrowser, onProgress: onImages, cancelled });
+    }
+    case 'keywords':
+      return loadKeywordDataset(await folderInput(source.input), { onProgress: (done, total) => onProgress('reading clips', done, total), cancelled });
+    case 'keyword-clips': {
+      onProgress('computing features', 0, null);
+      const clips = source.clips.map((clip, k): KeywordClip => ({ word: clip.word, pcm: clip.pcm, path: `${clip.word}/recording_${String(k).padStart(5, '0')}.wav`, speaker: 'you' }));
+      return keywordDatasetFromClips(clips, source.background, source.name);
     }
     case 'files': {
       const roles = assignIdxRoles(source.files.map((file) => file.name));

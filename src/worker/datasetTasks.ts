@@ -31,9 +31,27 @@ export function loadWithProgress(load: LoadDataset, source: DatasetSource, post:
   );
 }
 
-/** The dataset a source holds: the embedded one is the 10k subset of MNIST; images are the user's own. */
+/** The dataset a source holds: the embedded one is the 10k subset of MNIST; images and keywords are the user's own. */
 export function datasetIdOf(source: DatasetSource): DatasetId {
-  return source.kind === 'embedded' ? 'mnist-10k' : source.kind === 'images' ? 'own' : source.id;
+  switch (source.kind) {
+    case 'embedded':
+      return 'mnist-10k';
+    case 'images':
+      return 'own';
+    case 'keywords':
+    case 'keyword-clips':
+      return 'keywords';
+    default:
+      return source.id;
+  }
+}
+
+/**
+ * Whether a failed load of `source` is the user's own data refused (posted as `own-data-error`, naming the file;
+ * the data set and model already there stay) rather than a built-in data set that could not be fetched.
+ */
+export function isUserSource(source: DatasetSource): boolean {
+  return source.kind === 'images' || source.kind === 'keywords' || source.kind === 'keyword-clips';
 }
 
 /** What the page shows of a loaded dataset: its split sizes and a few training images. */
@@ -45,6 +63,7 @@ export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<Worke
       id,
       classNames: loaded.classNames,
       own: loaded.report ?? null,
+      keywords: loaded.keywords ?? null,
       trainCount: train.count,
       validationCount: loaded.validation.count,
       testCount: loaded.test?.count ?? 0,

@@ -18,7 +18,7 @@ import type { BackendName } from '../core/app/backends';
 import type { Teacher } from '../train/teacher';
 import type { StepResult, Trainer, TrainerState } from '../train/trainer';
 import { postAnalysis, postEvaluations, postInferenceEvaluation, postSweep, validationDue } from './analysis';
-import { datasetIdOf, datasetReady, loadWithProgress } from './datasetTasks';
+import { datasetIdOf, datasetReady, isUserSource, loadWithProgress } from './datasetTasks';
 import { TeacherSlot } from './distillation';
 import { FloatTwin } from './floatTwin';
 import { rebuildOnBackend } from './backendMove';
@@ -433,7 +433,7 @@ export class TrainingSession {
       loaded = await loadWithProgress(this.deps.loadDataset, source, this.deps.post, this.deps.now, () => this.loadCancelled);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.post(source.kind === 'images' ? { type: 'own-data-error', message } : { type: 'error', message: `Could not load the dataset: ${message}` });
+      this.deps.post(isUserSource(source) ? { type: 'own-data-error', message } : { type: 'error', message: `Could not load the dataset: ${message}` });
       this.transition(this.run.dataset ? previousStatus : 'error', this.run.dataset ? `kept ${this.run.datasetId}` : 'no dataset loaded');
       return;
     }

@@ -6,15 +6,21 @@
 import { IdxError, parseIdx } from './idx';
 import { createRng, permutation } from './rng';
 import type { OwnDataReport } from './ownDataset';
+import type { KeywordDataReport } from '../audio/keywordDataset';
 
-/** 'own': images the user loaded from a folder or zip, or drew in collect mode (the data stay in the page). */
-export type DatasetId = 'mnist-10k' | 'mnist' | 'fashion-mnist' | 'own';
+/**
+ * 'own': images the user loaded from a folder or zip, or drew in collect mode; 'keywords': spoken words (a Speech
+ * Commands zip or folder, or clips recorded in the page) as 28×28 log-mel features (core/audio). The data of both
+ * stay in the page.
+ */
+export type DatasetId = 'mnist-10k' | 'mnist' | 'fashion-mnist' | 'own' | 'keywords';
 
 export const DATASET_LABELS: Record<DatasetId, string> = {
   'mnist-10k': 'MNIST 10k subset, offline',
   mnist: 'MNIST (60k train / 10k test)',
   'fashion-mnist': 'Fashion-MNIST (60k train / 10k test)',
   own: 'Your own images',
+  keywords: 'Keywords (your recordings or a Speech Commands zip)',
 };
 
 export const DATASET_IDS = Object.keys(DATASET_LABELS) as DatasetId[];
@@ -23,6 +29,11 @@ export const DATASET_IDS = Object.keys(DATASET_LABELS) as DatasetId[];
 export const IDX_CLASS_COUNT = 10;
 export const DIGIT_CLASS_NAMES: readonly string[] = Array.from({ length: IDX_CLASS_COUNT }, (_, digit) => String(digit));
 export const FASHION_CLASS_NAMES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+/** Whether the data set is the user's (images or keywords): its classes are its own, and a link cannot carry it. */
+export function isUserDataset(id: DatasetId): id is 'own' | 'keywords' {
+  return id === 'own' || id === 'keywords';
+}
 
 /** The class names of a built-in data set (own data sets carry theirs). */
 export function builtInClassNames(id: DatasetId): readonly string[] {
@@ -48,6 +59,11 @@ export interface SplitDataset {
   classNames: readonly string[];
   /** For an image-folder data set: what was loaded and how (ownDataset.ts); absent for the IDX ones. */
   report?: OwnDataReport;
+  /**
+   * For a keyword data set (core/audio/keywordDataset.ts): what was loaded; its images are log-mel features of the
+   * front end core/audio/frontEnd.ts FRONT_END. Absent for the others.
+   */
+  keywords?: KeywordDataReport;
 }
 
 /** The four standard file names of an MNIST-style dataset, in the order the loaders take them. */

@@ -8,7 +8,7 @@ import { copyFieldValue, defaultConfig, differingFields, sameTraining, type Fiel
 import { modelInputShape } from './inputResolution';
 import { mlpLayers, networkSummary } from './layers';
 
-export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k';
+export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k' | 'kws';
 
 /** cnn's recipe, which mcu-cnn-16k trains with too: per-channel scales, 8-bit activations, ReLU, Adam and augmentation. */
 const CNN_RECIPE = {
@@ -99,6 +99,28 @@ export const PRESET_OVERRIDES: Record<PresetId, Partial<TrainConfig>> = {
     outputWeights: 'int4',
     epochs: 30,
   },
+  /**
+   * Keyword spotting on the 28×28 log-mel features of 1 s of speech (core/audio/frontEnd.ts; row = mel band, column =
+   * frame): a 3×3 conv of 12 filters ('same') and a 2×2 max pool (14×14×12), a 3×3 conv of 16 filters with stride 2
+   * (7×7×16), and a 48-unit dense layer; about 208 k multiply-accumulates for 12 classes, so that the network stays
+   * near 3 M Cortex-M instructions per window. cnn's recipe (per-channel ternary scales, 8-bit activations, ReLU, Adam)
+   * with the augmentation a spectrogram takes: shifts of ±1 (a horizontal shift is a time shift, a vertical one a pitch
+   * shift), no rotation or scaling; the waveform augmentation (time shift, noise, gain) is done when the data load.
+   */
+  kws: {
+    layers: [
+      { kind: 'conv2d', filters: 12, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'maxpool2d', size: 2 },
+      { kind: 'conv2d', filters: 16, kernel: 3, stride: 2, padding: 'same' },
+      { kind: 'flatten' },
+      { kind: 'dense', units: 48 },
+    ],
+    ...CNN_RECIPE,
+    augmentShift: 1,
+    augmentRotation: 0,
+    augmentScale: 0,
+    epochs: 20,
+  },
 };
 
 /** A preset's full config: the table's defaults with its overrides, sharing no arrays with the tables. */
@@ -122,6 +144,7 @@ export const PRESET_LABELS: Record<PresetId, string> = {
   'mcu-16k': 'mcu-16k — 16×16 input, 256-128-128-64-10, for a 16 KB / 2 KB microcontroller, augmented, 60 epochs, shift averaging (5 passes)',
   cnn: 'cnn — ternary CNN: conv 3×3 ×32, pool, conv 3×3 ×32, pool, dense 128, 8-bit activations',
   'mcu-cnn-16k': 'mcu-cnn-16k — 16×16 input, CNN (16, 32, 64 filters, dense 64; int8, ternary and int4 weights) for a 16 KB / 4 KB microcontroller, augmented, 30 epochs',
+  kws: 'kws — keyword spotting on 28×28 log-mel features: conv 3×3 ×12, pool, conv 3×3 ×16 stride 2, dense 48, 8-bit activations',
 };
 
 /**
