@@ -118,10 +118,14 @@ export interface ArmSizes {
 
 /** Compiles the export's .c files for a Cortex-M0+ (-Os, soft float) and measures them (see mcuFootprint.ts). */
 export function buildCortexM0Plus(dir: string): ArmSizes {
-  const out = join(dir, 'm0plus');
+  return buildCortexM0PlusSources(dir, exportSources(dir), join(dir, 'm0plus'));
+}
+
+/** buildCortexM0Plus for chosen sources (headers from dir), objects in out. */
+export function buildCortexM0PlusSources(dir: string, sources: readonly string[], out: string): ArmSizes {
   mkdirSync(out, { recursive: true });
   const objects: string[] = [];
-  for (const source of exportSources(dir)) {
+  for (const source of sources) {
     const object = join(out, source.split('/').pop()!.replace(/\.c$/, '.o'));
     execFileSync('arm-none-eabi-gcc', [...M0PLUS_FLAGS, '-fstack-usage', '-I', dir, '-c', source, '-o', object], { stdio: 'pipe', cwd: out });
     objects.push(object);
@@ -168,7 +172,7 @@ function qemuImages(pixels: Uint8Array, count: number): string {
   return `#ifndef QEMU_IMAGES_H
 #define QEMU_IMAGES_H
 #include <stdint.h>
-#define QEMU_CALIBRATION_LOOPS ${CALIBRATION_LOOPS}u
+${qemuCalibration()}
 #define QEMU_IMAGE_COUNT ${count}
 static const uint8_t qemu_images[QEMU_IMAGE_COUNT][784] = {
 ${rows.join('\n')}
@@ -186,18 +190,19 @@ export interface QemuRun extends CRun {
   instructions: number;
 }
 
-/** Links the export for a Cortex-M3 with picolibc's semihosting and runs it in QEMU's mps2-an385. */
-export function runCortexM3(dir: string, pixels: Uint8Array, count: number): QemuRun {
-  mkdirSync(join(dir, 'qemu-build'), { recursive: true });
-  writeFileSync(join(dir, 'qemu-build', 'qemu_images.h'), qemuImages(pixels, count));
-  const elf = join(dir, 'qemu-build', 'bitnet_m3.elf');
+/**
+ * Links C sources for a Cortex-M3 with picolibc's semihosting and runs the ELF in QEMU's mps2-an385 under
+ * `-icount shift=0`; returns what it printed. The drivers print "calibration T" (QEMU_CALIBRATION_LOOPS iterations
+ * of a two-instruction loop, see qemuCalibration) before their timed calls.
+ */
+export function runOnCortexM3(sources: readonly string[], includeDirs: readonly string[], elf: string): string {
   execFileSync(
     'arm-none-eabi-gcc',
     [
       '-mcpu=cortex-m3', '-mthumb', '-O2', '-std=c99', '-Wall', '-Wextra', '-Werror',
       '--specs=picolibc.specs', '--oslib=semihost',
       '-Wl,--defsym=__flash=0', '-Wl,--defsym=__flash_size=0x400000', '-Wl,--defsym=__ram=0x20000000', '-Wl,--defsym=__ram_size=0x400000',
-      '-I', dir, '-I', join(dir, 'qemu-build'), ...exportSources(dir), QEMU_DRIVER, '-o', elf,
+      ...includeDirs.flatMap((d) => ['-I', d]), ...sources, '-o', elf,
     ],
     { stdio: 'pipe' },
   );
@@ -207,11 +212,25 @@ export function runCortexM3(dir: string, pixels: Uint8Array, count: number): Qem
       '-semihosting-config', 'enable=on,target=native', '-icount', 'shift=0', '-kernel', elf],
     { encoding: 'utf8', timeout: 300_000 },
   );
-  const text = `${result.stdout}\n${result.stderr}`;
+  return `${result.stdout}\n${result.stderr}`;
+}
+
+/** The calibration loop's length as a C header line, for drivers' generated headers. */
+export const qemuCalibration = (): string => `#define QEMU_CALIBRATION_LOOPS ${CALIBRATION_LOOPS}u`;
+
+/** Instructions per SysTick tick, from a run's "calibration T" line. */
+export function instructionsPerTick(output: string): number {
+  return (2 * CALIBRATION_LOOPS) / Number(/calibration (\d+)/.exec(output)?.[1] ?? NaN);
+}
+
+/** Links the export for a Cortex-M3 with picolibc's semihosting and runs it in QEMU's mps2-an385. */
+export function runCortexM3(dir: string, pixels: Uint8Array, count: number): QemuRun {
+  mkdirSync(join(dir, 'qemu-build'), { recursive: true });
+  writeFileSync(join(dir, 'qemu-build', 'qemu_images.h'), qemuImages(pixels, count));
+  const text = runOnCortexM3([...exportSources(dir), QEMU_DRIVER], [dir, join(dir, 'qemu-build')], join(dir, 'qemu-build', 'bitnet_m3.elf'));
   const run = parseRunOutput(text.split('\n').filter((l) => / ticks /.test(l)).map((l) => l.replace(/ ticks .*/, '')).join('\n'), count);
   const ticks = text.split('\n').filter((l) => / ticks /.test(l)).map((l) => Number(l.split(' ticks ')[1])).sort((a, b) => a - b);
-  const calibrationTicks = Number(/calibration (\d+)/.exec(text)?.[1] ?? NaN);
-  const instructionsPerTick = (2 * CALIBRATION_LOOPS) / calibrationTicks;
+  const perTick = instructionsPerTick(text);
   const median = ticks[Math.floor(ticks.length / 2)] ?? 0;
-  return { ...run, ticks: median, instructionsPerTick, instructions: Math.round(median * instructionsPerTick) };
+  return { ...run, ticks: median, instructionsPerTick: perTick, instructions: Math.round(median * perTick) };
 }

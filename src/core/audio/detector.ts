@@ -36,7 +36,8 @@ export const EXP2_TABLE: Uint16Array = Uint16Array.from({ length: 1 << EXPONENT_
 export function confidenceConstants(scoreFractionBits: number, averageWindows: number): { multiplier: number; shift: number } {
   if (!Number.isInteger(scoreFractionBits) || scoreFractionBits < -10 || scoreFractionBits > 60) throw new RangeError(`scores with ${scoreFractionBits} fraction bits: the detector takes −10..60`);
   // e (Q6) = diff·log2(e)/(K·2^F)·2^6 = diff·multiplier >> shift with multiplier = log2(e)/K in Q16.
-  return { multiplier: Math.round((Math.LOG2E / averageWindows) * 65536), shift: scoreFractionBits + 16 - EXPONENT_BITS };
+  // Products stay below 2^51, so a shift past 63 would give 0 as 63 does: capped there for the C's uint64 shift.
+  return { multiplier: Math.round((Math.LOG2E / averageWindows) * 65536), shift: Math.min(63, scoreFractionBits + 16 - EXPONENT_BITS) };
 }
 
 /** True for the classes a detector never reports: `_silence_`, `_unknown_` and any other name starting with '_'. */
@@ -50,6 +51,11 @@ export interface Detection {
   window: number;
 }
 
+/**
+ * The decision rule on a stream of windows' scores. Scores are integers with F fraction bits: the C engine's
+ * (integerForward, F = scoreFractionBits(model) of core/export/kwsEmitter.ts); float logits become such scores as
+ * round(logit·2^F) with, say, F = 16.
+ */
 export class KeywordDetector {
   private readonly history: Int32Array;
   private next = 0;
@@ -104,7 +110,7 @@ function confidenceOf(sums: readonly number[], top: number, multiplier: number, 
   let total = 0;
   for (const sum of sums) {
     const product = (sums[top]! - sum) * multiplier; // < 2^34 · 2^17: exact in a float64, as in the C's uint64
-    const e = shift >= 63 ? 0 : Math.floor(product / 2 ** shift);
+    const e = Math.floor(product / 2 ** shift);
     if (e < EXPONENT_LIMIT) total += EXP2_TABLE[e & ((1 << EXPONENT_BITS) - 1)]! >> (e >> EXPONENT_BITS);
   }
   return Math.floor((1000 * 32768 + Math.floor(total / 2)) / total);

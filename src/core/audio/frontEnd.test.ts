@@ -2,7 +2,7 @@
  * The integer front end against its float64 reference (clipFeaturesFloat) and against what a spectrogram must show.
  * Tolerance, measured on tones, noise, chirps and square waves: where the float code is within 150 codes (45 dB) of
  * its frame's loudest band, integer and float agree to ±2 codes (one code is 0.3 dB); further down the integer path
- * reaches the last bit of |X'| and can only lose energy, so there it is at most 1 code above the float.
+ * reaches the last bits of |X'|: it loses what lies below them and adds rounding noise, at most 3 codes above the float.
  */
 import { describe, expect, it } from 'vitest';
 import { CLIP_SAMPLES, clipFeatures, clipFeaturesFloat, FEATURE_FRAMES, frameFeatures, FRONT_END, FRONT_END_TABLES, log2Q10, MEL_BANDS } from './frontEnd';
@@ -91,7 +91,7 @@ describe('clipFeatures', () => {
     ['a chirp 100 Hz–6 kHz', chirp(20000)],
     ['a full-scale square wave', square(40)],
   ];
-  it.each(signals)('%s: within ±2 codes of the float reference near the frame\'s loudest band, never 1 code above it elsewhere', (_name, pcm) => {
+  it.each(signals)('%s: within ±2 codes of the float reference near the frame\'s loudest band, at most 3 codes above it elsewhere', (_name, pcm) => {
     const integer = clipFeatures(pcm);
     const float = clipFeaturesFloat(pcm);
     for (let f = 0; f < FEATURE_FRAMES; f++) {
@@ -100,7 +100,7 @@ describe('clipFeatures', () => {
       for (let row = 0; row < MEL_BANDS; row++) {
         const i = row * FEATURE_FRAMES + f;
         if (float[i]! >= peak - 150) expect(Math.abs(integer[i]! - float[i]!)).toBeLessThanOrEqual(2);
-        else expect(integer[i]! - float[i]!).toBeLessThanOrEqual(1);
+        else expect(integer[i]! - float[i]!).toBeLessThanOrEqual(3);
       }
     }
   });

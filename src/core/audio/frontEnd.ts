@@ -201,19 +201,28 @@ export function frameFeatures(window: Int16Array): Uint8Array {
   }
   // 3a. 256-point complex FFT, each stage halving: a' = (a + W·b) / 2, b' = (a − W·b) / 2, rounded once.
   for (let half = 1, step = HALF; half < HALF; half <<= 1, step >>= 1) {
-    for (let j = 0; j < half; j++) {
+    // W = 1 (j = 0) exactly: (a·2^15 ± b·2^15 + 2^15) >> 16 = (a ± b + 1) >> 1, no products.
+    for (let i = 0; i < HALF; i += 2 * half) {
+      const k = i + half;
+      const [ar, ai, br, bi] = [re[i]! + 1, im[i]! + 1, re[k]!, im[k]!];
+      re[i] = (ar + br) >> 1;
+      im[i] = (ai + bi) >> 1;
+      re[k] = (ar - br) >> 1;
+      im[k] = (ai - bi) >> 1;
+    }
+    for (let j = 1; j < half; j++) {
       const c = T.cos[j * step]!;
       const s = T.sin[j * step]!;
       for (let i = j; i < HALF; i += 2 * half) {
         const k = i + half;
         const tr = re[k]! * c + im[k]! * s;
         const ti = im[k]! * c - re[k]! * s;
-        const ar = re[i]! << 15;
-        const ai = im[i]! << 15;
-        re[i] = (ar + tr + 32768) >> 16;
-        im[i] = (ai + ti + 32768) >> 16;
-        re[k] = (ar - tr + 32768) >> 16;
-        im[k] = (ai - ti + 32768) >> 16;
+        const ar = (re[i]! << 15) + 32768; // a·2^15 and the rounding half of 2^16
+        const ai = (im[i]! << 15) + 32768;
+        re[i] = (ar + tr) >> 16;
+        im[i] = (ai + ti) >> 16;
+        re[k] = (ar - tr) >> 16;
+        im[k] = (ai - ti) >> 16;
       }
     }
   }

@@ -7,12 +7,17 @@
  *   README.md          generated: what is inside, flash/RAM/stack on a Cortex-M0+, accuracy, packing, how to build
  *   examples/main.c    the example (c/examples/main.c), which checks
  *   examples/test_images.h   generated: a few test images with their expected classes and scores
+ *   with a front end (keyword spotting): bitnet_kws.h/.c, bitnet_kws_config.h, examples/kws_main.c and
+ *   examples/test_clips.h (kwsEmitter.ts); without one the export is as it was before keywords existed
  * Pure and deterministic: the same model and options give the same bytes (the zip too: fixed timestamps).
  */
 import { strToU8, zipSync } from 'fflate';
 import { BITNET_ENGINE_C, BITNET_H, EXAMPLE_MAIN_C } from './cEngine';
 import { IMAGE_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
 import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from '../model/integerModel';
+import { emitKws, kwsReadme, type KwsClips } from './kwsEmitter';
+import type { FrontEndParameters } from '../audio/frontEnd';
+import type { DetectorParameters } from '../audio/detector';
 import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
 import { PACKING_LABELS, TRITS_PER_BYTE, type TritPacking } from '../quant/tritBytes';
 import { packWeightStream, valuesPerByte, type WeightFormat } from '../quant/weightFormats';
@@ -39,6 +44,10 @@ export interface CExportOptions {
   /** A few labelled images for examples/ (row-major 28×28 uint8). */
   examples: { pixels: Uint8Array; labels: ArrayLike<number>; count: number };
   appVersion: string;
+  /** Keyword spotting: the front end the model was trained on, the detector's rule and a few clips for the example. */
+  frontEnd?: FrontEndParameters;
+  detector?: DetectorParameters;
+  kwsClips?: KwsClips;
 }
 
 /** Values of a layer's output kept per example: the pooled map of a conv layer, the units of a dense one. */
@@ -331,14 +340,16 @@ Your own \`main.c\` builds the same way: \`cc -std=c99 -O2 -Wall -Wextra -Werror
 export function emitC(model: IntegerModel, options: CExportOptions): Record<string, string> {
   const footprint = integerModelFootprint(model, options.packing);
   const classNames = classNamesOf(model, options.classNames);
+  const kws = options.frontEnd ? emitKws(model, { frontEnd: options.frontEnd, detector: options.detector, clips: options.kwsClips }) : {};
   return {
     'bitnet.h': apiHeader(model.classCount),
     'bitnet_model.h': modelHeader(model, options.packing),
     'bitnet_model.c': modelSource(model, options.packing, footprint, classNames),
     'bitnet_engine.c': BITNET_ENGINE_C,
-    'README.md': readme(model, options, footprint),
+    'README.md': readme(model, options, footprint) + (options.frontEnd ? kwsReadme(options.frontEnd, options.detector) : ''),
     'examples/main.c': EXAMPLE_MAIN_C,
     'examples/test_images.h': examplesHeader(model, options.examples),
+    ...kws,
   };
 }
 

@@ -8,6 +8,8 @@
  *                             with the preprocessor on the BITNET_* macros of the generated bitnet_model.h
  *   c/bitnet_engine_*.inc     parts of the engine it #includes: weight decoders, conv layers, the input stage
  *   c/examples/main.c         the export's example, which checks the generated examples/test_images.h
+ *   c/bitnet_kws.h, .c        the keyword front end and detector, and c/examples/kws_main.c their example, shipped
+ *                             when the export has a front end (kwsEmitter.ts)
  * They come in as text through `?raw` imports: Vite and vitest resolve those, and Node scripts run by tsx register
  * scripts/rawImports.ts (`tsx --import ./scripts/rawImports.ts`), so the export stays one pure function of the model.
  */
@@ -17,6 +19,9 @@ import engineConv from './c/bitnet_engine_conv.inc?raw';
 import engineDecode from './c/bitnet_engine_decode.inc?raw';
 import engineInput from './c/bitnet_engine_input.inc?raw';
 import exampleMain from './c/examples/main.c?raw';
+import kwsHeader from './c/bitnet_kws.h?raw';
+import kwsSource from './c/bitnet_kws.c?raw';
+import kwsMain from './c/examples/kws_main.c?raw';
 
 const ENGINE_PARTS: Readonly<Record<string, string>> = {
   'bitnet_engine_conv.inc': engineConv,
@@ -39,3 +44,6 @@ export function spliceEngineParts(source: string, parts: Readonly<Record<string,
 export const BITNET_H: string = bitnetHeader;
 export const BITNET_ENGINE_C: string = spliceEngineParts(engineSource);
 export const EXAMPLE_MAIN_C: string = exampleMain;
+export const BITNET_KWS_H: string = kwsHeader;
+export const BITNET_KWS_C: string = kwsSource;
+export const KWS_MAIN_C: string = kwsMain;
