@@ -6,6 +6,7 @@
  * weights. A reloaded page offers to resume the newest. Storage can fail (quota, private mode, a blocked
  * database): every call reports that as a message and never throws.
  */
+import type { FrontEndParameters } from '../core/audio/frontEnd';
 import type { InputConversion } from '../core/data/imageConversion';
 import type { CheckpointCurves } from '../core/run/checkpoint';
 import type { TrainConfig } from '../core/model/config';
@@ -29,6 +30,8 @@ export interface AutosavedRun {
   /** The data set's classes and input conversion (absent in runs kept before they were stored: the built-in ten). */
   classNames?: readonly string[];
   conversion?: InputConversion | null;
+  /** The keyword front end of a run trained on keywords (absent: none). */
+  frontEnd?: FrontEndParameters | null;
   config: TrainConfig;
   state: TrainerState;
   curves: CheckpointCurves;

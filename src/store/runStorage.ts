@@ -3,6 +3,7 @@
  * reload, resumed, downloaded, deleted) and checkpoint files (saved from a capture, loaded with every check first).
  * The storage itself is autosave.ts's RunArchive; this part keeps the store and the worker in step with it.
  */
+import { FRONT_END } from '../core/audio/frontEnd';
 import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/run/checkpoint';
 import { builtInClassNames, type DatasetId } from '../core/data/dataset';
 import type { TrainConfig } from '../core/model/config';
@@ -52,10 +53,14 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
   /** The run list is read once, after the first dataset is ready, and after every autosave. */
   const flags = { offerChecked: false, autosaveWarned: false };
 
-  /** The loaded data set's classes and input conversion, which a checkpoint or kept run records. */
+  /** The loaded data set's classes, input conversion and keyword front end, which a checkpoint or kept run records. */
   const dataDescription = () => {
     const { datasetSummary, datasetId } = state();
-    return { classNames: datasetSummary?.classNames ?? builtInClassNames(datasetId), conversion: datasetSummary?.own?.conversion ?? null };
+    return {
+      classNames: datasetSummary?.classNames ?? builtInClassNames(datasetId),
+      conversion: datasetSummary?.own?.conversion ?? null,
+      frontEnd: datasetSummary?.keywords ? FRONT_END : null,
+    };
   };
 
   /** Why a run of these classes cannot go on with the loaded data set, or null when it can. */
@@ -174,6 +179,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
         datasetId: run.datasetId,
         classNames: run.classNames ?? builtInClassNames(run.datasetId),
         conversion: run.conversion ?? null,
+        frontEnd: run.frontEnd ?? null,
         preset: run.preset,
         state: run.state,
         curves: run.curves,

@@ -4,6 +4,7 @@
  */
 import { isBackendName } from '../core/app/backends';
 import { readShareLink } from '../core/app/shareLink';
+import { isUserDataset } from '../core/data/dataset';
 import { SESSION_FAULTS } from '../protocol/messages';
 import type { AppStore, ServerDataset } from './store';
 import type { UserActions } from './userActions';
@@ -61,11 +62,13 @@ export function createStartup(deps: StartupDeps): (search: string) => Promise<vo
     const listed = listServerDatasets();
     if (linkDataset === 'mnist-10k') {
       actions.loadEmbeddedDataset();
-    } else if (linkDataset === 'own') {
-      // The link names the classes, never the images: the user loads them (the Dataset panel says which).
+    } else if (isUserDataset(linkDataset)) {
+      // The link names the classes, never the images or clips: the user loads them (the Dataset panel says which).
       actions.loadEmbeddedDataset();
       const classes = link.kind === 'setup' && link.setup.classNames ? ` (classes ${link.setup.classNames.join(', ')})` : '';
-      problems.push(`The link's run used your own images${classes}, which a link does not carry; load them with "Use your own images" in the Dataset panel. The embedded MNIST subset is loaded meanwhile.`);
+      const what = linkDataset === 'own' ? 'your own images' : 'your keyword clips';
+      const how = linkDataset === 'own' ? '"Use your own images"' : 'the Keywords data set';
+      problems.push(`The link's run used ${what}${classes}, which a link does not carry; load them with ${how} in the Dataset panel. The embedded MNIST subset is loaded meanwhile.`);
     } else {
       await listed;
       if (store.getState().serverDatasets.some((d) => d.id === linkDataset)) actions.chooseDataset(linkDataset);

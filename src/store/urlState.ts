@@ -4,6 +4,7 @@
  */
 import { validateConfig, ConfigError } from '../core/model/config';
 import { addressBarParams, shareParams, type QueryParams, type SharedSetup } from '../core/app/shareLink';
+import { isUserDataset } from '../core/data/dataset';
 import { useAppStore, type AppState } from './store';
 
 /** Slider drags change the threshold many times a second; browsers throttle history updates that come faster. */
@@ -12,7 +13,7 @@ const ADDRESS_BAR_DELAY_MS = 300;
 /** The store's setup, or why its config is not valid (a half-typed value is not written to the address bar). */
 function currentSetup(state: AppState): SharedSetup | { problem: string } {
   try {
-    const classNames = state.datasetId === 'own' ? state.datasetSummary?.classNames : undefined;
+    const classNames = isUserDataset(state.datasetId) ? state.datasetSummary?.classNames : undefined;
     return { preset: state.presetId, datasetId: state.datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(state.config) };
   } catch (error) {
     if (error instanceof ConfigError) return { problem: error.message };

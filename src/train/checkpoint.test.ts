@@ -11,6 +11,7 @@ import { PRESETS, type TrainConfig } from '../core/model/config';
 import type { SplitDataset } from '../core/data/dataset';
 import { createRng } from '../core/data/rng';
 import { encodeSafetensors } from '../core/run/safetensors';
+import { FRONT_END } from '../core/audio/frontEnd';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 
@@ -184,6 +185,16 @@ describe('checkpoints', () => {
     }));
     expect(older.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(older.conversion).toBeNull();
+  });
+
+  it('stores the keyword front end of a run on keywords; absent or null means none; another front end is refused', () => {
+    const file = encodeCheckpoint({ ...saved, datasetId: 'keywords', frontEnd: FRONT_END });
+    expect(decodeCheckpoint(file).frontEnd).toEqual(FRONT_END);
+    expect(decodeCheckpoint(bytes).frontEnd).toBeNull();
+    const withMetadata = (edit: (metadata: Record<string, string>) => void) => withHeaderOf(file, (h) => edit(h.__metadata__ as Record<string, string>));
+    expect(decodeCheckpoint(withMetadata((m) => delete m.front_end)).frontEnd).toBeNull();
+    expect(() => decodeCheckpoint(withMetadata((m) => (m.front_end = JSON.stringify({ ...FRONT_END, id: 'log-mel-v9', melBands: 40 }))))).toThrow(/front end "log-mel-v9" differs from this app's \("log-mel-v1"\)/);
+    expect(() => decodeCheckpoint(withMetadata((m) => (m.front_end = '[1, 2]')))).toThrow(/"front_end" is not a front end's parameters/);
   });
 
   it('names every tensor per layer, as docs/formats.md says a Python user finds them', () => {

@@ -13,6 +13,7 @@ import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type Int
 import { exportOnnx } from '../core/export/onnxExport';
 import { distillationNote, pytorchProjectFiles, zipProject } from '../core/export/pytorchExport';
 import { encodeCheckpoint } from '../core/run/checkpoint';
+import { FRONT_END, type FrontEndParameters } from '../core/audio/frontEnd';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type { ExportFormat } from '../protocol/messages';
 import type { Trainer } from '../train/trainer';
@@ -34,6 +35,11 @@ export interface BuiltExport {
   fileName: string;
   bytes: Uint8Array;
   note: string;
+}
+
+/** The keyword front end the data set's features come from, or null for images. */
+function frontEndOf(dataset: SplitDataset): FrontEndParameters | null {
+  return dataset.keywords ? FRONT_END : null;
 }
 
 function configSummary(trainer: Trainer, datasetId: DatasetId): string {
@@ -69,6 +75,7 @@ async function buildPytorchExport(trainer: Trainer, preset: string, datasetId: D
         preset,
         classNames: dataset.classNames,
         conversion: dataset.report?.conversion ?? null,
+        frontEnd: frontEndOf(dataset),
         state: await trainer.captureState(),
         curves: { loss: [], validation: [], epochs: [] },
         appVersion,
@@ -97,6 +104,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
         class_names: JSON.stringify(dataset.classNames),
         globalStep: String(trainer.globalStep),
       },
+      frontEnd: frontEndOf(dataset) ?? undefined,
     });
     return { fileName: `bitnet-${preset}.onnx`, bytes, note: `ONNX, opset 13, ${bytes.length.toLocaleString('en-US')} bytes` };
   }
@@ -114,6 +122,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
     classNames: dataset.classNames,
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
+    frontEnd: frontEndOf(dataset) ?? undefined,
   });
   const bytes = zipFiles(files);
   const note = `integer C ${(100 * accuracy.integerAccuracy).toFixed(2)} % vs float reference ${(100 * accuracy.referenceAccuracy).toFixed(2)} % on ${accuracy.count.toLocaleString('en-US')} validation images`;

@@ -30,6 +30,15 @@ describe('share links', () => {
     expect(readShareLink([['dataset', 'mnist'], ['classes', '["a","b"]']]).kind).toBe('invalid');
   });
 
+  it('a keyword data set travels as its words, never its clips, with the kws preset', () => {
+    const setup: SharedSetup = { preset: 'kws', datasetId: 'keywords', classNames: ['_silence_', '_unknown_', 'no', 'yes'], config: { ...PRESETS.kws } };
+    const { text, read } = roundTrip(setup);
+    expect(text).toBe('v=1&preset=kws&dataset=keywords&classes=%5B%22_silence_%22%2C%22_unknown_%22%2C%22no%22%2C%22yes%22%5D');
+    expect(read).toEqual({ kind: 'setup', setup });
+    const bad = readShareLink([['dataset', 'keywords'], ['classes', '["yes"]']]);
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/names of an own or keyword data set/);
+  });
+
   it('a CNN travels as its layer list', () => {
     const config = { ...PRESETS.seed, layers: PRESETS.cnn.layers };
     const { text, read } = roundTrip({ preset: 'seed', datasetId: 'mnist', config });

@@ -12,7 +12,7 @@
  */
 import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type TrainConfig } from '../model/config';
 import { FIELD_KEYS, FIELDS, type FieldKey } from '../model/configFields';
-import { DATASET_IDS, type DatasetId } from '../data/dataset';
+import { DATASET_IDS, isUserDataset, type DatasetId } from '../data/dataset';
 import { MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
 import { formatLayerList, parseLayerList } from '../model/layers';
 
@@ -30,8 +30,8 @@ export interface SharedSetup {
   preset: PresetId;
   datasetId: DatasetId;
   /**
-   * With datasetId 'own': the classes of the user's images, so the page can say which data set the run needs (the
-   * link never carries the images). Written as `classes`, a JSON array of names.
+   * With datasetId 'own' or 'keywords': the classes of the user's images or words, so the page can say which data
+   * set the run needs (the link never carries the images or clips). Written as `classes`, a JSON array of names.
    */
   classNames?: readonly string[];
   config: TrainConfig;
@@ -53,7 +53,7 @@ export function shareParams(setup: SharedSetup): QueryParams {
     ['preset', setup.preset],
     ['dataset', setup.datasetId],
   ];
-  if (setup.datasetId === 'own' && setup.classNames) params.push(['classes', JSON.stringify(setup.classNames)]);
+  if (isUserDataset(setup.datasetId) && setup.classNames) params.push(['classes', JSON.stringify(setup.classNames)]);
   const base = PRESETS[setup.preset];
   for (const field of FIELD_KEYS) {
     const value = formatField(field, setup.config[field]);
@@ -119,8 +119,8 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
   let classNames: string[] | undefined;
   if (classesText !== null) {
     classNames = parseClassNames(classesText) ?? undefined;
-    if (datasetId !== 'own' || classNames === undefined) {
-      return { kind: 'invalid', message: `The link's classes are not a list of ${MIN_CLASSES} to ${MAX_CLASSES} names of an own data set; it was not applied.` };
+    if (!isUserDataset(datasetId) || classNames === undefined) {
+      return { kind: 'invalid', message: `The link's classes are not a list of ${MIN_CLASSES} to ${MAX_CLASSES} names of an own or keyword data set; it was not applied.` };
     }
   }
   const candidate: Record<string, unknown> = { ...PRESETS[presetText] };

@@ -32,6 +32,7 @@ export interface MeasuredAccuracy {
   referenceAccuracy: number;
 }
 
+
 export interface CExportOptions {
   packing: TritPacking;
   /** Preset name, or 'custom'. */

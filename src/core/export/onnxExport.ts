@@ -42,6 +42,7 @@ export const ONNX_OPSET = 13;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT8 = onnx.TensorProto.DataType.INT8;
 
+
 export interface OnnxExportOptions {
   preset: string;
   appVersion: string;

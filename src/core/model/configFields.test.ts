@@ -52,7 +52,7 @@ describe('the field table', () => {
   });
 
   it('derives every preset: the defaults with its overrides, and each preset passes validation unchanged', () => {
-    expect(PRESET_IDS).toEqual(['seed', 'b158-mlp', 'mcu-16k', 'cnn', 'mcu-cnn-16k']);
+    expect(PRESET_IDS).toEqual(['seed', 'b158-mlp', 'mcu-16k', 'cnn', 'mcu-cnn-16k', 'kws']);
     for (const id of PRESET_IDS) {
       expect(PRESETS[id]).toEqual({ ...defaultConfig(), ...PRESET_OVERRIDES[id] });
       expect(Object.keys(PRESETS[id])).toEqual(FIELD_KEYS);

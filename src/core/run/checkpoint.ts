@@ -7,7 +7,8 @@
  *   trainer.epoch_order (train count) uint32, the current epoch's example order.
  * __metadata__ (strings): format, schema_version, config (JSON), dataset, class_names (JSON array: the output
  *   layer's classes in order), input_conversion (JSON {side, color, invert} for an image-folder data set, or null
- *   for the IDX ones), preset, epoch, step_in_epoch, global_step, adam_step, rng (JSON), curves (JSON),
+ *   for the IDX ones), front_end (JSON of the keyword front end's parameters, core/audio/frontEnd.ts FRONT_END, for
+ *   a model trained on keywords, else null; absent in older files: null), preset, epoch, step_in_epoch, global_step, adam_step, rng (JSON), curves (JSON),
  *   app_version, data_crc32 (of the tensor data, so a flipped bit anywhere is caught).
  * decodeCheckpoint is strict: every fault has its own message and nothing of the current run is touched until a
  * file has passed every check. Schema version 1 is the first; a newer one is refused with a message.
@@ -18,6 +19,7 @@ import { networkPlan } from '../model/layers';
 import { builtInClassNames, DATASET_IDS, type DatasetId } from '../data/dataset';
 import { MAX_CLASS_NAME_LENGTH, MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
 import { parseConversion, type InputConversion } from '../data/imageConversion';
+import { FRONT_END, type FrontEndParameters } from '../audio/frontEnd';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint } from './series';
 import type { EndOfRun, TrainerState } from './trainerState';
@@ -43,6 +45,8 @@ export interface Checkpoint {
   classNames: readonly string[];
   /** How images became input, for an image-folder data set; null for the IDX ones (28×28 grey as stored). */
   conversion: InputConversion | null;
+  /** For a model trained on keywords, the front end its input features come from; null (or absent) otherwise. */
+  frontEnd?: FrontEndParameters | null;
   preset: string;
   state: TrainerState;
   curves: CheckpointCurves;
@@ -126,6 +130,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     dataset: checkpoint.datasetId,
     class_names: JSON.stringify(checkpoint.classNames),
     input_conversion: JSON.stringify(checkpoint.conversion),
+    front_end: JSON.stringify(checkpoint.frontEnd ?? null),
     preset: checkpoint.preset,
     epoch: String(state.epoch),
     step_in_epoch: String(state.stepInEpoch),
@@ -212,6 +217,20 @@ function conversionField(metadata: Record<string, string>): InputConversion | nu
   return conversion;
 }
 
+/**
+ * The keyword front end a file names: null, or exactly this app's FRONT_END (features from any other front end
+ * would not be what this app computes, so such a file is refused rather than run on the wrong input).
+ */
+function frontEndField(metadata: Record<string, string>): FrontEndParameters | null {
+  const raw = jsonField(metadata, 'front_end') as { id?: unknown } | null;
+  if (raw === null) return null;
+  if (typeof raw !== 'object' || typeof raw.id !== 'string') throw new CheckpointError('The checkpoint\'s "front_end" is not a front end\'s parameters.');
+  if (JSON.stringify(raw) !== JSON.stringify(FRONT_END)) {
+    throw new CheckpointError(`The checkpoint's keyword front end "${raw.id}" differs from this app's ("${FRONT_END.id}"); its model would see other features.`);
+  }
+  return FRONT_END;
+}
+
 function curvesField(metadata: Record<string, string>): CheckpointCurves {
   const raw = jsonField(metadata, 'curves') as Partial<CheckpointCurves> | null;
   const points = (value: unknown): value is SeriesPoint[] =>
@@ -242,6 +261,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const datasetId = metadata.dataset ?? '';
   const classNames = classNamesField(metadata, datasetId);
   const conversion = metadata.input_conversion === undefined ? null : conversionField(metadata);
+  const frontEnd = metadata.front_end === undefined ? null : frontEndField(metadata);
   const slots = variableLayout(config, classNames.length);
   const trainable = slots.filter((slot) => slot.trainable);
   const expected = new Map<string, number[]>();
@@ -290,6 +310,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     datasetId,
     classNames,
     conversion,
+    frontEnd,
     preset: metadata.preset ?? 'custom',
     appVersion: metadata.app_version ?? '',
     curves: curvesField(metadata),
