@@ -4,8 +4,8 @@
  * detector (front end + network, bitnet_kws.c), and measures the detector: sizes of its Cortex-M0+ build, its
  * instructions per 1 s window on QEMU's Cortex-M3 (front end and network apart), and the power estimate
  * (core/export/powerEstimate.ts) on each listed chip. The C detector classifies every held-out clip from its PCM
- * and is compared with the page's integer scores (integerForward of clipFeatures, the reference); QEMU's
- * predictions are compared with the host's. One JSON line per packing, with every field of the image rows plus
+ * and is compared with the page's integer scores (integerForward of clipFeatures, the reference). On QEMU the front
+ * end's features (hashed) and the network's predictions on them are compared with the host's, on the first clips. One JSON line per packing, with every field of the image rows plus
  * frontEndInstructions, networkInstructions, powerMilliwatts and the chip figures used, then one line per chip.
  * A benchmark: it prints figures and asserts nothing.
  */
@@ -17,13 +17,13 @@ import { detectorBudget, networkInstructionEstimate } from '../src/core/export/d
 import { exportOnnx } from '../src/core/export/onnxExport';
 import { CHIP_POWER, estimatePower } from '../src/core/export/powerEstimate';
 import { PRESETS } from '../src/core/model/config';
-import { integerForward, toIntegerModel } from '../src/core/model/integerModel';
+import { argmaxInt, integerForward, toIntegerModel } from '../src/core/model/integerModel';
 import { argmaxRows, foldModel, referenceForward } from '../src/core/model/referenceModel';
 import type { TritPacking } from '../src/core/quant/tritBytes';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/run/checkpoint';
 import { Trainer } from '../src/train/trainer';
-import { buildCortexM0Plus, forbiddenSymbols, writeExport } from '../scripts/cToolchain';
-import { buildKwsHost, kwsSizes, runKwsCortexM3, runKwsHost } from '../scripts/kwsToolchain';
+import { buildCortexM0Plus, forbiddenSymbols, runCortexM3, writeExport } from '../scripts/cToolchain';
+import { buildKwsHost, fnv1a, measureFrontEnd, runKwsClassify, runKwsFeatures } from '../scripts/kwsToolchain';
 import { heldOutClips, loadKeywordFolder } from './keywordClips';
 
 const PRESET = 'kws';
@@ -76,7 +76,8 @@ export async function keywordMcuRows(dir: string, backend: string): Promise<void
     for (let i = 0; i < clips.count; i++) if (predictions[i] === clips.labels[i]) right++;
     return right / clips.count;
   };
-  const pagePredictions = argmaxRows(pageScores, clips.count, classCount);
+  const predictionsOf = (scores: ArrayLike<number>): Uint8Array => Uint8Array.from({ length: clips.count }, (_, i) => argmaxInt(scores, i * classCount, classCount));
+  const pagePredictions = predictionsOf(pageScores);
   const referenceAccuracy = accuracyOf(argmaxRows(referenceForward(model, features, clips.count), clips.count, classCount));
 
   const onnxBytes = exportOnnx(model, { preset: PRESET, appVersion: 'bench', metadata: { epochs: String(epochs), dataset: datasetName, class_names: JSON.stringify(data.classNames) }, frontEnd: FRONT_END });
@@ -98,19 +99,30 @@ export async function keywordMcuRows(dir: string, backend: string): Promise<void
     });
     writeFileSync(`bench-results/bitnet-${PRESET}-${packing}-c.zip`, zipFiles(files));
     const exportDir = writeExport(files, `bench-mcu-${PRESET}-${packing}-`);
-    const host = runKwsHost(buildKwsHost(exportDir), clips.pcm, clips.count);
-    let scoresEqual = host.scores.length === pageScores.length;
-    for (let i = 0; scoresEqual && i < pageScores.length; i++) scoresEqual = host.scores[i] === pageScores[i];
+    // The C detector on the host, from PCM: bitnet_kws_classify's scores against the page's, every held-out clip.
+    const host = buildKwsHost(exportDir);
+    const hostScores = runKwsClassify(host, clips.pcm).flat();
+    let scoresEqual = hostScores.length === pageScores.length;
+    for (let i = 0; scoresEqual && i < pageScores.length; i++) scoresEqual = hostScores[i] === pageScores[i];
+    const hostPredictions = predictionsOf(hostScores);
+    const hostFeatures = runKwsFeatures(host, clips.pcm);
     let agree = 0;
-    for (let i = 0; i < clips.count; i++) if (host.predictions[i] === fromOnnx[i]) agree++;
+    for (let i = 0; i < clips.count; i++) if (hostPredictions[i] === fromOnnx[i]) agree++;
+    // The detector's objects for a Cortex-M0+ (engine, model, front end): sizes, forbidden helpers, stacks.
     const sizes = buildCortexM0Plus(exportDir);
-    const detector = kwsSizes(exportDir, sizes);
-    const emulated = runKwsCortexM3(exportDir, clips.pcm, Math.min(QEMU_CLIPS, clips.count));
+    // QEMU's Cortex-M3: the front end on the first clips (its features hashed), then the network on those features.
+    const qemuCount = Math.min(QEMU_CLIPS, clips.count);
+    const frontEnd = measureFrontEnd(exportDir, clips.pcm, qemuCount);
+    const network = runCortexM3(exportDir, hostFeatures, qemuCount);
+    const qemuFeaturesMatch = frontEnd.featureHashes.every((hash, i) => hash === fnv1a(hostFeatures.subarray(i * 784, (i + 1) * 784)));
     const estimate = integerModelFootprint(integer, packing);
-    const instructions = emulated.frontEndInstructions + emulated.networkInstructions;
+    const instructions = frontEnd.instructionsPerWindow + network.instructions;
+    // bitnet_kws_push calls bitnet_predict: the front end's frames on top of the network's deepest chain.
+    const stackBytes = sizes.stackBytes + frontEnd.stackBytes;
+    const frontEndCost = { flashBytes: frontEnd.flashBytes, ramBytes: frontEnd.ramBytes, stackBytes: frontEnd.stackBytes, instructions: frontEnd.instructionsPerWindow, source: 'bench:mcu' };
     const power = CHIP_POWER.map((chip) => ({ chip, estimate: estimatePower(instructions, chip, WINDOWS_PER_SECOND) }));
     const chosen = power[0]!;
-    const estimatedDetector = detectorBudget(estimate, networkInstructionEstimate(config, classCount), detector.frontEndCost);
+    const estimatedDetector = detectorBudget(estimate, networkInstructionEstimate(config, classCount), frontEndCost);
     console.log(
       JSON.stringify({
         preset: PRESET,
@@ -119,31 +131,33 @@ export async function keywordMcuRows(dir: string, backend: string): Promise<void
         bitsPerWeight: Number(estimate.bitsPerWeight.toFixed(4)),
         flashBytes: sizes.flashBytes,
         ramBytes: sizes.ramBytes,
-        stackBytes: detector.stackBytes,
+        stackBytes,
         instructionsPerInference: instructions,
-        frontEndInstructions: emulated.frontEndInstructions,
-        networkInstructions: emulated.networkInstructions,
+        frontEndInstructions: frontEnd.instructionsPerWindow,
+        networkInstructions: network.instructions,
         msAt48MHz: Number((instructions / 48_000).toFixed(2)),
         powerMilliwatts: Number(chosen.estimate.averageMilliwatts.toFixed(3)),
         energyMicrojoulesPerWindow: Number(chosen.estimate.energyMicrojoules.toFixed(1)),
         windowsPerSecond: WINDOWS_PER_SECOND,
         powerChip: { id: chosen.chip.id, runMicroampsPerMhz: chosen.chip.runMicroampsPerMhz, sleepMicroamps: chosen.chip.sleepMicroamps, supplyVolts: chosen.chip.supplyVolts, clockMhz: chosen.chip.clockMhz, source: chosen.chip.source },
-        cAccuracy: accuracyOf(host.predictions),
+        cAccuracy: accuracyOf(hostPredictions),
         onnxAccuracy: accuracyOf(fromOnnx),
         agreement: agree / clips.count,
         referenceAccuracy,
         pageAccuracy: accuracyOf(pagePredictions),
         cScoresEqualPage: scoresEqual,
-        qemuMatchesHost: emulated.predictions.every((p, i) => p === host.predictions[i]),
+        qemuMatchesHost: qemuFeaturesMatch && network.predictions.every((p, i) => p === hostPredictions[i]),
+        qemuClips: qemuCount,
         heldOutClips: clips.count,
         split: clips.split,
         forbiddenSymbols: forbiddenSymbols(sizes.undefinedSymbols),
-        frontEndFlashBytes: detector.frontEndCost.flashBytes,
-        frontEndRamBytes: detector.frontEndCost.ramBytes,
+        frontEndFlashBytes: frontEnd.flashBytes,
+        frontEndRamBytes: frontEnd.ramBytes,
+        frontEndStackBytes: frontEnd.stackBytes,
         estimatedFlashBytes: estimatedDetector.flashBytes,
         estimatedRamBytes: estimatedDetector.ramBytes,
         estimatedNetworkInstructions: estimatedDetector.networkInstructions,
-        meetsTargets: instructions <= TARGETS.instructions && sizes.flashBytes <= TARGETS.flashBytes && sizes.ramBytes + detector.stackBytes <= TARGETS.ramBytes,
+        meetsTargets: instructions <= TARGETS.instructions && sizes.flashBytes <= TARGETS.flashBytes && sizes.ramBytes + stackBytes <= TARGETS.ramBytes,
         seed: config.seed,
         epochs,
         backend,
