@@ -6,11 +6,11 @@
  *   1. x[n]·hann[n] with the Hann window in Q15: int16 × Q15 < 2^30, exact in int32;
  *   2. block scaling: the frame is shifted right by r (0..17) so that |x| < 2^13 (a per-frame exponent that the log
  *      adds back, so quiet frames keep their precision and loud ones cannot overflow);
- *   3. a 512-point real FFT as a 256-point complex FFT of z[n] = x[2n] + i·x[2n+1] (radix 2, decimation in time,
- *      Q15 twiddles) and a split step. Every butterfly halves its outputs: |a ± b·W| / 2 ≤ max(|a|, |b|), so no
- *      stage grows the data beyond the input's |z| < 2^13.5, its Q15 products stay < 2^28.5 and a + W·b < 2^30;
- *      the split adds two such spectra and halves twice (< 2^30.5 before its shift). The spectrum comes out as
- *      X' = X / 2^9 (X the unscaled DFT), |X'| ≤ 2^13;
+ *   3. a 512-point real FFT as a 256-point complex FFT of z[n] = x[2n] + i·x[2n+1] (radix 4, decimation in time,
+ *      Q15 twiddles) and a split step. Every butterfly divides its outputs by 4: |a + W·b + W²·c + W³·d| / 4 ≤
+ *      max(|a|, |b|, |c|, |d|), so no stage grows the data beyond the input's |z| < 2^13.5, its Q15 products stay
+ *      < 2^28.5 and their sums < 2^30.5; the split adds two such spectra and halves twice (< 2^30.5 before its
+ *      shift). The spectrum comes out as X' = X / 2^9 (X the unscaled DFT), |X'| ≤ 2^13;
  *   4. power P = |X'|² >> 2, then 28 triangular mel bands (60–7,600 Hz, HTK mel) with Q8 weights whose
  *      two shares of a bin sum to 256. By Parseval Σ|X'|² over all 512 bins ≤ 512·512·2^26 / 2^18 = 2^26, and the
  *      bins in the mel range (neither DC nor Nyquist) hold at most half of it (their mirror images the other
@@ -92,7 +92,7 @@ export const FRONT_END: FrontEndParameters = Object.freeze({
 } as const);
 
 const HALF = WINDOW / 2; // 256-point complex FFT
-const FFT_STAGES = 8;
+const RADIX4_DIGITS = 4; // 256 = 4^4
 
 const melOf = (hz: number): number => 2595 * Math.log10(1 + hz / 700);
 const hzOf = (mel: number): number => 700 * (10 ** (mel / 2595) - 1);
@@ -101,11 +101,11 @@ const hzOf = (mel: number): number => 700 * (10 ** (mel / 2595) - 1);
 export interface FrontEndTables {
   /** (512) Hann window, round(32767·(0.5 − 0.5·cos(2πn/512))). */
   window: Int16Array;
-  /** (257) cos and sin of 2πm/512 in Q15 (1.0 -> 32767): the twiddle W^m = cos − i·sin. */
+  /** (384) cos and sin of 2πm/512 in Q15 (1.0 -> 32767): the twiddle W^m = cos − i·sin (m < 384: the FFT's W^3). */
   cos: Int16Array;
   sin: Int16Array;
-  /** (256) 8-bit bit reversal: z[n] goes to position bitReverse[n] before the in-place FFT. */
-  bitReverse: Uint8Array;
+  /** (256) base-4 digit reversal: z[n] goes to position digitReverse[n] before the in-place radix-4 FFT. */
+  digitReverse: Uint8Array;
   /** First and last spectrum bin inside the mel range. */
   firstBin: number;
   lastBin: number;
@@ -120,11 +120,11 @@ export interface FrontEndTables {
 
 function buildTables(): FrontEndTables {
   const window = Int16Array.from({ length: WINDOW }, (_, n) => Math.round(32767 * (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / WINDOW))));
-  const cos = Int16Array.from({ length: HALF + 1 }, (_, m) => Math.round(32767 * Math.cos((2 * Math.PI * m) / WINDOW)));
-  const sin = Int16Array.from({ length: HALF + 1 }, (_, m) => Math.round(32767 * Math.sin((2 * Math.PI * m) / WINDOW)));
-  const bitReverse = Uint8Array.from({ length: HALF }, (_, n) => {
+  const cos = Int16Array.from({ length: HALF + HALF / 2 }, (_, m) => Math.round(32767 * Math.cos((2 * Math.PI * m) / WINDOW)));
+  const sin = Int16Array.from({ length: HALF + HALF / 2 }, (_, m) => Math.round(32767 * Math.sin((2 * Math.PI * m) / WINDOW)));
+  const digitReverse = Uint8Array.from({ length: HALF }, (_, n) => {
     let r = 0;
-    for (let b = 0; b < FFT_STAGES; b++) r |= ((n >> b) & 1) << (FFT_STAGES - 1 - b);
+    for (let d = 0; d < RADIX4_DIGITS; d++) r |= ((n >> (2 * d)) & 3) << (2 * (RADIX4_DIGITS - 1 - d));
     return r;
   });
   const low = melOf(FRONT_END.melLowHz);
@@ -144,7 +144,7 @@ function buildTables(): FrontEndTables {
     lastBin = k;
   }
   const log2Table = Uint16Array.from({ length: 65 }, (_, i) => Math.round(1024 * Math.log2(1 + i / 64)));
-  return { window, cos, sin, bitReverse, firstBin, lastBin, binPoint, binWeight, log2Table, melPointsHz };
+  return { window, cos, sin, digitReverse, firstBin, lastBin, binPoint, binWeight, log2Table, melPointsHz };
 }
 
 export const FRONT_END_TABLES: FrontEndTables = buildTables();
@@ -192,37 +192,67 @@ export function frameFeatures(window: Int16Array): Uint8Array {
     if (a > maxAbs) maxAbs = a;
   }
   if (maxAbs === 0) return column; // digital silence
-  // 2. Block scaling to |x| < 2^13, and the bit-reversed load of z[n] = x[2n] + i·x[2n+1].
+  // 2. Block scaling to |x| < 2^13, and the digit-reversed load of z[n] = x[2n] + i·x[2n+1].
   const shift = Math.max(0, bitLength(maxAbs) - FFT_INPUT_BITS);
   for (let n = 0; n < HALF; n++) {
-    const to = T.bitReverse[n]!;
+    const to = T.digitReverse[n]!;
     re[to] = x[2 * n]! >> shift;
     im[to] = x[2 * n + 1]! >> shift;
   }
-  // 3a. 256-point complex FFT, each stage halving: a' = (a + W·b) / 2, b' = (a − W·b) / 2, rounded once.
-  for (let half = 1, step = HALF; half < HALF; half <<= 1, step >>= 1) {
-    // W = 1 (j = 0) exactly: (a·2^15 ± b·2^15 + 2^15) >> 16 = (a ± b + 1) >> 1, no products.
-    for (let i = 0; i < HALF; i += 2 * half) {
-      const k = i + half;
-      const [ar, ai, br, bi] = [re[i]! + 1, im[i]! + 1, re[k]!, im[k]!];
-      re[i] = (ar + br) >> 1;
-      im[i] = (ai + bi) >> 1;
-      re[k] = (ar - br) >> 1;
-      im[k] = (ai - bi) >> 1;
+  // 3a. 256-point complex FFT, radix 4 (decimation in time, 4 stages). A butterfly of a, b, c, d with twiddles
+  // W^j, W^2j, W^3j gives y_m = (a + (−i)^m·W^j·b + (−1)^m·W^2j·c + i^m·W^3j·d) / 4, rounded once: a·2^15 and the
+  // Q15 products (each < 2^28.5) sum below 2^30.5, then >> 17. With j = 0 the twiddles are 1 exactly, no products:
+  // (a·2^15 ± … + 2^16) >> 17 = (a ± … + 2) >> 2.
+  for (let q = 1, s = HALF / 4; q < HALF; q *= 4, s >>= 2) {
+    for (let i = 0; i < HALF; i += 4 * q) {
+      const [i1, i2, i3] = [i + q, i + 2 * q, i + 3 * q];
+      const t0r = re[i]! + re[i2]! + 2;
+      const t0i = im[i]! + im[i2]! + 2;
+      const t1r = re[i]! - re[i2]! + 2;
+      const t1i = im[i]! - im[i2]! + 2;
+      const t2r = re[i1]! + re[i3]!;
+      const t2i = im[i1]! + im[i3]!;
+      const t3r = re[i1]! - re[i3]!;
+      const t3i = im[i1]! - im[i3]!;
+      re[i] = (t0r + t2r) >> 2;
+      im[i] = (t0i + t2i) >> 2;
+      re[i1] = (t1r + t3i) >> 2;
+      im[i1] = (t1i - t3r) >> 2;
+      re[i2] = (t0r - t2r) >> 2;
+      im[i2] = (t0i - t2i) >> 2;
+      re[i3] = (t1r - t3i) >> 2;
+      im[i3] = (t1i + t3r) >> 2;
     }
-    for (let j = 1; j < half; j++) {
-      const c = T.cos[j * step]!;
-      const s = T.sin[j * step]!;
-      for (let i = j; i < HALF; i += 2 * half) {
-        const k = i + half;
-        const tr = re[k]! * c + im[k]! * s;
-        const ti = im[k]! * c - re[k]! * s;
-        const ar = (re[i]! << 15) + 32768; // a·2^15 and the rounding half of 2^16
-        const ai = (im[i]! << 15) + 32768;
-        re[i] = (ar + tr) >> 16;
-        im[i] = (ai + ti) >> 16;
-        re[k] = (ar - tr) >> 16;
-        im[k] = (ai - ti) >> 16;
+    for (let j = 1; j < q; j++) {
+      // W256^(j·s·r) = W512^(2·j·s·r), r = 1, 2, 3: indices below 384.
+      const m = 2 * j * s;
+      const [c1, s1, c2, s2, c3, s3] = [T.cos[m]!, T.sin[m]!, T.cos[2 * m]!, T.sin[2 * m]!, T.cos[3 * m]!, T.sin[3 * m]!];
+      for (let i = j; i < HALF; i += 4 * q) {
+        const [i1, i2, i3] = [i + q, i + 2 * q, i + 3 * q];
+        const br = re[i1]! * c1 + im[i1]! * s1;
+        const bi = im[i1]! * c1 - re[i1]! * s1;
+        const cr = re[i2]! * c2 + im[i2]! * s2;
+        const ci = im[i2]! * c2 - re[i2]! * s2;
+        const dr = re[i3]! * c3 + im[i3]! * s3;
+        const di = im[i3]! * c3 - re[i3]! * s3;
+        const ar = (re[i]! << 15) + 65536; // a·2^15 and the rounding half of 2^17
+        const ai = (im[i]! << 15) + 65536;
+        const t0r = ar + cr;
+        const t0i = ai + ci;
+        const t1r = ar - cr;
+        const t1i = ai - ci;
+        const t2r = br + dr;
+        const t2i = bi + di;
+        const t3r = br - dr;
+        const t3i = bi - di;
+        re[i] = (t0r + t2r) >> 17;
+        im[i] = (t0i + t2i) >> 17;
+        re[i1] = (t1r + t3i) >> 17; // t1 − i·t3
+        im[i1] = (t1i - t3r) >> 17;
+        re[i2] = (t0r - t2r) >> 17;
+        im[i2] = (t0i - t2i) >> 17;
+        re[i3] = (t1r - t3i) >> 17; // t1 + i·t3
+        im[i3] = (t1i + t3r) >> 17;
       }
     }
   }

@@ -95,6 +95,12 @@ describe('the C keyword front end and detector', () => {
     if (hasCommand('c++')) execFileSync('c++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-pedantic', '-fsyntax-only', '-x', 'c++', header], { stdio: 'pipe' });
   });
 
+  it("takes the front end as a checkpoint's front_end JSON gives it back, and refuses any other front end", () => {
+    const reordered = Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(FRONT_END)) as Record<string, unknown>).reverse()) as unknown as typeof FRONT_END;
+    expect(emitC(model, { ...exportOptions(), frontEnd: reordered })['bitnet_kws_config.h']).toBe(files['bitnet_kws_config.h']);
+    expect(() => emitC(model, { ...exportOptions(), frontEnd: { ...FRONT_END, hopSamples: 500 } })).toThrow(/log-mel-v1/);
+  });
+
   it('without a front end the export has none of the keyword files, and its other files are unchanged', () => {
     const without = emitC(model, { ...exportOptions(), frontEnd: undefined, detector: undefined, kwsClips: undefined });
     expect(Object.keys(files).filter((name) => !(name in without)).sort()).toEqual(['bitnet_kws.c', 'bitnet_kws.h', 'bitnet_kws_config.h', 'examples/kws_main.c', 'examples/test_clips.h']);

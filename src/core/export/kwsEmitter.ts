@@ -41,7 +41,8 @@ export function scoreFractionBits(model: IntegerModel): number {
 }
 
 export function kwsConfigHeader(frontEnd: FrontEndParameters, detector: DetectorParameters, fractionBits: number): string {
-  if (JSON.stringify(frontEnd) !== JSON.stringify(FRONT_END)) throw new Error(`the C front end is ${FRONT_END.id} as frontEnd.ts defines it; this export asks for ${JSON.stringify(frontEnd)}`);
+  const same = Object.keys(frontEnd).length === Object.keys(FRONT_END).length && (Object.keys(FRONT_END) as (keyof FrontEndParameters)[]).every((key) => frontEnd[key] === FRONT_END[key]);
+  if (!same) throw new Error(`the C front end is ${FRONT_END.id} as frontEnd.ts defines it; this export asks for ${JSON.stringify(frontEnd)}`);
   const t = FRONT_END_TABLES;
   const { multiplier, shift } = confidenceConstants(fractionBits, detector.averageWindows);
   return `#ifndef BITNET_KWS_CONFIG_H
@@ -77,8 +78,8 @@ ${table('int16_t', 'bitnet_kws_window', t.window)}
 /* cos and sin of 2πm/512 in Q15: the twiddle W^m = cos − i·sin */
 ${table('int16_t', 'bitnet_kws_cos', t.cos)}
 ${table('int16_t', 'bitnet_kws_sin', t.sin)}
-/* 8-bit bit reversal for the FFT's input order */
-${table('uint8_t', 'bitnet_kws_bit_reverse', t.bitReverse)}
+/* base-4 digit reversal: the radix-4 FFT's input order */
+${table('uint8_t', 'bitnet_kws_digit_reverse', t.digitReverse)}
 /* per FFT bin: the mel point below it (band j rises there, band j − 1 falls) and band j's Q8 share */
 ${table('uint8_t', 'bitnet_kws_bin_point', t.binPoint)}
 ${table('uint8_t', 'bitnet_kws_bin_weight', t.binWeight)}

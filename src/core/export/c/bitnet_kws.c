@@ -3,9 +3,9 @@
  * detector.ts step for step. Per 512-sample frame (32 ms; frames start every BITNET_KWS_HOP samples):
  *   window      x[n] = pcm[n]·hann[n], int16 × Q15 < 2^30;
  *   block shift r so that |x >> r| < 2^13 (an exponent per frame, added back in the log);
- *   FFT         256-point complex FFT of z[n] = x[2n] + i·x[2n+1], each radix-2 stage halving its outputs (the
- *               butterflies of W = 1 without products: (a ± b + 1) >> 1, what the Q15 formula gives for W = 2^15), so the
- *               data never exceed |z| < 2^13.5, Q15 products stay < 2^28.5 and a·2^15 + W·b < 2^30 (int32);
+ *   FFT         256-point complex FFT of z[n] = x[2n] + i·x[2n+1] in four radix-4 stages, each dividing its outputs
+ *               by 4 (the butterflies whose twiddles are all 1 without products), so the data never exceed
+ *               |z| < 2^13.5, Q15 products stay < 2^28.5 and a·2^15 plus three of them < 2^30.5 (int32);
  *   split       X'[k] = ((A + B) + W^k·(−i)(A − B)) / 4 with A = Z[k], B = conj Z[256 − k]: X' = X / 2^9, < 2^30.5
  *               before its shift;
  *   mel         P = |X'|² >> 2 (Σ P ≤ 2^23 by Parseval over the bins in range), 28 triangles with Q8 weights, band
@@ -24,6 +24,9 @@
 #include "bitnet_kws_config.h"
 
 #define HALF (BITNET_KWS_WINDOW / 2)
+#if BITNET_KWS_FIRST_BIN < 1 || BITNET_KWS_LAST_BIN >= HALF
+#error "the mel range must leave out the FFT's DC and Nyquist bins"
+#endif
 #define RING_MASK (BITNET_KWS_WINDOW - 1)
 
 static int32_t fft_re[HALF]; /* the FFT in place, 2 KB */
@@ -71,11 +74,11 @@ static int32_t log2_q10(uint32_t s)
 static void frame_column(const int16_t *samples, uint32_t start, uint32_t mask, uint8_t column[BITNET_KWS_BANDS])
 {
     uint32_t max_abs = 0;
-    int32_t shift, half, step, b, k, n, offset;
-    /* Window straight into the FFT's bit-reversed input order: z[n] = x[2n] + i·x[2n+1] at bit_reverse[n]. */
+    int32_t shift, q, step, b, k, n, offset;
+    /* Window straight into the FFT's digit-reversed input order: z[n] = x[2n] + i·x[2n+1] at digit_reverse[n]. */
     for (n = 0; n < HALF; n++) {
         const uint32_t at = start + 2u * (uint32_t)n;
-        const int32_t to = bitnet_kws_bit_reverse[n];
+        const int32_t to = bitnet_kws_digit_reverse[n];
         const int32_t x0 = (int32_t)samples[at & mask] * bitnet_kws_window[2 * n];
         const int32_t x1 = (int32_t)samples[(at + 1u) & mask] * bitnet_kws_window[2 * n + 1];
         const uint32_t a0 = x0 < 0 ? (uint32_t)-x0 : (uint32_t)x0;
@@ -97,42 +100,65 @@ static void frame_column(const int16_t *samples, uint32_t start, uint32_t mask, 
     } else {
         shift = 0;
     }
-    for (half = 1, step = HALF; half < HALF; half <<= 1, step >>= 1) {
+    /* Radix-4 stages: sub-DFTs of q points at i, i + q, i + 2q, i + 3q become one of 4q points, y_m = (a +
+       (-i)^m·W^j·b + (-1)^m·W^2j·c + i^m·W^3j·d) / 4, rounded once (>> 17 of the Q15 sums, < 2^30.5). */
+    for (q = 1, step = HALF / 4; q < HALF; q *= 4, step >>= 2) {
         int32_t i, j;
-        for (i = 0; i < HALF; i += 2 * half) { /* j = 0: W = 1 exactly, no products */
-            const int32_t kk = i + half;
-            const int32_t ar = fft_re[i] + 1;
-            const int32_t ai = fft_im[i] + 1;
-            const int32_t br = fft_re[kk];
-            const int32_t bi = fft_im[kk];
-            fft_re[i] = (ar + br) >> 1;
-            fft_im[i] = (ai + bi) >> 1;
-            fft_re[kk] = (ar - br) >> 1;
-            fft_im[kk] = (ai - bi) >> 1;
+        for (i = 0; i < HALF; i += 4 * q) { /* j = 0: twiddles of 1 exactly, no products: (... + 2) >> 2 */
+            const int32_t i1 = i + q, i2 = i + 2 * q, i3 = i + 3 * q;
+            const int32_t t0r = fft_re[i] + fft_re[i2] + 2;
+            const int32_t t0i = fft_im[i] + fft_im[i2] + 2;
+            const int32_t t1r = fft_re[i] - fft_re[i2] + 2;
+            const int32_t t1i = fft_im[i] - fft_im[i2] + 2;
+            const int32_t t2r = fft_re[i1] + fft_re[i3];
+            const int32_t t2i = fft_im[i1] + fft_im[i3];
+            const int32_t t3r = fft_re[i1] - fft_re[i3];
+            const int32_t t3i = fft_im[i1] - fft_im[i3];
+            fft_re[i] = (t0r + t2r) >> 2;
+            fft_im[i] = (t0i + t2i) >> 2;
+            fft_re[i1] = (t1r + t3i) >> 2;
+            fft_im[i1] = (t1i - t3r) >> 2;
+            fft_re[i2] = (t0r - t2r) >> 2;
+            fft_im[i2] = (t0i - t2i) >> 2;
+            fft_re[i3] = (t1r - t3i) >> 2;
+            fft_im[i3] = (t1i + t3r) >> 2;
         }
-        for (j = 1; j < half; j++) {
-            const int32_t c = bitnet_kws_cos[j * step];
-            const int32_t s = bitnet_kws_sin[j * step];
-            for (i = j; i < HALF; i += 2 * half) {
-                const int32_t kk = i + half;
-                const int32_t tr = fft_re[kk] * c + fft_im[kk] * s;
-                const int32_t ti = fft_im[kk] * c - fft_re[kk] * s;
-                const int32_t ar = fft_re[i] * 32768 + 32768; /* a·2^15 and the rounding half of 2^16 */
-                const int32_t ai = fft_im[i] * 32768 + 32768;
-                fft_re[i] = (ar + tr) >> 16;
-                fft_im[i] = (ai + ti) >> 16;
-                fft_re[kk] = (ar - tr) >> 16;
-                fft_im[kk] = (ai - ti) >> 16;
+        for (j = 1; j < q; j++) {
+            const int32_t m = 2 * j * step; /* W256^(j·step·r) = W512^(r·m), r = 1, 2, 3: indices below 384 */
+            const int32_t c1 = bitnet_kws_cos[m], s1 = bitnet_kws_sin[m];
+            const int32_t c2 = bitnet_kws_cos[2 * m], s2 = bitnet_kws_sin[2 * m];
+            const int32_t c3 = bitnet_kws_cos[3 * m], s3 = bitnet_kws_sin[3 * m];
+            for (i = j; i < HALF; i += 4 * q) {
+                const int32_t i1 = i + q, i2 = i + 2 * q, i3 = i + 3 * q;
+                const int32_t br = fft_re[i1] * c1 + fft_im[i1] * s1;
+                const int32_t bi = fft_im[i1] * c1 - fft_re[i1] * s1;
+                const int32_t cr = fft_re[i2] * c2 + fft_im[i2] * s2;
+                const int32_t ci = fft_im[i2] * c2 - fft_re[i2] * s2;
+                const int32_t dr = fft_re[i3] * c3 + fft_im[i3] * s3;
+                const int32_t di = fft_im[i3] * c3 - fft_re[i3] * s3;
+                const int32_t ar = fft_re[i] * 32768 + 65536; /* a·2^15 and the rounding half of 2^17 */
+                const int32_t ai = fft_im[i] * 32768 + 65536;
+                const int32_t t0r = ar + cr, t0i = ai + ci;
+                const int32_t t1r = ar - cr, t1i = ai - ci;
+                const int32_t t2r = br + dr, t2i = bi + di;
+                const int32_t t3r = br - dr, t3i = bi - di;
+                fft_re[i] = (t0r + t2r) >> 17;
+                fft_im[i] = (t0i + t2i) >> 17;
+                fft_re[i1] = (t1r + t3i) >> 17; /* t1 - i·t3 */
+                fft_im[i1] = (t1i - t3r) >> 17;
+                fft_re[i2] = (t0r - t2r) >> 17;
+                fft_im[i2] = (t0i - t2i) >> 17;
+                fft_re[i3] = (t1r - t3i) >> 17; /* t1 + i·t3 */
+                fft_im[i3] = (t1i + t3r) >> 17;
             }
         }
     }
     memset(band_sum, 0, sizeof band_sum);
     for (k = BITNET_KWS_FIRST_BIN; k <= BITNET_KWS_LAST_BIN; k++) {
-        const int32_t m = (HALF - k) & (HALF - 1);
-        const int32_t ar = fft_re[k & (HALF - 1)];
-        const int32_t ai = fft_im[k & (HALF - 1)];
-        const int32_t br = fft_re[m];
-        const int32_t bi = -fft_im[m];
+        const int32_t ar = fft_re[k]; /* A = Z[k], B = conj Z[256 - k]: both inside the table for 0 < k < 256 */
+        const int32_t ai = fft_im[k];
+        const int32_t br = fft_re[HALF - k];
+        const int32_t bi = -fft_im[HALF - k];
         const int32_t gr = ai - bi; /* -i·(A - B) */
         const int32_t gi = br - ar;
         const int32_t c = bitnet_kws_cos[k];
