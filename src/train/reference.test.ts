@@ -45,6 +45,7 @@ describe.each<[string, PresetId, LayerSpec[], ScaleGranularity?, Partial<TrainCo
   ['mcu-16k without shift averaging', 'mcu-16k', PRESETS['mcu-16k'].layers, 'channel', { shiftAveraging: false }],
   ['seed with shift averaging (the 28×28 image moved)', 'seed', mlpLayers([128]), 'layer', { shiftAveraging: true }],
   ['mcu-cnn-16k (16×16 input, three conv layers)', 'mcu-cnn-16k', PRESETS['mcu-cnn-16k'].layers, 'channel'],
+  ['kws (a stride-2 conv after a pool)', 'kws', PRESETS.kws.layers, 'channel'],
   ['a CNN in mixed weight formats (int8, int4, ternary, int4 output)', 'cnn', MIXED_CNN, 'channel', { outputWeights: 'int4' }],
   ['an MLP with int4 weights throughout, one scale per layer', 'b158-mlp', [{ kind: 'flatten' }, { kind: 'dense', units: 64, weights: 'int4' }], 'layer', { outputWeights: 'int4' }],
 ])('%s: tfjs forward = core reference on packed weights', (_, preset, layers, weightScale = 'layer', extra = {}) => {
