@@ -45,7 +45,7 @@ function DetectorFigures({ frontEnd, networkInstructions }: { frontEnd: FrontEnd
     <>
       <p className="muted" data-testid="mcu-budget-instructions" data-front-end={frontEnd.instructions} data-network={networkInstructions} data-total={instructions}>
         {(instructions / 1e6).toFixed(2)} M instructions per 1 s window ({(instructions / 48_000).toFixed(0)} ms at 48 MHz): front end{' '}
-        {(frontEnd.instructions / 1e6).toFixed(2)} M, network {(networkInstructions / 1e6).toFixed(2)} M (estimated from its multiply-accumulates).
+        {(frontEnd.instructions / 1e6).toFixed(2)} M, network {(networkInstructions / 1e6).toFixed(2)} M (estimated from its layer shapes; bench:mcu measures the built detector).
       </p>
       <p className="muted" data-testid="mcu-budget-front-end">
         Included: the audio front end, {bytes(frontEnd.flashBytes)} of flash and {bytes(frontEnd.ramBytes)} of RAM ({frontEnd.source}).
