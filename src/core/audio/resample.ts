@@ -12,10 +12,22 @@ const CUTOFF = 0.92;
 /** Blackman window on −1..1. */
 const blackman = (t: number): number => 0.42 + 0.5 * Math.cos(Math.PI * t) + 0.08 * Math.cos(2 * Math.PI * t);
 
+/** The windowed sinc at distance d (input samples) from the output position; 0 beyond the kernel. */
+function tap(d: number, cutoff: number, half: number): number {
+  if (Math.abs(d) > half) return 0;
+  const x = 2 * cutoff * d;
+  return 2 * cutoff * (x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x)) * blackman(d / half);
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+/** Most phases a polyphase table holds (44.1 kHz -> 16 kHz needs 160, 22.05 kHz 320). */
+const MAX_PHASES = 4096;
+
 /**
  * Band-limited resampling (Blackman-windowed sinc): output sample i is the input interpolated at i·from/to, the
  * sinc's cutoff at CUTOFF × the lower Nyquist frequency (so downsampling filters what would alias). Samples outside
- * the input count as 0. (n) at fromRate -> (round(n·to/from)) at toRate.
+ * the input count as 0. (n) at fromRate -> (round(n·to/from)) at toRate. Integer rates whose ratio reduces to
+ * up/down with up ≤ 4096 use a table of the kernel for each of the up phases; other rates compute it per sample.
  */
 export function resample(samples: Float32Array, fromRate: number, toRate = 16000): Float32Array {
   if (!(fromRate > 0 && toRate > 0)) throw new RangeError(`sample rates must be positive (${fromRate} -> ${toRate})`);
@@ -26,17 +38,27 @@ export function resample(samples: Float32Array, fromRate: number, toRate = 16000
   // The cutoff in cycles per input sample, and the kernel's half-width in input samples.
   const cutoff = (CUTOFF * 0.5 * Math.min(fromRate, toRate)) / fromRate;
   const half = SINC_ZEROS / (2 * cutoff);
+  const g = Number.isInteger(fromRate) && Number.isInteger(toRate) ? gcd(fromRate, toRate) : 0;
+  if (g > 0 && toRate / g <= MAX_PHASES) {
+    // Output i sits at (i·down)/up = n0 + p/up: taps n0 + o for o in −reach..reach + 1, weights by phase p.
+    const [up, down] = [toRate / g, fromRate / g];
+    const reach = Math.ceil(half);
+    const width = 2 * reach + 2;
+    const table = new Float64Array(up * width);
+    for (let p = 0; p < up; p++) for (let o = -reach; o <= reach + 1; o++) table[p * width + o + reach] = tap(o - p / up, cutoff, half);
+    for (let i = 0; i < length; i++) {
+      const n0 = Math.floor((i * down) / up);
+      const row = ((i * down) % up) * width - n0 + reach;
+      let sum = 0;
+      for (let n = Math.max(0, n0 - reach), last = Math.min(samples.length - 1, n0 + reach + 1); n <= last; n++) sum += samples[n]! * table[row + n]!;
+      out[i] = sum;
+    }
+    return out;
+  }
   for (let i = 0; i < length; i++) {
     const t = i * ratio;
-    const first = Math.max(0, Math.ceil(t - half));
-    const last = Math.min(samples.length - 1, Math.floor(t + half));
     let sum = 0;
-    for (let n = first; n <= last; n++) {
-      const d = n - t;
-      const x = 2 * cutoff * d;
-      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      sum += samples[n]! * 2 * cutoff * sinc * blackman(d / half);
-    }
+    for (let n = Math.max(0, Math.ceil(t - half)), last = Math.min(samples.length - 1, Math.floor(t + half)); n <= last; n++) sum += samples[n]! * tap(n - t, cutoff, half);
     out[i] = sum;
   }
   return out;

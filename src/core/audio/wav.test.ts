@@ -99,6 +99,21 @@ describe('parseWav and encodeWav16', () => {
     expect(rms).toBeLessThan(0.005);
   });
 
+  it('the polyphase table (integer rates) and the per-sample kernel (any other rate) resample alike; 8 kHz upsamples', () => {
+    const rng = createRng(12);
+    const noise = Float32Array.from({ length: 44100 }, () => rng.normal() * 0.1);
+    const table = resample(noise, 44100);
+    const direct = resample(noise, 44100 * (1 + 1e-12));
+    expect(direct.length).toBe(table.length);
+    let worst = 0;
+    for (let i = 0; i < table.length; i++) worst = Math.max(worst, Math.abs(table[i]! - direct[i]!));
+    expect(worst).toBeLessThan(1e-5);
+    const up = resample(Float32Array.from(sine(1000, 8000, 0.5)), 8000);
+    const ideal = sine(1000, 16000, 0.5);
+    expect(up.length).toBe(8000);
+    for (let n = 200; n < 7800; n++) expect(Math.abs(up[n]! - ideal[n]!)).toBeLessThan(2e-3);
+  });
+
   it('empty, non-WAV and truncated bytes throw a WavError naming the file', () => {
     const good = encodeWav16(new Int16Array(100));
     const twelveBit = good.slice();
