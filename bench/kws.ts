@@ -7,8 +7,8 @@
  *
  * DATA_DIR: the keyword folder; without it the full synthesised set is written (once, then cached) to
  * bench-results/keywords/ by scripts/makeKeywords.ts. KWS_TARGET=yes trains the binary "yes vs everything else"
- * model instead (classes `_other_` and the word). BENCH_EPOCHS, BENCH_PRESETS (default kws), BENCH_BACKEND and
- * BENCH_MAX_STEPS as in bench:accuracy.
+ * model instead (classes `_other_` and the word). BENCH_SEED trains with another seed (the recipe's spread).
+ * BENCH_EPOCHS, BENCH_PRESETS (default kws), BENCH_BACKEND and BENCH_MAX_STEPS as in bench:accuracy.
  */
 import { basename } from 'node:path';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -64,6 +64,7 @@ if (process.env.DATA_DIR === undefined) {
 const target = process.env.KWS_TARGET ?? null;
 const epochsOverride = process.env.BENCH_EPOCHS === undefined ? null : Number(process.env.BENCH_EPOCHS);
 const maxSteps = Number(process.env.BENCH_MAX_STEPS ?? Infinity);
+const seedOverride = process.env.BENCH_SEED === undefined ? null : Number(process.env.BENCH_SEED);
 const presets = (process.env.BENCH_PRESETS ?? 'kws').split(',') as PresetId[];
 const requestedBackend = process.env.BENCH_BACKEND ?? 'wasm';
 if (!isBackendName(requestedBackend)) throw new Error(`unknown backend ${requestedBackend}`);
@@ -82,12 +83,12 @@ const heldOut = data.test ?? data.validation;
 const datasetName = `keywords:${report.name}${target === null ? '' : `:${target}-vs-rest`}`;
 
 for (const preset of presets) {
-  const config = { ...PRESETS[preset], epochs: epochsOverride ?? PRESETS[preset].epochs };
+  const config = { ...PRESETS[preset], epochs: epochsOverride ?? PRESETS[preset].epochs, seed: seedOverride ?? PRESETS[preset].seed };
   const { ternary, float, ternaryMs, floatMs, steps, seconds } = await trainSideBySide(preset, config, data, maxSteps);
   for (const [quantized, trainer, ms] of [[true, ternary, ternaryMs], [false, float, floatMs]] as const) {
     const test = await trainer.evaluate(heldOut);
     const perClass = perClassAccuracy(heldOut, await trainer.predict(heldOut), data.classNames);
-    console.log(JSON.stringify({ preset, dataset: datasetName, split: data.test ? 'test' : 'validation', quantized, backend, epochs: config.epochs, testAcc: test.accuracy, perClass, stepMs: ms / steps }));
+    console.log(JSON.stringify({ preset, dataset: datasetName, split: data.test ? 'test' : 'validation', quantized, backend, epochs: config.epochs, seed: config.seed, testAcc: test.accuracy, perClass, stepMs: ms / steps }));
   }
   console.log(JSON.stringify({ preset, dataset: datasetName, stepRatio: ternaryMs / floatMs, seconds }));
   ternary.dispose();

@@ -73,8 +73,8 @@ describe('keyword data sets', () => {
     const encoder = new TextEncoder();
     folder['speech_commands/validation_list.txt'] = encoder.encode('yes/speaker4_nohash_0.wav\nno/speaker4_nohash_0.wav\n_unknown_/speaker4_nohash_0.wav\n');
     folder['speech_commands/testing_list.txt'] = encoder.encode('yes/speaker5_nohash_0.wav\nno/speaker5_nohash_0.wav\n_unknown_/speaker5_nohash_0.wav\n');
-    const progress: number[] = [];
-    const dataset = await loadKeywordDataset({ kind: 'zip', name: 'sc.zip', bytes: zipSync(folder) }, { onProgress: (done) => progress.push(done) });
+    const progress: [number, number][] = [];
+    const dataset = await loadKeywordDataset({ kind: 'zip', name: 'sc.zip', bytes: zipSync(folder) }, { onProgress: (done, total) => progress.push([done, total]) });
     const { keywords: report } = dataset;
     expect(dataset.classNames).toEqual(['_silence_', '_unknown_', 'no', 'yes']);
     expect(report.counts).toEqual([[4, 1, 1], [4, 1, 1], [4, 1, 1], [4, 1, 1]]);
@@ -83,6 +83,7 @@ describe('keyword data sets', () => {
     expect(report.backgroundSeconds).toBe(3);
     expect(report.skipped).toEqual([]);
     expect(progress.length).toBe(1 + 2 + 18);
+    expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
     // Row 0 is the highest band: the 400 Hz "yes" is loudest in a lower row than the 1,200 Hz "no".
     const bandOf = (set: typeof dataset.validation, word: string) => loudestBand(set.pixels.subarray(set.labels.indexOf(dataset.classNames.indexOf(word)) * 784).subarray(0, 784));
     expect(bandOf(dataset.validation, 'yes')).toBeGreaterThan(bandOf(dataset.validation, 'no'));

@@ -19,7 +19,7 @@ import { ImageFolderError, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES, SPLIT_S
 import { SAMPLES_PER_CLASS, type ImageFolderInput } from '../data/ownDataset';
 import { createRng, type Rng } from '../data/rng';
 import { decodeUtf8Strict } from '../data/utf8';
-import { entryProblem, formatMiB, listZip, readZipEntry } from '../data/zipReader';
+import { checkTotalSize, entryProblem, formatMiB, listZip, readZipEntry } from '../data/zipReader';
 import { CLIP_SAMPLES, FEATURE_FRAMES, MEL_BANDS, SAMPLE_RATE, clipFeatures } from './frontEnd';
 import {
   SILENCE_CLASS,
@@ -88,9 +88,12 @@ const FEATURE_BYTES = MEL_BANDS * FEATURE_FRAMES;
 /** Bytes per example in memory: the uint8 features and the float32 tensor training builds from them. */
 const BYTES_PER_EXAMPLE = FEATURE_BYTES * 5;
 
-/** Whether loading `sourceBytes` of files holding `clipCount` clips fits MEMORY_LIMIT_BYTES; throws when not. */
-export function checkKeywordMemory(sourceBytes: number, clipCount: number): void {
-  const estimate = sourceBytes + clipCount * (2 + AUGMENT.copies) * BYTES_PER_EXAMPLE + CLIP_SAMPLES * 2 * 8;
+/**
+ * Whether a load fits MEMORY_LIMIT_BYTES, throwing when not: the source bytes held at once (the archive, or the
+ * largest file of a folder, read one at a time) + each clip's features and its copies, as uint8 and float32.
+ */
+export function checkKeywordMemory(heldBytes: number, clipCount: number): void {
+  const estimate = heldBytes + clipCount * (2 + AUGMENT.copies) * BYTES_PER_EXAMPLE + CLIP_SAMPLES * 2 * 8;
   if (estimate > MEMORY_LIMIT_BYTES) {
     throw new ImageFolderError(
       `Loading these ${clipCount} clips would need about ${formatMiB(estimate)} of memory, over the ${formatMiB(MEMORY_LIMIT_BYTES)} limit; use fewer clips.`,
@@ -252,31 +255,36 @@ function conversionWarnings(conversions: Conversions): string[] {
 
 type FileReader = () => Promise<Uint8Array | string>;
 
-/** The input's files with a reader each (a string from the reader is a skip message naming the file). */
-function filesOf(input: ImageFolderInput): { files: KeywordFile[]; readers: FileReader[]; sourceBytes: number } {
+/**
+ * The input's files with a reader each (a string from the reader is a skip message naming the file), and the
+ * source bytes held at once. A zip whose entries expand beyond the archive limits is refused (ZipError).
+ */
+function filesOf(input: ImageFolderInput): { files: KeywordFile[]; readers: FileReader[]; heldBytes: number } {
   if (input.kind === 'files') {
     return {
       files: input.files.map((f) => ({ path: f.path, size: f.size })),
       readers: input.files.map((f) => () => f.read()),
-      sourceBytes: input.files.reduce((sum, f) => sum + f.size, 0),
+      heldBytes: input.files.reduce((largest, f) => Math.max(largest, f.size), 0),
     };
   }
   const entries = listZip(input.bytes).filter((entry) => !entry.isDirectory);
+  checkTotalSize(entries);
   return {
     files: entries.map((entry) => ({ path: entry.path, size: entry.size })),
     readers: entries.map((entry) => async () => entryProblem(entry) ?? readZipEntry(input.bytes, entry)),
-    sourceBytes: input.bytes.length,
+    heldBytes: input.bytes.length,
   };
 }
 
 /** Loads a keyword data set from a zip or a folder's files; throws ImageFolderError or ZipError when refused as a whole. */
 export async function loadKeywordDataset(input: ImageFolderInput, options: KeywordLoadOptions = {}): Promise<KeywordDataset> {
-  const { files, readers, sourceBytes } = filesOf(input);
+  const { files, readers, heldBytes } = filesOf(input);
   const layout = layoutKeywordFolder(files);
-  checkKeywordMemory(sourceBytes, layout.clips.length);
+  checkKeywordMemory(heldBytes, layout.clips.length);
   const skipped = [...layout.skipped];
   const conversions: Conversions = { resampled: new Map(), converted: 0 };
-  const totalBytes = [...layout.noise, ...layout.clips.map((clip) => clip.file)].reduce((sum, k) => sum + files[k]!.size, 0);
+  const lists = [layout.validationList, layout.testingList].filter((k): k is number => k !== null);
+  const totalBytes = [...layout.noise, ...lists, ...layout.clips.map((clip) => clip.file)].reduce((sum, k) => sum + files[k]!.size, 0);
   let doneBytes = 0;
   const read = async (k: number): Promise<Uint8Array | null> => {
     if (options.cancelled?.()) throw new ImageFolderError('Loading was cancelled; the data set and model you had are unchanged.');
@@ -309,12 +317,12 @@ export async function loadKeywordDataset(input: ImageFolderInput, options: Keywo
     if (text === null) throw new ImageFolderError(`"${name}" is not UTF-8 text; it should list one clip path per line.`);
     return text;
   };
-  const lists =
+  const splitLists =
     validationList || testingList
       ? { validation: parseSplitList(listText(validationList, VALIDATION_LIST)), test: parseSplitList(listText(testingList, TESTING_LIST)) }
       : null;
   const clips = [...layout.clips].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const splits = splitKeywordClips(clips, lists, options.seed ?? SPLIT_SEED);
+  const splits = splitKeywordClips(clips, splitLists, options.seed ?? SPLIT_SEED);
   const classNames = classOrder(layout.words, noises.length > 0);
   const collector = new FeatureCollector(classNames, noises, createRng(options.seed ?? SPLIT_SEED));
   for (let k = 0; k < clips.length; k++) {
