@@ -16,6 +16,8 @@
  * BENCH_FROM_CHECKPOINTS=1 a preset whose checkpoint is there is loaded instead of trained (to measure the exports
  * again without hours of training). DATA_DIR instead of MNIST_DIR trains on an image folder of PNGs (as
  * bench:accuracy reads it), measured on its test/ folder or validation split, with its class names in the exports.
+ * A DATA_DIR in the Speech Commands layout (word folders of WAVs, `_background_noise_`) measures the keyword
+ * detector instead: the kws preset, front end included (bench/mcuKws.ts).
  * A benchmark: it prints figures and asserts nothing.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,8 +35,16 @@ import { Teacher } from '../src/train/teacher';
 import { Trainer } from '../src/train/trainer';
 import { buildCortexM0Plus, buildHost, runCortexM3, runHost, writeExport } from '../scripts/cToolchain';
 import { loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
+import { isKeywordFolder } from './keywordClips';
+import { keywordMcuRows } from './mcuKws';
 
 const imageDir = process.env.DATA_DIR;
+if (imageDir && isKeywordFolder(imageDir)) {
+  await registerOptionalBackends();
+  mkdirSync('bench-results', { recursive: true });
+  await keywordMcuRows(imageDir, await initBackend(['wasm', 'cpu']));
+  process.exit(0);
+}
 const dir = imageDir ?? process.env.MNIST_DIR;
 if (!dir) {
   console.error('Set MNIST_DIR to a folder with the four MNIST IDX files, e.g. MNIST_DIR=../shared/data/mnist, or DATA_DIR to an image folder');

@@ -1,4 +1,5 @@
 /** Small selector hooks: components subscribe to the fields they show, never to the whole store. */
+import { kwsFrontEndCost, type FrontEndCost } from '../core/export/detectorBudget';
 import { startTransition, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shallow } from 'zustand/shallow';
@@ -192,6 +193,16 @@ export const useTwinFigures = () =>
 export const useMcuBudget = () =>
   useAppStore(
     useShallow((s) => ({ config: s.config, packing: s.exportPacking, target: s.mcuTarget, chooseTarget: s.userChoseMcuTarget, choosePacking: s.userChosePacking })),
+  );
+/** For a keywords run, the audio front end the C detector adds to the network (the budget meter counts it); else null. */
+export const useKeywordFrontEnd = (): FrontEndCost | null => {
+  const keywords = useAppStore((s) => s.datasetId === 'keywords');
+  const classCount = useClassNames().length;
+  return keywords ? kwsFrontEndCost(classCount) : null;
+};
+export const usePowerEstimateChoice = () =>
+  useAppStore(
+    useShallow((s) => ({ chip: s.powerChip, windowsPerSecond: s.windowsPerSecond, chooseChip: s.userChosePowerChip, chooseWindowsPerSecond: s.userChoseWindowsPerSecond })),
   );
 export const useTeacher = () => useAppStore((s) => s.teacher);
 export const useDatasetSamples = () => useAppStore((s) => s.datasetSummary?.samples ?? null);

@@ -26,6 +26,7 @@ import type {
 import type { BackendName } from '../core/app/backends';
 import type { RunSummary } from './autosave';
 import { MCU_TARGETS } from '../core/export/mcuFootprint';
+import { CHIP_POWER, type ChipPower } from '../core/export/powerEstimate';
 
 /** Points per live series: enough for a smooth curve, few enough for a chart to redraw in a few ms. */
 const SERIES_LIMIT = 300;
@@ -198,6 +199,12 @@ export interface DeploySlice {
   /** The microcontroller budget the meter compares against: a listed target's id, or 'custom' with its sizes. */
   mcuTarget: { id: string; flashBytes: number; ramBytes: number };
   userChoseMcuTarget: (target: { id: string; flashBytes: number; ramBytes: number }) => void;
+  /** The chip whose datasheet figures the keyword detector's power estimate uses, as listed or as the user edited them. */
+  powerChip: ChipPower;
+  /** Detection rate of the power estimate: 1 s windows classified per second. */
+  windowsPerSecond: number;
+  userChosePowerChip: (chip: ChipPower) => void;
+  userChoseWindowsPerSecond: (rate: number) => void;
   userChosePacking: (packing: TritPacking) => void;
   userStartedExport: (format: ExportFormat) => void;
   workerExported: (format: ExportFormat, fileName: string, byteLength: number, note: string) => void;
@@ -414,6 +421,10 @@ const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (set) => 
   exportPacking: 'base3',
   mcuTarget: { id: MCU_TARGETS[0]!.id, flashBytes: MCU_TARGETS[0]!.flashBytes, ramBytes: MCU_TARGETS[0]!.ramBytes },
   userChoseMcuTarget: (mcuTarget) => set({ mcuTarget }),
+  powerChip: CHIP_POWER[0]!,
+  windowsPerSecond: 4,
+  userChosePowerChip: (powerChip) => set({ powerChip }),
+  userChoseWindowsPerSecond: (windowsPerSecond) => set({ windowsPerSecond }),
   exportTask: null,
   exportResult: null,
   userChosePacking: (exportPacking) => set({ exportPacking }),

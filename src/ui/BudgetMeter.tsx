@@ -1,15 +1,19 @@
 /**
  * The microcontroller budget, live while the network is designed: the flash and RAM the C export of the current
  * architecture and packing will take on a Cortex-M0+ (core's size model, which a test holds within 5 % of
- * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most.
+ * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most. For a keywords
+ * run the detector is budgeted whole: the audio front end's flash, RAM and instructions are added to the network's
+ * (core/export/detectorBudget.ts), and its energy per inference and average power are estimated (PowerEstimate).
  */
 import { configInputShape } from '../core/model/config';
 import { networkPlan, type WeightedLayerPlan } from '../core/model/layers';
-import { checkBudget, configFootprint, MCU_TARGETS } from '../core/export/mcuFootprint';
+import { checkBudget, configFootprint, MCU_TARGETS, type McuFootprint } from '../core/export/mcuFootprint';
+import { detectorBudget, networkInstructionEstimate, type FrontEndCost } from '../core/export/detectorBudget';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
-import { useClassNames, useMcuBudget } from '../store/hooks';
+import { useClassNames, useKeywordFrontEnd, useMcuBudget } from '../store/hooks';
 import { bytes } from './format';
+import { PowerEstimate } from './PowerEstimate';
 
 const CUSTOM = 'custom';
 
@@ -34,15 +38,43 @@ function layerLabel(layer: WeightedLayerPlan | undefined): string {
   return `conv2d ${layer.conv.kernel}×${layer.conv.kernel}×${layer.conv.input.channels}→${layer.outputSize}`;
 }
 
+/** The front end's share and the detector's instructions per 1 s window, under the bars of a keywords run. */
+function DetectorFigures({ frontEnd, networkInstructions }: { frontEnd: FrontEndCost; networkInstructions: number }) {
+  const instructions = frontEnd.instructions + networkInstructions;
+  return (
+    <>
+      <p className="muted" data-testid="mcu-budget-instructions" data-front-end={frontEnd.instructions} data-network={networkInstructions} data-total={instructions}>
+        {(instructions / 1e6).toFixed(2)} M instructions per 1 s window ({(instructions / 48_000).toFixed(0)} ms at 48 MHz): front end{' '}
+        {(frontEnd.instructions / 1e6).toFixed(2)} M, network {(networkInstructions / 1e6).toFixed(2)} M (estimated from its layer shapes; bench:mcu measures the built detector).
+      </p>
+      <p className="muted" data-testid="mcu-budget-front-end">
+        Included: the audio front end, {bytes(frontEnd.flashBytes)} of flash and {bytes(frontEnd.ramBytes)} of RAM ({frontEnd.source}).
+      </p>
+      <PowerEstimate instructions={instructions} />
+    </>
+  );
+}
+
+/** The network's footprint, with the front end added for a keywords run (null: layers that do not fit together). */
+function budgetFigures(config: Parameters<typeof configFootprint>[0], packing: TritPacking, classCount: number, frontEnd: FrontEndCost | null) {
+  let network: McuFootprint;
+  try {
+    network = configFootprint(config, packing, classCount);
+  } catch {
+    return null;
+  }
+  if (!frontEnd) return { footprint: network, networkInstructions: 0 };
+  const networkInstructions = networkInstructionEstimate(config, classCount);
+  const detector = detectorBudget(network, networkInstructions, frontEnd);
+  return { footprint: { ...network, flashBytes: detector.flashBytes, ramBytes: detector.ramBytes, stackBytes: detector.stackBytes }, networkInstructions };
+}
+
 export function BudgetMeter() {
   const { config, packing, target, chooseTarget, choosePacking } = useMcuBudget();
   const classCount = useClassNames().length;
-  let footprint;
-  try {
-    footprint = configFootprint(config, packing, classCount);
-  } catch {
-    footprint = null;
-  }
+  const frontEnd = useKeywordFrontEnd();
+  const figures = budgetFigures(config, packing, classCount, frontEnd);
+  const footprint = figures?.footprint ?? null;
   const valid = footprint !== null;
   const problem = integerOnlyConfigProblem(config);
   const check = valid && footprint ? checkBudget(footprint, target) : null;
@@ -116,6 +148,7 @@ export function BudgetMeter() {
             Layer {largest + 1} ({layerLabel(plan[largest])}) costs most: {(largestShare * 100).toFixed(0)} % of the flash.
           </p>
           {problem && <p className="muted">{problem}</p>}
+          {frontEnd && figures && <DetectorFigures frontEnd={frontEnd} networkInstructions={figures.networkInstructions} />}
         </>
       ) : (
         <p className="muted">Enter valid layer widths to see the size.</p>

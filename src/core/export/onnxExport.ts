@@ -2,7 +2,8 @@
  * The ONNX export: the folded model (inference.ts) as a standard ONNX graph, opset 13, written with the maintained
  * `onnx-proto` package (protobufjs code generated from onnx.proto), graph built by small node helpers.
  *
- * Input `pixels`: float32 (N, 784), raw pixel values 0..255. Output `logits`: float32 (N, classes), no softmax
+ * Input `pixels`: float32 (N, 784), raw pixel values 0..255 (for a keyword model the 28×28 log-mel features of
+ * core/audio/frontEnd.ts, whose parameters the metadata names as `front_end`). Output `logits`: float32 (N, classes), no softmax
  * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
  * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
  *   16×16 input:  pixels = Floor((MatMul(pixels, A) + 24.5) / 49)   A: (784, 256) overlap weights w_y·w_x, so the
@@ -28,6 +29,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
+import type { FrontEndParameters } from '../audio/frontEnd';
 import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from '../model/referenceModel';
 import { SHIFT_OFFSETS, SHIFT_PASSES } from '../model/shiftAveraging';
 import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
@@ -40,14 +42,16 @@ export const ONNX_OPSET = 13;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT8 = onnx.TensorProto.DataType.INT8;
 
-import type { FrontEndParameters } from '../audio/frontEnd';
 
 export interface OnnxExportOptions {
   preset: string;
   appVersion: string;
   /** Extra key/value pairs for the model's metadata_props (config, threshold, …). */
   metadata: Record<string, string>;
-  /** For a model trained on keywords: the front end its int8 input features come from (core/audio/frontEnd.ts). */
+  /**
+   * A keyword model's audio front end (core/audio/frontEnd.ts): its parameters go to the metadata as `front_end`
+   * (JSON) so a runtime can compute the same 28×28 features from 16 kHz PCM; the input stays those features.
+   */
   frontEnd?: FrontEndParameters;
 }
 
@@ -214,8 +218,13 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'BitNet Playground',
     producerVersion: options.appVersion,
-    docString: `Ternary network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input raw pixels 0..255, output logits.`,
-    metadataProps: Object.entries({ preset: options.preset, ...options.metadata }).map(([key, value]) => ({ key, value })),
+    docString: options.frontEnd
+      ? `Ternary keyword network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input the 28×28 log-mel features 0..255 of 1 s of 16 kHz audio (rows = mel bands, highest first; columns = frames; the front end's parameters in the metadata as front_end), output logits.`
+      : `Ternary network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input raw pixels 0..255, output logits.`,
+    metadataProps: Object.entries({ preset: options.preset, ...options.metadata, ...(options.frontEnd ? { front_end: JSON.stringify(options.frontEnd) } : {}) }).map(([key, value]) => ({
+      key,
+      value,
+    })),
     graph: {
       name: `bitnet_${options.preset.replace(/[^A-Za-z0-9_]/g, '_')}`,
       node: graph.nodes,

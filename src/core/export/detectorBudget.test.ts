@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { FRONT_END } from '../audio/frontEnd';
+import { PRESETS } from '../model/config';
+import type { LayerSpec } from '../model/layers';
+import { toIntegerModel } from '../model/integerModel';
+import { foldModel, type InferenceModel, type LayerSnapshot } from '../model/referenceModel';
+import { modelInputShape } from '../model/inputResolution';
+import { networkPlan } from '../model/layers';
+import { armToolchainAvailable, writeExport } from '../../../scripts/cToolchain';
+import { measureFrontEnd } from '../../../scripts/kwsToolchain';
+import { emitC } from './cEmitter';
+import { detectorBudget, kwsFrontEndCost, networkInstructionEstimate, type FrontEndCost } from './detectorBudget';
+import { configFootprint } from './mcuFootprint';
+
+const conv = (filters: number, kernel = 3, stride = 1): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding: 'same' });
+const pool: LayerSpec = { kind: 'maxpool2d', size: 2 };
+const flatten: LayerSpec = { kind: 'flatten' };
+const dense = (units: number): LayerSpec => ({ kind: 'dense', units });
+
+/** The output layer alone (784 -> classes) with fixed weights: the smallest network the front end can be exported with. */
+function tinyModel(classes: number): InferenceModel {
+  const config = { ...PRESETS.kws, layers: [flatten] };
+  const [layer] = networkPlan(config.layers, modelInputShape(config.inputResolution), classes, config.outputWeights);
+  const snapshot: LayerSnapshot[] = [
+    {
+      inputSize: layer!.inputSize,
+      outputSize: layer!.outputSize,
+      conv: null,
+      weights: layer!.weights,
+      weight: Float32Array.from({ length: layer!.inputSize * layer!.outputSize }, (_, i) => ((i * 37) % 7) - 3),
+      bias: new Float32Array(layer!.outputSize),
+      batchNorm: null,
+    },
+  ];
+  return foldModel(snapshot, config, config.weightQuantizer, config.threshold);
+}
+
+describe('networkInstructionEstimate', () => {
+  // QEMU's Cortex-M3 counts of bitnet_predict on keyword features (base 3, 12 classes, the kws recipe), 2026-12-07.
+  const measured: [string, LayerSpec[], number][] = [
+    ['kws', PRESETS.kws.layers, 6_481_560],
+    ['conv 8, pool, dense 16', [conv(8), pool, flatten, dense(16)], 3_833_320],
+    ['conv 16 stride 2, conv 16, pool, dense 24', [conv(16, 3, 2), conv(16), pool, flatten, dense(24)], 8_749_080],
+    ['three conv layers', [conv(8), pool, conv(8), pool, conv(32), pool, flatten, dense(16)], 8_468_880],
+    ['conv 6 5×5, pool, dense 48', [conv(6, 5), pool, flatten, dense(48)], 7_072_000],
+    ['conv 24, pool, conv 32 stride 2, dense 48', [conv(24), pool, conv(32, 3, 2), flatten, dense(48)], 13_011_320],
+    ['dense 64, dense 32', [flatten, dense(64), dense(32)], 497_280],
+  ];
+
+  for (const [name, layers, instructions] of measured) {
+    it(`${name}: within 5 % of the instructions measured on QEMU`, () => {
+      const estimate = networkInstructionEstimate({ ...PRESETS.kws, layers }, 12);
+      expect(estimate / instructions).toBeGreaterThan(0.95);
+      expect(estimate / instructions).toBeLessThan(1.05);
+    });
+  }
+
+  it('counts each pass of shift averaging', () => {
+    const config = { layers: [flatten, dense(16)] };
+    expect(Math.abs(networkInstructionEstimate({ ...config, shiftAveraging: true }, 4) - 5 * networkInstructionEstimate(config, 4))).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('detectorBudget', () => {
+  it('adds the front end to the network; the front end’s frames sit on the network’s stack', () => {
+    const network = configFootprint(PRESETS.kws, 'base3', 12);
+    const frontEnd: FrontEndCost = { flashBytes: 3000, ramBytes: 2000, stackBytes: 100, instructions: 500_000, source: 'test' };
+    const budget = detectorBudget(network, 1_000_000, frontEnd);
+    expect(budget.flashBytes).toBe(network.flashBytes + 3000);
+    expect(budget.ramBytes).toBe(network.ramBytes + 2000);
+    expect(budget.stackBytes).toBe(network.stackBytes + 100);
+    expect(budget.instructions).toBe(1_500_000);
+    expect(budget.frontEndInstructions).toBe(500_000);
+  });
+
+  it.runIf(armToolchainAvailable() || !!process.env.CI).each([2, 12, 22])('kwsFrontEndCost(%i classes) is within 5 percent of a new measurement of bitnet_kws.c', (classes) => {
+    // The front end's cost does not depend on the network: a one-layer model is exported with it.
+    const integer = toIntegerModel(tinyModel(classes));
+    const expected = kwsFrontEndCost(classes);
+    const files = emitC(integer, { packing: 'base3', preset: 'kws', configSummary: 'test', accuracy: null, classNames: Array.from({ length: classes }, (_, c) => `word${c}`), examples: { pixels: new Uint8Array(784), labels: [0], count: 1 }, appVersion: 'test', frontEnd: FRONT_END });
+    const clips = new Int16Array(3 * 16000);
+    for (let n = 0; n < clips.length; n++) clips[n] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 16000) + ((n * 7919) % 401) - 200);
+    const measuredCost = measureFrontEnd(writeExport(files, 'detector-budget-'), clips, 3);
+    const close = (a: number, b: number) => Math.abs(a / b - 1) <= 0.05;
+    expect(close(measuredCost.instructionsPerWindow, expected.instructions), `${measuredCost.instructionsPerWindow}`).toBe(true);
+    expect(close(measuredCost.flashBytes, expected.flashBytes), `${measuredCost.flashBytes}`).toBe(true);
+    expect(close(measuredCost.ramBytes, expected.ramBytes), `${measuredCost.ramBytes}`).toBe(true);
+    expect(close(measuredCost.stackBytes, expected.stackBytes), `${measuredCost.stackBytes}`).toBe(true);
+  }, 120_000);
+});

@@ -1,0 +1,102 @@
+/**
+ * The keyword detector's microcontroller budget: the network's C export (mcuFootprint.ts) plus the audio front end
+ * (bitnet_kws.c: 1 s of 16 kHz PCM -> 28×28 log-mel features), in flash, RAM, stack and instructions per 1 s
+ * window, which the power estimate (powerEstimate.ts) turns into energy and average power. An estimate for the
+ * Deploy panel; `npm run bench:mcu` measures the built detector (arm-none-eabi-size, QEMU).
+ *
+ * The network's instructions are estimated from its shapes by a linear model of the C engine (bitnet_engine.c),
+ * fitted to QEMU's Cortex-M3 counts of nine networks on 28×28 keyword features (kws, 1–3 conv layers of 4–32
+ * filters, kernels 3 and 5, strides 1 and 2, dense tails; base 3, 8-bit activations; within 4 % of each, measured
+ * 2026-12-07). With P a conv layer's output positions (before pooling), K its patch length and N its filters, the
+ * engine visits every position twice (one pass finds the map's largest output, the next writes the codes):
+ *   conv:   2·P·(4.2·K·N + 142·N + 46·K) + 2·P·68·K more for the first layer (each tap divides a feature code)
+ *   dense:  4.6 per weight (mcu-16k's measured pass), + 326 per input value for a first layer (the same division)
+ * An estimate for other inputs (a 16×16 area average, int4 or int8 layers): `npm run bench:mcu` measures.
+ */
+import { configInputShape, type ModelConfig } from '../model/config';
+import { networkPlan } from '../model/layers';
+import { SHIFT_PASSES } from '../model/shiftAveraging';
+import type { McuFootprint } from './mcuFootprint';
+
+/** The fitted model's coefficients (instructions), named by what each counts. */
+export const ENGINE_COST = {
+  convWeightUse: 4.2,
+  convUnitOutput: 142,
+  convTap: 46,
+  firstLayerTap: 68,
+  denseWeight: 4.6,
+  firstLayerInput: 326,
+} as const;
+
+/** Instructions of one bitnet_predict on a Cortex-M3, estimated from the configuration's shapes. */
+export function networkInstructionEstimate(
+  config: Pick<ModelConfig, 'layers'> & Partial<Pick<ModelConfig, 'inputResolution' | 'outputWeights' | 'shiftAveraging'>>,
+  classCount: number,
+): number {
+  let instructions = 0;
+  networkPlan(config.layers, configInputShape(config), classCount, config.outputWeights).forEach((layer, index) => {
+    const K = layer.inputSize;
+    const N = layer.outputSize;
+    if (layer.conv) {
+      const passes = 2 * layer.conv.output.height * layer.conv.output.width;
+      instructions += passes * (ENGINE_COST.convWeightUse * K * N + ENGINE_COST.convUnitOutput * N + ENGINE_COST.convTap * K + (index === 0 ? ENGINE_COST.firstLayerTap * K : 0));
+    } else {
+      instructions += ENGINE_COST.denseWeight * K * N + (index === 0 ? ENGINE_COST.firstLayerInput * K : 0);
+    }
+  });
+  return Math.round(instructions * (config.shiftAveraging ? SHIFT_PASSES : 1));
+}
+
+/** What the front end (bitnet_kws.c) costs on its own, and how that was found. */
+export interface FrontEndCost {
+  /** text + data of bitnet_kws.o for a Cortex-M0+ (-Os, no C library). */
+  flashBytes: number;
+  /** data + bss of bitnet_kws.o: its PCM window, FFT buffers and the 28×28 feature map. */
+  ramBytes: number;
+  /** The front end's frames above the network's deepest chain (bitnet_kws_push and the frame it computes). */
+  stackBytes: number;
+  /** Instructions of bitnet_kws_features on one 1 s window on QEMU's Cortex-M3. */
+  instructions: number;
+  /** Where the figures come from (a measurement and its date, or a formula). */
+  source: string;
+}
+
+export interface DetectorBudget {
+  flashBytes: number;
+  ramBytes: number;
+  stackBytes: number;
+  networkInstructions: number;
+  frontEndInstructions: number;
+  /** Front end + network, per 1 s window. */
+  instructions: number;
+}
+
+/**
+ * The front end of the C export (bitnet_kws.c, front end log-mel-v1) for a model of classCount classes, measured
+ * 2026-12-07 with scripts/kwsToolchain.ts `measureFrontEnd`: bitnet_kws.o for a Cortex-M0+ (-Os), and
+ * bitnet_kws_features on QEMU's Cortex-M3 (the median of 8 synthesised keyword test clips; it varies by about 1 %
+ * with the clip through the block scaling). Only the stream's score history (3 windows × int32 per class) and
+ * bitnet_kws_push's int32 scores and int64 sums per class depend on the model: 4,812 / 4,932 / 5,052 B of RAM and
+ * 304 / 408 / 528 B of stack at 2 / 12 / 22 classes. A test holds these within 5 % of a new measurement.
+ */
+export function kwsFrontEndCost(classCount: number): FrontEndCost {
+  return {
+    flashBytes: 5590,
+    ramBytes: 4788 + 12 * classCount,
+    stackBytes: 280 + 11 * classCount,
+    instructions: 1_218_960,
+    source: 'bitnet_kws.c measured on a Cortex-M0+ build and QEMU, 2026-12-07',
+  };
+}
+
+/** The detector = the network's export + the front end; bitnet_kws_push calls bitnet_predict, so the stacks add up. */
+export function detectorBudget(network: McuFootprint, networkInstructions: number, frontEnd: FrontEndCost): DetectorBudget {
+  return {
+    flashBytes: network.flashBytes + frontEnd.flashBytes,
+    ramBytes: network.ramBytes + frontEnd.ramBytes,
+    stackBytes: network.stackBytes + frontEnd.stackBytes,
+    networkInstructions,
+    frontEndInstructions: frontEnd.instructions,
+    instructions: networkInstructions + frontEnd.instructions,
+  };
+}
