@@ -61,6 +61,7 @@ function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: outputValues(layer),
+    inputValues: layer.conv ? layer.conv.input.height * layer.conv.input.width * layer.conv.input.channels : layer.inputSize,
     conv: layer.conv !== null,
     epilogue: layer.epilogue.kind,
     weights: layer.weights,
@@ -97,8 +98,9 @@ function describeLayer(layer: IntegerLayer, index: number): string {
 
 function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
-  const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map(outputValues));
   const hasConv = model.layers.some((l) => l.conv !== null);
+  // A CNN's first layer reads its input codes from the activation buffer it does not write.
+  const maxHidden = Math.max(1, hasConv ? model.inputSize : 1, ...model.layers.slice(0, -1).map(outputValues));
   const has = (format: WeightFormat) => model.layers.some((l) => l.weights === format);
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
@@ -117,7 +119,7 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_SHIFT_AVERAGING ${model.shiftAveraging ? 1 : 0}  /* scores summed over five 1-pixel shifts of the image */
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
-#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
+#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map), or a CNN's input: int8 activation codes */
 #define BITNET_HAS_CONV ${hasConv ? 1 : 0}
 #define BITNET_HAS_INT4 ${has('int4') ? 1 : 0}  /* layers of int4 or int8 codes: their decoders are compiled in */
 #define BITNET_HAS_INT8 ${has('int8') ? 1 : 0}

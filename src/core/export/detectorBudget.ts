@@ -13,8 +13,8 @@
  *   dense:  4.6 per weight (mcu-16k's measured pass), + 326 per input value for a first layer (the same division)
  * An estimate for other inputs (a 16×16 area average, int4 or int8 layers): `npm run bench:mcu` measures.
  */
-import { configInputShape, type ModelConfig } from '../model/config';
-import { networkPlan } from '../model/layers';
+import { configInputShape, PRESETS, type ModelConfig } from '../model/config';
+import { networkPlan, type LayerSpec } from '../model/layers';
 import { SHIFT_PASSES } from '../model/shiftAveraging';
 import type { McuFootprint } from './mcuFootprint';
 
@@ -27,6 +27,22 @@ export const ENGINE_COST = {
   denseWeight: 4.6,
   firstLayerInput: 326,
 } as const;
+
+const conv = (filters: number, kernel = 3, stride = 1): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding: 'same' });
+const pool: LayerSpec = { kind: 'maxpool2d', size: 2 };
+const flatten: LayerSpec = { kind: 'flatten' };
+const dense = (units: number): LayerSpec => ({ kind: 'dense', units });
+
+/** The networks ENGINE_COST is fitted to and checked against (`npm run bench:engine` measures them), named. */
+export const ENGINE_COST_NETWORKS: readonly (readonly [string, LayerSpec[]])[] = [
+  ['kws', PRESETS.kws.layers],
+  ['conv 8, pool, dense 16', [conv(8), pool, flatten, dense(16)]],
+  ['conv 16 stride 2, conv 16, pool, dense 24', [conv(16, 3, 2), conv(16), pool, flatten, dense(24)]],
+  ['three conv layers', [conv(8), pool, conv(8), pool, conv(32), pool, flatten, dense(16)]],
+  ['conv 6 5×5, pool, dense 48', [conv(6, 5), pool, flatten, dense(48)]],
+  ['conv 24, pool, conv 32 stride 2, dense 48', [conv(24), pool, conv(32, 3, 2), flatten, dense(48)]],
+  ['dense 64, dense 32', [flatten, dense(64), dense(32)]],
+];
 
 /** Instructions of one bitnet_predict on a Cortex-M3, estimated from the configuration's shapes. */
 export function networkInstructionEstimate(

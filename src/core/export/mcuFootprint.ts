@@ -22,6 +22,8 @@ export interface LayerFootprintShape {
    * for a conv layer, which dominates a CNN's RAM. Defaults to outputSize.
    */
   outputValues?: number;
+  /** Values of the layer's input map (a conv layer: height·width·channels); a CNN's first layer reads its codes from an activation buffer. Defaults to inputSize. */
+  inputValues?: number;
   /** A conv layer: the engine's conv code, the larger layer table entry and one pool window's int32 outputs come along. */
   conv?: boolean;
   /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
@@ -120,6 +122,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
     if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputValues ?? layer.outputSize);
+    if (index === 0 && layer.conv) maxHidden = Math.max(maxHidden, layer.inputValues ?? layer.inputSize);
     layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
@@ -148,8 +151,8 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       (shifts ? SHIFT_AVERAGING_CODE_BYTES + (reduced ? AREA_AVERAGE_SHIFT_CODE_BYTES : SHIFT_IMAGE_CODE_BYTES) : 0) +
       decoderBytes +
       rodata,
-    // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map), for CNNs one pool window's int32
-    // outputs (the engine requantises a conv map in two passes instead of storing it), a 16×16 input's average, and
+    // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map, or a CNN's input), for CNNs one pool
+    // window's int32 accumulators (the engine requantises a conv map in two passes instead of storing it), a 16×16 input's average, and
     // with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
     ramBytes:
       4 * maxUnits +
@@ -217,6 +220,7 @@ export function configFootprint(
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,
+    inputValues: layer.conv ? layer.conv.input.height * layer.conv.input.width * layer.conv.input.channels : layer.inputSize,
     conv: layer.conv !== null,
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
     weights: layer.weights,

@@ -9,10 +9,12 @@
  *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
  *   class scores:       Y_j as above
  * A conv layer (BITNET_HAS_CONV) runs the same per output position over the taps inside its input map (rows in
- * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pooling window; an 8-bit layer
+ * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pooling window, found from the
+ * window's largest (or smallest) accumulator since every output is monotone in its accumulator; an 8-bit layer
  * requantises the whole pooled map with one max|Y|, in two passes so that no int32 map is stored: the first finds
  * max|Y|, the second computes the map again and writes its int8 codes (twice the arithmetic; an int32 map would
- * take four times the RAM of the codes). Only int8 codes are ever stored.
+ * take four times the RAM of the codes). Only int8 codes are ever stored; the first conv layer's input codes are
+ * computed once per pixel into the activation buffer that layer does not write.
  * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet.h.
  * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/model/integerModel.ts.
  */
@@ -26,7 +28,7 @@
 static int32_t accumulators[BITNET_MAX_UNITS];
 static int8_t activations[2][BITNET_MAX_HIDDEN];
 #if BITNET_HAS_CONV
-static int32_t pooled[BITNET_MAX_UNITS]; /* one pool window's largest outputs (Y or signs), N of them */
+static int32_t pooled[BITNET_MAX_UNITS]; /* one pool window's accumulators that give the largest outputs, N of them */
 #endif
 
 /* round(n / d) with ties to even; d > 0. Used once per non-zero input and per requantised unit, never per trit. */
@@ -161,14 +163,17 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
 #if BITNET_HAS_CONV
         if (layer->kernel != 0u) {
             int8_t *out = activations[out_buffer];
+            if (codes == NULL) {
+                codes = image_codes(image, max_pixel);
+            }
             if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
-                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, NULL, 0);
+                conv_pass(layer, codes, scale, exponent, out, NULL, 0);
                 scale = 1;
                 exponent = 0;
             } else {
                 int32_t gamma = 0;
-                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, &gamma, 0);
-                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, NULL, gamma);
+                conv_pass(layer, codes, scale, exponent, out, &gamma, 0);
+                conv_pass(layer, codes, scale, exponent, out, NULL, gamma);
                 set_scale(gamma, &scale, &exponent);
             }
             codes = out;
