@@ -99,8 +99,10 @@ function describeLayer(layer: IntegerLayer, index: number): string {
 function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
   const hasConv = model.layers.some((l) => l.conv !== null);
-  // A CNN's first layer reads its input codes from the activation buffer it does not write.
-  const maxHidden = Math.max(1, hasConv ? model.inputSize : 1, ...model.layers.slice(0, -1).map(outputValues));
+  const maxConvUnits = Math.max(0, ...model.layers.filter((l) => l.conv !== null).map((l) => l.outputSize));
+  // A CNN's first layer reads its input codes from the activation buffer it does not write, and a conv layer's
+  // first pass keeps 2·N int32 in the buffer it writes.
+  const maxHidden = Math.max(1, hasConv ? model.inputSize : 1, 8 * maxConvUnits, ...model.layers.slice(0, -1).map(outputValues));
   const has = (format: WeightFormat) => model.layers.some((l) => l.weights === format);
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
@@ -119,8 +121,9 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_SHIFT_AVERAGING ${model.shiftAveraging ? 1 : 0}  /* scores summed over five 1-pixel shifts of the image */
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
-#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map), or a CNN's input: int8 activation codes */
+#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map), a CNN's input or 8·BITNET_MAX_CONV_UNITS: int8 codes */
 #define BITNET_HAS_CONV ${hasConv ? 1 : 0}
+#define BITNET_MAX_CONV_UNITS ${maxConvUnits}  /* widest conv layer */
 #define BITNET_HAS_INT4 ${has('int4') ? 1 : 0}  /* layers of int4 or int8 codes: their decoders are compiled in */
 #define BITNET_HAS_INT8 ${has('int8') ? 1 : 0}
 #define BITNET_REQUANTIZE_CLAMP ${REQUANTIZE_CLAMP}  /* |Y| before requantisation: 127·Y fits an int32 */

@@ -123,6 +123,7 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     maxUnits = Math.max(maxUnits, layer.outputSize);
     if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputValues ?? layer.outputSize);
     if (index === 0 && layer.conv) maxHidden = Math.max(maxHidden, layer.inputValues ?? layer.inputSize);
+    if (layer.conv) maxHidden = Math.max(maxHidden, 8 * layer.outputSize);
     layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
@@ -151,8 +152,8 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       (shifts ? SHIFT_AVERAGING_CODE_BYTES + (reduced ? AREA_AVERAGE_SHIFT_CODE_BYTES : SHIFT_IMAGE_CODE_BYTES) : 0) +
       decoderBytes +
       rodata,
-    // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map, or a CNN's input), for CNNs one pool
-    // window's int32 accumulators (the engine requantises a conv map in two passes instead of storing it), a 16×16 input's average, and
+    // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map, a CNN's input, or a conv layer's
+    // 2·N int32 extremes), for CNNs one pool window's int32 accumulators (the engine requantises a conv map in two passes instead of storing it), a 16×16 input's average, and
     // with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
     ramBytes:
       4 * maxUnits +

@@ -26,7 +26,9 @@
 #include "bitnet_model.h"
 
 static int32_t accumulators[BITNET_MAX_UNITS];
-static int8_t activations[2][BITNET_MAX_HIDDEN];
+/* Two int8 code buffers, in int32 words so that a conv layer's first pass can keep 2·N int32 in the one it writes. */
+#define BITNET_ACTIVATION_WORDS ((BITNET_MAX_HIDDEN + 3u) / 4u)
+static int32_t activations[2][BITNET_ACTIVATION_WORDS];
 #if BITNET_HAS_CONV
 static int32_t pooled[BITNET_MAX_UNITS]; /* one pool window's accumulators that give the largest outputs, N of them */
 #endif
@@ -162,18 +164,17 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
 
 #if BITNET_HAS_CONV
         if (layer->kernel != 0u) {
-            int8_t *out = activations[out_buffer];
+            int8_t *out = (int8_t *)activations[out_buffer];
             if (codes == NULL) {
                 codes = image_codes(image, max_pixel);
             }
             if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
-                conv_pass(layer, codes, scale, exponent, out, NULL, 0);
+                conv_codes(layer, codes, scale, exponent, 0, out);
                 scale = 1;
                 exponent = 0;
             } else {
-                int32_t gamma = 0;
-                conv_pass(layer, codes, scale, exponent, out, &gamma, 0);
-                conv_pass(layer, codes, scale, exponent, out, NULL, gamma);
+                const int32_t gamma = conv_gamma(layer, codes, scale, exponent, activations[out_buffer]);
+                conv_codes(layer, codes, scale, exponent, gamma, out);
                 set_scale(gamma, &scale, &exponent);
             }
             codes = out;
@@ -203,7 +204,7 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
         }
 
         if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
-            int8_t *out = activations[out_buffer];
+            int8_t *out = (int8_t *)activations[out_buffer];
             for (j = 0; j < n; j++) {
                 out[j] = (int8_t)unit_output(layer, j, accumulators[j], scale, exponent);
             }
@@ -228,7 +229,7 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
             }
             return best;
         } else {
-            int8_t *out = activations[out_buffer];
+            int8_t *out = (int8_t *)activations[out_buffer];
             requantize(accumulators, n, out, &scale, &exponent);
             codes = out;
             out_buffer ^= 1;
