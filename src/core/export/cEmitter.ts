@@ -18,7 +18,7 @@ import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type
 import { emitKws, kwsReadme, type KwsClips } from './kwsEmitter';
 import type { FrontEndParameters } from '../audio/frontEnd';
 import type { DetectorParameters } from '../audio/detector';
-import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
+import { activationBufferBytes, convOnePass, mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
 import { PACKING_LABELS, TRITS_PER_BYTE, type TritPacking } from '../quant/tritBytes';
 import { packWeightStream, valuesPerByte, type WeightFormat } from '../quant/weightFormats';
 
@@ -99,10 +99,7 @@ function describeLayer(layer: IntegerLayer, index: number): string {
 function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
   const hasConv = model.layers.some((l) => l.conv !== null);
-  const maxConvUnits = Math.max(0, ...model.layers.filter((l) => l.conv !== null).map((l) => l.outputSize));
-  // A CNN's first layer reads its input codes from the activation buffer it does not write, and a conv layer's
-  // first pass keeps 2·N int32 in the buffer it writes.
-  const maxHidden = Math.max(1, hasConv ? model.inputSize : 1, 8 * maxConvUnits, ...model.layers.slice(0, -1).map(outputValues));
+  const buffers = activationBufferBytes(footprintShapes(model));
   const has = (format: WeightFormat) => model.layers.some((l) => l.weights === format);
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
@@ -121,9 +118,9 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_SHIFT_AVERAGING ${model.shiftAveraging ? 1 : 0}  /* scores summed over five 1-pixel shifts of the image */
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
-#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map), a CNN's input or 8·BITNET_MAX_CONV_UNITS: int8 codes */
+#define BITNET_BUFFER0_WORDS ${buffers[0] / 4}  /* the activation buffer of even layers' outputs, in int32 words */
+#define BITNET_BUFFER1_WORDS ${buffers[1] / 4}  /* odd layers' outputs (and a CNN's input codes) */
 #define BITNET_HAS_CONV ${hasConv ? 1 : 0}
-#define BITNET_MAX_CONV_UNITS ${maxConvUnits}  /* widest conv layer */
 #define BITNET_HAS_INT4 ${has('int4') ? 1 : 0}  /* layers of int4 or int8 codes: their decoders are compiled in */
 #define BITNET_HAS_INT8 ${has('int8') ? 1 : 0}
 #define BITNET_REQUANTIZE_CLAMP ${REQUANTIZE_CLAMP}  /* |Y| before requantisation: 127·Y fits an int32 */
@@ -165,6 +162,7 @@ typedef struct {
     uint8_t pool;          /* max-pool window and stride; 0: none */
     uint8_t pooled_height; /* the output map after pooling */
     uint8_t pooled_width;
+    uint8_t one_pass;      /* 1: int16 accumulators suffice, the pooled map is computed once (conv_one_pass) */
 #endif
 } bitnet_layer;
 
@@ -249,8 +247,8 @@ ${classNames.map((name) => `    ${cStringLiteral(name)},`).join('\n')}
     const convFields = !hasConv
       ? ''
       : c
-        ? `, ${c.input.channels}u, ${c.input.height}u, ${c.input.width}u, ${c.kernel}u, ${c.stride}u, ${c.padTop}u, ${c.padLeft}u, ${c.pool}u, ${c.pooled.height}u, ${c.pooled.width}u`
-        : ', 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u';
+        ? `, ${c.input.channels}u, ${c.input.height}u, ${c.input.width}u, ${c.kernel}u, ${c.stride}u, ${c.padTop}u, ${c.padLeft}u, ${c.pool}u, ${c.pooled.height}u, ${c.pooled.width}u, ${convOnePass(footprintShapes(model)[l]!) ? 1 : 0}u`
+        : ', 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u';
     entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u${formatFields}${convFields}},`);
   });
   parts.push(`const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS] = {\n${entries.join('\n')}\n};\n`);
