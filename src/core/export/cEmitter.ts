@@ -18,7 +18,7 @@ import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type
 import { emitKws, kwsReadme, type KwsClips } from './kwsEmitter';
 import type { FrontEndParameters } from '../audio/frontEnd';
 import type { DetectorParameters } from '../audio/detector';
-import { mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
+import { activationBufferBytes, convOnePass, mcuFootprint, type LayerFootprintShape, type McuFootprint } from './mcuFootprint';
 import { PACKING_LABELS, TRITS_PER_BYTE, type TritPacking } from '../quant/tritBytes';
 import { packWeightStream, valuesPerByte, type WeightFormat } from '../quant/weightFormats';
 
@@ -60,6 +60,7 @@ function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: outputValues(layer),
+    inputValues: layer.conv ? layer.conv.input.height * layer.conv.input.width * layer.conv.input.channels : layer.inputSize,
     conv: layer.conv !== null,
     epilogue: layer.epilogue.kind,
     weights: layer.weights,
@@ -96,8 +97,8 @@ function describeLayer(layer: IntegerLayer, index: number): string {
 
 function modelHeader(model: IntegerModel, packing: TritPacking): string {
   const maxUnits = Math.max(1, ...model.layers.map((l) => l.outputSize));
-  const maxHidden = Math.max(1, ...model.layers.slice(0, -1).map(outputValues));
   const hasConv = model.layers.some((l) => l.conv !== null);
+  const buffers = activationBufferBytes(footprintShapes(model));
   const has = (format: WeightFormat) => model.layers.some((l) => l.weights === format);
   return `#ifndef BITNET_MODEL_H
 #define BITNET_MODEL_H
@@ -116,7 +117,8 @@ ${model.layers.map(describeLayer).join('\n')}
 #define BITNET_SHIFT_AVERAGING ${model.shiftAveraging ? 1 : 0}  /* scores summed over five 1-pixel shifts of the image */
 #define BITNET_NUM_LAYERS ${model.layers.length}
 #define BITNET_MAX_UNITS ${maxUnits}  /* widest layer: int32 accumulators */
-#define BITNET_MAX_HIDDEN ${maxHidden}  /* widest hidden output (a conv layer's pooled map): int8 activation codes */
+#define BITNET_BUFFER0_WORDS ${buffers[0] / 4}  /* the activation buffer of even layers' outputs, in int32 words */
+#define BITNET_BUFFER1_WORDS ${buffers[1] / 4}  /* odd layers' outputs (and a CNN's input codes) */
 #define BITNET_HAS_CONV ${hasConv ? 1 : 0}
 #define BITNET_HAS_INT4 ${has('int4') ? 1 : 0}  /* layers of int4 or int8 codes: their decoders are compiled in */
 #define BITNET_HAS_INT8 ${has('int8') ? 1 : 0}
@@ -159,6 +161,7 @@ typedef struct {
     uint8_t pool;          /* max-pool window and stride; 0: none */
     uint8_t pooled_height; /* the output map after pooling */
     uint8_t pooled_width;
+    uint8_t one_pass;      /* 1: int16 accumulators suffice, the pooled map is computed once (conv_one_pass) */
 #endif
 } bitnet_layer;
 
@@ -243,8 +246,8 @@ ${classNames.map((name) => `    ${cStringLiteral(name)},`).join('\n')}
     const convFields = !hasConv
       ? ''
       : c
-        ? `, ${c.input.channels}u, ${c.input.height}u, ${c.input.width}u, ${c.kernel}u, ${c.stride}u, ${c.padTop}u, ${c.padLeft}u, ${c.pool}u, ${c.pooled.height}u, ${c.pooled.width}u`
-        : ', 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u';
+        ? `, ${c.input.channels}u, ${c.input.height}u, ${c.input.width}u, ${c.kernel}u, ${c.stride}u, ${c.padTop}u, ${c.padLeft}u, ${c.pool}u, ${c.pooled.height}u, ${c.pooled.width}u, ${convOnePass(footprintShapes(model)[l]!) ? 1 : 0}u`
+        : ', 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u';
     entries.push(`    {${pointers}, ${K}u, ${N}u, ${Math.floor(N / perByte)}u, ${N % perByte}u, ${epilogue}, ${relu}u${formatFields}${convFields}},`);
   });
   parts.push(`const bitnet_layer bitnet_layers[BITNET_NUM_LAYERS] = {\n${entries.join('\n')}\n};\n`);

@@ -31,8 +31,11 @@ const EXAMPLE_MAIN = join(C_DIR, 'examples', 'main.c');
 const TREE_FLAGS = [...STRICT_FLAGS, '-Wundef'];
 const IMAGES = 48;
 
-/** Random latent weights and batch-norm statistics for every weighted layer of the config's plan. */
-function handSnapshot(config: TrainConfig, rng: Rng, classCount = 10): LayerSnapshot[] {
+/**
+ * Random latent weights and batch-norm statistics for every weighted layer of the config's plan; with
+ * negativeGammas every other unit's γ is negative, so its multiplier (or sign direction) is too.
+ */
+function handSnapshot(config: TrainConfig, rng: Rng, classCount = 10, negativeGammas = false): LayerSnapshot[] {
   const plan = networkPlan(config.layers, modelInputShape(config.inputResolution), classCount, config.outputWeights);
   return plan.map((layer) => {
     const { inputSize, outputSize } = layer;
@@ -45,7 +48,7 @@ function handSnapshot(config: TrainConfig, rng: Rng, classCount = 10): LayerSnap
       weight: Float32Array.from({ length: inputSize * outputSize }, () => rng.normal() * Math.sqrt(2 / inputSize)),
       bias: vector(() => rng.normal() * 0.01),
       batchNorm: {
-        gamma: vector(() => 0.5 + rng.next()),
+        gamma: Float32Array.from({ length: outputSize }, (_, j) => (negativeGammas && j % 2 === 1 ? -1 : 1) * (0.5 + rng.next())),
         beta: vector(() => rng.normal() * 0.1),
         mean: vector(() => rng.normal() * 0.05),
         variance: vector(() => 0.01 + rng.next() * 0.05),
@@ -63,8 +66,17 @@ function randomImages(rng: Rng): Uint8Array {
 
 const small = <T extends keyof typeof PRESETS>(preset: T, overrides: Partial<TrainConfig>): TrainConfig => ({ ...PRESETS[preset], ...overrides });
 
-/** [what the configuration compiles in, its config, the BITNET_* macros its header must set]. */
-const CONFIGURATIONS: [string, TrainConfig, Record<string, number>][] = [
+const fallingConvs: TrainConfig['layers'] = [
+  { kind: 'conv2d', filters: 6, kernel: 3, stride: 1, padding: 'same' },
+  { kind: 'maxpool2d', size: 2 },
+  { kind: 'conv2d', filters: 5, kernel: 3, stride: 1, padding: 'valid' },
+  { kind: 'maxpool2d', size: 2 },
+  { kind: 'flatten' },
+  { kind: 'dense', units: 12 },
+];
+
+/** [what the configuration compiles in, its config, the BITNET_* macros its header must set, negative γ for half the units]. */
+const CONFIGURATIONS: [string, TrainConfig, Record<string, number>, boolean?][] = [
   ['28×28, sign activations', small('seed', { layers: mlpLayers([40]) }), { BITNET_HAS_CONV: 0, BITNET_AREA_AVERAGE_16: 0, BITNET_SHIFT_AVERAGING: 0 }],
   [
     '16×16 area average, 8-bit codes, shift averaging',
@@ -95,6 +107,9 @@ const CONFIGURATIONS: [string, TrainConfig, Record<string, number>][] = [
     small('cnn', { layers: [{ kind: 'conv2d', filters: 4, kernel: 5, stride: 1, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 12 }] }),
     { BITNET_HAS_CONV: 1, BITNET_HAS_INT4: 0, BITNET_HAS_INT8: 0, BITNET_AREA_AVERAGE_16: 0 },
   ],
+  // Units whose output falls as the accumulator rises pool from the window's smallest accumulator.
+  ['pooled convolutions with negative multipliers, 8-bit codes', small('cnn', { layers: fallingConvs }), { BITNET_HAS_CONV: 1 }, true],
+  ['pooled convolutions with negative sign directions', small('seed', { layers: fallingConvs }), { BITNET_HAS_CONV: 1 }, true],
 ];
 
 function defines(header: string): Record<string, number> {
@@ -143,13 +158,18 @@ describe('the C files in the tree', () => {
     expect(BITNET_ENGINE_C).toContain(`(uint8_t)((sum * ${AREA_DIVIDE_MULTIPLIER}u) >> ${AREA_DIVIDE_SHIFT})`);
   });
 
-  describe.each(CONFIGURATIONS)('%s', (_name, config, expected) => {
+  describe.each(CONFIGURATIONS)('%s', (_name, config, expected, negativeGammas) => {
     const rng = createRng(config.layers.length * 101 + (config.shiftAveraging ? 7 : 0));
-    const model: IntegerModel = toIntegerModel(foldModel(handSnapshot(config, rng), config, config.weightQuantizer, config.threshold));
+    const model: IntegerModel = toIntegerModel(foldModel(handSnapshot(config, rng, 10, negativeGammas), config, config.weightQuantizer, config.threshold));
     const pixels = randomImages(rng);
     const scores = integerForward(model, pixels, IMAGES);
 
     it.each<TritPacking>(['base3', 'base4'])('%s: bitnet_engine.c and examples/main.c build with the strict flags and give integerForward exactly', (packing) => {
+      if (negativeGammas) {
+        // The case under test is really there: some conv units fall as their accumulator rises.
+        const conv = model.layers[0]!.epilogue;
+        expect(conv.kind === 'sign' ? conv.direction.some((d) => d < 0) : conv.kind === 'requantize' && conv.multiplier.some((m) => m < 0)).toBe(true);
+      }
       const files = emitC(model, {
         packing,
         preset: 'custom',

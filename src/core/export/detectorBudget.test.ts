@@ -9,11 +9,9 @@ import { networkPlan } from '../model/layers';
 import { armToolchainAvailable, writeExport } from '../../../scripts/cToolchain';
 import { measureFrontEnd } from '../../../scripts/kwsToolchain';
 import { emitC } from './cEmitter';
-import { detectorBudget, kwsFrontEndCost, networkInstructionEstimate, type FrontEndCost } from './detectorBudget';
+import { detectorBudget, ENGINE_COST_NETWORKS, kwsFrontEndCost, networkInstructionEstimate, type FrontEndCost } from './detectorBudget';
 import { configFootprint } from './mcuFootprint';
 
-const conv = (filters: number, kernel = 3, stride = 1): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding: 'same' });
-const pool: LayerSpec = { kind: 'maxpool2d', size: 2 };
 const flatten: LayerSpec = { kind: 'flatten' };
 const dense = (units: number): LayerSpec => ({ kind: 'dense', units });
 
@@ -36,22 +34,33 @@ function tinyModel(classes: number): InferenceModel {
 }
 
 describe('networkInstructionEstimate', () => {
-  // QEMU's Cortex-M3 counts of bitnet_predict on keyword features (base 3, 12 classes, the kws recipe), 2026-12-07.
-  const measured: [string, LayerSpec[], number][] = [
-    ['kws', PRESETS.kws.layers, 6_481_560],
-    ['conv 8, pool, dense 16', [conv(8), pool, flatten, dense(16)], 3_833_320],
-    ['conv 16 stride 2, conv 16, pool, dense 24', [conv(16, 3, 2), conv(16), pool, flatten, dense(24)], 8_749_080],
-    ['three conv layers', [conv(8), pool, conv(8), pool, conv(32), pool, flatten, dense(16)], 8_468_880],
-    ['conv 6 5×5, pool, dense 48', [conv(6, 5), pool, flatten, dense(48)], 7_072_000],
-    ['conv 24, pool, conv 32 stride 2, dense 48', [conv(24), pool, conv(32, 3, 2), flatten, dense(48)], 13_011_320],
-    ['dense 64, dense 32', [flatten, dense(64), dense(32)], 497_280],
+  // QEMU's Cortex-M3 counts of bitnet_predict on keyword features (`npm run bench:engine`: base 3, 12 classes, random
+  // weights), 2026-12-07. Zero inputs are skipped, so the two-pass networks' deeper layers move the most with sparsity.
+  const measured: [string, number][] = [
+    ['kws', 2_741_120],
+    ['conv 8, pool, dense 16', 1_720_720],
+    ['conv 16 stride 2, conv 16, pool, dense 24', 3_568_160],
+    ['three conv layers', 3_258_960],
+    ['conv 6 5×5, pool, dense 48', 3_203_040],
+    ['conv 24, pool, conv 32 stride 2, dense 48', 5_323_320],
+    ['dense 64, dense 32', 562_320],
+    ['dense 128', 1_047_000],
+    ['dense 32, dense 32, dense 32', 321_640],
+    ['conv 12 stride 2, conv 16 stride 2, dense 48', 1_461_600],
+    ['conv 32, pool, conv 32 in two passes, pool, dense 16', 27_136_760],
+    ['conv 16, pool, conv 24 5×5 in two passes, pool, dense 16', 22_566_600],
   ];
 
-  for (const [name, layers, instructions] of measured) {
-    it(`${name}: within 5 % of the instructions measured on QEMU`, () => {
+  it('is checked against every network it is fitted to', () => {
+    expect(measured.map(([name]) => name)).toEqual(ENGINE_COST_NETWORKS.map(([name]) => name));
+  });
+
+  for (const [name, instructions] of measured) {
+    it(`${name}: within 10 % of the instructions measured on QEMU`, () => {
+      const layers = ENGINE_COST_NETWORKS.find(([network]) => network === name)![1];
       const estimate = networkInstructionEstimate({ ...PRESETS.kws, layers }, 12);
-      expect(estimate / instructions).toBeGreaterThan(0.95);
-      expect(estimate / instructions).toBeLessThan(1.05);
+      expect(estimate / instructions).toBeGreaterThan(0.9);
+      expect(estimate / instructions).toBeLessThan(1.1);
     });
   }
 

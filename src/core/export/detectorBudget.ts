@@ -5,28 +5,54 @@
  * Deploy panel; `npm run bench:mcu` measures the built detector (arm-none-eabi-size, QEMU).
  *
  * The network's instructions are estimated from its shapes by a linear model of the C engine (bitnet_engine.c),
- * fitted to QEMU's Cortex-M3 counts of nine networks on 28×28 keyword features (kws, 1–3 conv layers of 4–32
- * filters, kernels 3 and 5, strides 1 and 2, dense tails; base 3, 8-bit activations; within 4 % of each, measured
- * 2026-12-07). With P a conv layer's output positions (before pooling), K its patch length and N its filters, the
- * engine visits every position twice (one pass finds the map's largest output, the next writes the codes):
- *   conv:   2·P·(4.2·K·N + 142·N + 46·K) + 2·P·68·K more for the first layer (each tap divides a feature code)
- *   dense:  4.6 per weight (mcu-16k's measured pass), + 326 per input value for a first layer (the same division)
+ * fitted to QEMU's Cortex-M3 counts of the twelve ENGINE_COST_NETWORKS on 28×28 keyword features (random weights,
+ * base 3, 8-bit activations; within 9 % of each, measured 2026-12-07 with `npm run bench:engine`). With P a conv
+ * layer's output positions (before pooling), P' its pooled positions, K its patch length, N its filters and
+ * passes = 1 where its accumulators fit int16 (mcuFootprint.ts convOnePass), else 2 (one finds max|Y|, the next
+ * writes the codes):
+ *   first conv layer: passes·P·(111.1·K + 101.8·N) + 26.7·P'·N   (every feature tap is non-zero: its row of N is
+ *                                                                  decoded; N per position: pooling, requantisation)
+ *   later conv layers: passes·P·(5.35·K·N + 3.2·K + 101.8·N) + 26.7·P'·N   (ReLU codes: zero inputs are skipped)
+ *   dense: 9.64 per weight, + 72 per input value for a first layer (the division of its feature code)
+ * Zero inputs cost nothing, so a trained network's count moves with its sparsity (kws: bench:mcu measures).
  * An estimate for other inputs (a 16×16 area average, int4 or int8 layers): `npm run bench:mcu` measures.
  */
-import { configInputShape, type ModelConfig } from '../model/config';
-import { networkPlan } from '../model/layers';
+import { configInputShape, PRESETS, type ModelConfig } from '../model/config';
+import { networkPlan, type LayerSpec } from '../model/layers';
 import { SHIFT_PASSES } from '../model/shiftAveraging';
-import type { McuFootprint } from './mcuFootprint';
+import { convOnePass, type McuFootprint } from './mcuFootprint';
 
 /** The fitted model's coefficients (instructions), named by what each counts. */
 export const ENGINE_COST = {
-  convWeightUse: 4.2,
-  convUnitOutput: 142,
-  convTap: 46,
-  firstLayerTap: 68,
-  denseWeight: 4.6,
-  firstLayerInput: 326,
+  firstLayerTap: 111.1,
+  convWeightUse: 5.35,
+  convTap: 3.2,
+  convPositionUnit: 101.8,
+  convPooledOutput: 26.7,
+  denseWeight: 9.64,
+  firstLayerInput: 72,
 } as const;
+
+const conv = (filters: number, kernel = 3, stride = 1): LayerSpec => ({ kind: 'conv2d', filters, kernel, stride, padding: 'same' });
+const pool: LayerSpec = { kind: 'maxpool2d', size: 2 };
+const flatten: LayerSpec = { kind: 'flatten' };
+const dense = (units: number): LayerSpec => ({ kind: 'dense', units });
+
+/** The networks ENGINE_COST is fitted to and checked against (`npm run bench:engine` measures them), named. */
+export const ENGINE_COST_NETWORKS: readonly (readonly [string, LayerSpec[]])[] = [
+  ['kws', PRESETS.kws.layers],
+  ['conv 8, pool, dense 16', [conv(8), pool, flatten, dense(16)]],
+  ['conv 16 stride 2, conv 16, pool, dense 24', [conv(16, 3, 2), conv(16), pool, flatten, dense(24)]],
+  ['three conv layers', [conv(8), pool, conv(8), pool, conv(32), pool, flatten, dense(16)]],
+  ['conv 6 5×5, pool, dense 48', [conv(6, 5), pool, flatten, dense(48)]],
+  ['conv 24, pool, conv 32 stride 2, dense 48', [conv(24), pool, conv(32, 3, 2), flatten, dense(48)]],
+  ['dense 64, dense 32', [flatten, dense(64), dense(32)]],
+  ['dense 128', [flatten, dense(128)]],
+  ['dense 32, dense 32, dense 32', [flatten, dense(32), dense(32), dense(32)]],
+  ['conv 12 stride 2, conv 16 stride 2, dense 48', [conv(12, 3, 2), conv(16, 3, 2), flatten, dense(48)]],
+  ['conv 32, pool, conv 32 in two passes, pool, dense 16', [conv(32), pool, conv(32), pool, flatten, dense(16)]],
+  ['conv 16, pool, conv 24 5×5 in two passes, pool, dense 16', [conv(16), pool, conv(24, 5), pool, flatten, dense(16)]],
+];
 
 /** Instructions of one bitnet_predict on a Cortex-M3, estimated from the configuration's shapes. */
 export function networkInstructionEstimate(
@@ -38,8 +64,10 @@ export function networkInstructionEstimate(
     const K = layer.inputSize;
     const N = layer.outputSize;
     if (layer.conv) {
-      const passes = 2 * layer.conv.output.height * layer.conv.output.width;
-      instructions += passes * (ENGINE_COST.convWeightUse * K * N + ENGINE_COST.convUnitOutput * N + ENGINE_COST.convTap * K + (index === 0 ? ENGINE_COST.firstLayerTap * K : 0));
+      const positions = layer.conv.output.height * layer.conv.output.width;
+      const passes = convOnePass({ conv: true, epilogue: 'requantize', inputSize: K, weights: layer.weights }) ? 1 : 2;
+      const taps = index === 0 ? ENGINE_COST.firstLayerTap * K : ENGINE_COST.convWeightUse * K * N + ENGINE_COST.convTap * K;
+      instructions += passes * positions * (taps + ENGINE_COST.convPositionUnit * N) + ENGINE_COST.convPooledOutput * layer.conv.pooled.height * layer.conv.pooled.width * N;
     } else {
       instructions += ENGINE_COST.denseWeight * K * N + (index === 0 ? ENGINE_COST.firstLayerInput * K : 0);
     }

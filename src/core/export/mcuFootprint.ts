@@ -22,6 +22,8 @@ export interface LayerFootprintShape {
    * for a conv layer, which dominates a CNN's RAM. Defaults to outputSize.
    */
   outputValues?: number;
+  /** Values of the layer's input map (a conv layer: height·width·channels); a CNN's first layer reads its codes from an activation buffer. Defaults to inputSize. */
+  inputValues?: number;
   /** A conv layer: the engine's conv code, the larger layer table entry and one pool window's int32 outputs come along. */
   conv?: boolean;
   /** 'sign': a threshold and a direction per unit; otherwise a multiplier, a shift and a bias. */
@@ -49,10 +51,10 @@ export interface McuFootprint {
 /** Code of bitnet_engine.c at -Os for a Cortex-M0+ (text), by packing; measured with arm-none-eabi-size. */
 export const ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 1076, base4: 1070 };
 /** What the conv code (BITNET_HAS_CONV) adds to it, measured the same way. */
-export const CONV_ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 723, base4: 756 };
+export const CONV_ENGINE_CODE_BYTES: Record<TritPacking, number> = { base3: 1025, base4: 1058 };
 /**
  * Deepest stack of bitnet_predict and what it calls, from -fstack-usage (Cortex-M0+, -Os); with conv layers the
- * chain bitnet_predict → conv_pass → add_row (or add_layer_row and a decoder) is deepest: 240–256 bytes measured.
+ * chain bitnet_predict → pool_window → add_row (or add_layer_row and a decoder) is deepest: 240–256 bytes measured.
  */
 export const ENGINE_STACK_BYTES = 136;
 export const CONV_ENGINE_STACK_BYTES = 256;
@@ -90,6 +92,36 @@ const C_IMAGE_BYTES = 784;
 const C_SCORE_BYTES_PER_CLASS = 4;
 
 /** How the model takes its image, which decides the input stage's code and buffers. */
+/** The largest |code| of a weight format: trits ±1, int4's odd codes ±15, int8 ±128. */
+const WEIGHT_CODE_MAX: Record<WeightFormat, number> = { ternary: 1, int4: 15, int8: 128 };
+
+/**
+ * Whether the engine computes a conv layer's pooled map in one pass (bitnet_engine_conv.inc, conv_one_pass): a
+ * layer of 8-bit codes whose accumulators fit int16 for any input (|acc| <= 127·max|c|·K <= 32767), so that the
+ * pooled accumulators are kept as int16 until max|Y| is known, instead of the map being computed twice.
+ */
+export function convOnePass(layer: Pick<LayerFootprintShape, 'conv' | 'epilogue' | 'inputSize' | 'weights'>): boolean {
+  return layer.conv === true && layer.epilogue === 'requantize' && 127 * WEIGHT_CODE_MAX[layer.weights ?? 'ternary'] * layer.inputSize <= 32767;
+}
+
+/**
+ * Bytes of the engine's two activation buffers, 4-aligned (BITNET_BUFFER0_WORDS, BITNET_BUFFER1_WORDS): layer i
+ * writes buffer i mod 2 and reads the other. A layer stores its int8 codes; a conv layer in one pass its int16
+ * pooled accumulators and 2·N int32 extremes after them, a two-pass 8-bit conv layer its 2·N int32 extremes
+ * while it finds max|Y|; a CNN's first layer reads its input codes from buffer 1.
+ */
+export function activationBufferBytes(layers: readonly LayerFootprintShape[]): [number, number] {
+  const bytes = [4, 4];
+  layers.slice(0, -1).forEach((layer, index) => {
+    const values = layer.outputValues ?? layer.outputSize;
+    const need = !layer.conv || layer.epilogue === 'sign' ? values : convOnePass(layer) ? align4(2 * values) + 8 * layer.outputSize : Math.max(values, 8 * layer.outputSize);
+    bytes[index % 2] = Math.max(bytes[index % 2]!, align4(need));
+  });
+  const first = layers[0];
+  if (first?.conv) bytes[1] = Math.max(bytes[1]!, align4(first.inputValues ?? first.inputSize));
+  return [bytes[0]!, bytes[1]!];
+}
+
 export interface FootprintInput {
   inputResolution?: InputResolution;
   shiftAveraging?: boolean;
@@ -102,7 +134,6 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
   let weightBytes = 0;
   let parameterBytes = 0;
   let maxUnits = 1;
-  let maxHidden = 1;
   let largestLayer = 0;
   let largestLayerBytes = -1;
   const hasConv = layers.some((layer) => layer.conv);
@@ -119,7 +150,6 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     weightBytes += bytes;
     parameterBytes += params;
     maxUnits = Math.max(maxUnits, layer.outputSize);
-    if (index + 1 < layers.length) maxHidden = Math.max(maxHidden, layer.outputValues ?? layer.outputSize);
     layerFlashBytes.push(align4(bytes) + params);
     if (align4(bytes) + params > largestLayerBytes) {
       largestLayerBytes = align4(bytes) + params;
@@ -148,12 +178,11 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       (shifts ? SHIFT_AVERAGING_CODE_BYTES + (reduced ? AREA_AVERAGE_SHIFT_CODE_BYTES : SHIFT_IMAGE_CODE_BYTES) : 0) +
       decoderBytes +
       rodata,
-    // int32 accumulators, two int8 code buffers (a conv layer's whole pooled map), for CNNs one pool window's int32
-    // outputs (the engine requantises a conv map in two passes instead of storing it), a 16×16 input's average, and
-    // with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
+    // int32 accumulators, the two activation buffers (activationBufferBytes), for CNNs one pool window's int32
+    // accumulators, a 16×16 input's average, and with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
     ramBytes:
       4 * maxUnits +
-      2 * align4(maxHidden) +
+      activationBufferBytes(layers).reduce((sum, bytes) => sum + bytes, 0) +
       (hasConv ? 4 * maxUnits : 0) +
       (reduced ? REDUCED_PIXELS : 0) +
       (shifts ? C_SCORE_BYTES_PER_CLASS * (layers.at(-1)?.outputSize ?? 0) + (reduced ? 0 : C_IMAGE_BYTES) : 0),
@@ -217,6 +246,7 @@ export function configFootprint(
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,
+    inputValues: layer.conv ? layer.conv.input.height * layer.conv.input.width * layer.conv.input.channels : layer.inputSize,
     conv: layer.conv !== null,
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
     weights: layer.weights,

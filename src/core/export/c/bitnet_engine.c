@@ -9,10 +9,12 @@
  *                       q'_j = round(127·Y_j / max|Y|) (ties to even), s'·2^e' = max|Y| with s' < 2^14
  *   class scores:       Y_j as above
  * A conv layer (BITNET_HAS_CONV) runs the same per output position over the taps inside its input map (rows in
- * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pooling window; an 8-bit layer
- * requantises the whole pooled map with one max|Y|, in two passes so that no int32 map is stored: the first finds
- * max|Y|, the second computes the map again and writes its int8 codes (twice the arithmetic; an int32 map would
- * take four times the RAM of the codes). Only int8 codes are ever stored.
+ * (ky, kx, c) order, taps outside read 0) and keeps the largest output of each pooling window, found from the
+ * window's largest (or smallest) accumulator since every output is monotone in its accumulator; an 8-bit layer
+ * requantises the whole pooled map with one max|Y|. Where its accumulators fit int16 (layer->one_pass) the pooled
+ * accumulators are kept as int16 in the output buffer until max|Y| is known; otherwise it takes two passes so that
+ * no int32 map is stored: the first finds max|Y|, the second computes the map again and writes its int8 codes. The
+ * first conv layer's input codes are computed once per pixel into the buffer that layer does not write.
  * The derivation of thresholds and multipliers from batch norm and the ternary scales is in bitnet.h.
  * The same steps, in TypeScript, are integerForward in BitNet Playground's src/core/model/integerModel.ts.
  */
@@ -24,9 +26,20 @@
 #include "bitnet_model.h"
 
 static int32_t accumulators[BITNET_MAX_UNITS];
-static int8_t activations[2][BITNET_MAX_HIDDEN];
+/*
+ * The two activation buffers, one after the other: layer i writes its int8 codes to buffer i mod 2 (buffer 0 from
+ * word 0, buffer 1 from word BITNET_BUFFER0_WORDS) and reads the other. A conv layer also keeps int16 pooled
+ * accumulators or int32 extremes in the buffer it writes, always read and written through these members.
+ */
+#define BITNET_ACTIVATION_WORDS (BITNET_BUFFER0_WORDS + BITNET_BUFFER1_WORDS)
+static union {
+    int32_t words[BITNET_ACTIVATION_WORDS];
+    int16_t halves[2u * BITNET_ACTIVATION_WORDS];
+    int8_t codes[4u * BITNET_ACTIVATION_WORDS];
+} activations;
+#define BITNET_BUFFER_START(buffer) ((buffer) == 0 ? 0u : (uint32_t)BITNET_BUFFER0_WORDS) /* its first word */
 #if BITNET_HAS_CONV
-static int32_t pooled[BITNET_MAX_UNITS]; /* one pool window's largest outputs (Y or signs), N of them */
+static int32_t pooled[BITNET_MAX_UNITS]; /* one pool window's accumulators that give the largest outputs, N of them */
 #endif
 
 /* round(n / d) with ties to even; d > 0. Used once per non-zero input and per requantised unit, never per trit. */
@@ -151,6 +164,9 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
         }
     }
     scale = max_pixel;
+#if BITNET_HAS_CONV
+    codes = image_codes(image, max_pixel); /* a CNN's first layer is a conv layer */
+#endif
 
     for (l = 0; l < BITNET_NUM_LAYERS; l++) {
         const bitnet_layer *layer = &bitnet_layers[l];
@@ -160,18 +176,15 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
 
 #if BITNET_HAS_CONV
         if (layer->kernel != 0u) {
-            int8_t *out = activations[out_buffer];
+            const uint32_t out = BITNET_BUFFER_START(out_buffer);
+            const int32_t gamma = conv_layer(layer, codes, scale, exponent, out);
             if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
-                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, NULL, 0);
                 scale = 1;
                 exponent = 0;
             } else {
-                int32_t gamma = 0;
-                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, &gamma, 0);
-                conv_pass(layer, codes, image, max_pixel, scale, exponent, out, NULL, gamma);
                 set_scale(gamma, &scale, &exponent);
             }
-            codes = out;
+            codes = &activations.codes[4u * out];
             out_buffer ^= 1;
             continue;
         }
@@ -179,12 +192,11 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
 
         memset(accumulators, 0, n * sizeof accumulators[0]);
         for (k = 0; k < layer->input_size; k++) {
-            int32_t x;
-            if (codes != NULL) {
-                x = codes[k];
-            } else {
-                x = image[k] == 0u ? 0 : div_round_half_even(127 * (int32_t)image[k], max_pixel);
-            }
+#if BITNET_HAS_CONV
+            const int32_t x = codes[k];
+#else
+            const int32_t x = codes != NULL ? codes[k] : image[k] == 0u ? 0 : div_round_half_even(127 * (int32_t)image[k], max_pixel);
+#endif
             if (x != 0) {
                 add_layer_row(layer, p, phase, n, x);
             }
@@ -198,7 +210,7 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
         }
 
         if (layer->epilogue == BITNET_EPILOGUE_SIGN) {
-            int8_t *out = activations[out_buffer];
+            int8_t *out = &activations.codes[4u * BITNET_BUFFER_START(out_buffer)];
             for (j = 0; j < n; j++) {
                 out[j] = (int8_t)unit_output(layer, j, accumulators[j], scale, exponent);
             }
@@ -223,7 +235,7 @@ static int predict_pass(const uint8_t *image, int32_t dx, int32_t dy, int32_t sc
             }
             return best;
         } else {
-            int8_t *out = activations[out_buffer];
+            int8_t *out = &activations.codes[4u * BITNET_BUFFER_START(out_buffer)];
             requantize(accumulators, n, out, &scale, &exponent);
             codes = out;
             out_buffer ^= 1;
