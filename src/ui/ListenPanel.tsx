@@ -110,7 +110,7 @@ export function ListenPanel() {
           {microphone.error}
         </p>
       )}
-      <p className="listen-word" data-testid="detected-word" data-word={detected?.word ?? ''} aria-live="polite">
+      <p className="listen-word" data-testid="detected-word" data-word={detected?.word ?? ''} data-latency-ms={detected ? Math.max(0, Math.round(detected.latencyMs)) : undefined} aria-live="polite">
         {detected ? (
           <>
             {detected.word}{' '}
