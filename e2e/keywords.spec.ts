@@ -1,7 +1,7 @@
 /**
  * Keywords (issue #41) as a user meets them: (a) the small synthesised set (make:keywords --small) zipped and
  * loaded through the keywords input: the summary counts each word's clips, the kws preset trains, validation beats
- * chance, Listen without a microphone says so (and axe finds no WCAG violations), and the C export (with the
+ * chance, a mistake's clip can be played, Listen without a microphone says so (and axe finds no WCAG violations), and the C export (with the
  * keyword detector, bitnet_kws.h) builds with cc and its example passes; (b) Chromium's fake microphone plays one synthesised word per browser
  * launch (the same user data dir, so IndexedDB stays): ten clips recorded per word for three words, a reload keeps
  * them, they train, Listen with one word's file playing names that word, and their zip loads back.
@@ -27,6 +27,12 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
   for (const [word, count] of Object.entries(counts)) expect(shown[word], word).toBe(count);
   await expect(playground.presetSelect).toHaveValue('kws');
   await expect(page.getByTestId('listen-toggle')).toBeVisible();
+
+  // Before training the model errs often: each mistake is shown as its features with a button that plays the clip.
+  await openTab(page, 'inspect');
+  await page.getByTestId('analyze-now').click();
+  await expect(page.getByTestId('misclassified-item').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('misclassified-item').first().getByRole('button', { name: /^play the clip heard as / })).toBeVisible();
 
   await playground.startTraining();
   await expect(playground.status).toHaveText('done', { timeout: 6 * 60_000 });

@@ -224,6 +224,8 @@ export interface MistakeAnalysis {
   mistakes: { index: number; label: number; predicted: number; confidence: number }[];
   /** The mistakes' images, rows·cols uint8 each, in the order of `mistakes`. */
   images: Uint8Array;
+  /** For a keyword data set: each mistake's clip (16 kHz PCM), to play it; absent for images. */
+  clips?: Int16Array[];
   rows: number;
   cols: number;
 }

@@ -1,7 +1,8 @@
 /**
  * What the model gets wrong on the validation split, refreshed at each epoch end or on demand: the confusion
  * matrix (rows: true class, columns: predicted; cells shaded by their share of the row) and the images it
- * misclassified with the most confidence, with the predicted and true class.
+ * misclassified with the most confidence, with the predicted and true class (and, for keywords, a button playing the
+ * clip).
  */
 import { useEffect, useRef } from 'react';
 import { matrixAccuracy } from '../core/run/mistakes';
@@ -9,6 +10,7 @@ import type { MistakeAnalysis } from '../protocol/messages';
 import { useClassNames, useMistakeAnalysis, useStatus } from '../store/hooks';
 import { analyzeMistakes } from '../store/workerBridge';
 import { percent } from './format';
+import { PlayButton } from './audio/clipViews';
 import { paintGray } from './paint';
 import { Tip, tipId } from './Tip';
 
@@ -23,11 +25,15 @@ function MistakeImage({ analysis, position, names }: { analysis: MistakeAnalysis
     context.putImageData(new ImageData(paintGray(pixels, size, true), analysis.cols, analysis.rows), 0, 0);
   }, [analysis, position]);
   const mistake = analysis.mistakes[position]!;
+  const clip = analysis.clips?.[position];
+  const predicted = names[mistake.predicted] ?? String(mistake.predicted);
+  const truth = names[mistake.label] ?? String(mistake.label);
   return (
     <figure className="mistake" data-testid="misclassified-item" title={`validation example ${mistake.index}`}>
       <canvas ref={canvas} width={analysis.cols} height={analysis.rows} />
       <figcaption>
-        <strong>{names[mistake.predicted] ?? mistake.predicted}</strong> ({percent(mistake.confidence, 0)}), true {names[mistake.label] ?? mistake.label}
+        <strong>{predicted}</strong> ({percent(mistake.confidence, 0)}), true {truth}
+        {clip && <PlayButton pcm={clip} label={`play the clip heard as ${predicted}, said ${truth}`} />}
       </figcaption>
     </figure>
   );

@@ -50,6 +50,21 @@ describe('analysis', () => {
     await postAnalysis(trainer, data, log.post);
     const { analysis } = log.ofType('analysis')[0]!;
     expect(analysis.matrix.reduce((a, b) => a + b, 0)).toBe(data.validation.count);
+    expect(analysis.clips).toBeUndefined();
+    trainer.dispose();
+  });
+
+  it('a keyword set\'s mistakes come with their clips, in the order of the mistakes', async () => {
+    const trainer = new Trainer(TINY, data);
+    // Clip k holds k in every sample, so each clip names the validation example it belongs to.
+    const validationAudio = Array.from({ length: data.validation.count }, (_, k) => new Int16Array(4).fill(k));
+    const log = recorder();
+    await postAnalysis(trainer, { ...data, validationAudio }, log.post);
+    const { analysis } = log.ofType('analysis')[0]!;
+    expect(analysis.mistakes.length).toBeGreaterThan(0);
+    expect(analysis.clips!.map((clip) => clip[0])).toEqual(analysis.mistakes.map((mistake) => mistake.index));
+    // Sent as copies: the data set's clips stay whole.
+    expect(analysis.clips![0]).not.toBe(validationAudio[analysis.mistakes[0]!.index]);
     trainer.dispose();
   });
 

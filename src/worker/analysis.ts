@@ -55,12 +55,14 @@ export async function postAnalysis(active: Trainer, dataset: SplitDataset, post:
   mistakes.forEach((mistake, i) => images.set(split.pixels.subarray(mistake.index * size, (mistake.index + 1) * size), i * size));
   const classCount = dataset.classNames.length;
   const matrix = confusionMatrix(predicted, split.labels, classCount);
+  // Copies of the clips: the data set keeps its own (a transfer would detach them).
+  const clips = dataset.validationAudio ? mistakes.map((mistake) => dataset.validationAudio![mistake.index]!.slice()) : undefined;
   post(
     {
       type: 'analysis',
-      analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount, matrix, mistakes, images, rows: split.rows, cols: split.cols },
+      analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount, matrix, mistakes, images, rows: split.rows, cols: split.cols, ...(clips && { clips }) },
     },
-    [matrix.buffer, images.buffer],
+    [matrix.buffer, images.buffer, ...(clips ?? []).map((clip) => clip.buffer)],
   );
 }
 

@@ -2,7 +2,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ImageFolderError } from '../data/imageFolder';
 import { createRng } from '../data/rng';
-import { CLIP_SAMPLES, FEATURE_FRAMES, MEL_BANDS } from './frontEnd';
+import { clipFeatures, CLIP_SAMPLES, FEATURE_FRAMES, MEL_BANDS } from './frontEnd';
 import { AUGMENT, augmentClip, checkKeywordMemory, keywordDatasetFromClips, loadKeywordDataset, type KeywordClip } from './keywordDataset';
 import { noiseSamples, toneFolder, toneWord, wavFile } from './keywordClips.testing';
 import { layoutKeywordFolder, splitKeywordClips } from './keywordLayout';
@@ -147,6 +147,9 @@ describe('keyword data sets', () => {
     expect(dataset.keywords.counts).toEqual([[8, 2, 0], [8, 2, 0], [8, 2, 0]]);
     expect(dataset.test).toBeNull();
     expect(dataset.keywords.warnings[0]).toMatch(/no _unknown_ class/);
+    // Each validation example keeps its sound, in order: the page plays a mistake from it.
+    expect(dataset.validationAudio).toHaveLength(dataset.validation.count);
+    dataset.validationAudio!.forEach((pcm, i) => expect(clipFeatures(pcm)).toEqual(dataset.validation.pixels.subarray(i * 784, (i + 1) * 784)));
     expect(() => keywordDatasetFromClips(clips.filter((c) => c.word === 'yes'), [], 'one')).toThrow(/only one class/);
   });
 

@@ -22,6 +22,7 @@ import { decodeUtf8Strict } from '../data/utf8';
 import { checkTotalSize, entryProblem, formatMiB, listZip, readZipEntry } from '../data/zipReader';
 import { CLIP_SAMPLES, FEATURE_FRAMES, MEL_BANDS, SAMPLE_RATE, clipFeatures } from './frontEnd';
 import {
+  HELD_OUT_FRACTION,
   SILENCE_CLASS,
   TESTING_LIST,
   UNKNOWN_CLASS,
@@ -90,10 +91,13 @@ const BYTES_PER_EXAMPLE = FEATURE_BYTES * 5;
 
 /**
  * Whether a load fits MEMORY_LIMIT_BYTES, throwing when not: the source bytes held at once (the archive, or the
- * largest file of a folder, read one at a time) + each clip's features and its copies, as uint8 and float32.
+ * largest file of a folder, read one at a time) + each clip's features and its copies, as uint8 and float32 + the
+ * validation clips' PCM kept for playing mistakes (a split list may hold out more than the seeded split's share:
+ * counted at twice that share).
  */
 export function checkKeywordMemory(heldBytes: number, clipCount: number): void {
-  const estimate = heldBytes + clipCount * (2 + AUGMENT.copies) * BYTES_PER_EXAMPLE + CLIP_SAMPLES * 2 * 8;
+  const validationAudioBytes = Math.ceil(clipCount * 2 * HELD_OUT_FRACTION) * CLIP_SAMPLES * 2;
+  const estimate = heldBytes + clipCount * (2 + AUGMENT.copies) * BYTES_PER_EXAMPLE + CLIP_SAMPLES * 2 * 8 + validationAudioBytes;
   if (estimate > MEMORY_LIMIT_BYTES) {
     throw new ImageFolderError(
       `Loading these ${clipCount} clips would need about ${formatMiB(estimate)} of memory, over the ${formatMiB(MEMORY_LIMIT_BYTES)} limit; use fewer clips.`,
@@ -146,6 +150,7 @@ function silenceClip(noises: readonly Int16Array[], rng: Rng): Int16Array {
 class FeatureCollector {
   private readonly features: Record<KeywordSplit, Uint8Array[]> = { train: [], validation: [], test: [] };
   private readonly labels: Record<KeywordSplit, number[]> = { train: [], validation: [], test: [] };
+  private readonly validationAudio: Int16Array[] = [];
   readonly counts: [number, number, number][];
 
   constructor(
@@ -160,6 +165,7 @@ class FeatureCollector {
     this.features[split].push(clipFeatures(pcm));
     this.labels[split].push(classIndex);
     this.counts[classIndex]![split === 'train' ? 0 : split === 'validation' ? 1 : 2]++;
+    if (split === 'validation') this.validationAudio.push(pcm);
     if (split !== 'train') return;
     for (let k = 0; k < AUGMENT.copies; k++) {
       this.features.train.push(clipFeatures(augmentClip(pcm, this.noises, this.rng)));
@@ -218,6 +224,7 @@ class FeatureCollector {
       validation,
       test: test.count > 0 ? test : null,
       classNames: this.classNames,
+      validationAudio: this.validationAudio,
       keywords: {
         name,
         classNames: this.classNames,

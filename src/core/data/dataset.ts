@@ -60,6 +60,11 @@ export interface SplitDataset {
   /** For an image-folder data set: what was loaded and how (ownDataset.ts); absent for the IDX ones. */
   report?: OwnDataReport;
   /**
+   * For a keyword data set: each validation example's 1 s of 16 kHz PCM, in the order of `validation`, so that the
+   * page can play what the model got wrong (the features alone cannot be turned back into sound).
+   */
+  validationAudio?: readonly Int16Array[];
+  /**
    * For a keyword data set (core/audio/keywordDataset.ts): what was loaded; its images are log-mel features of the
    * front end core/audio/frontEnd.ts FRONT_END. Absent for the others.
    */
