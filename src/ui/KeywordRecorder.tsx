@@ -92,11 +92,18 @@ export function KeywordRecorder() {
     });
   };
 
-  const deleteClip = (word: number, clip: number) =>
+  const deleteClip = (word: number, clip: number) => {
     update({ ...recorded, words: recorded.words.map((w, i) => (i === word ? { ...w, clips: w.clips.filter((_, k) => k !== clip) } : w)) });
+    setMessage(`Deleted clip ${clip + 1} of "${recorded.words[word]?.name ?? ''}".`);
+  };
   const deleteWord = (word: number) => {
+    const doomed = recorded.words[word];
+    if (!doomed) return;
+    // A word's clips took minutes to record and nothing brings them back: ask first.
+    if (doomed.clips.length > 0 && !window.confirm(`Delete the word "${doomed.name}" and its ${doomed.clips.length} clip(s)? This cannot be undone.`)) return;
     update({ ...recorded, words: recorded.words.filter((_, i) => i !== word) });
     setCurrent(0);
+    setMessage(`Deleted the word "${doomed.name}".`);
   };
 
   const ready = recordedReadinessProblem(recorded);
@@ -192,6 +199,12 @@ export function KeywordRecorder() {
           </button>
           <Tip name="record-train">{ready ?? 'Makes these clips the data set (the kws preset trains on them); press Train to start.'}</Tip>
         </span>
+        {/* Why the button is disabled, in words a touch screen shows too (a tip needs a hover). */}
+        {ready !== null && message !== null && (
+          <span className="muted" data-testid="record-readiness">
+            {ready}
+          </span>
+        )}
         <span className="explained">
           <button
             type="button"

@@ -20,10 +20,14 @@ const FEATURE_BYTES = MEL_BANDS * FEATURE_FRAMES;
 
 function KeywordReport({ report }: { report: KeywordDataReport }) {
   const [train, validation, test] = report.counts.reduce(([t, v, s], [a, b, c]) => [t + a, v + b, s + c], [0, 0, 0]);
+  // The classes named with an underscore (_silence_, _unknown_) are not words: say them apart.
+  const words = report.classNames.filter((name) => !name.startsWith('_'));
+  const others = report.classNames.filter((name) => name.startsWith('_'));
   return (
     <div className="own-report">
       <p className="muted">
-        <strong>{report.name}</strong>: {report.classNames.length} words, {train} train / {validation} validation / {test} test clips
+        <strong>{report.name}</strong>: {words.length} word{words.length === 1 ? '' : 's'}
+        {others.length > 0 ? ` + ${others.join(' + ')}` : ''} ({report.classNames.length} classes), {train} train / {validation} validation / {test} test clips
         {report.backgroundSeconds > 0 ? `, ${report.backgroundSeconds.toFixed(0)} s of background noise` : ', no background noise'}
         {report.augmentedCopies > 0 ? `; ${report.augmentedCopies} noisy, shifted copies of each training clip` : ''}. Keywords train with the kws preset (chosen
         when they load: image presets make no sense on sound).
