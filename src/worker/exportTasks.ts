@@ -5,7 +5,7 @@
  * measures the integer model against the float reference on the held-out split, for the export's README.
  */
 import { networkSummary } from '../core/model/layers';
-import { PRESETS } from '../core/model/config';
+import { configInputShape, PRESETS } from '../core/model/config';
 import { emitC, zipFiles, type MeasuredAccuracy } from '../core/export/cEmitter';
 import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
@@ -42,9 +42,10 @@ function frontEndOf(dataset: SplitDataset): FrontEndParameters | null {
   return dataset.keywords ? FRONT_END : null;
 }
 
-function configSummary(trainer: Trainer, datasetId: DatasetId): string {
+/** The README's configuration line; the output layer is as wide as the data set has classes. */
+function configSummary(trainer: Trainer, datasetId: DatasetId, classCount: number): string {
   const c = trainer.config;
-  return `${networkSummary(c.layers)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+  return `${networkSummary(c.layers, configInputShape(c), classCount)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
 }
 
 function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {
@@ -117,7 +118,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
   const files = emitC(integerModel, {
     packing: request.packing,
     preset,
-    configSummary: configSummary(trainer, request.datasetId),
+    configSummary: configSummary(trainer, request.datasetId, dataset.classNames.length),
     accuracy,
     classNames: dataset.classNames,
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
