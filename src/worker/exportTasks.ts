@@ -7,6 +7,7 @@
 import { networkSummary } from '../core/model/layers';
 import { configInputShape, PRESETS } from '../core/model/config';
 import { emitC, zipFiles, type MeasuredAccuracy } from '../core/export/cEmitter';
+import { exampleClips } from '../core/export/kwsEmitter';
 import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
@@ -115,6 +116,8 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
   const split = dataset.validation;
   const accuracy = measure(integerModel, model, split, `${request.datasetId} validation`);
   const examples = Math.min(EXAMPLE_IMAGES, split.count);
+  // A keyword run's example proves the front end on speech: one validation clip per class (their features are the split's).
+  const clips = dataset.keywords && dataset.validationAudio ? exampleClips(split.labels, dataset.validationAudio, dataset.classNames) : null;
   const files = emitC(integerModel, {
     packing: request.packing,
     preset,
@@ -124,6 +127,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
     frontEnd: frontEndOf(dataset) ?? undefined,
+    ...(clips && clips.count > 0 && { kwsClips: clips }),
   });
   const bytes = zipFiles(files);
   const note = `integer C ${(100 * accuracy.integerAccuracy).toFixed(2)} % vs float reference ${(100 * accuracy.referenceAccuracy).toFixed(2)} % on ${accuracy.count.toLocaleString('en-US')} validation images`;
