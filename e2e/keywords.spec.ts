@@ -27,6 +27,9 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
   for (const [word, count] of Object.entries(counts)) expect(shown[word], word).toBe(count);
   await expect(playground.presetSelect).toHaveValue('kws');
   await expect(page.getByTestId('listen-toggle')).toBeVisible();
+  // The preset's line names the data set's classes as the output layer.
+  const classes = Object.keys(shown).length;
+  await expect(page.getByTestId('settings-summary')).toContainText(`dense 64, dense ${classes} ·`);
 
   // Before training the model errs often: each mistake is shown as its features with a button that plays the clip.
   await openTab(page, 'inspect');
@@ -36,7 +39,6 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
 
   await playground.startTraining();
   await expect(playground.status).toHaveText('done', { timeout: 6 * 60_000 });
-  const classes = Object.keys(shown).length;
   expect(await playground.validationPercent()).toBeGreaterThan(100 / classes + 10);
 
   // No microphone in this browser: Listen says so, and the keyword page passes axe's WCAG checks.
@@ -46,9 +48,17 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, and i
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await openTab(page, 'deploy');
+  // A keyword run is budgeted against the detector's 64 KB / 16 KB part, which it fits, as network + front end.
+  await expect(page.getByTestId('mcu-target')).toHaveValue('64k-16k');
+  await expect(page.getByTestId('mcu-budget')).toHaveAttribute('data-fits', 'true');
+  await expect(page.getByTestId('mcu-budget-front-end')).toContainText(/Flash: network [\d.]+ KB \+ audio front end [\d.]+ KB = [\d.]+ KB/);
+  await expect(page.getByTestId('deploy-detector-figures')).toBeVisible();
   const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-c').click()]);
   const files = Object.fromEntries(Object.entries(unzipSync(new Uint8Array(readFileSync(await file.path())))).map(([name, bytes]) => [name, strFromU8(bytes)]));
   expect(Object.keys(files)).toEqual(expect.arrayContaining(['bitnet.h', 'bitnet_kws.h', 'bitnet_kws.c', 'examples/kws_main.c']));
+  expect(files['README.md']).toContain(`dense 64, dense ${classes},`);
+  // The example's clips are validation clips, one per class (at most 6), not silence.
+  expect(files['examples/test_clips.h']).toContain(`#define TEST_CLIP_COUNT ${Math.min(classes, 6)}`);
   const exported = writeExport(files, 'bitnet-kws-e2e-');
   buildHost(exported);
   // The keyword detector's own example, built and run as its README says: it checks its clips' scores itself.

@@ -1,5 +1,6 @@
 /** Small selector hooks: components subscribe to the fields they show, never to the whole store. */
 import { kwsFrontEndCost, type FrontEndCost } from '../core/export/detectorBudget';
+import { defaultMcuTarget } from '../core/export/mcuFootprint';
 import { startTransition, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shallow } from 'zustand/shallow';
@@ -190,9 +191,16 @@ export const useTwinFigures = () =>
       twinStepMs: s.twinStepMs,
     })),
   );
+/** The meter's target: the one the user chose, else the data set's default (a keyword run starts on the detector's 64 KB / 16 KB). */
 export const useMcuBudget = () =>
   useAppStore(
-    useShallow((s) => ({ config: s.config, packing: s.exportPacking, target: s.mcuTarget, chooseTarget: s.userChoseMcuTarget, choosePacking: s.userChosePacking })),
+    useShallow((s) => ({
+      config: s.config,
+      packing: s.exportPacking,
+      target: s.mcuTarget ?? defaultMcuTarget(s.datasetId === 'keywords'),
+      chooseTarget: s.userChoseMcuTarget,
+      choosePacking: s.userChosePacking,
+    })),
   );
 /** For a keywords run, the audio front end the C detector adds to the network (the budget meter counts it); else null. */
 export const useKeywordFrontEnd = (): FrontEndCost | null => {

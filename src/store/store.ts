@@ -25,7 +25,6 @@ import type {
 } from '../protocol/messages';
 import type { BackendName } from '../core/app/backends';
 import type { RunSummary } from './autosave';
-import { MCU_TARGETS } from '../core/export/mcuFootprint';
 import { CHIP_POWER, type ChipPower } from '../core/export/powerEstimate';
 
 /** Points per live series: enough for a smooth curve, few enough for a chart to redraw in a few ms. */
@@ -196,8 +195,11 @@ export interface DeploySlice {
   exportTask: ExportFormat | null;
   /** What the last export produced, or why it could not. */
   exportResult: { format: ExportFormat; ok: boolean; message: string; fileName: string | null; byteLength: number } | null;
-  /** The microcontroller budget the meter compares against: a listed target's id, or 'custom' with its sizes. */
-  mcuTarget: { id: string; flashBytes: number; ramBytes: number };
+  /**
+   * The microcontroller budget the user chose for the meter: a listed target's id, or 'custom' with its sizes; null
+   * until they choose, while the meter uses the data set's default (mcuFootprint.ts defaultMcuTarget).
+   */
+  mcuTarget: { id: string; flashBytes: number; ramBytes: number } | null;
   userChoseMcuTarget: (target: { id: string; flashBytes: number; ramBytes: number }) => void;
   /** The chip whose datasheet figures the keyword detector's power estimate uses, as listed or as the user edited them. */
   powerChip: ChipPower;
@@ -419,7 +421,7 @@ const createInferenceSlice: StateCreator<AppState, [], [], InferenceSlice> = (se
 
 const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (set) => ({
   exportPacking: 'base3',
-  mcuTarget: { id: MCU_TARGETS[0]!.id, flashBytes: MCU_TARGETS[0]!.flashBytes, ramBytes: MCU_TARGETS[0]!.ramBytes },
+  mcuTarget: null,
   userChoseMcuTarget: (mcuTarget) => set({ mcuTarget }),
   powerChip: CHIP_POWER[0]!,
   windowsPerSecond: 4,

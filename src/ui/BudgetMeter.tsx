@@ -1,13 +1,16 @@
 /**
  * The microcontroller budget, live while the network is designed: the flash and RAM the C export of the current
  * architecture and packing will take on a Cortex-M0+ (core's size model, which a test holds within 5 % of
- * arm-none-eabi-size), against a chosen chip, green when it fits, with the layer that costs most. For a keywords
- * run the detector is budgeted whole: the audio front end's flash, RAM and instructions are added to the network's
- * (core/export/detectorBudget.ts), and its energy per inference and average power are estimated (PowerEstimate).
+ * arm-none-eabi-size), against a chosen chip, green when it fits, with advice on what is over (the flash's largest
+ * layer, or where the RAM goes: core/export/budgetAdvice.ts). For a keywords run the detector is budgeted whole: the
+ * audio front end's flash, RAM and instructions are added to the network's (core/export/detectorBudget.ts), shown as
+ * sums, and its energy per inference and average power are estimated (PowerEstimate); until the user picks a chip,
+ * such a run is measured against the detector's 64 KB / 16 KB target.
  */
 import { configInputShape } from '../core/model/config';
 import { networkPlan, type WeightedLayerPlan } from '../core/model/layers';
 import { checkBudget, configFootprint, MCU_TARGETS, type McuFootprint } from '../core/export/mcuFootprint';
+import { budgetAdvice, detectorSums } from '../core/export/budgetAdvice';
 import { detectorBudget, networkInstructionEstimate, type FrontEndCost } from '../core/export/detectorBudget';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
@@ -32,30 +35,31 @@ function Bar({ label, used, budget, testId }: { label: string; used: number; bud
 }
 
 /** "784→128" for a dense layer, "conv2d 3×3×16→32" for a conv layer. */
-function layerLabel(layer: WeightedLayerPlan | undefined): string {
-  if (!layer) return '';
+function layerLabel(layer: WeightedLayerPlan): string {
   if (!layer.conv) return `${layer.inputSize}→${layer.outputSize}`;
   return `conv2d ${layer.conv.kernel}×${layer.conv.kernel}×${layer.conv.input.channels}→${layer.outputSize}`;
 }
 
-/** The front end's share and the detector's instructions per 1 s window, under the bars of a keywords run. */
-function DetectorFigures({ frontEnd, networkInstructions }: { frontEnd: FrontEndCost; networkInstructions: number }) {
+/** The detector's sums and instructions per 1 s window, under the bars of a keywords run. */
+function DetectorFigures({ network, frontEnd, networkInstructions }: { network: McuFootprint; frontEnd: FrontEndCost; networkInstructions: number }) {
   const instructions = frontEnd.instructions + networkInstructions;
+  const sums = detectorSums(network, frontEnd);
   return (
     <>
       <p className="muted" data-testid="mcu-budget-instructions" data-front-end={frontEnd.instructions} data-network={networkInstructions} data-total={instructions}>
         {(instructions / 1e6).toFixed(2)} M instructions per 1 s window ({(instructions / 48_000).toFixed(0)} ms at 48 MHz): front end{' '}
         {(frontEnd.instructions / 1e6).toFixed(2)} M, network {(networkInstructions / 1e6).toFixed(2)} M (estimated from its layer shapes; bench:mcu measures the built detector).
       </p>
-      <p className="muted" data-testid="mcu-budget-front-end">
-        Included: the audio front end, {bytes(frontEnd.flashBytes)} of flash and {bytes(frontEnd.ramBytes)} of RAM ({frontEnd.source}).
+      <p className="muted" data-testid="mcu-budget-front-end" data-network-flash={network.flashBytes} data-front-end-flash={frontEnd.flashBytes}>
+        The bars count the whole keyword detector. Flash: {sums.flash}. RAM + stack: {sums.ram}. The Deploy card below counts the network alone
+        (front end: {frontEnd.source}).
       </p>
       <PowerEstimate instructions={instructions} />
     </>
   );
 }
 
-/** The network's footprint, with the front end added for a keywords run (null: layers that do not fit together). */
+/** The network's footprint and, for a keywords run, the detector's (network + front end); null: layers that do not fit together. */
 function budgetFigures(config: Parameters<typeof configFootprint>[0], packing: TritPacking, classCount: number, frontEnd: FrontEndCost | null) {
   let network: McuFootprint;
   try {
@@ -63,10 +67,10 @@ function budgetFigures(config: Parameters<typeof configFootprint>[0], packing: T
   } catch {
     return null;
   }
-  if (!frontEnd) return { footprint: network, networkInstructions: 0 };
+  if (!frontEnd) return { network, footprint: network, networkInstructions: 0 };
   const networkInstructions = networkInstructionEstimate(config, classCount);
   const detector = detectorBudget(network, networkInstructions, frontEnd);
-  return { footprint: { ...network, flashBytes: detector.flashBytes, ramBytes: detector.ramBytes, stackBytes: detector.stackBytes }, networkInstructions };
+  return { network, footprint: { ...network, flashBytes: detector.flashBytes, ramBytes: detector.ramBytes, stackBytes: detector.stackBytes }, networkInstructions };
 }
 
 export function BudgetMeter() {
@@ -79,8 +83,6 @@ export function BudgetMeter() {
   const problem = integerOnlyConfigProblem(config);
   const check = valid && footprint ? checkBudget(footprint, target) : null;
   const plan = footprint ? networkPlan(config.layers, configInputShape(config), classCount) : [];
-  const largest = footprint?.largestLayer ?? 0;
-  const largestShare = footprint && footprint.flashBytes > 0 ? (footprint.layerFlashBytes[largest] ?? 0) / footprint.flashBytes : 0;
   return (
     <fieldset className="panel" data-testid="mcu-budget" data-fits={check ? check.flashFits && check.ramFits : false}>
       <legend>Microcontroller budget</legend>
@@ -91,7 +93,7 @@ export function BudgetMeter() {
           value={target.id}
           onChange={(e) => {
             const chosen = MCU_TARGETS.find((t) => t.id === e.target.value);
-            chooseTarget(chosen ? { id: chosen.id, flashBytes: chosen.flashBytes, ramBytes: chosen.ramBytes } : { ...target, id: CUSTOM });
+            chooseTarget(chosen ? { id: chosen.id, flashBytes: chosen.flashBytes, ramBytes: chosen.ramBytes } : { id: CUSTOM, flashBytes: target.flashBytes, ramBytes: target.ramBytes });
           }}
         >
           {MCU_TARGETS.map((t) => (
@@ -137,18 +139,15 @@ export function BudgetMeter() {
           ))}
         </select>
       </label>
-      {check && footprint ? (
+      {check && footprint && figures ? (
         <>
           <Bar label="Flash" used={footprint.flashBytes} budget={target.flashBytes} testId="mcu-budget-flash" />
           <Bar label="RAM + stack" used={footprint.ramBytes + footprint.stackBytes} budget={target.ramBytes} testId="mcu-budget-ram" />
-          <p className="muted" data-testid="mcu-budget-verdict">
-            {check.flashFits && check.ramFits
-              ? `Fits, with ${bytes(-check.flashOverBytes)} of flash to spare.`
-              : `Does not fit: ${[check.flashFits ? '' : `${bytes(check.flashOverBytes)} too much flash`, check.ramFits ? '' : `${bytes(check.ramOverBytes)} too much RAM`].filter(Boolean).join(', ')}.`}{' '}
-            Layer {largest + 1} ({layerLabel(plan[largest])}) costs most: {(largestShare * 100).toFixed(0)} % of the flash.
+          <p className="muted" data-testid="mcu-budget-verdict" data-flash-fits={check.flashFits} data-ram-fits={check.ramFits}>
+            {budgetAdvice({ check, network: figures.network, frontEnd, layerLabels: plan.map(layerLabel) })}
           </p>
           {problem && <p className="muted">{problem}</p>}
-          {frontEnd && figures && <DetectorFigures frontEnd={frontEnd} networkInstructions={figures.networkInstructions} />}
+          {frontEnd && <DetectorFigures network={figures.network} frontEnd={frontEnd} networkInstructions={figures.networkInstructions} />}
         </>
       ) : (
         <p className="muted">Enter valid layer widths to see the size.</p>

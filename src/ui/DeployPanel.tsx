@@ -5,7 +5,8 @@
 import { configFootprint } from '../core/export/mcuFootprint';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
-import { useClassNames, useConfig, useDeploy, useStatus } from '../store/hooks';
+import { detectorSums } from '../core/export/budgetAdvice';
+import { useClassNames, useConfig, useDeploy, useKeywordFrontEnd, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';
 import { Tip, tipId } from './Tip';
@@ -26,6 +27,8 @@ export function DeployPanel() {
   const { status } = useStatus();
   // A layer list being edited may not fit together yet; the layer editor says why.
   const footprint = footprintOrNull(config, packing, useClassNames().length);
+  const frontEnd = useKeywordFrontEnd();
+  const sums = footprint && frontEnd ? detectorSums(footprint, frontEnd) : null;
   const cProblem = integerOnlyConfigProblem(config);
   const busy = task !== null || status === 'loading';
   return (
@@ -51,15 +54,23 @@ export function DeployPanel() {
               </td>
             </tr>
             <tr>
-              <th scope="row">Flash on a Cortex-M0+ (code + weights, estimated)</th>
+              <th scope="row">Flash on a Cortex-M0+ (code + weights, estimated){frontEnd ? ', network alone' : ''}</th>
               <td>{bytes(footprint.flashBytes)}</td>
             </tr>
             <tr>
-              <th scope="row">RAM (static buffers) and stack</th>
+              <th scope="row">RAM (static buffers) and stack{frontEnd ? ', network alone' : ''}</th>
               <td>
                 {bytes(footprint.ramBytes)} + {footprint.stackBytes} B stack
               </td>
             </tr>
+            {sums && (
+              <tr data-testid="deploy-detector-figures">
+                <th scope="row">With the audio front end (the keyword detector, as the budget above counts it)</th>
+                <td>
+                  flash {sums.flash}; RAM + stack {sums.ram}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

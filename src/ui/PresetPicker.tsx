@@ -3,7 +3,7 @@
  * (ConfigPanel); both change the same store fields.
  */
 import { PRESET_LABELS, presetSummary, type PresetId } from '../core/model/config';
-import { useConfig, useStatus, useStoreActions } from '../store/hooks';
+import { useClassNames, useConfig, useStatus, useStoreActions } from '../store/hooks';
 import { useOpenTab } from '../store/layout';
 import { Tip, tipId } from './Tip';
 
@@ -12,6 +12,7 @@ export function PresetPicker() {
   const { status } = useStatus();
   const { userChosePreset } = useStoreActions();
   const { openTab } = useOpenTab();
+  const summary = presetSummary(presetId, config, useClassNames().length);
   const locked = status === 'training' || status === 'loading';
   return (
     <div className="preset-picker" data-testid="preset-picker">
@@ -35,8 +36,8 @@ export function PresetPicker() {
           ? 'Pause training to pick another preset.'
           : 'A complete recipe (network, quantizers, optimizer, epochs); picking one starts a new run from scratch.'}
       </Tip>
-      <p className="settings-summary muted" data-testid="settings-summary" title={presetSummary(presetId, config)}>
-        {presetSummary(presetId, config)}{' '}
+      <p className="settings-summary muted" data-testid="settings-summary" title={summary}>
+        {summary}{' '}
         <span className="explained">
           <button type="button" className="link-button" aria-describedby={tipId('edit-settings')} onClick={() => openTab('settings')}>
             Edit settings

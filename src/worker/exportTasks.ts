@@ -5,8 +5,9 @@
  * measures the integer model against the float reference on the held-out split, for the export's README.
  */
 import { networkSummary } from '../core/model/layers';
-import { PRESETS } from '../core/model/config';
+import { configInputShape, PRESETS } from '../core/model/config';
 import { emitC, zipFiles, type MeasuredAccuracy } from '../core/export/cEmitter';
+import { exampleClips } from '../core/export/kwsEmitter';
 import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
@@ -42,9 +43,10 @@ function frontEndOf(dataset: SplitDataset): FrontEndParameters | null {
   return dataset.keywords ? FRONT_END : null;
 }
 
-function configSummary(trainer: Trainer, datasetId: DatasetId): string {
+/** The README's configuration line; the output layer is as wide as the data set has classes. */
+function configSummary(trainer: Trainer, datasetId: DatasetId, classCount: number): string {
   const c = trainer.config;
-  return `${networkSummary(c.layers)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+  return `${networkSummary(c.layers, configInputShape(c), classCount)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
 }
 
 function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {
@@ -114,15 +116,18 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
   const split = dataset.validation;
   const accuracy = measure(integerModel, model, split, `${request.datasetId} validation`);
   const examples = Math.min(EXAMPLE_IMAGES, split.count);
+  // A keyword run's example proves the front end on speech: one validation clip per class (their features are the split's).
+  const clips = dataset.keywords && dataset.validationAudio ? exampleClips(split.labels, dataset.validationAudio, dataset.classNames) : null;
   const files = emitC(integerModel, {
     packing: request.packing,
     preset,
-    configSummary: configSummary(trainer, request.datasetId),
+    configSummary: configSummary(trainer, request.datasetId, dataset.classNames.length),
     accuracy,
     classNames: dataset.classNames,
     examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
     frontEnd: frontEndOf(dataset) ?? undefined,
+    ...(clips && clips.count > 0 && { kwsClips: clips }),
   });
   const bytes = zipFiles(files);
   const note = `integer C ${(100 * accuracy.integerAccuracy).toFixed(2)} % vs float reference ${(100 * accuracy.referenceAccuracy).toFixed(2)} % on ${accuracy.count.toLocaleString('en-US')} validation images`;

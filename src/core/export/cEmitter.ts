@@ -349,7 +349,7 @@ export function emitC(model: IntegerModel, options: CExportOptions): Record<stri
     'bitnet_model.h': modelHeader(model, options.packing),
     'bitnet_model.c': modelSource(model, options.packing, footprint, classNames),
     'bitnet_engine.c': BITNET_ENGINE_C,
-    'README.md': readme(model, options, footprint) + (options.frontEnd ? kwsReadme(options.frontEnd, options.detector) : ''),
+    'README.md': readme(model, options, footprint) + (options.frontEnd ? kwsReadme(options.frontEnd, options.detector, options.kwsClips, classNames) : ''),
     'examples/main.c': EXAMPLE_MAIN_C,
     'examples/test_images.h': examplesHeader(model, options.examples),
     ...kws,

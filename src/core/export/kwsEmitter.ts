@@ -20,6 +20,26 @@ export interface KwsClips {
   count: number;
 }
 
+/** Clips in examples/test_clips.h at most: each is 16,000 samples of C text (about 100 KB before the zip). */
+export const EXAMPLE_CLIP_LIMIT = 6;
+
+/**
+ * The example's clips, taken from a keyword data set's validation split (labels: its labels; audio: its clips'
+ * PCM, SplitDataset.validationAudio, in the same order): the first clip of each class, the words before the
+ * classes named with a leading "_" (_silence_, _unknown_), at most `limit`. `indices` are the clips' positions in
+ * the split, so their features are validation.pixels[index·784 …].
+ */
+export function exampleClips(labels: ArrayLike<number>, audio: readonly Int16Array[], classNames: readonly string[], limit = EXAMPLE_CLIP_LIMIT): KwsClips & { indices: number[] } {
+  const first = new Map<number, number>();
+  for (let i = 0; i < Math.min(labels.length, audio.length); i++) if (!first.has(labels[i]!)) first.set(labels[i]!, i);
+  const special = (c: number): boolean => (classNames[c] ?? '').startsWith('_');
+  const classes = [...first.keys()].sort((a, b) => Number(special(a)) - Number(special(b)) || a - b).slice(0, limit);
+  const indices = classes.map((c) => first.get(c)!);
+  const pcm = new Int16Array(indices.length * CLIP_SAMPLES);
+  indices.forEach((index, k) => pcm.set(audio[index]!.subarray(0, CLIP_SAMPLES), k * CLIP_SAMPLES));
+  return { pcm, labels: classes, count: indices.length, indices };
+}
+
 export interface KwsExportOptions {
   frontEnd: FrontEndParameters;
   detector?: DetectorParameters;
@@ -136,8 +156,11 @@ export function emitKws(model: IntegerModel, options: KwsExportOptions): Record<
   };
 }
 
-/** The README's section on the keyword files. */
-export function kwsReadme(frontEnd: FrontEndParameters, detector: DetectorParameters = DETECTOR): string {
+/** The README's section on the keyword files; clips: those in examples/test_clips.h (absent: one of silence). */
+export function kwsReadme(frontEnd: FrontEndParameters, detector: DetectorParameters = DETECTOR, clips?: KwsClips, classNames?: readonly string[]): string {
+  const shipped = clips
+    ? `${clips.count} labelled clip${clips.count === 1 ? '' : 's'} (${Array.from({ length: clips.count }, (_, i) => `\`${classNames?.[clips.labels[i]!] ?? clips.labels[i]}\``).join(', ')})`
+    : 'one second of silence';
   return `
 ## Keyword spotting (bitnet_kws.h)
 
@@ -153,6 +176,9 @@ them in integers (fixed-point FFT, Q8 mel weights, a table log2), exactly as the
   does not start with \`_\` (\`_silence_\`, \`_unknown_\`), its softmax probability (\`bitnet_kws_confidence()\`, per mille)
   is at least ${detector.thresholdPermille} and nothing was detected in the ${detector.refractoryWindows} windows before; -1 otherwise;
 - \`bitnet_kws_reset()\` starts a new stream; \`bitnet_kws_features(pcm, features)\` is the front end alone.
+
+\`examples/kws_main.c\` classifies the clips of \`examples/test_clips.h\`, ${shipped}, checks each clip's scores
+against those the playground computed, then streams them through \`bitnet_kws_push\`:
 
 \`\`\`sh
 cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/kws_main.c -o bitnet_kws_demo && ./bitnet_kws_demo

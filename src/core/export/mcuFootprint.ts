@@ -46,6 +46,10 @@ export interface McuFootprint {
   largestLayer: number;
   /** Flash of each layer's packed weights and parameters, bytes. */
   layerFlashBytes: number[];
+  /** RAM of the two activation buffers (activationBufferBytes): the feature maps, most of a CNN's RAM. */
+  activationBytes: number;
+  /** Index of the hidden layer whose output (its feature map) takes the most RAM; null for a network of one layer. */
+  largestMapLayer: number | null;
 }
 
 /** Code of bitnet_engine.c at -Os for a Cortex-M0+ (text), by packing; measured with arm-none-eabi-size. */
@@ -156,6 +160,9 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       largestLayer = index;
     }
   });
+  const mapValues = layers.slice(0, -1).map((layer) => layer.outputValues ?? layer.outputSize);
+  const largestMapLayer = mapValues.length === 0 ? null : mapValues.indexOf(Math.max(...mapValues));
+  const buffers = activationBufferBytes(layers);
   const formats = new Set(layers.map((layer) => layer.weights ?? 'ternary'));
   const decoderBytes =
     (formats.has('int4') ? INTEGER_DECODER_CODE_BYTES.int4 : 0) +
@@ -182,13 +189,16 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
     // accumulators, a 16×16 input's average, and with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
     ramBytes:
       4 * maxUnits +
-      activationBufferBytes(layers).reduce((sum, bytes) => sum + bytes, 0) +
+      buffers[0] +
+      buffers[1] +
       (hasConv ? 4 * maxUnits : 0) +
       (reduced ? REDUCED_PIXELS : 0) +
       (shifts ? C_SCORE_BYTES_PER_CLASS * (layers.at(-1)?.outputSize ?? 0) + (reduced ? 0 : C_IMAGE_BYTES) : 0),
     stackBytes: (hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES) + (shifts ? SHIFT_AVERAGING_STACK_BYTES : 0),
     largestLayer,
     layerFlashBytes,
+    activationBytes: buffers[0] + buffers[1],
+    largestMapLayer,
   };
 }
 
@@ -205,8 +215,19 @@ export const MCU_TARGETS: readonly McuTarget[] = [
   { id: '16k-4k', label: '16 KB flash / 4 KB RAM', flashBytes: 16 * 1024, ramBytes: 4 * 1024 },
   { id: '32k-4k', label: '32 KB flash / 4 KB RAM (STM32F030K6 class)', flashBytes: 32 * 1024, ramBytes: 4 * 1024 },
   { id: '64k-8k', label: '64 KB flash / 8 KB RAM (STM32G031 class)', flashBytes: 64 * 1024, ramBytes: 8 * 1024 },
+  { id: '64k-16k', label: '64 KB flash / 16 KB RAM (STM32F072C8 class)', flashBytes: 64 * 1024, ramBytes: 16 * 1024 },
   { id: '256k-64k', label: '256 KB flash / 64 KB RAM (RP2040 class, per core budget)', flashBytes: 256 * 1024, ramBytes: 64 * 1024 },
 ];
+
+/**
+ * The target the meter starts on until the user picks one: the first for images; for a keyword run the keyword
+ * detector's budget (≤ 64 KB flash, ≤ 16 KB RAM), which the kws detector fits (docs/benchmarks.md).
+ */
+export const KEYWORD_TARGET_ID = '64k-16k';
+
+export function defaultMcuTarget(keywords: boolean): McuTarget {
+  return (keywords ? MCU_TARGETS.find((target) => target.id === KEYWORD_TARGET_ID) : undefined) ?? MCU_TARGETS[0]!;
+}
 
 export interface BudgetCheck {
   flashFits: boolean;

@@ -111,4 +111,11 @@ describe('which preset is this', () => {
     expect(presetSummary('seed', { ...PRESETS.seed, epochs: 9, seed: 1 })).toMatch(/^seed, changed: epochs, seed — /);
     expect(configSummary(PRESETS.seed)).not.toContain('\n');
   });
+
+  it('gives the output layer the data set\'s class count: a 4-word keyword model ends in dense 4, a built-in set in dense 10', () => {
+    expect(presetSummary('kws', PRESETS.kws, 4)).toContain('dense 64, dense 4 ·');
+    expect(presetSummary('kws', PRESETS.kws)).toContain('dense 64, dense 10 ·');
+    expect(configSummary(PRESETS.seed, 3)).toContain('784-128-3 ·');
+    expect(configSummary(PRESETS.seed, 10)).toBe(configSummary(PRESETS.seed));
+  });
 });

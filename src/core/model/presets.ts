@@ -170,11 +170,12 @@ function number(value: number): string {
 /**
  * A config in one line, e.g. "28×28 · 784-128-10 · twn t 0.7 per layer · sign activations · batchnorm · adam 0.006
  * cosine · batch 100 × 5 epochs · seed 42": what the page shows above the settings form, and in its place while the
- * form is collapsed.
+ * form is collapsed. classCount is the data set's (the output layer's width): 10 for the built-in sets, the
+ * user's own for keywords or own images.
  */
-export function configSummary(config: TrainConfig): string {
+export function configSummary(config: TrainConfig, classCount = 10): string {
   const side = config.inputResolution;
-  const parts = [`${side}×${side}`, networkSummary(config.layers, modelInputShape(side))];
+  const parts = [`${side}×${side}`, networkSummary(config.layers, modelInputShape(side), classCount)];
   const scale = config.weightScale === 'channel' ? 'per channel' : 'per layer';
   parts.push(config.weightQuantizer === 'none' ? 'float weights' : `${config.weightQuantizer} t ${number(config.threshold)} ${scale}`);
   if (config.outputWeights !== 'ternary') parts.push(`${config.outputWeights} output`);
@@ -192,8 +193,8 @@ export function configSummary(config: TrainConfig): string {
 }
 
 /** The preset's name, what the config changes from it, and the config: the line above the settings form. */
-export function presetSummary(preset: PresetId, config: TrainConfig): string {
+export function presetSummary(preset: PresetId, config: TrainConfig, classCount = 10): string {
   const changed = changesFromPreset(preset, config);
   const name = changed.length === 0 ? preset : `${preset}, changed: ${changed.join(', ')}`;
-  return `${name} — ${configSummary(config)}`;
+  return `${name} — ${configSummary(config, classCount)}`;
 }

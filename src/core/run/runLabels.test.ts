@@ -35,5 +35,7 @@ describe('run labels', () => {
     expect(epochInProgress(5, 5)).toBe(5);
     expect(standaloneRunLabel({ ...base, epoch: 5, step: 450, validationAccuracy: 0.933 })).toContain('epoch 5 (step 450)');
     expect(standaloneRunLabel({ ...base, epoch: 0, step: 20, validationAccuracy: null })).toContain('epoch 1 (step 20)');
+    expect(standaloneRunLabel({ ...base, epoch: 1, step: 20, validationAccuracy: null })).toContain('784-128-10 ·');
+    expect(standaloneRunLabel({ ...base, classNames: ['yes', 'no', '_silence_'], epoch: 1, step: 20, validationAccuracy: null })).toContain('784-128-3 ·');
   });
 });

@@ -9,6 +9,8 @@ export interface LabelledRunInput {
   preset: string;
   datasetId: string;
   config: TrainConfig;
+  /** The data set's classes (the output layer's width); absent: a built-in set's ten. */
+  classNames?: readonly string[];
 }
 
 type Setting = { name: string; value: (run: LabelledRunInput) => string };
@@ -102,5 +104,5 @@ export function epochInProgress(completedEpochs: number, epochs: number): number
  */
 export function standaloneRunLabel(run: LabelledRunInput & { epoch: number; step: number; validationAccuracy: number | null }): string {
   const accuracy = run.validationAccuracy === null ? 'not validated' : `${(run.validationAccuracy * 100).toFixed(1)} %`;
-  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config)), run.datasetId, `epoch ${epochInProgress(run.epoch, run.config.epochs)} (step ${run.step})`, accuracy].join(' · ');
+  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config), run.classNames?.length ?? 10), run.datasetId, `epoch ${epochInProgress(run.epoch, run.config.epochs)} (step ${run.step})`, accuracy].join(' · ');
 }
