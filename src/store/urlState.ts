@@ -25,7 +25,7 @@ export function addressWrittenByThisPage(): boolean {
  * names the awaited data set: a run on the user's data stays one in the address bar until the user trains on
  * something else.
  */
-function currentSetup(state: AppState): SharedSetup | { problem: string } {
+export function currentSetup(state: AppState): SharedSetup | { problem: string } {
   try {
     const awaited = state.datasetId === 'mnist-10k' ? state.awaitedData : null;
     const datasetId = awaited?.datasetId ?? state.datasetId;
