@@ -153,6 +153,7 @@ test('the fake microphone: three words recorded, kept over a reload, trained, an
     await page.getByTestId('listen-toggle').click();
     await expect(page.getByTestId('detected-word')).toHaveAttribute('data-word', last, { timeout: 30_000 });
     await expect(page.getByTestId('detected-word')).toContainText(/\d+ ?%/);
+    await expect(page.getByTestId('checklist-listened')).toHaveAttribute('data-done', 'true');
     // The latency from the word's end to the answer is recorded, not asserted: it is wall-clock time on a shared machine.
     testInfo.annotations.push({ type: 'listen latency (ms)', description: String(await page.getByTestId('detected-word').getAttribute('data-latency-ms')) });
     await page.screenshot({ path: testInfo.outputPath('listen.png') });
