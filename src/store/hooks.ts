@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { shallow } from 'zustand/shallow';
 import { useAppStore, type AppState } from './store';
 import { builtInClassNames } from '../core/data/dataset';
+import { dataMatches } from './awaitedData';
 
 /**
  * Live charts take their data one chart at a time. Each chart's update is a transition (below), but React renders
@@ -171,7 +172,18 @@ export const useKernelResults = () =>
 export const usePrediction = () => useAppStore((s) => s.prediction);
 export const useDeploy = () =>
   useAppStore(useShallow((s) => ({ packing: s.exportPacking, task: s.exportTask, result: s.exportResult, choosePacking: s.userChosePacking })));
-export const useResumeOffer = () => useAppStore((s) => s.resumeOffer);
+/** The run on offer for resuming, and whether the loaded data set is the one it trained on (it resumes only then). */
+export const useResumeOffer = () =>
+  useAppStore(
+    useShallow((s) => ({
+      offer: s.resumeOffer,
+      dataReady: s.resumeOffer !== null && dataMatches(s.resumeOffer.datasetId, s.resumeOffer.classNames, { datasetId: s.datasetId, classNames: s.datasetSummary?.classNames }),
+    })),
+  );
+/** The user's own images or keyword clips the page waits for (a link or a reload named them), and whether a kept run of them is on offer. */
+export const useAwaitedData = () => useAppStore(useShallow((s) => ({ awaited: s.awaitedData, keptRun: s.resumeOffer !== null && s.resumeOffer.datasetId === s.awaitedData?.datasetId })));
+/** The keyword flow: keywords are loaded, or the page waits for them (the checklist and the answer column follow it). */
+export const useKeywordFlow = () => useAppStore((s) => s.datasetId === 'keywords' || s.awaitedData?.datasetId === 'keywords');
 export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);
 export const useShareLink = () => useAppStore((s) => s.shareLink);
 export const useKeptRuns = () => useAppStore(useShallow((s) => ({ runs: s.runs, compared: s.comparedRunIds, toggleCompared: s.userToggledCompared })));

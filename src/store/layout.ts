@@ -1,7 +1,8 @@
 /**
  * The page's own state, apart from training: which workbench tab is open, and the first-run checklist (which steps
- * the user has done at least once in this page, and whether they dismissed it for good; the dismissal is kept in
- * localStorage). Nothing here reaches the worker.
+ * the user has done at least once in this browser, kept in localStorage, and whether they dismissed it for good).
+ * Images and keywords have steps of their own: Listen on a keyword run is not drawing a digit. Nothing here reaches
+ * the worker.
  */
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
@@ -9,12 +10,16 @@ import { useShallow } from 'zustand/react/shallow';
 export const WORKBENCH_TABS = ['inspect', 'deploy', 'runs', 'settings'] as const;
 export type WorkbenchTab = (typeof WORKBENCH_TABS)[number];
 
+/** The image flow's steps: train, move t, draw a digit, export. */
 export const CHECKLIST_STEPS = ['trained', 'movedThreshold', 'drewDigit', 'exported'] as const;
-export type ChecklistStep = (typeof CHECKLIST_STEPS)[number];
+/** The keyword flow's steps: load or record words, train on them, Listen, export (the one step both flows share). */
+export const KEYWORD_CHECKLIST_STEPS = ['loadedWords', 'trainedWords', 'listened', 'exported'] as const;
+const ALL_STEPS = [...CHECKLIST_STEPS, ...KEYWORD_CHECKLIST_STEPS.filter((step) => step !== 'exported')] as const;
+export type ChecklistStep = (typeof CHECKLIST_STEPS)[number] | (typeof KEYWORD_CHECKLIST_STEPS)[number];
 
 const DISMISSED_KEY = 'bitnet-playground:checklist-dismissed';
 const DONE_KEY = 'bitnet-playground:checklist-done';
-const NOTHING_DONE: Record<ChecklistStep, boolean> = { trained: false, movedThreshold: false, drewDigit: false, exported: false };
+const nothingDone = (): Record<ChecklistStep, boolean> => Object.fromEntries(ALL_STEPS.map((step) => [step, false])) as Record<ChecklistStep, boolean>;
 
 function readDismissed(): boolean {
   try {
@@ -29,15 +34,15 @@ function readDone(): Record<ChecklistStep, boolean> {
   try {
     const stored: unknown = JSON.parse(globalThis.localStorage?.getItem(DONE_KEY) ?? '[]');
     const steps = Array.isArray(stored) ? stored : [];
-    return Object.fromEntries(CHECKLIST_STEPS.map((step) => [step, steps.includes(step)])) as Record<ChecklistStep, boolean>;
+    return Object.fromEntries(ALL_STEPS.map((step) => [step, steps.includes(step)])) as Record<ChecklistStep, boolean>;
   } catch {
-    return { ...NOTHING_DONE };
+    return nothingDone();
   }
 }
 
 function writeDone(done: Record<ChecklistStep, boolean>): void {
   try {
-    globalThis.localStorage?.setItem(DONE_KEY, JSON.stringify(CHECKLIST_STEPS.filter((step) => done[step])));
+    globalThis.localStorage?.setItem(DONE_KEY, JSON.stringify(ALL_STEPS.filter((step) => done[step])));
   } catch {
     // storage blocked: the list is kept for this page only
   }
@@ -60,7 +65,7 @@ const useLayoutStore = create<LayoutState>()((set) => ({
   userOpenedTab: (tab) => set({ tab }),
   stepsObserved: (steps) =>
     set((state) => {
-      const newly = CHECKLIST_STEPS.filter((step) => steps[step] === true && !state.done[step]);
+      const newly = ALL_STEPS.filter((step) => steps[step] === true && !state.done[step]);
       if (newly.length === 0) return state;
       const done = { ...state.done };
       for (const step of newly) done[step] = true;

@@ -5,13 +5,14 @@
  */
 import { FRONT_END } from '../core/audio/frontEnd';
 import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/run/checkpoint';
-import { builtInClassNames, type DatasetId } from '../core/data/dataset';
+import { builtInClassNames, isUserDataset, type DatasetId } from '../core/data/dataset';
 import type { TrainConfig } from '../core/model/config';
 import type { TrainerState } from '../core/run/trainerState';
 import { epochInProgress } from '../core/run/runLabels';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
-import { AUTOSAVE_SCHEMA_VERSION, type AutosavedRun, type RunArchive } from './autosave';
-import type { AppStore } from './store';
+import { AUTOSAVE_SCHEMA_VERSION, summarize, type AutosavedRun, type RunArchive, type RunSummary } from './autosave';
+import { awaitedDataNotice, dataMatches } from './awaitedData';
+import type { AppState, AppStore } from './store';
 
 /** Hands bytes to the user as a downloaded file (download.ts in the page). */
 export type SaveFile = (fileName: string, bytes: Uint8Array, mimeType: string) => void;
@@ -66,14 +67,25 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
   /** Why a run of these classes cannot go on with the loaded data set, or null when it can. */
   const classMismatch = (datasetId: DatasetId, classNames: readonly string[] | undefined): string | null => {
     const store = state();
-    if (datasetId !== store.datasetId) return `was trained on ${datasetId}; load that dataset first`;
-    const current = dataDescription().classNames;
+    const loaded = { datasetId: store.datasetId, classNames: dataDescription().classNames };
+    if (dataMatches(datasetId, classNames, loaded)) return null;
     const recorded = classNames ?? builtInClassNames(datasetId);
-    if (recorded.join('\n') !== current.join('\n')) {
-      return `was trained on the classes ${recorded.join(', ')}, but the loaded data set has ${current.join(', ')}; load its data set first`;
-    }
-    return null;
+    // The user's images and clips are never kept with a run: they are loaded again, not chosen from the list.
+    if (isUserDataset(datasetId)) return `was trained on ${datasetId === 'own' ? 'your own images' : 'your keyword clips'} (${recorded.join(', ')}); load them again first`;
+    if (datasetId !== store.datasetId) return `was trained on ${datasetId}; load that dataset first`;
+    return `was trained on the classes ${recorded.join(', ')}, but the loaded data set has ${loaded.classNames.join(', ')}; load its data set first`;
   };
+
+  /** A kept run for the resume offer, with the data it needs. */
+  const offerOf = (run: RunSummary): NonNullable<AppState['resumeOffer']> => ({
+    id: run.id,
+    step: run.step,
+    epoch: epochInProgress(run.epoch, run.config.epochs),
+    preset: run.preset,
+    savedAt: run.savedAt,
+    datasetId: run.datasetId,
+    classNames: run.classNames ?? null,
+  });
 
   const curves = () => {
     const store = state();
@@ -87,15 +99,20 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     else store.errorOccurred(result.message);
   }
 
-  /** After a reload: the newest kept run of this dataset is offered for resuming (a share link's config keeps the offer). */
+  /**
+   * After a reload: the newest kept run of this dataset is offered for resuming (a share link's config keeps the
+   * offer). A run on the user's own images or clips is offered too when the page waits for that data (the address
+   * named it): it resumes once the data is loaded again.
+   */
   async function offerAutosavedRun(): Promise<void> {
     flags.offerChecked = true;
     await refreshRunList();
     const store = state();
     const newest = store.runs[0];
-    if (newest && classMismatch(newest.datasetId, newest.classNames) === null && store.globalStep === 0) {
-      store.autosaveReadOffer({ id: newest.id, step: newest.step, epoch: epochInProgress(newest.epoch, newest.config.epochs), preset: newest.preset, savedAt: newest.savedAt });
-    }
+    if (!newest || store.globalStep !== 0) return;
+    const awaited = store.awaitedData;
+    const awaitedRun = awaited !== null && awaited.datasetId === newest.datasetId && (awaited.classNames === null || dataMatches(newest.datasetId, newest.classNames, { datasetId: awaited.datasetId, classNames: awaited.classNames }));
+    if (awaitedRun || classMismatch(newest.datasetId, newest.classNames) === null) store.autosaveReadOffer(offerOf(newest));
   }
 
   async function readKeptRun(id: string): Promise<AutosavedRun | null> {
@@ -113,6 +130,14 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     const run = await readKeptRun(id);
     if (!run) return;
     const mismatch = classMismatch(run.datasetId, run.classNames);
+    if (mismatch !== null && isUserDataset(run.datasetId)) {
+      // The page waits for that data with the run on offer beside Train: loading it makes Resume work.
+      const awaited = { datasetId: run.datasetId, classNames: run.classNames ?? null, fromLink: false };
+      store.userDataAwaited(awaited);
+      store.autosaveReadOffer(offerOf(summarize(run)));
+      store.errorOccurred(awaitedDataNotice(awaited, true));
+      return;
+    }
     if (mismatch !== null) {
       store.errorOccurred(`That run ${mismatch}, then resume it.`);
       return;

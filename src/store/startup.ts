@@ -10,6 +10,7 @@ import type { AppStore, ServerDataset } from './store';
 import type { UserActions } from './userActions';
 import type { InitRequest, WorkerHost } from './workerHost';
 import { queryParams } from './urlState';
+import { awaitedDataNotice } from './awaitedData';
 
 export interface StartupDeps {
   store: AppStore;
@@ -40,7 +41,11 @@ export function initRequestFromUrl(search: string): { init: InitRequest; problem
   return { init: { type: 'init', forcedBackend: isBackendName(forced) ? forced : null, cpuInference: inference === 'cpu', fault }, problems };
 }
 
-export function createStartup(deps: StartupDeps): (search: string) => Promise<void> {
+/**
+ * Starts the page from its query string. `ownAddress`: the query is the one this page wrote into the address bar
+ * (a reload: urlState.ts marks it), not a link someone opened; only a link's data is spoken of as the link's.
+ */
+export function createStartup(deps: StartupDeps): (search: string, ownAddress?: boolean) => Promise<void> {
   const { store, actions } = deps;
 
   async function listServerDatasets(): Promise<void> {
@@ -48,7 +53,7 @@ export function createStartup(deps: StartupDeps): (search: string) => Promise<vo
     if (datasets) store.getState().serverListedDatasets(datasets);
   }
 
-  return async function startPlayground(search) {
+  return async function startPlayground(search, ownAddress = false) {
     if (deps.host.started) return;
     const { init, problems } = initRequestFromUrl(search);
     deps.host.start(init);
@@ -63,18 +68,20 @@ export function createStartup(deps: StartupDeps): (search: string) => Promise<vo
     if (linkDataset === 'mnist-10k') {
       actions.loadEmbeddedDataset();
     } else if (isUserDataset(linkDataset)) {
-      // The link names the classes, never the images or clips: the user loads them (the Dataset panel says which).
+      // The address names the classes, never the images or clips: the embedded subset is loaded meanwhile and the
+      // page waits for the user's data (the Keywords or own-images panel opens and says what to load; a kept run of
+      // that data is offered, to resume once the data is back: runStorage.ts).
       actions.loadEmbeddedDataset();
-      const classes = link.kind === 'setup' && link.setup.classNames ? ` (classes ${link.setup.classNames.join(', ')})` : '';
-      const what = linkDataset === 'own' ? 'your own images' : 'your keyword clips';
-      const how = linkDataset === 'own' ? '"Use your own images"' : 'the Keywords data set';
-      problems.push(`The link's run used ${what}${classes}, which a link does not carry; load them with ${how} in the Dataset panel. The embedded MNIST subset is loaded meanwhile.`);
+      const awaited = { datasetId: linkDataset, classNames: link.kind === 'setup' ? (link.setup.classNames ?? null) : null, fromLink: !ownAddress };
+      store.getState().userDataAwaited(awaited);
+      // A link's missing data is news; after a reload the panel says what to do, without an error.
+      if (awaited.fromLink) problems.push(awaitedDataNotice(awaited, false));
     } else {
       await listed;
       if (store.getState().serverDatasets.some((d) => d.id === linkDataset)) actions.chooseDataset(linkDataset);
       else {
         actions.loadEmbeddedDataset();
-        problems.push(`The link's dataset ${linkDataset} is not served here; the embedded MNIST subset is loaded instead (open ${linkDataset} from the Dataset panel).`);
+        problems.push(`${ownAddress ? "This page's" : "The link's"} dataset ${linkDataset} is not served here; the embedded MNIST subset is loaded instead (open ${linkDataset} from the Dataset panel).`);
       }
     }
     // After the first load request, which clears earlier messages.

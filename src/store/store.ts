@@ -25,6 +25,7 @@ import type {
 } from '../protocol/messages';
 import type { BackendName } from '../core/app/backends';
 import type { RunSummary } from './autosave';
+import type { AwaitedData } from './awaitedData';
 import { CHIP_POWER, type ChipPower } from '../core/export/powerEstimate';
 
 /** Points per live series: enough for a smooth curve, few enough for a chart to redraw in a few ms. */
@@ -71,6 +72,9 @@ export interface DatasetSlice {
   ownDataKind: 'images' | 'keywords';
   userLoadedOwnImages: (kind?: 'images' | 'keywords') => void;
   workerRefusedOwnData: (message: string) => void;
+  /** Own images or keyword clips a link or a kept run needs, until a data set other than the embedded one loads or Train is pressed. */
+  awaitedData: AwaitedData | null;
+  userDataAwaited: (awaited: AwaitedData | null) => void;
 }
 
 export interface ConfigSlice {
@@ -158,8 +162,11 @@ export interface InferenceSlice {
 }
 
 export interface ResumeSlice {
-  /** An autosaved run a reloaded page can resume, summarised for the offer (epoch: the one it is in, 1..epochs). */
-  resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number } | null;
+  /**
+   * An autosaved run a reloaded page can resume, summarised for the offer (epoch: the one it is in, 1..epochs), with
+   * the data it trained on: it resumes once that data set is loaded (own images and clips must be loaded again).
+   */
+  resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number; datasetId: DatasetId; classNames: readonly string[] | null } | null;
   autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
   /** The step of the last autosave that reached the browser's storage. */
   autosavedStep: number | null;
@@ -236,7 +243,8 @@ const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set) =
   workerReportedBackend: (backend, backendNote, timings, backendMeasuring) =>
     // A later change (a lost GPU) keeps the measurement that chose the first backend.
     set((state) => ({ backend, backendNote, backendTimings: timings ?? state.backendTimings, backendMeasuring })),
-  userPressedTrain: () => set({ trainRequested: true }),
+  // Training on what is loaded answers a wait for the user's data: the page no longer asks for it.
+  userPressedTrain: () => set({ trainRequested: true, awaitedData: null }),
   workerReportedDataProgress: (stage, loadedBytes, totalBytes) => set({ dataProgress: { stage, loadedBytes, totalBytes } }),
   errorOccurred: (message) => set({ errorMessage: message }),
   userDismissedError: () => set({ errorMessage: null }),
@@ -254,6 +262,8 @@ const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) =
     set((state) => ({
       datasetSummary,
       datasetId: datasetSummary.id,
+      // The embedded subset is what the page loads meanwhile; any other data set is the user's answer.
+      awaitedData: datasetSummary.id === 'mnist-10k' ? state.awaitedData : null,
       ownDataLoading: false,
       ownDataError: null,
       // Image presets make no sense on sound: keywords train the kws preset (chosen once they have loaded, so a refused load keeps the model).
@@ -264,6 +274,8 @@ const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) =
   ownDataKind: 'images',
   userLoadedOwnImages: (ownDataKind = 'images') => set({ ownDataError: null, ownDataLoading: true, ownDataKind }),
   workerRefusedOwnData: (ownDataError) => set({ ownDataError, ownDataLoading: false }),
+  awaitedData: null,
+  userDataAwaited: (awaitedData) => set({ awaitedData }),
 });
 
 const createConfigSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({

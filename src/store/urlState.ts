@@ -10,11 +10,27 @@ import { useAppStore, type AppState } from './store';
 /** Slider drags change the threshold many times a second; browsers throttle history updates that come faster. */
 const ADDRESS_BAR_DELAY_MS = 300;
 
-/** The store's setup, or why its config is not valid (a half-typed value is not written to the address bar). */
-function currentSetup(state: AppState): SharedSetup | { problem: string } {
+/** Marks, in the history entry, a query string this page wrote: a reload of it is not a link someone opened. */
+const OWN_ADDRESS_MARK = 'bitnetPlaygroundSetup';
+
+/** Whether the page's query string is one it wrote itself (the history entry survives a reload, not a new tab). */
+export function addressWrittenByThisPage(): boolean {
+  const entry: unknown = window.history.state;
+  return typeof entry === 'object' && entry !== null && (entry as Record<string, unknown>)[OWN_ADDRESS_MARK] === true;
+}
+
+/**
+ * The store's setup, or why its config is not valid (a half-typed value is not written to the address bar). While
+ * the page waits for the user's own images or keyword clips with the embedded subset loaded meanwhile, the setup
+ * names the awaited data set: a run on the user's data stays one in the address bar until the user trains on
+ * something else.
+ */
+export function currentSetup(state: AppState): SharedSetup | { problem: string } {
   try {
-    const classNames = isUserDataset(state.datasetId) ? state.datasetSummary?.classNames : undefined;
-    return { preset: state.presetId, datasetId: state.datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(state.config) };
+    const awaited = state.datasetId === 'mnist-10k' ? state.awaitedData : null;
+    const datasetId = awaited?.datasetId ?? state.datasetId;
+    const classNames = awaited ? (awaited.classNames ?? undefined) : isUserDataset(state.datasetId) ? state.datasetSummary?.classNames : undefined;
+    return { preset: state.presetId, datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(state.config) };
   } catch (error) {
     if (error instanceof ConfigError) return { problem: error.message };
     throw error;
@@ -30,14 +46,22 @@ export function queryParams(search: string): QueryParams {
 export function followSetupInAddressBar(): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   useAppStore.subscribe((state, previous) => {
-    if (state.config === previous.config && state.presetId === previous.presetId && state.datasetSummary === previous.datasetSummary && state.datasetId === previous.datasetId) return;
+    const same =
+      state.config === previous.config &&
+      state.presetId === previous.presetId &&
+      state.datasetSummary === previous.datasetSummary &&
+      state.datasetId === previous.datasetId &&
+      state.awaitedData === previous.awaitedData;
+    if (same) return;
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
       const setup = currentSetup(useAppStore.getState());
       if ('problem' in setup) return;
       const params = addressBarParams(queryParams(window.location.search), setup);
-      window.history.replaceState(window.history.state, '', `?${new URLSearchParams(params).toString()}`);
+      const entry: unknown = window.history.state;
+      const marked = { ...(typeof entry === 'object' && entry !== null ? entry : {}), [OWN_ADDRESS_MARK]: true };
+      window.history.replaceState(marked, '', `?${new URLSearchParams(params).toString()}`);
     }, ADDRESS_BAR_DELAY_MS);
   });
 }

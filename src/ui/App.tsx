@@ -7,6 +7,7 @@
 import { useEffect } from 'react';
 import { useKeywordDataset } from '../store/hooks';
 import { startPlayground } from '../store/workerBridge';
+import { addressWrittenByThisPage } from '../store/urlState';
 import { AccuracyChart, EpochTable, LossChart, TwinGap } from './Charts';
 import { BudgetMeter } from './BudgetMeter';
 import { Checklist } from './Checklist';
@@ -37,7 +38,7 @@ export function App() {
   // Drawing makes no sense for spoken words: the answer column listens instead.
   const keywords = useKeywordDataset();
   useEffect(() => {
-    void startPlayground(window.location.search);
+    void startPlayground(window.location.search, addressWrittenByThisPage());
   }, []);
   return (
     <div className="app">

@@ -1,11 +1,12 @@
 /**
- * The first-run checklist: train, move t, draw a digit, export. Each step ticks itself off from the app's state
- * (a step taken, the slider moved on a trained run, a prediction, a finished export) and stays ticked; the list can
- * be dismissed for good (store/layout.ts keeps that in localStorage).
+ * The first-run checklist: train, move t, draw a digit, export; on keywords (loaded, or awaited after a reload):
+ * load or record words, train on them, Listen, export. Each step ticks itself off from the app's state (a step
+ * taken, the slider moved on a trained run, an answer to a drawing, a finished export) on the data set it belongs to;
+ * Listen ticks its own step when it hears an answer (ListenPanel). A ticked step stays ticked; the list can be dismissed for good (store/layout.ts keeps that in localStorage).
  */
 import { useEffect } from 'react';
-import { useDeploy, useKeywordDataset, usePrediction, useProgress } from '../store/hooks';
-import { CHECKLIST_STEPS, useChecklist, type ChecklistStep } from '../store/layout';
+import { useDeploy, useKeywordDataset, useKeywordFlow, usePrediction, useProgress } from '../store/hooks';
+import { CHECKLIST_STEPS, KEYWORD_CHECKLIST_STEPS, useChecklist, type ChecklistStep } from '../store/layout';
 import { Tip, tipId } from './Tip';
 
 const LABELS: Record<ChecklistStep, string> = {
@@ -13,33 +14,39 @@ const LABELS: Record<ChecklistStep, string> = {
   movedThreshold: 'Move t on the trained network',
   drewDigit: 'Draw a digit',
   exported: 'Export it (Deploy)',
+  loadedWords: 'Load or record words (Keywords)',
+  trainedWords: 'Train on the words',
+  listened: 'Say a word (Listen)',
 };
 
 export function Checklist() {
   const { done, dismissed, observe, dismiss } = useChecklist();
-  // On spoken keywords the answer column listens: the step is the same (the model answers you), its words differ.
-  const keywords = useKeywordDataset();
+  // On keywords the answer column listens: an answer there is Listen's (ticked by ListenPanel), never a drawing.
+  const keywordsLoaded = useKeywordDataset();
+  const steps = useKeywordFlow() ? KEYWORD_CHECKLIST_STEPS : CHECKLIST_STEPS;
   const { globalStep } = useProgress();
   const prediction = usePrediction();
   const { result } = useDeploy();
   useEffect(() => {
     observe({
-      trained: globalStep > 0,
-      drewDigit: prediction !== null,
+      trained: !keywordsLoaded && globalStep > 0,
+      drewDigit: !keywordsLoaded && prediction !== null,
+      loadedWords: keywordsLoaded,
+      trainedWords: keywordsLoaded && globalStep > 0,
       exported: result?.ok === true,
     });
-  }, [observe, globalStep, prediction, result]);
+  }, [observe, keywordsLoaded, globalStep, prediction, result]);
   if (dismissed) return null;
-  const count = CHECKLIST_STEPS.filter((step) => done[step]).length;
+  const count = steps.filter((step) => done[step]).length;
   return (
     <section className="checklist" data-testid="checklist" aria-labelledby="checklist-title">
       <h2 id="checklist-title" className="section-title">
-        First steps ({count} of {CHECKLIST_STEPS.length})
+        First steps ({count} of {steps.length})
       </h2>
       <ol>
-        {CHECKLIST_STEPS.map((step) => (
+        {steps.map((step) => (
           <li key={step} data-testid={`checklist-${step}`} data-done={done[step]} className={done[step] ? 'done' : undefined}>
-            <span aria-hidden="true">{done[step] ? '✓' : '○'}</span> {keywords && step === 'drewDigit' ? 'Say a word (Listen)' : LABELS[step]}
+            <span aria-hidden="true">{done[step] ? '✓' : '○'}</span> {LABELS[step]}
             <span className="visually-hidden">{done[step] ? ' (done)' : ' (to do)'}</span>
           </li>
         ))}

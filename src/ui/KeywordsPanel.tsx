@@ -7,7 +7,8 @@
  */
 import { useState, type ChangeEvent } from 'react';
 import type { KeywordDataReport } from '../core/audio/keywordDataset';
-import { useDataProgress, useKeywordData } from '../store/hooks';
+import { useAwaitedData, useDataProgress, useKeywordData } from '../store/hooks';
+import { awaitedDataNotice } from '../store/awaitedData';
 import { cancelDatasetLoad, loadKeywords } from '../store/workerBridge';
 import { FEATURE_FRAMES, MEL_BANDS } from '../core/audio/frontEnd';
 import { FeatureImage } from './audio/clipViews';
@@ -70,6 +71,8 @@ function KeywordReport({ report }: { report: KeywordDataReport }) {
 
 export function KeywordsPanel() {
   const { error, loading, report } = useKeywordData();
+  const { awaited, keptRun } = useAwaitedData();
+  const awaitedHere = awaited?.datasetId === 'keywords' ? awaited : null;
   const progress = useDataProgress();
   const [folder, setFolder] = useState(false);
   const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
@@ -80,8 +83,13 @@ export function KeywordsPanel() {
     else loadKeywords({ folder: files.map((file) => ({ path: file.webkitRelativePath || file.name, file })) });
   };
   return (
-    <details className="keywords-data" open={report !== null || error !== null || loading} data-testid="keywords-panel">
+    <details className="keywords-data" open={report !== null || error !== null || loading || awaitedHere !== null} data-testid="keywords-panel">
       <summary>Keywords: train on spoken words</summary>
+      {awaitedHere && (
+        <p className="own-awaited" role="status" data-testid="keywords-awaited">
+          {awaitedDataNotice(awaitedHere, keptRun)}
+        </p>
+      )}
       <p className="muted">
         A .zip or a folder with one subfolder of WAV clips per word (Google Speech Commands&apos; layout: 1 s, 16 kHz mono; other rates and formats are converted;{' '}
         <code>_background_noise_</code> is noise, not a word), or record your own below. Each clip becomes a 28×28 picture of its sound (28 pitch bands × 28 moments) that

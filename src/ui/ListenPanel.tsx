@@ -12,6 +12,7 @@ import { soundEnd } from '../core/audio/capture';
 import { FeatureStream, KeywordDetector } from '../core/audio/detector';
 import { CLIP_SAMPLES, SAMPLE_RATE } from '../core/audio/frontEnd';
 import { useClassNames, useStatus } from '../store/hooks';
+import { checklistStepDone } from '../store/layout';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
 import { FeatureImage } from './audio/clipViews';
@@ -75,6 +76,7 @@ export function ListenPanel() {
     const stopAnswers = useAppStore.subscribe((state, previous) => {
       const prediction = state.prediction;
       if (!prediction || prediction === previous.prediction) return;
+      checklistStepDone('listened');
       let top = 0;
       prediction.probabilities.forEach((p, c) => p > prediction.probabilities[top]! && (top = c));
       setBest({ word: classNames[top] ?? String(top), probability: prediction.probabilities[top]! });

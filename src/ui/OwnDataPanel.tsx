@@ -9,7 +9,8 @@ import type { InvertMode } from '../core/data/imageConversion';
 import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
 import { ZIP_LIMITS } from '../core/data/zipReader';
 import type { OwnDataReport } from '../core/data/ownDataset';
-import { useDataProgress, useOwnData } from '../store/hooks';
+import { useAwaitedData, useDataProgress, useOwnData } from '../store/hooks';
+import { awaitedDataNotice } from '../store/awaitedData';
 import { cancelDatasetLoad, loadOwnImages } from '../store/workerBridge';
 import { bytes } from './format';
 import { paintGray } from './paint';
@@ -82,6 +83,8 @@ function Report({ report }: { report: OwnDataReport }) {
 
 export function OwnDataPanel() {
   const { error, loading, report } = useOwnData();
+  const { awaited, keptRun } = useAwaitedData();
+  const awaitedHere = awaited?.datasetId === 'own' ? awaited : null;
   const progress = useDataProgress();
   const [folder, setFolder] = useState(false);
   const [invert, setInvert] = useState<InvertMode>('auto');
@@ -106,12 +109,17 @@ export function OwnDataPanel() {
   return (
     <details
       className="own-data"
-      open={report !== null || error !== null || loading}
+      open={report !== null || error !== null || loading || awaitedHere !== null}
       onDragOver={(event) => event.preventDefault()}
       onDrop={onDrop}
       data-testid="own-data-drop"
     >
       <summary>Use your own images</summary>
+      {awaitedHere && (
+        <p className="own-awaited" role="status" data-testid="own-data-awaited">
+          {awaitedDataNotice(awaitedHere, keptRun)}
+        </p>
+      )}
       <p className="muted">
         A .zip or a folder (chosen, or dropped here) with one subfolder per class ({MIN_CLASSES}–{MAX_CLASSES} classes; {IMAGE_EXTENSIONS.join(', ')}), as PyTorch&apos;s
         ImageFolder reads; optional train/ and test/ (or val/) folders. Each image becomes 28×28 grey, its aspect ratio kept. Limits:{' '}
