@@ -20,6 +20,9 @@ import optimPy from './pytorch/optim.py?raw';
 import rngPy from './pytorch/rng.py?raw';
 import safetensorsPy from './pytorch/safetensors_io.py?raw';
 import trainPy from './pytorch/train.py?raw';
+import { IDX_DATASETS, pytorchExportProblem } from './pytorchSupport';
+
+export { pytorchExportProblem };
 
 /** The project's Python modules, by file name: the same for every model. */
 export const PYTORCH_SOURCES: Readonly<Record<string, string>> = {
@@ -53,16 +56,6 @@ export interface PytorchExportOptions {
   init: Uint8Array | null;
   /** Steps the run behind `init` trained, for the README. */
   trainedSteps: number;
-}
-
-/** The IDX data sets, whose ten classes the project knows from the files' labels; any other run names its own. */
-const IDX_DATASETS: readonly string[] = ['mnist-10k', 'mnist', 'fashion-mnist'];
-
-/** Why a run on this dataset cannot become a PyTorch project, or null when it can. */
-export function pytorchExportProblem(datasetId: string): string | null {
-  return datasetId === 'keywords'
-    ? 'A keyword run cannot be exported to PyTorch: the project has no audio front end, so it cannot train on WAV clips. The C and ONNX exports take keyword models.'
-    : null;
 }
 
 /**
