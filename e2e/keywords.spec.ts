@@ -6,7 +6,8 @@
  * (and axe finds no WCAG violations), and the C export (with the
  * keyword detector, bitnet_kws.h) builds with cc and its example passes; (b) Chromium's fake microphone plays one synthesised word per browser
  * launch (the same user data dir, so IndexedDB stays): ten clips recorded per word for three words, a reload keeps
- * them, they train, Listen with one word's file playing names that word, and their zip loads back.
+ * them, they train, Listen with one word's file playing names that word, and their zip loads back; (c) a keyword
+ * run's PyTorch export is disabled with its reason shown (the project has no audio front end).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -97,6 +98,16 @@ test('a synthesised keyword zip loads, trains the kws preset above chance, survi
   buildHost(exported);
   // The keyword detector's own example, built and run as its README says: it checks its clips' scores itself.
   execFileSync('sh', ['-c', 'cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I. *.c examples/kws_main.c -o bitnet_kws_demo && ./bitnet_kws_demo'], { cwd: exported, stdio: 'pipe' });
+});
+
+test("a keyword run's PyTorch export is disabled, with the reason as text beside it", async ({ playground, page }) => {
+  await playground.open();
+  await playground.loadKeywordsZip('keywords.zip', zipFolder(smallKeywordSet()));
+  await expect(playground.presetSelect).toHaveValue('kws');
+  await openTab(page, 'deploy');
+  await expect(page.getByTestId('export-pytorch')).toBeDisabled();
+  await expect(page.getByTestId('export-pytorch-unavailable')).toContainText('no audio front end');
+  await expect(page.getByTestId('export-c')).toBeEnabled();
 });
 
 const WORDS = ['yes', 'no', 'up'];

@@ -68,7 +68,9 @@ afterAll(() => {
 });
 
 function project(config: TrainConfig, preset: string, init: Uint8Array | null): string {
-  return remember(writeProject(pytorchProjectFiles(config, { preset, datasetId: 'mnist-10k', appVersion: 'test', init, trainedSteps: 0 })));
+  return remember(
+    writeProject(pytorchProjectFiles(config, { preset, datasetId: 'mnist-10k', classNames: DIGIT_CLASS_NAMES, conversion: null, appVersion: 'test', init, trainedSteps: 0 })),
+  );
 }
 
 function remember(folder: string): string {

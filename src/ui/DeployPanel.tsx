@@ -6,7 +6,8 @@ import { configFootprint } from '../core/export/mcuFootprint';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
 import { detectorSums } from '../core/export/budgetAdvice';
-import { useClassNames, useConfig, useDeploy, useKeywordFrontEnd, useStatus } from '../store/hooks';
+import { pytorchExportProblem } from '../core/export/pytorchSupport';
+import { useClassNames, useConfig, useDatasetChoice, useDeploy, useKeywordFrontEnd, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';
 import { Tip, tipId } from './Tip';
@@ -30,6 +31,7 @@ export function DeployPanel() {
   const frontEnd = useKeywordFrontEnd();
   const sums = footprint && frontEnd ? detectorSums(footprint, frontEnd) : null;
   const cProblem = integerOnlyConfigProblem(config);
+  const pytorchProblem = pytorchExportProblem(useDatasetChoice().datasetId);
   const busy = task !== null || status === 'loading';
   return (
     <figure className="chart deploy-panel" data-testid="deploy-panel">
@@ -79,6 +81,11 @@ export function DeployPanel() {
           {cProblem}
         </p>
       )}
+      {pytorchProblem && (
+        <p className="muted" data-testid="export-pytorch-unavailable">
+          {pytorchProblem}
+        </p>
+      )}
       <div className="kernel-actions">
         <span className="explained">
           <button type="button" data-testid="export-c" aria-describedby={tipId('export-c')} disabled={busy || cProblem !== null} onClick={() => exportModel('c', packing)}>
@@ -95,11 +102,11 @@ export function DeployPanel() {
           <Tip name="export-onnx">The trained network as an ONNX model (ternary weights times their scales) for ONNX Runtime and other tools.</Tip>
         </span>
         <span className="explained">
-          <button type="button" data-testid="export-pytorch" aria-describedby={tipId('export-pytorch')} disabled={busy} onClick={() => exportModel('pytorch', packing)}>
+          <button type="button" data-testid="export-pytorch" aria-describedby={tipId('export-pytorch')} disabled={busy || pytorchProblem !== null} onClick={() => exportModel('pytorch', packing)}>
             {task === 'pytorch' ? 'Exporting PyTorch…' : 'Download PyTorch project (.zip)'}
           </button>
           <Tip name="export-pytorch">
-            A PyTorch project that trains this network further on a CPU, a GPU or many (torchrun), and writes checkpoints this page loads.
+            {pytorchProblem ?? 'A PyTorch project that trains this network further on a CPU, a GPU or many (torchrun), and writes checkpoints this page loads.'}
           </Tip>
         </span>
       </div>

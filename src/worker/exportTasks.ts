@@ -12,7 +12,7 @@ import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
 import { exportOnnx } from '../core/export/onnxExport';
-import { distillationNote, pytorchProjectFiles, zipProject } from '../core/export/pytorchExport';
+import { distillationNote, pytorchExportProblem, pytorchProjectFiles, zipProject } from '../core/export/pytorchExport';
 import { encodeCheckpoint } from '../core/run/checkpoint';
 import { FRONT_END, type FrontEndParameters } from '../core/audio/frontEnd';
 import type { TritPacking } from '../core/quant/tritBytes';
@@ -68,22 +68,25 @@ function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, s
  * empty curves), whose weights the project starts from.
  */
 async function buildPytorchExport(trainer: Trainer, preset: string, datasetId: DatasetId, dataset: SplitDataset): Promise<BuiltExport> {
+  const problem = pytorchExportProblem(datasetId);
+  if (problem !== null) throw new Error(problem);
   const config = trainer.config;
   const trained = trainer.globalStep > 0;
+  const conversion = dataset.report?.conversion ?? null;
   const init = trained
     ? encodeCheckpoint({
         config,
         datasetId,
         preset,
         classNames: dataset.classNames,
-        conversion: dataset.report?.conversion ?? null,
+        conversion,
         frontEnd: frontEndOf(dataset),
         state: await trainer.captureState(),
         curves: { loss: [], validation: [], epochs: [] },
         appVersion,
       })
     : null;
-  const bytes = zipProject(pytorchProjectFiles(config, { preset, datasetId, appVersion, init, trainedSteps: trainer.globalStep }));
+  const bytes = zipProject(pytorchProjectFiles(config, { preset, datasetId, classNames: dataset.classNames, conversion, appVersion, init, trainedSteps: trainer.globalStep }));
   const start = trained ? `starts from this run's weights (step ${trainer.globalStep})` : `starts from seed ${config.seed}'s initial weights`;
   const note = [`PyTorch project: python train.py --data DIR, or torchrun; ${start}`, distillationNote(config)].filter((part) => part !== null).join('. ');
   return { fileName: `bitnet-${preset}-pytorch.zip`, bytes, note };

@@ -2,10 +2,12 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../model/config';
+import { DIGIT_CLASS_NAMES } from '../data/dataset';
+import { DEFAULT_CONVERSION } from '../data/imageConversion';
 import { CHECKPOINT_SCHEMA_VERSION } from '../run/checkpoint';
-import { distillationNote, pytorchProjectFiles, PYTORCH_CONFIG_FORMAT, PYTORCH_SOURCES, zipProject } from './pytorchExport';
+import { distillationNote, pytorchExportProblem, pytorchProjectFiles, PYTORCH_CONFIG_FORMAT, PYTORCH_SOURCES, zipProject } from './pytorchExport';
 
-const options = { preset: 'cnn', datasetId: 'mnist', appVersion: '9.9.9', init: null, trainedSteps: 0 };
+const options = { preset: 'cnn', datasetId: 'mnist', classNames: DIGIT_CLASS_NAMES, conversion: null, appVersion: '9.9.9', init: null, trainedSteps: 0 };
 
 describe('pytorchProjectFiles', () => {
   it('holds the Python modules, config.json, README.md and requirements.txt; init.safetensors only from a trained run', () => {
@@ -19,7 +21,39 @@ describe('pytorchProjectFiles', () => {
 
   it('config.json is the config with its format, schema, preset and dataset', () => {
     const json = JSON.parse(pytorchProjectFiles(PRESETS.cnn, options)['config.json'] as string) as Record<string, unknown>;
-    expect(json).toEqual({ format: PYTORCH_CONFIG_FORMAT, schema_version: CHECKPOINT_SCHEMA_VERSION, preset: 'cnn', dataset: 'mnist', appVersion: '9.9.9', config: PRESETS.cnn });
+    expect(json).toEqual({
+      format: PYTORCH_CONFIG_FORMAT,
+      schema_version: CHECKPOINT_SCHEMA_VERSION,
+      preset: 'cnn',
+      dataset: 'mnist',
+      appVersion: '9.9.9',
+      class_names: null,
+      input_conversion: null,
+      config: PRESETS.cnn,
+    });
+  });
+
+  it("a run on the page's own images carries its classes and conversion; the README's output layer has one unit per class", () => {
+    const conversion = { ...DEFAULT_CONVERSION, invert: 'yes' as const };
+    const own = { ...options, datasetId: 'own', classNames: ['owl', 'cat', 'dog'], conversion };
+    const files = pytorchProjectFiles(PRESETS.seed, own);
+    const json = JSON.parse(files['config.json'] as string) as Record<string, unknown>;
+    expect(json.dataset).toBe('own');
+    expect(json.class_names).toEqual(['owl', 'cat', 'dog']);
+    expect(json.input_conversion).toEqual(conversion);
+    const readme = files['README.md'] as string;
+    expect(readme).toContain("The run's 3 classes, in label order: owl, cat, dog.");
+    expect(readme).toMatch(/\| dense 3 \(output\) \| \(\d+, 3\) \|/);
+    expect(pytorchProjectFiles(PRESETS.seed, options)['README.md']).toMatch(/\| dense 10 \(output\) \| \(\d+, 10\) \|/);
+  });
+
+  it('refuses a keyword run, whose audio front end the project does not have', () => {
+    expect(pytorchExportProblem('mnist')).toBeNull();
+    expect(pytorchExportProblem('own')).toBeNull();
+    expect(pytorchExportProblem('keywords')).toContain('no audio front end');
+    expect(() => pytorchProjectFiles(PRESETS.seed, { ...options, datasetId: 'keywords', classNames: ['yes', 'no', '_silence_', '_unknown_'] })).toThrow(
+      pytorchExportProblem('keywords')!,
+    );
   });
 
   it("the README lists the network's weighted layers with their shapes and formats, and the commands", () => {

@@ -8,6 +8,8 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import type { TrainConfig } from '../model/config';
+import type { InputConversion } from '../data/imageConversion';
+import { IDX_CLASS_COUNT } from '../data/dataset';
 import { configInputShape } from '../model/config';
 import { describeLayer, networkPlan, networkSummary } from '../model/layers';
 import { CHECKPOINT_SCHEMA_VERSION } from '../run/checkpoint';
@@ -18,6 +20,9 @@ import optimPy from './pytorch/optim.py?raw';
 import rngPy from './pytorch/rng.py?raw';
 import safetensorsPy from './pytorch/safetensors_io.py?raw';
 import trainPy from './pytorch/train.py?raw';
+import { IDX_DATASETS, pytorchExportProblem } from './pytorchSupport';
+
+export { pytorchExportProblem };
 
 /** The project's Python modules, by file name: the same for every model. */
 export const PYTORCH_SOURCES: Readonly<Record<string, string>> = {
@@ -42,6 +47,10 @@ export interface PytorchExportOptions {
   preset: string;
   /** The dataset the run trained on (its checkpoints name it, and the page loads them only onto it). */
   datasetId: string;
+  /** The run's classes in label order: the output layer's units, one per class. */
+  classNames: readonly string[];
+  /** How the run's own images became input (an image-folder data set); null for the IDX sets. */
+  conversion: InputConversion | null;
   appVersion: string;
   /** A trained run's checkpoint (core/run/checkpoint.ts): the project starts from its weights. */
   init: Uint8Array | null;
@@ -49,12 +58,29 @@ export interface PytorchExportOptions {
   trainedSteps: number;
 }
 
-/** The files of the project, by name: text files as strings, init.safetensors as bytes. */
+/**
+ * The files of the project, by name: text files as strings, init.safetensors as bytes. Throws for a run the
+ * project cannot train (pytorchExportProblem).
+ */
 export function pytorchProjectFiles(config: TrainConfig, options: PytorchExportOptions): Record<string, string | Uint8Array> {
+  const problem = pytorchExportProblem(options.datasetId);
+  if (problem !== null) throw new Error(problem);
+  // A run on the page's own data names its classes and conversion; train.py builds the output layer from them and
+  // maps each class folder to its label. The IDX sets' ten come from their files.
+  const ownClasses = !IDX_DATASETS.includes(options.datasetId);
   const files: Record<string, string | Uint8Array> = {
     ...PYTORCH_SOURCES,
     'config.json': `${JSON.stringify(
-      { format: PYTORCH_CONFIG_FORMAT, schema_version: CHECKPOINT_SCHEMA_VERSION, preset: options.preset, dataset: options.datasetId, appVersion: options.appVersion, config },
+      {
+        format: PYTORCH_CONFIG_FORMAT,
+        schema_version: CHECKPOINT_SCHEMA_VERSION,
+        preset: options.preset,
+        dataset: options.datasetId,
+        appVersion: options.appVersion,
+        class_names: ownClasses ? options.classNames : null,
+        input_conversion: ownClasses ? options.conversion : null,
+        config,
+      },
       null,
       2,
     )}\n`,
@@ -83,11 +109,11 @@ export function distillationNote(config: TrainConfig): string | null {
     : null;
 }
 
-function layerTable(config: TrainConfig): string {
-  const plan = networkPlan(config.layers, configInputShape(config), 10, config.outputWeights);
+function layerTable(config: TrainConfig, classCount: number): string {
+  const plan = networkPlan(config.layers, configInputShape(config), classCount, config.outputWeights);
   const hidden = config.layers.filter((layer) => layer.kind === 'conv2d' || layer.kind === 'dense');
   const rows = plan.map((layer, i) => {
-    const name = layer.isOutput ? `dense 10 (output)${layer.weights === 'ternary' ? '' : ` ${layer.weights}`}` : describeLayer(hidden[i]!);
+    const name = layer.isOutput ? `dense ${classCount} (output)${layer.weights === 'ternary' ? '' : ` ${layer.weights}`}` : describeLayer(hidden[i]!);
     const pool = layer.conv?.pool ? `, max pool ${layer.conv.pool}` : '';
     return `| layer${i} | ${name}${pool} | (${layer.inputSize}, ${layer.outputSize}) | ${layer.weights} |`;
   });
@@ -100,11 +126,16 @@ function projectReadme(config: TrainConfig, options: PytorchExportOptions): stri
     ? `It starts from the weights of the page's run (init.safetensors, ${options.trainedSteps} steps trained), with a fresh optimizer and schedule; delete the file to start from the seed's random weights.`
     : `It starts from the seed's random weights, the same the page draws for seed ${config.seed}.`;
   const distilled = distillationNote(config);
+  const own = !IDX_DATASETS.includes(options.datasetId);
+  const classCount = own ? options.classNames.length : IDX_CLASS_COUNT;
+  const classes = own
+    ? `\n\nThe run's ${classCount} classes, in label order: ${options.classNames.join(', ')}. Train it on an image folder with one folder per class, named so (\`python train.py --data DIR --dataset folder\`); a folder missing a class or holding another is refused. Its checkpoints carry these names, so "Load checkpoint" takes them on the same data set (${options.datasetId}).`
+    : '';
   return `# BitNet Playground network "${options.preset}", as a PyTorch project
 
-${networkSummary(config.layers, configInputShape(config))} on ${side}×${side} input: ${config.weightQuantizer} weights (t = ${config.threshold}, scale per ${config.weightScale}), ${config.activationQuantizer} activations, ${config.norm}${config.outputNorm ? ' + output batch norm' : ''}, ${config.optimizer} ${config.learningRate} ${config.lrSchedule}, batch ${config.batchSize} × ${config.epochs} epochs, seed ${config.seed}. ${start}${distilled ? `\n\n${distilled}` : ''}
+${networkSummary(config.layers, configInputShape(config))} on ${side}×${side} input: ${config.weightQuantizer} weights (t = ${config.threshold}, scale per ${config.weightScale}), ${config.activationQuantizer} activations, ${config.norm}${config.outputNorm ? ' + output batch norm' : ''}, ${config.optimizer} ${config.learningRate} ${config.lrSchedule}, batch ${config.batchSize} × ${config.epochs} epochs, seed ${config.seed}. ${start}${classes}${distilled ? `\n\n${distilled}` : ''}
 
-${layerTable(config)}
+${layerTable(config, classCount)}
 
 ## Train
 
@@ -118,7 +149,8 @@ python train.py --data DIR --resume runs/last.safetensors   # continue a run (al
 \`\`\`
 
 Options: \`--dataset mnist|fashion-mnist|folder\`, \`--epochs N\`, \`--max-steps N\`, \`--out DIR\` (default runs), \`--device cpu|cuda\`.
-An image folder is \`DIR/<class>/*.png\` (or \`DIR/train/<class>/\` and \`DIR/test/<class>/\`) of 28×28 grayscale images.
+An image folder is \`DIR/<class>/*.png\` (or \`DIR/train/<class>/\` and \`DIR/test/<class>/\`) of 28×28 grayscale images, ink
+high as in MNIST; without the run's own classes, its 2 to 100 folders in sorted order are the classes.
 
 Each epoch prints one JSON line, \`{"epoch", "step", "trainLoss", "valAcc", "testAcc"}\`, and rank 0 writes
 \`OUT/epoch-<n>.safetensors\` and \`OUT/last.safetensors\`: playground checkpoints. Load them in the page with "Load

@@ -40,8 +40,9 @@ def _numpy(tensor):
 
 
 def save(path, model, optimizer, average, state, config, dataset, preset, curves, app_version, class_names=None, conversion=None):
-    """class_names, conversion: those of an image-folder data set (the page's own data); None for MNIST and
-    Fashion-MNIST, which the page names itself. state: {"epoch", "step_in_epoch", "global_step", "epoch_order" (uint32 array), "rng" (Rng.get_state()),
+    """class_names: an image-folder data set's classes in label order, the output layer's (the page loads a file
+    only onto a data set of the same names in the same order); conversion: the run's input_conversion, or None. Both
+    None for MNIST and Fashion-MNIST, which the page names itself. state: {"epoch", "step_in_epoch", "global_step", "epoch_order" (uint32 array), "rng" (Rng.get_state()),
     "end_of_run" (None or {"weightsAveraged", "batchNormRecalibrated"})}."""
     tensors = {name: _numpy(value) for name, value in model.state_dict().items()}
     trainable = list(model.named_parameters())

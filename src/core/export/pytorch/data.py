@@ -18,6 +18,9 @@ import numpy as np
 from rng import Rng, permutation
 
 CLASS_COUNT = 10
+"""The IDX data sets' classes: labels 0..9."""
+MIN_FOLDER_CLASSES, MAX_FOLDER_CLASSES = 2, 100
+"""An image folder's class count, the page's own limits (core/data/imageFolder.ts)."""
 IMAGE_SIDE = 28
 SPLIT_SEED = 1234
 """The page's fixed seed of the train/validation split, so validation figures compare across runs."""
@@ -45,10 +48,15 @@ class ImageSet:
 
 @dataclass
 class SplitDataset:
-    dataset_id: str  # what checkpoints record: "mnist-10k", "mnist", "fashion-mnist" or "folder"
+    dataset_id: str  # what checkpoints record: "mnist-10k", "mnist", "fashion-mnist", "folder" or the run's own id
     train: ImageSet
     validation: ImageSet
     test: ImageSet = None
+    class_names: list = None  # an image folder's classes in label order; None for the IDX sets' ten
+
+    @property
+    def class_count(self):
+        return CLASS_COUNT if self.class_names is None else len(self.class_names)
 
 
 def read_idx(path):
@@ -79,7 +87,7 @@ def _image_set(images_path, labels_path):
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise ValueError(f"{images_path} and {labels_path} do not belong together")
     if labels.max() >= CLASS_COUNT:
-        raise ValueError(f"{labels_path}: labels must lie in 0..9")
+        raise ValueError(f"{labels_path}: labels must lie in 0..{CLASS_COUNT - 1}")
     return ImageSet(images, labels)
 
 
@@ -90,10 +98,14 @@ def split_train_validation(data, validation_count, seed=SPLIT_SEED):
     return ImageSet(data.images[train], data.labels[train]), ImageSet(data.images[held_out], data.labels[held_out])
 
 
-def load_dataset(directory, kind=None):
-    """kind: "mnist", "fashion-mnist" or "folder"; None guesses from the files (IDX names first)."""
+def load_dataset(directory, kind=None, run_classes=None):
+    """kind: "mnist", "fashion-mnist" or "folder"; None guesses from the files (IDX names first).
+    run_classes: (dataset id, class names in label order) of a run on the page's own data, whose folder must hold
+    exactly those classes; None for a run on an IDX set."""
     if kind == "folder" or (kind is None and _find(directory, _FULL_FILES["train"][0]) is None and _find(directory, _EMBEDDED_FILES[0]) is None):
-        return load_folder(directory)
+        return load_folder(directory, run_classes)
+    if run_classes is not None:
+        raise ValueError(f"this run's classes are its own ({', '.join(run_classes[1])}); train it on an image folder of them (--dataset folder), not on {directory}'s IDX files")
     train_files = [_find(directory, stem) for stem in _FULL_FILES["train"]]
     if None not in train_files:
         test_files = [_find(directory, stem) for stem in _FULL_FILES["test"]]
@@ -108,23 +120,52 @@ def load_dataset(directory, kind=None):
     return SplitDataset("mnist-10k", train, validation, None)
 
 
-def load_folder(directory):
-    """DIR/<class>/*.png (or DIR/train/<class>/ and DIR/test/<class>/): 28x28 grayscale images, up to 10 classes
-    named in sorted order; a tenth of the training images (at most 5,000) are held out for validation."""
+def load_folder(directory, run_classes=None):
+    """DIR/<class>/*.png (or DIR/train/<class>/ and DIR/test/<class>/): 28x28 grayscale images, 2 to 100 classes; a
+    tenth of the training images (at most 5,000) are held out for validation. With run_classes (dataset id, names),
+    each folder's name is its class's index in the run's order and the folder must hold every class and no other;
+    without, the classes are the folders in sorted order and the data set is "folder"."""
     parts = {name: os.path.join(directory, name) for name in ("train", "test") if os.path.isdir(os.path.join(directory, name))}
     train_dir = parts.get("train", directory)
-    classes = sorted(entry for entry in os.listdir(train_dir) if os.path.isdir(os.path.join(train_dir, entry)))
-    if not 1 <= len(classes) <= CLASS_COUNT:
-        raise ValueError(f"{train_dir}: expected 1 to {CLASS_COUNT} class folders, found {len(classes)}")
+    found = sorted(entry for entry in os.listdir(train_dir) if os.path.isdir(os.path.join(train_dir, entry)))
+    if run_classes is None:
+        dataset_id, classes = "folder", found
+        if not MIN_FOLDER_CLASSES <= len(classes) <= MAX_FOLDER_CLASSES:
+            raise ValueError(f"{train_dir}: expected {MIN_FOLDER_CLASSES} to {MAX_FOLDER_CLASSES} class folders, found {len(classes)}")
+    else:
+        dataset_id, classes = run_classes[0], list(run_classes[1])
+        _check_classes(train_dir, found, classes)
     everything = _read_folder(train_dir, classes)
+    empty = [name for label, name in enumerate(classes) if not (everything.labels == label).any()]
+    if empty:
+        raise ValueError(f"{train_dir}: no training image in the class folder(s) {', '.join(empty)}")
     train, validation = split_train_validation(everything, max(1, min(5000, everything.count // 10)))
-    test = _read_folder(parts["test"], classes) if "test" in parts else None
-    return SplitDataset("folder", train, validation, test)
+    test = None
+    if "test" in parts:
+        test_found = sorted(entry for entry in os.listdir(parts["test"]) if os.path.isdir(os.path.join(parts["test"], entry)))
+        unknown = [name for name in test_found if name not in classes]
+        if unknown:
+            raise ValueError(f"{parts['test']}: class folder(s) {', '.join(unknown)} are not among the classes {', '.join(classes)}")
+        test = _read_folder(parts["test"], [name for name in classes if name in test_found], classes)
+    return SplitDataset(dataset_id, train, validation, test, classes)
 
 
-def _read_folder(directory, classes):
+def _check_classes(directory, found, classes):
+    """The folder holds exactly the run's classes: a missing class would leave an output never trained, an unknown
+    one has no output."""
+    missing = [name for name in classes if name not in found]
+    unknown = [name for name in found if name not in classes]
+    if missing or unknown:
+        problems = ([f"no folder for the class(es) {', '.join(missing)}"] if missing else []) + ([f"folder(s) {', '.join(unknown)} not among the run's classes"] if unknown else [])
+        raise ValueError(f"{directory}: {'; '.join(problems)}. The run's classes are {', '.join(classes)}, one folder each")
+
+
+def _read_folder(directory, names, classes=None):
+    """The images of the class folders `names`, labelled with each name's index in `classes` (default: names)."""
+    classes = names if classes is None else classes
     images, labels = [], []
-    for label, name in enumerate(classes):
+    for name in names:
+        label = classes.index(name)
         folder = os.path.join(directory, name)
         for file in sorted(os.listdir(folder)):
             image = read_image(os.path.join(folder, file))
@@ -132,6 +173,8 @@ def _read_folder(directory, classes):
                 raise ValueError(f"{folder}/{file}: {image.shape[1]}x{image.shape[0]} pixels; the network takes 28x28 images")
             images.append(image)
             labels.append(label)
+    if not images:
+        raise ValueError(f"{directory}: no images in the class folders {', '.join(names)}")
     return ImageSet(np.stack(images), np.array(labels, dtype=np.int64))
 
 

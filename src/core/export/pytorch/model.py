@@ -211,7 +211,8 @@ def network_plan(layers, side, classes=10, output_weights="ternary"):
 
 
 class TernaryNet(nn.Module):
-    """The network of a playground config. forward(x): x (B, side·side) pixels in [0, 1] -> logits (B, 10).
+    """The network of a playground config. forward(x): x (B, side·side) pixels in [0, 1] -> logits (B, classes), the
+    output layer one unit per class of the run (10 for the IDX sets, 2 to 100 for an image folder).
     Parameter and buffer names are the checkpoint's: layer{i}.weight, layer{i}.bias, layer{i}.bn.gamma, ..."""
 
     def __init__(self, config, classes=10):

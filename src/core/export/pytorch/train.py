@@ -22,13 +22,15 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 import checkpoint
-from data import SHIFT_OFFSETS, apply_affine, augmentation_enabled, draw_affine, load_dataset, model_input, shifted_copies
+from data import CLASS_COUNT, SHIFT_OFFSETS, apply_affine, augmentation_enabled, draw_affine, load_dataset, model_input, shifted_copies
 from model import TernaryNet
 from optim import WeightAverage, learning_rate_at, make_optimizer
 from rng import Rng, permutation
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EVAL_CHUNK = 1000
+IDX_DATASETS = ("mnist-10k", "mnist", "fashion-mnist")
+"""The page's built-in data sets, whose ten classes the IDX files' labels 0..9 are."""
 
 
 def parse_args(argv=None):
@@ -79,10 +81,10 @@ class Distributed:
 class Run:
     """The trainer: position, RNG, epoch order and curves, as a playground checkpoint records them."""
 
-    def __init__(self, config, data, args, node):
-        self.config, self.data, self.node = config, data, node
+    def __init__(self, config, data, args, node, conversion=None):
+        self.config, self.data, self.node, self.conversion = config, data, node, conversion
         self.rng = Rng(config["seed"])
-        self.model = TernaryNet(config)
+        self.model = TernaryNet(config, data.class_count)
         self.epoch = self.step_in_epoch = self.global_step = 0
         self.curves = {"loss": [], "validation": [], "epochs": []}
         self.end_of_run = None
@@ -92,8 +94,11 @@ class Run:
             self.model.reset_parameters(self.rng)
             self.order = permutation(data.train.count, self.rng)
             if os.path.exists(args.init):
-                checkpoint.load_weights(self.model, checkpoint.read(args.init)[0])
+                tensors, metadata = checkpoint.read(args.init)
+                check_classes(args.init, metadata, data, "delete it to start from the seed's random weights")
+                checkpoint.load_weights(self.model, tensors)
         else:
+            check_classes(args.resume, saved[1], data, "train it on its own data")
             checkpoint.load_weights(self.model, saved[0])
         self.model.to(node.device)
         self.optimizer = make_optimizer(config, self.model)
@@ -200,7 +205,23 @@ class Run:
             "rng": self.rng.get_state(),
             "end_of_run": self.end_of_run,
         }
-        checkpoint.save(path, self.model, self.optimizer, self.average, state, self.config, self.data.dataset_id, preset, self.curves, app_version)
+        checkpoint.save(
+            path, self.model, self.optimizer, self.average, state, self.config, self.data.dataset_id, preset, self.curves, app_version,
+            self.data.class_names, self.conversion,
+        )
+
+
+def check_classes(path, metadata, data, advice):
+    """Exits unless the checkpoint's output layer is of data's classes: the same names in the same order, or for an
+    IDX set ten of them (a file without class_names is of its built-in set's ten)."""
+    names = metadata["class_names"]
+    if data.class_names is None:
+        if names is None or len(names) == CLASS_COUNT:
+            return
+        sys.exit(f"{path} is a run of the classes {', '.join(names)}; --data holds an IDX set's {CLASS_COUNT} ({advice})")
+    if names != data.class_names:
+        described = ", ".join(names) if names is not None else f"its built-in data set's {CLASS_COUNT}"
+        sys.exit(f"{path} is a run of the classes {described}; --data holds {', '.join(data.class_names)} ({advice})")
 
 
 @torch.no_grad()
@@ -224,16 +245,24 @@ def main(argv=None):
     with open(args.config) as file:
         exported = json.load(file)
     config = dict(exported["config"])
+    # The run's own classes (a run on the page's own images): from the checkpoint resumed, else from config.json.
+    source = exported
     if args.resume is not None:
-        config = checkpoint.read(args.resume)[1]["config"]
+        source = checkpoint.read(args.resume)[1]
+        config = source["config"]
+    class_names = source.get("class_names")
+    run_classes = (source["dataset"], class_names) if class_names is not None and source["dataset"] not in IDX_DATASETS else None
     if args.epochs is not None:
         config["epochs"] = args.epochs
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if args.float64:
         torch.set_default_dtype(torch.float64)
     node = Distributed(device)
-    data = load_dataset(args.data, args.dataset)
-    run = Run(config, data, args, node)
+    try:
+        data = load_dataset(args.data, args.dataset, run_classes)
+    except (ValueError, FileNotFoundError) as error:
+        sys.exit(str(error))
+    run = Run(config, data, args, node, source.get("input_conversion") if run_classes is not None else None)
     os.makedirs(args.out, exist_ok=True)
     app_version = f"{exported['appVersion']}+pytorch"
     losses = []
