@@ -9,7 +9,7 @@
  *     detection happened in the last `refractoryWindows` windows.
  * Confidence, in per mille: the softmax probability of the top class of the averaged logits,
  *     p = 1 / Σ_j 2^(−e_j),   e_j = (A_t − A_j)·log2(e) / (K·2^F)   (A the sums of K windows' scores, t the top),
- * with e_j in Q6 (floor), 2^(−e) from a 64-entry Q15 table and a shift, and one rounded division per window.
+ * with e_j in Q6 (floor), 2^(−e) from a 64-entry Q15 table and a shift, and one rounded division per window (1 s of audio).
  */
 import { FEATURE_FRAMES, frameFeatures, FRONT_END, MEL_BANDS } from './frontEnd';
 

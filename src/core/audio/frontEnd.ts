@@ -176,17 +176,17 @@ const im = new Int32Array(HALF);
 const bands = new Float64Array(MEL_BANDS + 2);
 
 /**
- * One frame -> one feature column: window (512 int16) -> (28) codes, index 0 the highest band.
+ * One frame -> one feature column: samples (512 int16) -> (28) codes, index 0 the highest band.
  * Integer arithmetic only; every intermediate fits an int32 (band sums a uint32), as the C does it.
  */
-export function frameFeatures(window: Int16Array): Uint8Array {
-  if (window.length !== WINDOW) throw new RangeError(`frameFeatures takes ${WINDOW} samples, not ${window.length}`);
+export function frameFeatures(samples: Int16Array): Uint8Array {
+  if (samples.length !== WINDOW) throw new RangeError(`frameFeatures takes ${WINDOW} samples, not ${samples.length}`);
   const column = new Uint8Array(MEL_BANDS);
   // 1. Window (int16 × Q15 < 2^30) and the frame's largest magnitude.
   const x = new Int32Array(WINDOW);
   let maxAbs = 0;
   for (let n = 0; n < WINDOW; n++) {
-    const v = window[n]! * T.window[n]!;
+    const v = samples[n]! * T.window[n]!;
     x[n] = v;
     const a = v < 0 ? -v : v;
     if (a > maxAbs) maxAbs = a;

@@ -96,7 +96,7 @@ export interface DetectorBudget {
   stackBytes: number;
   networkInstructions: number;
   frontEndInstructions: number;
-  /** Front end + network, per 1 s window. */
+  /** Front end + network, per 1 s window of audio. */
   instructions: number;
 }
 
