@@ -17,7 +17,7 @@ test('the page loads with the embedded data and the seed preset, on the backend 
   await expect(playground.datasetSelect).toHaveValue('mnist-10k');
   await expect(playground.datasetSelect.locator('option[value="mnist-10k"]')).toHaveText('MNIST 10k subset, offline');
   await expect(playground.presetSelect).toHaveValue('seed');
-  await expect(playground.presetSelect.locator('option')).toHaveText([/^seed/, /^b158-mlp/, /^mcu-16k/, /^cnn/, /^mcu-cnn-16k/]);
+  await expect(playground.presetSelect.locator('option')).toHaveText([/^seed/, /^b158-mlp/, /^mcu-16k/, /^cnn/, /^mcu-cnn-16k/, /^kws/]);
   await expect(playground.step).toHaveText('0');
   await expect(page.getByRole('heading', { name: 'BitNet Playground' })).toBeVisible();
 });
