@@ -49,7 +49,7 @@ function KeywordReport({ report }: { report: KeywordDataReport }) {
           );
         })}
       </ul>
-      <LoadNotes warnings={report.warnings} skipped={report.skipped} warningsTestId="keywords-warnings" skippedTestId="keywords-skipped" />
+      <LoadNotes warnings={report.warnings} skipped={report.skipped} testIdPrefix="keywords" />
     </div>
   );
 }

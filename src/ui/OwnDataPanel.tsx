@@ -61,7 +61,7 @@ function Report({ report }: { report: OwnDataReport }) {
           </li>
         ))}
       </ul>
-      <LoadNotes warnings={report.warnings} skipped={report.skipped} warningsTestId="own-data-warnings" skippedTestId="own-data-skipped" />
+      <LoadNotes warnings={report.warnings} skipped={report.skipped} testIdPrefix="own-data" />
     </div>
   );
 }
