@@ -16,7 +16,6 @@ import { bytes } from './format';
 import { KeywordRecorder } from './KeywordRecorder';
 import { LiveSpectrogram } from './LiveSpectrogram';
 import { Tip, tipId } from './Tip';
-import { LoadNotes } from './LoadNotes';
 
 const FEATURE_BYTES = MEL_BANDS * FEATURE_FRAMES;
 
@@ -49,7 +48,23 @@ function KeywordReport({ report }: { report: KeywordDataReport }) {
           );
         })}
       </ul>
-      <LoadNotes warnings={report.warnings} skipped={report.skipped} testIdPrefix="keywords" />
+      {report.warnings.length > 0 && (
+        <ul className="own-warnings" data-testid="keywords-warnings">
+          {report.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      {report.skipped.length > 0 && (
+        <details data-testid="keywords-skipped">
+          <summary>{report.skipped.length} file(s) skipped</summary>
+          <ul>
+            {report.skipped.slice(0, 200).map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </details>
+      )}
     </div>
   );
 }

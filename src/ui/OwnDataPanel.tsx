@@ -17,7 +17,6 @@ import { paintGray } from './paint';
 import { CollectPanel } from './CollectPanel';
 import { filesOfEntries, type DroppedEntry } from './droppedFiles';
 import './ownData.css';
-import { LoadNotes } from './LoadNotes';
 
 const INVERT_LABELS: Record<InvertMode, string> = {
   auto: 'auto (invert when the background is light)',
@@ -61,7 +60,23 @@ function Report({ report }: { report: OwnDataReport }) {
           </li>
         ))}
       </ul>
-      <LoadNotes warnings={report.warnings} skipped={report.skipped} testIdPrefix="own-data" />
+      {report.warnings.length > 0 && (
+        <ul className="own-warnings" data-testid="own-data-warnings">
+          {report.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      {report.skipped.length > 0 && (
+        <details data-testid="own-data-skipped">
+          <summary>{report.skipped.length} file(s) skipped</summary>
+          <ul>
+            {report.skipped.slice(0, 200).map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </details>
+      )}
     </div>
   );
 }
