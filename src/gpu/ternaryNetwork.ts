@@ -21,7 +21,7 @@
  *   forwardPlan.ts      a forward pass at one batch size: buffers, bind groups and dispatches, built once
  *   singleKernels.ts    one kernel at a time, for the kernel tests
  */
-import { imagePixelsOf, imageSideOf, type InferenceModel } from '../core/model/referenceModel';
+import { imagePixelsOf, imageShapeOf, type InferenceModel } from '../core/model/referenceModel';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from '../core/model/shiftAveraging';
 import { modelInputPixels, unitIntervalPixels } from '../core/model/inputResolution';
 import { packCodeRows, toBitPlanes } from '../core/quant/packing';
@@ -148,7 +148,7 @@ export class GpuTernaryNetwork {
     // and core sums each image's five rows of logits.
     const run = this.forwardQueue.then(async () =>
       this.model.shiftAveraging
-        ? sumShiftPasses(await this.forwardNow(shiftedCopies(own, batch, imageSideOf(this.model)), batch * SHIFT_PASSES), batch, this.model.classCount)
+        ? sumShiftPasses(await this.forwardNow(shiftedCopies(own, batch, imageShapeOf(this.model)), batch * SHIFT_PASSES), batch, this.model.classCount)
         : this.forwardNow(own, batch),
     );
     this.forwardQueue = run.catch(() => undefined);

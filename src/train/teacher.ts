@@ -8,7 +8,7 @@
  */
 import * as tf from './tf';
 import { configInputShape, type ModelConfig } from '../core/model/config';
-import { IDX_CLASS_COUNT, type ImageSet } from '../core/data/dataset';
+import { IDX_CLASS_COUNT, imageShapeOfSet, type ImageSet } from '../core/data/dataset';
 import { IMAGE_SIDE, modelInputPixels, unitIntervalPixels } from '../core/model/inputResolution';
 import { createRng } from '../core/data/rng';
 import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
@@ -69,7 +69,7 @@ export class Teacher {
       const images = set.pixels.subarray(start * imageSize, (start + count) * imageSize);
       const predicted = tf.tidy(() => {
         if (!shifts) return tf.argMax(this.logits(images, count), 1);
-        const passes = this.logits(shiftedCopies(images, count, set.cols), count * SHIFT_PASSES);
+        const passes = this.logits(shiftedCopies(images, count, imageShapeOfSet(set)), count * SHIFT_PASSES);
         return tf.argMax(tf.sum(tf.reshape(passes, [count, SHIFT_PASSES, -1]), 1), 1);
       });
       const values = await predicted.data();

@@ -3,10 +3,10 @@
  * changes) and Node can drive it in tests and benchmarks. No DOM.
  */
 import * as tf from './tf';
-import { configInputShape, learningRateAt, type InferenceSettings, type TrainConfig } from '../core/model/config';
-import { IMAGE_SIDE, modelInputPixels, REDUCED_SIDE, unitIntervalPixels, type InputResolution } from '../core/model/inputResolution';
+import { configInputShape, inputShapeProblem, learningRateAt, type InferenceSettings, type TrainConfig } from '../core/model/config';
+import { modelInputPixels, unitIntervalPixels, type InputResolution } from '../core/model/inputResolution';
 import { SHIFT_PASSES, shiftedCopies } from '../core/model/shiftAveraging';
-import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { channelsOfSet, imageShapeOfSet, imageValues, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { augmentationEnabled, augmentImages } from '../core/data/augment';
 import { createRng, permutation, type Rng } from '../core/data/rng';
 import type { EndOfRun, TrainerState } from '../core/run/trainerState';
@@ -42,7 +42,7 @@ export interface Evaluation {
 const EVAL_CHUNK = 1000;
 
 /**
- * (count, K0) float32 in [0, 1]: the listed examples as the network's first layer takes them, K0 = rows·cols, or
+ * (count, K0) float32 in [0, 1]: the listed examples as the network's first layer takes them, K0 = rows·cols·channels, or
  * 256 for a 16×16 input, whose area average core computes on the uint8 pixels (core/model/inputResolution.ts), so
  * training sees the same integers as the reference, the kernels and the exports.
  */
@@ -50,9 +50,9 @@ export function pixelsToTensor(set: ImageSet, indices: ArrayLike<number>, resolu
   return imagesToTensor(gatherImages(set, indices), indices.length, resolution);
 }
 
-/** The listed examples' images, (count, rows·cols) uint8. */
+/** The listed examples' images, (count, rows·cols·channels) uint8. */
 function gatherImages(set: ImageSet, indices: ArrayLike<number>): Uint8Array {
-  const imageSize = set.rows * set.cols;
+  const imageSize = imageValues(set);
   const images = new Uint8Array(indices.length * imageSize);
   for (let i = 0; i < indices.length; i++) images.set(set.pixels.subarray(indices[i]! * imageSize, (indices[i]! + 1) * imageSize), i * imageSize);
   return images;
@@ -142,10 +142,10 @@ export class Trainer {
     this.currentConfig = config;
     this.rng = createRng(config.seed);
     const train = data.train;
-    if (config.inputResolution === REDUCED_SIDE && (train.rows !== IMAGE_SIDE || train.cols !== IMAGE_SIDE)) {
-      throw new Error(`A 16×16 input is the area average of 28×28 images; this dataset has ${train.rows}×${train.cols} images.`);
-    }
-    const input = config.inputResolution === REDUCED_SIDE ? configInputShape(config) : { height: train.rows, width: train.cols, channels: 1 };
+    const image = imageShapeOfSet(train);
+    const problem = inputShapeProblem(config, image);
+    if (problem) throw new Error(problem);
+    const input = configInputShape(config, image);
     this.model = new TernaryNetwork(config, input, data.classNames.length, this.rng);
     this.optimizer =
       config.optimizer === 'muon'
@@ -211,7 +211,7 @@ export class Trainer {
     const learningRate = learningRateAt(this.config, this.globalStep, this.totalSteps);
     // Augmented batches draw their transforms from the trainer's RNG, whose state snapshots and checkpoints keep.
     const images = augmentationEnabled(this.config)
-      ? augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng)
+      ? augmentImages(train.pixels, batchIndices, train.rows, train.cols, this.config, this.rng, channelsOfSet(train))
       : gatherImages(train, batchIndices);
     const x = imagesToTensor(images, batchIndices.length, this.config.inputResolution);
     const y = labelsToOneHot(train, batchIndices, this.data.classNames.length);
@@ -311,7 +311,7 @@ export class Trainer {
         const y = labelsToOneHot(set, indices, this.data.classNames.length);
         // With shift averaging x holds each image's five moved copies, image-major: (5n, inputs).
         const x = this.config.shiftAveraging
-          ? imagesToTensor(shiftedCopies(gatherImages(set, indices), indices.length, set.cols), indices.length * SHIFT_PASSES, this.config.inputResolution)
+          ? imagesToTensor(shiftedCopies(gatherImages(set, indices), indices.length, imageShapeOfSet(set)), indices.length * SHIFT_PASSES, this.config.inputResolution)
           : pixelsToTensor(set, indices, this.config.inputResolution);
         chunks.push({ x, y, labels: tf.tidy(() => tf.argMax(y, 1) as tf.Tensor1D) });
       }

@@ -3,7 +3,7 @@
  * of a drawn digit. Every figure compares like with like, measured in the same run.
  */
 import type { ImageSet, SplitDataset } from '../core/data/dataset';
-import { argmaxRows, imagePixelsOf, imageSideOf, referenceForward, type InferenceModel } from '../core/model/referenceModel';
+import { argmaxRows, imagePixelsOf, imageShapeOf, referenceForward, type InferenceModel } from '../core/model/referenceModel';
 import { passesPerImage, shiftedCopies, sumShiftPasses } from '../core/model/shiftAveraging';
 import { modelInputPixels } from '../core/model/inputResolution';
 import { unpackTernary } from '../core/quant/packing';
@@ -82,7 +82,7 @@ function tfjsFloatNetwork(model: InferenceModel): { forward: (pixels: Uint8Array
     forward: async (images, imageCount) => {
       const own = images.subarray(0, imageCount * imagePixelsOf(model));
       const batch = imageCount * passesPerImage(model.shiftAveraging);
-      const pixels = modelInputPixels(model.inputResolution, model.shiftAveraging ? shiftedCopies(own, imageCount, imageSideOf(model)) : own, batch);
+      const pixels = modelInputPixels(model.inputResolution, model.shiftAveraging ? shiftedCopies(own, imageCount, imageShapeOf(model)) : own, batch);
       const out = tf.tidy(() => {
         let x: tf.Tensor = tf.div(tf.tensor2d(pixels, [batch, model.inputSize], 'int32'), 255);
         for (const l of weights) {

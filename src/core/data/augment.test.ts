@@ -64,4 +64,16 @@ describe('augmentation', () => {
     expect(out.length).toBe(784 * 2);
     expect(Array.from(out.subarray(0, 784))).not.toEqual(Array.from(out.subarray(784)));
   });
+
+  it('moves every channel of an RGB image as the same transform moves each channel alone', () => {
+    const grey = [bar(), bar().map((v, i) => (v ? 90 : i % 7)), bar().map((v) => 255 - v)];
+    const rgb = new Uint8Array(784 * 3);
+    for (let p = 0; p < 784; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = grey[c]![p]!;
+    const config = { augmentShift: 2, augmentRotation: 15, augmentScale: 0.1 };
+    const moved = augmentImages(rgb, [0], 28, 28, config, createRng(4), 3);
+    grey.forEach((channel, c) => {
+      const alone = augmentImages(channel, [0], 28, 28, config, createRng(4));
+      expect(Array.from({ length: 784 }, (_, p) => moved[p * 3 + c])).toEqual(Array.from(alone));
+    });
+  });
 });

@@ -45,9 +45,9 @@ export function drawAffine(config: AugmentationConfig, rng: Rng): AffineDraw {
 }
 
 /**
- * Writes the transformed (rows × cols) uint8 image at source[sourceOffset…] into target[targetOffset…]: each output
- * pixel samples the source bilinearly at the inverse-transformed position (0 outside the image), rounded.
- * A transform of 0 shift, 0 angle and scale 1 copies the image exactly.
+ * Writes the transformed (rows, cols, channels) uint8 image at source[sourceOffset…] into target[targetOffset…]:
+ * each output pixel samples the source bilinearly at the inverse-transformed position (0 outside the image),
+ * rounded, every channel at the same position. A transform of 0 shift, 0 angle and scale 1 copies the image exactly.
  */
 export function applyAffine(
   source: Uint8Array,
@@ -57,13 +57,14 @@ export function applyAffine(
   rows: number,
   cols: number,
   draw: AffineDraw,
+  channels = 1,
 ): void {
   const cx = (cols - 1) / 2;
   const cy = (rows - 1) / 2;
   // Inverse of (scale·rotate, then shift): p_source = R(-angle)·(p_out - c - d) / scale + c.
   const cos = Math.cos(draw.angle) / draw.scale;
   const sin = Math.sin(draw.angle) / draw.scale;
-  const pixel = (x: number, y: number) => (x < 0 || y < 0 || x >= cols || y >= rows ? 0 : source[sourceOffset + y * cols + x]!);
+  const pixel = (x: number, y: number, c: number) => (x < 0 || y < 0 || x >= cols || y >= rows ? 0 : source[sourceOffset + (y * cols + x) * channels + c]!);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
       const ux = x - cx - draw.dx;
@@ -74,14 +75,16 @@ export function applyAffine(
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      const value =
-        (1 - fy) * ((1 - fx) * pixel(x0, y0) + fx * pixel(x0 + 1, y0)) + fy * ((1 - fx) * pixel(x0, y0 + 1) + fx * pixel(x0 + 1, y0 + 1));
-      target[targetOffset + y * cols + x] = Math.round(value);
+      for (let c = 0; c < channels; c++) {
+        const value =
+          (1 - fy) * ((1 - fx) * pixel(x0, y0, c) + fx * pixel(x0 + 1, y0, c)) + fy * ((1 - fx) * pixel(x0, y0 + 1, c) + fx * pixel(x0 + 1, y0 + 1, c));
+        target[targetOffset + (y * cols + x) * channels + c] = Math.round(value);
+      }
     }
   }
 }
 
-/** The listed images of a (count × rows × cols) uint8 set, each with a fresh transform from `rng`. */
+/** The listed images of a (count, rows, cols, channels) uint8 set, each with a fresh transform from `rng`. */
 export function augmentImages(
   pixels: Uint8Array,
   indices: ArrayLike<number>,
@@ -89,9 +92,10 @@ export function augmentImages(
   cols: number,
   config: AugmentationConfig,
   rng: Rng,
+  channels = 1,
 ): Uint8Array {
-  const size = rows * cols;
+  const size = rows * cols * channels;
   const out = new Uint8Array(indices.length * size);
-  for (let i = 0; i < indices.length; i++) applyAffine(pixels, indices[i]! * size, out, i * size, rows, cols, drawAffine(config, rng));
+  for (let i = 0; i < indices.length; i++) applyAffine(pixels, indices[i]! * size, out, i * size, rows, cols, drawAffine(config, rng), channels);
   return out;
 }

@@ -7,6 +7,7 @@ import { IdxError, parseIdx } from './idx';
 import { createRng, permutation } from './rng';
 import type { OwnDataReport } from './ownDataset';
 import type { KeywordDataReport } from '../audio/keywordDataset';
+import type { MapShape } from '../model/layers';
 
 /**
  * 'own': images the user loaded from a folder or zip, or drew in collect mode; 'keywords': spoken words (a Speech
@@ -44,7 +45,9 @@ export interface ImageSet {
   count: number;
   rows: number;
   cols: number;
-  /** count × rows × cols, row-major, 0 = background. */
+  /** Values per pixel: 3 for an RGB image folder, else 1 (absent: 1, as MNIST and keyword sets). */
+  channels?: number;
+  /** (count, rows, cols, channels) row-major, channel fastest, 0 = background. */
   pixels: Uint8Array;
   /** count labels in [0, classes). */
   labels: Uint8Array;
@@ -96,7 +99,7 @@ export function imageSetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, 
 
 /** Copies the listed examples into a new ImageSet (indices into `set`). */
 function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
-  const size = set.rows * set.cols;
+  const size = imageValues(set);
   const pixels = new Uint8Array(indices.length * size);
   const labels = new Uint8Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
@@ -104,7 +107,22 @@ function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
     pixels.set(set.pixels.subarray(source * size, (source + 1) * size), i * size);
     labels[i] = set.labels[source]!;
   }
-  return { count: indices.length, rows: set.rows, cols: set.cols, pixels, labels };
+  return { count: indices.length, rows: set.rows, cols: set.cols, channels: channelsOfSet(set), pixels, labels };
+}
+
+/** Values per pixel of a set's images: 1 unless it says otherwise. */
+export function channelsOfSet(set: Pick<ImageSet, 'channels'>): number {
+  return set.channels ?? 1;
+}
+
+/** Values of one image of the set: rows · cols · channels. */
+export function imageValues(set: Pick<ImageSet, 'rows' | 'cols' | 'channels'>): number {
+  return set.rows * set.cols * channelsOfSet(set);
+}
+
+/** A set's images as the map a network's first layer would take at full resolution. */
+export function imageShapeOfSet(set: Pick<ImageSet, 'rows' | 'cols' | 'channels'>): MapShape {
+  return { height: set.rows, width: set.cols, channels: channelsOfSet(set) };
 }
 
 /**

@@ -55,12 +55,24 @@ describe('own data sets', () => {
     await expect(loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: DEFAULT_CONVERSION, decode, cancelled: () => ++calls > 4 })).rejects.toThrow(/cancelled/);
   });
 
-  it('refuses a data set left without validation images, and RGB input for training', async () => {
+  it('refuses a data set left without validation images', async () => {
     const one = (seed: number) => encodePng(Uint8Array.from({ length: 16 }, (_, i) => (i * seed) % 256), 4, 4, 1);
     const files = [{ path: 'a/1.png', bytes: one(3) }, { path: 'b/1.png', bytes: one(5) }].map((f) => ({ path: f.path, size: f.bytes.length, read: async () => f.bytes }));
     await expect(loadOwnDataset({ kind: 'files', name: 'f', files }, { conversion: DEFAULT_CONVERSION, decode })).rejects.toThrow(ImageFolderError);
-    const list = Object.entries(shapeFolder(2, 8)).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
-    await expect(loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: { ...DEFAULT_CONVERSION, color: 'rgb' }, decode })).rejects.toThrow(/one grey channel/);
+  });
+
+  it('loads RGB images as (side, side, 3) channel-last pixels, in the same split and order as grey', async () => {
+    const list = Object.entries(shapeFolder(4, 8)).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
+    const grey = await loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: { ...DEFAULT_CONVERSION, side: 20 }, decode });
+    const rgb = await loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: { side: 20, color: 'rgb', invert: 'auto' }, decode });
+    expect([rgb.train.rows, rgb.train.cols, rgb.train.channels, grey.train.channels]).toEqual([20, 20, 3, 1]);
+    expect(rgb.train.pixels.length).toBe(3 * grey.train.pixels.length);
+    expect(Array.from(rgb.train.labels)).toEqual(Array.from(grey.train.labels));
+    expect(rgb.report.samples.length).toBe(3 * grey.report.samples.length);
+    // The shapes are coloured: somewhere the three channels of a pixel differ, which grey cannot show.
+    let coloured = 0;
+    for (let p = 0; p < rgb.train.pixels.length; p += 3) if (rgb.train.pixels[p] !== rgb.train.pixels[p + 1] || rgb.train.pixels[p + 1] !== rgb.train.pixels[p + 2]) coloured++;
+    expect(coloured).toBeGreaterThan(100);
   });
 });
 

@@ -135,10 +135,8 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
 }
 
 function assemble(plan: ImageFolderPlan, converted: Map<number, Uint8Array>, conversion: InputConversion, name: string, inverted: boolean, lightBackground: boolean): OwnDataset {
-  if (channelsOf(conversion.color) !== 1) {
-    throw new ImageFolderError('The models here take one grey channel; convert the images to grey (RGB input is not trained yet).');
-  }
-  const size = conversion.side * conversion.side;
+  const channels = channelsOf(conversion.color);
+  const size = conversion.side * conversion.side * channels;
   const build = (split: 'train' | 'validation'): ImageSet => {
     const members = plan.images.filter((image) => image.split === split);
     const pixels = new Uint8Array(members.length * size);
@@ -147,7 +145,7 @@ function assemble(plan: ImageFolderPlan, converted: Map<number, Uint8Array>, con
       pixels.set(converted.get(image.candidate)!, i * size);
       labels[i] = image.classIndex;
     });
-    return { count: members.length, rows: conversion.side, cols: conversion.side, pixels, labels };
+    return { count: members.length, rows: conversion.side, cols: conversion.side, channels, pixels, labels };
   };
   const train = build('train');
   const validation = build('validation');

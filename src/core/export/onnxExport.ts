@@ -2,7 +2,7 @@
  * The ONNX export: the folded model (inference.ts) as a standard ONNX graph, opset 13, written with the maintained
  * `onnx-proto` package (protobufjs code generated from onnx.proto), graph built by small node helpers.
  *
- * Input `pixels`: float32 (N, 784), raw pixel values 0..255 (for a keyword model the 28×28 log-mel features of
+ * Input `pixels`: float32 (N, side·side·channels), raw pixel values 0..255, NHWC flattened (784 for MNIST) (for a keyword model the 28×28 log-mel features of
  * core/audio/frontEnd.ts, whose parameters the metadata names as `front_end`). Output `logits`: float32 (N, classes), no softmax
  * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
  * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
@@ -30,10 +30,11 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 import type { FrontEndParameters } from '../audio/frontEnd';
-import { imagePixelsOf, imageSideOf, type InferenceLayer, type InferenceModel } from '../model/referenceModel';
+import { imagePixelsOf, imageShapeOf, type InferenceLayer, type InferenceModel } from '../model/referenceModel';
 import { SHIFT_OFFSETS, SHIFT_PASSES } from '../model/shiftAveraging';
 import { AREA_ROUNDING, AREA_WEIGHT_SUM, areaSumMatrix, IMAGE_PIXELS, REDUCED_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
 import { ABSMAX_LEVELS } from '../quant/ternary';
+import type { MapShape } from '../model/layers';
 
 // onnx-proto is CommonJS (module.exports = the protobufjs root): take the namespace from its default export.
 const { onnx } = onnxProto;
@@ -91,16 +92,18 @@ class GraphBuilder {
  * Shift averaging (core/model/shiftAveraging.ts), first half: pixels (N, side²) -> (5N, side²), the five moved copies of
  * every image, pass-major (rows s·N + b): the image zero-padded by one pixel on each side, then five Slices.
  */
-function addShiftedCopies(graph: GraphBuilder, pixels: string, side: number): string {
-  const image = graph.node('Reshape', [pixels, graph.int64Vector('image_shape', [-1, side, side])], 'image');
-  const padded = graph.node('Pad', [image, graph.int64Vector('shift_pads', [0, 1, 1, 0, 1, 1])], 'image_padded');
+function addShiftedCopies(graph: GraphBuilder, pixels: string, shape: MapShape): string {
+  const side = shape.width;
+  // (N, side, side, C), NHWC as the pixels are flattened: a pixel moves with all its channels.
+  const image = graph.node('Reshape', [pixels, graph.int64Vector('image_shape', [-1, side, side, shape.channels])], 'image');
+  const padded = graph.node('Pad', [image, graph.int64Vector('shift_pads', [0, 1, 1, 0, 0, 1, 1, 0])], 'image_padded');
   const axes = graph.int64Vector('shift_axes', [1, 2]);
   // Moved by (dx, dy): moved(y, x) = image(y − dy, x − dx) = padded(y + 1 − dy, x + 1 − dx).
   const copies = SHIFT_OFFSETS.map(([dx, dy], s) =>
     graph.node('Slice', [padded, graph.int64Vector(`shift${s}_starts`, [1 - dy, 1 - dx]), graph.int64Vector(`shift${s}_ends`, [1 - dy + side, 1 - dx + side]), axes], `image_shift${s}`),
   );
   const stacked = graph.node('Concat', copies, 'shifted_images', [intAttribute('axis', 0)]);
-  return graph.node('Reshape', [stacked, graph.int64Vector('shifted_pixels_shape', [-1, side * side])], 'shifted_pixels');
+  return graph.node('Reshape', [stacked, graph.int64Vector('shifted_pixels_shape', [-1, side * side * shape.channels])], 'shifted_pixels');
 }
 
 /** Second half: logits (5N, C), pass-major -> (N, C), the five passes summed. */
@@ -202,7 +205,7 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
   graph.scalar('zero', 0);
   graph.scalar('one', 1);
   graph.scalar('minus_one', -1);
-  let pixels = model.shiftAveraging ? addShiftedCopies(graph, 'pixels', imageSideOf(model)) : 'pixels';
+  let pixels = model.shiftAveraging ? addShiftedCopies(graph, 'pixels', imageShapeOf(model)) : 'pixels';
   if (model.inputResolution === REDUCED_SIDE) {
     const sums = graph.node('MatMul', [pixels, graph.floatTensor('area_weights', [IMAGE_PIXELS, REDUCED_PIXELS], areaSumMatrix())], 'area_sums');
     const shifted = graph.node('Add', [sums, graph.scalar('area_rounding', AREA_ROUNDING + 0.5)], 'area_sums_rounded');

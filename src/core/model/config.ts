@@ -7,8 +7,8 @@
  */
 import type { AugmentationConfig } from '../data/augment';
 import { FIELD_KEYS, FIELDS, copyFieldValue, type FieldKey, type FieldSpec, type INFERENCE_SETTINGS } from './configFields';
-import { modelInputShape, type InputResolution } from './inputResolution';
-import { LayerError, layerActivationCount, mlpLayers, networkPlan, type LayerSpec, type MapShape } from './layers';
+import { modelInputShape, REDUCED_SIDE, type InputResolution } from './inputResolution';
+import { LayerError, layerActivationCount, mlpLayers, networkPlan, type LayerSpec, MNIST_INPUT, type MapShape } from './layers';
 import type { ActivationQuantizer, ScaleGranularity, WeightQuantizer } from '../quant/ternary';
 import { WEIGHT_FORMATS, type WeightFormat } from '../quant/weightFormats';
 
@@ -176,9 +176,20 @@ export function validateConfig(input: unknown): TrainConfig {
   return config;
 }
 
-/** The map the first layer sees: the 28×28 image, or its 16×16 area average. Configs from before the choice: 28. */
-export function configInputShape(config: Partial<Pick<ModelConfig, 'inputResolution'>>): MapShape {
-  return modelInputShape(config.inputResolution ?? 28);
+/**
+ * The map the first layer sees: the data set's image as it is (28×28×1 for MNIST, Fashion-MNIST and keywords; the
+ * conversion's side × side × 1 or 3 for own images), or the 16×16 area average of a 28×28 grey image. Configs from
+ * before the choice: as the image.
+ */
+export function configInputShape(config: Partial<Pick<ModelConfig, 'inputResolution'>>, image: MapShape = MNIST_INPUT): MapShape {
+  return config.inputResolution === REDUCED_SIDE ? modelInputShape(REDUCED_SIDE) : image;
+}
+
+/** Why this config cannot take these images, or null: the 16×16 area average is defined on 28×28 grey images only. */
+export function inputShapeProblem(config: Partial<Pick<ModelConfig, 'inputResolution'>>, image: MapShape): string | null {
+  if (config.inputResolution !== REDUCED_SIDE) return null;
+  if (image.height === MNIST_INPUT.height && image.width === MNIST_INPUT.width && image.channels === MNIST_INPUT.channels) return null;
+  return `A 16×16 input is the area average of 28×28 grey images; these images are ${image.height}×${image.width}×${image.channels}: set Input to "as the image" (or convert the images to 16×16 when loading them).`;
 }
 
 /** One field's value checked against its spec; a missing value takes the field's legacy default when it has one. */

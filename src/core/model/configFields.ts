@@ -97,11 +97,11 @@ export const CONFIG_FIELDS = {
   inputResolution: {
     kind: 'choice',
     choices: INPUT_RESOLUTIONS,
-    choiceLabels: { 28: '28×28', 16: '16×16 (area average of the 28×28 image)' },
+    choiceLabels: { 28: 'as the image (28×28 for MNIST)', 16: '16×16 (area average of the 28×28 image)' },
     label: 'Input',
     name: 'input resolution',
     description:
-      'The image the first layer sees: the 28×28 digit as it is, or its 16×16 area average, which needs a third of the first layer\'s weights and suits the smallest microcontrollers for a little accuracy.',
+      'The image the first layer sees: the image as it is (the 28×28 digit, or your own images at the side and colours chosen when loading them), or the 16×16 area average of a 28×28 grey image, which needs a third of the first layer\'s weights and suits the smallest microcontrollers for a little accuracy.',
     section: 'network',
     default: 28,
     legacyDefault: 28,

@@ -39,8 +39,8 @@
  * requantised over the whole pooled map (one max|Y| per example), as the reference's absmax is.
  */
 import type { ModelConfig } from './config';
-import type { InferenceModel } from './referenceModel';
-import { imagePixelsFor, imageSideFor, modelInputPixels, type InputResolution } from './inputResolution';
+import { imageShapeOf, type InferenceModel } from './referenceModel';
+import { imagePixelsFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import type { ConvGeometry } from './layers';
 import { ABSMAX_LEVELS } from '../quant/ternary';
@@ -92,6 +92,8 @@ export interface IntegerModel {
   inputResolution: InputResolution;
   /** Scores summed over five moved copies of the image (core/model/shiftAveraging.ts), in int32 as the C engine does. */
   shiftAveraging: boolean;
+  /** Values per pixel of the image (3 for RGB), channel fastest. */
+  imageChannels: number;
   classCount: number;
   layers: IntegerLayer[];
 }
@@ -231,7 +233,7 @@ export function toIntegerModel(model: InferenceModel): IntegerModel {
     inputMagnitude = bound;
     previousFractionBits = fractionBits;
   });
-  return { inputSize: model.inputSize, inputResolution: model.inputResolution, shiftAveraging: model.shiftAveraging, classCount: model.classCount, layers };
+  return { inputSize: model.inputSize, inputResolution: model.inputResolution, shiftAveraging: model.shiftAveraging, imageChannels: model.imageChannels, classCount: model.classCount, layers };
 }
 
 /** round(n / d) with ties to even, d > 0, |n| < 2^31: the C engine's div_round_half_even. */
@@ -314,13 +316,13 @@ function convolveInteger(layer: IntegerLayer, codes: ArrayLike<number>, scaleMan
 }
 
 /**
- * images: (B, 784) uint8 -> integer class scores (B, classes), exactly as the C engine computes them; with shift
+ * images: (B, imagePixelsOf(model)) uint8 -> integer class scores (B, classes), exactly as the C engine computes them; with shift
  * averaging, each image's five passes summed (core/model/shiftAveraging.ts).
  */
 export function integerForward(model: IntegerModel, images: Uint8Array, batch: number): Int32Array {
   if (!model.shiftAveraging) return integerOnePass(model, images, batch);
   const size = imagePixelsFor(model.inputResolution, model.inputSize);
-  const copies = shiftedCopies(images.subarray(0, batch * size), batch, imageSideFor(model.inputResolution, model.inputSize));
+  const copies = shiftedCopies(images.subarray(0, batch * size), batch, imageShapeOf(model));
   return sumShiftPasses(integerOnePass(model, copies, batch * SHIFT_PASSES), batch, model.classCount);
 }
 

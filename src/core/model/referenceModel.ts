@@ -22,7 +22,7 @@
  * the patch at every output position, the epilogue follows, then the max pool. Feature maps are NHWC.
  */
 import type { HiddenActivation, ModelConfig } from './config';
-import type { ConvGeometry } from './layers';
+import type { ConvGeometry, MapShape } from './layers';
 import { imagePixelsFor, imageSideFor, modelInputPixels, type InputResolution } from './inputResolution';
 import { SHIFT_PASSES, shiftedCopies, sumShiftPasses } from './shiftAveraging';
 import { packTernary, type PackedTernary } from '../quant/packing';
@@ -77,6 +77,8 @@ export interface InferenceModel {
   inputResolution: InputResolution;
   /** Logits summed over the image and four 1-pixel shifts of it (core/model/shiftAveraging.ts): five passes per image. */
   shiftAveraging: boolean;
+  /** Values per pixel of the image the forward passes take: 3 for RGB images, else 1. */
+  imageChannels: number;
   classCount: number;
   threshold: number;
   quantizer: WeightQuantizer | 'none';
@@ -95,6 +97,8 @@ export function foldModel(
   config: Pick<ModelConfig, 'activationQuantizer' | 'hiddenActivation'> & Partial<Pick<ModelConfig, 'weightScale' | 'inputResolution' | 'shiftAveraging'>>,
   quantizer: WeightQuantizer | 'none',
   threshold: number,
+  /** Values per pixel of the images (3 for RGB); a conv first layer's input says it, a dense one cannot. */
+  imageChannels = snapshot[0]?.conv?.input.channels ?? 1,
 ): InferenceModel {
   const float = quantizer === 'none';
   const layers = snapshot.map((layer, i): InferenceLayer => {
@@ -130,6 +134,7 @@ export function foldModel(
     inputSize: firstMap ? firstMap.height * firstMap.width * firstMap.channels : (first?.inputSize ?? 0),
     inputResolution: config.inputResolution ?? 28,
     shiftAveraging: config.shiftAveraging ?? false,
+    imageChannels,
     classCount: snapshot[snapshot.length - 1]?.outputSize ?? 0,
     threshold,
     quantizer,
@@ -255,6 +260,12 @@ export function imagePixelsOf(model: Pick<InferenceModel, 'inputResolution' | 'i
   return imagePixelsFor(model.inputResolution, model.inputSize);
 }
 
+/** The image the forward passes take as (side, side, channels): also 28×28×1 for a 16×16 input. */
+export function imageShapeOf(model: Pick<InferenceModel, 'inputResolution' | 'inputSize' | 'imageChannels'>): MapShape {
+  const side = imageSideFor(model.inputResolution, model.inputSize / model.imageChannels);
+  return { height: side, width: side, channels: model.imageChannels };
+}
+
 /**
  * One example through every layer: an image (imagePixelsOf(model)) uint8 -> the output of each layer (conv
  * layers' after pooling), the last being the logits. The feature maps are what Draw a digit shows.
@@ -277,7 +288,7 @@ export function referenceLayerOutputs(model: InferenceModel, image: Uint8Array, 
 export function referenceForward(model: InferenceModel, images: Uint8Array, batch: number): Float32Array {
   const size = imagePixelsOf(model);
   if (model.shiftAveraging) {
-    const passes = onePassForward(model, shiftedCopies(images.subarray(0, batch * size), batch, imageSideOf(model)), batch * SHIFT_PASSES);
+    const passes = onePassForward(model, shiftedCopies(images.subarray(0, batch * size), batch, imageShapeOf(model)), batch * SHIFT_PASSES);
     return sumShiftPasses(passes, batch, model.classCount);
   }
   return onePassForward(model, images, batch);
@@ -292,11 +303,6 @@ function onePassForward(model: InferenceModel, images: Uint8Array, batch: number
     logits.set(outputs[outputs.length - 1]!, b * model.classCount);
   }
   return logits;
-}
-
-/** Side of the square image the forward passes take (28 for MNIST-shaped data, also for a 16×16 input). */
-export function imageSideOf(model: Pick<InferenceModel, 'inputResolution' | 'inputSize'>): number {
-  return imageSideFor(model.inputResolution, model.inputSize);
 }
 
 /** Index of the largest value in each row of a (B, C) matrix (first one on ties). */

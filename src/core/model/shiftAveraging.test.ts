@@ -55,6 +55,18 @@ describe('shift averaging: the definition', () => {
     expect(Array.from(copies.subarray(0, 784))).toEqual(Array.from(image));
   });
 
+  it('moves a pixel with all its channels in an RGB image, as it moves each channel alone', () => {
+    const side = 9;
+    const rgb = Uint8Array.from({ length: 2 * side * side * 3 }, (_, i) => (i * 37) % 251);
+    const copies = shiftedCopies(rgb, 2, { height: side, width: side, channels: 3 });
+    expect(copies.length).toBe(2 * SHIFT_PASSES * side * side * 3);
+    for (let c = 0; c < 3; c++) {
+      const channel = Uint8Array.from({ length: 2 * side * side }, (_, p) => rgb[p * 3 + c]!);
+      const alone = shiftedCopies(channel, 2, { height: side, width: side, channels: 1 });
+      expect(Array.from({ length: alone.length }, (_, p) => copies[p * 3 + c])).toEqual(Array.from(alone));
+    }
+  });
+
   it('sums each image’s five rows, for float logits and integer scores', () => {
     const values = Float32Array.from({ length: 2 * SHIFT_PASSES * 3 }, (_, i) => i);
     expect(Array.from(sumShiftPasses(values, 2, 3))).toEqual([30, 35, 40, 105, 110, 115]);
@@ -74,18 +86,20 @@ describe('shift averaging: the definition', () => {
 });
 
 describe.each([
-  ['16×16 input (the area average of each moved image)', 16 as const, 256],
-  ['28×28 input', 28 as const, 784],
-])('shift averaging in the reference and the integer model, %s', (_, inputResolution, inputSize) => {
+  ['16×16 input (the area average of each moved image)', 16 as const, 256, 1],
+  ['28×28 input', 28 as const, 784, 1],
+  ['16×16×3 RGB input', 28 as const, 768, 3],
+])('shift averaging in the reference and the integer model, %s', (_, inputResolution, inputSize, channels) => {
   const config = { ...PRESETS['mcu-16k'], inputResolution, shiftAveraging: true };
   const snapshot = randomSnapshot(inputSize, [48, 24], 7);
-  const images = strokeImages(40, 3);
+  const images = strokeImages(40, 3).subarray(0, 40 * (inputResolution === 16 ? 784 : inputSize));
+  const image = inputResolution === 16 ? undefined : { height: Math.sqrt(inputSize / channels), width: Math.sqrt(inputSize / channels), channels };
 
   it('the reference sums the logits of the five moved copies, pass by pass, and changes some answers', () => {
-    const averaged = foldModel(snapshot, config, 'absmean', config.threshold);
-    const single = foldModel(snapshot, { ...config, shiftAveraging: false }, 'absmean', config.threshold);
+    const averaged = foldModel(snapshot, config, 'absmean', config.threshold, channels);
+    const single = foldModel(snapshot, { ...config, shiftAveraging: false }, 'absmean', config.threshold, channels);
     expect(averaged.shiftAveraging).toBe(true);
-    const perPass = referenceForward(single, shiftedCopies(images, 40), 40 * SHIFT_PASSES);
+    const perPass = referenceForward(single, shiftedCopies(images, 40, image), 40 * SHIFT_PASSES);
     expect(Array.from(referenceForward(averaged, images, 40))).toEqual(Array.from(sumShiftPasses(perPass, 40, 10)));
     const plain = argmaxRows(referenceForward(single, images, 40), 40, 10);
     const summed = argmaxRows(referenceForward(averaged, images, 40), 40, 10);
@@ -93,12 +107,12 @@ describe.each([
   });
 
   it('the integer model sums its int32 scores the same way and agrees with the reference', () => {
-    const averaged = foldModel(snapshot, config, 'absmean', config.threshold);
+    const averaged = foldModel(snapshot, config, 'absmean', config.threshold, channels);
     const integer = toIntegerModel(averaged);
     expect(integer.shiftAveraging).toBe(true);
     const single = toIntegerModel({ ...averaged, shiftAveraging: false });
     // The same fixed point for both (only the output layer's headroom depends on shift averaging).
-    const perPass = integerForward({ ...integer, shiftAveraging: false }, shiftedCopies(images, 40), 40 * SHIFT_PASSES);
+    const perPass = integerForward({ ...integer, shiftAveraging: false }, shiftedCopies(images, 40, image), 40 * SHIFT_PASSES);
     expect(Array.from(integerForward(integer, images, 40))).toEqual(Array.from(sumShiftPasses(perPass, 40, 10)));
     // Each pass's scores stay below 2^26 (the sum of five fits an int32); the single-pass model has more headroom.
     expect(perPass.every((s) => Math.abs(s) < 2 ** 27)).toBe(true);

@@ -4,13 +4,13 @@
  * memory: five passes through the same weights, no flash for more of them. What it measured on `mcu-16k` is
  * in docs/experiments.md (2026-12-06, one-pass experiments and shift averaging).
  *
- * Definition, on the 28×28 image before anything else (the 16×16 area average included): pass s moves the image
+ * Definition, on the image before anything else (all channels of a pixel move together) (the 16×16 area average included): pass s moves the image
  * by (dx, dy) = SHIFT_OFFSETS[s], i.e. moved(y, x) = image(y − dy, x − dx), 0 where that falls outside, and the
  * model's logits (or the C engine's integer scores) of the five passes are summed in this order. Every path
  * computes it so: the reference and the integer model here, the tfjs evaluation, the WGSL kernels (on a batch of
  * five moved copies per image), the C engine and the ONNX graph (Pad, then five Slices).
  */
-import { IMAGE_SIDE } from './inputResolution';
+import { MNIST_INPUT, type MapShape } from './layers';
 
 /** (dx, dy) of each pass: the image itself, then one pixel right, left, down and up. */
 export const SHIFT_OFFSETS: readonly (readonly [number, number])[] = [
@@ -28,21 +28,23 @@ export function passesPerImage(shiftAveraging: boolean): number {
 }
 
 /**
- * images: (B, side·side) uint8 -> (B·5, side·side): for image b, rows 5b … 5b + 4 hold its five moved copies in
- * SHIFT_OFFSETS order, so a batch forward of the result followed by sumShiftPasses gives the averaged logits.
+ * images: (B, side, side, C) uint8 -> (B·5, side, side, C): for image b, rows 5b … 5b + 4 hold its five moved
+ * copies in SHIFT_OFFSETS order, so a batch forward of the result followed by sumShiftPasses gives the averaged
+ * logits. A pixel moves with all its channels.
  */
-export function shiftedCopies(images: Uint8Array, batch: number, side = IMAGE_SIDE): Uint8Array {
-  const pixels = side * side;
-  const out = new Uint8Array(batch * SHIFT_PASSES * pixels);
+export function shiftedCopies(images: Uint8Array, batch: number, image: MapShape = MNIST_INPUT): Uint8Array {
+  const { width: side, channels } = image;
+  const values = side * side * channels;
+  const out = new Uint8Array(batch * SHIFT_PASSES * values);
   for (let b = 0; b < batch; b++) {
-    const image = images.subarray(b * pixels, (b + 1) * pixels);
+    const source = images.subarray(b * values, (b + 1) * values);
     SHIFT_OFFSETS.forEach(([dx, dy], s) => {
-      const target = (b * SHIFT_PASSES + s) * pixels;
+      const target = (b * SHIFT_PASSES + s) * values;
       for (let y = Math.max(0, dy); y < Math.min(side, side + dy); y++) {
         const from = (y - dy) * side;
         const x0 = Math.max(0, dx);
         const x1 = Math.min(side, side + dx);
-        out.set(image.subarray(from + x0 - dx, from + x1 - dx), target + y * side + x0);
+        out.set(source.subarray((from + x0 - dx) * channels, (from + x1 - dx) * channels), (y * side + x0) * channels + target);
       }
     });
   }
