@@ -8,7 +8,7 @@ import { networkSummary } from '../core/model/layers';
 import { configInputShape, PRESETS } from '../core/model/config';
 import { emitC, zipFiles, type MeasuredAccuracy } from '../core/export/cEmitter';
 import { exampleClips } from '../core/export/kwsEmitter';
-import type { DatasetId, ImageSet, SplitDataset } from '../core/data/dataset';
+import { channelsOfSet, imageShapeOfSet, imageValues, type DatasetId, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
 import { exportOnnx } from '../core/export/onnxExport';
@@ -46,12 +46,12 @@ function frontEndOf(dataset: SplitDataset): FrontEndParameters | null {
 /** The README's configuration line; the output layer is as wide as the data set has classes. */
 function configSummary(trainer: Trainer, datasetId: DatasetId, classCount: number): string {
   const c = trainer.config;
-  return `${networkSummary(c.layers, configInputShape(c), classCount)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+  return `${networkSummary(c.layers, configInputShape(c, imageShapeOfSet(trainer.data.train)), classCount)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
 }
 
 function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {
   const count = Math.min(ACCURACY_IMAGES, set.count);
-  const pixels = set.pixels.subarray(0, count * 784);
+  const pixels = set.pixels.subarray(0, count * imageValues(set));
   const scores = integerForward(model, pixels, count);
   const referencePredictions = argmaxRows(referenceForward(reference, pixels, count), count, reference.classCount);
   let integerCorrect = 0;
@@ -95,7 +95,7 @@ async function buildPytorchExport(trainer: Trainer, preset: string, datasetId: D
 /** The trainer's weights at its threshold (its config holds the inference settings in force). */
 export async function buildExport(trainer: Trainer, dataset: SplitDataset, request: ExportRequest): Promise<BuiltExport> {
   const config = trainer.config;
-  const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, config.threshold);
+  const model = foldModel(await trainer.model.snapshot(), config, config.weightQuantizer, config.threshold, channelsOfSet(dataset.train));
   const preset = request.preset in PRESETS ? request.preset : 'custom';
   if (request.format === 'pytorch') return buildPytorchExport(trainer, preset, request.datasetId, dataset);
   if (request.format === 'onnx') {
@@ -127,7 +127,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
     configSummary: configSummary(trainer, request.datasetId, dataset.classNames.length),
     accuracy,
     classNames: dataset.classNames,
-    examples: { pixels: split.pixels.subarray(0, examples * 784), labels: split.labels.subarray(0, examples), count: examples },
+    examples: { pixels: split.pixels.subarray(0, examples * imageValues(split)), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
     frontEnd: frontEndOf(dataset) ?? undefined,
     ...(clips && clips.count > 0 && { kwsClips: clips }),

@@ -4,7 +4,7 @@
  * the kernel benchmark and the draw-a-digit classifier. The GPU device is separate from tfjs's.
  */
 import { argmaxRows, foldModel, imagePixelsOf, referenceForward, referenceLayerOutputs, softmax, type InferenceModel } from '../core/model/referenceModel';
-import type { ImageSet } from '../core/data/dataset';
+import { channelsOfSet, type ImageSet } from '../core/data/dataset';
 import { passesPerImage } from '../core/model/shiftAveraging';
 import { createGpuContext, type GpuContext } from '../gpu/device';
 import { GpuTernaryNetwork } from '../gpu/ternaryNetwork';
@@ -26,7 +26,7 @@ export class InferenceService {
     const key = `${weightsVersion}:${threshold}:${trainer.config.shiftAveraging}`;
     if (this.cached?.key === key && !this.gpu?.lostReason) return this.cached;
     this.cached?.network?.destroy();
-    const model = foldModel(await trainer.model.snapshot(), trainer.config, viewQuantizer(trainer), threshold);
+    const model = foldModel(await trainer.model.snapshot(), trainer.config, viewQuantizer(trainer), threshold, channelsOfSet(trainer.data.train));
     const gpu = await this.gpuContext();
     this.cached = { key, model, network: gpu ? new GpuTernaryNetwork(gpu, model) : null };
     return this.cached;
