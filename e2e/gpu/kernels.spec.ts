@@ -251,6 +251,7 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
       { activationQuantizer: s.activation, hiddenActivation: 'relu', inputResolution: s.reducedInput ? 16 : 28, shiftAveraging: s.shiftAveraging ?? false },
       'twn',
       0.7,
+      s.reducedInput ? 1 : s.input.channels,
     );
     // A negative batch-norm gain folds into a negative scale, under which the fused pool's largest value comes from
     // the smallest sum: every third filter gets one (not in the saturated case, whose sums ReLU would then zero).
@@ -430,6 +431,9 @@ test.describe('conv kernels (the max pool fused)', () => {
   for (const [name, input, layers, reducedInput] of [
     ['a 16×16 input, dense 64, dense 32', { height: 16, width: 16, channels: 1 }, [{ kind: 'flatten' }, { kind: 'dense', units: 64 }, { kind: 'dense', units: 32 }], true],
     ['the 28×28 image, conv, pool, dense', { height: 28, width: 28, channels: 1 }, [conv(4, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 16 }], false],
+    // RGB images: a pixel moves with its three channels (NHWC), into a conv layer of 3 input channels or a dense one.
+    ['a 12×12 RGB image, conv, pool, dense', { height: 12, width: 12, channels: 3 }, [conv(4, 3, 1, 'same'), { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 16 }], false],
+    ['a 10×10 RGB image, dense 32', { height: 10, width: 10, channels: 3 }, [{ kind: 'flatten' }, { kind: 'dense', units: 32 }], false],
   ] as const) {
     test(`shift averaging on ${name}: the reference's summed logits, batch 13`, async ({ page }) => {
       const result = await runConvCase(page, { input, layers: [...layers], batch: 13, activation: 'absmax8', seed: 29, layerOnly: false, reducedInput, shiftAveraging: true });
