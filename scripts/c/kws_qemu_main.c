@@ -8,40 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu_systick.h"
+
 #include "bitnet_kws.h"
 #include "qemu_clips.h"
-
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-
-static void spin(uint32_t n)
-{
-    __asm__ volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(n));
-}
 
 static uint8_t features[BITNET_KWS_FEATURES];
 
 int main(void)
 {
     int i, k;
-    uint32_t calibration_start, calibration_end;
-    SYST_RVR = 0x00FFFFFFu;
-    SYST_CVR = 0u;
-    SYST_CSR = 5u; /* enable, processor clock, no interrupt */
-    SYST_CVR = 0u;
-    calibration_start = SYST_CVR;
-    spin(QEMU_CALIBRATION_LOOPS);
-    calibration_end = SYST_CVR;
-    printf("calibration %lu\n", (unsigned long)((calibration_start - calibration_end) & 0x00FFFFFFu));
+    systick_start_and_calibrate(QEMU_CALIBRATION_LOOPS);
     for (i = 0; i < QEMU_CLIP_COUNT; i++) {
-        uint32_t start, end, hash = 2166136261u;
-        SYST_CVR = 0u;
-        start = SYST_CVR;
+        uint32_t start, ticks, hash = 2166136261u;
+        start = systick_restart();
         bitnet_kws_features(qemu_clips[i], features);
-        end = SYST_CVR;
+        ticks = systick_ticks_since(start);
         for (k = 0; k < BITNET_KWS_FEATURES; k++) hash = (hash ^ features[k]) * 16777619u;
-        printf("features %lu ticks %lu\n", (unsigned long)hash, (unsigned long)((start - end) & 0x00FFFFFFu));
+        printf("features %lu ticks %lu\n", (unsigned long)hash, (unsigned long)ticks);
     }
     SYST_CSR = 0u;
     exit(0);
