@@ -18,7 +18,8 @@ import { PRESETS } from '../src/core/model/config';
 import { modelInputShape } from '../src/core/model/inputResolution';
 import { toIntegerModel } from '../src/core/model/integerModel';
 import { networkPlan } from '../src/core/model/layers';
-import { foldModel, type LayerSnapshot } from '../src/core/model/referenceModel';
+import { foldModel } from '../src/core/model/referenceModel';
+import { randomSnapshot } from '../src/core/model/randomSnapshot.testing';
 import { runCortexM3, writeExport } from '../scripts/cToolchain';
 
 const CLASSES = 12;
@@ -36,18 +37,7 @@ words.forEach((word, i) => {
 for (const [name, layers] of ENGINE_COST_NETWORKS) {
   const config = { ...PRESETS.kws, layers };
   const rng = createRng(7);
-  const snapshot: LayerSnapshot[] = networkPlan(layers, modelInputShape(config.inputResolution), CLASSES, config.outputWeights).map((layer) => {
-    const vector = (f: () => number) => Float32Array.from({ length: layer.outputSize }, f);
-    return {
-      inputSize: layer.inputSize,
-      outputSize: layer.outputSize,
-      conv: layer.conv,
-      weights: layer.weights,
-      weight: Float32Array.from({ length: layer.inputSize * layer.outputSize }, () => rng.normal() * Math.sqrt(2 / layer.inputSize)),
-      bias: vector(() => rng.normal() * 0.01),
-      batchNorm: { gamma: vector(() => 0.5 + rng.next()), beta: vector(() => rng.normal() * 0.1), mean: vector(() => rng.normal() * 0.05), variance: vector(() => 0.01 + rng.next() * 0.05) },
-    };
-  });
+  const snapshot = randomSnapshot(networkPlan(layers, modelInputShape(config.inputResolution), CLASSES, config.outputWeights), rng);
   const integer = toIntegerModel(foldModel(snapshot, config, config.weightQuantizer, config.threshold));
   const classNames = Array.from({ length: CLASSES }, (_, c) => `class${c}`);
   const files = emitC(integer, { packing: 'base3', preset: 'custom', configSummary: name, accuracy: null, appVersion: 'bench', classNames, examples: { pixels: features.subarray(0, 784), labels: [0], count: 1 } });

@@ -4,6 +4,7 @@ import { PRESETS } from '../model/config';
 import type { LayerSpec } from '../model/layers';
 import { toIntegerModel } from '../model/integerModel';
 import { foldModel, type InferenceModel, type LayerSnapshot } from '../model/referenceModel';
+import { fixedSnapshotLayer } from '../model/randomSnapshot.testing';
 import { modelInputShape } from '../model/inputResolution';
 import { networkPlan } from '../model/layers';
 import { armToolchainAvailable, writeExport } from '../../../scripts/cToolchain';
@@ -19,17 +20,7 @@ const dense = (units: number): LayerSpec => ({ kind: 'dense', units });
 function tinyModel(classes: number): InferenceModel {
   const config = { ...PRESETS.kws, layers: [flatten] };
   const [layer] = networkPlan(config.layers, modelInputShape(config.inputResolution), classes, config.outputWeights);
-  const snapshot: LayerSnapshot[] = [
-    {
-      inputSize: layer!.inputSize,
-      outputSize: layer!.outputSize,
-      conv: null,
-      weights: layer!.weights,
-      weight: Float32Array.from({ length: layer!.inputSize * layer!.outputSize }, (_, i) => ((i * 37) % 7) - 3),
-      bias: new Float32Array(layer!.outputSize),
-      batchNorm: null,
-    },
-  ];
+  const snapshot: LayerSnapshot[] = [fixedSnapshotLayer(layer!)];
   return foldModel(snapshot, config, config.weightQuantizer, config.threshold);
 }
 

@@ -7,6 +7,7 @@ import { toIntegerModel } from '../model/integerModel';
 import { modelInputShape } from '../model/inputResolution';
 import { networkPlan, type LayerSpec } from '../model/layers';
 import { foldModel, type LayerSnapshot } from '../model/referenceModel';
+import { fixedSnapshotLayer } from '../model/randomSnapshot.testing';
 import { emitC } from './cEmitter';
 import { EXAMPLE_CLIP_LIMIT, exampleClips } from './kwsEmitter';
 
@@ -20,17 +21,7 @@ const dataset = keywordDatasetFromClips(clips, [Int16Array.from(noiseSamples(320
 function tinyModel(classes: number) {
   const config = { ...PRESETS.kws, layers: [{ kind: 'flatten' } as LayerSpec] };
   const [layer] = networkPlan(config.layers, modelInputShape(config.inputResolution), classes, config.outputWeights);
-  const snapshot: LayerSnapshot[] = [
-    {
-      inputSize: layer!.inputSize,
-      outputSize: layer!.outputSize,
-      conv: null,
-      weights: layer!.weights,
-      weight: Float32Array.from({ length: layer!.inputSize * layer!.outputSize }, (_, i) => ((i * 37) % 7) - 3),
-      bias: new Float32Array(layer!.outputSize),
-      batchNorm: null,
-    },
-  ];
+  const snapshot: LayerSnapshot[] = [fixedSnapshotLayer(layer!)];
   return toIntegerModel(foldModel(snapshot, config, config.weightQuantizer, config.threshold));
 }
 

@@ -19,7 +19,8 @@ import { PRESETS, type TrainConfig } from '../model/config';
 import { modelInputShape } from '../model/inputResolution';
 import { integerForward, toIntegerModel, type IntegerModel } from '../model/integerModel';
 import { networkPlan } from '../model/layers';
-import { foldModel, type LayerSnapshot } from '../model/referenceModel';
+import { foldModel } from '../model/referenceModel';
+import { randomSnapshot } from '../model/randomSnapshot.testing';
 import { createRng, type Rng } from '../data/rng';
 
 const NAMES = ['_silence_', '_unknown_', 'yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'];
@@ -31,18 +32,7 @@ function handModel(rng: Rng): IntegerModel {
     layers: [{ kind: 'conv2d', filters: 4, kernel: 5, stride: 1, padding: 'same' }, { kind: 'maxpool2d', size: 2 }, { kind: 'flatten' }, { kind: 'dense', units: 16 }],
   };
   const plan = networkPlan(config.layers, modelInputShape(config.inputResolution), NAMES.length, config.outputWeights);
-  const snapshot: LayerSnapshot[] = plan.map((layer) => {
-    const vector = (f: () => number) => Float32Array.from({ length: layer.outputSize }, f);
-    return {
-      inputSize: layer.inputSize,
-      outputSize: layer.outputSize,
-      conv: layer.conv,
-      weights: layer.weights,
-      weight: Float32Array.from({ length: layer.inputSize * layer.outputSize }, () => rng.normal() * Math.sqrt(2 / layer.inputSize)),
-      bias: vector(() => rng.normal() * 0.01),
-      batchNorm: { gamma: vector(() => 0.5 + rng.next()), beta: vector(() => rng.normal() * 0.1), mean: vector(() => rng.normal() * 0.05), variance: vector(() => 0.01 + rng.next() * 0.05) },
-    };
-  });
+  const snapshot = randomSnapshot(plan, rng);
   return toIntegerModel(foldModel(snapshot, config, config.weightQuantizer, config.threshold));
 }
 
