@@ -11,6 +11,7 @@ import type { LayerSpec } from '../../src/core/model/layers';
 import type * as RngModule from '../../src/core/data/rng';
 import type * as DeviceModule from '../../src/gpu/device';
 import type * as NetworkModule from '../../src/gpu/ternaryNetwork';
+import type * as CompareModule from './compareOutputs';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/e2e/gpu/harness.html');
@@ -98,27 +99,11 @@ async function runCase(
     }
     network.destroy();
     const error = await gpu.device.popErrorScope();
-    let maxAbsDiff = 0;
-    let maxRelDiff = 0;
-    let exactMismatches = 0;
-    for (let i = 0; i < fromCpu.length; i++) {
-      const diff = Math.abs(fromGpu[i]! - fromCpu[i]!);
-      if (fromGpu[i] !== fromCpu[i]) exactMismatches++;
-      maxAbsDiff = Math.max(maxAbsDiff, diff);
-      maxRelDiff = Math.max(maxRelDiff, diff / Math.max(1e-3, Math.abs(fromCpu[i]!)));
-    }
-    const classes = fromCpu.length / s.batch;
-    const a = inference.argmaxRows(fromGpu, s.batch, classes);
-    const b = inference.argmaxRows(fromCpu, s.batch, classes);
-    let agree = 0;
-    for (let i = 0; i < s.batch; i++) if (a[i] === b[i]) agree++;
+    const { compareOutputs } = (await load('/e2e/gpu/compareOutputs.ts')) as typeof CompareModule;
     gpu.device.destroy();
     return {
       kernels: network.kernels,
-      maxAbsDiff,
-      maxRelDiff,
-      exactMismatches,
-      predictionAgreement: agree / s.batch,
+      ...compareOutputs(fromGpu, fromCpu, s.batch),
       validationError: error ? error.message : null,
       hasDot4: gpu.hasDot4,
       byteSums: network.byteSums,
@@ -285,27 +270,11 @@ async function runConvCase(page: Page, spec: ConvCase): Promise<CaseResult & { o
     }
     network.destroy();
     const error = await gpu.device.popErrorScope();
-    let maxAbsDiff = 0;
-    let maxRelDiff = 0;
-    let exactMismatches = 0;
-    for (let i = 0; i < fromCpu.length; i++) {
-      const diff = Math.abs(fromGpu[i]! - fromCpu[i]!);
-      if (fromGpu[i] !== fromCpu[i]) exactMismatches++;
-      maxAbsDiff = Math.max(maxAbsDiff, diff);
-      maxRelDiff = Math.max(maxRelDiff, diff / Math.max(1e-3, Math.abs(fromCpu[i]!)));
-    }
-    const classes = fromCpu.length / s.batch;
-    const a = inference.argmaxRows(fromGpu, s.batch, classes);
-    const b = inference.argmaxRows(fromCpu, s.batch, classes);
-    let agree = 0;
-    for (let i = 0; i < s.batch; i++) if (a[i] === b[i]) agree++;
+    const { compareOutputs } = (await load('/e2e/gpu/compareOutputs.ts')) as typeof CompareModule;
     gpu.device.destroy();
     return {
       kernels: network.kernels,
-      maxAbsDiff,
-      maxRelDiff,
-      exactMismatches,
-      predictionAgreement: agree / s.batch,
+      ...compareOutputs(fromGpu, fromCpu, s.batch),
       validationError: error ? error.message : null,
       hasDot4: gpu.hasDot4,
       byteSums: network.byteSums,
