@@ -111,7 +111,12 @@ for (const preset of presets) {
   const trainSeconds = (performance.now() - started) / 1000;
   if (!saved) {
     const curves = { loss: [], validation: [], epochs: [] };
-    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: imageDir ? 'own' : 'mnist', classNames: data.classNames, conversion: ownData ? ownData.report.conversion : null, preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
+    // The checkpoint only saves retraining: where it cannot hold this run (its format's image shapes), the exports still go on.
+    try {
+      writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: imageDir ? 'own' : 'mnist', classNames: data.classNames, conversion: ownData ? ownData.report.conversion : null, preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
+    } catch (error) {
+      console.error(`# ${preset}: no checkpoint written (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
   const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold, channelsOfSet(test));
