@@ -15,6 +15,7 @@ import { PRESETS, type TrainConfig } from '../core/model/config';
 import { imageShapeOfSet, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { MNIST_INPUT, mlpLayers, networkPlan, type LayerSpec, type MapShape } from '../core/model/layers';
 import { argmaxRows, foldModel, imageShapeOf, referenceForward, type InferenceModel, type LayerSnapshot } from '../core/model/referenceModel';
+import { randomSnapshot } from '../core/model/randomSnapshot.testing';
 import { integerForward, toIntegerModel } from '../core/model/integerModel';
 import { createRng, type Rng } from '../core/data/rng';
 import { armToolchainAvailable, buildCortexM0Plus, buildHost, forbiddenSymbols, runCortexM3, runExample, runHost, writeExport } from '../../scripts/cToolchain';
@@ -32,24 +33,7 @@ const values = (image: MapShape): number => image.height * image.width * image.c
 
 /** Random latent weights and batch-norm statistics for every weighted layer of the plan on this image. */
 function handSnapshot(config: TrainConfig, image: MapShape, rng: Rng, classCount: number): LayerSnapshot[] {
-  return networkPlan(config.layers, image, classCount, config.outputWeights).map((layer) => {
-    const { inputSize, outputSize } = layer;
-    const vector = (f: () => number) => Float32Array.from({ length: outputSize }, f);
-    return {
-      inputSize,
-      outputSize,
-      conv: layer.conv,
-      weights: layer.weights,
-      weight: Float32Array.from({ length: inputSize * outputSize }, () => rng.normal() * Math.sqrt(2 / inputSize)),
-      bias: vector(() => rng.normal() * 0.01),
-      batchNorm: {
-        gamma: vector(() => 0.5 + rng.next()),
-        beta: vector(() => rng.normal() * 0.1),
-        mean: vector(() => rng.normal() * 0.05),
-        variance: vector(() => 0.01 + rng.next() * 0.05),
-      },
-    };
-  });
+  return randomSnapshot(networkPlan(config.layers, image, classCount, config.outputWeights), rng);
 }
 
 /** Sparse random images, (count, height, width, channels): most values 0, some up to 255. */

@@ -22,6 +22,7 @@ import { AREA_DIVIDE_MULTIPLIER, AREA_DIVIDE_SHIFT, AREA_ROUNDING, AREA_TAPS, mo
 import { integerForward, toIntegerModel, type IntegerModel } from '../model/integerModel';
 import { mlpLayers, networkPlan } from '../model/layers';
 import { foldModel, type LayerSnapshot } from '../model/referenceModel';
+import { randomSnapshot } from '../model/randomSnapshot.testing';
 import { createRng, type Rng } from '../data/rng';
 import type { TritPacking } from '../quant/tritBytes';
 
@@ -36,25 +37,9 @@ const IMAGES = 48;
  * negativeGammas every other unit's γ is negative, so its multiplier (or sign direction) is too.
  */
 function handSnapshot(config: TrainConfig, rng: Rng, classCount = 10, negativeGammas = false): LayerSnapshot[] {
-  const plan = networkPlan(config.layers, modelInputShape(config.inputResolution), classCount, config.outputWeights);
-  return plan.map((layer) => {
-    const { inputSize, outputSize } = layer;
-    const vector = (f: () => number) => Float32Array.from({ length: outputSize }, f);
-    return {
-      inputSize,
-      outputSize,
-      conv: layer.conv,
-      weights: layer.weights,
-      weight: Float32Array.from({ length: inputSize * outputSize }, () => rng.normal() * Math.sqrt(2 / inputSize)),
-      bias: vector(() => rng.normal() * 0.01),
-      batchNorm: {
-        gamma: Float32Array.from({ length: outputSize }, (_, j) => (negativeGammas && j % 2 === 1 ? -1 : 1) * (0.5 + rng.next())),
-        beta: vector(() => rng.normal() * 0.1),
-        mean: vector(() => rng.normal() * 0.05),
-        variance: vector(() => 0.01 + rng.next() * 0.05),
-      },
-    };
-  });
+  const snapshot = randomSnapshot(networkPlan(config.layers, modelInputShape(config.inputResolution), classCount, config.outputWeights), rng);
+  if (negativeGammas) for (const layer of snapshot) layer.batchNorm!.gamma.forEach((gamma, j) => (layer.batchNorm!.gamma[j] = j % 2 === 1 ? -gamma : gamma));
+  return snapshot;
 }
 
 /** Sparse random "digits": most pixels 0, some ink up to 255; (IMAGES, 784). */
