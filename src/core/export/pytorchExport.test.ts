@@ -13,7 +13,7 @@ describe('pytorchProjectFiles', () => {
   it('holds the Python modules, config.json, README.md and requirements.txt; init.safetensors only from a trained run', () => {
     const files = pytorchProjectFiles(PRESETS.cnn, options);
     expect(Object.keys(files).sort()).toEqual([...Object.keys(PYTORCH_SOURCES), 'README.md', 'config.json', 'requirements.txt'].sort());
-    expect(Object.keys(PYTORCH_SOURCES).sort()).toEqual(['checkpoint.py', 'data.py', 'model.py', 'optim.py', 'rng.py', 'safetensors_io.py', 'train.py']);
+    expect(Object.keys(PYTORCH_SOURCES).sort()).toEqual(['checkpoint.py', 'data.py', 'model.py', 'optim.py', 'own_images.py', 'rng.py', 'safetensors_io.py', 'train.py']);
     for (const source of Object.values(PYTORCH_SOURCES)) expect(source.startsWith('"""')).toBe(true); // a docstring first
     const init = new Uint8Array([1, 2, 3]);
     expect(pytorchProjectFiles(PRESETS.cnn, { ...options, init, trainedSteps: 40 })['init.safetensors']).toBe(init);

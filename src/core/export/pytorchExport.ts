@@ -17,6 +17,7 @@ import checkpointPy from './pytorch/checkpoint.py?raw';
 import dataPy from './pytorch/data.py?raw';
 import modelPy from './pytorch/model.py?raw';
 import optimPy from './pytorch/optim.py?raw';
+import ownImagesPy from './pytorch/own_images.py?raw';
 import rngPy from './pytorch/rng.py?raw';
 import safetensorsPy from './pytorch/safetensors_io.py?raw';
 import trainPy from './pytorch/train.py?raw';
@@ -30,6 +31,7 @@ export const PYTORCH_SOURCES: Readonly<Record<string, string>> = {
   'data.py': dataPy,
   'model.py': modelPy,
   'optim.py': optimPy,
+  'own_images.py': ownImagesPy,
   'rng.py': rngPy,
   'safetensors_io.py': safetensorsPy,
   'train.py': trainPy,
