@@ -47,6 +47,15 @@ describe('pytorchProjectFiles', () => {
     expect(pytorchProjectFiles(PRESETS.seed, options)['README.md']).toMatch(/\| dense 10 \(output\) \| \(\d+, 10\) \|/);
   });
 
+  it("an RGB run's README takes its side × side × 3 input: the first conv layer's fan-in is 3·3·3", () => {
+    const own = { ...options, datasetId: 'own', classNames: ['red', 'green', 'blue'], conversion: { side: 20, color: 'rgb' as const, invert: 'auto' as const } };
+    const readme = pytorchProjectFiles(PRESETS.cnn, own)['README.md'] as string;
+    expect(readme).toContain('dense 128, dense 3 on 20×20×3 input');
+    expect(readme).toContain('converted (20×20 RGB, inverted when most images have a light border)');
+    expect(readme).toMatch(/\| layer0 \| conv2d 32 3×3[^|]*\| \(27, 32\) \|/);
+    expect(readme).not.toContain('28×28 grayscale');
+  });
+
   it('refuses a keyword run, whose audio front end the project does not have', () => {
     expect(pytorchExportProblem('mnist')).toBeNull();
     expect(pytorchExportProblem('own')).toBeNull();
