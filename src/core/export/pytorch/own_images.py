@@ -204,14 +204,22 @@ def border_is_light(rgba):
 
 
 def _axis_weights(n, m):
-    """Per output o of m over n inputs: (first input, [overlap / step, ...]), as imageConversion.ts axisWeights."""
+    """m outputs over n inputs (imageConversion.ts axisWeights): weights (m, K) of overlap / step and the input
+    index (m, K) of each, output o's k-th input first(o) + k, zero-padded to the longest list. Adding a padded
+    term adds +0.0, so a sum over k in order is the page's sum exactly."""
     step = n / m
-    out = []
+    lists = []
     for o in range(m):
         low, high = o * step, (o + 1) * step
         first = math.floor(low)
-        out.append((first, [(min(high, i + 1) - max(low, i)) / step for i in range(first, min(n, math.ceil(high)))]))
-    return out
+        lists.append((first, [(min(high, i + 1) - max(low, i)) / step for i in range(first, min(n, math.ceil(high)))]))
+    width = max(len(weights) for _, weights in lists)
+    weights = np.zeros((m, width))
+    index = np.zeros((m, width), dtype=np.int64)
+    for o, (first, values) in enumerate(lists):
+        weights[o, :len(values)] = values
+        index[o] = np.minimum(first + np.arange(width), n - 1)
+    return weights, index
 
 
 def convert_image(rgba, side, color):
@@ -227,24 +235,22 @@ def convert_image(rgba, side, color):
     scale = side / max(width, height)
     content_w = min(side, max(1, int(js_round(width * scale))))
     content_h = min(side, max(1, int(js_round(height * scale))))
-    # Rows first, (height, content_w, channels), each sum accumulated in the page's order.
+    # Rows first, (height, content_w, channels), each sum accumulated in the page's order (k ascending).
+    weights, index = _axis_weights(width, content_w)
     narrowed = np.zeros((height, content_w, channels))
-    for o, (first, weights) in enumerate(_axis_weights(width, content_w)):
-        total = np.zeros((height, channels))
-        for k, weight in enumerate(weights):
-            total = total + weight * source[:, first + k, :]
-        narrowed[:, o, :] = total
+    for k in range(weights.shape[1]):
+        narrowed = narrowed + weights[None, :, k, None] * source[:, index[:, k], :]
     # The padding continues the background: the border's mean per channel, summed in row-major order.
     border = source[_border(height, width)]
     background = js_round(np.cumsum(border, axis=0)[-1] / len(border))
     out = np.empty((side, side, channels), dtype=np.uint8)
     out[:, :] = background.astype(np.uint8)
     left, top = (side - content_w) // 2, (side - content_h) // 2
-    for o, (first, weights) in enumerate(_axis_weights(height, content_h)):
-        total = np.zeros((content_w, channels))
-        for k, weight in enumerate(weights):
-            total = total + weight * narrowed[first + k]
-        out[top + o, left:left + content_w] = np.clip(js_round(total), 0, 255).astype(np.uint8)
+    weights, index = _axis_weights(height, content_h)
+    total = np.zeros((content_h, content_w, channels))
+    for k in range(weights.shape[1]):
+        total = total + weights[:, k, None, None] * narrowed[index[:, k]]
+    out[top:top + content_h, left:left + content_w] = np.clip(js_round(total), 0, 255).astype(np.uint8)
     return out[..., 0] if channels == 1 else out
 
 
