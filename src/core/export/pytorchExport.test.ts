@@ -13,7 +13,7 @@ describe('pytorchProjectFiles', () => {
   it('holds the Python modules, config.json, README.md and requirements.txt; init.safetensors only from a trained run', () => {
     const files = pytorchProjectFiles(PRESETS.cnn, options);
     expect(Object.keys(files).sort()).toEqual([...Object.keys(PYTORCH_SOURCES), 'README.md', 'config.json', 'requirements.txt'].sort());
-    expect(Object.keys(PYTORCH_SOURCES).sort()).toEqual(['checkpoint.py', 'data.py', 'model.py', 'optim.py', 'rng.py', 'safetensors_io.py', 'train.py']);
+    expect(Object.keys(PYTORCH_SOURCES).sort()).toEqual(['checkpoint.py', 'data.py', 'model.py', 'optim.py', 'own_images.py', 'rng.py', 'safetensors_io.py', 'train.py']);
     for (const source of Object.values(PYTORCH_SOURCES)) expect(source.startsWith('"""')).toBe(true); // a docstring first
     const init = new Uint8Array([1, 2, 3]);
     expect(pytorchProjectFiles(PRESETS.cnn, { ...options, init, trainedSteps: 40 })['init.safetensors']).toBe(init);
@@ -45,6 +45,15 @@ describe('pytorchProjectFiles', () => {
     expect(readme).toContain("The run's 3 classes, in label order: owl, cat, dog.");
     expect(readme).toMatch(/\| dense 3 \(output\) \| \(\d+, 3\) \|/);
     expect(pytorchProjectFiles(PRESETS.seed, options)['README.md']).toMatch(/\| dense 10 \(output\) \| \(\d+, 10\) \|/);
+  });
+
+  it("an RGB run's README takes its side × side × 3 input: the first conv layer's fan-in is 3·3·3", () => {
+    const own = { ...options, datasetId: 'own', classNames: ['red', 'green', 'blue'], conversion: { side: 20, color: 'rgb' as const, invert: 'auto' as const } };
+    const readme = pytorchProjectFiles(PRESETS.cnn, own)['README.md'] as string;
+    expect(readme).toContain('dense 128, dense 3 on 20×20×3 input');
+    expect(readme).toContain('converted (20×20 RGB, inverted when most images have a light border)');
+    expect(readme).toMatch(/\| layer0 \| conv2d 32 3×3[^|]*\| \(27, 32\) \|/);
+    expect(readme).not.toContain('28×28 grayscale');
   });
 
   it('refuses a keyword run, whose audio front end the project does not have', () => {

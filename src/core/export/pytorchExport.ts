@@ -10,13 +10,15 @@ import { strToU8, zipSync } from 'fflate';
 import type { TrainConfig } from '../model/config';
 import type { InputConversion } from '../data/imageConversion';
 import { IDX_CLASS_COUNT } from '../data/dataset';
+import { channelsOf } from '../data/imageConversion';
 import { configInputShape } from '../model/config';
-import { describeLayer, networkPlan, networkSummary } from '../model/layers';
+import { describeLayer, MNIST_INPUT, networkPlan, networkSummary, type MapShape } from '../model/layers';
 import { CHECKPOINT_SCHEMA_VERSION } from '../run/checkpoint';
 import checkpointPy from './pytorch/checkpoint.py?raw';
 import dataPy from './pytorch/data.py?raw';
 import modelPy from './pytorch/model.py?raw';
 import optimPy from './pytorch/optim.py?raw';
+import ownImagesPy from './pytorch/own_images.py?raw';
 import rngPy from './pytorch/rng.py?raw';
 import safetensorsPy from './pytorch/safetensors_io.py?raw';
 import trainPy from './pytorch/train.py?raw';
@@ -30,6 +32,7 @@ export const PYTORCH_SOURCES: Readonly<Record<string, string>> = {
   'data.py': dataPy,
   'model.py': modelPy,
   'optim.py': optimPy,
+  'own_images.py': ownImagesPy,
   'rng.py': rngPy,
   'safetensors_io.py': safetensorsPy,
   'train.py': trainPy,
@@ -109,8 +112,15 @@ export function distillationNote(config: TrainConfig): string | null {
     : null;
 }
 
-function layerTable(config: TrainConfig, classCount: number): string {
-  const plan = networkPlan(config.layers, configInputShape(config), classCount, config.outputWeights);
+/** The network's input: the run's own images as its conversion makes them, else MNIST's, then inputResolution. */
+function inputShapeOf(config: TrainConfig, options: PytorchExportOptions): MapShape {
+  const { conversion } = options;
+  const image = conversion === null || IDX_DATASETS.includes(options.datasetId) ? MNIST_INPUT : { height: conversion.side, width: conversion.side, channels: channelsOf(conversion.color) };
+  return configInputShape(config, image);
+}
+
+function layerTable(config: TrainConfig, input: MapShape, classCount: number): string {
+  const plan = networkPlan(config.layers, input, classCount, config.outputWeights);
   const hidden = config.layers.filter((layer) => layer.kind === 'conv2d' || layer.kind === 'dense');
   const rows = plan.map((layer, i) => {
     const name = layer.isOutput ? `dense ${classCount} (output)${layer.weights === 'ternary' ? '' : ` ${layer.weights}`}` : describeLayer(hidden[i]!);
@@ -120,8 +130,16 @@ function layerTable(config: TrainConfig, classCount: number): string {
   return ['| name | layer | weight (K, N) | weights |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** "20×20 RGB, ink inverted when most borders are light": how the run's images become input. */
+function conversionWords(options: PytorchExportOptions): string {
+  const conversion = options.conversion;
+  if (conversion === null) return '28×28 grey';
+  const invert = { auto: 'inverted when most images have a light border', yes: 'inverted', no: 'not inverted' }[conversion.invert];
+  return `${conversion.side}×${conversion.side} ${conversion.color === 'rgb' ? 'RGB' : 'grey'}, ${invert}`;
+}
+
 function projectReadme(config: TrainConfig, options: PytorchExportOptions): string {
-  const side = config.inputResolution;
+  const input = inputShapeOf(config, options);
   const start = options.init
     ? `It starts from the weights of the page's run (init.safetensors, ${options.trainedSteps} steps trained), with a fresh optimizer and schedule; delete the file to start from the seed's random weights.`
     : `It starts from the seed's random weights, the same the page draws for seed ${config.seed}.`;
@@ -129,13 +147,13 @@ function projectReadme(config: TrainConfig, options: PytorchExportOptions): stri
   const own = !IDX_DATASETS.includes(options.datasetId);
   const classCount = own ? options.classNames.length : IDX_CLASS_COUNT;
   const classes = own
-    ? `\n\nThe run's ${classCount} classes, in label order: ${options.classNames.join(', ')}. Train it on an image folder with one folder per class, named so (\`python train.py --data DIR --dataset folder\`); a folder missing a class or holding another is refused. Its checkpoints carry these names, so "Load checkpoint" takes them on the same data set (${options.datasetId}).`
+    ? `\n\nThe run's ${classCount} classes, in label order: ${options.classNames.join(', ')}. Train it on the image folder the page loaded (\`python train.py --data DIR --dataset folder\`): one folder per class, named so, images of any size and format, read, converted (${conversionWords(options)}) and split as the page does, so the page trains on from its checkpoints; a folder missing a class or holding another is refused. Its checkpoints carry these names, so "Load checkpoint" takes them on the same data set (${options.datasetId}).`
     : '';
   return `# BitNet Playground network "${options.preset}", as a PyTorch project
 
-${networkSummary(config.layers, configInputShape(config))} on ${side}×${side} input: ${config.weightQuantizer} weights (t = ${config.threshold}, scale per ${config.weightScale}), ${config.activationQuantizer} activations, ${config.norm}${config.outputNorm ? ' + output batch norm' : ''}, ${config.optimizer} ${config.learningRate} ${config.lrSchedule}, batch ${config.batchSize} × ${config.epochs} epochs, seed ${config.seed}. ${start}${classes}${distilled ? `\n\n${distilled}` : ''}
+${networkSummary(config.layers, input, classCount)} on ${input.height}×${input.width}${input.channels === 1 ? '' : `×${input.channels}`} input: ${config.weightQuantizer} weights (t = ${config.threshold}, scale per ${config.weightScale}), ${config.activationQuantizer} activations, ${config.norm}${config.outputNorm ? ' + output batch norm' : ''}, ${config.optimizer} ${config.learningRate} ${config.lrSchedule}, batch ${config.batchSize} × ${config.epochs} epochs, seed ${config.seed}. ${start}${classes}${distilled ? `\n\n${distilled}` : ''}
 
-${layerTable(config, classCount)}
+${layerTable(config, input, classCount)}
 
 ## Train
 
@@ -149,8 +167,8 @@ python train.py --data DIR --resume runs/last.safetensors   # continue a run (al
 \`\`\`
 
 Options: \`--dataset mnist|fashion-mnist|folder\`, \`--epochs N\`, \`--max-steps N\`, \`--out DIR\` (default runs), \`--device cpu|cuda\`.
-An image folder is \`DIR/<class>/*.png\` (or \`DIR/train/<class>/\` and \`DIR/test/<class>/\`) of 28×28 grayscale images, ink
-high as in MNIST; without the run's own classes, its 2 to 100 folders in sorted order are the classes.
+An image folder is \`DIR/<class>/*.png\` (or \`DIR/train/<class>/\` and \`DIR/test/<class>/\`)${own ? '' : ` of 28×28 grayscale images, ink
+high as in MNIST; its 2 to 100 folders in sorted order are the classes`}.
 
 Each epoch prints one JSON line, \`{"epoch", "step", "trainLoss", "valAcc", "testAcc"}\`, and rank 0 writes
 \`OUT/epoch-<n>.safetensors\` and \`OUT/last.safetensors\`: playground checkpoints. Load them in the page with "Load
@@ -166,6 +184,7 @@ processes; the learning rate stays ${config.learningRate}.
 - \`model.py\`: the network, quantizers and straight-through estimators (\`torch.autograd.Function\`s), batch norm
 - \`train.py\`: the training loop, evaluation, checkpoints, DDP
 - \`data.py\`: IDX and image-folder loading, the page's train/validation split, augmentation, 16×16 input, shift averaging
+- \`own_images.py\`: a run's own images read, converted (any side, grey or RGB) and split as the page does
 - \`optim.py\`: Adam, Muon, weight averaging, the learning-rate schedule
 - \`rng.py\`: the page's seeded random numbers (same seed, same initial weights and batch order)
 - \`checkpoint.py\`, \`safetensors_io.py\`: the playground's checkpoint format

@@ -2,9 +2,10 @@
 folder, split into train / validation (/ test) exactly as the page splits them, batches in the page's order, its
 augmentation, its 16x16 area average and its shift averaging.
 
-Images stay uint8 (count, 28, 28) in numpy; model_input() turns a batch into the float32 (batch, pixels) tensor the
-network's first layer takes, p / 255. Ports of src/core/data/{idx,dataset,augment}.ts and
-src/core/model/{inputResolution,shiftAveraging}.ts.
+Images stay uint8 in numpy: (count, side, side) grey (28 for the IDX sets), (count, side, side, 3) RGB, channel last
+as the page's NHWC; model_input() turns a batch into the float32 (batch, pixels) tensor the network's first layer
+takes, p / 255. A run's own images are read as the page reads them by own_images.py. Ports of
+src/core/data/{idx,dataset,augment}.ts and src/core/model/{inputResolution,shiftAveraging}.ts.
 """
 import gzip
 import math
@@ -38,7 +39,7 @@ _EMBEDDED_FILES = ("mnist-10k-images.idx", "mnist-10k-labels.idx")
 
 @dataclass
 class ImageSet:
-    images: np.ndarray  # (count, rows, cols) uint8
+    images: np.ndarray  # (count, rows, cols) or (count, rows, cols, channels) uint8
     labels: np.ndarray  # (count,) int64
 
     @property
@@ -98,11 +99,14 @@ def split_train_validation(data, validation_count, seed=SPLIT_SEED):
     return ImageSet(data.images[train], data.labels[train]), ImageSet(data.images[held_out], data.labels[held_out])
 
 
-def load_dataset(directory, kind=None, run_classes=None):
+def load_dataset(directory, kind=None, run_classes=None, conversion=None):
     """kind: "mnist", "fashion-mnist" or "folder"; None guesses from the files (IDX names first).
     run_classes: (dataset id, class names in label order) of a run on the page's own data, whose folder must hold
-    exactly those classes; None for a run on an IDX set."""
+    exactly those classes; None for a run on an IDX set. conversion: that run's input_conversion ({side, color,
+    invert}): the folder is then read, converted and split as the page reads it (own_images.py)."""
     if kind == "folder" or (kind is None and _find(directory, _FULL_FILES["train"][0]) is None and _find(directory, _EMBEDDED_FILES[0]) is None):
+        if conversion is not None and run_classes is not None:
+            return load_own(directory, run_classes, conversion)
         return load_folder(directory, run_classes)
     if run_classes is not None:
         raise ValueError(f"this run's classes are its own ({', '.join(run_classes[1])}); train it on an image folder of them (--dataset folder), not on {directory}'s IDX files")
@@ -150,6 +154,20 @@ def load_folder(directory, run_classes=None):
     return SplitDataset(dataset_id, train, validation, test, classes)
 
 
+def load_own(directory, run_classes, conversion):
+    """A run's own images as the page loads them: any image size and format, converted by `conversion`, the
+    page's split stratified by class (or its train/ and test/ or val/ folders, the held-out one the validation
+    split); no test split, as in the page."""
+    from own_images import load_own_folder
+
+    names, train, validation = load_own_folder(directory, conversion)
+    classes = list(run_classes[1])
+    _check_classes(directory, names, classes)
+    # The folder's classes come in name order; the labels are the run's, its output layer's order.
+    relabel = np.array([classes.index(name) for name in names], dtype=np.int64)
+    return SplitDataset(run_classes[0], ImageSet(train[0], relabel[train[1]]), ImageSet(validation[0], relabel[validation[1]]), None, classes)
+
+
 def _check_classes(directory, found, classes):
     """The folder holds exactly the run's classes: a missing class would leave an output never trained, an unknown
     one has no output."""
@@ -183,29 +201,38 @@ def read_image(path):
     try:
         from PIL import Image
     except ImportError:
-        return _read_png(path)
+        rgba = read_png_rgba(path)
+        return np.round(rgba[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8)
     with Image.open(path) as image:
         return np.asarray(image.convert("L"), dtype=np.uint8)
 
 
-def _read_png(path):
-    """Non-interlaced 8-bit PNG (gray, gray+alpha, RGB, RGBA) -> (height, width) uint8 luminance."""
-    with open(path, "rb") as file:
-        raw = file.read()
+def read_png_rgba(path, raw=None):
+    """Non-interlaced 8-bit PNG (gray, gray+alpha, RGB, RGBA, palette with its transparency) -> (height, width, 4)
+    uint8 RGBA, as the page's core/data/png.ts decodes it. raw: the file's bytes when already read."""
+    if raw is None:
+        with open(path, "rb") as file:
+            raw = file.read()
     if raw[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError(f"{path}: not a PNG (install Pillow for other formats)")
-    position, chunks, header = 8, [], None
+    position, chunks, header, palette, transparency = 8, [], None, None, None
     while position < len(raw):
         (length,), kind = struct.unpack(">I", raw[position:position + 4]), raw[position + 4:position + 8]
         body = raw[position + 8:position + 8 + length]
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"PLTE":
+            palette = np.frombuffer(body, dtype=np.uint8).reshape(-1, 3)
+        elif kind == b"tRNS":
+            transparency = np.frombuffer(body, dtype=np.uint8)
         elif kind == b"IDAT":
             chunks.append(body)
+        elif kind == b"IEND":
+            break
         position += 12 + length
     width, height, depth, color, _, _, interlace = header
-    channels = {0: 1, 4: 2, 2: 3, 6: 4}.get(color)
-    if depth != 8 or channels is None or interlace:
+    channels = {0: 1, 4: 2, 2: 3, 6: 4, 3: 1}.get(color)
+    if depth != 8 or channels is None or interlace or (color == 3 and palette is None):
         raise ValueError(f"{path}: only 8-bit non-interlaced PNGs are read without Pillow")
     stride = width * channels
     rows = np.frombuffer(zlib.decompress(b"".join(chunks)), dtype=np.uint8).reshape(height, stride + 1)
@@ -230,10 +257,22 @@ def _read_png(path):
                     distances = (abs(estimate - left), abs(estimate - above[x]), abs(estimate - corner))
                     predictor = (left, above[x], corner)[distances.index(min(distances))]
                 pixels[y, x] = (line[x] + predictor) & 0xFF
-    pixels = pixels.reshape(height, width, channels)
-    if channels >= 3:
-        return np.round(pixels[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8)
-    return pixels[..., 0].astype(np.uint8)
+    pixels = pixels.reshape(height, width, channels).astype(np.uint8)
+    rgba = np.full((height, width, 4), 255, dtype=np.uint8)
+    if color == 3:
+        index = pixels[..., 0]
+        rgba[..., :3] = palette[index]
+        if transparency is not None:
+            alpha = np.full(256, 255, dtype=np.uint8)
+            alpha[:len(transparency)] = transparency[:256]
+            rgba[..., 3] = alpha[index]
+    elif channels <= 2:
+        rgba[..., :3] = pixels[..., :1]
+        if channels == 2:
+            rgba[..., 3] = pixels[..., 1]
+    else:
+        rgba[..., :channels] = pixels
+    return rgba
 
 
 def epoch_batches(order, batch_size):
@@ -259,8 +298,11 @@ def augmentation_enabled(config):
 
 
 def apply_affine(images, draws):
-    """images (B, rows, cols) uint8, one (dx, dy, angle, scale) each -> transformed uint8: each output pixel samples
-    the source bilinearly at the inverse-transformed position (0 outside), in float64, rounded half up."""
+    """images (B, rows, cols) or (B, rows, cols, channels) uint8, one (dx, dy, angle, scale) each -> transformed
+    uint8: each output pixel samples the source bilinearly at the inverse-transformed position (0 outside), in
+    float64, rounded half up; every channel of a pixel at the same position."""
+    if images.ndim == 4:
+        return np.stack([apply_affine(images[..., c], draws) for c in range(images.shape[3])], axis=3)
     batch, rows, cols = images.shape
     dx, dy, angle, scale = (np.array(column, dtype=np.float64)[:, None, None] for column in zip(*draws))
     cx, cy = (cols - 1) / 2, (rows - 1) / 2
@@ -303,17 +345,20 @@ def area_average16(images):
 
 
 def model_input(images, resolution):
-    """(B, 28, 28) uint8 -> (B, side·side) float32 in [0, 1], the 16x16 area average when resolution is 16."""
+    """(B, side, side) or (B, side, side, channels) uint8 -> (B, side·side·channels) float32 in [0, 1], flattened
+    channel last as the page's; the 16x16 area average when resolution is 16 (defined on 28x28 grey only)."""
     if resolution == 16:
+        if images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
+            raise ValueError(f"a 16x16 input is the area average of 28x28 grey images; these are {images.shape[1:]}")
         images = area_average16(images)
     return _UNIT[images.reshape(len(images), -1)]
 
 
 def shifted_copies(images):
-    """(B, rows, cols) -> (5B, rows, cols): image b's five moved copies at rows 5b..5b+4, in SHIFT_OFFSETS order;
-    moved(y, x) = image(y - dy, x - dx), 0 outside."""
-    batch, rows, cols = images.shape
-    out = np.zeros((batch, len(SHIFT_OFFSETS), rows, cols), dtype=images.dtype)
+    """(B, rows, cols[, channels]) -> (5B, rows, cols[, channels]): image b's five moved copies at rows 5b..5b+4, in
+    SHIFT_OFFSETS order; moved(y, x) = image(y - dy, x - dx), 0 outside, every channel of a pixel together."""
+    batch, rows, cols = images.shape[:3]
+    out = np.zeros((batch, len(SHIFT_OFFSETS)) + images.shape[1:], dtype=images.dtype)
     for s, (dx, dy) in enumerate(SHIFT_OFFSETS):
         out[:, s, max(0, dy):rows + min(0, dy), max(0, dx):cols + min(0, dx)] = images[:, max(0, -dy):rows - max(0, dy), max(0, -dx):cols - max(0, dx)]
-    return out.reshape(batch * len(SHIFT_OFFSETS), rows, cols)
+    return out.reshape((batch * len(SHIFT_OFFSETS),) + images.shape[1:])

@@ -182,10 +182,22 @@ def _conv_axis(size, kernel, stride, padding):
     return out, max(0, (out - 1) * stride + kernel - size) // 2
 
 
-def network_plan(layers, side, classes=10, output_weights="ternary"):
+def input_shape(config, conversion=None):
+    """(side, channels) of the network's input (core/model/config.ts configInputShape): a run's own images as its
+    input_conversion makes them ({side, color, invert}; RGB has 3 channels), else MNIST's 28x28 grey; 16x16 when
+    inputResolution is 16, the area average of 28x28 grey images."""
+    if config["inputResolution"] == 16:
+        return 16, 1
+    if conversion is None:
+        return 28, 1
+    return conversion["side"], 3 if conversion["color"] == "rgb" else 1
+
+
+def network_plan(layers, side, classes=10, output_weights="ternary", channels=1):
     """The config's layer list -> weighted layers [(K, N, format, conv or None)], the output layer last
-    (core/model/layers.ts networkPlan; the page has already validated the list)."""
-    plan, height, width, channels, features, flat = [], side, side, 1, side * side, False
+    (core/model/layers.ts networkPlan; the page has already validated the list). The input is side x side x
+    channels, flattened channel last."""
+    plan, height, width, features, flat = [], side, side, side * side * channels, False
     for layer in layers:
         if layer["kind"] == "conv2d":
             k, stride = layer["kernel"], layer["stride"]
@@ -211,16 +223,17 @@ def network_plan(layers, side, classes=10, output_weights="ternary"):
 
 
 class TernaryNet(nn.Module):
-    """The network of a playground config. forward(x): x (B, side·side) pixels in [0, 1] -> logits (B, classes), the
-    output layer one unit per class of the run (10 for the IDX sets, 2 to 100 for an image folder).
+    """The network of a playground config. forward(x): x (B, side·side·channels) pixels in [0, 1], channel last ->
+    logits (B, classes), the output layer one unit per class of the run (10 for the IDX sets, 2 to 100 for an image
+    folder). image: (side, channels) of the input, input_shape(config, conversion).
     Parameter and buffer names are the checkpoint's: layer{i}.weight, layer{i}.bias, layer{i}.bn.gamma, ..."""
 
-    def __init__(self, config, classes=10):
+    def __init__(self, config, classes=10, image=None):
         super().__init__()
         self.config = config
-        self.side = config["inputResolution"]
+        self.side, self.channels = image if image is not None else input_shape(config)
         self.threshold = config["threshold"]
-        plan = network_plan(config["layers"], self.side, classes, config["outputWeights"])
+        plan = network_plan(config["layers"], self.side, classes, config["outputWeights"], self.channels)
         self.count = len(plan)
         for i, (inputs, outputs, weight_format, conv) in enumerate(plan):
             output = i == len(plan) - 1
@@ -272,7 +285,8 @@ class TernaryNet(nn.Module):
 
     def forward(self, x):
         layers = self.layers
-        a = x.reshape(len(x), 1, self.side, self.side) if layers[0].conv is not None else x
+        # (B, side·side·C) channel last -> (B, C, side, side) for a conv first layer.
+        a = x.reshape(len(x), self.side, self.side, self.channels).permute(0, 3, 1, 2) if layers[0].conv is not None else x
         for i, layer in enumerate(layers):
             z = layer(self.quantize_input(a, i), self.quantize)
             if layer.output:

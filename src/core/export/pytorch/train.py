@@ -23,7 +23,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 import checkpoint
 from data import CLASS_COUNT, SHIFT_OFFSETS, apply_affine, augmentation_enabled, draw_affine, load_dataset, model_input, shifted_copies
-from model import TernaryNet
+from model import TernaryNet, input_shape
 from optim import WeightAverage, learning_rate_at, make_optimizer
 from rng import Rng, permutation
 
@@ -84,7 +84,7 @@ class Run:
     def __init__(self, config, data, args, node, conversion=None):
         self.config, self.data, self.node, self.conversion = config, data, node, conversion
         self.rng = Rng(config["seed"])
-        self.model = TernaryNet(config, data.class_count)
+        self.model = TernaryNet(config, data.class_count, input_shape(config, conversion))
         self.epoch = self.step_in_epoch = self.global_step = 0
         self.curves = {"loss": [], "validation": [], "epochs": []}
         self.end_of_run = None
@@ -226,7 +226,7 @@ def check_classes(path, metadata, data, advice):
 
 @torch.no_grad()
 def predict(model, config, images, device):
-    """images (count, 28, 28) uint8 -> predicted classes (count,), in evaluation mode, with shift averaging (the
+    """images (count, side, side[, channels]) uint8 -> predicted classes (count,), in evaluation mode, with shift averaging (the
     logits of the image and its four 1-pixel shifts summed) when the config asks for it."""
     model.eval()
     passes = len(SHIFT_OFFSETS) if config["shiftAveraging"] else 1
@@ -252,6 +252,8 @@ def main(argv=None):
         config = source["config"]
     class_names = source.get("class_names")
     run_classes = (source["dataset"], class_names) if class_names is not None and source["dataset"] not in IDX_DATASETS else None
+    # How the run's own images became input; the folder is read and converted so (any size, grey or RGB).
+    conversion = source.get("input_conversion") if run_classes is not None else None
     if args.epochs is not None:
         config["epochs"] = args.epochs
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -259,10 +261,10 @@ def main(argv=None):
         torch.set_default_dtype(torch.float64)
     node = Distributed(device)
     try:
-        data = load_dataset(args.data, args.dataset, run_classes)
+        data = load_dataset(args.data, args.dataset, run_classes, conversion)
     except (ValueError, FileNotFoundError) as error:
         sys.exit(str(error))
-    run = Run(config, data, args, node, source.get("input_conversion") if run_classes is not None else None)
+    run = Run(config, data, args, node, conversion)
     os.makedirs(args.out, exist_ok=True)
     app_version = f"{exported['appVersion']}+pytorch"
     losses = []
