@@ -6,7 +6,7 @@ import type { InferenceSettings, TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { OwnDataReport } from '../core/data/ownDataset';
 import type { KeywordDataReport } from '../core/audio/keywordDataset';
-import type { InvertMode } from '../core/data/imageConversion';
+import type { InputConversion } from '../core/data/imageConversion';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type { LayerWeightStats } from '../core/model/weightStats';
@@ -30,9 +30,10 @@ export type DatasetSource =
   | { kind: 'files'; id: DatasetId; files: NamedFile[] }
   /**
    * The user's own images (core/data/imageFolder.ts): a .zip, or the files of a chosen folder with their paths
-   * relative to it; decoded in the worker. invert: 'auto' decides from the images' borders.
+   * relative to it; decoded in the worker and converted by `conversion` (side, grey or RGB; invert 'auto' decides
+   * from the images' borders).
    */
-  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; invert: InvertMode }
+  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; conversion: InputConversion }
   /**
    * Spoken keywords in the Speech Commands layout (core/audio/keywordLayout.ts): a .zip, or a chosen folder's files,
    * of word folders of WAV clips; decoded and turned into features in the worker.
