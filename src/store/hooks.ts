@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { shallow } from 'zustand/shallow';
 import { useAppStore, type AppState } from './store';
 import { builtInClassNames } from '../core/data/dataset';
+import { dataImageShape } from '../core/data/imageConversion';
 import { dataMatches } from './awaitedData';
 
 /**
@@ -103,6 +104,9 @@ export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);
 /** The loaded data set's classes in label order (the built-in data set's before one has loaded). */
 export const useClassNames = (): readonly string[] => useAppStore((s) => s.datasetSummary?.classNames ?? builtInClassNames(s.datasetId));
+/** The loaded data set's image (height, width, channels): own images' conversion, else MNIST's 28×28×1. */
+export const useDataImageShape = () =>
+  useAppStore(useShallow((s) => dataImageShape(s.datasetId === 'own' ? s.datasetSummary?.own?.conversion : null)));
 export const useOwnData = () =>
   useAppStore(
     useShallow((s) => ({

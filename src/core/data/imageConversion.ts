@@ -46,6 +46,11 @@ export function conversionLabel(conversion: Pick<InputConversion, 'side' | 'colo
   return `${conversion.side}×${conversion.side} ${conversion.color === 'rgb' ? 'RGB' : 'grey'}`;
 }
 
+/** Whether two conversions give the same image shape (side and colour; the ink does not change the shape). */
+export function sameImage(a: Pick<InputConversion, 'side' | 'color'>, b: Pick<InputConversion, 'side' | 'color'>): boolean {
+  return a.side === b.side && a.color === b.color;
+}
+
 /** Why a typed side cannot be used (not a whole number from MIN_SIDE to MAX_SIDE), or null when it can. */
 export function sideProblem(side: number): string | null {
   return Number.isInteger(side) && side >= MIN_SIDE && side <= MAX_SIDE ? null : `The side must be a whole number from ${MIN_SIDE} to ${MAX_SIDE} pixels.`;

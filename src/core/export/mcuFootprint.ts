@@ -10,7 +10,7 @@
  */
 import { configInputShape, type ModelConfig } from '../model/config';
 import { REDUCED_PIXELS, REDUCED_SIDE, type InputResolution } from '../model/inputResolution';
-import { networkPlan } from '../model/layers';
+import { MNIST_INPUT, networkPlan, type MapShape } from '../model/layers';
 import type { TritPacking } from '../quant/tritBytes';
 import { weightStreamBytes, type WeightFormat } from '../quant/weightFormats';
 
@@ -257,13 +257,17 @@ function align4(bytes: number): number {
   return Math.ceil(bytes / 4) * 4;
 }
 
-/** The footprint of a configuration before any training: its shapes are all the size model needs. */
+/**
+ * The footprint of a configuration before any training: its shapes are all the size model needs. `image`: the
+ * data's image (own images: their side and channels), which sets the first layer's inputs.
+ */
 export function configFootprint(
   config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution' | 'outputWeights' | 'shiftAveraging'>>,
   packing: TritPacking,
   classCount = 10,
+  image: MapShape = MNIST_INPUT,
 ): McuFootprint {
-  const shapes = networkPlan(config.layers, configInputShape(config), classCount, config.outputWeights).map((layer): LayerFootprintShape => ({
+  const shapes = networkPlan(config.layers, configInputShape(config, image), classCount, config.outputWeights).map((layer): LayerFootprintShape => ({
     inputSize: layer.inputSize,
     outputSize: layer.outputSize,
     outputValues: layer.conv ? layer.conv.pooled.height * layer.conv.pooled.width * layer.outputSize : layer.outputSize,

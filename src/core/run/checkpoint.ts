@@ -15,10 +15,10 @@
  */
 import { configInputShape, validateConfig, type TrainConfig } from '../model/config';
 import { FIELD_KEYS } from '../model/configFields';
-import { networkPlan } from '../model/layers';
+import { MNIST_INPUT, networkPlan, type MapShape } from '../model/layers';
 import { builtInClassNames, DATASET_IDS, type DatasetId } from '../data/dataset';
 import { MAX_CLASS_NAME_LENGTH, MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
-import { parseConversion, type InputConversion } from '../data/imageConversion';
+import { dataImageShape, parseConversion, type InputConversion } from '../data/imageConversion';
 import { FRONT_END, type FrontEndParameters } from '../audio/frontEnd';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint, SparsityPoint } from './series';
@@ -70,11 +70,16 @@ interface VariableSlot {
 
 /**
  * The model's variables in TernaryNetwork.stateVariables() order, with their shapes, from the config alone. A conv
- * layer's weight is its (kh·kw·C_in, C_out) matrix (core/model/layers.ts), so every weight is 2-D.
+ * layer's weight is its (kh·kw·C_in, C_out) matrix (core/model/layers.ts), so every weight is 2-D. `image`: the
+ * data's image (own images: the conversion's side × side × 1 or 3), which sets the first layer's fan-in.
  */
-export function variableLayout(config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>, classCount: number): VariableSlot[] {
+export function variableLayout(
+  config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>,
+  classCount: number,
+  image: MapShape = MNIST_INPUT,
+): VariableSlot[] {
   const slots: VariableSlot[] = [];
-  networkPlan(config.layers, configInputShape(config), classCount).forEach((layer, i) => {
+  networkPlan(config.layers, configInputShape(config, image), classCount).forEach((layer, i) => {
     const [fanIn, fanOut] = [layer.inputSize, layer.outputSize];
     slots.push({ name: `layer${i}.weight`, shape: [fanIn, fanOut], trainable: true }, { name: `layer${i}.bias`, shape: [fanOut], trainable: true });
     if (!layer.isOutput ? config.norm === 'batchnorm' : config.outputNorm) {
@@ -106,7 +111,7 @@ function crc32OfTensors(tensors: readonly NamedTensor[]): number {
 }
 
 function tensorsOf(checkpoint: Checkpoint): NamedTensor[] {
-  const slots = variableLayout(checkpoint.config, checkpoint.classNames.length);
+  const slots = variableLayout(checkpoint.config, checkpoint.classNames.length, dataImageShape(checkpoint.conversion));
   const { state } = checkpoint;
   if (state.variables.length !== slots.length) throw new RangeError('encodeCheckpoint: state does not match the config');
   const tensors: NamedTensor[] = slots.map((slot, i) => ({ name: slot.name, dtype: 'F32', shape: slot.shape, data: state.variables[i]! }));
@@ -272,7 +277,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const classNames = classNamesField(metadata, datasetId);
   const conversion = metadata.input_conversion === undefined ? null : conversionField(metadata);
   const frontEnd = metadata.front_end === undefined ? null : frontEndField(metadata);
-  const slots = variableLayout(config, classNames.length);
+  const slots = variableLayout(config, classNames.length, dataImageShape(conversion));
   const trainable = slots.filter((slot) => slot.trainable);
   const expected = new Map<string, number[]>();
   slots.forEach((slot) => expected.set(slot.name, slot.shape));
