@@ -190,8 +190,8 @@ export interface DatasetSummary {
   trainCount: number;
   validationCount: number;
   testCount: number;
-  /** The first few training images (count × rows × cols uint8), to show what augmentation does to them. */
-  samples: { pixels: Uint8Array; count: number; rows: number; cols: number };
+  /** The first few training images (count × rows × cols × channels uint8, NHWC; channels absent: 1), to show what augmentation does to them. */
+  samples: { pixels: Uint8Array; count: number; rows: number; cols: number; channels?: number };
 }
 
 export interface ProgressEvent {
@@ -223,12 +223,14 @@ export interface MistakeAnalysis {
   /** counts[true · classCount + predicted]. */
   matrix: Uint32Array;
   mistakes: { index: number; label: number; predicted: number; confidence: number }[];
-  /** The mistakes' images, rows·cols uint8 each, in the order of `mistakes`. */
+  /** The mistakes' images, rows·cols·channels uint8 each (NHWC), in the order of `mistakes`. */
   images: Uint8Array;
   /** For a keyword data set: each mistake's clip (16 kHz PCM), to play it; absent for images. */
   clips?: Int16Array[];
   rows: number;
   cols: number;
+  /** 1 (grey) or 3 (RGB own images); absent: 1. */
+  channels?: number;
 }
 
 /** One conv layer's output for one image: (height, width, channels) row-major, channel fastest (NHWC). */

@@ -5,7 +5,7 @@
  * set and model already loaded stay until new images have loaded.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { conversionLabel, MAX_SIDE, MIN_SIDE, sideProblem, type ColorMode, type InvertMode } from '../core/data/imageConversion';
+import { channelsOf, conversionLabel, MAX_SIDE, MIN_SIDE, sideProblem, type ColorMode, type InvertMode } from '../core/data/imageConversion';
 import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
 import { ZIP_LIMITS } from '../core/data/zipReader';
 import type { OwnDataReport } from '../core/data/ownDataset';
@@ -13,7 +13,7 @@ import { useAwaitedData, useDataProgress, useOwnData } from '../store/hooks';
 import { awaitedDataNotice } from '../store/awaitedData';
 import { cancelDatasetLoad, loadOwnImages } from '../store/workerBridge';
 import { bytes } from './format';
-import { paintGray } from './paint';
+import { paintImage } from './paint';
 import { CollectPanel } from './CollectPanel';
 import { filesOfEntries, type DroppedEntry } from './droppedFiles';
 import './ownData.css';
@@ -24,21 +24,27 @@ const INVERT_LABELS: Record<InvertMode, string> = {
   no: 'keep (light ink on a dark background, as MNIST)',
 };
 
-/** One class's converted training samples side by side, ink dark on white as people see drawings. */
+/**
+ * One class's converted training samples side by side: grey ink dark on white as people see drawings; RGB in the
+ * colours it was loaded with (inverted back where the set was inverted).
+ */
 function SampleRow({ report, classIndex }: { report: OwnDataReport; classIndex: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const side = report.conversion.side;
+  const channels = channelsOf(report.conversion.color);
   const count = report.sampleCounts[classIndex]!;
   const first = report.sampleCounts.slice(0, classIndex).reduce((a, b) => a + b, 0);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
     for (let i = 0; i < count; i++) {
-      const pixels = report.samples.subarray((first + i) * side * side, (first + i + 1) * side * side);
-      context.putImageData(new ImageData(paintGray(pixels, side * side, true), side, side), i * (side + 2), 0);
+      const size = side * side * channels;
+      const pixels = report.samples.subarray((first + i) * size, (first + i + 1) * size);
+      const inkDark = channels === 1 || report.inverted;
+      context.putImageData(new ImageData(paintImage(pixels, side * side, channels, inkDark), side, side), i * (side + 2), 0);
     }
-  }, [report, count, first, side]);
-  return <canvas ref={canvas} className="own-samples-row" width={Math.max(1, count * (side + 2) - 2)} height={side} />;
+  }, [report, count, first, side, channels]);
+  return <canvas ref={canvas} className="own-samples-row" data-channels={channels} width={Math.max(1, count * (side + 2) - 2)} height={side} />;
 }
 
 function Report({ report }: { report: OwnDataReport }) {
