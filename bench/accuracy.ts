@@ -8,10 +8,11 @@
  * trains on Fashion-MNIST (Debian's dataset-fashion-mnist: /usr/share/datasets/fashion-mnist). DATA_DIR instead
  * trains on an image folder of PNGs (class folders, optional train/ and test/, as the page loads them): without a
  * test/ folder the figures are on its seeded validation split. scripts/idxToImageFolder.ts writes an IDX set as one.
+ * IMAGE_SIDE (8..64) and IMAGE_COLOR (grey or rgb) convert a DATA_DIR's images as the page's load options do.
  */
 import { PRESETS, type PresetId, type TrainConfig } from '../src/core/model/config';
 import { initBackend, isBackendName, registerOptionalBackends } from '../src/train/backend';
-import { loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
+import { configForImages, loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
 import { trainSideBySide } from './sideBySide';
 
 const imageDir = process.env.DATA_DIR;
@@ -33,7 +34,7 @@ const backend = await initBackend([requestedBackend]);
 const data = imageDir ? await loadImageFolderFromDir(imageDir) : loadFullDatasetFromDir(dir, datasetName);
 if (imageDir) {
   const report = (data as Awaited<ReturnType<typeof loadImageFolderFromDir>>).report;
-  console.error(`${datasetName}: ${report.classNames.length} classes, ${data.train.count} train / ${data.validation.count} held out, ${report.skipped.length} files skipped${report.skipped.length > 0 ? ` (first: ${report.skipped[0]})` : ''}`);
+  console.error(`${datasetName}: ${report.conversion.side}×${report.conversion.side} ${report.conversion.color}, ${report.classNames.length} classes, ${data.train.count} train / ${data.validation.count} held out, ${report.skipped.length} files skipped${report.skipped.length > 0 ? ` (first: ${report.skipped[0]})` : ''}`);
 }
 /** Where the figures are measured: the test set, or for an image folder its held-out images (test/ or the split). */
 const heldOut = data.test ?? data.validation;
@@ -52,4 +53,4 @@ async function runSideBySide(preset: PresetId, config: TrainConfig): Promise<voi
   float.dispose();
 }
 
-for (const preset of presets) await runSideBySide(preset, { ...PRESETS[preset], epochs: epochsOverride ?? PRESETS[preset].epochs });
+for (const preset of presets) await runSideBySide(preset, configForImages({ ...PRESETS[preset], epochs: epochsOverride ?? PRESETS[preset].epochs }, data, preset));

@@ -15,7 +15,9 @@
  * Writes every zip and ONNX file to bench-results/, and each trained model as a checkpoint there; with
  * BENCH_FROM_CHECKPOINTS=1 a preset whose checkpoint is there is loaded instead of trained (to measure the exports
  * again without hours of training). DATA_DIR instead of MNIST_DIR trains on an image folder of PNGs (as
- * bench:accuracy reads it), measured on its test/ folder or validation split, with its class names in the exports.
+ * bench:accuracy reads it), measured on its test/ folder or validation split, with its class names in the exports;
+ * IMAGE_SIDE (8..64) and IMAGE_COLOR (grey or rgb) convert its images as the page's load options do (bench/nodeData.ts),
+ * and a 16×16 preset then takes the image as it is unless that is 28×28 grey.
  * A DATA_DIR in the Speech Commands layout (word folders of WAVs, `_background_noise_`) measures the keyword
  * detector instead: the kws preset, front end included (bench/mcuKws.ts).
  * A benchmark: it prints figures and asserts nothing.
@@ -24,7 +26,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { emitC, integerModelFootprint, zipFiles } from '../src/core/export/cEmitter';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/run/checkpoint';
-import { DEFAULT_CONVERSION } from '../src/core/data/imageConversion';
+import { channelsOfSet, imageValues } from '../src/core/data/dataset';
 import { PRESETS, type PresetId } from '../src/core/model/config';
 import { argmaxRows, foldModel, referenceForward } from '../src/core/model/referenceModel';
 import { toIntegerModel } from '../src/core/model/integerModel';
@@ -34,7 +36,7 @@ import { initBackend, registerOptionalBackends } from '../src/train/backend';
 import { Teacher } from '../src/train/teacher';
 import { Trainer } from '../src/train/trainer';
 import { buildCortexM0Plus, buildHost, runCortexM3, runHost, writeExport } from '../scripts/cToolchain';
-import { loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
+import { configForImages, loadFullDatasetFromDir, loadImageFolderFromDir } from './nodeData';
 import { isKeywordFolder } from './keywordClips';
 import { keywordMcuRows } from './mcuKws';
 
@@ -63,9 +65,12 @@ const QEMU_IMAGES = 32;
 
 await registerOptionalBackends();
 const backend = await initBackend(['wasm', 'cpu']);
-const data = imageDir ? await loadImageFolderFromDir(imageDir) : loadFullDatasetFromDir(dir, 'MNIST');
+const ownData = imageDir ? await loadImageFolderFromDir(imageDir) : null;
+const data = ownData ?? loadFullDatasetFromDir(dir, 'MNIST');
 /** Where the figures are measured: MNIST's test set, or an image folder's held-out images. */
 const test = data.test ?? data.validation;
+/** Bytes of one image: side·side·channels (784 for MNIST), the C export's BITNET_INPUT_SIZE. */
+const imageBytes = imageValues(test);
 const classCount = data.classNames.length;
 mkdirSync('bench-results', { recursive: true });
 
@@ -88,7 +93,7 @@ for (const preset of presets) {
   const checkpointPath = `bench-results/bitnet-${preset}.safetensors`;
   const saved = process.env.BENCH_FROM_CHECKPOINTS === '1' && existsSync(checkpointPath) ? decodeCheckpoint(readFileSync(checkpointPath)) : null;
   const epochs = saved ? saved.config.epochs : Number(process.env.BENCH_EPOCHS ?? PRESETS[preset].epochs);
-  const config = saved ? saved.config : { ...PRESETS[preset], epochs, ...distillation, ...seedOverride };
+  const config = saved ? saved.config : configForImages({ ...PRESETS[preset], epochs, ...distillation, ...seedOverride }, data, preset);
   const trainer = new Trainer(config, data, saved ? null : teacher);
   if (saved) {
     trainer.restoreState(saved.state);
@@ -106,10 +111,10 @@ for (const preset of presets) {
   const trainSeconds = (performance.now() - started) / 1000;
   if (!saved) {
     const curves = { loss: [], validation: [], epochs: [] };
-    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: imageDir ? 'own' : 'mnist', classNames: data.classNames, conversion: imageDir ? DEFAULT_CONVERSION : null, preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
+    writeFileSync(checkpointPath, encodeCheckpoint({ config, datasetId: imageDir ? 'own' : 'mnist', classNames: data.classNames, conversion: ownData ? ownData.report.conversion : null, preset, state: await trainer.captureState(), curves, appVersion: 'bench' }));
   }
   const quantizer = config.weightQuantizer === 'none' ? 'twn' : config.weightQuantizer;
-  const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold);
+  const model = foldModel(await trainer.model.snapshot(), config, quantizer, config.threshold, channelsOfSet(test));
   trainer.dispose();
 
   const referenceAccuracy = accuracyOf(argmaxRows(referenceForward(model, test.pixels, test.count), test.count, classCount));
@@ -118,7 +123,7 @@ for (const preset of presets) {
   const onnxBytes = exportOnnx(model, { preset, appVersion: 'bench', metadata: { epochs: String(epochs), dataset: datasetName, class_names: JSON.stringify(data.classNames) } });
   writeFileSync(`bench-results/bitnet-${preset}.onnx`, onnxBytes);
   const session = await ort.InferenceSession.create(onnxBytes);
-  const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(test.pixels), [test.count, 784]) });
+  const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(test.pixels), [test.count, imageBytes]) });
   const fromOnnx = argmaxRows(output.logits!.data as Float32Array, test.count, classCount);
 
   const integer = toIntegerModel(model);
@@ -129,14 +134,15 @@ for (const preset of presets) {
       configSummary: `${preset} preset, ${epochs} epochs on ${imageDir ? datasetName : 'the full MNIST'} (bench:mcu)`,
       accuracy: null,
       classNames: data.classNames,
-      examples: { pixels: test.pixels.subarray(0, 8 * 784), labels: test.labels.subarray(0, 8), count: 8 },
+      examples: { pixels: test.pixels.subarray(0, 8 * imageBytes), labels: test.labels.subarray(0, 8), count: 8 },
       appVersion: 'bench',
+      ...(ownData && { imageConversion: { conversion: ownData.report.conversion, inverted: ownData.report.inverted } }),
     });
     writeFileSync(`bench-results/bitnet-${preset}-${packing}-c.zip`, zipFiles(files));
     const exportDir = writeExport(files, `bench-mcu-${preset}-${packing}-`);
-    const fromC = runHost(buildHost(exportDir), test.pixels, test.count).predictions;
+    const fromC = runHost(buildHost(exportDir), test.pixels, test.count, imageBytes).predictions;
     const sizes = buildCortexM0Plus(exportDir);
-    const emulated = runCortexM3(exportDir, test.pixels, Math.min(QEMU_IMAGES, test.count));
+    const emulated = runCortexM3(exportDir, test.pixels, Math.min(QEMU_IMAGES, test.count), imageBytes);
     const estimate = integerModelFootprint(integer, packing);
     let agree = 0;
     for (let i = 0; i < test.count; i++) if (fromC[i] === fromOnnx[i]) agree++;

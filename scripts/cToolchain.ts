@@ -94,8 +94,12 @@ export function buildUserMain(dir: string, mainSource: string): string {
   return join(project, 'user_app');
 }
 
-export function runHost(binary: string, pixels: Uint8Array, count: number): CRun {
-  const output = execFileSync(binary, { input: pixels.subarray(0, count * 784), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+/** MNIST's image: 28×28 grey, the default of the runners below. */
+const MNIST_IMAGE_BYTES = 784;
+
+/** Runs the host driver on count images of imageBytes each (BITNET_INPUT_SIZE of the export: side·side·channels). */
+export function runHost(binary: string, pixels: Uint8Array, count: number, imageBytes = MNIST_IMAGE_BYTES): CRun {
+  const output = execFileSync(binary, { input: pixels.subarray(0, count * imageBytes), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
   return parseRunOutput(output, count);
 }
 
@@ -167,14 +171,14 @@ export function forbiddenSymbols(undefinedSymbols: readonly string[]): string[] 
 const CALIBRATION_LOOPS = 100_000;
 
 /** The QEMU driver's generated part: the images, compiled in, and the calibration loop's length. */
-function qemuImages(pixels: Uint8Array, count: number): string {
-  const rows = Array.from({ length: count }, (_, i) => `    {${Array.from(pixels.subarray(i * 784, (i + 1) * 784)).join(',')}},`);
+function qemuImages(pixels: Uint8Array, count: number, imageBytes: number): string {
+  const rows = Array.from({ length: count }, (_, i) => `    {${Array.from(pixels.subarray(i * imageBytes, (i + 1) * imageBytes)).join(',')}},`);
   return `#ifndef QEMU_IMAGES_H
 #define QEMU_IMAGES_H
 #include <stdint.h>
 ${qemuCalibration()}
 #define QEMU_IMAGE_COUNT ${count}
-static const uint8_t qemu_images[QEMU_IMAGE_COUNT][784] = {
+static const uint8_t qemu_images[QEMU_IMAGE_COUNT][${imageBytes}] = {
 ${rows.join('\n')}
 };
 #endif /* QEMU_IMAGES_H */
@@ -224,9 +228,9 @@ export function instructionsPerTick(output: string): number {
 }
 
 /** Links the export for a Cortex-M3 with picolibc's semihosting and runs it in QEMU's mps2-an385. */
-export function runCortexM3(dir: string, pixels: Uint8Array, count: number): QemuRun {
+export function runCortexM3(dir: string, pixels: Uint8Array, count: number, imageBytes = MNIST_IMAGE_BYTES): QemuRun {
   mkdirSync(join(dir, 'qemu-build'), { recursive: true });
-  writeFileSync(join(dir, 'qemu-build', 'qemu_images.h'), qemuImages(pixels, count));
+  writeFileSync(join(dir, 'qemu-build', 'qemu_images.h'), qemuImages(pixels, count, imageBytes));
   const text = runOnCortexM3([...exportSources(dir), QEMU_DRIVER], [dir, join(dir, 'qemu-build')], join(dir, 'qemu-build', 'bitnet_m3.elf'));
   const run = parseRunOutput(text.split('\n').filter((l) => / ticks /.test(l)).map((l) => l.replace(/ ticks .*/, '')).join('\n'), count);
   const ticks = text.split('\n').filter((l) => / ticks /.test(l)).map((l) => Number(l.split(' ticks ')[1])).sort((a, b) => a - b);

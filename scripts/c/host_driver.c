@@ -1,6 +1,7 @@
 /*
  * host_driver.c - a test driver for the C export (not part of it; scripts/cToolchain.ts builds it beside the
- * export's files): 28×28 images on stdin, 784 bytes each, and one "class s0 … s(N-1)" line per image on stdout (N = BITNET_NUM_CLASSES).
+ * export's files): images on stdin, BITNET_INPUT_SIZE bytes each (784 for MNIST), and one "class s0 … s(N-1)"
+ * line per image on stdout (N = BITNET_NUM_CLASSES).
  */
 #include <stdio.h>
 

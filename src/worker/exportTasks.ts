@@ -108,6 +108,8 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
         // The output's columns in order, as ONNX Runtime's users read metadata_props.
         class_names: JSON.stringify(dataset.classNames),
         globalStep: String(trainer.globalStep),
+        // Own images: how the page converted them, so a runtime can convert its images the same way.
+        ...(dataset.report && { input_conversion: JSON.stringify({ side: dataset.report.conversion.side, color: dataset.report.conversion.color, inverted: dataset.report.inverted }) }),
       },
       frontEnd: frontEndOf(dataset) ?? undefined,
     });
@@ -130,6 +132,7 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
     examples: { pixels: split.pixels.subarray(0, examples * imageValues(split)), labels: split.labels.subarray(0, examples), count: examples },
     appVersion,
     frontEnd: frontEndOf(dataset) ?? undefined,
+    ...(dataset.report && { imageConversion: { conversion: dataset.report.conversion, inverted: dataset.report.inverted } }),
     ...(clips && clips.count > 0 && { kwsClips: clips }),
   });
   const bytes = zipFiles(files);

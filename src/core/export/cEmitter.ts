@@ -13,7 +13,10 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { BITNET_ENGINE_C, BITNET_H, EXAMPLE_MAIN_C } from './cEngine';
-import { IMAGE_PIXELS, REDUCED_SIDE } from '../model/inputResolution';
+import { REDUCED_SIDE } from '../model/inputResolution';
+import { imageShapeOf } from '../model/referenceModel';
+import type { MapShape } from '../model/layers';
+import type { InputConversion } from '../data/imageConversion';
 import { argmaxInt, integerForward, REQUANTIZE_CLAMP, SCALE_MANTISSA_LIMIT, type IntegerLayer, type IntegerModel } from '../model/integerModel';
 import { emitKws, kwsReadme, type KwsClips } from './kwsEmitter';
 import type { FrontEndParameters } from '../audio/frontEnd';
@@ -41,8 +44,10 @@ export interface CExportOptions {
   accuracy: MeasuredAccuracy | null;
   /** The classes' names in label order; absent: "0", "1", … (the digits of MNIST). */
   classNames?: readonly string[];
-  /** A few labelled images for examples/ (row-major 28×28 uint8). */
+  /** A few labelled images for examples/: (count, height, width, channels) uint8, the model's image (imageShapeOf). */
   examples: { pixels: Uint8Array; labels: ArrayLike<number>; count: number };
+  /** Own images: how the run converted them (side, grey or RGB, and whether they were inverted), for the README. */
+  imageConversion?: { conversion: InputConversion; inverted: boolean };
   appVersion: string;
   /** Keyword spotting: the front end the model was trained on, the detector's rule and a few clips for the example. */
   frontEnd?: FrontEndParameters;
@@ -68,7 +73,7 @@ function footprintShapes(model: IntegerModel): LayerFootprintShape[] {
 }
 
 export function integerModelFootprint(model: IntegerModel, packing: TritPacking): McuFootprint {
-  return mcuFootprint(footprintShapes(model), packing, { inputResolution: model.inputResolution, shiftAveraging: model.shiftAveraging });
+  return mcuFootprint(footprintShapes(model), packing, { inputResolution: model.inputResolution, shiftAveraging: model.shiftAveraging, image: imageShapeOf(model) });
 }
 
 function cArray(type: string, name: string, values: ArrayLike<number>, perLine: number, comment: string): string {
@@ -193,11 +198,20 @@ function classNamesOf(model: IntegerModel, names: readonly string[] | undefined)
   return names;
 }
 
-/** bitnet.h with the model's number of classes (the file in the tree says 10, MNIST's). */
-function apiHeader(classCount: number): string {
-  const line = /^#define BITNET_NUM_CLASSES 10 /m;
-  if (!line.test(BITNET_H)) throw new Error('bitnet.h has no "#define BITNET_NUM_CLASSES 10" line to set');
-  return BITNET_H.replace(line, `#define BITNET_NUM_CLASSES ${classCount} `);
+/** bitnet.h with the model's number of classes and image shape (the file in the tree says MNIST's: 10, 28×28×1). */
+function apiHeader(classCount: number, image: MapShape): string {
+  const values: [string, number, number][] = [
+    ['BITNET_INPUT_HEIGHT', 28, image.height],
+    ['BITNET_INPUT_WIDTH', 28, image.width],
+    ['BITNET_INPUT_CHANNELS', 1, image.channels],
+    ['BITNET_INPUT_SIZE', 784, image.height * image.width * image.channels],
+    ['BITNET_NUM_CLASSES', 10, classCount],
+  ];
+  return values.reduce((header, [name, tree, value]) => {
+    const line = new RegExp(`^#define ${name} ${tree}\\b`, 'm');
+    if (!line.test(header)) throw new Error(`bitnet.h has no "#define ${name} ${tree}" line to set`);
+    return header.replace(line, `#define ${name} ${value}`);
+  }, BITNET_H);
 }
 
 function modelSource(model: IntegerModel, packing: TritPacking, footprint: McuFootprint, classNames: readonly string[]): string {
@@ -256,11 +270,14 @@ ${classNames.map((name) => `    ${cStringLiteral(name)},`).join('\n')}
 
 function examplesHeader(model: IntegerModel, examples: CExportOptions['examples']): string {
   const scores = integerForward(model, examples.pixels, examples.count);
-  const size = IMAGE_PIXELS;
+  const image = imageShapeOf(model);
+  // One line per image row: width · channels values (R, G, B of a pixel next to each other).
+  const rowValues = image.width * image.channels;
+  const size = image.height * rowValues;
   const classes = model.classCount;
   const images = Array.from({ length: examples.count }, (_, i) => {
     const rows: string[] = [];
-    for (let r = 0; r < 28; r++) rows.push('        ' + Array.from(examples.pixels.subarray(i * size + r * 28, i * size + r * 28 + 28)).join(', ') + ',');
+    for (let r = 0; r < image.height; r++) rows.push('        ' + Array.from(examples.pixels.subarray(i * size + r * rowValues, i * size + (r + 1) * rowValues)).join(', ') + ',');
     return `    { /* image ${i}: label ${examples.labels[i]} */\n${rows.join('\n')}\n    },`;
   });
   const expected = Array.from({ length: examples.count }, (_, i) => argmaxInt(scores, i * classes, classes));
@@ -272,7 +289,7 @@ function examplesHeader(model: IntegerModel, examples: CExportOptions['examples'
 
 #define TEST_IMAGE_COUNT ${examples.count}
 
-static const uint8_t test_images[TEST_IMAGE_COUNT][784] = {
+static const uint8_t test_images[TEST_IMAGE_COUNT][${size}] = { /* ${image.height}×${image.width}×${image.channels}, channel fastest */
 ${images.join('\n')}
 };
 
@@ -286,6 +303,24 @@ ${scoreRows.join('\n')}
 
 #endif /* TEST_IMAGES_H */
 `;
+}
+
+function imageValuesOf(model: IntegerModel): number {
+  const image = imageShapeOf(model);
+  return image.height * image.width * image.channels;
+}
+
+/** The README's sentence on the image bitnet_predict takes, and for own images how they were converted. */
+function inputFormat(model: IntegerModel, input: CExportOptions['imageConversion']): string {
+  const { height, width, channels } = imageShapeOf(model);
+  const layout =
+    channels === 1
+      ? `The input is a ${height}×${width} grey image (\`BITNET_INPUT_SIZE\` = ${height * width} bytes), row-major`
+      : `The input is a ${height}×${width} image of ${channels} channels (\`BITNET_INPUT_SIZE\` = ${height * width * channels} bytes), row-major with the channel fastest (R, G, B of a pixel next to each other)`;
+  if (!input) return `${layout}, 0 = background … 255 = ink, as in MNIST.`;
+  const { conversion, inverted } = input;
+  const colour = conversion.color === 'rgb' ? 'kept as R, G, B' : 'made grey (luminance (77 R + 150 G + 29 B + 128) >> 8)';
+  return `${layout}, converted from your images as the page converted them for training: composited over white, ${colour}, resized to ${conversion.side}×${conversion.side} by area averaging with the aspect ratio kept (the rest padded with the background)${inverted ? ', then inverted (v → 255 − v) so that ink is high' : ', not inverted'}. Convert a camera's or a sensor's image the same way before \`bitnet_predict\`.`;
 }
 
 function readme(model: IntegerModel, options: CExportOptions, footprint: McuFootprint): string {
@@ -304,12 +339,12 @@ ${accuracy}
 
 | file | what |
 | --- | --- |
-| \`bitnet.h\` | the API: \`int bitnet_predict(const uint8_t image[784], int32_t scores[${model.classCount}])\`, the \`bitnet_class_names\` table, and how batch norm and scales became integers |
+| \`bitnet.h\` | the API: \`int bitnet_predict(const uint8_t image[${imageValuesOf(model)}], int32_t scores[${model.classCount}])\`, the \`bitnet_class_names\` table, and how batch norm and scales became integers |
 | \`bitnet_model.h\`, \`bitnet_model.c\` | the layer table and the packed weights: ${model.layers.map((l) => `${l.inputSize}→${l.outputSize}`).join(', ')} |
 | \`bitnet_engine.c\` | the integer engine |
 | \`examples/main.c\`, \`examples/test_images.h\` | ${options.examples.count} test images with their expected classes and scores |
 
-The input is a 28×28 image, row-major, 0 = background … 255 = ink, as in MNIST.${model.inputResolution === REDUCED_SIDE ? ' The model sees its 16×16 area average, which `bitnet_predict` computes first in integers (a 256-byte buffer).' : ''}${model.shiftAveraging ? ' With shift averaging, `bitnet_predict` runs the network five times, on the image and on the image moved by one pixel right, left, down and up, and sums the five passes\' scores: five times the time of one pass, for a steadier answer.' : ''} The return value is the predicted
+${inputFormat(model, options.imageConversion)}${model.inputResolution === REDUCED_SIDE ? ' The model sees its 16×16 area average, which `bitnet_predict` computes first in integers (a 256-byte buffer).' : ''}${model.shiftAveraging ? ' With shift averaging, `bitnet_predict` runs the network five times, on the image and on the image moved by one pixel right, left, down and up, and sums the five passes\' scores: five times the time of one pass, for a steadier answer.' : ''} The return value is the predicted
 class; \`scores\` are integer class scores whose argmax (the first on ties) is that class.
 \`bitnet_class_names[class]\` names it; the ${model.classCount} classes: ${(options.classNames ?? []).length > 0 ? options.classNames!.map((name) => `\`${name}\``).join(', ') : 'the digits 0 to 9'}.
 
@@ -345,7 +380,7 @@ export function emitC(model: IntegerModel, options: CExportOptions): Record<stri
   const classNames = classNamesOf(model, options.classNames);
   const kws = options.frontEnd ? emitKws(model, { frontEnd: options.frontEnd, detector: options.detector, clips: options.kwsClips }) : {};
   return {
-    'bitnet.h': apiHeader(model.classCount),
+    'bitnet.h': apiHeader(model.classCount, imageShapeOf(model)),
     'bitnet_model.h': modelHeader(model, options.packing),
     'bitnet_model.c': modelSource(model, options.packing, footprint, classNames),
     'bitnet_engine.c': BITNET_ENGINE_C,

@@ -84,18 +84,16 @@ export const AREA_AVERAGE_CODE_BYTES = 202;
 /**
  * What shift averaging adds (core/model/shiftAveraging.ts), measured on seed and mcu-16k at both packings: the pass
  * loop, the score sums and the offset table (122 bytes); then either the area average's bounds checks, which move
- * a 16×16 input's image (12 bytes), or shift_image and its 784-byte copy of the moved 28×28 image (52 bytes).
+ * a 16×16 input's image (12 bytes), or shift_image and its copy of the moved image (52 bytes; 784 bytes of RAM for 28×28 grey).
  * RAM: the int32 scores of one pass; stack: 8 bytes more.
  */
 export const SHIFT_AVERAGING_CODE_BYTES = 122;
 export const AREA_AVERAGE_SHIFT_CODE_BYTES = 12;
 export const SHIFT_IMAGE_CODE_BYTES = 52;
 export const SHIFT_AVERAGING_STACK_BYTES = 8;
-/** The C API's image (bitnet.h): 28×28 pixels; each class score is an int32. */
-const C_IMAGE_BYTES = 784;
+/** Each class score of the C API is an int32. */
 const C_SCORE_BYTES_PER_CLASS = 4;
 
-/** How the model takes its image, which decides the input stage's code and buffers. */
 /** The largest |code| of a weight format: trits ±1, int4's odd codes ±15, int8 ±128. */
 const WEIGHT_CODE_MAX: Record<WeightFormat, number> = { ternary: 1, int4: 15, int8: 128 };
 
@@ -126,14 +124,19 @@ export function activationBufferBytes(layers: readonly LayerFootprintShape[]): [
   return [bytes[0]!, bytes[1]!];
 }
 
+/** How the model takes its image, which decides the input stage's code and buffers. */
 export interface FootprintInput {
   inputResolution?: InputResolution;
   shiftAveraging?: boolean;
+  /** The image bitnet_predict takes (BITNET_INPUT_HEIGHT × WIDTH × CHANNELS in bitnet.h); MNIST's 28×28×1 when absent. */
+  image?: MapShape;
 }
 
 export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: TritPacking, input: FootprintInput = {}): McuFootprint {
   const reduced = input.inputResolution === REDUCED_SIDE;
   const shifts = input.shiftAveraging === true;
+  const image = input.image ?? MNIST_INPUT;
+  const imageBytes = image.height * image.width * image.channels;
   let weightCount = 0;
   let weightBytes = 0;
   let parameterBytes = 0;
@@ -186,14 +189,14 @@ export function mcuFootprint(layers: readonly LayerFootprintShape[], packing: Tr
       decoderBytes +
       rodata,
     // int32 accumulators, the two activation buffers (activationBufferBytes), for CNNs one pool window's int32
-    // accumulators, a 16×16 input's average, and with shift averaging one pass's scores (and the moved 28×28 image when there is no area average to move it).
+    // accumulators, a 16×16 input's average, and with shift averaging one pass's scores (and the moved image, BITNET_INPUT_SIZE bytes, when there is no area average to move it).
     ramBytes:
       4 * maxUnits +
       buffers[0] +
       buffers[1] +
       (hasConv ? 4 * maxUnits : 0) +
       (reduced ? REDUCED_PIXELS : 0) +
-      (shifts ? C_SCORE_BYTES_PER_CLASS * (layers.at(-1)?.outputSize ?? 0) + (reduced ? 0 : C_IMAGE_BYTES) : 0),
+      (shifts ? C_SCORE_BYTES_PER_CLASS * (layers.at(-1)?.outputSize ?? 0) + (reduced ? 0 : imageBytes) : 0),
     stackBytes: (hasConv ? CONV_ENGINE_STACK_BYTES : ENGINE_STACK_BYTES) + (shifts ? SHIFT_AVERAGING_STACK_BYTES : 0),
     largestLayer,
     layerFlashBytes,
@@ -258,8 +261,8 @@ function align4(bytes: number): number {
 }
 
 /**
- * The footprint of a configuration before any training: its shapes are all the size model needs. `image`: the
- * data's image (own images: their side and channels), which sets the first layer's inputs.
+ * The footprint of a configuration before any training: its shapes are all the size model needs. image: the data
+ * set's images (imageShapeOfSet), which the first layer takes unless the config averages 28×28 to 16×16.
  */
 export function configFootprint(
   config: Pick<ModelConfig, 'layers' | 'activationQuantizer'> & Partial<Pick<ModelConfig, 'inputResolution' | 'outputWeights' | 'shiftAveraging'>>,
@@ -276,5 +279,5 @@ export function configFootprint(
     epilogue: layer.isOutput ? 'scores' : config.activationQuantizer === 'sign' ? 'sign' : 'requantize',
     weights: layer.weights,
   }));
-  return mcuFootprint(shapes, packing, { inputResolution: config.inputResolution ?? 28, shiftAveraging: config.shiftAveraging ?? false });
+  return mcuFootprint(shapes, packing, { inputResolution: config.inputResolution ?? 28, shiftAveraging: config.shiftAveraging ?? false, image });
 }

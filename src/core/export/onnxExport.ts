@@ -2,8 +2,10 @@
  * The ONNX export: the folded model (inference.ts) as a standard ONNX graph, opset 13, written with the maintained
  * `onnx-proto` package (protobufjs code generated from onnx.proto), graph built by small node helpers.
  *
- * Input `pixels`: float32 (N, side·side·channels), raw pixel values 0..255, NHWC flattened (784 for MNIST) (for a keyword model the 28×28 log-mel features of
- * core/audio/frontEnd.ts, whose parameters the metadata names as `front_end`). Output `logits`: float32 (N, classes), no softmax
+ * Input `pixels`: float32 (N, side·side·channels), raw pixel values 0..255 of (N, side, side, channels) images
+ * flattened NHWC, channel fastest (784 for MNIST; for a keyword model the 28×28 log-mel features of
+ * core/audio/frontEnd.ts, whose parameters the metadata names as `front_end`); the metadata's `input_shape` is
+ * [side, side, channels] and `input_layout` NHWC. Output `logits`: float32 (N, classes), no softmax
  * (argmax ties go to the lowest class, as in core). Every step is a standard operator, in the order and float32
  * arithmetic of referenceForward, so ONNX Runtime reproduces the reference:
  *   16×16 input:  pixels = Floor((MatMul(pixels, A) + 24.5) / 49)   A: (784, 256) overlap weights w_y·w_x, so the
@@ -23,7 +25,7 @@
  *               acc = Conv(Transpose(Reshape(q, (N, H, W, C)), NCHW), Cast(trits))   trits (N_out, C, k, k)
  *               y = (acc · inScale) · scale + bias, ReLU, MaxPool (all NCHW), then back to NHWC and flat (N, H·W·C)
  * With shift averaging (core/model/shiftAveraging.ts) the pixels first become five moved copies of each image (Pad, five
- * Slices, Concat: (5N, 784)), and the logits of the five passes are summed at the end (Reshape (5, N, C), ReduceSum).
+ * Slices, Concat: (5N, side·side·channels)), and the logits of the five passes are summed at the end (Reshape (5, N, C), ReduceSum).
  * Activations travel flat and NHWC between layers, as in the reference, so a dense layer after a conv layer reads
  * the same order. The float twin has a float32 weight initializer instead of trits (and scale = the batch-norm gain).
  */
@@ -216,6 +218,9 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
   graph.node('Identity', [model.shiftAveraging ? addShiftSum(graph, x, model.classCount) : x], 'logits');
   // Only the initializers a node reads (the sign constants are unused by absmax-only models and vice versa).
   const used = new Set(graph.nodes.flatMap((n) => n.input ?? []));
+  const image = imageShapeOf(model);
+  const imageText = `${image.height}×${image.width}×${image.channels}`;
+  const layout = image.channels === 1 ? 'row-major' : 'row-major with the channel fastest (R, G, B of a pixel next to each other)';
   const proto = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -223,8 +228,9 @@ export function exportOnnx(model: InferenceModel, options: OnnxExportOptions): U
     producerVersion: options.appVersion,
     docString: options.frontEnd
       ? `Ternary keyword network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input the 28×28 log-mel features 0..255 of 1 s of 16 kHz audio (rows = mel bands, highest first; columns = frames; the front end's parameters in the metadata as front_end), output logits.`
-      : `Ternary network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input raw pixels 0..255, output logits.`,
-    metadataProps: Object.entries({ preset: options.preset, ...options.metadata, ...(options.frontEnd ? { front_end: JSON.stringify(options.frontEnd) } : {}) }).map(([key, value]) => ({
+      : `Ternary network (${options.preset}) exported by BitNet Playground: int8 trits with float32 scales; input raw pixels 0..255 of a ${imageText} image (height×width×channels), flattened ${layout} to ${imagePixelsOf(model)} values, 0 = background; output logits.`,
+    // input_shape: [height, width, channels] of the image that `pixels` holds flattened NHWC.
+    metadataProps: Object.entries({ preset: options.preset, input_shape: JSON.stringify([image.height, image.width, image.channels]), input_layout: 'NHWC', ...options.metadata, ...(options.frontEnd ? { front_end: JSON.stringify(options.frontEnd) } : {}) }).map(([key, value]) => ({
       key,
       value,
     })),

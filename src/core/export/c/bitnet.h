@@ -24,7 +24,16 @@
  */
 #include <stdint.h>
 
-#define BITNET_INPUT_SIZE 784     /* 28×28 pixels, row-major, 0 = background … 255 = ink, as in MNIST */
+/*
+ * The image bitnet_predict takes: BITNET_INPUT_HEIGHT rows of BITNET_INPUT_WIDTH pixels, each of
+ * BITNET_INPUT_CHANNELS values (1: grey; 3: R, G, B next to each other), row-major with the channel fastest:
+ * value (y, x, c) at index (y·BITNET_INPUT_WIDTH + x)·BITNET_INPUT_CHANNELS + c. 0 = background … 255 = ink, as the
+ * run's conversion made its images (README.md says which); MNIST's 28×28 grey images as they are.
+ */
+#define BITNET_INPUT_HEIGHT 28
+#define BITNET_INPUT_WIDTH 28
+#define BITNET_INPUT_CHANNELS 1
+#define BITNET_INPUT_SIZE 784     /* BITNET_INPUT_HEIGHT · BITNET_INPUT_WIDTH · BITNET_INPUT_CHANNELS values */
 #define BITNET_NUM_CLASSES 10     /* the classes of the data set the model was trained on */
 
 #ifdef __cplusplus
