@@ -2,7 +2,8 @@
  * Own images in colour, end to end: red, green and blue shapes of equal luminance (grey cannot tell them apart)
  * load as 20×20 RGB, show coloured samples, train with the cnn preset, and the C export (BITNET_INPUT_SIZE 1200,
  * built with cc), ONNX Runtime ([N, 1200] input) and the page agree on the held-out images; a drawing is named;
- * after a reload the run is listed with its conversion.
+ * after a reload the run is listed with its conversion, and loading the images again (Size and Colour offered as
+ * the run's) resumes it.
  */
 import { readFileSync } from 'node:fs';
 import type { Download, Locator, Page } from '@playwright/test';
@@ -98,8 +99,20 @@ test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime a
   await draw(page, [Array.from({ length: 41 }, (_, i) => [140 + 70 * Math.cos((i / 40) * 2 * Math.PI), 140 + 70 * Math.sin((i / 40) * 2 * Math.PI)] as [number, number])]);
   await expect(page.getByTestId('prediction')).toHaveText(/^(blue|green|red)$/, { timeout: 15_000 });
 
+  const step = await playground.stepCount();
   await page.reload();
   await expect(playground.backend).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train', { timeout: 60_000 });
   await playground.openTab('runs');
-  await expect(page.getByTestId('run-row').first().getByTestId('run-dataset')).toHaveText('own (20×20 RGB)');
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('run-dataset')).toHaveText('own (20×20 RGB)');
+  // The page waits for the images with the run on offer, and offers its conversion for loading them again.
+  await playground.openOwnImages();
+  await expect(page.getByTestId('own-images-side')).toHaveValue(String(SIDE));
+  await expect(page.getByTestId('own-images-color')).toHaveValue('rgb');
+  await playground.loadOwnZip('colours.zip', zip);
+  await expect(page.getByTestId('own-data-drop')).toContainText('20×20 RGB');
+  await playground.openTab('runs');
+  await row.getByTestId('run-resume').click();
+  await expect(playground.step).toHaveText(String(step), { timeout: 30_000 });
 });

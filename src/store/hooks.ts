@@ -185,7 +185,14 @@ export const useResumeOffer = () =>
     })),
   );
 /** The user's own images or keyword clips the page waits for (a link or a reload named them), and whether a kept run of them is on offer. */
-export const useAwaitedData = () => useAppStore(useShallow((s) => ({ awaited: s.awaitedData, keptRun: s.resumeOffer !== null && s.resumeOffer.datasetId === s.awaitedData?.datasetId })));
+/** The user data the page waits for; keptRun: a kept run of it is on offer, loaded again with `conversion` (own images). */
+export const useAwaitedData = () =>
+  useAppStore(
+    useShallow((s) => {
+      const keptRun = s.resumeOffer !== null && s.resumeOffer.datasetId === s.awaitedData?.datasetId;
+      return { awaited: s.awaitedData, keptRun, conversion: keptRun ? (s.resumeOffer?.conversion ?? null) : null };
+    }),
+  );
 /** The keyword flow: keywords are loaded, or the page waits for them (the checklist and the answer column follow it). */
 export const useKeywordFlow = () => useAppStore((s) => s.datasetId === 'keywords' || s.awaitedData?.datasetId === 'keywords');
 export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);

@@ -93,6 +93,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     savedAt: run.savedAt,
     datasetId: run.datasetId,
     classNames: run.classNames ?? null,
+    conversion: run.conversion ?? null,
   });
 
   const curves = () => {

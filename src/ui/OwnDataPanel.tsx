@@ -5,7 +5,7 @@
  * set and model already loaded stay until new images have loaded.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { channelsOf, conversionLabel, MAX_SIDE, MIN_SIDE, sideProblem, type ColorMode, type InvertMode } from '../core/data/imageConversion';
+import { channelsOf, conversionLabel, MAX_SIDE, MIN_SIDE, sideProblem, type ColorMode, type InputConversion, type InvertMode } from '../core/data/imageConversion';
 import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
 import { ZIP_LIMITS } from '../core/data/zipReader';
 import type { OwnDataReport } from '../core/data/ownDataset';
@@ -88,13 +88,24 @@ function Report({ report }: { report: OwnDataReport }) {
 
 export function OwnDataPanel() {
   const { error, loading, report } = useOwnData();
-  const { awaited, keptRun } = useAwaitedData();
+  const { awaited, keptRun, conversion: keptConversion } = useAwaitedData();
   const awaitedHere = awaited?.datasetId === 'own' ? awaited : null;
   const progress = useDataProgress();
   const [folder, setFolder] = useState(false);
   const [invert, setInvert] = useState<InvertMode>('auto');
   const [sideText, setSideText] = useState('28');
   const [color, setColor] = useState<ColorMode>('grey');
+  // A kept run waiting for its images: offer the side, colour and ink it was trained on, as loading them must
+  // repeat (set while rendering when the offer changes, React's way of deriving state from a prop).
+  const [offered, setOffered] = useState<InputConversion | null>(null);
+  if (keptConversion !== offered) {
+    setOffered(keptConversion);
+    if (keptConversion) {
+      setSideText(String(keptConversion.side));
+      setColor(keptConversion.color);
+      setInvert(keptConversion.invert);
+    }
+  }
   const side = Number(sideText);
   const sizeProblem = sideProblem(side);
   /** One .zip alone is an archive; anything else is a folder's files, by their paths. */
