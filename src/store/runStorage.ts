@@ -84,7 +84,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     return `was trained on the classes ${recorded.join(', ')}, but the loaded data set has ${loaded.classNames.join(', ')}; load its data set first`;
   };
 
-  /** A kept run for the resume offer, with the data it needs. */
+  /** A kept run for the resume offer, with the data it needs (own images: the conversion loading them again repeats). */
   const offerOf = (run: RunSummary): NonNullable<AppState['resumeOffer']> => ({
     id: run.id,
     step: run.step,

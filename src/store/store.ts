@@ -167,7 +167,6 @@ export interface ResumeSlice {
    * An autosaved run a reloaded page can resume, summarised for the offer (epoch: the one it is in, 1..epochs), with
    * the data it trained on: it resumes once that data set is loaded (own images and clips must be loaded again).
    */
-  /** conversion: own images' side, colour and ink, which loading them again must repeat (absent or null: none). */
   resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number; datasetId: DatasetId; classNames: readonly string[] | null; conversion?: InputConversion | null } | null;
   autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
   /** The step of the last autosave that reached the browser's storage. */
