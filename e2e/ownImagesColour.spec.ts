@@ -94,6 +94,12 @@ test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime a
   expect(agree).toBe(validation.count);
   expect(pageAccuracy).toBe(((100 * correct) / validation.count).toFixed(2));
 
+  // The WGSL kernels (or the CPU reference without WebGPU) take the 1,200-value images too.
+  await page.getByTestId('kernel-eval').click();
+  await expect(page.getByTestId('kernel-eval-acc')).toHaveText(/%/, { timeout: 60_000 });
+  console.log(`own RGB images e2e, kernels: ${await page.getByTestId('kernel-eval-result').textContent()}`);
+  expect(Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '')).toBe(100);
+
   // A drawing is converted as the images were (grey in all three channels) and gets one of the classes.
   await expect(page.getByTestId('model-input')).toHaveAttribute('data-channels', '3');
   await draw(page, [Array.from({ length: 41 }, (_, i) => [140 + 70 * Math.cos((i / 40) * 2 * Math.PI), 140 + 70 * Math.sin((i / 40) * 2 * Math.PI)] as [number, number])]);

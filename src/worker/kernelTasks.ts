@@ -36,7 +36,7 @@ export async function evaluateKernel(
 ): Promise<KernelEvaluation> {
   const { set, split } = heldOut(dataset);
   // Warm-up: the first run compiles pipelines; the comparison is about steady state.
-  await service.logits(built.model, built.network, set.pixels.subarray(0, 784), 1);
+  await service.logits(built.model, built.network, set.pixels.subarray(0, imageValues(set)), 1);
   let started = performance.now();
   const kernelPredictions = await service.predict(built.model, built.network, set);
   const kernelMs = performance.now() - started;
