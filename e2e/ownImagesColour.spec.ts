@@ -10,6 +10,8 @@ import type { Download, Locator, Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import { argmaxRows } from '../src/core/model/referenceModel';
+import { configFootprint } from '../src/core/export/mcuFootprint';
+import { PRESETS } from '../src/core/model/config';
 import { buildHost, runHost, writeExport } from '../scripts/cToolchain';
 import { draw } from './drawing';
 import { colourZip, loadZipInNode } from './imageFolders';
@@ -62,9 +64,11 @@ test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime a
   expect(green[1]).toBeGreaterThan(0.05);
   expect(red[0]).toBeGreaterThan(0.05);
   expect(red[2] + green[0] + blue[0]).toBe(0);
-  // The layer editor and the budget follow the image: 20×20×3 input.
+  // The layer editor and the MCU budget follow the image: 20×20×3 input, 3 classes.
   await playground.openTab('settings');
   await expect(page.getByTestId('layer-editor')).toContainText('input 20×20×3');
+  const footprint = configFootprint(PRESETS.cnn, 'base3', 3, { height: SIDE, width: SIDE, channels: 3 });
+  await expect(page.getByTestId('mcu-budget-flash')).toHaveAttribute('data-used', String(footprint.flashBytes));
 
   await playground.startTraining();
   await expect.poll(() => playground.validationPercent(), { timeout: 5 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(95);
