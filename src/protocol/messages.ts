@@ -6,7 +6,7 @@ import type { InferenceSettings, TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
 import type { OwnDataReport } from '../core/data/ownDataset';
 import type { KeywordDataReport } from '../core/audio/keywordDataset';
-import type { InvertMode } from '../core/data/imageConversion';
+import type { InputConversion } from '../core/data/imageConversion';
 import type { TrainerState } from '../core/run/trainerState';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type { LayerWeightStats } from '../core/model/weightStats';
@@ -30,9 +30,10 @@ export type DatasetSource =
   | { kind: 'files'; id: DatasetId; files: NamedFile[] }
   /**
    * The user's own images (core/data/imageFolder.ts): a .zip, or the files of a chosen folder with their paths
-   * relative to it; decoded in the worker. invert: 'auto' decides from the images' borders.
+   * relative to it; decoded in the worker and converted by `conversion` (side, grey or RGB; invert 'auto' decides
+   * from the images' borders).
    */
-  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; invert: InvertMode }
+  | { kind: 'images'; name: string; zip: Blob | null; files: ImageFile[]; conversion: InputConversion }
   /**
    * Spoken keywords in the Speech Commands layout (core/audio/keywordLayout.ts): a .zip, or a chosen folder's files,
    * of word folders of WAV clips; decoded and turned into features in the worker.
@@ -189,8 +190,8 @@ export interface DatasetSummary {
   trainCount: number;
   validationCount: number;
   testCount: number;
-  /** The first few training images (count × rows × cols uint8), to show what augmentation does to them. */
-  samples: { pixels: Uint8Array; count: number; rows: number; cols: number };
+  /** The first few training images (count × rows × cols × channels uint8, NHWC; channels absent: 1), to show what augmentation does to them. */
+  samples: { pixels: Uint8Array; count: number; rows: number; cols: number; channels?: number };
 }
 
 export interface ProgressEvent {
@@ -222,12 +223,14 @@ export interface MistakeAnalysis {
   /** counts[true · classCount + predicted]. */
   matrix: Uint32Array;
   mistakes: { index: number; label: number; predicted: number; confidence: number }[];
-  /** The mistakes' images, rows·cols uint8 each, in the order of `mistakes`. */
+  /** The mistakes' images, rows·cols·channels uint8 each (NHWC), in the order of `mistakes`. */
   images: Uint8Array;
   /** For a keyword data set: each mistake's clip (16 kHz PCM), to play it; absent for images. */
   clips?: Int16Array[];
   rows: number;
   cols: number;
+  /** 1 (grey) or 3 (RGB own images); absent: 1. */
+  channels?: number;
 }
 
 /** One conv layer's output for one image: (height, width, channels) row-major, channel fastest (NHWC). */

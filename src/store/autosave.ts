@@ -44,6 +44,8 @@ export interface RunSummary {
   preset: string;
   datasetId: DatasetId;
   classNames?: readonly string[];
+  /** Own images' conversion (side, colour, ink), which the run's input shape follows; absent or null: none. */
+  conversion?: InputConversion | null;
   config: TrainConfig;
   epoch: number;
   step: number;
@@ -79,6 +81,7 @@ export function summarize(run: AutosavedRun): RunSummary {
     preset: run.preset,
     datasetId: run.datasetId,
     ...(run.classNames ? { classNames: run.classNames } : {}),
+    ...(run.conversion ? { conversion: run.conversion } : {}),
     config: run.config,
     epoch: run.state.epoch,
     step: run.state.globalStep,

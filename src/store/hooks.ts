@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { shallow } from 'zustand/shallow';
 import { useAppStore, type AppState } from './store';
 import { builtInClassNames } from '../core/data/dataset';
+import { dataImageShape } from '../core/data/imageConversion';
 import { dataMatches } from './awaitedData';
 
 /**
@@ -103,6 +104,9 @@ export const useErrorMessage = () => useAppStore((s) => s.errorMessage);
 export const useDataProgress = () => useAppStore((s) => s.dataProgress);
 /** The loaded data set's classes in label order (the built-in data set's before one has loaded). */
 export const useClassNames = (): readonly string[] => useAppStore((s) => s.datasetSummary?.classNames ?? builtInClassNames(s.datasetId));
+/** The loaded data set's image (height, width, channels): own images' conversion, else MNIST's 28×28×1. */
+export const useDataImageShape = () =>
+  useAppStore(useShallow((s) => dataImageShape(s.datasetId === 'own' ? s.datasetSummary?.own?.conversion : null)));
 export const useOwnData = () =>
   useAppStore(
     useShallow((s) => ({
@@ -181,7 +185,14 @@ export const useResumeOffer = () =>
     })),
   );
 /** The user's own images or keyword clips the page waits for (a link or a reload named them), and whether a kept run of them is on offer. */
-export const useAwaitedData = () => useAppStore(useShallow((s) => ({ awaited: s.awaitedData, keptRun: s.resumeOffer !== null && s.resumeOffer.datasetId === s.awaitedData?.datasetId })));
+/** The user data the page waits for; keptRun: a kept run of it is on offer, loaded again with `conversion` (own images). */
+export const useAwaitedData = () =>
+  useAppStore(
+    useShallow((s) => {
+      const keptRun = s.resumeOffer !== null && s.resumeOffer.datasetId === s.awaitedData?.datasetId;
+      return { awaited: s.awaitedData, keptRun, conversion: keptRun ? (s.resumeOffer?.conversion ?? null) : null };
+    }),
+  );
 /** The keyword flow: keywords are loaded, or the page waits for them (the checklist and the answer column follow it). */
 export const useKeywordFlow = () => useAppStore((s) => s.datasetId === 'keywords' || s.awaitedData?.datasetId === 'keywords');
 export const useAutosavedStep = () => useAppStore((s) => s.autosavedStep);

@@ -6,6 +6,7 @@
 import { FRONT_END } from '../core/audio/frontEnd';
 import { checkpointConfig, decodeCheckpoint, encodeCheckpoint } from '../core/run/checkpoint';
 import { builtInClassNames, isUserDataset, type DatasetId } from '../core/data/dataset';
+import { conversionLabel, sameImage, type InputConversion } from '../core/data/imageConversion';
 import type { TrainConfig } from '../core/model/config';
 import type { TrainerState } from '../core/run/trainerState';
 import { epochInProgress } from '../core/run/runLabels';
@@ -64,11 +65,18 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     };
   };
 
-  /** Why a run of these classes cannot go on with the loaded data set, or null when it can. */
-  const classMismatch = (datasetId: DatasetId, classNames: readonly string[] | undefined): string | null => {
+  /**
+   * Why a run of these classes (and, for own images, this conversion) cannot go on with the loaded data set, or
+   * null when it can: a different side or colour would give its first layer a different number of inputs.
+   */
+  const classMismatch = (datasetId: DatasetId, classNames: readonly string[] | undefined, conversion: InputConversion | null = null): string | null => {
     const store = state();
     const loaded = { datasetId: store.datasetId, classNames: dataDescription().classNames };
-    if (dataMatches(datasetId, classNames, loaded)) return null;
+    const loadedConversion = dataDescription().conversion;
+    if (dataMatches(datasetId, classNames, loaded)) {
+      if (!conversion || !loadedConversion || sameImage(conversion, loadedConversion)) return null;
+      return `was trained on ${conversionLabel(conversion)} images, but the loaded ones are ${conversionLabel(loadedConversion)}; load them again with Size ${conversion.side} and Colour ${conversion.color === 'rgb' ? 'RGB' : 'grey'} first`;
+    }
     const recorded = classNames ?? builtInClassNames(datasetId);
     // The user's images and clips are never kept with a run: they are loaded again, not chosen from the list.
     if (isUserDataset(datasetId)) return `was trained on ${datasetId === 'own' ? 'your own images' : 'your keyword clips'} (${recorded.join(', ')}); load them again first`;
@@ -76,7 +84,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     return `was trained on the classes ${recorded.join(', ')}, but the loaded data set has ${loaded.classNames.join(', ')}; load its data set first`;
   };
 
-  /** A kept run for the resume offer, with the data it needs. */
+  /** A kept run for the resume offer, with the data it needs (own images: the conversion loading them again repeats). */
   const offerOf = (run: RunSummary): NonNullable<AppState['resumeOffer']> => ({
     id: run.id,
     step: run.step,
@@ -85,6 +93,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     savedAt: run.savedAt,
     datasetId: run.datasetId,
     classNames: run.classNames ?? null,
+    conversion: run.conversion ?? null,
   });
 
   const curves = () => {
@@ -112,7 +121,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     if (!newest || store.globalStep !== 0) return;
     const awaited = store.awaitedData;
     const awaitedRun = awaited !== null && awaited.datasetId === newest.datasetId && (awaited.classNames === null || dataMatches(newest.datasetId, newest.classNames, { datasetId: awaited.datasetId, classNames: awaited.classNames }));
-    if (awaitedRun || classMismatch(newest.datasetId, newest.classNames) === null) store.autosaveReadOffer(offerOf(newest));
+    if (awaitedRun || classMismatch(newest.datasetId, newest.classNames, newest.conversion ?? null) === null) store.autosaveReadOffer(offerOf(newest));
   }
 
   async function readKeptRun(id: string): Promise<AutosavedRun | null> {
@@ -129,7 +138,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     store.autosaveReadOffer(null);
     const run = await readKeptRun(id);
     if (!run) return;
-    const mismatch = classMismatch(run.datasetId, run.classNames);
+    const mismatch = classMismatch(run.datasetId, run.classNames, run.conversion ?? null);
     if (mismatch !== null && isUserDataset(run.datasetId)) {
       // The page waits for that data with the run on offer beside Train: loading it makes Resume work.
       const awaited = { datasetId: run.datasetId, classNames: run.classNames ?? null, fromLink: false };
@@ -243,7 +252,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
         store.errorOccurred(`Could not load the checkpoint ${file.name}: ${error instanceof Error ? error.message : String(error)} The current run is unchanged.`);
         return;
       }
-      const mismatch = classMismatch(checkpoint.datasetId as DatasetId, checkpoint.classNames);
+      const mismatch = classMismatch(checkpoint.datasetId as DatasetId, checkpoint.classNames, checkpoint.conversion);
       if (mismatch !== null) {
         store.errorOccurred(`The checkpoint ${file.name} ${mismatch}. The current run is unchanged.`);
         return;

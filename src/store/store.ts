@@ -8,6 +8,7 @@ import { create, createStore, type StateCreator, type StoreApi } from 'zustand';
 import type { Checkpoint } from '../core/run/checkpoint';
 import { PRESETS, type PresetId, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
+import type { InputConversion } from '../core/data/imageConversion';
 import { appendBounded, mean, type SeriesPoint, type SparsityPoint } from '../core/run/series';
 import type { TritPacking } from '../core/quant/tritBytes';
 import type {
@@ -166,7 +167,7 @@ export interface ResumeSlice {
    * An autosaved run a reloaded page can resume, summarised for the offer (epoch: the one it is in, 1..epochs), with
    * the data it trained on: it resumes once that data set is loaded (own images and clips must be loaded again).
    */
-  resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number; datasetId: DatasetId; classNames: readonly string[] | null } | null;
+  resumeOffer: { id: string; step: number; epoch: number; preset: string; savedAt: number; datasetId: DatasetId; classNames: readonly string[] | null; conversion?: InputConversion | null } | null;
   autosaveReadOffer: (offer: ResumeSlice['resumeOffer']) => void;
   /** The step of the last autosave that reached the browser's storage. */
   autosavedStep: number | null;

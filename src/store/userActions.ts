@@ -4,7 +4,7 @@
  */
 import { ConfigError, presetOf, sameTraining, validateConfig, type InferenceSettings, type TrainConfig } from '../core/model/config';
 import type { DatasetId } from '../core/data/dataset';
-import type { InvertMode } from '../core/data/imageConversion';
+import type { InputConversion } from '../core/data/imageConversion';
 import type { TritPacking } from '../core/quant/tritBytes';
 import { standaloneRunLabel } from '../core/run/runLabels';
 import { seriesToCsv } from '../core/run/series';
@@ -146,11 +146,11 @@ export function createUserActions(deps: UserActionDeps) {
      * the class folders). The files go to the worker as Blobs, read there; a new worker (after a crash) gets the
      * same Blobs.
      */
-    loadOwnImages(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }, invert: InvertMode): void {
+    loadOwnImages(picked: { zip: File } | { folder: readonly { path: string; file: File }[] }, conversion: InputConversion): void {
       const source: DatasetSource =
         'zip' in picked
-          ? { kind: 'images', name: picked.zip.name, zip: picked.zip, files: [], invert }
-          : { kind: 'images', name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder], invert };
+          ? { kind: 'images', name: picked.zip.name, zip: picked.zip, files: [], conversion }
+          : { kind: 'images', name: picked.folder[0]?.path.split('/')[0] || 'folder', zip: null, files: [...picked.folder], conversion };
       state().userLoadedOwnImages();
       loadDataset(source);
     },

@@ -196,6 +196,23 @@ describe('checkpoints', () => {
     expect(older.conversion).toBeNull();
   });
 
+  it('validates an RGB 20×20 run against its conversion: the first layer has 20·20·3 inputs, a grey conversion is refused', async () => {
+    const count = 20;
+    const pixels = Uint8Array.from({ length: count * 20 * 20 * 3 }, (_, i) => (i * 37) % 256);
+    const set = { count, rows: 20, cols: 20, channels: 3, pixels, labels: Uint8Array.from({ length: count }, (_, i) => i % 3) };
+    const rgb: SplitDataset = { ...data, train: set, validation: set, classNames: ['red', 'green', 'blue'] };
+    const trainer = new Trainer({ ...config, augmentRotation: 0, augmentScale: 0, batchSize: 10 }, rgb);
+    await trainer.step();
+    const conversion = { side: 20, color: 'rgb', invert: 'no' } as const;
+    const file = encodeCheckpoint({ ...saved, datasetId: 'own', classNames: rgb.classNames, conversion, state: await trainer.captureState() });
+    trainer.dispose();
+    const loaded = decodeCheckpoint(file);
+    expect(loaded.conversion).toEqual(conversion);
+    expect(variableLayout(loaded.config, 3, { height: 20, width: 20, channels: 3 })[0]!.shape).toEqual([1200, 24]);
+    const grey = withHeaderOf(file, (h) => ((h.__metadata__ as Record<string, string>).input_conversion = '{"side":20,"color":"grey","invert":"no"}'));
+    expect(() => decodeCheckpoint(grey)).toThrow(/needs \[400, 24\]/);
+  });
+
   it('stores the keyword front end of a run on keywords; absent or null means none; another front end is refused', () => {
     const file = encodeCheckpoint({ ...saved, datasetId: 'keywords', frontEnd: FRONT_END });
     expect(decodeCheckpoint(file).frontEnd).toEqual(FRONT_END);

@@ -8,13 +8,13 @@
  * such a run is measured against the detector's 64 KB / 16 KB target.
  */
 import { configInputShape } from '../core/model/config';
-import { networkPlan, type WeightedLayerPlan } from '../core/model/layers';
+import { networkPlan, type MapShape, type WeightedLayerPlan } from '../core/model/layers';
 import { checkBudget, configFootprint, MCU_TARGETS, type McuFootprint } from '../core/export/mcuFootprint';
 import { budgetAdvice, detectorSums } from '../core/export/budgetAdvice';
 import { detectorBudget, networkInstructionEstimate, type FrontEndCost } from '../core/export/detectorBudget';
 import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
-import { useClassNames, useKeywordFrontEnd, useMcuBudget } from '../store/hooks';
+import { useClassNames, useDataImageShape, useKeywordFrontEnd, useMcuBudget } from '../store/hooks';
 import { bytes } from './format';
 import { PowerEstimate } from './PowerEstimate';
 
@@ -60,10 +60,10 @@ function DetectorFigures({ network, frontEnd, networkInstructions }: { network: 
 }
 
 /** The network's footprint and, for a keywords run, the detector's (network + front end); null: layers that do not fit together. */
-function budgetFigures(config: Parameters<typeof configFootprint>[0], packing: TritPacking, classCount: number, frontEnd: FrontEndCost | null) {
+function budgetFigures(config: Parameters<typeof configFootprint>[0], packing: TritPacking, classCount: number, frontEnd: FrontEndCost | null, image: MapShape) {
   let network: McuFootprint;
   try {
-    network = configFootprint(config, packing, classCount);
+    network = configFootprint(config, packing, classCount, image);
   } catch {
     return null;
   }
@@ -77,12 +77,13 @@ export function BudgetMeter() {
   const { config, packing, target, chooseTarget, choosePacking } = useMcuBudget();
   const classCount = useClassNames().length;
   const frontEnd = useKeywordFrontEnd();
-  const figures = budgetFigures(config, packing, classCount, frontEnd);
+  const image = useDataImageShape();
+  const figures = budgetFigures(config, packing, classCount, frontEnd, image);
   const footprint = figures?.footprint ?? null;
   const valid = footprint !== null;
   const problem = integerOnlyConfigProblem(config);
   const check = valid && footprint ? checkBudget(footprint, target) : null;
-  const plan = footprint ? networkPlan(config.layers, configInputShape(config), classCount) : [];
+  const plan = footprint ? networkPlan(config.layers, configInputShape(config, image), classCount) : [];
   return (
     <fieldset className="panel" data-testid="mcu-budget" data-fits={check ? check.flashFits && check.ramFits : false}>
       <legend>Microcontroller budget</legend>

@@ -5,6 +5,7 @@
  * downloadable as a zip in the image-folder layout, and trained on by loading that zip like any own images.
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { DEFAULT_CONVERSION } from '../core/data/imageConversion';
 import { classNameProblem, collectedSetZip, MIN_SAMPLES_PER_CLASS, readinessProblem, type CollectedClass } from '../core/data/collectedSet';
 import { encodePng } from '../core/data/png';
 import { readCollectedSet, writeCollectedSet } from '../store/collectStorage';
@@ -139,7 +140,7 @@ export function CollectPanel() {
   const ready = readinessProblem(classes);
   const useSet = () => {
     const zip = collectedSetZip(classes);
-    loadOwnImages({ zip: new File([zip as Uint8Array<ArrayBuffer>], 'collected.zip', { type: 'application/zip' }) }, 'auto');
+    loadOwnImages({ zip: new File([zip as Uint8Array<ArrayBuffer>], 'collected.zip', { type: 'application/zip' }) }, DEFAULT_CONVERSION);
   };
 
   return (

@@ -7,7 +7,7 @@ import { integerOnlyConfigProblem } from '../core/model/integerModel';
 import { PACKING_LABELS, type TritPacking } from '../core/quant/tritBytes';
 import { detectorSums } from '../core/export/budgetAdvice';
 import { pytorchExportProblem } from '../core/export/pytorchSupport';
-import { useClassNames, useConfig, useDatasetChoice, useDeploy, useKeywordFrontEnd, useStatus } from '../store/hooks';
+import { useClassNames, useConfig, useDatasetChoice, useDataImageShape, useDeploy, useKeywordFrontEnd, useStatus } from '../store/hooks';
 import { exportModel } from '../store/workerBridge';
 import { bytes } from './format';
 import { Tip, tipId } from './Tip';
@@ -27,7 +27,7 @@ export function DeployPanel() {
   const { packing, task, result, choosePacking } = useDeploy();
   const { status } = useStatus();
   // A layer list being edited may not fit together yet; the layer editor says why.
-  const footprint = footprintOrNull(config, packing, useClassNames().length);
+  const footprint = footprintOrNull(config, packing, useClassNames().length, useDataImageShape());
   const frontEnd = useKeywordFrontEnd();
   const sums = footprint && frontEnd ? detectorSums(footprint, frontEnd) : null;
   const cProblem = integerOnlyConfigProblem(config);

@@ -5,13 +5,14 @@
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
+import { channelsOf, conversionLabel, type InputConversion } from '../core/data/imageConversion';
 import { drawingInput } from '../core/data/ownDataset';
 import { areaAverage16, REDUCED_SIDE } from '../core/model/inputResolution';
 import { useClassNames, useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
 import { classifyDrawing } from '../store/workerBridge';
 import type { FeatureMap } from '../protocol/messages';
-import { paintFeatureMap, paintGray } from './paint';
+import { paintFeatureMap, paintImage } from './paint';
 import { Tip, tipId } from './Tip';
 
 const CANVAS_SIDE = 280;
@@ -53,8 +54,8 @@ function readInk(canvas: HTMLCanvasElement): Uint8Array {
 }
 
 /**
- * The drawing as the model's 28×28 input: for the user's own images, converted as they were (the whole canvas,
- * area-averaged, ink as high or low as theirs); for MNIST-style data, as MNIST was made (20-pixel box, centred by mass).
+ * The drawing as the model's input: for the user's own images, converted as they were (the whole canvas,
+ * area-averaged to their side, grey replicated into 3 channels for RGB, ink as high or low as theirs); for MNIST-style data, as MNIST was made (20-pixel box, centred by mass).
  */
 function modelInput(canvas: HTMLCanvasElement): Uint8Array | null {
   const own = useAppStore.getState().datasetSummary?.own;
@@ -63,11 +64,17 @@ function modelInput(canvas: HTMLCanvasElement): Uint8Array | null {
   return drawingInput(data, canvas.width, canvas.height, own);
 }
 
-function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null, side: number): void {
+/** image: (side, side, channels) NHWC, or null for an empty preview. */
+function paintPreview(canvas: HTMLCanvasElement, image: Uint8Array | null, side: number, channels = 1): void {
   const context = canvas.getContext('2d');
   if (!context) return;
   const count = side * side;
-  context.putImageData(new ImageData(paintGray(image ?? new Uint8Array(count), count), side, side), 0, 0);
+  context.putImageData(new ImageData(paintImage(image ?? new Uint8Array(count * channels), count, channels), side, side), 0, 0);
+}
+
+/** The image the model takes from a drawing: the own images' side and channels, else MNIST's 28×28 grey. */
+function inputImage(conversion: InputConversion | null | undefined): { side: number; channels: number } {
+  return conversion ? { side: conversion.side, channels: channelsOf(conversion.color) } : { side: MNIST_SIDE, channels: 1 };
 }
 
 /** One conv layer's feature maps for the drawn digit: a grey tile per channel. */
@@ -96,7 +103,10 @@ export function DrawDigit() {
   const previewRef = useRef<HTMLCanvasElement>(null);
   /** At a 16×16 input: the area average the network takes (core/model/inputResolution.ts), beside the 28×28 image. */
   const reducedRef = useRef<HTMLCanvasElement>(null);
-  const reduced = useConfig().config.inputResolution === REDUCED_SIDE;
+  const conversion = useAppStore((s) => s.datasetSummary?.own?.conversion ?? null);
+  const image = inputImage(conversion);
+  // The 16×16 area average exists for 28×28 grey images only (training refuses it for others).
+  const reduced = useConfig().config.inputResolution === REDUCED_SIDE && image.side === MNIST_SIDE && image.channels === 1;
   const strokesRef = useRef<Point[][]>([]);
   const drawingRef = useRef(false);
   const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -110,7 +120,8 @@ export function DrawDigit() {
     paintStrokes(canvas, strokesRef.current);
     const image = strokesRef.current.length > 0 ? modelInput(canvas) : null;
     inputRef.current = image;
-    if (previewRef.current) paintPreview(previewRef.current, image, MNIST_SIDE);
+    const shown = inputImage(useAppStore.getState().datasetSummary?.own?.conversion);
+    if (previewRef.current) paintPreview(previewRef.current, image, shown.side, shown.channels);
     if (reducedRef.current) paintPreview(reducedRef.current, image && areaAverage16(image, 1), REDUCED_SIDE);
     classifyDrawing(image);
   };
@@ -194,9 +205,11 @@ export function DrawDigit() {
           <div className="muted">
             {reduced
               ? 'The 28×28 image (MNIST-style: 20-pixel box, centred by mass) and the 16×16 area average the network sees'
-              : 'What the network sees (28×28, MNIST-style: 20-pixel box, centred by mass)'}
+              : conversion
+                ? `What the network sees (${conversionLabel(conversion)}, the whole canvas converted as your images were)`
+                : 'What the network sees (28×28, MNIST-style: 20-pixel box, centred by mass)'}
           </div>
-          <canvas ref={previewRef} data-testid="model-input" className="model-input" width={MNIST_SIDE} height={MNIST_SIDE} />
+          <canvas ref={previewRef} data-testid="model-input" className="model-input" width={image.side} height={image.side} data-channels={image.channels} />
           {reduced && (
             <canvas
               ref={(canvas) => {

@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { formatLayerList, parseLayerList } from '../core/model/layers';
 import { WEIGHT_FORMATS, type WeightFormat } from '../core/quant/weightFormats';
 import { FIELDS } from '../core/model/configFields';
-import { useClassNames, useConfig, useStoreActions } from '../store/hooks';
+import { useClassNames, useConfig, useDataImageShape, useStoreActions } from '../store/hooks';
 import { useFieldHelp } from './ConfigField';
 
 const FORMAT_LABELS: Record<WeightFormat, string> = {
@@ -161,8 +161,9 @@ export function LayerEditor({ disabled }: { disabled: boolean }) {
   };
   const layersHelp = useFieldHelp('layers');
   const outputHelp = useFieldHelp('outputWeights');
-  const problem = layerListProblem(layers, config.inputResolution);
-  const input = configInputShape(config);
+  const image = useDataImageShape();
+  const problem = layerListProblem(layers, config.inputResolution, image);
+  const input = configInputShape(config, image);
   const classCount = useClassNames().length;
   const plan = problem === null ? networkPlan(layers, input, classCount, config.outputWeights) : [];
   return (

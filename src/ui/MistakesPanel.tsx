@@ -11,7 +11,7 @@ import { useClassNames, useMistakeAnalysis, useStatus } from '../store/hooks';
 import { analyzeMistakes } from '../store/workerBridge';
 import { percent } from './format';
 import { PlayButton } from './audio/clipViews';
-import { paintGray } from './paint';
+import { paintImage } from './paint';
 import { Tip, tipId } from './Tip';
 
 function MistakeImage({ analysis, position, names }: { analysis: MistakeAnalysis; position: number; names: readonly string[] }) {
@@ -19,10 +19,12 @@ function MistakeImage({ analysis, position, names }: { analysis: MistakeAnalysis
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    const size = analysis.rows * analysis.cols;
-    // Dark ink on white, as people write.
+    const channels = analysis.channels ?? 1;
+    const count = analysis.rows * analysis.cols;
+    const size = count * channels;
+    // Dark ink on white, as people write (RGB: the colours of an image loaded ink-dark, inverted back).
     const pixels = analysis.images.subarray(position * size, (position + 1) * size);
-    context.putImageData(new ImageData(paintGray(pixels, size, true), analysis.cols, analysis.rows), 0, 0);
+    context.putImageData(new ImageData(paintImage(pixels, count, channels, true), analysis.cols, analysis.rows), 0, 0);
   }, [analysis, position]);
   const mistake = analysis.mistakes[position]!;
   const clip = analysis.clips?.[position];

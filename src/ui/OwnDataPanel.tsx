@@ -5,7 +5,7 @@
  * set and model already loaded stay until new images have loaded.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import type { InvertMode } from '../core/data/imageConversion';
+import { channelsOf, conversionLabel, MAX_SIDE, MIN_SIDE, sideProblem, type ColorMode, type InputConversion, type InvertMode } from '../core/data/imageConversion';
 import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
 import { ZIP_LIMITS } from '../core/data/zipReader';
 import type { OwnDataReport } from '../core/data/ownDataset';
@@ -13,7 +13,7 @@ import { useAwaitedData, useDataProgress, useOwnData } from '../store/hooks';
 import { awaitedDataNotice } from '../store/awaitedData';
 import { cancelDatasetLoad, loadOwnImages } from '../store/workerBridge';
 import { bytes } from './format';
-import { paintGray } from './paint';
+import { paintImage } from './paint';
 import { CollectPanel } from './CollectPanel';
 import { filesOfEntries, type DroppedEntry } from './droppedFiles';
 import './ownData.css';
@@ -24,21 +24,27 @@ const INVERT_LABELS: Record<InvertMode, string> = {
   no: 'keep (light ink on a dark background, as MNIST)',
 };
 
-/** One class's converted training samples side by side, ink dark on white as people see drawings. */
+/**
+ * One class's converted training samples side by side: grey ink dark on white as people see drawings; RGB in the
+ * colours it was loaded with (inverted back where the set was inverted).
+ */
 function SampleRow({ report, classIndex }: { report: OwnDataReport; classIndex: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const side = report.conversion.side;
+  const channels = channelsOf(report.conversion.color);
   const count = report.sampleCounts[classIndex]!;
   const first = report.sampleCounts.slice(0, classIndex).reduce((a, b) => a + b, 0);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
     for (let i = 0; i < count; i++) {
-      const pixels = report.samples.subarray((first + i) * side * side, (first + i + 1) * side * side);
-      context.putImageData(new ImageData(paintGray(pixels, side * side, true), side, side), i * (side + 2), 0);
+      const size = side * side * channels;
+      const pixels = report.samples.subarray((first + i) * size, (first + i + 1) * size);
+      const inkDark = channels === 1 || report.inverted;
+      context.putImageData(new ImageData(paintImage(pixels, side * side, channels, inkDark), side, side), i * (side + 2), 0);
     }
-  }, [report, count, first, side]);
-  return <canvas ref={canvas} className="own-samples-row" width={Math.max(1, count * (side + 2) - 2)} height={side} />;
+  }, [report, count, first, side, channels]);
+  return <canvas ref={canvas} className="own-samples-row" data-channels={channels} width={Math.max(1, count * (side + 2) - 2)} height={side} />;
 }
 
 function Report({ report }: { report: OwnDataReport }) {
@@ -49,8 +55,7 @@ function Report({ report }: { report: OwnDataReport }) {
       <p className="muted">
         <strong>{report.name}</strong>: {report.classNames.length} classes, {trainCount} train / {validationCount} validation
         {report.splitFolders ? ' (from its train/ and test/ folders)' : ' (a seeded split, stratified by class)'}; images{' '}
-        {report.inverted ? 'inverted' : 'not inverted'} ({report.lightBackground ? 'light' : 'dark'} backgrounds found), {report.conversion.side}×
-        {report.conversion.side} grey.
+        {report.inverted ? 'inverted' : 'not inverted'} ({report.lightBackground ? 'light' : 'dark'} backgrounds found), {conversionLabel(report.conversion)}.
       </p>
       <ul className="own-classes" data-testid="own-data-summary">
         {report.classNames.map((name, c) => (
@@ -83,16 +88,31 @@ function Report({ report }: { report: OwnDataReport }) {
 
 export function OwnDataPanel() {
   const { error, loading, report } = useOwnData();
-  const { awaited, keptRun } = useAwaitedData();
+  const { awaited, keptRun, conversion: keptConversion } = useAwaitedData();
   const awaitedHere = awaited?.datasetId === 'own' ? awaited : null;
   const progress = useDataProgress();
   const [folder, setFolder] = useState(false);
   const [invert, setInvert] = useState<InvertMode>('auto');
+  const [sideText, setSideText] = useState('28');
+  const [color, setColor] = useState<ColorMode>('grey');
+  // A kept run waiting for its images: offer the side, colour and ink it was trained on, as loading them must
+  // repeat (set while rendering when the offer changes, React's way of deriving state from a prop).
+  const [offered, setOffered] = useState<InputConversion | null>(null);
+  if (keptConversion !== offered) {
+    setOffered(keptConversion);
+    if (keptConversion) {
+      setSideText(String(keptConversion.side));
+      setColor(keptConversion.color);
+      setInvert(keptConversion.invert);
+    }
+  }
+  const side = Number(sideText);
+  const sizeProblem = sideProblem(side);
   /** One .zip alone is an archive; anything else is a folder's files, by their paths. */
   const load = (files: readonly { path: string; file: File }[]) => {
-    if (files.length === 0) return;
+    if (files.length === 0 || sizeProblem !== null) return;
     const single = files.length === 1 && files[0]!.path.toLowerCase().endsWith('.zip') && !files[0]!.path.includes('/');
-    loadOwnImages(single ? { zip: files[0]!.file } : { folder: files }, invert);
+    loadOwnImages(single ? { zip: files[0]!.file } : { folder: files }, { side, color, invert });
   };
   const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(event.target.files ?? []);
@@ -122,7 +142,7 @@ export function OwnDataPanel() {
       )}
       <p className="muted">
         A .zip or a folder (chosen, or dropped here) with one subfolder per class ({MIN_CLASSES}–{MAX_CLASSES} classes; {IMAGE_EXTENSIONS.join(', ')}), as PyTorch&apos;s
-        ImageFolder reads; optional train/ and test/ (or val/) folders. Each image becomes 28×28 grey, its aspect ratio kept. Limits:{' '}
+        ImageFolder reads; optional train/ and test/ (or val/) folders. Each image is resized to the size below, its aspect ratio kept, as grey or RGB. Limits:{' '}
         {ZIP_LIMITS.maxEntries.toLocaleString('en-US')} files, {bytes(ZIP_LIMITS.maxTotalBytes)} of images, {bytes(MEMORY_LIMIT_BYTES)} of memory in all.
       </p>
       <label>
@@ -135,6 +155,42 @@ export function OwnDataPanel() {
           ))}
         </select>
       </label>
+      <label>
+        Size
+        <input
+          data-testid="own-images-side"
+          type="number"
+          min={MIN_SIDE}
+          max={MAX_SIDE}
+          list="own-images-sides"
+          value={sideText}
+          aria-invalid={sizeProblem !== null}
+          onChange={(e) => setSideText(e.target.value)}
+        />
+        <datalist id="own-images-sides">
+          {[16, 28, 32, 48, 64].map((choice) => (
+            <option key={choice} value={choice} />
+          ))}
+        </datalist>
+      </label>
+      <p className="muted">
+        Side of the square image the model sees, {MIN_SIDE}–{MAX_SIDE} pixels (28 as MNIST). A larger side costs inputs and memory on the device.
+      </p>
+      {sizeProblem && (
+        <p className="own-error" role="alert" data-testid="own-images-side-problem">
+          {sizeProblem}
+        </p>
+      )}
+      <label>
+        Colour
+        <select data-testid="own-images-color" value={color} onChange={(e) => setColor(e.target.value as ColorMode)}>
+          <option value="grey">grey (luminance)</option>
+          <option value="rgb">RGB (3 channels)</option>
+        </select>
+      </label>
+      <p className="muted">
+        RGB keeps colour as 3 input channels: the first layer gets 3× the inputs (and a conv layer 3× the weights); the MCU budget meter shows what that costs.
+      </p>
       <label className="own-folder-toggle">
         <span>
           <input data-testid="own-images-folder" type="checkbox" checked={folder} onChange={(e) => setFolder(e.target.checked)} /> choose a folder instead of a .zip
@@ -146,6 +202,7 @@ export function OwnDataPanel() {
           key={folder ? 'folder' : 'zip'}
           data-testid="own-images-input"
           type="file"
+          disabled={sizeProblem !== null}
           accept={folder ? undefined : '.zip,application/zip'}
           onChange={onFiles}
           {...(folder ? { webkitdirectory: '', multiple: true } : {})}

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { epochInProgress, runLabels } from '../core/run/runLabels';
+import { conversionLabel } from '../core/data/imageConversion';
 import type { SeriesPoint } from '../core/run/series';
 import type { RunSummary } from '../store/autosave';
 import { useKeptRuns, useStatus } from '../store/hooks';
@@ -83,7 +84,10 @@ export function RunList() {
                 <input type="checkbox" aria-label={`compare ${labels[i]}`} data-testid="run-compare" checked={compared.includes(run.id)} onChange={() => toggleCompared(run.id)} />
               </td>
               <td data-testid="run-label">{labels[i]}</td>
-              <td>{run.datasetId}</td>
+              <td data-testid="run-dataset">
+                {run.datasetId}
+                {run.conversion ? ` (${conversionLabel(run.conversion)})` : ''}
+              </td>
               <td>
                 {run.step} (epoch {epochInProgress(run.epoch, run.config.epochs)})
               </td>

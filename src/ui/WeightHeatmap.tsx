@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useAppStore } from '../store/store';
+import { useDataImageShape } from '../store/hooks';
 import { maxWeightCode } from '../core/quant/weightFormats';
 import type { LayerWeightStats } from '../core/model/weightStats';
 import { convHeatmapLayout, cssRgb, heatmapLayout, hitTest, paintTrits, TRIT_RGB, type HeatmapLayout } from './paint';
@@ -22,8 +23,9 @@ function shapeKey(layer: LayerWeightStats): string {
   return [layer.inputSize, layer.outputSize, layer.conv?.kernel ?? 0, layer.conv?.input.channels ?? 0].join('x');
 }
 
-function layoutOf(layer: { inputSize: number; outputSize: number; conv: { kernel: number; input: { channels: number } } | null }, channel: number): HeatmapLayout {
-  return layer.conv ? convHeatmapLayout(layer.conv.kernel, layer.conv.input.channels, layer.outputSize, channel) : heatmapLayout(layer.inputSize, layer.outputSize);
+/** imageChannels: the channels of a dense first layer's image input (3 for RGB own images), else 1. */
+function layoutOf(layer: { inputSize: number; outputSize: number; conv: { kernel: number; input: { channels: number } } | null }, channel: number, imageChannels: number): HeatmapLayout {
+  return layer.conv ? convHeatmapLayout(layer.conv.kernel, layer.conv.input.channels, layer.outputSize, channel) : heatmapLayout(layer.inputSize, layer.outputSize, imageChannels, channel);
 }
 
 export function WeightHeatmap() {
@@ -35,13 +37,19 @@ export function WeightHeatmap() {
   const shapes = useAppStore((s) => s.weightReport?.layers.map(shapeKey).join(',') ?? '');
   const layerShapes = shapes ? shapes.split(',').map((shape) => shape.split('x').map(Number) as [number, number, number, number]) : [];
   const [hover, setHover] = useState<Hover | null>(null);
+  const dataChannels = useDataImageShape().channels;
+  const shape = layerShapes[layerIndex];
+  const [kernel, channels] = shape ? [shape[2], shape[3]] : [0, 0];
+  const isConv = kernel > 0;
+  // A dense first layer on RGB input: its inputs are pixels × 3 channels, shown one channel at a time as conv is.
+  const imageChannels = layerIndex === 0 && !isConv ? dataChannels : 1;
 
   useEffect(() => {
     const paint = () => {
       const canvas = canvasRef.current;
       const layer = useAppStore.getState().weightReport?.layers[layerIndex];
       if (!canvas || !layer) return;
-      const layout = layoutOf(layer, channel);
+      const layout = layoutOf(layer, channel, imageChannels);
       layoutRef.current = layout;
       if (canvas.width !== layout.width || canvas.height !== layout.height) {
         canvas.width = layout.width;
@@ -56,7 +64,7 @@ export function WeightHeatmap() {
     return useAppStore.subscribe((state, previous) => {
       if (state.weightReport !== previous.weightReport) paint();
     });
-  }, [layerIndex, channel]);
+  }, [layerIndex, channel, imageChannels]);
 
   const onMove = (event: MouseEvent<HTMLCanvasElement>) => {
     const canvas = canvasRef.current;
@@ -77,10 +85,10 @@ export function WeightHeatmap() {
     setHover({ ...hit, code, value: code * (layer.scales[hit.unit] ?? 0), integer: layer.weights === 'ternary' ? null : layer.weights });
   };
 
-  const shape = layerShapes[layerIndex];
-  const [kernel, channels] = shape ? [shape[2], shape[3]] : [0, 0];
-  const isConv = kernel > 0;
-  const isImageLayer = shape && !isConv ? heatmapLayout(shape[0], shape[1]).kind === 'tiles' : false;
+  const imageLayout = shape && !isConv ? heatmapLayout(shape[0], shape[1], imageChannels) : null;
+  const isImageLayer = imageLayout?.kind === 'tiles';
+  const imageSide = imageLayout?.kind === 'tiles' ? imageLayout.side : 0;
+  const channelChoices = isConv ? channels : isImageLayer ? imageChannels : 1;
   const describe = ([inputs, units, k, c]: [number, number, number, number]) => (k > 0 ? `conv ${k}×${k}×${c}→${units}` : `${inputs}→${units}`);
   return (
     <figure className="chart heatmap">
@@ -100,11 +108,11 @@ export function WeightHeatmap() {
             </option>
           ))}
         </select>{' '}
-        {isConv && channels > 1 && (
+        {channelChoices > 1 && (
           <select data-testid="heatmap-channel" value={channel} onChange={(e) => setChannel(Number(e.target.value))} aria-label="Input channel">
-            {Array.from({ length: channels }, (_, c) => (
+            {Array.from({ length: channelChoices }, (_, c) => (
               <option key={c} value={c}>
-                input channel {c + 1} of {channels}
+                input channel {c + 1} of {channelChoices}
               </option>
             ))}
           </select>
@@ -118,7 +126,7 @@ export function WeightHeatmap() {
         {isConv
           ? `One ${kernel}×${kernel} filter per output channel${channels > 1 ? ', for the chosen input channel' : ''}: what it adds (+1) or subtracts (−1) around each position.`
           : isImageLayer
-            ? 'One 28×28 receptive field per hidden unit: what each unit adds (+1) or subtracts (−1) from the image.'
+            ? `One ${imageSide}×${imageSide} receptive field per hidden unit${imageChannels > 1 ? ' for the chosen input channel (R, G, B)' : ''}: what each unit adds (+1) or subtracts (−1) from the image.`
             : 'One row per unit, one column per input.'}
       </p>
       <canvas
@@ -132,7 +140,7 @@ export function WeightHeatmap() {
         {hover
           ? (isConv
               ? `filter ${hover.unit}, input channel ${(hover.input % channels) + 1}, row ${Math.floor(Math.floor(hover.input / channels) / kernel)}, col ${Math.floor(hover.input / channels) % kernel}: `
-              : `unit ${hover.unit}, input ${hover.input}${isImageLayer ? ` (row ${Math.floor(hover.input / 28)}, col ${hover.input % 28})` : ''}: `) +
+              : `unit ${hover.unit}, input ${hover.input}${isImageLayer ? ` (row ${Math.floor(Math.floor(hover.input / imageChannels) / imageSide)}, col ${Math.floor(hover.input / imageChannels) % imageSide}${imageChannels > 1 ? `, channel ${(hover.input % imageChannels) + 1}` : ''})` : ''}: `) +
             (hover.integer ? `${hover.integer} code ${hover.code}` : `trit ${hover.code > 0 ? '+1' : hover.code < 0 ? '−1' : '0'}`) +
             `, value ${hover.value.toFixed(4)}`
           : 'Hover over the map to read a weight.'}

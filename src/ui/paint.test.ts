@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convHeatmapLayout, heatmapLayout, paintFeatureMap, histogramGeometry, hitTest, paintGray, paintTrits, TRIT_RGB } from './paint';
+import { convHeatmapLayout, heatmapLayout, paintFeatureMap, histogramGeometry, hitTest, paintGray, paintImage, paintTrits, TRIT_RGB } from './paint';
 
 const rgbAt = (pixels: Uint8ClampedArray, width: number, x: number, y: number) => Array.from(pixels.slice((y * width + x) * 4, (y * width + x) * 4 + 3));
 
@@ -104,5 +104,26 @@ describe('paintGray', () => {
     expect(grey(3, 0)).toBe(64); // 1 / 4
     expect(grey(0, 3)).toBe(0); // channel 2, negative
     expect(grey(2, 0)).toBe(255); // the white gap
+  });
+});
+
+describe('colour images and RGB first layers', () => {
+  it('paints an RGB image (NHWC) in its colours, inverted back with inkDark; grey as paintGray', () => {
+    const rgb = Uint8Array.from([255, 0, 0, 0, 128, 255]); // two pixels: red, (0, 128, 255)
+    expect(Array.from(paintImage(rgb, 2, 3))).toEqual([255, 0, 0, 255, 0, 128, 255, 255]);
+    expect(Array.from(paintImage(rgb, 2, 3, true))).toEqual([0, 255, 255, 255, 255, 127, 0, 255]);
+    expect(Array.from(paintImage(Uint8Array.from([10, 20]), 2, 1, true))).toEqual(Array.from(paintGray(Uint8Array.from([10, 20]), 2, true)));
+  });
+
+  it('lays out a dense layer on 20×20×3 input as 20×20 tiles of one channel and hit-tests back to its input', () => {
+    const layout = heatmapLayout(1200, 4, 3, 2);
+    expect(layout).toMatchObject({ kind: 'tiles', side: 20, channels: 3, channel: 2, columns: 2 });
+    const trits = new Int8Array(1200 * 4);
+    trits[((2 * 20 + 7) * 3 + 2) * 4 + 1] = 1; // unit 1, pixel (row 2, col 7), blue -> +1
+    trits[((2 * 20 + 7) * 3 + 0) * 4 + 1] = -1; // the same pixel's red: not in the blue tiles
+    const pixels = paintTrits(trits, layout);
+    expect(rgbAt(pixels, layout.width, 21 + 7, 2)).toEqual([...TRIT_RGB[1]]);
+    expect(hitTest(layout, 21 + 7, 2)).toEqual({ unit: 1, input: (2 * 20 + 7) * 3 + 2 });
+    expect(heatmapLayout(1200, 4)).toMatchObject({ kind: 'matrix' });
   });
 });

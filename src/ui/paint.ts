@@ -4,7 +4,7 @@
  *
  * Weights arrive as (in, out) row-major trits: the weight from input i to unit j is trits[i·out + j].
  * A first layer with 784 inputs is drawn as one 28×28 tile per hidden unit (its receptive field), tiles in a
- * near-square grid with 1-pixel gaps; a conv layer as one k×k tile per filter for one chosen input channel (its
+ * near-square grid with 1-pixel gaps (on RGB input, the tiles of one chosen input channel); a conv layer as one k×k tile per filter for one chosen input channel (its
  * rows are (ky·k + kx)·C_in + c, core/model/layers.ts); any other layer as a matrix with one row per unit and one column
  * per input.
  */
@@ -47,9 +47,15 @@ export function convHeatmapLayout(kernel: number, channels: number, units: numbe
   };
 }
 
-export function heatmapLayout(inputSize: number, outputSize: number): HeatmapLayout {
-  const side = Math.round(Math.sqrt(inputSize));
-  if (side * side === inputSize && side >= 8) {
+/**
+ * A dense layer's weights: as image tiles when its inputs are a square image of `channels` channels (a first layer
+ * on side×side×channels input, NHWC, so input i is pixel ⌊i / channels⌋, channel i % channels), one tile per unit
+ * for the chosen `channel`; otherwise as a matrix.
+ */
+export function heatmapLayout(inputSize: number, outputSize: number, channels = 1, channel = 0): HeatmapLayout {
+  const pixels = inputSize / channels;
+  const side = Math.round(Math.sqrt(pixels));
+  if (Number.isInteger(pixels) && side * side === pixels && side >= 8) {
     const columns = Math.ceil(Math.sqrt(outputSize));
     const rows = Math.ceil(outputSize / columns);
     return {
@@ -58,8 +64,8 @@ export function heatmapLayout(inputSize: number, outputSize: number): HeatmapLay
       columns,
       units: outputSize,
       inputs: inputSize,
-      channels: 1,
-      channel: 0,
+      channels,
+      channel: Math.min(Math.max(0, channel), channels - 1),
       width: columns * (side + 1) - 1,
       height: rows * (side + 1) - 1,
     };
@@ -199,6 +205,24 @@ export function paintGray(pixels: ArrayLike<number>, count: number, inkDark = fa
     rgba[i * 4] = value;
     rgba[i * 4 + 1] = value;
     rgba[i * 4 + 2] = value;
+    rgba[i * 4 + 3] = 255;
+  }
+  return rgba;
+}
+
+/**
+ * A data image (count pixels, channels 1 or 3, channel fastest as the model reads it) -> RGBA: grey as paintGray,
+ * RGB as its colours. inkDark: 255 − v per channel, so that an image stored ink-high shows as it was drawn or
+ * photographed (a light background again).
+ */
+export function paintImage(pixels: ArrayLike<number>, count: number, channels: number, inkDark = false): Uint8ClampedArray<ArrayBuffer> {
+  if (channels === 1) return paintGray(pixels, count, inkDark);
+  const rgba = new Uint8ClampedArray(count * 4);
+  for (let i = 0; i < count; i++) {
+    for (let c = 0; c < 3; c++) {
+      const value = pixels[i * channels + c]!;
+      rgba[i * 4 + c] = inkDark ? 255 - value : value;
+    }
     rgba[i * 4 + 3] = 255;
   }
   return rgba;

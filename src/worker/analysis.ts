@@ -4,7 +4,7 @@
  * misclassified images; the accuracy after an inference-settings move and the threshold sweep. Functions of a
  * trainer and a dataset; the session calls them between steps.
  */
-import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { channelsOfSet, imageValues, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { confusionMatrix, mostConfidentMistakes } from '../core/run/mistakes';
 import type { PostEvent } from '../protocol/messages';
 import type { StepResult, Trainer } from '../train/trainer';
@@ -50,7 +50,7 @@ export async function postAnalysis(active: Trainer, dataset: SplitDataset, post:
   const split = dataset.validation;
   const { predicted, confidence } = await active.predictWithConfidence(split);
   const mistakes = mostConfidentMistakes(predicted, confidence, split.labels, MISTAKES_SHOWN);
-  const size = split.rows * split.cols;
+  const size = imageValues(split);
   const images = new Uint8Array(mistakes.length * size);
   mistakes.forEach((mistake, i) => images.set(split.pixels.subarray(mistake.index * size, (mistake.index + 1) * size), i * size));
   const classCount = dataset.classNames.length;
@@ -60,7 +60,7 @@ export async function postAnalysis(active: Trainer, dataset: SplitDataset, post:
   post(
     {
       type: 'analysis',
-      analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount, matrix, mistakes, images, rows: split.rows, cols: split.cols, ...(clips && { clips }) },
+      analysis: { globalStep: active.globalStep, split: 'validation', count: split.count, classCount, matrix, mistakes, images, rows: split.rows, cols: split.cols, channels: channelsOfSet(split), ...(clips && { clips }) },
     },
     [matrix.buffer, images.buffer, ...(clips ?? []).map((clip) => clip.buffer)],
   );

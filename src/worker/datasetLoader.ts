@@ -16,7 +16,6 @@ import { IdxError } from '../core/data/idx';
 import { assignIdxRoles, type IdxRole } from '../core/data/idxFiles';
 import type { DatasetSource, KeywordFilesInput } from '../protocol/messages';
 import { keywordDatasetFromClips, loadKeywordDataset, type KeywordClip } from '../core/audio/keywordDataset';
-import { DEFAULT_CONVERSION } from '../core/data/imageConversion';
 import { loadOwnDataset, type ImageFolderInput } from '../core/data/ownDataset';
 import { decodeWithBrowser } from './imageDecoder';
 
@@ -136,7 +135,7 @@ export async function loadDataset(source: DatasetSource, onProgress: ProgressCal
       return splitFromRoles(bytes, source.id);
     }
     case 'images': {
-      const conversion = { ...DEFAULT_CONVERSION, invert: source.invert };
+      const { conversion } = source;
       const onImages = (done: number, total: number) => onProgress('decoding images', done, total);
       return loadOwnDataset(await folderInput(source), { conversion, decode: decodeWithBrowser, onProgress: onImages, cancelled });
     }

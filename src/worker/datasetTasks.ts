@@ -2,7 +2,7 @@
  * Loading a dataset for the session: the loader's progress posted at most every PROGRESS_INTERVAL_MS (and at the
  * end of each file), and the summary the page shows once the dataset is ready.
  */
-import type { DatasetId, SplitDataset } from '../core/data/dataset';
+import { channelsOfSet, imageValues, type DatasetId, type SplitDataset } from '../core/data/dataset';
 import type { DatasetSource, PostEvent, WorkerEvent } from '../protocol/messages';
 import { PROGRESS_INTERVAL_MS } from './progressBatcher';
 
@@ -68,10 +68,11 @@ export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<Worke
       validationCount: loaded.validation.count,
       testCount: loaded.test?.count ?? 0,
       samples: {
-        pixels: train.pixels.slice(0, AUGMENT_SAMPLES * train.rows * train.cols),
+        pixels: train.pixels.slice(0, AUGMENT_SAMPLES * imageValues(train)),
         count: Math.min(AUGMENT_SAMPLES, train.count),
         rows: train.rows,
         cols: train.cols,
+        channels: channelsOfSet(train),
       },
     },
   };

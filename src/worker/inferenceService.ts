@@ -60,7 +60,7 @@ export class InferenceService {
     return this.cached?.network ? 'webgpu' : 'cpu';
   }
 
-  /** pixels: (B, 784) -> logits (B, classes) on the GPU kernels, or the CPU reference without WebGPU. */
+  /** pixels: (B, side·side·channels) -> logits (B, classes) on the GPU kernels, or the CPU reference without WebGPU. */
   async logits(model: InferenceModel, network: GpuTernaryNetwork | null, pixels: Uint8Array, batch: number): Promise<Float32Array> {
     if (!network) return referenceForward(model, pixels, batch);
     const out = new Float32Array(batch * model.classCount);

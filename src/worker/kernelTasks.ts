@@ -2,7 +2,7 @@
  * The kernel-side tasks of the worker: evaluation against tfjs, the side-by-side benchmark and classification
  * of a drawn digit. Every figure compares like with like, measured in the same run.
  */
-import type { ImageSet, SplitDataset } from '../core/data/dataset';
+import { imageValues, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { argmaxRows, imagePixelsOf, imageShapeOf, referenceForward, type InferenceModel } from '../core/model/referenceModel';
 import { passesPerImage, shiftedCopies, sumShiftPasses } from '../core/model/shiftAveraging';
 import { modelInputPixels } from '../core/model/inputResolution';
@@ -36,7 +36,7 @@ export async function evaluateKernel(
 ): Promise<KernelEvaluation> {
   const { set, split } = heldOut(dataset);
   // Warm-up: the first run compiles pipelines; the comparison is about steady state.
-  await service.logits(built.model, built.network, set.pixels.subarray(0, 784), 1);
+  await service.logits(built.model, built.network, set.pixels.subarray(0, imageValues(set)), 1);
   let started = performance.now();
   const kernelPredictions = await service.predict(built.model, built.network, set);
   const kernelMs = performance.now() - started;
@@ -111,7 +111,7 @@ const MAX_CNN_BENCH_BATCH = 1024;
 
 /** The first `batch` images of the set, cycling through it when the batch is larger; sourceIndex maps back. */
 export function repeatToBatch(set: ImageSet, batch: number): ImageSet & { sourceIndex: Uint32Array } {
-  const size = set.rows * set.cols;
+  const size = imageValues(set);
   const sourceIndex = Uint32Array.from({ length: batch }, (_, i) => i % set.count);
   const pixels = new Uint8Array(batch * size);
   const labels = new Uint8Array(batch);

@@ -310,7 +310,7 @@ describe('TrainingSession', () => {
   });
 
   it('own images: a cancelled load says so as own-data-error and keeps the dataset; a loaded set names its classes', async () => {
-    const images: DatasetSource = { kind: 'images', name: 'shapes.zip', zip: null, files: [], invert: 'auto' };
+    const images: DatasetSource = { kind: 'images', name: 'shapes.zip', zip: null, files: [], conversion: { side: 28, color: 'grey', invert: 'auto' } };
     let release: () => void = () => undefined;
     const h = harness(async (source, _onProgress, cancelled) => {
       if (source.kind !== 'images') return embedded;

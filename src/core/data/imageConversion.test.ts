@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { borderIsLight, convertImage, luminance, parseConversion, resolveInvert } from './imageConversion';
+import { borderIsLight, conversionLabel, conversionShape, convertImage, dataImageShape, luminance, parseConversion, resolveInvert, sideProblem } from './imageConversion';
 
 /** (h, w, 4) RGBA from a grey (h, w) image, opaque. */
 const fromGrey = (grey: ArrayLike<number>): Uint8Array => {
@@ -61,5 +61,19 @@ describe('image conversion', () => {
     // Uniform colour: the averages and the padding are all the inverted colour, with no drift from the weights.
     expect(out.length).toBe(16 * 16 * 3);
     for (let p = 0; p < 256; p++) expect([...out.subarray(3 * p, 3 * p + 3)]).toEqual([55, 155, 205]);
+  });
+});
+
+describe('conversion shape and label', () => {
+  it('gives (side, side, channels), MNIST for none, words for the report, and refuses sides out of 8..64', () => {
+    expect(conversionShape({ side: 20, color: 'rgb' })).toEqual({ height: 20, width: 20, channels: 3 });
+    expect(conversionShape({ side: 64, color: 'grey' })).toEqual({ height: 64, width: 64, channels: 1 });
+    expect(dataImageShape(null)).toEqual({ height: 28, width: 28, channels: 1 });
+    expect(conversionLabel({ side: 20, color: 'rgb' })).toBe('20×20 RGB');
+    expect(conversionLabel({ side: 28, color: 'grey' })).toBe('28×28 grey');
+    expect(sideProblem(8)).toBeNull();
+    expect(sideProblem(64)).toBeNull();
+    for (const bad of [7, 65, 20.5, Number.NaN]) expect(sideProblem(bad)).toMatch(/8 to 64/);
+    expect(parseConversion({ side: 65, color: 'grey', invert: 'auto' })).toBeNull();
   });
 });

@@ -10,6 +10,8 @@
  * A source that is already side×side is copied exactly.
  */
 
+import type { MapShape } from '../model/layers';
+
 export type ColorMode = 'grey' | 'rgb';
 export type InvertMode = 'auto' | 'yes' | 'no';
 
@@ -29,11 +31,36 @@ export function channelsOf(color: ColorMode): number {
   return color === 'rgb' ? 3 : 1;
 }
 
+/** The image a conversion makes: (side, side, 1 for grey or 3 for RGB), the model's input before inputResolution. */
+export function conversionShape(conversion: Pick<InputConversion, 'side' | 'color'>): MapShape {
+  return { height: conversion.side, width: conversion.side, channels: channelsOf(conversion.color) };
+}
+
+/** The image a run's data gives, from its stored conversion: MNIST's 28×28×1 when it has none (a built-in set). */
+export function dataImageShape(conversion: Pick<InputConversion, 'side' | 'color'> | null | undefined): MapShape {
+  return conversionShape(conversion ?? DEFAULT_CONVERSION);
+}
+
+/** "20×20 RGB", "28×28 grey": a conversion's image in words. */
+export function conversionLabel(conversion: Pick<InputConversion, 'side' | 'color'>): string {
+  return `${conversion.side}×${conversion.side} ${conversion.color === 'rgb' ? 'RGB' : 'grey'}`;
+}
+
+/** Whether two conversions give the same image shape (side and colour; the ink does not change the shape). */
+export function sameImage(a: Pick<InputConversion, 'side' | 'color'>, b: Pick<InputConversion, 'side' | 'color'>): boolean {
+  return a.side === b.side && a.color === b.color;
+}
+
+/** Why a typed side cannot be used (not a whole number from MIN_SIDE to MAX_SIDE), or null when it can. */
+export function sideProblem(side: number): string | null {
+  return Number.isInteger(side) && side >= MIN_SIDE && side <= MAX_SIDE ? null : `The side must be a whole number from ${MIN_SIDE} to ${MAX_SIDE} pixels.`;
+}
+
 /** A conversion read from storage or a link, or null with nothing usable in it. */
 export function parseConversion(value: unknown): InputConversion | null {
   if (typeof value !== 'object' || value === null) return null;
   const { side, color, invert } = value as Record<string, unknown>;
-  if (typeof side !== 'number' || !Number.isInteger(side) || side < MIN_SIDE || side > MAX_SIDE) return null;
+  if (typeof side !== 'number' || sideProblem(side) !== null) return null;
   if (color !== 'grey' && color !== 'rgb') return null;
   if (invert !== 'auto' && invert !== 'yes' && invert !== 'no') return null;
   return { side, color, invert };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mlpLayers } from './layers';
-import { ConfigError, COSINE_FLOOR, estimateTrainingBytes, learningRateAt, PRESETS, TRAINING_MEMORY_BUDGET_BYTES, validateConfig } from './config';
+import { ConfigError, COSINE_FLOOR, estimateTrainingBytes, layerListProblem, learningRateAt, PRESETS, TRAINING_MEMORY_BUDGET_BYTES, validateConfig } from './config';
 
 describe('validateConfig: the gate for form fields and anything untrusted', () => {
   it('accepts every preset as it is', () => {
@@ -148,5 +148,21 @@ describe('learningRateAt: the schedule over the whole run', () => {
   it('reads a config with the new schedule back from a link or file, and refuses an unknown one', () => {
     expect(validateConfig({ ...PRESETS.seed, lrSchedule: 'cosine-zero' }).lrSchedule).toBe('cosine-zero');
     expect(() => validateConfig({ ...PRESETS.seed, lrSchedule: 'cosine-ish' })).toThrow(ConfigError);
+  });
+});
+
+describe('layerListProblem: the layers against the data image', () => {
+  it('fits the cnn preset to a 20×20 RGB image, says why three pools do not fit 8×8 and why 16×16 needs 28×28 grey', () => {
+    const cnn = PRESETS.cnn.layers;
+    expect(layerListProblem(cnn, 28, { height: 20, width: 20, channels: 3 })).toBeNull();
+    const convPool = [
+      { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'maxpool2d', size: 2 },
+    ];
+    // 28 -> 14 -> 7 -> 3 -> 1; 8 -> 4 -> 2 -> 1 -> a pool on a 1×1 map.
+    const pools = [...convPool, ...convPool, ...convPool, ...convPool, { kind: 'flatten' }];
+    expect(layerListProblem(pools, 28)).toBeNull();
+    expect(layerListProblem(pools, 28, { height: 8, width: 8, channels: 1 })).toMatch(/\S/);
+    expect(layerListProblem(cnn, 16, { height: 20, width: 20, channels: 3 })).toMatch(/16×16 input is the area average of 28×28 grey/);
   });
 });

@@ -279,13 +279,19 @@ function validateLayers(c: Record<string, unknown>, inputResolution: InputResolu
   return layers;
 }
 
-/** What is wrong with a layer list (a field or a shape), for the layer editor; null when it is valid. */
-export function layerListProblem(layers: unknown, inputResolution: InputResolution = 28): string | null {
+/**
+ * What is wrong with a layer list (a field or a shape), for the layer editor; null when it is valid. `image`: the
+ * data's image (an own data set's side and channels), which the layers must also fit.
+ */
+export function layerListProblem(layers: unknown, inputResolution: InputResolution = 28, image: MapShape = MNIST_INPUT): string | null {
   try {
-    validateLayers({ layers }, inputResolution);
+    const valid = validateLayers({ layers }, inputResolution);
+    const shapeProblem = inputShapeProblem({ inputResolution }, image);
+    if (shapeProblem !== null) return shapeProblem;
+    networkPlan(valid, configInputShape({ inputResolution }, image));
     return null;
   } catch (error) {
-    if (error instanceof ConfigError) return error.message;
+    if (error instanceof ConfigError || error instanceof LayerError) return error.message;
     throw error;
   }
 }

@@ -18,7 +18,7 @@ import { FIELD_KEYS } from '../model/configFields';
 import { MNIST_INPUT, networkPlan, type MapShape } from '../model/layers';
 import { builtInClassNames, DATASET_IDS, type DatasetId } from '../data/dataset';
 import { MAX_CLASS_NAME_LENGTH, MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
-import { channelsOf, parseConversion, type InputConversion } from '../data/imageConversion';
+import { dataImageShape, parseConversion, type InputConversion } from '../data/imageConversion';
 import { FRONT_END, type FrontEndParameters } from '../audio/frontEnd';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from './safetensors';
 import type { SeriesPoint, SparsityPoint } from './series';
@@ -71,7 +71,7 @@ interface VariableSlot {
 /**
  * The model's variables in TernaryNetwork.stateVariables() order, with their shapes, from the config alone. A conv
  * layer's weight is its (kh·kw·C_in, C_out) matrix (core/model/layers.ts), so every weight is 2-D. `image`: the
- * data's image, which sets the first layer's fan-in (own images: imageOfConversion).
+ * data's image (own images: the conversion's side × side × 1 or 3), which sets the first layer's fan-in.
  */
 export function variableLayout(
   config: Pick<TrainConfig, 'layers' | 'norm' | 'outputNorm'> & Partial<Pick<TrainConfig, 'inputResolution'>>,
@@ -94,11 +94,6 @@ export function variableLayout(
   return slots;
 }
 
-/** The image a stored conversion makes (side × side × 1 or 3); MNIST's 28×28×1 without one (a built-in set). */
-function imageOfConversion(conversion: InputConversion | null): MapShape {
-  return conversion === null ? MNIST_INPUT : { height: conversion.side, width: conversion.side, channels: channelsOf(conversion.color) };
-}
-
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -116,7 +111,7 @@ function crc32OfTensors(tensors: readonly NamedTensor[]): number {
 }
 
 function tensorsOf(checkpoint: Checkpoint): NamedTensor[] {
-  const slots = variableLayout(checkpoint.config, checkpoint.classNames.length, imageOfConversion(checkpoint.conversion));
+  const slots = variableLayout(checkpoint.config, checkpoint.classNames.length, dataImageShape(checkpoint.conversion));
   const { state } = checkpoint;
   if (state.variables.length !== slots.length) throw new RangeError('encodeCheckpoint: state does not match the config');
   const tensors: NamedTensor[] = slots.map((slot, i) => ({ name: slot.name, dtype: 'F32', shape: slot.shape, data: state.variables[i]! }));
@@ -282,7 +277,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const classNames = classNamesField(metadata, datasetId);
   const conversion = metadata.input_conversion === undefined ? null : conversionField(metadata);
   const frontEnd = metadata.front_end === undefined ? null : frontEndField(metadata);
-  const slots = variableLayout(config, classNames.length, imageOfConversion(conversion));
+  const slots = variableLayout(config, classNames.length, dataImageShape(conversion));
   const trainable = slots.filter((slot) => slot.trainable);
   const expected = new Map<string, number[]>();
   slots.forEach((slot) => expected.set(slot.name, slot.shape));

@@ -29,6 +29,13 @@ describe('run labels', () => {
     expect(runLabels([base, { ...base, datasetId: 'mnist' }])).toEqual(['dataset mnist-10k', 'dataset mnist']);
   });
 
+  it('tell runs on own images apart by their image, and size the network by it', () => {
+    const own = { ...base, datasetId: 'own', classNames: ['red', 'green', 'blue'] };
+    const rgb = { ...own, conversion: { side: 20, color: 'rgb', invert: 'no' } as const };
+    expect(runLabels([own, rgb])).toEqual(['image 28×28 grey', 'image 20×20 RGB']);
+    expect(standaloneRunLabel({ ...rgb, epoch: 1, step: 20, validationAccuracy: null })).toContain('1200-128-3 ·');
+  });
+
   it('count epochs from 1 to N: a finished 5-epoch run is in epoch 5, not 6', () => {
     expect(epochInProgress(0, 5)).toBe(1);
     expect(epochInProgress(2, 5)).toBe(3);

@@ -4,6 +4,7 @@
  */
 import { configInputShape, type TrainConfig } from '../model/config';
 import { networkSummary, type LayerSpec } from '../model/layers';
+import { conversionLabel, dataImageShape, type InputConversion } from '../data/imageConversion';
 
 export interface LabelledRunInput {
   preset: string;
@@ -11,12 +12,15 @@ export interface LabelledRunInput {
   config: TrainConfig;
   /** The data set's classes (the output layer's width); absent: a built-in set's ten. */
   classNames?: readonly string[];
+  /** Own images' conversion (side, colour): the image the first layer sees; absent or null: 28×28 grey. */
+  conversion?: InputConversion | null;
 }
 
 type Setting = { name: string; value: (run: LabelledRunInput) => string };
 
 const PRESET: Setting = { name: 'preset', value: (run) => run.preset };
 const DATASET: Setting = { name: 'dataset', value: (run) => run.datasetId };
+const IMAGE: Setting = { name: 'image', value: (run) => conversionLabel(run.conversion ?? { side: 28, color: 'grey' }) };
 const CONFIG_SETTINGS: Setting[] = [
   ...(
     [
@@ -59,12 +63,14 @@ function differs(setting: Setting, runs: readonly LabelledRunInput[]): boolean {
 
 /**
  * The settings that tell the runs apart: runs of different named presets are told apart by preset (their fields
- * differ in the ways the presets do), anything else by the config fields that differ; the dataset when it differs.
+ * differ in the ways the presets do), anything else by the config fields that differ; the dataset and the image
+ * (own images' side and colour) when they differ.
  */
 function labelSettings(runs: readonly LabelledRunInput[]): Setting[] {
   const byPreset = differs(PRESET, runs) && runs.every((run) => run.preset !== 'custom');
   const settings = byPreset ? [PRESET] : CONFIG_SETTINGS.filter((setting) => differs(setting, runs));
-  return differs(DATASET, runs) ? [DATASET, ...settings] : settings;
+  const data = [DATASET, IMAGE].filter((setting) => differs(setting, runs));
+  return [...data, ...settings];
 }
 
 /** The names of the settings the labels use. */
@@ -104,5 +110,5 @@ export function epochInProgress(completedEpochs: number, epochs: number): number
  */
 export function standaloneRunLabel(run: LabelledRunInput & { epoch: number; step: number; validationAccuracy: number | null }): string {
   const accuracy = run.validationAccuracy === null ? 'not validated' : `${(run.validationAccuracy * 100).toFixed(1)} %`;
-  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config), run.classNames?.length ?? 10), run.datasetId, `epoch ${epochInProgress(run.epoch, run.config.epochs)} (step ${run.step})`, accuracy].join(' · ');
+  return [run.preset, networkSummary(run.config.layers, configInputShape(run.config, dataImageShape(run.conversion)), run.classNames?.length ?? 10), run.datasetId, `epoch ${epochInProgress(run.epoch, run.config.epochs)} (step ${run.step})`, accuracy].join(' · ');
 }

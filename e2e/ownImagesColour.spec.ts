@@ -1,0 +1,128 @@
+/**
+ * Own images in colour, end to end: red, green and blue shapes of equal luminance (grey cannot tell them apart)
+ * load as 20×20 RGB, show coloured samples, train with the cnn preset, and the C export (BITNET_INPUT_SIZE 1200,
+ * built with cc), ONNX Runtime ([N, 1200] input) and the page agree on the held-out images; a drawing is named;
+ * after a reload the run is listed with its conversion, and loading the images again (Size and Colour offered as
+ * the run's) resumes it.
+ */
+import { readFileSync } from 'node:fs';
+import type { Download, Locator, Page } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
+import * as ort from 'onnxruntime-node';
+import { argmaxRows } from '../src/core/model/referenceModel';
+import { configFootprint } from '../src/core/export/mcuFootprint';
+import { PRESETS } from '../src/core/model/config';
+import { buildHost, runHost, writeExport } from '../scripts/cToolchain';
+import { draw } from './drawing';
+import { colourZip, loadZipInNode } from './imageFolders';
+import { expect, test } from './playground';
+
+const SIDE = 20;
+const IMAGE_BYTES = SIDE * SIDE * 3;
+
+async function download(page: Page, button: Locator): Promise<Uint8Array> {
+  const [file]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), button.click()]);
+  return new Uint8Array(readFileSync(await file.path()));
+}
+
+/** The share of a sample canvas's pixels whose colour leans to one channel by more than 80 levels, per channel. */
+function colourShares(canvas: Locator): Promise<[number, number, number]> {
+  return canvas.evaluate((element: HTMLCanvasElement) => {
+    const { data } = element.getContext('2d')!.getImageData(0, 0, element.width, element.height);
+    const counts = [0, 0, 0];
+    for (let p = 0; p < data.length; p += 4) {
+      for (let c = 0; c < 3; c++) {
+        const others = [0, 1, 2].filter((o) => o !== c).map((o) => data[p + o]!);
+        if (data[p + c]! > Math.max(...others) + 80) counts[c]!++;
+      }
+    }
+    const total = data.length / 4;
+    return counts.map((count) => count / total) as [number, number, number];
+  });
+}
+
+test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime and the page agree; the run keeps its conversion', async ({ playground, page }) => {
+  test.setTimeout(8 * 60_000);
+  const zip = colourZip(40, 5);
+  const conversion = { side: SIDE, color: 'rgb', invert: 'auto' } as const;
+  const expected = await loadZipInNode(zip, 'colours.zip', conversion);
+  expect(expected.report.classNames).toEqual(['blue', 'green', 'red']);
+
+  await playground.open('?preset=cnn&epochs=30');
+  await playground.openOwnImages();
+  await page.getByTestId('own-images-side').fill(String(SIDE));
+  await page.getByTestId('own-images-color').selectOption('rgb');
+  await playground.loadOwnZip('colours.zip', zip);
+  expect(await playground.ownClassCounts()).toEqual({ blue: 40, green: 40, red: 40 });
+  await expect(page.getByTestId('own-data-drop')).toContainText('20×20 RGB');
+  await expect(page.getByTestId('dataset-summary')).toContainText(`${expected.train.count} train / ${expected.validation.count} validation`);
+  // Each class's samples show in its colour (inverted back to the shapes on white they were).
+  const rows = page.getByTestId('own-data-summary').locator('canvas');
+  await expect(rows).toHaveCount(3);
+  const [blue, green, red] = [await colourShares(rows.nth(0)), await colourShares(rows.nth(1)), await colourShares(rows.nth(2))];
+  expect(blue[2]).toBeGreaterThan(0.05);
+  expect(green[1]).toBeGreaterThan(0.05);
+  expect(red[0]).toBeGreaterThan(0.05);
+  expect(red[2] + green[0] + blue[0]).toBe(0);
+  // The layer editor and the MCU budget follow the image: 20×20×3 input, 3 classes.
+  await playground.openTab('settings');
+  await expect(page.getByTestId('layer-editor')).toContainText('input 20×20×3');
+  const footprint = configFootprint(PRESETS.cnn, 'base3', 3, { height: SIDE, width: SIDE, channels: 3 });
+  await expect(page.getByTestId('mcu-budget-flash')).toHaveAttribute('data-used', String(footprint.flashBytes));
+
+  await playground.startTraining();
+  await expect.poll(() => playground.validationPercent(), { timeout: 5 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(95);
+  if ((await playground.status.textContent()) === 'training') await playground.trainToggle.click();
+  await expect(playground.status).toHaveText(/paused|done/, { timeout: 30_000 });
+
+  await playground.openTab('deploy');
+  const files = Object.fromEntries(Object.entries(unzipSync(await download(page, page.getByTestId('export-c')))).map(([name, bytes]) => [name, strFromU8(bytes)]));
+  expect(files['bitnet.h']).toMatch(new RegExp(`#define BITNET_INPUT_SIZE ${IMAGE_BYTES}\\b`));
+  expect(files['bitnet.h']).toMatch(/#define BITNET_INPUT_CHANNELS 3\b/);
+  const binary = buildHost(writeExport(files, 'bitnet-rgb-'));
+  const onnx = await download(page, page.getByTestId('export-onnx'));
+  const { validation } = expected;
+  const fromC = runHost(binary, validation.pixels, validation.count, IMAGE_BYTES).predictions;
+  const session = await ort.InferenceSession.create(onnx);
+  const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(validation.pixels), [validation.count, IMAGE_BYTES]) });
+  const fromOnnx = argmaxRows(output.logits!.data as Float32Array, validation.count, 3);
+  let agree = 0;
+  let correct = 0;
+  for (let i = 0; i < validation.count; i++) {
+    if (fromC[i] === fromOnnx[i]) agree++;
+    if (fromC[i] === validation.labels[i]) correct++;
+  }
+  // The page measured its integer model (the C) on its validation split: the same images give the same figure.
+  const pageAccuracy = /the page measured \*\*([\d.]+) %\*\*/.exec(files['README.md']!)?.[1];
+  console.log(`own RGB images e2e: C ${((100 * correct) / validation.count).toFixed(2)} %, page ${pageAccuracy} %, C and ONNX identical on ${agree} of ${validation.count}`);
+  expect(agree).toBe(validation.count);
+  expect(pageAccuracy).toBe(((100 * correct) / validation.count).toFixed(2));
+
+  // The WGSL kernels (or the CPU reference without WebGPU) take the 1,200-value images too.
+  await page.getByTestId('kernel-eval').click();
+  await expect(page.getByTestId('kernel-eval-acc')).toHaveText(/%/, { timeout: 60_000 });
+  console.log(`own RGB images e2e, kernels: ${await page.getByTestId('kernel-eval-result').textContent()}`);
+  expect(Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '')).toBe(100);
+
+  // A drawing is converted as the images were (grey in all three channels) and gets one of the classes.
+  await expect(page.getByTestId('model-input')).toHaveAttribute('data-channels', '3');
+  await draw(page, [Array.from({ length: 41 }, (_, i) => [140 + 70 * Math.cos((i / 40) * 2 * Math.PI), 140 + 70 * Math.sin((i / 40) * 2 * Math.PI)] as [number, number])]);
+  await expect(page.getByTestId('prediction')).toHaveText(/^(blue|green|red)$/, { timeout: 15_000 });
+
+  const step = await playground.stepCount();
+  await page.reload();
+  await expect(playground.backend).toHaveText(/webgpu|webgl|wasm|cpu/, { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-summary')).toContainText('9,000 train', { timeout: 60_000 });
+  await playground.openTab('runs');
+  const row = page.getByTestId('run-row').first();
+  await expect(row.getByTestId('run-dataset')).toHaveText('own (20×20 RGB)');
+  // The page waits for the images with the run on offer, and offers its conversion for loading them again.
+  await playground.openOwnImages();
+  await expect(page.getByTestId('own-images-side')).toHaveValue(String(SIDE));
+  await expect(page.getByTestId('own-images-color')).toHaveValue('rgb');
+  await playground.loadOwnZip('colours.zip', zip);
+  await expect(page.getByTestId('own-data-drop')).toContainText('20×20 RGB');
+  await playground.openTab('runs');
+  await row.getByTestId('run-resume').click();
+  await expect(playground.step).toHaveText(String(step), { timeout: 30_000 });
+});
