@@ -7,13 +7,12 @@
 import { readFileSync } from 'node:fs';
 import type { Download, Locator, Page } from '@playwright/test';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
-import * as ort from 'onnxruntime-node';
-import { argmaxRows } from '../src/core/model/referenceModel';
 import { decodeOnnx } from '../src/core/export/onnxExport';
 import { encodePng } from '../src/core/data/png';
-import { buildHost, runExample, runHost, writeExport } from '../scripts/cToolchain';
+import { runExample, writeExport } from '../scripts/cToolchain';
 import type { Stroke } from './drawing';
 import { draw } from './drawing';
+import { exportAgreement } from './exportAgreement';
 import { FASHION_FOLDERS, fashionZip, loadZipInNode, shapesDirectory } from './imageFolders';
 import { expect, test } from './playground';
 
@@ -42,29 +41,17 @@ test('a zip of 2,000 Fashion-MNIST PNGs trains with cnn; C, ONNX Runtime and the
   const files = Object.fromEntries(Object.entries(unzipSync(await download(page, page.getByTestId('export-c')))).map(([name, bytes]) => [name, strFromU8(bytes)]));
   expect(files['bitnet.h']).toContain('#define BITNET_NUM_CLASSES 10 ');
   expect(files['bitnet_model.c']).toContain('"Ankle boot",');
-  const dir = writeExport(files, 'bitnet-own-');
-  const binary = buildHost(dir);
-  expect(runExample(dir).ok).toBe(true);
+  expect(runExample(writeExport(files, 'bitnet-own-')).ok).toBe(true);
   const onnx = await download(page, page.getByTestId('export-onnx'));
   const metadata = Object.fromEntries((decodeOnnx(onnx).metadataProps ?? []).map((p) => [p.key, p.value]));
   expect(JSON.parse(metadata.class_names!)).toEqual(expected.classNames);
 
   const { validation } = expected;
-  const fromC = runHost(binary, validation.pixels, validation.count).predictions;
-  const session = await ort.InferenceSession.create(onnx);
-  const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(validation.pixels), [validation.count, 784]) });
-  const fromOnnx = argmaxRows(output.logits!.data as Float32Array, validation.count, 10);
-  let agree = 0;
-  let correct = 0;
-  for (let i = 0; i < validation.count; i++) {
-    if (fromC[i] === fromOnnx[i]) agree++;
-    if (fromC[i] === validation.labels[i]) correct++;
-  }
   // The page measured its integer model (the C) on its validation split: the same images give the same figure.
-  const pageAccuracy = /the page measured \*\*([\d.]+) %\*\*/.exec(files['README.md']!)?.[1];
-  console.log(`own images e2e: C ${((100 * correct) / validation.count).toFixed(2)} %, page ${pageAccuracy} %, C and ONNX identical on ${agree} of ${validation.count}`);
+  const { agree, cPercent, pagePercent } = await exportAgreement(files, onnx, validation, 10, 'bitnet-own-');
+  console.log(`own images e2e: C ${cPercent} %, page ${pagePercent} %, C and ONNX identical on ${agree} of ${validation.count}`);
   expect(agree / validation.count).toBeGreaterThanOrEqual(0.999);
-  expect(pageAccuracy).toBe(((100 * correct) / validation.count).toFixed(2));
+  expect(pagePercent).toBe(cPercent);
 });
 
 /** A shape drawn on the 280×280 canvas, as the shape photos show them. */

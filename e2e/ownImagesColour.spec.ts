@@ -8,12 +8,10 @@
 import { readFileSync } from 'node:fs';
 import type { Download, Locator, Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import * as ort from 'onnxruntime-node';
-import { argmaxRows } from '../src/core/model/referenceModel';
 import { configFootprint } from '../src/core/export/mcuFootprint';
 import { PRESETS } from '../src/core/model/config';
-import { buildHost, runHost, writeExport } from '../scripts/cToolchain';
 import { draw } from './drawing';
+import { exportAgreement } from './exportAgreement';
 import { colourZip, loadZipInNode } from './imageFolders';
 import { expect, test } from './playground';
 
@@ -79,24 +77,13 @@ test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime a
   const files = Object.fromEntries(Object.entries(unzipSync(await download(page, page.getByTestId('export-c')))).map(([name, bytes]) => [name, strFromU8(bytes)]));
   expect(files['bitnet.h']).toMatch(new RegExp(`#define BITNET_INPUT_SIZE ${IMAGE_BYTES}\\b`));
   expect(files['bitnet.h']).toMatch(/#define BITNET_INPUT_CHANNELS 3\b/);
-  const binary = buildHost(writeExport(files, 'bitnet-rgb-'));
   const onnx = await download(page, page.getByTestId('export-onnx'));
   const { validation } = expected;
-  const fromC = runHost(binary, validation.pixels, validation.count, IMAGE_BYTES).predictions;
-  const session = await ort.InferenceSession.create(onnx);
-  const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(validation.pixels), [validation.count, IMAGE_BYTES]) });
-  const fromOnnx = argmaxRows(output.logits!.data as Float32Array, validation.count, 3);
-  let agree = 0;
-  let correct = 0;
-  for (let i = 0; i < validation.count; i++) {
-    if (fromC[i] === fromOnnx[i]) agree++;
-    if (fromC[i] === validation.labels[i]) correct++;
-  }
   // The page measured its integer model (the C) on its validation split: the same images give the same figure.
-  const pageAccuracy = /the page measured \*\*([\d.]+) %\*\*/.exec(files['README.md']!)?.[1];
-  console.log(`own RGB images e2e: C ${((100 * correct) / validation.count).toFixed(2)} %, page ${pageAccuracy} %, C and ONNX identical on ${agree} of ${validation.count}`);
+  const { agree, cPercent, pagePercent } = await exportAgreement(files, onnx, validation, 3, 'bitnet-rgb-');
+  console.log(`own RGB images e2e: C ${cPercent} %, page ${pagePercent} %, C and ONNX identical on ${agree} of ${validation.count}`);
   expect(agree).toBe(validation.count);
-  expect(pageAccuracy).toBe(((100 * correct) / validation.count).toFixed(2));
+  expect(pagePercent).toBe(cPercent);
 
   // The WGSL kernels (or the CPU reference without WebGPU) take the 1,200-value images too.
   await page.getByTestId('kernel-eval').click();
