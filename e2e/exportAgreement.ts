@@ -9,6 +9,8 @@ import { argmaxRows } from '../src/core/model/referenceModel';
 import { buildHost, runHost, writeExport } from '../scripts/cToolchain';
 
 export interface ExportAgreement {
+  /** Where the C export was written and built (its example is host-build/bitnet_example there). */
+  dir: string;
   /** Images on which C and ONNX Runtime predict the same class. */
   agree: number;
   /** Images the C program classifies right. */
@@ -22,7 +24,8 @@ export interface ExportAgreement {
 /** cFiles: the C export's files by name; onnx: the ONNX export's bytes; set: (count, h, w, c) images with labels. */
 export async function exportAgreement(cFiles: Record<string, string>, onnx: Uint8Array, set: ImageSet, classCount: number, prefix: string): Promise<ExportAgreement> {
   const imageBytes = imageValues(set);
-  const binary = buildHost(writeExport(cFiles, prefix));
+  const dir = writeExport(cFiles, prefix);
+  const binary = buildHost(dir);
   const fromC = runHost(binary, set.pixels, set.count, imageBytes).predictions;
   const session = await ort.InferenceSession.create(onnx);
   const output = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(set.pixels), [set.count, imageBytes]) });
@@ -34,5 +37,5 @@ export async function exportAgreement(cFiles: Record<string, string>, onnx: Uint
     if (fromC[i] === set.labels[i]) correct++;
   }
   const pagePercent = /the page measured \*\*([\d.]+) %\*\*/.exec(cFiles['README.md'] ?? '')?.[1];
-  return { agree, correct, cPercent: ((100 * correct) / set.count).toFixed(2), pagePercent };
+  return { dir, agree, correct, cPercent: ((100 * correct) / set.count).toFixed(2), pagePercent };
 }
