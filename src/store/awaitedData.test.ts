@@ -64,7 +64,7 @@ describe('a page waiting for the user data its run trained on', () => {
     const h = await open(addressOf('keywords', WORDS), true, storage);
     const state = h.store.getState();
     expect(state.errorMessage).toBeNull();
-    expect(state.awaitedData).toEqual({ datasetId: 'keywords', classNames: WORDS, fromLink: false });
+    expect(state.awaitedData).toEqual({ datasetId: 'keywords', classNames: WORDS, fromLink: false, conversion: null });
     expect(state.resumeOffer).toMatchObject({ id: 'run-k', step: 40, datasetId: 'keywords', classNames: WORDS });
     // The address keeps naming the keyword data set while the embedded subset stands in.
     expect(addressParams(state)).toEqual(expect.arrayContaining([['dataset', 'keywords'], ['classes', JSON.stringify(WORDS)]]));
@@ -99,7 +99,7 @@ describe('a page waiting for the user data its run trained on', () => {
 
   it('opened from a share link: the message says the link carries no clips; no kept run: none is offered', async () => {
     const h = await open(addressOf('keywords', WORDS), false);
-    expect(h.store.getState().awaitedData).toEqual({ datasetId: 'keywords', classNames: WORDS, fromLink: true });
+    expect(h.store.getState().awaitedData).toEqual({ datasetId: 'keywords', classNames: WORDS, fromLink: true, conversion: null });
     expect(h.store.getState().errorMessage).toMatch(/^The link's run used your keyword clips \(classes _silence_, no, up, yes\), which a link does not carry\. Load a keyword zip/);
     expect(h.store.getState().resumeOffer).toBeNull();
   });
@@ -118,6 +118,15 @@ describe('a page waiting for the user data its run trained on', () => {
     expect(addressParams(h.store.getState())).toContainEqual(['dataset', 'mnist-10k']);
   });
 
+  it("a link of an own-images run names its conversion: the notice says it, the Size/Colour/Ink offer and the address keep it", async () => {
+    const conversion = { side: 20, color: 'rgb' as const, invert: 'auto' as const };
+    const search = `?${new URLSearchParams(shareParams({ preset: 'cnn', datasetId: 'own', classNames: ['blue', 'red'], conversion, config: { ...PRESETS.cnn } })).toString()}`;
+    const h = await open(search, false);
+    expect(h.store.getState().awaitedData).toEqual({ datasetId: 'own', classNames: ['blue', 'red'], fromLink: true, conversion });
+    expect(h.store.getState().errorMessage).toMatch(/^The link's run used your own images \(classes blue, red\) as 20×20 RGB, which a link does not carry\./);
+    expect(addressParams(h.store.getState())).toContainEqual(['images', '20-rgb-auto']);
+  });
+
   it('a keyword run resumed from the run list before its clips are loaded waits for them, on offer beside Train', async () => {
     const storage = await keptRun('keywords', WORDS);
     const h = await open('', false, storage);
@@ -125,7 +134,7 @@ describe('a page waiting for the user data its run trained on', () => {
     expect(h.store.getState().resumeOffer).toBeNull();
     await h.bridge.runs.resumeRun('run-k');
     expect(restores(h.worker().requests)).toHaveLength(0);
-    expect(h.store.getState().awaitedData).toEqual({ datasetId: 'keywords', classNames: WORDS, fromLink: false });
+    expect(h.store.getState().awaitedData).toEqual({ datasetId: 'keywords', classNames: WORDS, fromLink: false, conversion: null });
     expect(h.store.getState().resumeOffer?.id).toBe('run-k');
     expect(h.store.getState().errorMessage).toContain('Load the keyword zip or folder again, or train on your recorded clips, to go on with this run.');
   });

@@ -6,6 +6,7 @@
  * bar keeps naming the data set (urlState.ts) and the Keywords or own-images panel opens with the sentence.
  */
 import { builtInClassNames, type DatasetId } from '../core/data/dataset';
+import { conversionLabel, type InputConversion } from '../core/data/imageConversion';
 
 export type UserDatasetId = 'own' | 'keywords';
 
@@ -15,6 +16,8 @@ export interface AwaitedData {
   classNames: readonly string[] | null;
   /** Opened from a share link (it never carried the data); false: this page's own address after a reload, or a kept run. */
   fromLink: boolean;
+  /** For own images: how the run converted them (its address or link says), to load them the same way; else null. */
+  conversion: InputConversion | null;
 }
 
 /** The loaded data set, as far as a run's classes go. */
@@ -46,13 +49,14 @@ const FROM_LINK: Record<UserDatasetId, string> = {
 };
 
 const classList = (classNames: readonly string[] | null) => (classNames ? ` (classes ${classNames.join(', ')})` : '');
+const imageList = (conversion: InputConversion | null) => (conversion ? ` as ${conversionLabel(conversion)}` : '');
 
 /**
  * The sentence the page shows while it waits. `keptRun`: a run of this data is kept in this browser and offered
  * for resuming. The word "link" appears only when the page was opened from a share link.
  */
 export function awaitedDataNotice(awaited: AwaitedData, keptRun: boolean): string {
-  const what = `${WHAT[awaited.datasetId]}${classList(awaited.classNames)}`;
+  const what = `${WHAT[awaited.datasetId]}${classList(awaited.classNames)}${imageList(awaited.conversion)}`;
   if (awaited.fromLink) return `The link's run used ${what}, which a link does not carry. ${FROM_LINK[awaited.datasetId]}; the embedded MNIST subset is loaded meanwhile.`;
   if (keptRun) return `Your trained run is kept in this browser, but not ${what} it trained on. ${AGAIN[awaited.datasetId]}, to go on with this run.`;
   return `This page had ${what} loaded, which a reload does not keep. ${AGAIN[awaited.datasetId]}; the embedded MNIST subset is loaded meanwhile.`;

@@ -190,7 +190,8 @@ export const useAwaitedData = () =>
   useAppStore(
     useShallow((s) => {
       const keptRun = s.resumeOffer !== null && s.resumeOffer.datasetId === s.awaitedData?.datasetId;
-      return { awaited: s.awaitedData, keptRun, conversion: keptRun ? (s.resumeOffer?.conversion ?? null) : null };
+      // The kept run's conversion, else the one the address or link named.
+      return { awaited: s.awaitedData, keptRun, conversion: (keptRun ? s.resumeOffer?.conversion : null) ?? s.awaitedData?.conversion ?? null };
     }),
   );
 /** The keyword flow: keywords are loaded, or the page waits for them (the checklist and the answer column follow it). */

@@ -141,7 +141,7 @@ export function createRunStorage(deps: RunStorageDeps): RunStorage {
     const mismatch = classMismatch(run.datasetId, run.classNames, run.conversion ?? null);
     if (mismatch !== null && isUserDataset(run.datasetId)) {
       // The page waits for that data with the run on offer beside Train: loading it makes Resume work.
-      const awaited = { datasetId: run.datasetId, classNames: run.classNames ?? null, fromLink: false };
+      const awaited = { datasetId: run.datasetId, classNames: run.classNames ?? null, fromLink: false, conversion: run.conversion ?? null };
       store.userDataAwaited(awaited);
       store.autosaveReadOffer(offerOf(summarize(run)));
       store.errorOccurred(awaitedDataNotice(awaited, true));

@@ -72,7 +72,8 @@ export function createStartup(deps: StartupDeps): (search: string, ownAddress?: 
       // page waits for the user's data (the Keywords or own-images panel opens and says what to load; a kept run of
       // that data is offered, to resume once the data is back: runStorage.ts).
       actions.loadEmbeddedDataset();
-      const awaited = { datasetId: linkDataset, classNames: link.kind === 'setup' ? (link.setup.classNames ?? null) : null, fromLink: !ownAddress };
+      const setup = link.kind === 'setup' ? link.setup : null;
+      const awaited = { datasetId: linkDataset, classNames: setup?.classNames ?? null, fromLink: !ownAddress, conversion: setup?.conversion ?? null };
       store.getState().userDataAwaited(awaited);
       // A link's missing data is news; after a reload the panel says what to do, without an error.
       if (awaited.fromLink) problems.push(awaitedDataNotice(awaited, false));

@@ -30,7 +30,8 @@ export function currentSetup(state: AppState): SharedSetup | { problem: string }
     const awaited = state.datasetId === 'mnist-10k' ? state.awaitedData : null;
     const datasetId = awaited?.datasetId ?? state.datasetId;
     const classNames = awaited ? (awaited.classNames ?? undefined) : isUserDataset(state.datasetId) ? state.datasetSummary?.classNames : undefined;
-    return { preset: state.presetId, datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(state.config) };
+    const conversion = awaited ? awaited.conversion : state.datasetId === 'own' ? (state.datasetSummary?.own?.conversion ?? null) : null;
+    return { preset: state.presetId, datasetId, ...(classNames ? { classNames } : {}), ...(conversion ? { conversion } : {}), config: validateConfig(state.config) };
   } catch (error) {
     if (error instanceof ConfigError) return { problem: error.message };
     throw error;

@@ -30,6 +30,20 @@ describe('share links', () => {
     expect(readShareLink([['dataset', 'mnist'], ['classes', '["a","b"]']]).kind).toBe('invalid');
   });
 
+  it("own images travel with their conversion (side, colour, ink); a bad one, or one on another data set, is refused", () => {
+    const setup: SharedSetup = { preset: 'cnn', datasetId: 'own', classNames: ['blue', 'green', 'red'], conversion: { side: 20, color: 'rgb', invert: 'auto' }, config: { ...PRESETS.cnn } };
+    const { text, read } = roundTrip(setup);
+    expect(text).toContain('&images=20-rgb-auto');
+    expect(read).toEqual({ kind: 'setup', setup });
+    for (const images of ['7-grey-auto', '65-rgb-no', '20-cmyk-auto', '20-rgb-maybe', '20rgb', '']) {
+      const bad = readShareLink([['dataset', 'own'], ['images', images]]);
+      expect(bad.kind === 'invalid' && bad.message).toMatch(/image conversion .* is not side-colour-ink/);
+    }
+    expect(readShareLink([['dataset', 'mnist'], ['images', '28-grey-auto']]).kind).toBe('invalid');
+    // A keyword run has no image conversion to carry.
+    expect(shareParams({ ...setup, datasetId: 'keywords' }).some(([key]) => key === 'images')).toBe(false);
+  });
+
   it('a keyword data set travels as its words, never its clips, with the kws preset', () => {
     const setup: SharedSetup = { preset: 'kws', datasetId: 'keywords', classNames: ['_silence_', '_unknown_', 'no', 'yes'], config: { ...PRESETS.kws } };
     const { text, read } = roundTrip(setup);

@@ -14,6 +14,7 @@ import { isPresetId, PRESETS, validateConfig, ConfigError, type PresetId, type T
 import { FIELD_KEYS, FIELDS, type FieldKey } from '../model/configFields';
 import { DATASET_IDS, isUserDataset, type DatasetId } from '../data/dataset';
 import { MAX_CLASSES, MIN_CLASSES } from '../data/imageFolder';
+import { MAX_SIDE, MIN_SIDE, parseConversion, type InputConversion } from '../data/imageConversion';
 import { formatLayerList, parseLayerList } from '../model/layers';
 
 /**
@@ -22,6 +23,8 @@ import { formatLayerList, parseLayerList } from '../model/layers';
  */
 export const SHARE_LINK_VERSION = 1;
 const LEGACY_HIDDEN = 'hidden';
+/** The link's parameters besides the config fields. */
+const LINK_KEYS: readonly string[] = ['v', 'preset', 'dataset', 'classes', 'images', LEGACY_HIDDEN, ...FIELD_KEYS];
 
 /** Parameters that steer the page for debugging and tests: kept in the address bar, never put in a shared link. */
 export const DEBUG_PARAMS = ['backend', 'inference', 'fault'] as const;
@@ -34,7 +37,23 @@ export interface SharedSetup {
    * set the run needs (the link never carries the images or clips). Written as `classes`, a JSON array of names.
    */
   classNames?: readonly string[];
+  /**
+   * With datasetId 'own': how the images became input (side, grey or RGB, ink), so that loading them again gives the
+   * run's input shape. Written as `images`, e.g. `20-rgb-auto`.
+   */
+  conversion?: InputConversion;
   config: TrainConfig;
+}
+
+/** A conversion as link text: side, colour and ink joined by '-', e.g. "28-grey-auto". */
+export function formatConversion(conversion: InputConversion): string {
+  return `${conversion.side}-${conversion.color}-${conversion.invert}`;
+}
+
+/** Link text back to a conversion, or null when it is not one. */
+export function parseConversionText(text: string): InputConversion | null {
+  const match = /^(\d{1,2})-([a-z]+)-([a-z]+)$/.exec(text);
+  return match ? parseConversion({ side: Number(match[1]), color: match[2], invert: match[3] }) : null;
 }
 
 /** One field's value as parameter text, by its kind in the field table. */
@@ -54,6 +73,7 @@ export function shareParams(setup: SharedSetup): QueryParams {
     ['dataset', setup.datasetId],
   ];
   if (isUserDataset(setup.datasetId) && setup.classNames) params.push(['classes', JSON.stringify(setup.classNames)]);
+  if (setup.datasetId === 'own' && setup.conversion) params.push(['images', formatConversion(setup.conversion)]);
   const base = PRESETS[setup.preset];
   for (const field of FIELD_KEYS) {
     const value = formatField(field, setup.config[field]);
@@ -100,9 +120,7 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
   if (version !== null && version !== String(SHARE_LINK_VERSION)) {
     return { kind: 'invalid', message: `The link was made by a newer version of the playground (link version ${version}); its settings were not applied.` };
   }
-  const unknown = setupKeys.filter(
-    (key) => key !== 'v' && key !== 'preset' && key !== 'dataset' && key !== 'classes' && key !== LEGACY_HIDDEN && !(FIELD_KEYS as string[]).includes(key),
-  );
+  const unknown = setupKeys.filter((key) => !LINK_KEYS.includes(key));
   if (unknown.length > 0) {
     return { kind: 'invalid', message: `The link has settings this playground does not know (${unknown.join(', ')}); it was not applied.` };
   }
@@ -123,6 +141,14 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
       return { kind: 'invalid', message: `The link's classes are not a list of ${MIN_CLASSES} to ${MAX_CLASSES} names of an own or keyword data set; it was not applied.` };
     }
   }
+  const imagesText = param('images');
+  const conversion = imagesText === null ? null : parseConversionText(imagesText);
+  if (imagesText !== null && (datasetId !== 'own' || conversion === null)) {
+    return {
+      kind: 'invalid',
+      message: `The link's image conversion "${imagesText}" is not side-colour-ink of own images (side ${MIN_SIDE}–${MAX_SIDE}, grey or rgb, auto, yes or no, e.g. 28-grey-auto); it was not applied.`,
+    };
+  }
   const candidate: Record<string, unknown> = { ...PRESETS[presetText] };
   for (const field of FIELD_KEYS) {
     const text = param(field);
@@ -134,7 +160,7 @@ export function readShareLink(query: readonly (readonly [string, string])[]): Sh
     candidate.hidden = hidden.trim() === '' ? [] : hidden.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : part));
   }
   try {
-    return { kind: 'setup', setup: { preset: presetText, datasetId, ...(classNames ? { classNames } : {}), config: validateConfig(candidate) } };
+    return { kind: 'setup', setup: { preset: presetText, datasetId, ...(classNames ? { classNames } : {}), ...(conversion ? { conversion } : {}), config: validateConfig(candidate) } };
   } catch (error) {
     if (error instanceof ConfigError) return { kind: 'invalid', message: `The link's settings are not valid: ${error.message} The preset is used instead.` };
     throw error;
