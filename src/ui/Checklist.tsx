@@ -5,6 +5,7 @@
  * Listen ticks its own step when it hears an answer (ListenPanel). A ticked step stays ticked; the list can be dismissed for good (store/layout.ts keeps that in localStorage).
  */
 import { useEffect } from 'react';
+import { useAppStore } from '../store/store';
 import { useDeploy, useKeywordDataset, useKeywordFlow, usePrediction, useProgress } from '../store/hooks';
 import { CHECKLIST_STEPS, KEYWORD_CHECKLIST_STEPS, useChecklist, type ChecklistStep } from '../store/layout';
 import { Tip, tipId } from './Tip';
@@ -27,6 +28,8 @@ export function Checklist() {
   const { globalStep } = useProgress();
   const prediction = usePrediction();
   const { result } = useDeploy();
+  // Own images are rarely digits: the drawing step names what is drawn.
+  const ownImages = useAppStore((s) => s.datasetSummary?.own != null);
   useEffect(() => {
     observe({
       trained: !keywordsLoaded && globalStep > 0,
@@ -46,7 +49,7 @@ export function Checklist() {
       <ol>
         {steps.map((step) => (
           <li key={step} data-testid={`checklist-${step}`} data-done={done[step]} className={done[step] ? 'done' : undefined}>
-            <span aria-hidden="true">{done[step] ? '✓' : '○'}</span> {LABELS[step]}
+            <span aria-hidden="true">{done[step] ? '✓' : '○'}</span> {step === 'drewDigit' && ownImages ? 'Draw an image' : LABELS[step]}
             <span className="visually-hidden">{done[step] ? ' (done)' : ' (to do)'}</span>
           </li>
         ))}

@@ -264,7 +264,7 @@ export function DrawDigit() {
       </div>
       {strokeCount > 0 && prediction && prediction.featureMaps.length > 0 && (
         <div className="feature-maps" data-testid="feature-maps">
-          <div className="muted">What each conv filter responds to in your digit (after ReLU and pooling; white = strongest):</div>
+          <div className="muted">What each conv filter responds to in your {conversion ? 'drawing' : 'digit'} (after ReLU and pooling; white = strongest):</div>
           {prediction.featureMaps.map((map) => (
             <FeatureMapView key={map.layer} map={map} />
           ))}

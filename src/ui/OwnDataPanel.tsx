@@ -12,7 +12,7 @@ import type { OwnDataReport } from '../core/data/ownDataset';
 import { useAwaitedData, useDataProgress, useOwnData } from '../store/hooks';
 import { awaitedDataNotice } from '../store/awaitedData';
 import { cancelDatasetLoad, loadOwnImages } from '../store/workerBridge';
-import { bytes } from './format';
+import { bytes, limitBytes } from './format';
 import { paintImage } from './paint';
 import { CollectPanel } from './CollectPanel';
 import { filesOfEntries, type DroppedEntry } from './droppedFiles';
@@ -143,7 +143,7 @@ export function OwnDataPanel() {
       <p className="muted">
         A .zip or a folder (chosen, or dropped here) with one subfolder per class ({MIN_CLASSES}–{MAX_CLASSES} classes; {IMAGE_EXTENSIONS.join(', ')}), as PyTorch&apos;s
         ImageFolder reads; optional train/ and test/ (or val/) folders. Each image is resized to the size below, its aspect ratio kept, as grey or RGB. Limits:{' '}
-        {ZIP_LIMITS.maxEntries.toLocaleString('en-US')} files, {bytes(ZIP_LIMITS.maxTotalBytes)} of images, {bytes(MEMORY_LIMIT_BYTES)} of memory in all.
+        {ZIP_LIMITS.maxEntries.toLocaleString('en-US')} files, {limitBytes(ZIP_LIMITS.maxTotalBytes)} of images, {limitBytes(MEMORY_LIMIT_BYTES)} of memory in all.
       </p>
       <label>
         Ink

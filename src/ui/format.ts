@@ -3,4 +3,4 @@ export function percent(fraction: number | null, digits = 1): string {
   return fraction === null || Number.isNaN(fraction) ? '—' : `${(fraction * 100).toFixed(digits)} %`;
 }
 
-export { bytes } from '../core/export/byteSize';
+export { bytes, limitBytes } from '../core/export/byteSize';

@@ -2,11 +2,11 @@
  * Loading a dataset for the session: the loader's progress posted at most every PROGRESS_INTERVAL_MS (and at the
  * end of each file), and the summary the page shows once the dataset is ready.
  */
-import { channelsOfSet, imageValues, type DatasetId, type SplitDataset } from '../core/data/dataset';
+import { channelsOfSet, spreadSample, type DatasetId, type SplitDataset } from '../core/data/dataset';
 import type { DatasetSource, PostEvent, WorkerEvent } from '../protocol/messages';
 import { PROGRESS_INTERVAL_MS } from './progressBatcher';
 
-/** Training images sent to the page to show augmentation on. */
+/** Training images sent to the page to show augmentation on, spread over the classes. */
 export const AUGMENT_SAMPLES = 8;
 
 /** cancelled: checked between images while own images are decoded; true stops the load with an error. */
@@ -57,6 +57,7 @@ export function isUserSource(source: DatasetSource): boolean {
 /** What the page shows of a loaded dataset: its split sizes and a few training images. */
 export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<WorkerEvent, { type: 'dataset-ready' }> {
   const { train } = loaded;
+  const shown = spreadSample(train, AUGMENT_SAMPLES);
   return {
     type: 'dataset-ready',
     summary: {
@@ -68,8 +69,8 @@ export function datasetReady(id: DatasetId, loaded: SplitDataset): Extract<Worke
       validationCount: loaded.validation.count,
       testCount: loaded.test?.count ?? 0,
       samples: {
-        pixels: train.pixels.slice(0, AUGMENT_SAMPLES * imageValues(train)),
-        count: Math.min(AUGMENT_SAMPLES, train.count),
+        pixels: shown.pixels,
+        count: shown.count,
         rows: train.rows,
         cols: train.cols,
         channels: channelsOfSet(train),

@@ -8,7 +8,8 @@ import { networkSummary } from '../core/model/layers';
 import { configInputShape, PRESETS } from '../core/model/config';
 import { emitC, zipFiles, type MeasuredAccuracy } from '../core/export/cEmitter';
 import { exampleClips } from '../core/export/kwsEmitter';
-import { channelsOfSet, imageShapeOfSet, imageValues, type DatasetId, type ImageSet, type SplitDataset } from '../core/data/dataset';
+import { conversionLabel } from '../core/data/imageConversion';
+import { channelsOfSet, imageShapeOfSet, imageValues, spreadSample, type DatasetId, type ImageSet, type SplitDataset } from '../core/data/dataset';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
 import { argmaxInt, integerForward, integerOnlyProblem, toIntegerModel, type IntegerModel } from '../core/model/integerModel';
 import { exportOnnx } from '../core/export/onnxExport';
@@ -22,7 +23,7 @@ import { version as appVersion } from '../../package.json';
 
 /** Images the export's accuracy is measured on: all of a 1,000-image split, the first 2,000 of larger ones. */
 const ACCURACY_IMAGES = 2000;
-/** Labelled images shipped in the C export's examples/. */
+/** Labelled images shipped in the C export's examples/, spread over the classes. */
 const EXAMPLE_IMAGES = 8;
 
 export interface ExportRequest {
@@ -43,10 +44,19 @@ function frontEndOf(dataset: SplitDataset): FrontEndParameters | null {
   return dataset.keywords ? FRONT_END : null;
 }
 
+/** The data set named for people: "your own images (blue, green, red; 20×20 RGB)", or its id for a built-in one. */
+function datasetWords(datasetId: DatasetId, dataset: SplitDataset): string {
+  const names = dataset.classNames.length <= 12 ? dataset.classNames.join(', ') : `${dataset.classNames.length} classes`;
+  if (dataset.report) return `your own images (${names}; ${conversionLabel(dataset.report.conversion)})`;
+  if (dataset.keywords) return `your keywords (${names})`;
+  return datasetId;
+}
+
 /** The README's configuration line; the output layer is as wide as the data set has classes. */
-function configSummary(trainer: Trainer, datasetId: DatasetId, classCount: number): string {
+function configSummary(trainer: Trainer, datasetId: DatasetId, dataset: SplitDataset): string {
   const c = trainer.config;
-  return `${networkSummary(c.layers, configInputShape(c, imageShapeOfSet(trainer.data.train)), classCount)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetId}`;
+  const classCount = dataset.classNames.length;
+  return `${networkSummary(c.layers, configInputShape(c, imageShapeOfSet(trainer.data.train)), classCount)}, ${c.weightQuantizer} weights at t = ${c.threshold.toFixed(2)}, ${c.activationQuantizer} activations, ${c.norm}${c.outputNorm ? ' + output batch norm' : ''}, trained ${trainer.globalStep} steps on ${datasetWords(datasetId, dataset)}`;
 }
 
 function measure(model: IntegerModel, reference: ReturnType<typeof foldModel>, set: ImageSet, split: string): MeasuredAccuracy {
@@ -120,16 +130,16 @@ export async function buildExport(trainer: Trainer, dataset: SplitDataset, reque
   const integerModel = toIntegerModel(model);
   const split = dataset.validation;
   const accuracy = measure(integerModel, model, split, `${request.datasetId} validation`);
-  const examples = Math.min(EXAMPLE_IMAGES, split.count);
+  const examples = spreadSample(split, EXAMPLE_IMAGES);
   // A keyword run's example proves the front end on speech: one validation clip per class (their features are the split's).
   const clips = dataset.keywords && dataset.validationAudio ? exampleClips(split.labels, dataset.validationAudio, dataset.classNames) : null;
   const files = emitC(integerModel, {
     packing: request.packing,
     preset,
-    configSummary: configSummary(trainer, request.datasetId, dataset.classNames.length),
+    configSummary: configSummary(trainer, request.datasetId, dataset),
     accuracy,
     classNames: dataset.classNames,
-    examples: { pixels: split.pixels.subarray(0, examples * imageValues(split)), labels: split.labels.subarray(0, examples), count: examples },
+    examples,
     appVersion,
     frontEnd: frontEndOf(dataset) ?? undefined,
     ...(dataset.report && { imageConversion: { conversion: dataset.report.conversion, inverted: dataset.report.inverted } }),

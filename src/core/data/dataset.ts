@@ -110,6 +110,34 @@ function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   return { count: indices.length, rows: set.rows, cols: set.cols, channels: channelsOfSet(set), pixels, labels };
 }
 
+/**
+ * Up to `count` indices into `labels`, spread over the classes: round after round, each label in ascending order
+ * gives its next image (in the set's order), so a set ordered by class (own images) still shows every class.
+ * Deterministic; a class with fewer images drops out of the later rounds.
+ */
+export function spreadOverClasses(labels: ArrayLike<number>, count: number): number[] {
+  const byLabel = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const list = byLabel.get(labels[i]!);
+    if (list) list.push(i);
+    else byLabel.set(labels[i]!, [i]);
+  }
+  const lists = [...byLabel.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+  const picked: number[] = [];
+  for (let round = 0; picked.length < Math.min(count, labels.length); round++) {
+    for (const list of lists) {
+      if (round < list.length && picked.length < count) picked.push(list[round]!);
+    }
+  }
+  return picked;
+}
+
+/** `count` images of `set` spread over its classes (spreadOverClasses): (count, rows, cols, channels) with their labels. */
+export function spreadSample(set: ImageSet, count: number): { pixels: Uint8Array; labels: Uint8Array; count: number } {
+  const picked = selectExamples(set, spreadOverClasses(set.labels.subarray(0, set.count), count));
+  return { pixels: picked.pixels, labels: picked.labels, count: picked.count };
+}
+
 /** Values per pixel of a set's images: 1 unless it says otherwise. */
 export function channelsOfSet(set: Pick<ImageSet, 'channels'>): number {
   return set.channels ?? 1;
