@@ -101,6 +101,21 @@ export function borderIsLight(rgba: ArrayLike<number>, width: number, height: nu
   return sum / count > 127.5;
 }
 
+/** How far a pixel's R, G and B (over white) may spread and still count as grey: JPEG noise and tinted scans stay under it. */
+export const COLOUR_TOLERANCE = 24;
+
+/** True when some pixel's R, G, B (composited over white) differ by more than COLOUR_TOLERANCE. rgba: (height, width, 4). */
+export function hasColour(rgba: ArrayLike<number>, width: number, height: number): boolean {
+  for (let p = 0; p < width * height; p++) {
+    const a = rgba[4 * p + 3]!;
+    const r = overWhite(rgba[4 * p]!, a);
+    const g = overWhite(rgba[4 * p + 1]!, a);
+    const b = overWhite(rgba[4 * p + 2]!, a);
+    if (Math.max(r, g, b) - Math.min(r, g, b) > COLOUR_TOLERANCE) return true;
+  }
+  return false;
+}
+
 /** Whether to invert under `mode`, deciding 'auto' from the border. */
 export function resolveInvert(mode: InvertMode, rgba: ArrayLike<number>, width: number, height: number): boolean {
   return mode === 'auto' ? borderIsLight(rgba, width, height) : mode === 'yes';

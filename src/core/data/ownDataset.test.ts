@@ -2,7 +2,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONVERSION } from './imageConversion';
 import { ImageFolderError } from './imageFolder';
-import { drawingInput, loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
+import { COLOUR_HINT, drawingInput, loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
 import { decodePng, encodePng } from './png';
 import { shapeFolder } from './shapeImages.testing';
 
@@ -73,6 +73,23 @@ describe('own data sets', () => {
     let coloured = 0;
     for (let p = 0; p < rgb.train.pixels.length; p += 3) if (rgb.train.pixels[p] !== rgb.train.pixels[p + 1] || rgb.train.pixels[p + 1] !== rgb.train.pixels[p + 2]) coloured++;
     expect(coloured).toBeGreaterThan(100);
+  });
+
+  it('says when images loaded as grey are in colour, and not for grey images or an RGB load', async () => {
+    const list = Object.entries(shapeFolder(4, 8)).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
+    const grey = await loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: DEFAULT_CONVERSION, decode });
+    expect(grey.report.warnings).toContain(COLOUR_HINT);
+    const rgb = await loadOwnDataset({ kind: 'files', name: 'f', files: list }, { conversion: { ...DEFAULT_CONVERSION, color: 'rgb' }, decode });
+    expect(rgb.report.warnings).not.toContain(COLOUR_HINT);
+    // Grey squares on white with a faint tint (R, G, B within the tolerance, as JPEG noise leaves them).
+    const tinted = (level: number): Uint8Array => {
+      const rgba = new Uint8Array(8 * 8 * 4).fill(255);
+      for (let p = 18; p < 46; p++) rgba.set([level + 10, level, level + 5, 255], 4 * p);
+      return encodePng(rgba, 8, 8, 4);
+    };
+    const greyFiles = ['a/1.png', 'a/2.png', 'a/3.png', 'b/1.png', 'b/2.png', 'b/3.png'].map((path, i) => ({ path, bytes: tinted(20 * i) }));
+    const plain = await loadOwnDataset({ kind: 'files', name: 'g', files: greyFiles.map((f) => ({ path: f.path, size: f.bytes.length, read: async () => f.bytes })) }, { conversion: DEFAULT_CONVERSION, decode });
+    expect(plain.report.warnings).not.toContain(COLOUR_HINT);
   });
 });
 

@@ -7,7 +7,7 @@
  * under 'auto'), so every image of a class is treated alike.
  */
 import type { SplitDataset, ImageSet } from './dataset';
-import { channelsOf, convertImage, invertInPlace, borderIsLight, type InputConversion } from './imageConversion';
+import { channelsOf, convertImage, invertInPlace, borderIsLight, hasColour, type InputConversion } from './imageConversion';
 import { IMAGE_LIMITS, readImageHeader, type ImageHeader } from './imageHeader';
 import {
   checkLoadBytes,
@@ -21,6 +21,12 @@ import {
   type FolderLayout,
   type ImageFolderPlan,
 } from './imageFolder';
+
+/** Share of a set's images with colour above which a grey load says that RGB would keep it. */
+export const COLOUR_SHARE = 0.1;
+
+/** The report's hint for a set loaded as grey whose images are in colour. */
+export const COLOUR_HINT = "These images are in colour; Colour: RGB keeps it (3× the first layer's inputs).";
 
 /** Training images per class shown in the page's sample grid. */
 export const SAMPLES_PER_CLASS = 6;
@@ -104,6 +110,7 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
   const converted = new Map<number, Uint8Array>();
   const kept: { candidate: number; digest: string }[] = [];
   let lightBorders = 0;
+  let colourImages = 0;
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
   let doneBytes = 0;
   for (let k = 0; k < readers.length; k++) {
@@ -118,6 +125,7 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
           throw new Error(`decoded as ${image.width}×${image.height}, its header says ${file.header.width}×${file.header.height}`);
         }
         if (borderIsLight(image.rgba, image.width, image.height)) lightBorders++;
+        if (conversion.color === 'grey' && hasColour(image.rgba, image.width, image.height)) colourImages++;
         converted.set(k, convertImage(image.rgba, image.width, image.height, conversion, false));
         kept.push({ candidate: k, digest: digestOf(file.bytes) });
       } catch (error) {
@@ -131,6 +139,7 @@ export async function loadOwnDataset(input: ImageFolderInput, options: LoadOptio
   const lightBackground = kept.length > 0 && lightBorders * 2 > kept.length;
   const inverted = conversion.invert === 'auto' ? lightBackground : conversion.invert === 'yes';
   if (inverted) for (const pixels of converted.values()) invertInPlace(pixels);
+  if (kept.length > 0 && colourImages > COLOUR_SHARE * kept.length) plan.warnings.push(COLOUR_HINT);
   return assemble(plan, converted, conversion, input.name, inverted, lightBackground);
 }
 
