@@ -66,7 +66,7 @@ test('a folder of shape photos loads through the directory input, is inverted, t
   await playground.loadOwnFolder(directory);
   expect(await playground.ownClassCounts()).toEqual({ circle: 40, square: 40, triangle: 40 });
   await expect(page.getByTestId('own-data-summary')).toContainText('circle 40');
-  await expect(page.getByText(/images inverted \(light backgrounds found\)/)).toBeVisible();
+  await expect(page.getByTestId('own-data-inversion')).toHaveText(/^images inverted: white background → black.*\(light backgrounds found\)$/);
   await playground.startTraining();
   await expect.poll(() => playground.validationPercent(), { timeout: 4 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(95);
   // The run may finish on its own between the poll and the click: paused or done, it then holds still.

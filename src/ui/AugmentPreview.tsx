@@ -8,6 +8,7 @@ import { augmentationEnabled, augmentImages } from '../core/data/augment';
 import { modelInputPixels, REDUCED_SIDE } from '../core/model/inputResolution';
 import { createRng } from '../core/data/rng';
 import { useConfig, useDatasetSamples } from '../store/hooks';
+import { useAppStore } from '../store/store';
 import { paintImage } from './paint';
 
 /** One image as the network takes it: (rows, cols, channels) NHWC, ink bright (RGB in its stored colours). */
@@ -24,6 +25,8 @@ function SampleCanvas({ pixels, rows, cols, channels }: { pixels: Uint8Array; ro
 export function AugmentPreview() {
   const { config } = useConfig();
   const samples = useDatasetSamples();
+  // Own images that were inverted: say so, as the data panel's samples show them as loaded.
+  const inverted = useAppStore((s) => s.datasetSummary?.own?.inverted ?? false);
   const [draw, setDraw] = useState(1);
   const augmenting = augmentationEnabled(config);
   const channels = samples?.channels ?? 1;
@@ -41,10 +44,14 @@ export function AugmentPreview() {
   const side = reduced ? REDUCED_SIDE : samples.rows;
   const width = reduced ? REDUCED_SIDE : samples.cols;
   const size = side * width * channels;
-  const what = [augmenting ? 'augmented samples' : 'samples', reduced ? '16×16 area average' : ''].filter(Boolean).join(', ');
+  const what = [augmenting ? 'augmented samples' : 'samples', reduced ? '16×16 area average' : '', inverted ? (channels === 3 ? 'colours inverted' : 'inverted') : '']
+    .filter(Boolean)
+    .join(', ');
   return (
     <div className="augment-preview" data-testid="augment-preview" data-side={side}>
-      <div className="histogram-title">What training sees ({what})</div>
+      <div className="histogram-title" data-testid="augment-preview-caption">
+        What training sees, as the network sees it ({what})
+      </div>
       <div className="augment-grid">
         {indices.map((i) => (
           <SampleCanvas key={`${draw}-${i}`} pixels={seen.subarray(i * size, (i + 1) * size)} rows={side} cols={width} channels={channels} />

@@ -5,7 +5,7 @@
  * set and model already loaded stay until new images have loaded.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { channelsOf, conversionLabel, MAX_SIDE, MIN_SIDE, sideProblem, type ColorMode, type InputConversion, type InvertMode } from '../core/data/imageConversion';
+import { channelsOf, conversionLabel, MAX_SIDE, MIN_SIDE, sameImage, sideProblem, type ColorMode, type InputConversion, type InvertMode } from '../core/data/imageConversion';
 import { IMAGE_EXTENSIONS, MAX_CLASSES, MEMORY_LIMIT_BYTES, MIN_CLASSES } from '../core/data/imageFolder';
 import { ZIP_LIMITS } from '../core/data/zipReader';
 import type { OwnDataReport } from '../core/data/ownDataset';
@@ -17,6 +17,21 @@ import { paintImage } from './paint';
 import { CollectPanel } from './CollectPanel';
 import { filesOfEntries, type DroppedEntry } from './droppedFiles';
 import './ownData.css';
+
+/** What the user chose or dropped: one archive, or a folder's files with their paths. */
+type PickedImages = { zip: File } | { folder: readonly { path: string; file: File }[] };
+
+function sameConversion(a: InputConversion, b: InputConversion): boolean {
+  return sameImage(a, b) && a.invert === b.invert;
+}
+
+/** "20×20 RGB", with the ink where it matters: always beside `loaded`'s when only the ink differs, else when it is not auto. */
+function conversionWords(conversion: InputConversion, loaded?: InputConversion): string {
+  const inkDiffers = loaded ? loaded.invert !== conversion.invert : conversion.invert !== 'auto';
+  return `${conversionLabel(conversion)}${inkDiffers ? `, ink ${INVERT_WORDS[conversion.invert]}` : ''}`;
+}
+
+const INVERT_WORDS: Record<InvertMode, string> = { auto: 'auto', yes: 'inverted', no: 'kept' };
 
 const INVERT_LABELS: Record<InvertMode, string> = {
   auto: 'auto (invert when the background is light)',
@@ -47,6 +62,19 @@ function SampleRow({ report, classIndex }: { report: OwnDataReport; classIndex: 
   return <canvas ref={canvas} className="own-samples-row" data-channels={channels} width={Math.max(1, count * (side + 2) - 2)} height={side} />;
 }
 
+/**
+ * The inversion in plain words: for RGB what it does to colours (each channel v -> 255 − v, so red becomes cyan),
+ * for grey what it does to the ink.
+ */
+function inversionWords(report: OwnDataReport): string {
+  const found = `${report.lightBackground ? 'light' : 'dark'} backgrounds found`;
+  if (!report.inverted) return `images not inverted (${found})`;
+  const [from, to] = report.lightBackground ? ['white', 'black'] : ['black', 'white'];
+  return channelsOf(report.conversion.color) === 3
+    ? `colours inverted: ${from} background → ${to}, so red → cyan, blue → yellow (${found})`
+    : `images inverted: ${from} background → ${to}, so the ink is high as in MNIST (${found})`;
+}
+
 function Report({ report }: { report: OwnDataReport }) {
   const totals = report.counts.map(([train, validation]) => train + validation);
   const [trainCount, validationCount] = report.counts.reduce(([t, v], [a, b]) => [t + a, v + b], [0, 0]);
@@ -54,8 +82,14 @@ function Report({ report }: { report: OwnDataReport }) {
     <div className="own-report">
       <p className="muted">
         <strong>{report.name}</strong>: {report.classNames.length} classes, {trainCount} train / {validationCount} validation
-        {report.splitFolders ? ' (from its train/ and test/ folders)' : ' (a seeded split, stratified by class)'}; images{' '}
-        {report.inverted ? 'inverted' : 'not inverted'} ({report.lightBackground ? 'light' : 'dark'} backgrounds found), {conversionLabel(report.conversion)}.
+        {report.splitFolders ? ' (from its train/ and test/ folders)' : ' (a seeded split, stratified by class)'}; {conversionLabel(report.conversion)};{' '}
+        <span data-testid="own-data-inversion">{inversionWords(report)}</span>.
+      </p>
+      <p className="muted" data-testid="own-samples-caption">
+        {channelsOf(report.conversion.color) === 3
+          ? 'Samples per class as loaded, in the colours of your files'
+          : 'Samples per class as loaded, drawn dark on white as people see drawings'}
+        {report.inverted ? '; "What training sees" shows them as the network sees them, inverted.' : '.'}
       </p>
       <ul className="own-classes" data-testid="own-data-summary">
         {report.classNames.map((name, c) => (
@@ -108,12 +142,18 @@ export function OwnDataPanel() {
   }
   const side = Number(sideText);
   const sizeProblem = sideProblem(side);
+  // The files last chosen or dropped, kept in memory only (never stored), so that changed options can load them again.
+  const [picked, setPicked] = useState<PickedImages | null>(null);
+  const chosen: InputConversion = { side, color, invert };
   /** One .zip alone is an archive; anything else is a folder's files, by their paths. */
   const load = (files: readonly { path: string; file: File }[]) => {
     if (files.length === 0 || sizeProblem !== null) return;
     const single = files.length === 1 && files[0]!.path.toLowerCase().endsWith('.zip') && !files[0]!.path.includes('/');
-    loadOwnImages(single ? { zip: files[0]!.file } : { folder: files }, { side, color, invert });
+    const images: PickedImages = single ? { zip: files[0]!.file } : { folder: files };
+    setPicked(images);
+    loadOwnImages(images, chosen);
   };
+  const stale = report !== null && sizeProblem === null && !sameConversion(report.conversion, chosen);
   const onFiles = (event: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(event.target.files ?? []);
     event.target.value = '';
@@ -191,6 +231,18 @@ export function OwnDataPanel() {
       <p className="muted">
         RGB keeps colour as 3 input channels: the first layer gets 3× the inputs (and a conv layer 3× the weights); the MCU budget meter shows what that costs.
       </p>
+      {stale && (
+        <p className="own-stale" role="status" data-testid="own-images-stale">
+          The images were loaded as {conversionWords(report.conversion)}; these options apply when they load again.{' '}
+          {picked ? (
+            <button type="button" data-testid="own-images-reload" disabled={loading} onClick={() => loadOwnImages(picked, chosen)}>
+              Load again as {conversionWords(chosen, report.conversion)}
+            </button>
+          ) : (
+            'Choose the files again below to load them so (the page keeps no copy of your files).'
+          )}
+        </p>
+      )}
       <label className="own-folder-toggle">
         <span>
           <input data-testid="own-images-folder" type="checkbox" checked={folder} onChange={(e) => setFolder(e.target.checked)} /> choose a folder instead of a .zip
