@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
 import { channelsOf, conversionLabel, type InputConversion } from '../core/data/imageConversion';
-import { drawingInput } from '../core/data/ownDataset';
+import { colourDrawingInput, drawingBackground, drawingInput, inkCoverage, type OwnDataReport, type Rgb } from '../core/data/ownDataset';
 import { areaAverage16, REDUCED_SIDE } from '../core/model/inputResolution';
 import { useClassNames, useConfig, usePrediction } from '../store/hooks';
 import { useAppStore } from '../store/store';
@@ -22,13 +22,38 @@ const DEBOUNCE_MS = 80;
 
 type Point = [number, number];
 
-function paintStrokes(canvas: HTMLCanvasElement, strokes: readonly Point[][]): void {
+/** The pen an RGB own-images run starts with: a saturated colour, as the photos of such sets often are. */
+const DEFAULT_PEN = '#e41a1c';
+
+/** The canvas's colours: white ink on black, or for an RGB own-images run the pen over the set's background. */
+interface Colours {
+  ink: Rgb;
+  background: Rgb;
+}
+
+const WHITE_ON_BLACK: Colours = { ink: [255, 255, 255], background: [0, 0, 0] };
+
+/** "#rrggbb" (what <input type="color"> gives) -> [R, G, B]. */
+function parseHex(hex: string): Rgb {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
+}
+
+const css = ([r, g, b]: Rgb): string => `rgb(${r}, ${g}, ${b})`;
+
+/** The own-images report when the run takes RGB images (the drawing is then a colour photo), else null. */
+function rgbReport(): OwnDataReport | null {
+  const own = useAppStore.getState().datasetSummary?.own;
+  return own && own.conversion.color === 'rgb' ? own : null;
+}
+
+function paintStrokes(canvas: HTMLCanvasElement, strokes: readonly Point[][], colours: Colours): void {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context) return;
-  context.fillStyle = '#000';
+  context.fillStyle = css(colours.background);
   context.fillRect(0, 0, canvas.width, canvas.height);
-  context.strokeStyle = '#fff';
-  context.fillStyle = '#fff';
+  context.strokeStyle = css(colours.ink);
+  context.fillStyle = css(colours.ink);
   context.lineWidth = PEN_WIDTH;
   context.lineCap = 'round';
   context.lineJoin = 'round';
@@ -55,13 +80,15 @@ function readInk(canvas: HTMLCanvasElement): Uint8Array {
 
 /**
  * The drawing as the model's input: for the user's own images, converted as they were (the whole canvas,
- * area-averaged to their side, grey replicated into 3 channels for RGB, ink as high or low as theirs); for MNIST-style data, as MNIST was made (20-pixel box, centred by mass).
+ * area-averaged to their side, ink as high or low as theirs; for RGB the pen's colour over their background, inverted
+ * as they were); for MNIST-style data, as MNIST was made (20-pixel box, centred by mass).
  */
-function modelInput(canvas: HTMLCanvasElement): Uint8Array | null {
+function modelInput(canvas: HTMLCanvasElement, colours: Colours): Uint8Array | null {
   const own = useAppStore.getState().datasetSummary?.own;
   if (!own) return toMnistInput(readInk(canvas), canvas.width, canvas.height);
   const { data } = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
-  return drawingInput(data, canvas.width, canvas.height, own);
+  if (own.conversion.color !== 'rgb') return drawingInput(data, canvas.width, canvas.height, own);
+  return colourDrawingInput(inkCoverage(data, colours.ink, colours.background), canvas.width, canvas.height, colours.ink, own);
 }
 
 /** image: (side, side, channels) NHWC, or null for an empty preview. */
@@ -112,13 +139,21 @@ export function DrawDigit() {
   const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
   const inputRef = useRef<Uint8Array | null>(null);
   const [strokeCount, setStrokeCount] = useState(0);
+  const [pen, setPen] = useState(DEFAULT_PEN);
+  const penRef = useRef(DEFAULT_PEN);
+  /** The canvas's colours now: read from the store and the pen's ref, as refresh runs outside React's render. */
+  const colours = (): Colours => {
+    const report = rgbReport();
+    return report ? { ink: parseHex(penRef.current), background: drawingBackground(report) } : WHITE_ON_BLACK;
+  };
   const prediction = usePrediction();
 
   const refresh = () => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    paintStrokes(canvas, strokesRef.current);
-    const image = strokesRef.current.length > 0 ? modelInput(canvas) : null;
+    const now = colours();
+    paintStrokes(canvas, strokesRef.current, now);
+    const image = strokesRef.current.length > 0 ? modelInput(canvas, now) : null;
     inputRef.current = image;
     const shown = inputImage(useAppStore.getState().datasetSummary?.own?.conversion);
     if (previewRef.current) paintPreview(previewRef.current, image, shown.side, shown.channels);
@@ -159,7 +194,7 @@ export function DrawDigit() {
   const onMove = (event: PointerEvent<HTMLCanvasElement>) => {
     if (!drawingRef.current) return;
     strokesRef.current[strokesRef.current.length - 1]!.push(pointOf(event));
-    if (canvasRef.current) paintStrokes(canvasRef.current, strokesRef.current);
+    if (canvasRef.current) paintStrokes(canvasRef.current, strokesRef.current, colours());
     scheduleRefresh();
   };
   const onUp = () => {
@@ -232,6 +267,21 @@ export function DrawDigit() {
                 ? 'classifying…'
                 : 'Nothing drawn yet.'}
           </div>
+          {conversion?.color === 'rgb' && (
+            <label className="draw-pen">
+              Pen colour{' '}
+              <input
+                type="color"
+                data-testid="draw-pen-color"
+                value={pen}
+                onChange={(event) => {
+                  penRef.current = event.target.value;
+                  setPen(event.target.value);
+                  refresh();
+                }}
+              />
+            </label>
+          )}
           <div className="draw-buttons">
             <span className="explained">
               <button type="button" data-testid="clear-canvas" aria-describedby={tipId('clear-canvas')} onClick={clear}>

@@ -1,8 +1,8 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONVERSION } from './imageConversion';
+import { convertImage, DEFAULT_CONVERSION } from './imageConversion';
 import { ImageFolderError } from './imageFolder';
-import { COLOUR_HINT, drawingInput, loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
+import { colourDrawingInput, COLOUR_HINT, drawingBackground, drawingInput, inkCoverage, loadOwnDataset, SAMPLES_PER_CLASS, type DecodeImage } from './ownDataset';
 import { decodePng, encodePng } from './png';
 import { shapeFolder } from './shapeImages.testing';
 
@@ -102,5 +102,42 @@ describe('drawings as input', () => {
     expect([...drawingInput(rgba, 4, 4, { conversion, inverted: true, lightBackground: true })]).toEqual([64, 64, 64, 64]);
     expect([...drawingInput(rgba, 4, 4, { conversion, inverted: false, lightBackground: false })]).toEqual([64, 64, 64, 64]);
     expect([...drawingInput(rgba, 4, 4, { conversion, inverted: false, lightBackground: true })]).toEqual([191, 191, 191, 191]);
+  });
+});
+
+describe('colour drawings as input', () => {
+  it('a red stroke on a light set that was inverted becomes cyan-ish ink on black, as the equivalent photo converts', () => {
+    // 8×8 coverage: a full 4×4 square of pen in the middle, its left column half covered (an anti-aliased edge).
+    const coverage = new Uint8Array(64);
+    for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) coverage[y * 8 + x] = x === 2 ? 128 : 255;
+    const report = { conversion: { side: 4, color: 'rgb' as const, invert: 'auto' as const }, inverted: true, lightBackground: true };
+    const red = [255, 0, 0] as const;
+    const input = colourDrawingInput(coverage, 8, 8, red, report);
+    // The photo it stands for: red over white, the edge blended half way.
+    const photo = new Uint8Array(64 * 4);
+    for (let p = 0; p < 64; p++) {
+      const a = coverage[p]! / 255;
+      photo.set([255, Math.round(255 * (1 - a)), Math.round(255 * (1 - a)), 255], 4 * p);
+    }
+    expect(Array.from(input)).toEqual(Array.from(convertImage(photo, 8, 8, report.conversion, true)));
+    // Corner: the white background inverted to black; centre: red inverted to cyan.
+    expect(Array.from(input.subarray(0, 3))).toEqual([0, 0, 0]);
+    const centre = Array.from(input.subarray((2 * 4 + 2) * 3, (2 * 4 + 2) * 3 + 3));
+    expect(centre).toEqual([0, 255, 255]);
+  });
+
+  it('reads coverage back from a canvas painted with the pen over the background', () => {
+    const background = drawingBackground({ lightBackground: true });
+    const pen = [0, 160, 55] as const;
+    // Three pixels: background, half covered, fully covered.
+    const rgba = Uint8Array.from([255, 255, 255, 255, 127, 207, 155, 255, 0, 160, 55, 255]);
+    expect(Array.from(inkCoverage(rgba, pen, background))).toEqual([0, 128, 255]);
+    expect(Array.from(inkCoverage(rgba, [255, 255, 255], background))).toEqual([0, 0, 0]);
+  });
+
+  it('keeps a dark set dark: pen over black, not inverted', () => {
+    const coverage = new Uint8Array(4).fill(255);
+    const report = { conversion: { side: 2, color: 'rgb' as const, invert: 'auto' as const }, inverted: false, lightBackground: false };
+    expect(Array.from(colourDrawingInput(coverage, 2, 2, [200, 10, 30], report))).toEqual([200, 10, 30, 200, 10, 30, 200, 10, 30, 200, 10, 30]);
   });
 });

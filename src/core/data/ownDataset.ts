@@ -201,3 +201,51 @@ function assemble(plan: ImageFolderPlan, converted: Map<number, Uint8Array>, con
 export function drawingInput(rgba: ArrayLike<number>, width: number, height: number, report: Pick<OwnDataReport, 'conversion' | 'inverted' | 'lightBackground'>): Uint8Array {
   return convertImage(rgba, width, height, report.conversion, report.lightBackground !== report.inverted);
 }
+
+/** A colour as [R, G, B], each 0..255. */
+export type Rgb = readonly [number, number, number];
+
+/** The background a drawing stands on to look like the set's photos: white where their borders were light, else black. */
+export function drawingBackground(report: Pick<OwnDataReport, 'lightBackground'>): Rgb {
+  return report.lightBackground ? [255, 255, 255] : [0, 0, 0];
+}
+
+/**
+ * How much pen covers each pixel of a canvas painted with `pen` over `background` (anti-aliased edges blend the
+ * two): 0..255, read along the channel where pen and background differ most. rgba: (height, width, 4) ->
+ * (height, width). A pen the colour of the background leaves no coverage.
+ */
+export function inkCoverage(rgba: ArrayLike<number>, pen: Rgb, background: Rgb): Uint8Array {
+  const spreads = pen.map((value, c) => value - background[c]!);
+  const channel = spreads.reduce((best, spread, c) => (Math.abs(spread) > Math.abs(spreads[best]!) ? c : best), 0);
+  const spread = spreads[channel]!;
+  const coverage = new Uint8Array(rgba.length / 4);
+  if (spread === 0) return coverage;
+  for (let p = 0; p < coverage.length; p++) {
+    coverage[p] = Math.min(255, Math.max(0, Math.round((255 * (rgba[4 * p + channel]! - background[channel]!)) / spread)));
+  }
+  return coverage;
+}
+
+/**
+ * A drawing for an RGB run, made into the photo it stands for and converted exactly as the set's photos were:
+ * strokes of `pen` (alpha = coverage / 255) over the set's background (drawingBackground), then convertImage with
+ * the set's inversion. So a red drawing on a set of red shapes on white that was inverted becomes cyan on black,
+ * as those photos did. coverage: (height, width) 0..255 -> (side, side, 3).
+ */
+export function colourDrawingInput(
+  coverage: ArrayLike<number>,
+  width: number,
+  height: number,
+  pen: Rgb,
+  report: Pick<OwnDataReport, 'conversion' | 'inverted' | 'lightBackground'>,
+): Uint8Array {
+  const background = drawingBackground(report);
+  const rgba = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const alpha = coverage[p]! / 255;
+    for (let c = 0; c < 3; c++) rgba[4 * p + c] = Math.round(pen[c]! * alpha + background[c]! * (1 - alpha));
+    rgba[4 * p + 3] = 255;
+  }
+  return convertImage(rgba, width, height, report.conversion, report.inverted);
+}
