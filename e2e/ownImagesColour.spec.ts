@@ -48,11 +48,21 @@ test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime a
 
   await playground.open('?preset=cnn&epochs=30');
   await playground.openOwnImages();
+  // Loaded at the defaults (28×28 grey), as a new user does: the report says the images are in colour.
+  await playground.loadOwnZip('colours.zip', zip);
+  await expect(page.getByTestId('own-data-warnings')).toContainText('These images are in colour; Colour: RGB keeps it');
+  await expect(page.getByTestId('own-images-stale')).toHaveCount(0);
+  // Changing Size and Colour afterwards says so, and loads the same files again on request.
   await page.getByTestId('own-images-side').fill(String(SIDE));
   await page.getByTestId('own-images-color').selectOption('rgb');
-  await playground.loadOwnZip('colours.zip', zip);
+  await expect(page.getByTestId('own-images-stale')).toContainText('loaded as 28×28 grey');
+  await expect(page.getByTestId('own-images-reload')).toHaveText('Load again as 20×20 RGB');
+  await page.getByTestId('own-images-reload').click();
+  await expect(page.getByTestId('own-images-stale')).toHaveCount(0, { timeout: 60_000 });
   expect(await playground.ownClassCounts()).toEqual({ blue: 40, green: 40, red: 40 });
   await expect(page.getByTestId('own-data-drop')).toContainText('20×20 RGB');
+  await expect(page.getByTestId('own-data-warnings')).toHaveCount(0);
+  await expect(page.getByTestId('own-data-inversion')).toContainText('colours inverted: white background → black, so red → cyan');
   await expect(page.getByTestId('dataset-summary')).toContainText(`${expected.train.count} train / ${expected.validation.count} validation`);
   // Each class's samples show in its colour (inverted back to the shapes on white they were).
   const rows = page.getByTestId('own-data-summary').locator('canvas');
@@ -91,10 +101,11 @@ test('RGB 20×20 own images of equal luminance train with cnn; C, ONNX Runtime a
   console.log(`own RGB images e2e, kernels: ${await page.getByTestId('kernel-eval-result').textContent()}`);
   expect(Number.parseFloat((await page.getByTestId('kernel-eval-agreement').textContent()) ?? '')).toBe(100);
 
-  // A drawing is converted as the images were (grey in all three channels) and gets one of the classes.
+  // A drawing in a red pen is converted as a photo of a red shape on white would be (inverted as they were): red.
   await expect(page.getByTestId('model-input')).toHaveAttribute('data-channels', '3');
+  await page.getByTestId('draw-pen-color').fill('#ff0000');
   await draw(page, [Array.from({ length: 41 }, (_, i) => [140 + 70 * Math.cos((i / 40) * 2 * Math.PI), 140 + 70 * Math.sin((i / 40) * 2 * Math.PI)] as [number, number])]);
-  await expect(page.getByTestId('prediction')).toHaveText(/^(blue|green|red)$/, { timeout: 15_000 });
+  await expect(page.getByTestId('prediction')).toHaveText('red', { timeout: 15_000 });
 
   const step = await playground.stepCount();
   await page.reload();

@@ -47,6 +47,12 @@ function rgbReport(): OwnDataReport | null {
   return own && own.conversion.color === 'rgb' ? own : null;
 }
 
+/** The canvas's colours now (read from the store, as refresh runs outside React's render), with the pen chosen. */
+function canvasColours(pen: string): Colours {
+  const report = rgbReport();
+  return report ? { ink: parseHex(pen), background: drawingBackground(report) } : WHITE_ON_BLACK;
+}
+
 function paintStrokes(canvas: HTMLCanvasElement, strokes: readonly Point[][], colours: Colours): void {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context) return;
@@ -141,17 +147,12 @@ export function DrawDigit() {
   const [strokeCount, setStrokeCount] = useState(0);
   const [pen, setPen] = useState(DEFAULT_PEN);
   const penRef = useRef(DEFAULT_PEN);
-  /** The canvas's colours now: read from the store and the pen's ref, as refresh runs outside React's render. */
-  const colours = (): Colours => {
-    const report = rgbReport();
-    return report ? { ink: parseHex(penRef.current), background: drawingBackground(report) } : WHITE_ON_BLACK;
-  };
   const prediction = usePrediction();
 
   const refresh = () => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const now = colours();
+    const now = canvasColours(penRef.current);
     paintStrokes(canvas, strokesRef.current, now);
     const image = strokesRef.current.length > 0 ? modelInput(canvas, now) : null;
     inputRef.current = image;
@@ -194,7 +195,7 @@ export function DrawDigit() {
   const onMove = (event: PointerEvent<HTMLCanvasElement>) => {
     if (!drawingRef.current) return;
     strokesRef.current[strokesRef.current.length - 1]!.push(pointOf(event));
-    if (canvasRef.current) paintStrokes(canvasRef.current, strokesRef.current, colours());
+    if (canvasRef.current) paintStrokes(canvasRef.current, strokesRef.current, canvasColours(penRef.current));
     scheduleRefresh();
   };
   const onUp = () => {
