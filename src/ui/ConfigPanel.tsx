@@ -6,7 +6,7 @@
 import { useId, useState } from 'react';
 import { INFERENCE_SETTINGS, presetSummary } from '../core/model/config';
 import { FIELDS } from '../core/model/configFields';
-import { useClassNames, useConfig, useStatus, useStoreActions } from '../store/hooks';
+import { useClassNames, useConfig, useDataImageShape, useStatus, useStoreActions } from '../store/hooks';
 import { setInferenceSettings } from '../store/workerBridge';
 import { AugmentPreview } from './AugmentPreview';
 import { ConfigField } from './ConfigField';
@@ -51,6 +51,7 @@ export function ConfigPanel() {
   const { status } = useStatus();
   const { userChosePreset } = useStoreActions();
   const classCount = useClassNames().length;
+  const image = useDataImageShape();
   const locked = status === 'training' || status === 'loading';
   const [advancedOpen, setAdvancedOpen] = useState(() => advancedInUse(config));
   const advancedId = useId();
@@ -58,7 +59,7 @@ export function ConfigPanel() {
     <fieldset className="panel config-panel">
       <legend>Model and training</legend>
       <p className="config-summary" data-testid="config-summary">
-        {presetSummary(presetId, config, classCount)}
+        {presetSummary(presetId, config, classCount, image)}
       </p>
       {FORM_LAYOUT.main.map((section) => (
         <Section key={section.section} section={section} locked={locked} />

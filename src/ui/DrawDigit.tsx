@@ -3,7 +3,7 @@
  * strokes are kept as point lists so the last one can be undone. Preprocessing is core/data/drawing.ts; inference
  * runs in the worker (WGSL kernels, or the CPU reference without WebGPU).
  */
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type PointerEvent } from 'react';
 import { MNIST_SIDE, toMnistInput } from '../core/data/drawing';
 import { channelsOf, conversionLabel, type InputConversion } from '../core/data/imageConversion';
 import { colourDrawingInput, drawingBackground, drawingInput, inkCoverage, type OwnDataReport, type Rgb } from '../core/data/ownDataset';
@@ -298,7 +298,8 @@ export function DrawDigit() {
             </span>
           </div>
         </div>
-        <div className="probabilities" data-testid="probabilities">
+        {/* The name column fits the longest class name (digits: one character), up to 10em, the rest ellipsised. */}
+        <div className="probabilities" data-testid="probabilities" style={{ '--class-name-width': `${Math.min(10, Math.max(1.2, 0.62 * Math.max(...classNames.map((n) => n.length))))}em` } as CSSProperties}>
           {classNames.map((name, digit) => {
             const p = probabilities?.[digit] ?? 0;
             return (

@@ -3,7 +3,7 @@
  * (ConfigPanel); both change the same store fields.
  */
 import { PRESET_LABELS, presetSummary, type PresetId } from '../core/model/config';
-import { useClassNames, useConfig, useStatus, useStoreActions } from '../store/hooks';
+import { useClassNames, useConfig, useDataImageShape, useStatus, useStoreActions } from '../store/hooks';
 import { useOpenTab } from '../store/layout';
 import { Tip, tipId } from './Tip';
 
@@ -12,7 +12,7 @@ export function PresetPicker() {
   const { status } = useStatus();
   const { userChosePreset } = useStoreActions();
   const { openTab } = useOpenTab();
-  const summary = presetSummary(presetId, config, useClassNames().length);
+  const summary = presetSummary(presetId, config, useClassNames().length, useDataImageShape());
   const locked = status === 'training' || status === 'loading';
   return (
     <div className="preset-picker" data-testid="preset-picker">

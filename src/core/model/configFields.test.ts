@@ -108,6 +108,9 @@ describe('which preset is this', () => {
     expect(configSummary(PRESETS['mcu-16k'])).toContain('16×16 · 256-128-128-64-10');
     expect(configSummary(PRESETS['mcu-16k'])).toContain('shift averaging');
     expect(presetSummary('seed', PRESETS.seed)).toMatch(/^seed — 28×28/);
+    // Own images: the data's image, as the first layer sees it.
+    expect(presetSummary('seed', PRESETS.seed, 3, { height: 20, width: 20, channels: 3 })).toMatch(/^seed — 20×20×3 · 1200-128-3 · /);
+    expect(configSummary(PRESETS['mcu-16k'], 3, { height: 20, width: 20, channels: 3 })).toContain('16×16 · 256-128-128-64-3');
     expect(presetSummary('seed', { ...PRESETS.seed, epochs: 9, seed: 1 })).toMatch(/^seed, changed: epochs, seed — /);
     expect(configSummary(PRESETS.seed)).not.toContain('\n');
   });

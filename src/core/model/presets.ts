@@ -6,7 +6,7 @@
 import type { TrainConfig } from './config';
 import { copyFieldValue, defaultConfig, differingFields, sameTraining, type FieldKey } from './configFields';
 import { modelInputShape } from './inputResolution';
-import { mlpLayers, networkSummary } from './layers';
+import { mlpLayers, MNIST_INPUT, networkSummary, type MapShape } from './layers';
 
 export type PresetId = 'seed' | 'b158-mlp' | 'mcu-16k' | 'cnn' | 'mcu-cnn-16k' | 'kws';
 
@@ -173,9 +173,10 @@ function number(value: number): string {
  * form is collapsed. classCount is the data set's (the output layer's width): 10 for the built-in sets, the
  * user's own for keywords or own images.
  */
-export function configSummary(config: TrainConfig, classCount = 10): string {
-  const side = config.inputResolution;
-  const parts = [`${side}×${side}`, networkSummary(config.layers, modelInputShape(side), classCount)];
+export function configSummary(config: TrainConfig, classCount = 10, image: MapShape = MNIST_INPUT): string {
+  // The map the first layer sees: the data's image, or the 16×16 area average (configInputShape, which imports this file).
+  const input = config.inputResolution === 16 ? modelInputShape(16) : image;
+  const parts = [`${input.height}×${input.width}${input.channels === 1 ? '' : `×${input.channels}`}`, networkSummary(config.layers, input, classCount)];
   const scale = config.weightScale === 'channel' ? 'per channel' : 'per layer';
   parts.push(config.weightQuantizer === 'none' ? 'float weights' : `${config.weightQuantizer} t ${number(config.threshold)} ${scale}`);
   if (config.outputWeights !== 'ternary') parts.push(`${config.outputWeights} output`);
@@ -193,8 +194,8 @@ export function configSummary(config: TrainConfig, classCount = 10): string {
 }
 
 /** The preset's name, what the config changes from it, and the config: the line above the settings form. */
-export function presetSummary(preset: PresetId, config: TrainConfig, classCount = 10): string {
+export function presetSummary(preset: PresetId, config: TrainConfig, classCount = 10, image: MapShape = MNIST_INPUT): string {
   const changed = changesFromPreset(preset, config);
   const name = changed.length === 0 ? preset : `${preset}, changed: ${changed.join(', ')}`;
-  return `${name} — ${configSummary(config, classCount)}`;
+  return `${name} — ${configSummary(config, classCount, image)}`;
 }
