@@ -16,6 +16,7 @@ import { bytes } from './format';
 import { KeywordRecorder } from './KeywordRecorder';
 import { LiveSpectrogram } from './LiveSpectrogram';
 import { Tip, tipId } from './Tip';
+import { LoadWarnings, SkippedFiles } from './LoadNotes';
 
 const FEATURE_BYTES = MEL_BANDS * FEATURE_FRAMES;
 
@@ -48,23 +49,8 @@ function KeywordReport({ report }: { report: KeywordDataReport }) {
           );
         })}
       </ul>
-      {report.warnings.length > 0 && (
-        <ul className="own-warnings" data-testid="keywords-warnings">
-          {report.warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
-          ))}
-        </ul>
-      )}
-      {report.skipped.length > 0 && (
-        <details data-testid="keywords-skipped">
-          <summary>{report.skipped.length} file(s) skipped</summary>
-          <ul>
-            {report.skipped.slice(0, 200).map((message) => (
-              <li key={message}>{message}</li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <LoadWarnings data-testid="keywords-warnings" warnings={report.warnings} />
+      <SkippedFiles data-testid="keywords-skipped" skipped={report.skipped} />
     </div>
   );
 }

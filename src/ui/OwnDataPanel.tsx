@@ -17,6 +17,7 @@ import { paintImage } from './paint';
 import { CollectPanel } from './CollectPanel';
 import { filesOfEntries, type DroppedEntry } from './droppedFiles';
 import './ownData.css';
+import { LoadWarnings, SkippedFiles } from './LoadNotes';
 
 /** What the user chose or dropped: one archive, or a folder's files with their paths. */
 type PickedImages = { zip: File } | { folder: readonly { path: string; file: File }[] };
@@ -99,23 +100,8 @@ function Report({ report }: { report: OwnDataReport }) {
           </li>
         ))}
       </ul>
-      {report.warnings.length > 0 && (
-        <ul className="own-warnings" data-testid="own-data-warnings">
-          {report.warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
-          ))}
-        </ul>
-      )}
-      {report.skipped.length > 0 && (
-        <details data-testid="own-data-skipped">
-          <summary>{report.skipped.length} file(s) skipped</summary>
-          <ul>
-            {report.skipped.slice(0, 200).map((message) => (
-              <li key={message}>{message}</li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <LoadWarnings data-testid="own-data-warnings" warnings={report.warnings} />
+      <SkippedFiles data-testid="own-data-skipped" skipped={report.skipped} />
     </div>
   );
 }
