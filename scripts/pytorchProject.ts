@@ -84,3 +84,25 @@ export function runSnippet(dir: string, code: string): string {
   if (result.status !== 0) throw new Error(`python snippet failed (${result.status}):\n${result.stderr}`);
   return result.stdout;
 }
+
+/**
+ * The project's own answers (train.py's predict, shift averaging included) for images of the page's data: the
+ * network, its classes and the images' shape (the run's input_conversion, else MNIST's 28×28 grey) come from the
+ * checkpoint at `checkpoint` (relative to `dir`). images: (count, side, side, channels) uint8, as the page holds them.
+ */
+export function projectPredictions(dir: string, checkpoint: string, images: Uint8Array): number[] {
+  writeFileSync(join(dir, 'eval.bin'), images);
+  const code = [
+    'import json, numpy as np, torch, checkpoint',
+    'from model import TernaryNet, input_shape',
+    'from train import predict',
+    `tensors, metadata = checkpoint.read(${JSON.stringify(checkpoint)})`,
+    'config, conversion = metadata["config"], metadata.get("input_conversion")',
+    'model = TernaryNet(config, len(metadata["class_names"]), input_shape(config, conversion))',
+    'checkpoint.load_weights(model, tensors)',
+    'side, channels = (conversion["side"], 3 if conversion["color"] == "rgb" else 1) if conversion else (28, 1)',
+    'images = np.fromfile("eval.bin", dtype=np.uint8).reshape((-1, side, side) if channels == 1 else (-1, side, side, channels))',
+    'print(json.dumps(predict(model, config, images, torch.device("cpu")).tolist()))',
+  ].join('\n');
+  return JSON.parse(runSnippet(dir, code)) as number[];
+}

@@ -15,7 +15,7 @@ import { DIGIT_CLASS_NAMES, type ImageSet, type SplitDataset } from '../core/dat
 import { DEFAULT_CONVERSION } from '../core/data/imageConversion';
 import { encodePng } from '../core/data/png';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
-import { PYTHON, runSnippet, runTrain, torchAvailable, writeProject } from '../../scripts/pytorchProject';
+import { PYTHON, projectPredictions, runTrain, torchAvailable, writeProject } from '../../scripts/pytorchProject';
 import { loadEmbeddedMnist } from './embeddedMnist.testing';
 import * as tf from './tf';
 import { Trainer } from './trainer';
@@ -109,18 +109,7 @@ describe.skipIf(!runPython)('PyTorch project with the run\'s classes', () => {
 
     // The page's reference and the project's predict() on the same images: the run's validation set.
     const set = own.validation;
-    writeFileSync(join(dir, 'eval.bin'), set.pixels);
-    const code = [
-      'import json, numpy as np, torch, checkpoint',
-      'from model import TernaryNet',
-      'from train import predict',
-      'tensors, metadata = checkpoint.read("out/last.safetensors")',
-      'model = TernaryNet(metadata["config"], len(metadata["class_names"]))',
-      'checkpoint.load_weights(model, tensors)',
-      'images = np.fromfile("eval.bin", dtype=np.uint8).reshape(-1, 28, 28)',
-      'print(json.dumps(predict(model, metadata["config"], images, torch.device("cpu")).tolist()))',
-    ].join('\n');
-    const torchPredicted = Uint8Array.from(JSON.parse(runSnippet(dir, code)) as number[]);
+    const torchPredicted = Uint8Array.from(projectPredictions(dir, 'out/last.safetensors', set.pixels));
     // The Trainer only carries the weights here; its training split need only be as long as the file's epoch order.
     const reference = new Trainer(saved.config, { ...own, train: { ...own.train, count: saved.state.epochOrder.length } });
     reference.restoreState(saved.state);

@@ -19,7 +19,7 @@ import { decodePng, encodePng } from '../core/data/png';
 import { createRng } from '../core/data/rng';
 import { shapeFolder, shapeImage } from '../core/data/shapeImages.testing';
 import { argmaxRows, foldModel, referenceForward } from '../core/model/referenceModel';
-import { runSnippet, runTrain, torchAvailable, writeProject } from '../../scripts/pytorchProject';
+import { projectPredictions, runSnippet, runTrain, torchAvailable, writeProject } from '../../scripts/pytorchProject';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 
@@ -155,19 +155,7 @@ describe.skipIf(!runPython)("PyTorch project on a run's own images", () => {
     const model = foldModel(await trainer.model.snapshot(), saved.config, saved.config.weightQuantizer, saved.config.threshold, 3);
     const set = dataset.validation;
     const pagePredicted = argmaxRows(referenceForward(model, set.pixels, set.count), set.count, model.classCount);
-    writeFileSync(join(dir, 'eval.bin'), set.pixels);
-    const code = [
-      'import json, numpy as np, torch, checkpoint',
-      'from model import TernaryNet, input_shape',
-      'from train import predict',
-      'tensors, metadata = checkpoint.read("out/epoch-1.safetensors")',
-      'config, conversion = metadata["config"], metadata["input_conversion"]',
-      'model = TernaryNet(config, len(metadata["class_names"]), input_shape(config, conversion))',
-      'checkpoint.load_weights(model, tensors)',
-      `images = np.fromfile("eval.bin", dtype=np.uint8).reshape(-1, ${conversion.side}, ${conversion.side}, 3)`,
-      'print(json.dumps(predict(model, config, images, torch.device("cpu")).tolist()))',
-    ].join('\n');
-    const torchPredicted = JSON.parse(runSnippet(dir, code)) as number[];
+    const torchPredicted = projectPredictions(dir, 'out/epoch-1.safetensors', set.pixels);
     const same = torchPredicted.filter((label, i) => label === pagePredicted[i]).length / set.count;
     const correct = Array.from(pagePredicted).filter((label, i) => label === set.labels[i]).length / set.count;
     console.log(`own RGB 20×20: predictions equal on ${(100 * same).toFixed(1)} % of ${set.count}, page accuracy ${(100 * correct).toFixed(1)} %`);
